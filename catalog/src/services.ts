@@ -174,3 +174,13 @@ export const invocationPaths = (): { caller: ServiceName; target: ServiceName; m
 /** Services that own a database. */
 export const servicesWithDatabase = (): (ServiceSpec & { database: string })[] =>
   allServices.filter((s): s is ServiceSpec & { database: string } => typeof s.database === "string");
+
+/**
+ * Where the services run in Kubernetes and the service account each one runs as. The Azure workload
+ * identity federated credentials trust exactly `system:serviceaccount:<namespace>:<nameOf(service)>`,
+ * so the Kubernetes side must create the namespace and service accounts from this constant.
+ */
+export const serviceAccounts = {
+  namespace: "tasks",
+  nameOf: (service: ServiceName): string => service,
+} as const;
