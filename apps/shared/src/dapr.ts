@@ -1,0 +1,66 @@
+/** Small clients for the Dapr sidecar's HTTP API (publish, secrets, health). */
+
+export interface SidecarOptions {
+  /** Base URL of the sidecar HTTP API. @default http://127.0.0.1:3500 */
+  readonly daprHttpUrl: string;
+  /** Injected for tests. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Per-call timeout. @default 5000 */
+  readonly timeoutMs?: number;
+}
+
+export class SidecarError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = "SidecarError";
+  }
+}
+
+export async function sidecarFetch(opts: SidecarOptions, path: string, init: RequestInit = {}): Promise<Response> {
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const url = `${opts.daprHttpUrl.replace(/\/+$/, "")}${path}`;
+  try {
+    return await doFetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
+  } catch (err) {
+    throw new SidecarError(`Dapr sidecar ${init.method ?? "GET"} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** `GET /v1.0/healthz/outbound`: 204 once the sidecar's components are ready. */
+export async function sidecarReady(opts: SidecarOptions): Promise<void> {
+  const res = await sidecarFetch(opts, "/v1.0/healthz/outbound");
+  await res.body?.cancel();
+  if (res.status !== 204 && res.status !== 200) throw new SidecarError(`Dapr sidecar not ready: HTTP ${res.status}`, res.status);
+}
+
+/** Polls the sidecar until ready (the JS SDK has no such helper: dapr/js-sdk#710). */
+export async function waitForSidecar(opts: SidecarOptions & { readonly deadlineMs?: number; readonly intervalMs?: number }): Promise<void> {
+  const deadline = Date.now() + (opts.deadlineMs ?? 60_000);
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await sidecarReady(opts);
+      return;
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
+    }
+  }
+  throw new SidecarError(`Dapr sidecar at ${opts.daprHttpUrl} not ready after ${opts.deadlineMs ?? 60_000} ms: ${String(last)}`);
+}
+
+/** Reads one secret: `GET /v1.0/secrets/<store>/<name>` answers `{ "<name>": "<value>" }`. */
+export async function readSecret(opts: SidecarOptions & { readonly store: string }, name: string): Promise<string> {
+  const res = await sidecarFetch(opts, `/v1.0/secrets/${encodeURIComponent(opts.store)}/${encodeURIComponent(name)}`);
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new SidecarError(`Secret "${name}" could not be read from store "${opts.store}": HTTP ${res.status}`, res.status);
+  }
+  const body = (await res.json()) as Record<string, unknown>;
+  const value = body[name];
+  if (typeof value !== "string" || value === "") throw new SidecarError(`Secret "${name}" in store "${opts.store}" is empty or missing`);
+  return value;
+}

@@ -1,0 +1,153 @@
+/**
+ * CloudEvents 1.0 envelopes and zod schemas for the catalog's task events.
+ *
+ * Event data: every task event carries `actor` (who caused it: a user id, or `service:<app-id>`) and
+ * `task` (the task after the change; for task.deleted, its last state). task.updated also carries
+ * `before` and `after` (after equals task) and the names of the changed fields.
+ */
+import { randomUUID } from "node:crypto";
+import { topics, type TopicKey, type TopicName } from "@tasks/catalog";
+import { z } from "zod";
+
+export const priorities = ["low", "medium", "high", "urgent"] as const;
+export type Priority = (typeof priorities)[number];
+export const taskStatuses = ["open", "completed"] as const;
+export type TaskStatus = (typeof taskStatuses)[number];
+
+/** RFC 3339 instant with an explicit offset (`Z` or ±hh:mm). */
+export const instantSchema = z.iso.datetime({ offset: true });
+
+/**
+ * A task as the tasks API returns it and as events carry it. `reminders` are offsets before `dueAt`
+ * in whole minutes (0 = at the due time). `recurrence` is an RFC 5545 RRULE without DTSTART: the
+ * series is anchored at `dueAt` in `timeZone`. `seriesId`/`occurrenceAt` are set on occurrences
+ * created by the recurrence service (seriesId = id of the first task of the series).
+ */
+export const taskSnapshotSchema = z.object({
+  id: z.uuid(),
+  userId: z.string().min(1),
+  title: z.string(),
+  description: z.string().nullable(),
+  priority: z.enum(priorities),
+  status: z.enum(taskStatuses),
+  tags: z.array(z.string()),
+  dueAt: instantSchema.nullable(),
+  timeZone: z.string().nullable(),
+  reminders: z.array(z.number().int().nonnegative()),
+  recurrence: z.string().nullable(),
+  seriesId: z.uuid().nullable(),
+  occurrenceAt: instantSchema.nullable(),
+  completedAt: instantSchema.nullable(),
+  createdAt: instantSchema,
+  updatedAt: instantSchema,
+  version: z.number().int().positive(),
+});
+export type TaskSnapshot = z.infer<typeof taskSnapshotSchema>;
+
+const actor = z.string().min(1);
+export const taskCreatedDataSchema = z.object({ actor, task: taskSnapshotSchema });
+export const taskUpdatedDataSchema = z.object({
+  actor,
+  task: taskSnapshotSchema,
+  before: taskSnapshotSchema,
+  after: taskSnapshotSchema,
+  changed: z.array(z.string()),
+});
+export const taskCompletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
+export const taskDeletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
+
+export type TaskCreatedData = z.infer<typeof taskCreatedDataSchema>;
+export type TaskUpdatedData = z.infer<typeof taskUpdatedDataSchema>;
+export type TaskCompletedData = z.infer<typeof taskCompletedDataSchema>;
+export type TaskDeletedData = z.infer<typeof taskDeletedDataSchema>;
+
+/** Event data schema per catalog topic key (`topics.taskCreated` → taskCreated). */
+export const taskEventDataSchemas = {
+  taskCreated: taskCreatedDataSchema,
+  taskUpdated: taskUpdatedDataSchema,
+  taskCompleted: taskCompletedDataSchema,
+  taskDeleted: taskDeletedDataSchema,
+} as const satisfies Record<TopicKey, z.ZodType>;
+
+export interface TaskEventDataByKey {
+  taskCreated: TaskCreatedData;
+  taskUpdated: TaskUpdatedData;
+  taskCompleted: TaskCompletedData;
+  taskDeleted: TaskDeletedData;
+}
+
+/** The catalog topic key of a topic name, e.g. "task.completed" → "taskCompleted". */
+export function topicKeyOf(name: string): TopicKey | undefined {
+  return (Object.keys(topics) as TopicKey[]).find((k) => topics[k].name === name);
+}
+
+/**
+ * CloudEvents 1.0 attributes (structured mode). Unknown extension attributes are kept: Dapr adds
+ * `topic`, `pubsubname`, `traceid`, `traceparent`, `tracestate` on delivery.
+ */
+export const cloudEventSchema = z.looseObject({
+  specversion: z.literal("1.0"),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  subject: z.string().optional(),
+  time: instantSchema.optional(),
+  datacontenttype: z.string().optional(),
+  dataschema: z.string().optional(),
+  traceparent: z.string().optional(),
+  data: z.unknown().optional(),
+});
+export type CloudEventEnvelope = z.infer<typeof cloudEventSchema>;
+
+export interface CloudEvent<T> {
+  specversion: "1.0";
+  id: string;
+  source: string;
+  type: string;
+  subject?: string;
+  time?: string;
+  datacontenttype?: string;
+  traceparent?: string;
+  data: T;
+  [extension: string]: unknown;
+}
+
+export type TaskEvent<K extends TopicKey = TopicKey> = CloudEvent<TaskEventDataByKey[K]>;
+
+/** Zod schema for the full CloudEvent of a topic: envelope, `type` matching the catalog, typed data. */
+export function taskEventSchema<K extends TopicKey>(key: K): z.ZodType<TaskEvent<K>> {
+  const schema = cloudEventSchema.extend({
+    type: z.literal(topics[key].eventType),
+    data: taskEventDataSchemas[key],
+  });
+  return schema as unknown as z.ZodType<TaskEvent<K>>;
+}
+
+export interface NewCloudEventInput<T> {
+  topic: TopicName;
+  source: string;
+  data: T;
+  subject?: string;
+  /** Stable id for consumer de-duplication. @default a random UUID */
+  id?: string;
+  /** @default now */
+  time?: Date;
+  traceparent?: string;
+}
+
+/** Builds a CloudEvent for a catalog topic (type = the topic's catalog eventType). */
+export function newCloudEvent<T>(input: NewCloudEventInput<T>): CloudEvent<T> {
+  const spec = Object.values(topics).find((t) => t.name === input.topic);
+  if (!spec) throw new Error(`Unknown topic "${input.topic}"`);
+  return {
+    specversion: "1.0",
+    id: input.id ?? randomUUID(),
+    source: input.source,
+    type: spec.eventType,
+    ...(input.subject !== undefined ? { subject: input.subject } : {}),
+    time: (input.time ?? new Date()).toISOString(),
+    datacontenttype: "application/json",
+    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
+    data: input.data,
+  };
+}

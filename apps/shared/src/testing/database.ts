@@ -1,0 +1,40 @@
+/**
+ * A private database per test file on the test tier's PostgreSQL (DATABASE_URL, set by
+ * scripts/lib/test-servers.ts), so test files run in parallel without interfering.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { databaseUrl } from "../db.js";
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  /** Drops the database (terminating leftover connections). */
+  drop(): Promise<void>;
+}
+
+export function adminDatabaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: run tests with `npm test -- --tier services` (it starts PostgreSQL)");
+  return url;
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminDatabaseUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(prefix = "t"): Promise<TestDatabase> {
+  const name = `${prefix.replace(/[^a-z0-9_]/gi, "_").toLowerCase()}_${randomBytes(5).toString("hex")}`;
+  await admin((c) => c.query(`create database ${c.escapeIdentifier(name)}`));
+  return {
+    name,
+    url: databaseUrl(adminDatabaseUrl(), name),
+    drop: () => admin((c) => c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`)).then(() => undefined),
+  };
+}

@@ -1,0 +1,5 @@
+export * from "./database.js";
+export * from "./tokens.js";
+export * from "./fake-sidecar.js";
+export * from "./inject.js";
+export * from "./fixtures.js";

@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { test } from "node:test";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createServiceApp } from "../src/app.js";
+import { authenticate, userIdOf, type AuthConfig } from "../src/auth.js";
+import { createLogger } from "../src/logging.js";
+import { createRegistry } from "../src/metrics.js";
+import { request } from "../src/testing/inject.js";
+import { signTestToken, testJwtKey } from "../src/testing/tokens.js";
+
+function appWith(config: AuthConfig) {
+  const { app } = createServiceApp({
+    logger: createLogger({ service: "t", level: "silent" }),
+    registry: createRegistry("t"),
+    readiness: {},
+    routes: (a) => a.get("/me", authenticate(config), (req, res) => void res.json({ userId: userIdOf(req) })),
+  });
+  return app;
+}
+
+test("HS256: a valid token yields the user id from sub", async () => {
+  const app = appWith({ hs256Key: testJwtKey });
+  const res = await request(app, { url: "/me", token: await signTestToken("alice") });
+  assert.deepEqual([res.status, res.body], [200, { userId: "alice" }]);
+});
+
+test("missing, malformed, wrongly signed, expired and sub-less tokens are 401 problem+json", async () => {
+  const app = appWith({ hs256Key: testJwtKey, issuer: "https://issuer.example" });
+  const cases: [string, Record<string, string>, string][] = [
+    ["missing", {}, "A valid bearer token is required."],
+    ["not bearer", { authorization: "Basic abc" }, "A valid bearer token is required."],
+    ["garbage", { authorization: "Bearer abc.def.ghi" }, "The bearer token is invalid or expired."],
+    ["wrong key", { authorization: `Bearer ${await signTestToken("a", { key: "another-key-that-is-32-bytes-long!!!!", issuer: "https://issuer.example" })}` }, "The bearer token is invalid or expired."],
+    ["wrong issuer", { authorization: `Bearer ${await signTestToken("a", { issuer: "https://evil.example" })}` }, "The bearer token is invalid or expired."],
+    ["expired", { authorization: `Bearer ${await signTestToken("a", { expiresIn: "-1m", issuer: "https://issuer.example" })}` }, "The bearer token is invalid or expired."],
+    ["no sub", { authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("https://issuer.example").sign(new TextEncoder().encode(testJwtKey))}` }, "The bearer token is invalid or expired."],
+  ];
+  for (const [name, headers, detail] of cases) {
+    const res = await request(app, { url: "/me", headers });
+    assert.equal(res.status, 401, name);
+    assert.equal(res.headers["www-authenticate"], 'Bearer realm="tasks"', name);
+    assert.equal(res.json<{ detail: string }>().detail, detail, name);
+  }
+  assert.throws(() => appWith({ hs256Key: "short" }), /the HS256 key must be at least 32 bytes/);
+});
+
+test("JWKS: tokens signed by a key the JWKS URL serves are accepted; alg=none/HS256 are not", async () => {
+  const { publicKey, privateKey } = await generateKeyPair("ES256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
+  const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const app = appWith({ jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, audience: "tasks" });
+    const token = await new SignJWT({}).setProtectedHeader({ alg: "ES256", kid: "k1" }).setSubject("bob").setAudience("tasks").setExpirationTime("5m").sign(privateKey);
+    assert.deepEqual((await request(app, { url: "/me", token })).body, { userId: "bob" });
+    const hs = await signTestToken("bob", { audience: "tasks" });
+    assert.equal((await request(app, { url: "/me", token: hs })).status, 401);
+  } finally {
+    server.close();
+  }
+});
