@@ -4,6 +4,8 @@ export const daprComponents = {
   secretStore: "secretstore",
   stateStore: "statestore",
   archiveCron: "archive-cron",
+  /** bindings.smtp output binding for outbound email; Resiliency puts a circuit breaker on it. */
+  email: "email",
 } as const;
 
 export const daprConfigurationName = "tasks-dapr-config";
@@ -12,8 +14,17 @@ export const daprResiliencyName = "tasks-resiliency";
 /** Dapr building blocks a service may use; drives which components are scoped to it. */
 export type DaprBlock = "pubsub" | "secrets" | "state" | "jobs" | "bindings.cron" | "invocation";
 
-/** Ports of the Dapr sidecar inside a pod (Kubernetes defaults). */
-export const daprSidecarPorts = { http: 3500, grpc: 50001, metrics: 9090 } as const;
+/**
+ * Ports of the Dapr sidecar inside a pod (Kubernetes defaults). `internalGrpc` is the port sidecars
+ * use to call each other (service invocation between pods, mTLS), so network policies open it.
+ */
+export const daprSidecarPorts = { http: 3500, grpc: 50001, internalGrpc: 50002, metrics: 9090 } as const;
+
+/** Container ports of the Dapr control plane that every sidecar connects to (docs.dapr.io, Kubernetes overview). */
+export const daprControlPlanePorts = { operator: 6500, sentry: 50001, placement: 50005, scheduler: 50006 } as const;
+
+/** Name of the Dapr Configuration a service's sidecar loads (one per app: access control is per callee). */
+export const daprConfigurationFor = (app: string): string => `${daprConfigurationName}-${app}`;
 
 /** Namespace the Dapr control plane runs in (the Helm chart default). */
 export const daprSystemNamespace = "dapr-system";

@@ -25,4 +25,45 @@ export const daprMetrics = {
   pubsubEgressCount: "dapr_component_pubsub_egress_count",
   httpServerRequestCount: "dapr_http_server_request_count",
   httpServerLatency: "dapr_http_server_latency",
+  /** Operations on output bindings (the email binding), labelled by component and success. */
+  outputBindingCount: "dapr_component_output_binding_count",
+  /** Resiliency policy activations (retries, circuit breakers opening), labelled by policy and target. */
+  resiliencyActivations: "dapr_resiliency_activations_total",
 } as const;
+
+export type MetricKind = "counter" | "gauge" | "histogram";
+
+/**
+ * The Prometheus type each metric is exported as. A histogram `x` is queried as `x_bucket`, `x_sum`
+ * and `x_count`; counters and gauges only by their own name.
+ */
+export const metricKinds: Record<(typeof serviceMetrics)[keyof typeof serviceMetrics] | (typeof daprMetrics)[keyof typeof daprMetrics], MetricKind> = {
+  http_request_duration_seconds: "histogram",
+  events_published_total: "counter",
+  events_consumed_total: "counter",
+  events_failed_total: "counter",
+  events_dead_lettered_total: "counter",
+  event_consume_lag_seconds: "histogram",
+  outbox_lag_seconds: "gauge",
+  outbox_pending_events: "gauge",
+  reminder_lateness_seconds: "histogram",
+  notifications_delivered_total: "counter",
+  websocket_connections: "gauge",
+  dapr_component_pubsub_ingress_count: "counter",
+  dapr_component_pubsub_ingress_latencies: "histogram",
+  dapr_component_pubsub_egress_count: "counter",
+  dapr_http_server_request_count: "counter",
+  dapr_http_server_latency: "histogram",
+  dapr_component_output_binding_count: "counter",
+  dapr_resiliency_activations_total: "counter",
+};
+
+/** Every series name a query may select: counters and gauges by name, histograms by their three series. */
+export function queryableMetricNames(): Set<string> {
+  const names = new Set<string>();
+  for (const [name, kind] of Object.entries(metricKinds)) {
+    if (kind === "histogram") for (const suffix of ["_bucket", "_sum", "_count"]) names.add(name + suffix);
+    else names.add(name);
+  }
+  return names;
+}

@@ -1,0 +1,62 @@
+import { daprConfigurationFor, daprSystemNamespace, type ServiceSpec } from "@tasks/catalog";
+import { objectMeta, type ResolvedDaprSettings } from "./settings.js";
+import { daprApiVersion, type AccessControlPolicy, type DaprConfiguration } from "./types.js";
+
+/** Dapr's default trust domain; the SPIFFE id of a sidecar is spiffe://public/ns/<namespace>/<app-id>. */
+export const trustDomain = "public";
+
+/**
+ * The access-control policies of a callee: deny by default, then for each catalog invocation path that
+ * targets it, allow that caller exactly that verb on that path (and nothing else).
+ */
+export function accessPoliciesFor(callee: string, services: readonly ServiceSpec[], namespace: string | undefined): AccessControlPolicy[] {
+  const callers = new Map<string, { method: string; path: string }[]>();
+  for (const s of services) {
+    for (const i of s.invokes) {
+      if (i.app !== callee) continue;
+      callers.set(s.name, [...(callers.get(s.name) ?? []), { method: i.method, path: i.path }]);
+    }
+  }
+  return [...callers.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([appId, ops]) => ({
+      appId,
+      defaultAction: "deny" as const,
+      trustDomain,
+      ...(namespace ? { namespace } : {}),
+      operations: ops.map((o) => ({ name: o.path, httpVerb: [o.method], action: "allow" as const })),
+    }));
+}
+
+/**
+ * One Configuration per app (access control is enforced by the callee's sidecar, so each callee needs
+ * its own allow list): W3C tracing, metrics, mTLS and default-deny service invocation.
+ * On Kubernetes the effective mTLS switch is the control plane's `daprsystem` Configuration (set by the
+ * Helm chart's global.mtls.enabled); the app Configuration repeats it so the intent is visible.
+ */
+export function configurations(settings: ResolvedDaprSettings): DaprConfiguration[] {
+  const ns = settings.namespace;
+  return settings.services.map((s) => ({
+    apiVersion: daprApiVersion,
+    kind: "Configuration" as const,
+    metadata: objectMeta(settings, daprConfigurationFor(s.name)),
+    spec: {
+      tracing: { samplingRate: settings.tracingSamplingRate, stdout: false },
+      metrics: { enabled: true },
+      ...(settings.target === "selfhosted"
+        ? {}
+        : {
+            mtls: {
+              enabled: settings.mtls,
+              controlPlaneTrustDomain: "cluster.local",
+              sentryAddress: `dapr-sentry.${daprSystemNamespace}.svc.cluster.local:443`,
+              workloadCertTTL: "24h",
+              allowedClockSkew: "15m",
+            },
+          }),
+      // Without mTLS a callee cannot verify who calls, and Dapr then applies the default action to
+      // every call; so access control is only emitted where sidecars have certificates.
+      ...(settings.mtls ? { accessControl: { defaultAction: "deny" as const, trustDomain, policies: accessPoliciesFor(s.name, settings.services, ns) } } : {}),
+    },
+  }));
+}

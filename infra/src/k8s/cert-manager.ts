@@ -1,0 +1,120 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { charts } from "./charts.js";
+import { helmRelease } from "./helm.js";
+import { ingressClassName, namespaces, partOf } from "./names.js";
+
+export type IssuerName = "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned";
+
+const acmeServers = {
+  "letsencrypt-staging": "https://acme-staging-v02.api.letsencrypt.org/directory",
+  "letsencrypt-prod": "https://acme-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** Name of the bootstrap issuer that signs the local CA certificate. */
+export const selfSignedBootstrapIssuer = "selfsigned-bootstrap";
+const localCaSecret = "tasks-local-ca";
+
+/** Helm values of the cert-manager release. */
+export function certManagerValues(highAvailability: boolean): Record<string, unknown> {
+  const replicas = highAvailability ? 2 : 1;
+  return {
+    crds: { enabled: true, keep: true },
+    replicaCount: replicas,
+    webhook: { replicaCount: replicas },
+    cainjector: { replicaCount: replicas },
+    podDisruptionBudget: { enabled: highAvailability, minAvailable: 1 },
+    prometheus: { enabled: true, servicemonitor: { enabled: true } },
+    global: { leaderElection: { namespace: namespaces.certManager } },
+  };
+}
+
+type ClusterIssuerManifest = { apiVersion: "cert-manager.io/v1"; kind: "ClusterIssuer"; metadata: { name: string; labels: Record<string, string> }; spec: Record<string, unknown> };
+
+/**
+ * ClusterIssuers: on Azure, Let's Encrypt staging and production answering HTTP-01 through the nginx
+ * ingress class; on local, a self-signed bootstrap issuer, the CA it signs and a CA issuer named
+ * "selfsigned" (so local certificates share one root a browser can be told to trust).
+ */
+export function clusterIssuerManifests(kind: "acme" | "selfsigned", acmeEmail?: string): ClusterIssuerManifest[] {
+  const labels = { "app.kubernetes.io/part-of": partOf };
+  if (kind === "acme") {
+    if (!acmeEmail) throw new Error("tls.acmeEmail: Let's Encrypt issuers need a contact email");
+    return (Object.keys(acmeServers) as (keyof typeof acmeServers)[]).map((name) => ({
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name, labels },
+      spec: {
+        acme: {
+          server: acmeServers[name],
+          email: acmeEmail,
+          privateKeySecretRef: { name: `${name}-account-key` },
+          solvers: [{ http01: { ingress: { ingressClassName } } }],
+        },
+      },
+    }));
+  }
+  return [
+    { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: selfSignedBootstrapIssuer, labels }, spec: { selfSigned: {} } },
+    { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "selfsigned", labels }, spec: { ca: { secretName: localCaSecret } } },
+  ];
+}
+
+/** The local root CA certificate, signed by the bootstrap issuer, in cert-manager's namespace. */
+export const localCaCertificate = {
+  apiVersion: "cert-manager.io/v1",
+  kind: "Certificate",
+  metadata: { name: localCaSecret, namespace: namespaces.certManager, labels: { "app.kubernetes.io/part-of": partOf } },
+  spec: {
+    isCA: true,
+    commonName: "tasks local CA",
+    secretName: localCaSecret,
+    duration: "87600h",
+    privateKey: { algorithm: "ECDSA", size: 256 },
+    issuerRef: { name: selfSignedBootstrapIssuer, kind: "ClusterIssuer", group: "cert-manager.io" },
+  },
+} as const;
+
+export interface CertManagerArgs {
+  /** acme: Let's Encrypt issuers (Azure); selfsigned: a local CA issuer (minikube). */
+  readonly issuers: "acme" | "selfsigned";
+  /** Contact address of the ACME account; required with `issuers: "acme"`. */
+  readonly acmeEmail?: string;
+  /** Two replicas of each cert-manager deployment with a PDB. @default false */
+  readonly highAvailability?: boolean;
+  /** Resources the release must wait for (the monitoring CRDs its ServiceMonitor needs). */
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export class CertManager extends pulumi.ComponentResource {
+  readonly release: k8s.helm.v3.Release;
+  readonly issuers: k8s.apiextensions.CustomResource[];
+
+  constructor(name: string, args: CertManagerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:k8s:CertManager", name, {}, opts);
+    if (args.issuers === "acme" && !args.acmeEmail) {
+      throw new pulumi.ResourceError("acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)", this);
+    }
+    this.release = helmRelease(
+      `${name}-release`,
+      { chart: charts.certManager, releaseName: "cert-manager", namespace: namespaces.certManager, values: certManagerValues(args.highAvailability ?? false) },
+      { parent: this, dependsOn: args.dependsOn },
+    );
+    const after = { parent: this, dependsOn: [this.release] };
+    const manifests = clusterIssuerManifests(args.issuers, args.acmeEmail);
+    const extra: pulumi.Resource[] = [];
+    if (args.issuers === "selfsigned") {
+      const bootstrap = manifests.find((m) => m.metadata.name === selfSignedBootstrapIssuer)!;
+      const bootstrapIssuer = new k8s.apiextensions.CustomResource(`${name}-issuer-${bootstrap.metadata.name}`, bootstrap, after);
+      const ca = new k8s.apiextensions.CustomResource(`${name}-local-ca`, localCaCertificate, { parent: this, dependsOn: [bootstrapIssuer] });
+      extra.push(bootstrapIssuer, ca);
+    }
+    this.issuers = [
+      ...(extra.slice(0, 1) as k8s.apiextensions.CustomResource[]),
+      ...manifests
+        .filter((m) => m.metadata.name !== selfSignedBootstrapIssuer)
+        .map((m) => new k8s.apiextensions.CustomResource(`${name}-issuer-${m.metadata.name}`, m, { parent: this, dependsOn: [this.release, ...extra] })),
+    ];
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,10 @@
+export * from "./names.js";
+export * from "./charts.js";
+export { helmRelease, type ReleaseArgs } from "./helm.js";
+export * from "./namespaces.js";
+export * from "./cert-manager.js";
+export * from "./ingress-controller.js";
+export * from "./ingress-routes.js";
+export * from "./dapr-control-plane.js";
+export * from "./network-policies/index.js";
+export * from "./monitoring/index.js";

@@ -1,0 +1,61 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { namespaces, partOf } from "./names.js";
+
+/** Pod Security Standards level enforced by the namespace's admission labels. */
+export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
+
+export interface NamespaceSpec {
+  readonly name: string;
+  /** Enforced level; violations of "restricted" are always warned about and audited. */
+  readonly enforce: PodSecurityLevel;
+}
+
+/**
+ * The platform's namespaces. Workload namespaces enforce "restricted"; chart namespaces enforce what
+ * their charts need (node-exporter in monitoring needs host access) and warn about "restricted".
+ */
+export function platformNamespaceSpecs(withData: boolean): NamespaceSpec[] {
+  return [
+    { name: namespaces.workloads, enforce: "restricted" },
+    ...(withData ? [{ name: namespaces.data, enforce: "restricted" as const }] : []),
+    { name: namespaces.certManager, enforce: "restricted" },
+    { name: namespaces.ingress, enforce: "baseline" },
+    { name: namespaces.monitoring, enforce: "privileged" },
+    { name: namespaces.dapr, enforce: "baseline" },
+  ];
+}
+
+export interface PlatformNamespacesArgs {
+  /** Also create the data namespace (Redpanda, Postgres) of the local stack. @default false */
+  readonly withData?: boolean;
+}
+
+export class PlatformNamespaces extends pulumi.ComponentResource {
+  readonly byName: Readonly<Record<string, k8s.core.v1.Namespace>>;
+
+  constructor(name: string, args: PlatformNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:k8s:Namespaces", name, {}, opts);
+    const byName: Record<string, k8s.core.v1.Namespace> = {};
+    for (const ns of platformNamespaceSpecs(args.withData ?? false)) {
+      byName[ns.name] = new k8s.core.v1.Namespace(
+        `${name}-${ns.name}`,
+        {
+          metadata: {
+            name: ns.name,
+            labels: {
+              "app.kubernetes.io/part-of": partOf,
+              "pod-security.kubernetes.io/enforce": ns.enforce,
+              "pod-security.kubernetes.io/enforce-version": "latest",
+              "pod-security.kubernetes.io/warn": "restricted",
+              "pod-security.kubernetes.io/audit": "restricted",
+            },
+          },
+        },
+        { parent: this },
+      );
+    }
+    this.byName = byName;
+    this.registerOutputs({});
+  }
+}

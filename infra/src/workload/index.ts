@@ -1,0 +1,4 @@
+export * from "./content-tag.js";
+export * from "./image.js";
+export * from "./pod.js";
+export * from "./service-workload.js";

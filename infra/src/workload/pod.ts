@@ -1,0 +1,106 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import { daprSidecarPorts, type ServiceSpec } from "@tasks/catalog";
+import { appLabels, selectorLabels } from "../k8s/names.js";
+
+export type DaprLogLevel = "debug" | "info" | "warn" | "error";
+
+export interface PodOptions {
+  readonly image: pulumi.Input<string>;
+  /** Dapr Configuration the sidecar loads. */
+  readonly daprConfig: string;
+  /** @default "info" */
+  readonly daprLogLevel?: DaprLogLevel;
+  /** Label the pod for Azure workload identity (AKS): the webhook projects a federated token. */
+  readonly workloadIdentity: boolean;
+  /** Mount the service account token; only for sidecars that call the Kubernetes API. @default false */
+  readonly mountServiceAccountToken?: boolean;
+  /** Spread replicas across zones strictly (DoNotSchedule) rather than best effort. */
+  readonly strictZoneSpread: boolean;
+  /** Non-secret settings only; secrets are read through the Dapr secret store. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Numeric user the containers run as (the node image's `node` user). @default 1000 */
+  readonly runAsUser?: number;
+}
+
+/** Env names that would mean a secret is passed in the environment. */
+export const secretLikeEnvName = /(PASSWORD|SECRET|TOKEN|PRIVATE|CONNECTION_STRING|DATABASE_URL|API_KEY|CREDENTIAL)/i;
+
+/** Dapr sidecar annotations: app id = service name, app port, config, logs, metrics, a restricted sidecar. */
+export function daprAnnotations(service: ServiceSpec, o: Pick<PodOptions, "daprConfig" | "daprLogLevel">): Record<string, string> {
+  return {
+    "dapr.io/enabled": "true",
+    "dapr.io/app-id": service.name,
+    "dapr.io/app-port": String(service.port),
+    "dapr.io/app-protocol": "http",
+    "dapr.io/config": o.daprConfig,
+    "dapr.io/log-level": o.daprLogLevel ?? "info",
+    "dapr.io/log-as-json": "true",
+    "dapr.io/enable-metrics": "true",
+    "dapr.io/metrics-port": String(daprSidecarPorts.metrics),
+    "dapr.io/enable-app-health-check": "true",
+    "dapr.io/app-health-check-path": "/healthz",
+    "dapr.io/sidecar-seccomp-profile-type": "RuntimeDefault",
+    "dapr.io/sidecar-cpu-request": "50m",
+    "dapr.io/sidecar-cpu-limit": "500m",
+    "dapr.io/sidecar-memory-request": "64Mi",
+    "dapr.io/sidecar-memory-limit": "256Mi",
+    "dapr.io/graceful-shutdown-seconds": "20",
+  };
+}
+
+/** The pod template of a service: Pod Security "restricted", probes, catalog resources, /tmp as the only writable path. */
+export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.input.core.v1.PodTemplateSpec {
+  const uid = o.runAsUser ?? 1000;
+  const env = { NODE_ENV: "production", PORT: String(service.port), SERVICE_NAME: service.name, LOG_LEVEL: "info", ...o.env };
+  const badEnv = Object.keys(env).filter((k) => secretLikeEnvName.test(k));
+  if (badEnv.length) throw new Error(`env: ${badEnv.join(", ")} look like secrets; read secrets through the Dapr secret store instead`);
+  const zoneSpread = {
+    maxSkew: 1,
+    topologyKey: "topology.kubernetes.io/zone",
+    whenUnsatisfiable: o.strictZoneSpread ? "DoNotSchedule" : "ScheduleAnyway",
+    labelSelector: { matchLabels: selectorLabels(service.name) },
+  };
+  const hostSpread = { ...zoneSpread, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" };
+  return {
+    metadata: {
+      labels: { ...appLabels(service.name), ...(o.workloadIdentity ? { "azure.workload.identity/use": "true" } : {}) },
+      annotations: daprAnnotations(service, o),
+    },
+    spec: {
+      serviceAccountName: service.name,
+      automountServiceAccountToken: o.mountServiceAccountToken ?? false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: 30,
+      securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } },
+      topologySpreadConstraints: [zoneSpread, hostSpread],
+      containers: [
+        {
+          name: service.name,
+          image: o.image,
+          imagePullPolicy: "IfNotPresent",
+          ports: [{ name: "http", containerPort: service.port, protocol: "TCP" }],
+          env: Object.entries(env).map(([name, value]) => ({ name, value })),
+          resources: {
+            requests: { cpu: service.resources.cpuRequest, memory: service.resources.memoryRequest },
+            limits: { cpu: service.resources.cpuLimit, memory: service.resources.memoryLimit },
+          },
+          startupProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
+          livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
+          readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: uid,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            privileged: false,
+            capabilities: { drop: ["ALL"] },
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+        },
+      ],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+    },
+  };
+}

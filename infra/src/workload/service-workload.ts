@@ -1,0 +1,109 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceAccounts, type ServiceSpec } from "@tasks/catalog";
+import { appLabels, selectorLabels } from "../k8s/names.js";
+import { podTemplate, type PodOptions } from "./pod.js";
+
+export interface ServiceWorkloadArgs extends Omit<PodOptions, "workloadIdentity" | "strictZoneSpread"> {
+  readonly service: ServiceSpec;
+  readonly namespace: string;
+  /** Workload identity client id (AKS); annotates the service account and labels the pods. */
+  readonly workloadIdentityClientId?: pulumi.Input<string>;
+  /** Production spreading: replicas must land in different zones. @default false */
+  readonly highAvailability?: boolean;
+  /** Secrets the pod's service account may read (the Kubernetes secret store), when the token is mounted. @default [] */
+  readonly readableSecrets?: readonly string[];
+  readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * One catalog service on Kubernetes: ServiceAccount, Deployment (Dapr sidecar, restricted pod, rolling
+ * update that never drops below the current capacity), Service, HPA with the catalog's bounds, PDB.
+ * The Deployment leaves `replicas` to the HPA: a replica count in the manifest would reset the HPA's
+ * choice on every update.
+ */
+export class ServiceWorkload extends pulumi.ComponentResource {
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service: k8s.core.v1.Service;
+
+  constructor(name: string, args: ServiceWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:workload:ServiceWorkload", name, {}, opts);
+    const s = args.service;
+    if (args.mountServiceAccountToken && !(args.readableSecrets?.length)) {
+      throw new pulumi.ResourceError("mountServiceAccountToken: mount the token only for a sidecar that reads secrets; readableSecrets is empty", this);
+    }
+    if (!args.mountServiceAccountToken && args.readableSecrets?.length) {
+      throw new pulumi.ResourceError("readableSecrets: the pod cannot use them without mountServiceAccountToken", this);
+    }
+    const labels = appLabels(s.name);
+    const meta = { name: s.name, namespace: args.namespace, labels };
+    const child = { parent: this };
+
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: {
+          ...meta,
+          name: serviceAccounts.nameOf(s.name),
+          ...(args.workloadIdentityClientId ? { annotations: { "azure.workload.identity/client-id": args.workloadIdentityClientId } } : {}),
+        },
+        automountServiceAccountToken: args.mountServiceAccountToken ?? false,
+      },
+      { ...child, dependsOn: args.dependsOn },
+    );
+    const rbac: pulumi.Resource[] = [];
+    if (args.readableSecrets?.length) {
+      const role = new k8s.rbac.v1.Role(
+        `${name}-secret-reader`,
+        { metadata: { ...meta, name: `${s.name}-secret-reader` }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [...args.readableSecrets] }] },
+        child,
+      );
+      rbac.push(
+        role,
+        new k8s.rbac.v1.RoleBinding(
+          `${name}-secret-reader`,
+          {
+            metadata: { ...meta, name: `${s.name}-secret-reader` },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `${s.name}-secret-reader` },
+            subjects: [{ kind: "ServiceAccount", name: serviceAccounts.nameOf(s.name), namespace: args.namespace }],
+          },
+          { ...child, dependsOn: [role, sa] },
+        ),
+      );
+    }
+    this.deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: meta,
+        spec: {
+          revisionHistoryLimit: 5,
+          selector: { matchLabels: selectorLabels(s.name) },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: podTemplate(s, { ...args, workloadIdentity: args.workloadIdentityClientId !== undefined, strictZoneSpread: args.highAvailability ?? false }),
+        },
+      },
+      { ...child, dependsOn: [sa, ...rbac, ...(args.dependsOn ?? [])] },
+    );
+    this.service = new k8s.core.v1.Service(
+      `${name}-service`,
+      { metadata: meta, spec: { type: "ClusterIP", selector: selectorLabels(s.name), ports: [{ name: "http", port: s.port, targetPort: "http", protocol: "TCP" }] } },
+      child,
+    );
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata: meta,
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
+          minReplicas: s.scaling.min,
+          maxReplicas: s.scaling.max,
+          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.scaling.targetCpuPercent } } }],
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        },
+      },
+      { ...child, dependsOn: [this.deployment] },
+    );
+    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } }, child);
+    this.registerOutputs({});
+  }
+}
