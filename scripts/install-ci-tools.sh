@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the linters .ci/run needs, idempotently, and prints what it did:
 #   actionlint  built from Go modules (pinned) into a cache dir: $CI_TOOLS_DIR (default .cache/ci-tools/bin)
-#   shellcheck  from Debian's packages when it is not on PATH (sudo only when not root)
+#   ShellCheck  from Debian's packages when it is not on PATH (sudo only when not root)
 # Usage: scripts/install-ci-tools.sh     then: export PATH="$(scripts/install-ci-tools.sh --print-path):$PATH"
 set -euo pipefail
 
