@@ -22,6 +22,8 @@ export type RuleTime =
 
 export interface ParsedRecurrence {
   readonly options: RuleOptions;
+  /** The RRULE's parts as written (names upper-cased), in order: used to re-serialise it. */
+  readonly parts: readonly (readonly [name: string, value: string])[];
   /** UNTIL, inclusive. */
   readonly until?: RuleTime;
   /** DTSTART from the rule text, when it has one. */
@@ -87,7 +89,7 @@ function parseByDay(value: string): { weekdays: InstanceType<typeof Weekday>[]; 
 }
 
 /** Parses the body of an RRULE (`FREQ=…;…`) into rrule options plus UNTIL. */
-export function parseRRuleBody(body: string): { options: RuleOptions; until?: RuleTime } {
+export function parseRRuleBody(body: string): { options: RuleOptions; parts: [string, string][]; until?: RuleTime } {
   const seen = new Set<string>();
   const raw = new Map<string, string>();
   for (const part of body.split(";")) {
@@ -168,7 +170,8 @@ export function parseRRuleBody(body: string): { options: RuleOptions; until?: Ru
   if (options.bysetpos !== undefined && ![...raw.keys()].some((k) => k.startsWith("BY") && k !== "BYSETPOS")) {
     fail("BYSETPOS needs another BYxxx rule part");
   }
-  return until === undefined ? { options } : { options, until };
+  const parts = [...raw.entries()];
+  return until === undefined ? { options, parts } : { options, parts, until };
 }
 
 /** Parses `NAME;PARAM=V;…:VALUE` into its name, parameters and value. */
