@@ -30,6 +30,8 @@ export function createDatabase(opts: DatabaseOptions): Knex {
       connectionString: opts.connectionString,
       application_name: opts.applicationName,
       statement_timeout: opts.statementTimeoutMs ?? 10_000,
+      // Deterministic text rendering of timestamps (keyset cursors carry them as text).
+      options: "-c DateStyle=ISO -c TimeZone=UTC",
     } as Knex.PgConnectionConfig,
     pool: { min: opts.poolMin ?? 2, max: opts.poolMax ?? 10 },
     acquireConnectionTimeout: 10_000,

@@ -1,0 +1,5 @@
+import type { Migration } from "@tasks/shared";
+import { tasksTable } from "./0001_tasks.js";
+import { outboxTable } from "./0002_outbox.js";
+
+export const migrations: readonly Migration[] = [tasksTable, outboxTable];

@@ -1,0 +1,33 @@
+/** Builds the tasks API (no listening): used by main.ts, the tests and the benchmark. */
+import { createServiceApp, pingDatabase, sidecarReady, type AuthConfig, type Knex, type Logger, type Registry, type ServiceApp } from "@tasks/shared";
+import { openapiDocument } from "./openapi.js";
+import { registerRoutes, tasksRoutes } from "./routes.js";
+import { TasksService } from "./tasks-service.js";
+
+export interface TasksAppDeps {
+  readonly knex: Knex;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly auth: AuthConfig;
+  /** Sidecar base URL for the readiness check; omitted = not checked (tests). */
+  readonly daprHttpUrl?: string;
+  /** Called after events were committed to the outbox (wakes the relay). */
+  readonly onEventsWritten?: () => void;
+  /** @default "64kb" */
+  readonly bodyLimit?: string;
+}
+
+export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService } {
+  const service = new TasksService({ knex: deps.knex, ...(deps.onEventsWritten ? { onEventsWritten: deps.onEventsWritten } : {}) });
+  let doc: unknown;
+  const openapi = () => (doc ??= openapiDocument());
+  const daprHttpUrl = deps.daprHttpUrl;
+  const built = createServiceApp({
+    logger: deps.logger,
+    registry: deps.registry,
+    readiness: { database: () => pingDatabase(deps.knex), ...(daprHttpUrl ? { sidecar: () => sidecarReady({ daprHttpUrl }) } : {}) },
+    bodyLimit: deps.bodyLimit ?? "64kb",
+    routes: (app) => registerRoutes(app, tasksRoutes(service, deps.auth, openapi)),
+  });
+  return { ...built, service };
+}

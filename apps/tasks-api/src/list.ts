@@ -1,0 +1,147 @@
+/**
+ * The list query: full-text search (websearch_to_tsquery over the GIN-indexed tsvector, ranked with
+ * ts_rank_cd), AND-combined filters, multi-key sort, and keyset pagination.
+ *
+ * Keyset: every sort ends with `id`, so the order is total. A cursor holds the last row's sort key
+ * values as Postgres rendered them (`expr::text`, cast back with the key's type, so timestamps keep
+ * their microseconds) and its id; the next page is the rows strictly after that tuple. Rows inserted,
+ * updated or deleted between pages never make a page repeat or skip a row whose keys did not change.
+ * The cursor also records the sort and a hash of the filters: reusing it with another query is a 400.
+ */
+import { createHash } from "node:crypto";
+import { ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { z } from "zod";
+import type { ListQuery, SortKey, SortTerm } from "./schemas.js";
+import { priorityRank, taskColumns, toSnapshot, type TaskRow } from "./task-row.js";
+
+interface KeyExpr {
+  readonly sql: (dir: "asc" | "desc") => string;
+  readonly type: string;
+  /** Whether a cursor value can be cast to `type` (tampered cursors must be a 400, not a 500). */
+  readonly valid: (v: string) => boolean;
+}
+
+// Postgres' ISO output for timestamptz (sessions run with DateStyle=ISO, TimeZone=UTC).
+function validTimestamp(v: string): boolean {
+  if (v === "infinity" || v === "-infinity") return true;
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const dt = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d && dt.getUTCHours() === h && dt.getUTCMinutes() === mi && dt.getUTCSeconds() === s;
+}
+
+const keyExprs: Record<SortKey, KeyExpr> = {
+  // Tasks without a due date sort last in both directions.
+  due: { sql: (dir) => `coalesce(t.due_at, '${dir === "asc" ? "infinity" : "-infinity"}'::timestamptz)`, type: "timestamptz", valid: validTimestamp },
+  priority: { sql: () => "t.priority", type: "smallint", valid: (v) => /^[1-4]$/.test(v) },
+  created: { sql: () => "t.created_at", type: "timestamptz", valid: validTimestamp },
+  title: { sql: () => "lower(t.title)", type: "text", valid: (v) => !v.includes("\u0000") && v.length <= 1000 },
+  rank: { sql: () => "ts_rank_cd(t.search, query)", type: "real", valid: (v) => /^-?\d{1,20}(\.\d{1,20})?(e[+-]?\d{1,3})?$/i.test(v) },
+};
+
+const cursorSchema = z.object({ s: z.string(), f: z.string(), k: z.array(z.string()), id: z.uuid() });
+type Cursor = z.infer<typeof cursorSchema>;
+
+const sortSignature = (terms: readonly SortTerm[]): string => terms.map((t) => `${t.key}:${t.dir}`).join(",");
+
+function filterHash(q: ListQuery): string {
+  const f = { q: q.q ?? null, status: q.status ?? null, priority: [...(q.priority ?? [])].sort(), tags: [...(q.tags ?? [])].sort(), tagMode: q.tagMode, dueBefore: q.dueBefore ?? null, dueAfter: q.dueAfter ?? null, overdue: q.overdue ?? null };
+  return createHash("sha256").update(JSON.stringify(f)).digest("base64url").slice(0, 16);
+}
+
+const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString("base64url");
+
+function decodeCursor(raw: string, terms: readonly SortTerm[], hash: string): Cursor {
+  const invalid = (message: string) => new ValidationError([{ field: "cursor", message }]);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
+  } catch {
+    throw invalid("Invalid cursor.");
+  }
+  const c = cursorSchema.safeParse(parsed);
+  if (!c.success || c.data.k.length !== terms.length) throw invalid("Invalid cursor.");
+  if (!terms.every((t, i) => keyExprs[t.key].valid(c.data.k[i]!))) throw invalid("Invalid cursor.");
+  if (c.data.s !== sortSignature(terms) || c.data.f !== hash) throw invalid("The cursor belongs to a different query; start again without it.");
+  return c.data;
+}
+
+export function effectiveSort(q: ListQuery): SortTerm[] {
+  if (q.sort) return [...q.sort];
+  return q.q ? [{ key: "rank", dir: "desc" }] : [{ key: "created", dir: "desc" }];
+}
+
+export interface Page {
+  items: TaskSnapshot[];
+  nextCursor: string | null;
+}
+
+export async function listTasks(knex: Knex, userId: string, q: ListQuery): Promise<Page> {
+  const terms = effectiveSort(q);
+  const hash = filterHash(q);
+  const where: string[] = ["t.user_id = ?"];
+  const bindings: Knex.RawBinding[] = [];
+  const fromBindings: Knex.RawBinding[] = [];
+  let from = "tasks t";
+  if (q.q !== undefined) {
+    from = "tasks t, websearch_to_tsquery('english', ?) query";
+    fromBindings.push(q.q);
+    where.push("t.search @@ query");
+  }
+  bindings.push(userId);
+  if (q.status) {
+    where.push("t.status = ?");
+    bindings.push(q.status);
+  }
+  if (q.priority?.length) {
+    where.push("t.priority = any(?::smallint[])");
+    bindings.push(q.priority.map(priorityRank));
+  }
+  if (q.tags?.length) {
+    where.push(q.tagMode === "any" ? "t.tags && ?::text[]" : "t.tags @> ?::text[]");
+    bindings.push(q.tags);
+  }
+  if (q.dueBefore) {
+    where.push("t.due_at < ?::timestamptz");
+    bindings.push(q.dueBefore);
+  }
+  if (q.dueAfter) {
+    where.push("t.due_at >= ?::timestamptz");
+    bindings.push(q.dueAfter);
+  }
+  if (q.overdue === true) where.push("t.status = 'open' and t.due_at < now()");
+  if (q.overdue === false) where.push("not (t.status = 'open' and t.due_at is not null and t.due_at < now())");
+
+  const exprs = terms.map((t) => keyExprs[t.key].sql(t.dir));
+  if (q.cursor !== undefined) {
+    const c = decodeCursor(q.cursor, terms, hash);
+    // (k0 > v0) or (k0 = v0 and k1 > v1) or … or (all equal and id > last id); > becomes < for desc.
+    const ors: string[] = [];
+    for (let i = 0; i <= terms.length; i++) {
+      const parts: string[] = [];
+      for (let j = 0; j < i; j++) {
+        parts.push(`${exprs[j]} = ?::${keyExprs[terms[j]!.key].type}`);
+        bindings.push(c.k[j]!);
+      }
+      if (i < terms.length) {
+        parts.push(`${exprs[i]} ${terms[i]!.dir === "asc" ? ">" : "<"} ?::${keyExprs[terms[i]!.key].type}`);
+        bindings.push(c.k[i]!);
+      } else {
+        parts.push("t.id > ?::uuid");
+        bindings.push(c.id);
+      }
+      ors.push(`(${parts.join(" and ")})`);
+    }
+    where.push(`(${ors.join(" or ")})`);
+  }
+  const select = [...taskColumns.map((c) => `t.${c}`), ...exprs.map((e, i) => `(${e})::text as k${i}`)].join(", ");
+  const orderBy = [...terms.map((t, i) => `${exprs[i]} ${t.dir}`), "t.id asc"].join(", ");
+  const sql = `select ${select} from ${from} where ${where.join(" and ")} order by ${orderBy} limit ?`;
+  const result = await knex.raw<{ rows: (TaskRow & { [k: `k${number}`]: string })[] }>(sql, [...fromBindings, ...bindings, q.limit + 1]);
+  const rows = result.rows;
+  const page = rows.slice(0, q.limit);
+  const last = page.at(-1);
+  const nextCursor = rows.length > q.limit && last ? encodeCursor({ s: sortSignature(terms), f: hash, k: terms.map((_, i) => String(last[`k${i}`])), id: last.id }) : null;
+  return { items: page.map(toSnapshot), nextCursor };
+}

@@ -1,0 +1,120 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas that validate requests
+ * (z.toJSONSchema, input side). test/openapi.test.ts checks it against the routes Express serves.
+ */
+import { tasksInternalRoutes } from "@tasks/catalog";
+import { createOccurrenceRequestSchema, createOccurrenceResponseSchema, internalTaskResponseSchema, taskSnapshotSchema } from "@tasks/shared";
+import { z } from "zod";
+import { expressPath, openapiPath, tasksBase } from "./routes.js";
+import { createTaskSchema, limits, listQuerySchema, listResponseSchema, sortKeys, updateTaskSchema } from "./schemas.js";
+
+type Json = Record<string, unknown>;
+const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Json;
+const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
+const json = (s: Json) => ({ "application/json": { schema: s } });
+const problem = (description: string) => ({ description, content: { "application/problem+json": { schema: ref("Problem") } } });
+
+const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  correlationId: z.string().optional(),
+});
+
+const queryDocs: Record<keyof z.infer<typeof listQuerySchema>, string> = {
+  q: "Full-text search over title, tags and description (web search syntax: quotes, OR, -word); results ranked.",
+  status: "open or completed.",
+  priority: "Comma-separated set of priorities (low, medium, high, urgent); any of them matches.",
+  tags: "Comma-separated tags.",
+  tagMode: "all (default): the task has every tag; any: at least one.",
+  dueBefore: "Due strictly before this instant (RFC 3339).",
+  dueAfter: "Due at or after this instant (RFC 3339).",
+  overdue: "true: open and due in the past; false: everything else.",
+  sort: `Comma-separated keys (${sortKeys.join(", ")}), each optionally :asc/:desc or prefixed with - for desc. Default: rank:desc with q, else created:desc. Ties break on id.`,
+  limit: `Page size, 1..${limits.pageSize} (default 20).`,
+  cursor: "nextCursor from the previous page (same query).",
+};
+
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const bearer = [{ bearer: [] }];
+const common = { "400": problem("Invalid input; `errors` names each invalid field."), "401": problem("Missing or invalid bearer token."), "404": problem("No such task for this user.") };
+const internal = { "x-internal": true, description: "Only through Dapr service invocation; `dapr-caller-app-id` must be an allowed caller.", "403": undefined };
+
+export function openapiDocument(): Json {
+  const oapi = (p: string) => p.replace(/:([A-Za-z_]+)/g, "{$1}");
+  return {
+    openapi: "3.1.0",
+    info: { title: "tasks-api", version: "1.0.0", description: "Tasks of the authenticated user (JWT `sub`)." },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      schemas: {
+        Task: schema(taskSnapshotSchema),
+        CreateTask: schema(createTaskSchema),
+        UpdateTask: schema(updateTaskSchema),
+        TaskPage: schema(listResponseSchema),
+        Problem: schema(problemSchema),
+        CreateOccurrenceRequest: schema(createOccurrenceRequestSchema),
+        CreateOccurrenceResponse: schema(createOccurrenceResponseSchema),
+        InternalTask: schema(internalTaskResponseSchema),
+      },
+    },
+    paths: {
+      [tasksBase]: {
+        post: {
+          operationId: "createTask",
+          security: bearer,
+          requestBody: { required: true, content: json(ref("CreateTask")) },
+          responses: { "201": { description: "Created.", content: json(ref("Task")) }, ...common, "413": problem("Body too large.") },
+        },
+        get: {
+          operationId: "listTasks",
+          security: bearer,
+          parameters: Object.entries(queryDocs).map(([name, description]) => ({ name, in: "query", required: false, description, schema: { type: "string" } })),
+          responses: { "200": { description: "A page of tasks.", content: json(ref("TaskPage")) }, ...common },
+        },
+      },
+      [oapi(`${tasksBase}/:id`)]: {
+        parameters: [idParam],
+        get: { operationId: "getTask", security: bearer, responses: { "200": { description: "The task.", content: json(ref("Task")) }, ...common } },
+        patch: {
+          operationId: "updateTask",
+          security: bearer,
+          requestBody: { required: true, content: json(ref("UpdateTask")) },
+          responses: { "200": { description: "Updated (null clears a field).", content: json(ref("Task")) }, ...common, "413": problem("Body too large.") },
+        },
+        delete: { operationId: "deleteTask", security: bearer, responses: { "204": { description: "Deleted." }, ...common } },
+      },
+      [oapi(`${tasksBase}/:id/complete`)]: {
+        parameters: [idParam],
+        post: { operationId: "completeTask", security: bearer, responses: { "200": { description: "Completed.", content: json(ref("Task")) }, ...common, "409": problem("Already completed.") } },
+      },
+      [openapiPath]: { get: { operationId: "openapi", responses: { "200": { description: "This document." } } } },
+      [tasksInternalRoutes.createOccurrence]: {
+        post: {
+          operationId: "createOccurrence",
+          "x-internal": internal["x-internal"],
+          description: internal.description,
+          requestBody: { required: true, content: json(ref("CreateOccurrenceRequest")) },
+          responses: {
+            "201": { description: "Created.", content: json(ref("CreateOccurrenceResponse")) },
+            "200": { description: "Already existed (idempotent repeat).", content: json(ref("CreateOccurrenceResponse")) },
+            "400": common["400"],
+            "403": problem("Caller is not allowed."),
+          },
+        },
+      },
+      [oapi(expressPath(tasksInternalRoutes.getTask))]: {
+        parameters: [idParam],
+        get: {
+          operationId: "getTaskInternal",
+          "x-internal": true,
+          description: internal.description,
+          responses: { "200": { description: "The task.", content: json(ref("InternalTask")) }, "403": problem("Caller is not allowed."), "404": common["404"] },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The tasks API's routes as one table (method, Express path, handlers), registered directly on the
+ * app so the OpenAPI test can compare the document with what Express really serves.
+ */
+import { invocationPaths, services, tasksInternalRoutes } from "@tasks/catalog";
+import { authenticate, createOccurrenceRequestSchema, ForbiddenError, parseOrThrow, userIdOf, type AuthConfig } from "@tasks/shared";
+import type { Express, Request, RequestHandler, Response } from "express";
+import { createTaskSchema, listQuerySchema, updateTaskSchema } from "./schemas.js";
+import type { TasksService } from "./tasks-service.js";
+
+export type Method = "get" | "post" | "patch" | "delete";
+export interface RouteDef {
+  readonly method: Method;
+  /** Express path, e.g. /api/v1/tasks/:id */
+  readonly path: string;
+  readonly handlers: readonly RequestHandler[];
+}
+
+export const tasksBase = services["tasks-api"].publicRoutes[0]!.path;
+export const openapiPath = "/api/v1/openapi.json";
+
+/** A catalog invocation path (`*` = one segment) as an Express path. */
+export const expressPath = (catalogPath: string, param = "id"): string => catalogPath.replace("*", `:${param}`);
+
+/**
+ * Internal routes are reachable only through Dapr service invocation: network policy admits only
+ * the sidecar, Dapr access control admits only the catalog's callers, and here the
+ * `dapr-caller-app-id` header Dapr sets must name one of those callers (403 otherwise).
+ */
+export function requireCaller(catalogPath: string): RequestHandler {
+  const allowed = new Set(invocationPaths().filter((p) => p.target === "tasks-api" && p.path === catalogPath).map((p) => p.caller));
+  return (req, _res, next) => {
+    const caller = req.get("dapr-caller-app-id");
+    if (!caller || !allowed.has(caller as never)) throw new ForbiddenError(`This route is only for Dapr service invocation by: ${[...allowed].join(", ")}.`);
+    next();
+  };
+}
+
+const param = (req: Request): string => String(req.params.id);
+
+export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: () => unknown): RouteDef[] {
+  const authn = authenticate(auth);
+  const base = tasksBase;
+  return [
+    {
+      method: "post",
+      path: base,
+      handlers: [
+        authn,
+        async (req: Request, res: Response) => {
+          const task = await service.create(userIdOf(req), parseOrThrow(createTaskSchema, req.body));
+          res.status(201).location(`${base}/${task.id}`).json(task);
+        },
+      ],
+    },
+    {
+      method: "get",
+      path: base,
+      handlers: [authn, async (req, res) => void res.json(await service.list(userIdOf(req), parseOrThrow(listQuerySchema, req.query ?? {}, "query")))],
+    },
+    { method: "get", path: `${base}/:id`, handlers: [authn, async (req, res) => void res.json(await service.get(userIdOf(req), param(req)))] },
+    {
+      method: "patch",
+      path: `${base}/:id`,
+      handlers: [authn, async (req, res) => void res.json(await service.update(userIdOf(req), param(req), parseOrThrow(updateTaskSchema, req.body)))],
+    },
+    {
+      method: "delete",
+      path: `${base}/:id`,
+      handlers: [
+        authn,
+        async (req, res) => {
+          await service.delete(userIdOf(req), param(req));
+          res.status(204).end();
+        },
+      ],
+    },
+    { method: "post", path: `${base}/:id/complete`, handlers: [authn, async (req, res) => void res.json(await service.complete(userIdOf(req), param(req)))] },
+    { method: "get", path: openapiPath, handlers: [(_req, res) => void res.json(openapi())] },
+    {
+      method: "post",
+      path: tasksInternalRoutes.createOccurrence,
+      handlers: [
+        requireCaller(tasksInternalRoutes.createOccurrence),
+        async (req, res) => {
+          const body = parseOrThrow(createOccurrenceRequestSchema, req.body);
+          const result = await service.createOccurrence(body.sourceTask, body.occurrenceAt, `service:${req.get("dapr-caller-app-id")}`);
+          res.status(result.created ? 201 : 200).json(result);
+        },
+      ],
+    },
+    {
+      method: "get",
+      path: expressPath(tasksInternalRoutes.getTask),
+      handlers: [requireCaller(tasksInternalRoutes.getTask), async (req, res) => void res.json({ task: await service.getAny(param(req)) })],
+    },
+  ];
+}
+
+export function registerRoutes(app: Express, routes: readonly RouteDef[]): void {
+  for (const r of routes) app[r.method](r.path, ...r.handlers);
+}

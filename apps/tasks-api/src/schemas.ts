@@ -1,0 +1,206 @@
+/**
+ * Request schemas of the tasks API: the single source for validation, types and the OpenAPI
+ * document. Cross-field rules (dueAt needs timeZone; reminders and recurrence need dueAt) are
+ * checked on the merged task by `taskRuleErrors`, so create and PATCH report them the same way.
+ */
+import { instantSchema, priorities, taskSnapshotSchema, taskStatuses, type FieldError } from "@tasks/shared";
+import { z } from "zod";
+import { checkRecurrence } from "./recurrence.js";
+
+export const limits = {
+  title: 200,
+  description: 10_000,
+  tags: 20,
+  tag: 40,
+  reminders: 10,
+  /** Reminder offsets are whole minutes before dueAt, at most 365 days. */
+  reminderMinutes: 525_600,
+  recurrence: 500,
+  query: 200,
+  pageSize: 100,
+  sortKeys: 4,
+} as const;
+
+// C0 controls and DEL; Postgres also rejects U+0000 in text, which must be a 400, never a 500.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+const title = z
+  .string()
+  .trim()
+  .min(1, "Title must not be empty.")
+  .max(limits.title, `Title must be at most ${limits.title} characters.`)
+  .refine((s) => !CONTROL.test(s), "Title must not contain control characters.");
+
+const description = z
+  .string()
+  .max(limits.description, `Description must be at most ${limits.description} characters.`)
+  .refine((s) => !CONTROL_EXCEPT_WHITESPACE.test(s), "Description must not contain control characters.");
+
+const tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}_\-:.]*$/u, "Tags are letters, digits, and _ - : . (starting with a letter or digit).")
+  .max(limits.tag, `Tags must be at most ${limits.tag} characters.`);
+
+const tags = z
+  .array(tag)
+  .max(limits.tags, `At most ${limits.tags} tags.`)
+  .transform((xs) => [...new Set(xs)]);
+
+const minDue = Date.UTC(1970, 0, 1);
+const maxDue = Date.UTC(9999, 11, 31, 23, 59, 59);
+export const dueInstant = instantSchema.refine((s) => {
+  const t = Date.parse(s);
+  return t >= minDue && t <= maxDue;
+}, "Must be between 1970-01-01 and 9999-12-31.");
+
+export function isIanaTimeZone(tz: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(tz) || tz.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const timeZone = z.string().refine(isIanaTimeZone, "Must be an IANA time zone such as Europe/Paris.");
+
+const reminders = z
+  .array(z.number().int("Reminder offsets are whole minutes.").min(0, "Reminder offsets are minutes before dueAt (0 or more).").max(limits.reminderMinutes, `Reminder offsets are at most ${limits.reminderMinutes} minutes.`))
+  .max(limits.reminders, `At most ${limits.reminders} reminders.`)
+  .transform((xs) => [...new Set(xs)].sort((a, b) => b - a));
+
+const recurrence = z
+  .string()
+  .max(limits.recurrence, `Recurrence must be at most ${limits.recurrence} characters.`)
+  .transform((s, ctx) => {
+    const r = checkRecurrence(s);
+    if (!r.ok) {
+      ctx.addIssue({ code: "custom", message: r.message });
+      return z.NEVER;
+    }
+    return r.rule;
+  });
+
+const priority = z.enum(priorities, { message: `Priority must be one of ${priorities.join(", ")}.` });
+
+export const createTaskSchema = z.strictObject({
+  title,
+  description: description.nullable().optional(),
+  priority: priority.default("medium"),
+  tags: tags.default([]),
+  dueAt: dueInstant.nullable().optional(),
+  timeZone: timeZone.nullable().optional(),
+  reminders: reminders.default([]),
+  recurrence: recurrence.nullable().optional(),
+});
+export type CreateTaskInput = z.output<typeof createTaskSchema>;
+
+export const updateTaskSchema = z
+  .strictObject({
+    title: title.optional(),
+    description: description.nullable().optional(),
+    priority: priority.optional(),
+    tags: tags.optional(),
+    dueAt: dueInstant.nullable().optional(),
+    timeZone: timeZone.nullable().optional(),
+    reminders: reminders.optional(),
+    recurrence: recurrence.nullable().optional(),
+  })
+  .refine((o) => Object.keys(o).length > 0, "The patch must change at least one field.");
+export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
+
+/** The fields cross-field rules look at, after a create or a patch is applied. */
+export interface TaskRuleFields {
+  dueAt: string | null;
+  timeZone: string | null;
+  reminders: readonly number[];
+  recurrence: string | null;
+}
+
+export function taskRuleErrors(t: TaskRuleFields): FieldError[] {
+  const errors: FieldError[] = [];
+  if (t.dueAt !== null && t.timeZone === null) errors.push({ field: "timeZone", message: "Required when dueAt is set." });
+  if (t.dueAt === null && t.reminders.length > 0) errors.push({ field: "reminders", message: "Reminders need dueAt." });
+  if (t.dueAt === null && t.recurrence !== null) errors.push({ field: "recurrence", message: "A recurrence needs dueAt (the first occurrence)." });
+  return errors;
+}
+
+// ---- list query ----------------------------------------------------------------------------
+
+export const sortKeys = ["due", "priority", "created", "title", "rank"] as const;
+export type SortKey = (typeof sortKeys)[number];
+export interface SortTerm {
+  readonly key: SortKey;
+  readonly dir: "asc" | "desc";
+}
+
+const single = (name: string) =>
+  z.preprocess((v) => v, z.string({ message: `${name} must be given once.` }));
+
+const csv = <T extends string>(name: string, item: z.ZodType<T>) =>
+  z
+    .union([z.string(), z.array(z.string())], { message: `${name} must be a comma-separated list.` })
+    .transform((v, ctx) => {
+      const raw = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "");
+      const out: T[] = [];
+      for (const x of raw) {
+        const r = item.safeParse(x);
+        if (!r.success) {
+          ctx.addIssue({ code: "custom", message: `"${x.slice(0, 50)}": ${r.error.issues[0]?.message ?? "invalid"}` });
+          return z.NEVER;
+        }
+        out.push(r.data);
+      }
+      return [...new Set(out)];
+    });
+
+const sortTerm = z
+  .string()
+  .regex(/^-?(due|priority|created|title|rank)(:(asc|desc))?$/, `Sort keys are ${sortKeys.join(", ")}, optionally with :asc or :desc (or a leading - for desc).`)
+  .transform((s): SortTerm => {
+    const desc = s.startsWith("-");
+    const [key, dir] = s.replace(/^-/, "").split(":") as [SortKey, ("asc" | "desc")?];
+    return { key, dir: dir ?? (desc ? "desc" : "asc") };
+  });
+
+export const listQuerySchema = z
+  .strictObject({
+    q: single("q").pipe(
+      z
+        .string()
+        .trim()
+        .min(1, "Search text must not be empty.")
+        .max(limits.query, `Search text must be at most ${limits.query} characters.`)
+        .refine((s) => !CONTROL.test(s), "Search text must not contain control characters."),
+    ).optional(),
+    status: single("status").pipe(z.enum(taskStatuses, { message: `Status must be one of ${taskStatuses.join(", ")}.` })).optional(),
+    priority: csv("priority", priority).optional(),
+    tags: csv("tags", tag).pipe(z.array(z.string()).max(limits.tags, `At most ${limits.tags} tags.`)).optional(),
+    tagMode: single("tagMode").pipe(z.enum(["all", "any"], { message: "tagMode must be all or any." })).default("all"),
+    dueBefore: single("dueBefore").pipe(instantSchema).optional(),
+    dueAfter: single("dueAfter").pipe(instantSchema).optional(),
+    overdue: single("overdue").pipe(z.enum(["true", "false"], { message: "overdue must be true or false." })).transform((v) => v === "true").optional(),
+    sort: single("sort")
+      .pipe(z.string().max(200))
+      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+      .pipe(z.array(sortTerm).min(1, "Sort must name at least one key.").max(limits.sortKeys, `At most ${limits.sortKeys} sort keys.`))
+      .refine((terms) => new Set(terms.map((t) => t.key)).size === terms.length, "Each sort key may appear once.")
+      .optional(),
+    limit: single("limit")
+      .pipe(z.string().regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${limits.pageSize}.`))
+      .transform(Number)
+      .pipe(z.number().min(1, `limit must be an integer from 1 to ${limits.pageSize}.`).max(limits.pageSize, `limit must be an integer from 1 to ${limits.pageSize}.`))
+      .default(20),
+    cursor: single("cursor").pipe(z.string().max(4096, "cursor is too long.")).optional(),
+  })
+  .superRefine((q, ctx) => {
+    if (q.sort?.some((t) => t.key === "rank") && q.q === undefined) ctx.addIssue({ code: "custom", path: ["sort"], message: "Sorting by rank needs a search text (q)." });
+    if (q.dueBefore && q.dueAfter && Date.parse(q.dueAfter) > Date.parse(q.dueBefore)) ctx.addIssue({ code: "custom", path: ["dueAfter"], message: "dueAfter must not be later than dueBefore." });
+  });
+export type ListQuery = z.output<typeof listQuerySchema>;
+
+export const listResponseSchema = z.object({ items: z.array(taskSnapshotSchema), nextCursor: z.string().nullable() });

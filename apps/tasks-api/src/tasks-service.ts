@@ -1,0 +1,187 @@
+/**
+ * Task operations. Every change and its event are written in one transaction (the outbox), and
+ * every query is scoped to the owner: another user's id behaves exactly like an unknown id (404).
+ */
+import { randomUUID } from "node:crypto";
+import { topics } from "@tasks/catalog";
+import { ConflictError, NotFoundError, ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { listTasks, type Page } from "./list.js";
+import { outboxInsert, outboxRow } from "./outbox.js";
+import { taskRuleErrors, type CreateTaskInput, type ListQuery, type UpdateTaskInput } from "./schemas.js";
+import { taskColumns, toRow, toSnapshot, type TaskRow } from "./task-row.js";
+
+async function findTask(k: Knex | Knex.Transaction, where: string, bindings: readonly unknown[], lock = false): Promise<TaskSnapshot | undefined> {
+  const { rows } = await k.raw<{ rows: TaskRow[] }>(`select ${taskColumns.join(", ")} from tasks where ${where} limit 1${lock ? " for update" : ""}`, [...bindings] as Knex.RawBinding[]);
+  return rows[0] ? toSnapshot(rows[0]) : undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TasksServiceOptions {
+  readonly knex: Knex;
+  /** Called after a transaction that wrote outbox rows committed. */
+  readonly onEventsWritten?: () => void;
+}
+
+export class TasksService {
+  constructor(private readonly opts: TasksServiceOptions) {}
+
+  private get knex(): Knex {
+    return this.opts.knex;
+  }
+
+  private written(): void {
+    this.opts.onEventsWritten?.();
+  }
+
+  async create(userId: string, input: CreateTaskInput): Promise<TaskSnapshot> {
+    const fields = { dueAt: input.dueAt ?? null, timeZone: input.timeZone ?? null, reminders: input.reminders, recurrence: input.recurrence ?? null };
+    const errors = taskRuleErrors(fields);
+    if (errors.length) throw new ValidationError(errors);
+    const now = new Date();
+    const task: TaskSnapshot = {
+      id: randomUUID(),
+      userId,
+      title: input.title,
+      description: input.description ?? null,
+      priority: input.priority,
+      status: "open",
+      tags: input.tags,
+      ...fields,
+      dueAt: fields.dueAt === null ? null : new Date(fields.dueAt).toISOString(),
+      seriesId: null,
+      occurrenceAt: null,
+      completedAt: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      version: 1,
+    };
+    const { row } = outboxRow({ topic: topics.taskCreated.name, aggregateId: task.id, data: { actor: userId, task } }, now);
+    // One statement (atomic on its own): the task and its outbox row, one round trip.
+    await this.knex.raw(
+      `with t as (insert into tasks (${taskColumns.join(", ")}) values (${taskColumns.map(() => "?").join(", ")}) returning id)
+       insert into outbox (event_id, topic, aggregate_id, payload) select ?, ?, t.id, ?::jsonb from t`,
+      [...taskColumns.map((c) => toRow(task)[c]), row.event_id, row.topic, row.payload],
+    );
+    this.written();
+    return task;
+  }
+
+  async get(userId: string, id: string): Promise<TaskSnapshot> {
+    if (!UUID.test(id)) throw new NotFoundError("Task not found.");
+    const task = await findTask(this.knex, "id = ? and user_id = ?", [id, userId]);
+    if (!task) throw new NotFoundError("Task not found.");
+    return task;
+  }
+
+  /** Any user's task (internal route for services). */
+  async getAny(id: string): Promise<TaskSnapshot> {
+    if (!UUID.test(id)) throw new NotFoundError("Task not found.");
+    const task = await findTask(this.knex, "id = ?", [id]);
+    if (!task) throw new NotFoundError("Task not found.");
+    return task;
+  }
+
+  list(userId: string, q: ListQuery): Promise<Page> {
+    return listTasks(this.knex, userId, q);
+  }
+
+  private async locked(trx: Knex.Transaction, userId: string, id: string): Promise<TaskSnapshot> {
+    if (!UUID.test(id)) throw new NotFoundError("Task not found.");
+    const task = await findTask(trx, "id = ? and user_id = ?", [id, userId], true);
+    if (!task) throw new NotFoundError("Task not found.");
+    return task;
+  }
+
+  private async save(trx: Knex.Transaction, after: TaskSnapshot): Promise<void> {
+    const row = toRow(after);
+    await trx("tasks")
+      .where({ id: after.id })
+      .update(Object.fromEntries(taskColumns.filter((c) => c !== "id" && c !== "user_id" && c !== "created_at").map((c) => [c, row[c]])));
+  }
+
+  async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
+    const result = await this.knex.transaction(async (trx) => {
+      const before = await this.locked(trx, userId, id);
+      const merged: TaskSnapshot = { ...before };
+      const changed: string[] = [];
+      for (const [k, v] of Object.entries(patch) as [keyof UpdateTaskInput, unknown][]) {
+        if (v === undefined) continue;
+        const value = k === "dueAt" && typeof v === "string" ? new Date(v).toISOString() : v;
+        if (JSON.stringify(before[k]) !== JSON.stringify(value)) changed.push(k);
+        (merged as Record<string, unknown>)[k] = value;
+      }
+      const errors = taskRuleErrors(merged);
+      if (errors.length) throw new ValidationError(errors);
+      if (changed.length === 0) return { task: before, wrote: false };
+      const after: TaskSnapshot = { ...merged, updatedAt: new Date().toISOString(), version: before.version + 1 };
+      await this.save(trx, after);
+      await outboxInsert(trx, { topic: topics.taskUpdated.name, aggregateId: id, data: { actor: userId, task: after, before, after, changed } });
+      return { task: after, wrote: true };
+    });
+    if (result.wrote) this.written();
+    return result.task;
+  }
+
+  async complete(userId: string, id: string): Promise<TaskSnapshot> {
+    const task = await this.knex.transaction(async (trx) => {
+      const before = await this.locked(trx, userId, id);
+      if (before.status === "completed") throw new ConflictError("The task is already completed.");
+      const now = new Date().toISOString();
+      const after: TaskSnapshot = { ...before, status: "completed", completedAt: now, updatedAt: now, version: before.version + 1 };
+      await this.save(trx, after);
+      await outboxInsert(trx, { topic: topics.taskCompleted.name, aggregateId: id, data: { actor: userId, task: after } });
+      return after;
+    });
+    this.written();
+    return task;
+  }
+
+  async delete(userId: string, id: string): Promise<void> {
+    await this.knex.transaction(async (trx) => {
+      const task = await this.locked(trx, userId, id);
+      await trx("tasks").where({ id }).delete();
+      await outboxInsert(trx, { topic: topics.taskDeleted.name, aggregateId: id, data: { actor: userId, task } });
+    });
+    this.written();
+  }
+
+  /**
+   * The next occurrence of a series, idempotent on (seriesId, occurrenceAt): a repeat returns the
+   * existing task with created=false and writes no event.
+   */
+  async createOccurrence(source: TaskSnapshot, occurrenceAt: string, actor: string): Promise<{ task: TaskSnapshot; created: boolean }> {
+    const seriesId = source.seriesId ?? source.id;
+    const at = new Date(occurrenceAt);
+    const result = await this.knex.transaction(async (trx) => {
+      const now = new Date().toISOString();
+      const task: TaskSnapshot = {
+        ...source,
+        id: randomUUID(),
+        status: "open",
+        dueAt: at.toISOString(),
+        seriesId,
+        occurrenceAt: at.toISOString(),
+        completedAt: null,
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
+      };
+      const row = toRow(task);
+      const inserted = await trx.raw<{ rows: TaskRow[] }>(
+        `insert into tasks (${taskColumns.join(", ")}) values (${taskColumns.map(() => "?").join(", ")})
+         on conflict (series_id, occurrence_at) where series_id is not null do nothing returning ${taskColumns.join(", ")}`,
+        taskColumns.map((c) => row[c]),
+      );
+      if (inserted.rows.length === 0) {
+        const existing = await findTask(trx, "series_id = ? and occurrence_at = ?", [seriesId, at]);
+        if (!existing) throw new ConflictError("The occurrence exists but could not be read; retry.");
+        return { task: existing, created: false };
+      }
+      await outboxInsert(trx, { topic: topics.taskCreated.name, aggregateId: task.id, data: { actor, task } });
+      return { task, created: true };
+    });
+    if (result.created) this.written();
+    return result;
+  }
+}
