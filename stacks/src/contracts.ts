@@ -31,4 +31,26 @@ export interface PlatformTarget {
   /** CIDRs the egress network policies allow towards Postgres, the broker, Key Vault and SMTP. */
   readonly egressCidrs: { readonly postgres: string[]; readonly broker: string[]; readonly keyvault: string[]; readonly smtp: string[] };
   readonly smtp: { readonly host: string; readonly port: number; readonly from: string };
+  /**
+   * In-cluster destinations (the local stack's Postgres and Redpanda pods), used by the egress policies
+   * instead of CIDRs: pod IPs are not stable.
+   */
+  readonly inClusterEgress?: {
+    readonly postgres?: InClusterPeer;
+    readonly broker?: InClusterPeer;
+  };
+  /** Where the Kubernetes API server is, for sidecars that read Kubernetes secrets (minikube). */
+  readonly apiServerEgress?: { readonly cidrs: string[]; readonly port: number };
+  /**
+   * Where the sidecars reach Microsoft Entra ID (login.microsoftonline.com) to exchange their
+   * workload-identity token before calling Key Vault (AKS). @default public addresses on 443
+   */
+  readonly identityEgressCidrs?: string[];
+}
+
+/** Pods of another namespace, selected by labels, listening on `port`. */
+export interface InClusterPeer {
+  readonly namespace: string;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly port: number;
 }

@@ -2,3 +2,4 @@ export * from "./content-tag.js";
 export * from "./image.js";
 export * from "./pod.js";
 export * from "./service-workload.js";
+export * from "./secrets.js";

@@ -21,8 +21,11 @@ export interface WorkloadNetworkInput {
   readonly services: readonly ServiceSpec[];
   /** Destination of each catalog egress target; a target without one stays denied. */
   readonly egress: Partial<Record<EgressTarget, EgressDestination>>;
-  /** Apps whose sidecar calls the Kubernetes API (the kubernetes secret store), and where the API is. */
-  readonly apiServer?: { readonly apps: readonly string[]; readonly cidrs: readonly string[]; readonly port: number };
+  /**
+   * Egress the catalog does not name but the platform needs for some apps: the Kubernetes API for
+   * sidecars using the kubernetes secret store, Entra ID for workload identity.
+   */
+  readonly additionalEgress?: readonly { readonly apps: readonly string[]; readonly destination: EgressDestination }[];
   /** Let the ingress controller reach cert-manager's HTTP-01 solver pods (ACME issuers). */
   readonly acmeHttp01: boolean;
 }
@@ -118,9 +121,10 @@ export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPol
         const peers = d ? destinationPeers(d) : [];
         return peers.length ? [{ to: peers, ports: tcp(d!.port) }] : [];
       }),
-      ...(input.apiServer?.apps.includes(s.name) && input.apiServer.cidrs.length
-        ? [{ to: input.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.apiServer.port) }]
-        : []),
+      ...(input.additionalEgress ?? []).flatMap((extra) => {
+        const peers = extra.apps.includes(s.name) ? destinationPeers(extra.destination) : [];
+        return peers.length ? [{ to: peers, ports: tcp(extra.destination.port) }] : [];
+      }),
     ];
     out.push(policy(ns, `${s.name}-egress`, selectorLabels(s.name), { egress }));
   }

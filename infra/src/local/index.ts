@@ -1,0 +1,5 @@
+export * from "./security.js";
+export * from "./redpanda.js";
+export * from "./postgres.js";
+export * from "./topics.js";
+export * from "./secrets.js";

@@ -1,0 +1,63 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { secretNames, servicesWithDatabase } from "@tasks/catalog";
+import { createECDH } from "node:crypto";
+
+/** A VAPID key pair (P-256) from 32 random bytes, in the URL-safe base64 web-push expects. */
+export function vapidKeysFrom(privateKeyBase64: string): { publicKey: string; privateKey: string } {
+  const ecdh = createECDH("prime256v1");
+  ecdh.setPrivateKey(Buffer.from(privateKeyBase64, "base64"));
+  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: ecdh.getPrivateKey().toString("base64url") };
+}
+
+export interface LocalSecretsArgs {
+  /** Namespace of the workloads (the Kubernetes secret store reads secrets there). */
+  readonly namespace: string;
+  /** Host of the in-cluster Postgres. */
+  readonly postgresHost: string;
+  readonly postgresPassword: pulumi.Input<string>;
+  /** SMTP credentials of the local relay (empty for a mail catcher without auth). */
+  readonly smtp: { readonly username: pulumi.Input<string>; readonly password: pulumi.Input<string> };
+}
+
+/**
+ * The catalog's secrets for the local stack, one Kubernetes Secret per secret name with a single key of
+ * the same name (the layout the Dapr kubernetes secret store, Key Vault and the local file share):
+ * generated keys, the SMTP credentials and a database URL per service that owns data.
+ */
+export class LocalSecrets extends pulumi.ComponentResource {
+  /** Names of the Secrets created. */
+  readonly names: string[];
+
+  constructor(name: string, args: LocalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:local:Secrets", name, {}, opts);
+    const child = { parent: this };
+    const jwt = new random.RandomBytes(`${name}-jwt`, { length: 48 }, child);
+    const vapidSeed = new random.RandomBytes(`${name}-vapid`, { length: 32 }, child);
+    const vapid = vapidSeed.base64.apply(vapidKeysFrom);
+    const values: Record<string, pulumi.Input<string>> = {
+      [secretNames.jwtSigningKey]: jwt.base64,
+      [secretNames.smtpUsername]: args.smtp.username,
+      [secretNames.smtpPassword]: args.smtp.password,
+      [secretNames.vapidPublicKey]: vapid.publicKey,
+      [secretNames.vapidPrivateKey]: vapid.privateKey,
+      [secretNames.postgresPassword]: args.postgresPassword,
+      ...Object.fromEntries(
+        servicesWithDatabase().map((s) => [
+          secretNames.databaseUrl(s.name),
+          pulumi.interpolate`postgres://postgres:${args.postgresPassword}@${args.postgresHost}:5432/${s.database}?sslmode=disable`,
+        ]),
+      ),
+    };
+    this.names = Object.keys(values).sort();
+    for (const [secret, value] of Object.entries(values)) {
+      new k8s.core.v1.Secret(
+        `${name}-${secret}`,
+        { metadata: { name: secret, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "tasks" } }, type: "Opaque", stringData: { [secret]: pulumi.secret(value) } },
+        child,
+      );
+    }
+    this.registerOutputs({});
+  }
+}
