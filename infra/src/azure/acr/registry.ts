@@ -1,0 +1,75 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as containerregistry from "@pulumi/azure-native/containerregistry/index.js";
+import { childName } from "../../naming.js";
+import { createPrivateEndpoint } from "../network/private-endpoint.js";
+import { assignRole } from "../roles.js";
+import type { AzureScope, PrivateEndpointTarget } from "../scope.js";
+
+export interface ContainerRegistryArgs extends AzureScope {
+  /** Physical name: 5-50 letters and digits (see naming.azureName("containerRegistry", …)). */
+  readonly registryName: pulumi.Input<string>;
+  /** @default "Standard" */
+  readonly sku?: "Basic" | "Standard" | "Premium";
+  /** Zone redundancy; Premium only. @default false */
+  readonly zoneRedundant?: boolean;
+  /** Principals (object ids) granted AcrPull, e.g. the AKS kubelet identity. @default {} */
+  readonly pullPrincipals?: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly subscriptionId: pulumi.Input<string>;
+  /** Premium only: CIDRs allowed to reach the public endpoint (CI pushes); everything else is denied. @default [] */
+  readonly allowedIpRanges?: readonly string[];
+  /** Premium only: a private endpoint for pulls from the VNet. */
+  readonly privateEndpoint?: PrivateEndpointTarget;
+  /** Days untagged manifests are kept; Premium only. @default 7 */
+  readonly untaggedRetentionDays?: number;
+}
+
+/** The image registry: no admin user, no anonymous pull; AcrPull for the given principals. */
+export class ContainerRegistry extends pulumi.ComponentResource {
+  readonly registryId: pulumi.Output<string>;
+  readonly loginServer: pulumi.Output<string>;
+
+  constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:azure:ContainerRegistry", name, {}, opts);
+    const a = { sku: "Standard" as const, zoneRedundant: false, pullPrincipals: {}, allowedIpRanges: [] as readonly string[], untaggedRetentionDays: 7, ...args };
+    const premium = a.sku === "Premium";
+    const premiumOnly = [
+      a.zoneRedundant && "zoneRedundant",
+      a.privateEndpoint && "privateEndpoint",
+      a.allowedIpRanges.length > 0 && "allowedIpRanges",
+    ].filter((x): x is string => typeof x === "string");
+    if (!premium && premiumOnly.length) {
+      throw new pulumi.ResourceError(`ContainerRegistry "${name}": ${premiumOnly.join(", ")} need sku Premium, got ${a.sku}`, this);
+    }
+    const registry = new containerregistry.Registry(name, {
+      resourceGroupName: a.resourceGroupName,
+      location: a.location,
+      registryName: a.registryName,
+      sku: { name: a.sku },
+      adminUserEnabled: false,
+      anonymousPullEnabled: false,
+      zoneRedundancy: a.zoneRedundant ? "Enabled" : "Disabled",
+      ...(premium
+        ? {
+            publicNetworkAccess: "Enabled",
+            networkRuleSet: { defaultAction: "Deny", ipRules: a.allowedIpRanges.map((r) => ({ action: "Allow", iPAddressOrRange: r })) },
+            networkRuleBypassOptions: "AzureServices",
+            dataEndpointEnabled: true,
+            policies: { retentionPolicy: { status: "enabled", days: a.untaggedRetentionDays } },
+          }
+        : {}),
+      tags: a.tags,
+    }, { parent: this });
+    for (const [who, principalId] of Object.entries(a.pullPrincipals)) {
+      assignRole(childName(name, `${who}-acrpull`), {
+        role: "acrPull", scope: registry.id, principalId, principalType: "ServicePrincipal", subscriptionId: a.subscriptionId,
+        description: `${who} pulls images`,
+      }, registry);
+    }
+    if (a.privateEndpoint) {
+      createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: registry.id, groupId: "registry", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, registry);
+    }
+    this.registryId = registry.id;
+    this.loginServer = registry.loginServer;
+    this.registerOutputs({ loginServer: this.loginServer });
+  }
+}

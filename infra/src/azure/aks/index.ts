@@ -1,0 +1,3 @@
+export * from "./pools.js";
+export * from "./maintenance.js";
+export * from "./cluster.js";

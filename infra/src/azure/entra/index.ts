@@ -1,0 +1,2 @@
+export * from "./aks-admins.js";
+export * from "./github-deployer.js";

@@ -1,0 +1,117 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as eventhub from "@pulumi/azure-native/eventhub/index.js";
+import { allBrokerTopics, allTopics, subscribersOf, type TopicSpec } from "@tasks/catalog";
+import { childName } from "../../naming.js";
+import { createPrivateEndpoint } from "../network/private-endpoint.js";
+import type { AzureScope, PrivateEndpointTarget } from "../scope.js";
+import { eventHubsLimitProblems, type EventHubsSku, type PlannedHub } from "./limits.js";
+
+export interface EventHubsArgs extends AzureScope {
+  /** Physical namespace name (see naming.azureName("eventHubsNamespace", …)). */
+  readonly namespaceName: pulumi.Input<string>;
+  /** @default "Standard" */
+  readonly sku?: EventHubsSku;
+  /** Throughput units (Standard) or processing units (Premium). @default 1 */
+  readonly capacity?: number;
+  /** Standard only: auto-inflate up to this many throughput units; 0 turns it off. @default 0 */
+  readonly maxThroughputUnits?: number;
+  /** Topics to create, each with its dead-letter topic. @default the catalog's topics */
+  readonly topics?: readonly TopicSpec[];
+  /** Consumer groups of a broker topic. @default the catalog's subscribers of the topic (subscribersOf) */
+  readonly consumerGroupsOf?: (topic: string) => readonly string[];
+  /** With a private endpoint, public network access is disabled. */
+  readonly privateEndpoint?: PrivateEndpointTarget;
+}
+
+/** The Dapr pub/sub client's rights: send and listen, never manage. */
+export const brokerClientRights = ["Listen", "Send"] as const;
+
+/**
+ * An Event Hubs namespace with the Kafka endpoint: one event hub per catalog topic and per dead-letter
+ * topic, a consumer group per subscribing service, partitions and retention from the catalog. Fails
+ * before creating anything when the catalog breaks the tier's limits.
+ */
+export class EventHubs extends pulumi.ComponentResource {
+  readonly namespaceId: pulumi.Output<string>;
+  readonly namespaceName: pulumi.Output<string>;
+  /** `<namespace>.servicebus.windows.net:9093`, the Kafka bootstrap server. */
+  readonly kafkaBootstrapServers: pulumi.Output<string>;
+  /** Connection string of the Listen+Send rule (the Kafka SASL password); secret. */
+  readonly connectionString: pulumi.Output<string>;
+  readonly hubNames: readonly string[];
+
+  constructor(name: string, args: EventHubsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:azure:EventHubs", name, {}, opts);
+    const a = {
+      sku: "Standard" as EventHubsSku,
+      capacity: 1,
+      maxThroughputUnits: 0,
+      topics: allTopics,
+      consumerGroupsOf: (topic: string): readonly string[] => subscribersOf(topic).map((s) => s.name),
+      ...args,
+    };
+    const planned = allBrokerTopics(a.topics).map((t) => ({ ...t, groups: a.consumerGroupsOf(t.name) }));
+    validate(name, this, a.sku, a.capacity, a.maxThroughputUnits, planned.map((t): PlannedHub => ({ ...t, consumerGroups: t.groups.length + 1 })));
+
+    const premium = a.sku === "Premium";
+    const ns = new eventhub.Namespace(name, {
+      resourceGroupName: a.resourceGroupName,
+      location: a.location,
+      namespaceName: a.namespaceName,
+      sku: { name: a.sku, tier: a.sku, capacity: a.capacity },
+      kafkaEnabled: true,
+      zoneRedundant: true,
+      minimumTlsVersion: "1.2",
+      // Dapr's Kafka pub/sub authenticates with the SAS connection string ($ConnectionString SASL user).
+      disableLocalAuth: false,
+      publicNetworkAccess: a.privateEndpoint ? "Disabled" : "Enabled",
+      ...(!premium && a.maxThroughputUnits > 0 ? { isAutoInflateEnabled: true, maximumThroughputUnits: a.maxThroughputUnits } : {}),
+      tags: a.tags,
+    }, { parent: this });
+
+    for (const t of planned) {
+      const hub = new eventhub.EventHub(childName(name, t.name), {
+        resourceGroupName: a.resourceGroupName,
+        namespaceName: ns.name,
+        eventHubName: t.name,
+        partitionCount: t.partitions,
+        retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: t.retentionDays * 24 },
+        ...(t.deadLetterOf ? { userMetadata: `dead-letter topic of ${t.deadLetterOf}` } : {}),
+      }, { parent: ns });
+      for (const group of t.groups) {
+        new eventhub.ConsumerGroup(childName(name, `${t.name}-${group}`), {
+          resourceGroupName: a.resourceGroupName,
+          namespaceName: ns.name,
+          eventHubName: hub.name,
+          consumerGroupName: group,
+          userMetadata: `subscriber ${group}`,
+        }, { parent: hub });
+      }
+    }
+
+    const rule = new eventhub.NamespaceAuthorizationRule(childName(name, "dapr"), {
+      resourceGroupName: a.resourceGroupName,
+      namespaceName: ns.name,
+      authorizationRuleName: "dapr-pubsub",
+      rights: [...brokerClientRights],
+    }, { parent: ns });
+    const keys = eventhub.listNamespaceKeysOutput({ resourceGroupName: a.resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name }, { parent: this });
+
+    if (a.privateEndpoint) {
+      createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: ns.id, groupId: "namespace", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, ns);
+    }
+    this.namespaceId = ns.id;
+    this.namespaceName = ns.name;
+    this.kafkaBootstrapServers = pulumi.interpolate`${ns.name}.servicebus.windows.net:9093`;
+    this.connectionString = pulumi.secret(keys.primaryConnectionString);
+    this.hubNames = planned.map((t) => t.name);
+    this.registerOutputs({ namespaceName: this.namespaceName, kafkaBootstrapServers: this.kafkaBootstrapServers });
+  }
+}
+
+function validate(name: string, self: pulumi.Resource, sku: EventHubsSku, capacity: number, maxTu: number, hubs: PlannedHub[]): void {
+  const problems = eventHubsLimitProblems(sku, capacity, hubs);
+  if (sku === "Premium" && maxTu > 0) problems.push("maxThroughputUnits (auto-inflate) applies to Standard only");
+  if (sku === "Standard" && maxTu > 0 && maxTu < capacity) problems.push(`maxThroughputUnits must be >= capacity (${capacity}), got ${maxTu}`);
+  if (problems.length) throw new pulumi.ResourceError(`EventHubs "${name}": ${problems.join("; ")}`, self);
+}

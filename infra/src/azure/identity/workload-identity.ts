@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as managedidentity from "@pulumi/azure-native/managedidentity/index.js";
+import { allServices, serviceAccounts, type ServiceName } from "@tasks/catalog";
+import { childName } from "../../naming.js";
+import { assignRole, type BuiltInRole } from "../roles.js";
+import type { AzureScope } from "../scope.js";
+
+/** Audience of Entra workload identity federation tokens. */
+export const workloadIdentityAudience = "api://AzureADTokenExchange";
+
+/** The subject a Kubernetes service account token carries: `system:serviceaccount:<namespace>:<name>`. */
+export const serviceAccountSubject = (service: ServiceName): string =>
+  `system:serviceaccount:${serviceAccounts.namespace}:${serviceAccounts.nameOf(service)}`;
+
+export interface ScopedRole {
+  readonly role: BuiltInRole;
+  readonly scope: pulumi.Input<string>;
+}
+
+export interface WorkloadIdentitiesArgs extends AzureScope {
+  /** The AKS OIDC issuer URL. */
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+  readonly subscriptionId: pulumi.Input<string>;
+  /** Roles every service identity gets, e.g. Key Vault Secrets User on the vault. @default [] */
+  readonly roles?: readonly ScopedRole[];
+  /** @default every catalog service */
+  readonly services?: readonly ServiceName[];
+}
+
+/**
+ * One user-assigned managed identity per service, federated with the service's Kubernetes service
+ * account (workload identity), holding only the roles given.
+ */
+export class WorkloadIdentities extends pulumi.ComponentResource {
+  /** Client id per service: the `azure.workload.identity/client-id` service account annotation. */
+  readonly clientIds: Readonly<Partial<Record<ServiceName, pulumi.Output<string>>>>;
+  readonly principalIds: Readonly<Partial<Record<ServiceName, pulumi.Output<string>>>>;
+
+  constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:azure:WorkloadIdentities", name, {}, opts);
+    const a = { roles: [] as readonly ScopedRole[], services: allServices.map((s) => s.name), ...args };
+    const clientIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
+    const principalIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
+    for (const service of a.services) {
+      const identity = new managedidentity.UserAssignedIdentity(childName(name, service), {
+        resourceGroupName: a.resourceGroupName,
+        location: a.location,
+        tags: { ...a.tags, service },
+      }, { parent: this });
+      new managedidentity.FederatedIdentityCredential(childName(name, `${service}-k8s`), {
+        resourceGroupName: a.resourceGroupName,
+        resourceName: identity.name,
+        federatedIdentityCredentialResourceName: `k8s-${serviceAccounts.namespace}-${serviceAccounts.nameOf(service)}`,
+        issuer: a.oidcIssuerUrl,
+        subject: serviceAccountSubject(service),
+        audiences: [workloadIdentityAudience],
+      }, { parent: identity });
+      for (const { role, scope } of a.roles) {
+        assignRole(childName(name, `${service}-${role}`), {
+          role, scope, principalId: identity.principalId, principalType: "ServicePrincipal", subscriptionId: a.subscriptionId,
+          description: `${service} workload identity`,
+        }, identity);
+      }
+      clientIds[service] = identity.clientId;
+      principalIds[service] = identity.principalId;
+    }
+    this.clientIds = clientIds;
+    this.principalIds = principalIds;
+    this.registerOutputs({ clientIds });
+  }
+}

@@ -1,0 +1,82 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
+import { childName } from "../../naming.js";
+import { createPrivateEndpoint } from "../network/private-endpoint.js";
+import type { AzureScope, PrivateEndpointTarget } from "../scope.js";
+
+export interface KeyVaultArgs extends AzureScope {
+  /** Physical name, 3-24 characters (see naming.azureName("keyVault", …)). */
+  readonly vaultName: pulumi.Input<string>;
+  readonly tenantId: pulumi.Input<string>;
+  /** @default "standard" */
+  readonly sku?: "standard" | "premium";
+  /** Days a deleted vault or secret can be recovered (7..90); fixed once the vault exists. @default 90 */
+  readonly softDeleteRetentionDays?: number;
+  /** CIDRs allowed through the firewall; empty means no public access at all. @default [] */
+  readonly allowedIpRanges?: readonly string[];
+  readonly privateEndpoint?: PrivateEndpointTarget;
+  /** Secrets to store, by Key Vault secret name (from the catalog's secretNames); values are kept secret. @default {} */
+  readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+const secretNamePattern = /^[0-9a-zA-Z-]{1,127}$/;
+
+/**
+ * Key Vault with RBAC authorization (no access policies), soft delete and purge protection, public
+ * network access denied except the configured ranges, an optional private endpoint, and the secrets.
+ */
+export class KeyVault extends pulumi.ComponentResource {
+  readonly vaultId: pulumi.Output<string>;
+  readonly vaultName: pulumi.Output<string>;
+  readonly vaultUri: pulumi.Output<string>;
+  readonly secretNames: readonly string[];
+
+  constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:azure:KeyVault", name, {}, opts);
+    const a = { sku: "standard" as const, softDeleteRetentionDays: 90, allowedIpRanges: [] as readonly string[], secrets: {}, ...args };
+    const problems: string[] = [];
+    if (!Number.isInteger(a.softDeleteRetentionDays) || a.softDeleteRetentionDays < 7 || a.softDeleteRetentionDays > 90) {
+      problems.push(`softDeleteRetentionDays must be an integer 7..90, got ${a.softDeleteRetentionDays}`);
+    }
+    const badNames = Object.keys(a.secrets).filter((n) => !secretNamePattern.test(n));
+    if (badNames.length) problems.push(`secret names must be 1-127 letters, digits and hyphens: ${badNames.join(", ")}`);
+    if (problems.length) throw new pulumi.ResourceError(`KeyVault "${name}": ${problems.join("; ")}`, this);
+
+    const open = a.allowedIpRanges.length > 0;
+    const vault = new keyvault.Vault(name, {
+      resourceGroupName: a.resourceGroupName,
+      location: a.location,
+      vaultName: a.vaultName,
+      properties: {
+        tenantId: a.tenantId,
+        sku: { family: "A", name: a.sku },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: a.softDeleteRetentionDays,
+        enablePurgeProtection: true,
+        publicNetworkAccess: open ? "Enabled" : "Disabled",
+        networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: a.allowedIpRanges.map((value) => ({ value })) },
+      },
+      tags: a.tags,
+    }, { parent: this });
+
+    // Secrets are written through ARM (management plane), which the vault firewall does not block.
+    for (const [secretName, value] of Object.entries(a.secrets)) {
+      new keyvault.Secret(childName(name, secretName), {
+        resourceGroupName: a.resourceGroupName,
+        vaultName: vault.name,
+        secretName,
+        properties: { value: pulumi.secret(value), contentType: "text/plain" },
+        tags: a.tags,
+      }, { parent: vault });
+    }
+    if (a.privateEndpoint) {
+      createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: vault.id, groupId: "vault", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, vault);
+    }
+    this.vaultId = vault.id;
+    this.vaultName = vault.name;
+    this.vaultUri = vault.properties.apply((p) => p.vaultUri ?? "");
+    this.secretNames = Object.keys(a.secrets);
+    this.registerOutputs({ vaultUri: this.vaultUri });
+  }
+}

@@ -1,0 +1,2 @@
+export * from "./kubelogin.js";
+export * from "./provider.js";

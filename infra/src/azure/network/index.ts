@@ -1,0 +1,4 @@
+export * from "./layout.js";
+export * from "./dns-zones.js";
+export * from "./network.js";
+export * from "./private-endpoint.js";

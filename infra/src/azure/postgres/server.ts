@@ -1,0 +1,122 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql/index.js";
+import { RandomPassword } from "@pulumi/random/randomPassword.js";
+import { servicesWithDatabase } from "@tasks/catalog";
+import { childName } from "../../naming.js";
+import type { AzureScope } from "../scope.js";
+import { postgresUrl } from "./connection.js";
+
+export type PostgresHighAvailability = "Disabled" | "ZoneRedundant" | "SameZone";
+
+export interface PostgresServerArgs extends AzureScope {
+  /** Physical server name (see naming.azureName("postgresServer", …)). */
+  readonly serverName: pulumi.Input<string>;
+  /** Major version, 16 or later. @default "16" */
+  readonly version?: "16" | "17";
+  /** e.g. Standard_B2ms (Burstable) or Standard_D2ds_v5 (GeneralPurpose). */
+  readonly skuName: string;
+  readonly skuTier: "Burstable" | "GeneralPurpose" | "MemoryOptimized";
+  /** @default 32 */
+  readonly storageSizeGb?: number;
+  /** ZoneRedundant puts a standby in another zone; not available on Burstable. @default "Disabled" */
+  readonly highAvailability?: PostgresHighAvailability;
+  /** 7..35. @default 7 */
+  readonly backupRetentionDays?: number;
+  /** @default false */
+  readonly geoRedundantBackup?: boolean;
+  /** Subnet delegated to Microsoft.DBforPostgreSQL/flexibleServers. */
+  readonly delegatedSubnetId: pulumi.Input<string>;
+  /** Private DNS zone ending in .postgres.database.azure.com, linked to the VNet. */
+  readonly privateDnsZoneId: pulumi.Input<string>;
+  readonly tenantId: pulumi.Input<string>;
+  /** Entra group that administers the server (Entra authentication). */
+  readonly entraAdmin: { readonly objectId: pulumi.Input<string>; readonly principalName: pulumi.Input<string> };
+  /** @default "tasksadmin" */
+  readonly administratorLogin?: string;
+  /** Databases to create. @default the catalog's service databases (servicesWithDatabase) */
+  readonly databases?: readonly string[];
+}
+
+/**
+ * Postgres Flexible Server in the delegated subnet (no public access): TLS required, Entra and password
+ * authentication, backups, optional zone-redundant HA, one database per service that owns data.
+ */
+export class PostgresServer extends pulumi.ComponentResource {
+  readonly serverId: pulumi.Output<string>;
+  readonly fqdn: pulumi.Output<string>;
+  readonly administratorLogin: string;
+  /** Generated administrator password; secret. */
+  readonly administratorPassword: pulumi.Output<string>;
+  readonly databases: readonly string[];
+
+  constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:azure:PostgresServer", name, {}, opts);
+    const a = {
+      version: "16" as const, storageSizeGb: 32, highAvailability: "Disabled" as PostgresHighAvailability, backupRetentionDays: 7,
+      geoRedundantBackup: false, administratorLogin: "tasksadmin", databases: servicesWithDatabase().map((s) => s.database), ...args,
+    };
+    const problems: string[] = [];
+    if (Number(a.version) < 16) problems.push(`version must be 16 or later, got ${a.version}`);
+    if (a.highAvailability !== "Disabled" && a.skuTier === "Burstable") problems.push(`highAvailability ${a.highAvailability} needs skuTier GeneralPurpose or MemoryOptimized, got Burstable`);
+    if (!Number.isInteger(a.backupRetentionDays) || a.backupRetentionDays < 7 || a.backupRetentionDays > 35) problems.push(`backupRetentionDays must be an integer 7..35, got ${a.backupRetentionDays}`);
+    if (problems.length) throw new pulumi.ResourceError(`PostgresServer "${name}": ${problems.join("; ")}`, this);
+
+    const password = new RandomPassword(childName(name, "admin-password"), {
+      length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2,
+    }, { parent: this });
+    const server = new dbforpostgresql.Server(name, {
+      resourceGroupName: a.resourceGroupName,
+      location: a.location,
+      serverName: a.serverName,
+      version: a.version,
+      sku: { name: a.skuName, tier: a.skuTier },
+      storage: { storageSizeGB: a.storageSizeGb, autoGrow: "Enabled" },
+      backup: { backupRetentionDays: a.backupRetentionDays, geoRedundantBackup: a.geoRedundantBackup ? "Enabled" : "Disabled" },
+      availabilityZone: "1",
+      highAvailability: a.highAvailability === "ZoneRedundant" ? { mode: "ZoneRedundant", standbyAvailabilityZone: "2" } : { mode: a.highAvailability },
+      network: { delegatedSubnetResourceId: a.delegatedSubnetId, privateDnsZoneArmResourceId: a.privateDnsZoneId, publicNetworkAccess: "Disabled" },
+      authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: a.tenantId },
+      administratorLogin: a.administratorLogin,
+      administratorLoginPassword: pulumi.secret(password.result),
+      tags: a.tags,
+    }, { parent: this });
+
+    const tls = new dbforpostgresql.Configuration(childName(name, "require-tls"), {
+      resourceGroupName: a.resourceGroupName,
+      serverName: server.name,
+      configurationName: "require_secure_transport",
+      value: "ON",
+      source: "user-override",
+    }, { parent: server });
+    // The server takes one change at a time: the admin and databases wait for the TLS setting.
+    const admin = new dbforpostgresql.AdministratorsMicrosoftEntra(childName(name, "entra-admin"), {
+      resourceGroupName: a.resourceGroupName,
+      serverName: server.name,
+      objectId: a.entraAdmin.objectId,
+      principalName: a.entraAdmin.principalName,
+      principalType: "Group",
+      tenantId: a.tenantId,
+    }, { parent: server, dependsOn: [tls] });
+    for (const db of a.databases) {
+      new dbforpostgresql.Database(childName(name, `db-${db}`), {
+        resourceGroupName: a.resourceGroupName,
+        serverName: server.name,
+        databaseName: db,
+        charset: "UTF8",
+        collation: "en_US.utf8",
+      }, { parent: server, dependsOn: [admin] });
+    }
+    this.serverId = server.id;
+    this.fqdn = server.fullyQualifiedDomainName.apply((f) => f ?? "");
+    this.administratorLogin = a.administratorLogin;
+    this.administratorPassword = pulumi.secret(password.result);
+    this.databases = [...a.databases];
+    this.registerOutputs({ fqdn: this.fqdn });
+  }
+
+  /** Connection URL of one database as the administrator; secret. */
+  databaseUrl(database: string): pulumi.Output<string> {
+    if (!this.databases.includes(database)) throw new Error(`PostgresServer has no database "${database}"; it has: ${this.databases.join(", ")}`);
+    return postgresUrl({ host: this.fqdn, user: this.administratorLogin, password: this.administratorPassword }, database);
+  }
+}
