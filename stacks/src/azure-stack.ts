@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization/index.js";
-import * as resources from "@pulumi/azure-native/resources/index.js";
+import { getClientConfigOutput } from "@pulumi/azure-native/authorization/getClientConfig.js";
+import { ResourceGroup } from "@pulumi/azure-native/resources/resourceGroup.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
 import { RandomString } from "@pulumi/random/randomString.js";
 import { allServices, daprSystemNamespace, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
@@ -34,13 +34,13 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
   const cfg = loadAzureConfig(stack);
   const prefix = `tasks-${stack}`;
   const tags = standardTags(stack, cfg);
-  const client = authorization.getClientConfigOutput();
+  const client = getClientConfigOutput();
   // Globally unique names get a random suffix kept in state, so a re-created stack never collides
   // with a soft-deleted vault of the same name.
   const suffix = new RandomString(childName(prefix, "name-suffix"), { length: 6, upper: false, special: false, numeric: true, lower: true }).result;
   const unique = (kind: Parameters<typeof azureName>[0], base: string) => suffix.apply((s) => azureName(kind, base, s));
 
-  const rg = new resources.ResourceGroup(prefix, { resourceGroupName: azureName("resourceGroup", `rg-${prefix}`), location: cfg.location, tags });
+  const rg = new ResourceGroup(prefix, { resourceGroupName: azureName("resourceGroup", `rg-${prefix}`), location: cfg.location, tags });
   const scope = { resourceGroupName: rg.name, location: cfg.location, tags };
 
   const network = new Network(childName(prefix, "network"), { ...scope, addressSpace: cfg.network.addressSpace, vnetName: `vnet-${prefix}`, postgresZonePrefix: prefix });

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization/index.js";
+import { RoleAssignment } from "@pulumi/azure-native/authorization/roleAssignment.js";
 
 /** Built-in Azure role definition GUIDs (learn.microsoft.com/azure/role-based-access-control/built-in-roles). */
 export const builtInRoles = {
@@ -33,8 +33,8 @@ export const roleDefinitionId = (subscriptionId: pulumi.Input<string>, role: Bui
   pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${builtInRoles[role]}`;
 
 /** One role assignment; the principal type is always given so that a new principal is not looked up too early. */
-export function assignRole(name: string, spec: RoleAssignmentSpec, parent: pulumi.Resource): authorization.RoleAssignment {
-  return new authorization.RoleAssignment(
+export function assignRole(name: string, spec: RoleAssignmentSpec, parent: pulumi.Resource): RoleAssignment {
+  return new RoleAssignment(
     name,
     {
       principalId: spec.principalId,

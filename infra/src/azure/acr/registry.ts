@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as containerregistry from "@pulumi/azure-native/containerregistry/index.js";
+import { Registry } from "@pulumi/azure-native/containerregistry/registry.js";
 import { childName } from "../../naming.js";
 import { createPrivateEndpoint } from "../network/private-endpoint.js";
 import { assignRole } from "../roles.js";
@@ -40,7 +40,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     if (!premium && premiumOnly.length) {
       throw new pulumi.ResourceError(`ContainerRegistry "${name}": ${premiumOnly.join(", ")} need sku Premium, got ${a.sku}`, this);
     }
-    const registry = new containerregistry.Registry(name, {
+    const registry = new Registry(name, {
       resourceGroupName: a.resourceGroupName,
       location: a.location,
       registryName: a.registryName,

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as authorization from "@pulumi/azure-native/authorization/index.js";
-import * as containerservice from "@pulumi/azure-native/containerservice/index.js";
-import * as managedidentity from "@pulumi/azure-native/managedidentity/index.js";
-import * as monitor from "@pulumi/azure-native/monitor/index.js";
+import { PolicyAssignment } from "@pulumi/azure-native/authorization/policyAssignment.js";
+import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster.js";
+import { UserAssignedIdentity } from "@pulumi/azure-native/managedidentity/userAssignedIdentity.js";
+import { DataCollectionRuleAssociation } from "@pulumi/azure-native/monitor/dataCollectionRuleAssociation.js";
 import { childName } from "../../naming.js";
 import { assignRole } from "../roles.js";
 import type { AzureScope } from "../scope.js";
@@ -69,7 +69,7 @@ export class AksCluster extends pulumi.ComponentResource {
     if (problems.length) throw new pulumi.ResourceError(`AksCluster "${name}": ${problems.join("; ")}`, this);
 
     // A user-assigned control-plane identity, so that it can be granted the node subnet before the cluster exists.
-    const controlPlane = new managedidentity.UserAssignedIdentity(childName(name, "control-plane"), {
+    const controlPlane = new UserAssignedIdentity(childName(name, "control-plane"), {
       resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags,
     }, { parent: this });
     const subnetAccess = assignRole(childName(name, "control-plane-subnet"), {
@@ -78,7 +78,7 @@ export class AksCluster extends pulumi.ComponentResource {
     }, controlPlane);
 
     const placement = { vnetSubnetId: a.nodeSubnetId, kubernetesVersion: a.kubernetesVersion, tags: a.tags };
-    const cluster = new containerservice.ManagedCluster(name, {
+    const cluster = new ManagedCluster(name, {
       resourceGroupName: a.resourceGroupName,
       location: a.location,
       resourceName: a.clusterName,
@@ -120,7 +120,7 @@ export class AksCluster extends pulumi.ComponentResource {
     });
 
     createMaintenanceWindows(name, cluster, a.resourceGroupName, a.maintenanceWindow);
-    new monitor.DataCollectionRuleAssociation(childName(name, "container-insights"), {
+    new DataCollectionRuleAssociation(childName(name, "container-insights"), {
       associationName: "ContainerInsightsExtension",
       resourceUri: cluster.id,
       dataCollectionRuleId: a.containerInsightsRuleId,
@@ -132,7 +132,7 @@ export class AksCluster extends pulumi.ComponentResource {
         description: "AKS admins group: Kubernetes cluster-admin through Azure RBAC, and the right to fetch the (Entra) kubeconfig",
       }, cluster);
     }
-    new authorization.PolicyAssignment(childName(name, "pod-security"), {
+    new PolicyAssignment(childName(name, "pod-security"), {
       scope: cluster.id,
       displayName: `${a.clusterName}: pod security restricted standards`,
       policyDefinitionId: podSecurityRestrictedInitiative,

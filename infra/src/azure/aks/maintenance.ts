@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import * as containerservice from "@pulumi/azure-native/containerservice/index.js";
+import type { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster.js";
+import { MaintenanceConfiguration } from "@pulumi/azure-native/containerservice/maintenanceConfiguration.js";
 import { childName } from "../../naming.js";
 
 export type WeekDay = "Monday" | "Tuesday" | "Wednesday" | "Thursday" | "Friday" | "Saturday" | "Sunday";
@@ -28,12 +29,12 @@ export function maintenanceWindowProblems(w: MaintenanceWindow): string[] {
 /** Both managed schedules on the same weekly window, children of the cluster. */
 export function createMaintenanceWindows(
   name: string,
-  cluster: containerservice.ManagedCluster,
+  cluster: ManagedCluster,
   resourceGroupName: pulumi.Input<string>,
   window: MaintenanceWindow,
-): containerservice.MaintenanceConfiguration[] {
+): MaintenanceConfiguration[] {
   return maintenanceConfigNames.map((configName) =>
-    new containerservice.MaintenanceConfiguration(childName(name, configName === "aksManagedAutoUpgradeSchedule" ? "upgrade-window" : "node-os-window"), {
+    new MaintenanceConfiguration(childName(name, configName === "aksManagedAutoUpgradeSchedule" ? "upgrade-window" : "node-os-window"), {
       resourceGroupName,
       resourceName: cluster.name,
       configName,

@@ -1,5 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as eventhub from "@pulumi/azure-native/eventhub/index.js";
+import { ConsumerGroup } from "@pulumi/azure-native/eventhub/consumerGroup.js";
+import { EventHub } from "@pulumi/azure-native/eventhub/eventHub.js";
+import { listNamespaceKeysOutput } from "@pulumi/azure-native/eventhub/listNamespaceKeys.js";
+import { Namespace } from "@pulumi/azure-native/eventhub/namespace.js";
+import { NamespaceAuthorizationRule } from "@pulumi/azure-native/eventhub/namespaceAuthorizationRule.js";
 import { allBrokerTopics, allTopics, subscribersOf, type TopicSpec } from "@tasks/catalog";
 import { childName } from "../../naming.js";
 import { createPrivateEndpoint } from "../network/private-endpoint.js";
@@ -54,7 +58,7 @@ export class EventHubs extends pulumi.ComponentResource {
     validate(name, this, a.sku, a.capacity, a.maxThroughputUnits, planned.map((t): PlannedHub => ({ ...t, consumerGroups: t.groups.length + 1 })));
 
     const premium = a.sku === "Premium";
-    const ns = new eventhub.Namespace(name, {
+    const ns = new Namespace(name, {
       resourceGroupName: a.resourceGroupName,
       location: a.location,
       namespaceName: a.namespaceName,
@@ -70,7 +74,7 @@ export class EventHubs extends pulumi.ComponentResource {
     }, { parent: this });
 
     for (const t of planned) {
-      const hub = new eventhub.EventHub(childName(name, t.name), {
+      const hub = new EventHub(childName(name, t.name), {
         resourceGroupName: a.resourceGroupName,
         namespaceName: ns.name,
         eventHubName: t.name,
@@ -79,7 +83,7 @@ export class EventHubs extends pulumi.ComponentResource {
         ...(t.deadLetterOf ? { userMetadata: `dead-letter topic of ${t.deadLetterOf}` } : {}),
       }, { parent: ns });
       for (const group of t.groups) {
-        new eventhub.ConsumerGroup(childName(name, `${t.name}-${group}`), {
+        new ConsumerGroup(childName(name, `${t.name}-${group}`), {
           resourceGroupName: a.resourceGroupName,
           namespaceName: ns.name,
           eventHubName: hub.name,
@@ -89,13 +93,13 @@ export class EventHubs extends pulumi.ComponentResource {
       }
     }
 
-    const rule = new eventhub.NamespaceAuthorizationRule(childName(name, "dapr"), {
+    const rule = new NamespaceAuthorizationRule(childName(name, "dapr"), {
       resourceGroupName: a.resourceGroupName,
       namespaceName: ns.name,
       authorizationRuleName: "dapr-pubsub",
       rights: [...brokerClientRights],
     }, { parent: ns });
-    const keys = eventhub.listNamespaceKeysOutput({ resourceGroupName: a.resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name }, { parent: this });
+    const keys = listNamespaceKeysOutput({ resourceGroupName: a.resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name }, { parent: this });
 
     if (a.privateEndpoint) {
       createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: ns.id, groupId: "namespace", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, ns);

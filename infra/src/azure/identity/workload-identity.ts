@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as managedidentity from "@pulumi/azure-native/managedidentity/index.js";
+import { FederatedIdentityCredential } from "@pulumi/azure-native/managedidentity/federatedIdentityCredential.js";
+import { UserAssignedIdentity } from "@pulumi/azure-native/managedidentity/userAssignedIdentity.js";
 import { allServices, serviceAccounts, type ServiceName } from "@tasks/catalog";
 import { childName } from "../../naming.js";
 import { assignRole, type BuiltInRole } from "../roles.js";
@@ -42,12 +43,12 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     const clientIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
     const principalIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
     for (const service of a.services) {
-      const identity = new managedidentity.UserAssignedIdentity(childName(name, service), {
+      const identity = new UserAssignedIdentity(childName(name, service), {
         resourceGroupName: a.resourceGroupName,
         location: a.location,
         tags: { ...a.tags, service },
       }, { parent: this });
-      new managedidentity.FederatedIdentityCredential(childName(name, `${service}-k8s`), {
+      new FederatedIdentityCredential(childName(name, `${service}-k8s`), {
         resourceGroupName: a.resourceGroupName,
         resourceName: identity.name,
         federatedIdentityCredentialResourceName: `k8s-${serviceAccounts.namespace}-${serviceAccounts.nameOf(service)}`,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as keyvault from "@pulumi/azure-native/keyvault/index.js";
+import { Secret } from "@pulumi/azure-native/keyvault/secret.js";
+import { Vault } from "@pulumi/azure-native/keyvault/vault.js";
 import { childName } from "../../naming.js";
 import { createPrivateEndpoint } from "../network/private-endpoint.js";
 import type { AzureScope, PrivateEndpointTarget } from "../scope.js";
@@ -43,7 +44,7 @@ export class KeyVault extends pulumi.ComponentResource {
     if (problems.length) throw new pulumi.ResourceError(`KeyVault "${name}": ${problems.join("; ")}`, this);
 
     const open = a.allowedIpRanges.length > 0;
-    const vault = new keyvault.Vault(name, {
+    const vault = new Vault(name, {
       resourceGroupName: a.resourceGroupName,
       location: a.location,
       vaultName: a.vaultName,
@@ -62,7 +63,7 @@ export class KeyVault extends pulumi.ComponentResource {
 
     // Secrets are written through ARM (management plane), which the vault firewall does not block.
     for (const [secretName, value] of Object.entries(a.secrets)) {
-      new keyvault.Secret(childName(name, secretName), {
+      new Secret(childName(name, secretName), {
         resourceGroupName: a.resourceGroupName,
         vaultName: vault.name,
         secretName,

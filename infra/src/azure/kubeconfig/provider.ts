@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as containerservice from "@pulumi/azure-native/containerservice/index.js";
+import { listManagedClusterUserCredentialsOutput } from "@pulumi/azure-native/containerservice/listManagedClusterUserCredentials.js";
 import { Provider } from "@pulumi/kubernetes/provider.js";
 import { toKubeloginExec, type KubeloginMode } from "./kubelogin.js";
 
@@ -13,7 +13,7 @@ export interface AksProviderArgs {
 /** The Entra ID (kubelogin) kubeconfig of an AKS cluster, as a secret. */
 export function aksKubeconfig(args: AksProviderArgs): pulumi.Output<string> {
   const mode = args.loginMode ?? "azurecli";
-  const creds = containerservice.listManagedClusterUserCredentialsOutput({
+  const creds = listManagedClusterUserCredentialsOutput({
     resourceGroupName: args.resourceGroupName,
     resourceName: args.clusterName,
     format: "exec",

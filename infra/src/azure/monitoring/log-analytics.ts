@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as monitor from "@pulumi/azure-native/monitor/index.js";
-import * as operationalinsights from "@pulumi/azure-native/operationalinsights/index.js";
+import { DataCollectionRule } from "@pulumi/azure-native/monitor/dataCollectionRule.js";
+import { Workspace } from "@pulumi/azure-native/operationalinsights/workspace.js";
 import { childName } from "../../naming.js";
 import type { AzureScope } from "../scope.js";
 
@@ -26,14 +26,14 @@ export class LogAnalytics extends pulumi.ComponentResource {
     if (!Number.isInteger(retentionDays) || retentionDays < 30 || retentionDays > 730) {
       throw new pulumi.ResourceError(`LogAnalytics "${name}": retentionDays must be an integer 30..730, got ${retentionDays}`, this);
     }
-    const workspace = new operationalinsights.Workspace(name, {
+    const workspace = new Workspace(name, {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       sku: { name: "PerGB2018" },
       retentionInDays: retentionDays,
       tags: args.tags,
     }, { parent: this });
-    const rule = new monitor.DataCollectionRule(childName(name, "container-insights"), {
+    const rule = new DataCollectionRule(childName(name, "container-insights"), {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       kind: "Linux",

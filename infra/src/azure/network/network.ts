@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as network from "@pulumi/azure-native/network/index.js";
-import * as privatedns from "@pulumi/azure-native/privatedns/index.js";
+import { Subnet, type SubnetArgs } from "@pulumi/azure-native/network/subnet.js";
+import { VirtualNetwork } from "@pulumi/azure-native/network/virtualNetwork.js";
+import { PrivateZone } from "@pulumi/azure-native/privatedns/privateZone.js";
+import { VirtualNetworkLink } from "@pulumi/azure-native/privatedns/virtualNetworkLink.js";
 import { childName } from "../../naming.js";
 import type { AzureScope } from "../scope.js";
 import { postgresZoneName, privateLinkZones, type PrivateLinkZone } from "./dns-zones.js";
@@ -36,7 +38,7 @@ export class Network extends pulumi.ComponentResource {
     }
     // Subnets are standalone resources; the VNet omits `subnets`, which ARM (API 2023-09-01+) reads as
     // "keep the existing subnets" (pulumi/pulumi-azure-native#611, Azure/azure-quickstart-templates#2786).
-    const vnet = new network.VirtualNetwork(name, {
+    const vnet = new VirtualNetwork(name, {
       resourceGroupName: args.resourceGroupName,
       location: args.location,
       virtualNetworkName: args.vnetName,
@@ -50,8 +52,8 @@ export class Network extends pulumi.ComponentResource {
   }
 }
 
-function createSubnets(name: string, args: NetworkArgs, layout: SubnetLayout, vnet: network.VirtualNetwork): Record<SubnetRole, pulumi.Output<string>> {
-  const specs: { role: SubnetRole; subnetName: string; extra: Partial<network.SubnetArgs> }[] = [
+function createSubnets(name: string, args: NetworkArgs, layout: SubnetLayout, vnet: VirtualNetwork): Record<SubnetRole, pulumi.Output<string>> {
+  const specs: { role: SubnetRole; subnetName: string; extra: Partial<SubnetArgs> }[] = [
     { role: "aksNodes", subnetName: "aks-nodes", extra: {} },
     {
       role: "postgres",
@@ -61,10 +63,10 @@ function createSubnets(name: string, args: NetworkArgs, layout: SubnetLayout, vn
     { role: "privateEndpoints", subnetName: "private-endpoints", extra: { privateEndpointNetworkPolicies: "Enabled" } },
   ];
   const ids = {} as Record<SubnetRole, pulumi.Output<string>>;
-  let previous: network.Subnet | undefined;
+  let previous: Subnet | undefined;
   for (const spec of specs) {
     // One subnet at a time: ARM rejects concurrent writes to subnets of one VNet (AnotherOperationInProgress).
-    previous = new network.Subnet(childName(name, spec.subnetName), {
+    previous = new Subnet(childName(name, spec.subnetName), {
       resourceGroupName: args.resourceGroupName,
       virtualNetworkName: vnet.name,
       subnetName: spec.subnetName,
@@ -77,20 +79,20 @@ function createSubnets(name: string, args: NetworkArgs, layout: SubnetLayout, vn
   return ids;
 }
 
-function createPrivateDnsZones(name: string, args: NetworkArgs, vnet: network.VirtualNetwork): Record<PrivateLinkZone | "postgres", pulumi.Output<string>> {
+function createPrivateDnsZones(name: string, args: NetworkArgs, vnet: VirtualNetwork): Record<PrivateLinkZone | "postgres", pulumi.Output<string>> {
   const zones: [PrivateLinkZone | "postgres", string][] = [
     ...(Object.entries(privateLinkZones) as [PrivateLinkZone, string][]),
     ["postgres", postgresZoneName(args.postgresZonePrefix)],
   ];
   const ids = {} as Record<PrivateLinkZone | "postgres", pulumi.Output<string>>;
   for (const [key, zoneName] of zones) {
-    const zone = new privatedns.PrivateZone(childName(name, `dns-${key}`), {
+    const zone = new PrivateZone(childName(name, `dns-${key}`), {
       resourceGroupName: args.resourceGroupName,
       location: "Global",
       privateZoneName: zoneName,
       tags: args.tags,
     }, { parent: vnet });
-    new privatedns.VirtualNetworkLink(childName(name, `dns-${key}-link`), {
+    new VirtualNetworkLink(childName(name, `dns-${key}-link`), {
       resourceGroupName: args.resourceGroupName,
       location: "Global",
       privateZoneName: zone.name,

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import * as network from "@pulumi/azure-native/network/index.js";
+import { PrivateDnsZoneGroup } from "@pulumi/azure-native/network/privateDnsZoneGroup.js";
+import { PrivateEndpoint } from "@pulumi/azure-native/network/privateEndpoint.js";
 import { childName } from "../../naming.js";
 import type { AzureScope, PrivateEndpointTarget } from "../scope.js";
 
@@ -11,15 +12,15 @@ export interface PrivateEndpointArgs extends AzureScope, PrivateEndpointTarget {
 }
 
 /** A private endpoint for one resource, registered in its private DNS zone; children of `parent`. */
-export function createPrivateEndpoint(name: string, args: PrivateEndpointArgs, parent: pulumi.Resource): network.PrivateEndpoint {
-  const endpoint = new network.PrivateEndpoint(childName(name, "pe"), {
+export function createPrivateEndpoint(name: string, args: PrivateEndpointArgs, parent: pulumi.Resource): PrivateEndpoint {
+  const endpoint = new PrivateEndpoint(childName(name, "pe"), {
     resourceGroupName: args.resourceGroupName,
     location: args.location,
     subnet: { id: args.subnetId },
     privateLinkServiceConnections: [{ name: `${name}-${args.groupId}`, privateLinkServiceId: args.targetId, groupIds: [args.groupId] }],
     tags: args.tags,
   }, { parent });
-  new network.PrivateDnsZoneGroup(childName(name, "pe-dns"), {
+  new PrivateDnsZoneGroup(childName(name, "pe-dns"), {
     resourceGroupName: args.resourceGroupName,
     privateEndpointName: endpoint.name,
     privateDnsZoneGroupName: "default",

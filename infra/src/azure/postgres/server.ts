@@ -1,5 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as dbforpostgresql from "@pulumi/azure-native/dbforpostgresql/index.js";
+import { AdministratorsMicrosoftEntra } from "@pulumi/azure-native/dbforpostgresql/administratorsMicrosoftEntra.js";
+import { Configuration } from "@pulumi/azure-native/dbforpostgresql/configuration.js";
+import { Database } from "@pulumi/azure-native/dbforpostgresql/database.js";
+import { Server } from "@pulumi/azure-native/dbforpostgresql/server.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
 import { servicesWithDatabase } from "@tasks/catalog";
 import { childName } from "../../naming.js";
@@ -64,7 +67,7 @@ export class PostgresServer extends pulumi.ComponentResource {
     const password = new RandomPassword(childName(name, "admin-password"), {
       length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2,
     }, { parent: this });
-    const server = new dbforpostgresql.Server(name, {
+    const server = new Server(name, {
       resourceGroupName: a.resourceGroupName,
       location: a.location,
       serverName: a.serverName,
@@ -81,7 +84,7 @@ export class PostgresServer extends pulumi.ComponentResource {
       tags: a.tags,
     }, { parent: this });
 
-    const tls = new dbforpostgresql.Configuration(childName(name, "require-tls"), {
+    const tls = new Configuration(childName(name, "require-tls"), {
       resourceGroupName: a.resourceGroupName,
       serverName: server.name,
       configurationName: "require_secure_transport",
@@ -89,7 +92,7 @@ export class PostgresServer extends pulumi.ComponentResource {
       source: "user-override",
     }, { parent: server });
     // The server takes one change at a time: the admin and databases wait for the TLS setting.
-    const admin = new dbforpostgresql.AdministratorsMicrosoftEntra(childName(name, "entra-admin"), {
+    const admin = new AdministratorsMicrosoftEntra(childName(name, "entra-admin"), {
       resourceGroupName: a.resourceGroupName,
       serverName: server.name,
       objectId: a.entraAdmin.objectId,
@@ -98,7 +101,7 @@ export class PostgresServer extends pulumi.ComponentResource {
       tenantId: a.tenantId,
     }, { parent: server, dependsOn: [tls] });
     for (const db of a.databases) {
-      new dbforpostgresql.Database(childName(name, `db-${db}`), {
+      new Database(childName(name, `db-${db}`), {
         resourceGroupName: a.resourceGroupName,
         serverName: server.name,
         databaseName: db,
