@@ -53,7 +53,7 @@ function filterHash(q: ListQuery): string {
 const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString("base64url");
 
 function decodeCursor(raw: string, terms: readonly SortTerm[], hash: string): Cursor {
-  const invalid = (message: string) => new ValidationError([{ field: "cursor", message }]);
+  const invalid = (message: string) => new ValidationError([{ field: "query.cursor", message }]);
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw, "base64url").toString("utf8"));
@@ -62,8 +62,8 @@ function decodeCursor(raw: string, terms: readonly SortTerm[], hash: string): Cu
   }
   const c = cursorSchema.safeParse(parsed);
   if (!c.success || c.data.k.length !== terms.length) throw invalid("Invalid cursor.");
-  if (!terms.every((t, i) => keyExprs[t.key].valid(c.data.k[i]!))) throw invalid("Invalid cursor.");
   if (c.data.s !== sortSignature(terms) || c.data.f !== hash) throw invalid("The cursor belongs to a different query; start again without it.");
+  if (!terms.every((t, i) => keyExprs[t.key].valid(c.data.k[i]!))) throw invalid("Invalid cursor.");
   return c.data;
 }
 

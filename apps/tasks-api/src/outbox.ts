@@ -123,19 +123,25 @@ export class OutboxRelay {
     return result;
   }
 
+  /** Sets outbox_pending_events and outbox_lag_seconds from the table. */
+  async refreshMetrics(): Promise<void> {
+    const { metrics, knex } = this.opts;
+    if (!metrics) return;
+    const { rows } = await knex.raw<{ rows: { pending: string; lag: number | null }[] }>(`select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as lag from outbox where sent_at is null`);
+    metrics.pending.set(Number(rows[0]?.pending ?? 0));
+    metrics.lag.set(Math.max(0, rows[0]?.lag ?? 0));
+  }
+
   /** Gauges (at most once a second) and deletion of old sent rows (once a minute). */
-  private async maintenance(force = false): Promise<void> {
+  private async maintenance(): Promise<void> {
     const now = Date.now();
-    const { knex, metrics } = this.opts;
-    if (metrics && (force || now - this.lastStats >= 1000)) {
+    if (now - this.lastStats >= 1000) {
       this.lastStats = now;
-      const { rows } = await knex.raw<{ rows: { pending: string; lag: number | null }[] }>(`select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as lag from outbox where sent_at is null`);
-      metrics.pending.set(Number(rows[0]?.pending ?? 0));
-      metrics.lag.set(Math.max(0, rows[0]?.lag ?? 0));
+      await this.refreshMetrics();
     }
     if (now - this.lastCleanup >= 60_000) {
       this.lastCleanup = now;
-      await knex.raw(`delete from outbox where id in (select id from outbox where sent_at < now() - make_interval(secs => ?) limit 1000)`, [(this.opts.retentionMs ?? 86_400_000) / 1000]);
+      await this.opts.knex.raw(`delete from outbox where id in (select id from outbox where sent_at < now() - make_interval(secs => ?) limit 1000)`, [(this.opts.retentionMs ?? 86_400_000) / 1000]);
     }
   }
 

@@ -3,7 +3,7 @@
  * app so the OpenAPI test can compare the document with what Express really serves.
  */
 import { invocationPaths, services, tasksInternalRoutes } from "@tasks/catalog";
-import { authenticate, createOccurrenceRequestSchema, ForbiddenError, parseOrThrow, userIdOf, type AuthConfig } from "@tasks/shared";
+import { authenticate, createOccurrenceRequestSchema, ForbiddenError, parseOrThrow, userIdOf, ValidationError, type AuthConfig } from "@tasks/shared";
 import type { Express, Request, RequestHandler, Response } from "express";
 import { createTaskSchema, listQuerySchema, updateTaskSchema } from "./schemas.js";
 import type { TasksService } from "./tasks-service.js";
@@ -62,7 +62,14 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
     {
       method: "patch",
       path: `${base}/:id`,
-      handlers: [authn, async (req, res) => void res.json(await service.update(userIdOf(req), param(req), parseOrThrow(updateTaskSchema, req.body)))],
+      handlers: [
+        authn,
+        async (req, res) => {
+          const patch = parseOrThrow(updateTaskSchema, req.body);
+          if (Object.keys(patch).length === 0) throw new ValidationError([{ field: "body", message: "The patch must change at least one field." }]);
+          res.json(await service.update(userIdOf(req), param(req), patch));
+        },
+      ],
     },
     {
       method: "delete",

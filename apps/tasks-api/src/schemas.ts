@@ -24,18 +24,24 @@ export const limits = {
 // C0 controls and DEL; Postgres also rejects U+0000 in text, which must be a 400, never a 500.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const CONTROL_EXCEPT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Lone UTF-16 surrogates cannot be stored (jsonb rejects "\ud800" escapes): reject, never 500.
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
+const notWellFormed = "Must be valid Unicode text.";
 
 const title = z
   .string()
   .trim()
   .min(1, "Title must not be empty.")
   .max(limits.title, `Title must be at most ${limits.title} characters.`)
-  .refine((s) => !CONTROL.test(s), "Title must not contain control characters.");
+  .refine((s) => !CONTROL.test(s), "Title must not contain control characters.")
+  .refine(wellFormed, notWellFormed);
 
 const description = z
   .string()
   .max(limits.description, `Description must be at most ${limits.description} characters.`)
-  .refine((s) => !CONTROL_EXCEPT_WHITESPACE.test(s), "Description must not contain control characters.");
+  .refine((s) => !CONTROL_EXCEPT_WHITESPACE.test(s), "Description must not contain control characters.")
+  .refine(wellFormed, notWellFormed);
 
 const tag = z
   .string()
@@ -53,7 +59,8 @@ const minDue = Date.UTC(1970, 0, 1);
 const maxDue = Date.UTC(9999, 11, 31, 23, 59, 59);
 export const dueInstant = instantSchema.refine((s) => {
   const t = Date.parse(s);
-  return t >= minDue && t <= maxDue;
+  // An unparsable value already failed the format check; report only that.
+  return Number.isNaN(t) || (t >= minDue && t <= maxDue);
 }, "Must be between 1970-01-01 and 9999-12-31.");
 
 export function isIanaTimeZone(tz: string): boolean {
@@ -99,8 +106,8 @@ export const createTaskSchema = z.strictObject({
 });
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
 
-export const updateTaskSchema = z
-  .strictObject({
+/** PATCH body; an empty patch is rejected by the handler (a refine here would also fire on unknown keys). */
+export const updateTaskSchema = z.strictObject({
     title: title.optional(),
     description: description.nullable().optional(),
     priority: priority.optional(),
@@ -108,9 +115,8 @@ export const updateTaskSchema = z
     dueAt: dueInstant.nullable().optional(),
     timeZone: timeZone.nullable().optional(),
     reminders: reminders.optional(),
-    recurrence: recurrence.nullable().optional(),
-  })
-  .refine((o) => Object.keys(o).length > 0, "The patch must change at least one field.");
+  recurrence: recurrence.nullable().optional(),
+});
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 
 /** The fields cross-field rules look at, after a create or a patch is applied. */
@@ -175,7 +181,8 @@ export const listQuerySchema = z
         .trim()
         .min(1, "Search text must not be empty.")
         .max(limits.query, `Search text must be at most ${limits.query} characters.`)
-        .refine((s) => !CONTROL.test(s), "Search text must not contain control characters."),
+        .refine((s) => !CONTROL.test(s), "Search text must not contain control characters.")
+        .refine(wellFormed, notWellFormed),
     ).optional(),
     status: single("status").pipe(z.enum(taskStatuses, { message: `Status must be one of ${taskStatuses.join(", ")}.` })).optional(),
     priority: csv("priority", priority).optional(),

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { request } from "@tasks/shared/testing";
+import type { Express } from "express";
+import { listQuerySchema } from "../src/schemas.js";
+import { startHarness, type Harness } from "./harness.js";
+
+let h: Harness;
+before(async () => {
+  h = await startHarness();
+});
+after(() => h.close());
+
+/** Method + path of every route Express serves, from the app's router stack (Express 5). */
+function expressRoutes(app: Express): string[] {
+  const stack = (app as unknown as { router: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } }).router.stack;
+  return stack
+    .filter((l) => l.route)
+    .flatMap((l) => Object.keys(l.route!.methods).map((m) => `${m.toUpperCase()} ${l.route!.path.replace(/:([A-Za-z_]+)/g, "{$1}")}`))
+    .filter((r) => !/^GET \/(healthz|readyz|metrics)$/.test(r));
+}
+
+interface Doc {
+  openapi: string;
+  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; operationId?: string }>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+}
+
+test("the OpenAPI document at /api/v1/openapi.json documents exactly the routes Express serves", async () => {
+  const res = await request(h.app, { url: "/api/v1/openapi.json" });
+  assert.equal(res.status, 200);
+  const doc = res.json<Doc>();
+  assert.equal(doc.openapi, "3.1.0");
+  const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => k !== "parameters").map((m) => `${m.toUpperCase()} ${path}`));
+  assert.deepEqual(documented.sort(), expressRoutes(h.app).sort());
+  // Path parameters are declared for every templated path.
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    const declared = (ops.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
+    assert.deepEqual(declared, names, path);
+  }
+});
+
+test("schemas come from the zod schemas: query parameters and body fields match what the API validates", async () => {
+  const doc = (await request(h.app, { url: "/api/v1/openapi.json" })).json<Doc>();
+  const params = doc.paths["/api/v1/tasks"]!.get!.parameters!.map((p) => p.name).sort();
+  assert.deepEqual(params, Object.keys(listQuerySchema.shape).sort());
+  assert.deepEqual(Object.keys(doc.components.schemas.CreateTask!.properties!).sort(), ["description", "dueAt", "priority", "recurrence", "reminders", "tags", "timeZone", "title"]);
+  assert.deepEqual(Object.keys(doc.components.schemas.Task!.properties!).sort(), ["completedAt", "createdAt", "description", "dueAt", "id", "occurrenceAt", "priority", "recurrence", "reminders", "seriesId", "status", "tags", "timeZone", "title", "updatedAt", "userId", "version"]);
+  // Every documented operation is really served (a request does not fall through to the 404 handler).
+  for (const [path, ops] of Object.entries(doc.paths)) {
+    for (const method of Object.keys(ops).filter((k) => k !== "parameters")) {
+      const url = path.replace("{id}", "00000000-0000-4000-8000-000000000000");
+      const r = await request(h.app, { method: method.toUpperCase() as "GET", url });
+      assert.notEqual((r.body as { detail?: string } | undefined)?.detail, `No route for ${method.toUpperCase()} ${url}.`, `${method} ${path}`);
+    }
+  }
+});
