@@ -1,0 +1,76 @@
+import { services } from "@tasks/catalog";
+import { authenticate, NotFoundError, parseOrThrow, userIdOf, ValidationError, type AuthConfig, type Knex } from "@tasks/shared";
+import express, { type Router } from "express";
+import { clearNotifications, decodeCursor, listNotifications, markAllRead, markRead, unreadCount } from "../store/notifications.js";
+import { getPreferences, savePreferences, type Preferences } from "../store/preferences.js";
+import { deletePushSubscription, savePushSubscription } from "../store/push-subscriptions.js";
+import { idParamSchema, listQuerySchema, preferencesPatchSchema, pushSubscriptionSchema, type PreferencesPatch } from "./schemas.js";
+
+/** The catalog's public route for this service: /api/v1/notifications. */
+export const basePath = services.notifications.publicRoutes[0].path;
+
+export function applyPatch(current: Preferences, patch: PreferencesPatch): Preferences {
+  return {
+    channels: { ...current.channels, ...patch.channels },
+    remindersEnabled: patch.remindersEnabled ?? current.remindersEnabled,
+    quietHours: patch.quietHours === undefined ? current.quietHours : patch.quietHours,
+    timeZone: patch.timeZone ?? current.timeZone,
+    defaultReminderMinutes: patch.defaultReminderMinutes === undefined ? current.defaultReminderMinutes : patch.defaultReminderMinutes,
+    email: patch.email === undefined ? current.email : patch.email,
+  };
+}
+
+/** The notifications API: every query is scoped to the caller (`sub` of the bearer token). */
+export function notificationsRouter(db: Knex, auth: AuthConfig): Router {
+  const r = express.Router();
+  r.use(basePath, authenticate(auth));
+
+  r.get(basePath, async (req, res) => {
+    const q = parseOrThrow(listQuerySchema, req.query, "query");
+    const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !cursor) throw new ValidationError([{ field: "query.cursor", message: "Invalid cursor." }]);
+    res.json(await listNotifications(db, userIdOf(req), { limit: q.limit, ...(cursor ? { cursor } : {}), unreadOnly: q.unread === "true" }));
+  });
+
+  r.get(`${basePath}/unread-count`, async (req, res) => {
+    res.json({ count: await unreadCount(db, userIdOf(req)) });
+  });
+
+  r.post(`${basePath}/read-all`, async (req, res) => {
+    res.json({ updated: await markAllRead(db, userIdOf(req)) });
+  });
+
+  r.delete(basePath, async (req, res) => {
+    res.json({ deleted: await clearNotifications(db, userIdOf(req)) });
+  });
+
+  r.get(`${basePath}/preferences`, async (req, res) => {
+    res.json(await getPreferences(db, userIdOf(req)));
+  });
+
+  r.patch(`${basePath}/preferences`, async (req, res) => {
+    const patch = parseOrThrow(preferencesPatchSchema, req.body);
+    const userId = userIdOf(req);
+    res.json(await savePreferences(db, userId, applyPatch(await getPreferences(db, userId), patch)));
+  });
+
+  r.post(`${basePath}/push-subscriptions`, async (req, res) => {
+    const body = parseOrThrow(pushSubscriptionSchema, req.body);
+    const saved = await savePushSubscription(db, userIdOf(req), { endpoint: body.endpoint, p256dh: body.keys.p256dh, auth: body.keys.auth });
+    res.status(saved.created ? 201 : 200).json({ id: saved.id });
+  });
+
+  r.delete(`${basePath}/push-subscriptions/:id`, async (req, res) => {
+    const id = parseOrThrow(idParamSchema, req.params.id, "id");
+    if (!(await deletePushSubscription(db, userIdOf(req), id))) throw new NotFoundError("No such push subscription.");
+    res.status(204).end();
+  });
+
+  r.post(`${basePath}/:id/read`, async (req, res) => {
+    const id = parseOrThrow(idParamSchema, req.params.id, "id");
+    if (!(await markRead(db, userIdOf(req), id))) throw new NotFoundError("No such notification.");
+    res.status(204).end();
+  });
+
+  return r;
+}

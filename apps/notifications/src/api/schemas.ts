@@ -1,0 +1,39 @@
+import { Temporal } from "@js-temporal/polyfill";
+import { z } from "zod";
+import { HH_MM } from "../quiet-hours.js";
+
+const isZone = (zone: string): boolean => {
+  try {
+    Temporal.Now.zonedDateTimeISO(zone);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const listQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+  unread: z.enum(["true", "false"]).optional(),
+});
+
+const hhmm = z.string().regex(HH_MM, "Expected a HH:MM time (00:00-23:59).");
+
+export const preferencesPatchSchema = z.strictObject({
+  channels: z.strictObject({ email: z.boolean(), inapp: z.boolean(), push: z.boolean() }).partial().optional(),
+  remindersEnabled: z.boolean().optional(),
+  quietHours: z.strictObject({ start: hhmm, end: hhmm }).nullable().optional(),
+  timeZone: z.string().max(64).refine(isZone, "Unknown IANA time zone.").optional(),
+  defaultReminderMinutes: z.number().int().min(0).max(60 * 24 * 28).nullable().optional(),
+  email: z.email().max(254).nullable().optional(),
+});
+export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
+
+const base64url = z.string().min(16).max(256).regex(/^[A-Za-z0-9_-]+={0,2}$/, "Expected base64url.");
+
+export const pushSubscriptionSchema = z.object({
+  endpoint: z.url({ protocol: /^https$/ }).max(2048),
+  keys: z.object({ p256dh: base64url, auth: base64url }),
+});
+
+export const idParamSchema = z.uuid();

@@ -1,0 +1,8 @@
+export { buildNotificationsApp, archiveRoute, type NotificationsAppDeps } from "./app.js";
+export { basePath } from "./api/router.js";
+export { jobsClient, JobsApiError, type JobsClient, type JobSpec } from "./jobs/client.js";
+export { reminderJobName, deferralJobName, parseJobName } from "./jobs/naming.js";
+export { quietHoursEnd, type QuietHours } from "./quiet-hours.js";
+export { smtpSender, type EmailSender } from "./delivery/email.js";
+export { webPushSender, type PushSender } from "./delivery/push.js";
+export { migrations } from "../migrations/index.js";

@@ -1,0 +1,44 @@
+import { daprComponents, secretNames, services } from "@tasks/catalog";
+import { createDatabase, createLogger, createRegistry, createShutdown, daprHttpUrl, listen, migrateLatest, onSignals, readSecret, waitForSidecar, type AuthConfig } from "@tasks/shared";
+import { migrations } from "../migrations/index.js";
+import { buildNotificationsApp } from "./app.js";
+import { loadNotificationsConfig } from "./config.js";
+import { smtpSender } from "./delivery/email.js";
+import { webPushSender } from "./delivery/push.js";
+
+const config = loadNotificationsConfig();
+const name = services.notifications.name;
+const logger = createLogger({ service: name, level: config.LOG_LEVEL });
+const sidecar = { daprHttpUrl: daprHttpUrl(config) };
+await waitForSidecar(sidecar);
+const secret = (key: string) => readSecret({ ...sidecar, store: config.DAPR_SECRET_STORE ?? daprComponents.secretStore }, key);
+
+const db = createDatabase({ connectionString: await secret(secretNames.databaseUrl(name)), applicationName: name, poolMax: config.DB_POOL_MAX, logger });
+await migrateLatest(db, migrations);
+const auth: AuthConfig = config.JWT_JWKS_URL
+  ? { jwksUrl: config.JWT_JWKS_URL, ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) }
+  : { hs256Key: await secret(secretNames.jwtSigningKey), ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) };
+const email = smtpSender({
+  host: config.SMTP_HOST,
+  port: config.SMTP_PORT,
+  tls: config.SMTP_TLS,
+  from: config.MAIL_FROM,
+  ...(config.SMTP_AUTH === "true" ? { username: await secret(secretNames.smtpUsername), password: await secret(secretNames.smtpPassword) } : {}),
+});
+const push = webPushSender({ subject: config.VAPID_SUBJECT, publicKey: await secret(secretNames.vapidPublicKey), privateKey: await secret(secretNames.vapidPrivateKey) });
+
+const { app, health } = buildNotificationsApp({
+  db, logger, registry: createRegistry(name), sidecar, auth, email, push,
+  failurePolicy: { constant: { interval: config.JOB_RETRY_INTERVAL, maxRetries: config.DELIVERY_MAX_ATTEMPTS + 2 } },
+  maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+  archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
+});
+const server = await listen(app, config.PORT, config.HOST);
+logger.info({ port: config.PORT }, "notifications listening");
+onSignals(
+  createShutdown({
+    server, logger, beforeClose: health.setDraining, timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    steps: [{ name: "smtp", run: () => email.close() }, { name: "database", run: () => db.destroy() }],
+  }),
+  logger,
+);

@@ -1,0 +1,108 @@
+import type { Knex, Logger, TaskSnapshot } from "@tasks/shared";
+import type { JobsClient, JobSpec } from "./jobs/client.js";
+import { deferralJobName, reminderJobName } from "./jobs/naming.js";
+import { getPreferences } from "./store/preferences.js";
+import { liveStates, remindersOfTask, setReminderState, upsertReminder, type ReminderRow } from "./store/reminders.js";
+
+export interface SchedulerDeps {
+  readonly db: Knex;
+  readonly jobs: JobsClient;
+  readonly logger: Logger;
+  /** Retries of a failed job callback (the reminder's delivery). */
+  readonly failurePolicy: NonNullable<JobSpec["failurePolicy"]>;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/** A reminder whose time passed longer ago than this when it is (re)scheduled is not sent. */
+const LATE_GRACE_MS = 60_000;
+
+/** Data the job carries back to POST /job/{name}. */
+export interface ReminderJobData {
+  readonly reminder: string;
+  readonly remindAt: string;
+}
+
+/** Deletes the Dapr jobs that may exist for a reminder row (its own and its latest deferral). */
+async function deleteJobs(jobs: JobsClient, row: Pick<ReminderRow, "job_name" | "deferrals">): Promise<void> {
+  await jobs.delete(row.job_name);
+  if (row.deferrals > 0) await jobs.delete(deferralJobName(row.job_name, row.deferrals));
+}
+
+export function reminderScheduler(deps: SchedulerDeps) {
+  const now = deps.now ?? Date.now;
+
+  /** True when a stored row comes from a newer version of the task than the event (out-of-order delivery). */
+  const isStale = (rows: ReminderRow[], task: TaskSnapshot): boolean => rows.some((r) => r.task_version > task.version);
+
+  /** Cancels every reminder of a task (completed, deleted, or no longer due). */
+  async function cancelAll(task: TaskSnapshot, reason: string): Promise<void> {
+    const rows = await remindersOfTask(deps.db, task.id);
+    if (isStale(rows, task)) return;
+    const known = new Set(rows.map((r) => r.job_name));
+    for (const row of rows) {
+      if (liveStates.includes(row.state)) {
+        await deleteJobs(deps.jobs, row);
+        await setReminderState(deps.db, row.job_name, { state: "cancelled", task_version: task.version });
+        deps.logger.info({ taskId: task.id, job: row.job_name, reason }, "reminder cancelled");
+      } else {
+        await setReminderState(deps.db, row.job_name, { task_version: task.version });
+      }
+    }
+    // Jobs this replica has no row for yet (events raced): deleting a missing job is harmless.
+    for (const offset of task.reminders) {
+      const name = reminderJobName(task.id, offset);
+      if (!known.has(name)) await deps.jobs.delete(name);
+    }
+  }
+
+  /** Makes the task's Dapr jobs match its due time and reminders (created or updated). */
+  async function reconcile(task: TaskSnapshot): Promise<void> {
+    if (task.status !== "open" || task.dueAt === null) return cancelAll(task, task.status !== "open" ? "task not open" : "no due time");
+    const rows = await remindersOfTask(deps.db, task.id);
+    if (isStale(rows, task)) {
+      deps.logger.info({ taskId: task.id, version: task.version }, "stale task event ignored");
+      return;
+    }
+    const prefs = await getPreferences(deps.db, task.userId);
+    const offsets = task.reminders.length > 0 ? task.reminders : prefs.defaultReminderMinutes !== null ? [prefs.defaultReminderMinutes] : [];
+    const dueAt = new Date(task.dueAt);
+    const byName = new Map(rows.map((r) => [r.job_name, r]));
+    const wanted = new Set<string>();
+    for (const offset of new Set(offsets)) {
+      const name = reminderJobName(task.id, offset);
+      wanted.add(name);
+      const remindAt = new Date(dueAt.getTime() - offset * 60_000);
+      const existing = byName.get(name);
+      const base: ReminderRow = {
+        job_name: name, task_id: task.id, user_id: task.userId, offset_minutes: offset, remind_at: remindAt, due_at: dueAt,
+        task_title: task.title, task_version: task.version, state: "scheduled", deferrals: 0, scheduled_for: remindAt,
+      };
+      if (existing && existing.remind_at.getTime() === remindAt.getTime() && existing.state !== "cancelled") {
+        // Same reminder time: keep its state (scheduled, deferred, delivered...), refresh the copy of the task.
+        await upsertReminder(deps.db, { ...base, state: existing.state, deferrals: existing.deferrals, scheduled_for: existing.scheduled_for });
+        continue;
+      }
+      if (existing) await deleteJobs(deps.jobs, existing);
+      if (remindAt.getTime() < now() - LATE_GRACE_MS) {
+        if (existing) await deps.jobs.delete(name);
+        await upsertReminder(deps.db, { ...base, state: "missed" });
+        deps.logger.info({ taskId: task.id, job: name, remindAt: remindAt.toISOString() }, "reminder time already passed; not scheduled");
+        continue;
+      }
+      const data: ReminderJobData = { reminder: name, remindAt: remindAt.toISOString() };
+      await deps.jobs.schedule(name, { dueTime: remindAt.toISOString(), data, overwrite: true, failurePolicy: deps.failurePolicy });
+      await upsertReminder(deps.db, base);
+      deps.logger.info({ taskId: task.id, job: name, remindAt: data.remindAt, rescheduled: existing !== undefined }, "reminder scheduled");
+    }
+    for (const row of rows) {
+      if (wanted.has(row.job_name)) continue;
+      if (liveStates.includes(row.state)) await deleteJobs(deps.jobs, row);
+      await setReminderState(deps.db, row.job_name, { state: "cancelled", task_version: task.version });
+    }
+  }
+
+  return { reconcile, cancelAll };
+}
+
+export type ReminderScheduler = ReturnType<typeof reminderScheduler>;
