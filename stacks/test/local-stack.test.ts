@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { allBrokerTopics, servicesWithDatabase } from "@tasks/catalog";
+import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.js";
+import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
+import {
+  byKind, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
+  type StackExpectations,
+} from "./platform-assertions.js";
+
+const expectations: StackExpectations = { kind: "minikube", highAvailability: false, workloadNamespaces: ["tasks", "tasks-data"] };
+type Obj = Record<string, unknown>;
+
+describe("local stack (minikube, mocked)", () => {
+  let run: MockedRun;
+  let manifests: Manifest[];
+  before(async () => {
+    run = await runStackMocked("local");
+    manifests = manifestsOf(run.resources);
+  });
+
+  it("runs every workload, Redpanda and Postgres included, under Pod Security restricted with probes and limits", () => {
+    assert.deepEqual(podTemplates(manifests).flatMap((p) => podProblems(p.where, p.template)), []);
+    for (const ns of ["tasks", "tasks-data"]) {
+      assert.equal(get(named(manifests, "Namespace", ns), "metadata", "labels", "pod-security.kubernetes.io/enforce"), "restricted");
+    }
+  });
+
+  it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () => checkWorkloads(run, manifests, expectations));
+  it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(manifests, expectations));
+  it("generates the Dapr resources from the catalog for Redpanda and Kubernetes secrets", () => checkDapr(run, manifests, expectations));
+  it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, "tasks.192.168.49.2.nip.io"));
+  it("creates every Kubernetes object through the minikube provider", () => checkProviders(run, "minikube"));
+
+  it("opens Postgres and Redpanda only to the workloads, and Redpanda's external listener only to the ingress controller", () => {
+    const rule = (name: string) => get(named(manifests.filter((m) => m.metadata.namespace === "tasks-data"), "NetworkPolicy", name), "spec", "ingress", 0) as Obj;
+    assert.deepEqual(rule("postgres-ingress"), {
+      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { "app.kubernetes.io/part-of": "tasks" } } }],
+      ports: [{ protocol: "TCP", port: 5432 }],
+    });
+    assert.deepEqual(get(rule("redpanda-external-ingress"), "ports"), [{ protocol: "TCP", port: 19092 }]);
+    assert.equal(get(rule("redpanda-external-ingress"), "from", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"), "ingress-nginx");
+    const egress = get(named(manifests, "NetworkPolicy", "tasks-api-egress"), "spec", "egress") as Obj[];
+    assert.ok(egress.some((r) => get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "postgres" && get(r, "ports", 0, "port") === 5432));
+    // Sidecars that read Kubernetes secrets reach the API server, nobody else does.
+    const toApi = (svc: string) => (get(named(manifests, "NetworkPolicy", `${svc}-egress`), "spec", "egress") as Obj[]).some((r) => get(r, "ports", 0, "port") === 8443);
+    assert.equal(toApi("tasks-api"), true);
+    assert.equal(toApi("recurrence"), false);
+  });
+
+  it("creates every catalog topic and dead-letter topic on Redpanda, through the ingress controller's Kafka node port", () => {
+    const topics = run.resources.filter((r) => r.type === "kafka:index/topic:Topic");
+    assert.deepEqual(topics.map((t) => t.inputs.name).sort(), allBrokerTopics().map((t) => t.name).sort());
+    for (const t of topics) assert.equal(t.inputs.replicationFactor, 1);
+    const provider = run.resources.find((r) => r.type === "pulumi:providers:kafka");
+    assert.deepEqual(JSON.parse(String(provider?.inputs.bootstrapServers)), ["192.168.49.2:31092"]);
+    assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "tcp"), { "19092": "tasks-data/redpanda:19092" });
+    assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "controller", "service", "nodePorts", "tcp"), { "19092": 31092 });
+  });
+
+  it("keeps Redpanda and Postgres data on persistent volumes and creates one database per service that owns data", () => {
+    for (const name of ["redpanda", "postgres"]) {
+      const sts = named(manifests, "StatefulSet", name);
+      assert.equal(get(sts, "spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage"), "5Gi");
+    }
+    const sql = String(get(named(manifests, "ConfigMap", "postgres-init"), "data", "01-databases.sql"));
+    for (const s of servicesWithDatabase()) assert.ok(sql.includes(`CREATE DATABASE ${s.database};`));
+  });
+
+  it("stores each catalog secret in its own Kubernetes Secret and uses the self-signed CA issuer", () => {
+    const secrets = byKind(manifests, "Secret").filter((s) => s.metadata.namespace === "tasks").map((s) => s.metadata.name).sort();
+    assert.deepEqual(secrets, (run.outputs.localSecrets as string[]).slice().sort());
+    assert.deepEqual(byKind(manifests, "ClusterIssuer").map((i) => i.metadata.name).sort(), ["selfsigned", "selfsigned-bootstrap"]);
+    assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), "selfsigned");
+  });
+
+  it("renders manifests that pass the Kubernetes, cert-manager, Prometheus operator and Dapr schemas, with no secret values", async () => {
+    const { count, problems, secretsLeaked } = await renderAndValidate(run);
+    assert.ok(count > 100, `only ${count} objects rendered`);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(secretsLeaked, []);
+  });
+});
+
+function get(o: unknown, ...keys: (string | number)[]): unknown {
+  return keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
+}

@@ -1,0 +1,306 @@
+/**
+ * Assertions over the Kubernetes layer of a mocked stack run, shared by the per-stack test files
+ * (one stack per file: Pulumi config is process-global). Each check throws with the offending objects.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "yaml";
+import {
+  allServices, allTopics, daprComponents, daprConfigurationFor, daprSidecarPorts, invocationPaths, secretNames, serviceAccounts, topicByName, type ServiceSpec,
+} from "@tasks/catalog";
+import { manifestsOf, releasesOf, renderManifests, type Manifest } from "../../scripts/lib/render-manifests.js";
+import type { MockedRun, RecordedResource } from "../src/testing/mocked-run.js";
+import { allSchemaProblems } from "./platform-schemas.js";
+
+type Obj = Record<string, unknown>;
+const get = (o: unknown, ...keys: (string | number)[]): unknown => keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+export const byKind = (manifests: readonly Manifest[], kind: string, apiVersion?: string): Manifest[] =>
+  manifests.filter((m) => m.kind === kind && (apiVersion === undefined || m.apiVersion === apiVersion));
+
+export const named = (manifests: readonly Manifest[], kind: string, name: string): Manifest => {
+  const found = manifests.find((m) => m.kind === kind && m.metadata.name === name);
+  assert.ok(found, `no ${kind} named ${name}`);
+  return found;
+};
+
+export function releaseValues(run: MockedRun, chart: string): Obj {
+  const release = releasesOf(run.resources).find((r) => r.chart === chart);
+  assert.ok(release, `no Helm release of chart ${chart}`);
+  return release.values as Obj;
+}
+
+/** Pod templates of every Deployment and StatefulSet, with where they came from. */
+export function podTemplates(manifests: readonly Manifest[]): { where: string; namespace: string; template: Obj }[] {
+  return manifests
+    .filter((m) => m.kind === "Deployment" || m.kind === "StatefulSet")
+    .map((m) => ({ where: `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`, namespace: String(m.metadata.namespace), template: get(m, "spec", "template") as Obj }));
+}
+
+const restrictedVolumeTypes = new Set(["name", "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"]);
+
+/** Pod Security Standards "restricted", probes, requests and limits: the problems of one pod template. */
+export function podProblems(where: string, template: Obj): string[] {
+  const problems: string[] = [];
+  const spec = template.spec as Obj;
+  const podSc = (spec.securityContext ?? {}) as Obj;
+  for (const flag of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[flag]) problems.push(`${where}: ${flag}`);
+  for (const v of arr(spec.volumes) as Obj[]) {
+    for (const key of Object.keys(v)) if (!restrictedVolumeTypes.has(key)) problems.push(`${where}: volume ${String(v.name)} of type ${key}`);
+  }
+  for (const c of [...arr(spec.initContainers), ...arr(spec.containers)] as Obj[]) {
+    const at = `${where} container ${String(c.name)}`;
+    const sc = (c.securityContext ?? {}) as Obj;
+    if (sc.runAsNonRoot !== true && podSc.runAsNonRoot !== true) problems.push(`${at}: runAsNonRoot not set`);
+    if (sc.runAsUser === 0 || podSc.runAsUser === 0) problems.push(`${at}: runs as uid 0`);
+    if (sc.readOnlyRootFilesystem !== true) problems.push(`${at}: readOnlyRootFilesystem not set`);
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${at}: allowPrivilegeEscalation not false`);
+    if (sc.privileged) problems.push(`${at}: privileged`);
+    if (JSON.stringify(get(sc, "capabilities", "drop")) !== '["ALL"]') problems.push(`${at}: capabilities do not drop ALL`);
+    if (arr(get(sc, "capabilities", "add")).length) problems.push(`${at}: adds capabilities`);
+    const seccomp = get(sc, "seccompProfile", "type") ?? get(podSc, "seccompProfile", "type");
+    if (seccomp !== "RuntimeDefault") problems.push(`${at}: seccomp profile is ${String(seccomp)}`);
+    for (const p of arr(c.ports) as Obj[]) if (p.hostPort) problems.push(`${at}: hostPort ${String(p.hostPort)}`);
+    for (const probe of ["livenessProbe", "readinessProbe"]) if (!c[probe]) problems.push(`${at}: no ${probe}`);
+    for (const kind of ["requests", "limits"]) for (const r of ["cpu", "memory"]) if (!get(c, "resources", kind, r)) problems.push(`${at}: no ${r} ${kind.slice(0, -1)}`);
+    for (const e of arr(c.env) as Obj[]) if (get(e, "valueFrom", "secretKeyRef")) problems.push(`${at}: env ${String(e.name)} comes from a Secret`);
+    for (const e of arr(c.envFrom) as Obj[]) if (e.secretRef) problems.push(`${at}: envFrom a Secret`);
+  }
+  return problems;
+}
+
+export interface StackExpectations {
+  readonly kind: "aks" | "minikube";
+  readonly highAvailability: boolean;
+  /** Namespaces that run workloads. */
+  readonly workloadNamespaces: readonly string[];
+}
+
+/** Each catalog service's Deployment, with the checks that tie it to its catalog entry. */
+export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
+  const deployments = byKind(manifests, "Deployment");
+  assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), allServices.map((s) => s.name).sort());
+  for (const s of allServices) {
+    const d = named(manifests, "Deployment", s.name);
+    assert.equal(d.metadata.namespace, serviceAccounts.namespace);
+    assert.equal(get(d, "spec", "replicas"), undefined, `${s.name}: replicas belong to the HPA`);
+    assert.deepEqual(get(d, "spec", "strategy", "rollingUpdate"), { maxUnavailable: 0, maxSurge: 1 });
+    const tpl = get(d, "spec", "template") as Obj;
+    const ann = get(tpl, "metadata", "annotations") as Obj;
+    assert.equal(ann["dapr.io/enabled"], "true");
+    assert.equal(ann["dapr.io/app-id"], s.name);
+    assert.equal(ann["dapr.io/app-port"], String(s.port));
+    assert.equal(ann["dapr.io/config"], daprConfigurationFor(s.name));
+    assert.equal(ann["dapr.io/enable-metrics"], "true");
+    assert.equal(ann["dapr.io/metrics-port"], String(daprSidecarPorts.metrics));
+    assert.ok(ann["dapr.io/log-level"]);
+    const c = arr(get(tpl, "spec", "containers"))[0] as Obj;
+    assert.equal(get(c, "livenessProbe", "httpGet", "path"), "/healthz");
+    assert.equal(get(c, "readinessProbe", "httpGet", "path"), "/readyz");
+    assert.equal(get(c, "startupProbe", "httpGet", "path"), "/healthz");
+    assert.deepEqual(get(c, "resources"), {
+      requests: { cpu: s.resources.cpuRequest, memory: s.resources.memoryRequest },
+      limits: { cpu: s.resources.cpuLimit, memory: s.resources.memoryLimit },
+    });
+    assert.deepEqual(get(c, "volumeMounts"), [{ name: "tmp", mountPath: "/tmp" }]);
+    const image = String(c.image);
+    assert.match(image, new RegExp(`/${s.name}:src-[0-9a-f]{20}(@sha256:[0-9a-f]{64})?$`), `${s.name}: image ${image} has no content tag`);
+    assert.doesNotMatch(image, /:latest\b/);
+    if (exp.kind === "aks") assert.match(image, /@sha256:[0-9a-f]{64}$/, `${s.name}: AKS runs the pushed digest`);
+    const zones = (arr(get(tpl, "spec", "topologySpreadConstraints")) as Obj[]).find((t) => t.topologyKey === "topology.kubernetes.io/zone");
+    assert.equal(zones?.whenUnsatisfiable, exp.highAvailability ? "DoNotSchedule" : "ScheduleAnyway");
+    const sa = named(manifests, "ServiceAccount", serviceAccounts.nameOf(s.name));
+    assert.equal(get(tpl, "spec", "serviceAccountName"), sa.metadata.name);
+    const mounts = get(tpl, "spec", "automountServiceAccountToken");
+    if (exp.kind === "aks") {
+      assert.ok(get(sa, "metadata", "annotations", "azure.workload.identity/client-id"), `${s.name}: service account without a workload identity`);
+      assert.equal(get(tpl, "metadata", "labels", "azure.workload.identity/use"), "true");
+      assert.equal(mounts, false);
+    } else {
+      // Only sidecars that read Kubernetes secrets get a token, and a Role limited to the catalog's secrets.
+      assert.equal(mounts, s.dapr.includes("secrets"), `${s.name}: automountServiceAccountToken`);
+      if (s.dapr.includes("secrets")) assert.ok(arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey));
+    }
+    const hpa = named(manifests, "HorizontalPodAutoscaler", s.name);
+    assert.equal(get(hpa, "spec", "minReplicas"), s.scaling.min);
+    assert.equal(get(hpa, "spec", "maxReplicas"), s.scaling.max);
+    assert.equal(get(hpa, "spec", "scaleTargetRef", "name"), s.name);
+    assert.ok(named(manifests, "PodDisruptionBudget", s.name));
+    assert.equal(get(named(manifests, "Service", s.name), "spec", "ports", 0, "port"), s.port);
+  }
+  void run;
+}
+
+/** Default deny in every namespace that runs workloads, and the catalog's paths opened explicitly. */
+export function checkNetworkPolicies(manifests: readonly Manifest[], exp: StackExpectations): void {
+  const policies = byKind(manifests, "NetworkPolicy");
+  const runningWorkloads = new Set(podTemplates(manifests).map((p) => p.namespace));
+  assert.deepEqual([...runningWorkloads].sort(), [...exp.workloadNamespaces].sort());
+  for (const ns of runningWorkloads) {
+    const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny");
+    assert.ok(deny, `namespace ${ns} runs workloads but has no default-deny policy`);
+    assert.deepEqual(get(deny, "spec"), { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
+  }
+  // No rule may have an empty peer list: in Kubernetes that means "from/to anywhere".
+  for (const p of policies) {
+    for (const r of arr(get(p, "spec", "ingress")) as Obj[]) assert.ok(arr(r.from).length > 0, `${p.metadata.name}: ingress rule open to all`);
+    for (const r of arr(get(p, "spec", "egress")) as Obj[]) assert.ok(arr(r.to).length > 0, `${p.metadata.name}: egress rule open to all`);
+  }
+  const ns = serviceAccounts.namespace;
+  // Sidecar-to-sidecar invocation (port 50002) is open exactly along the catalog's invocation paths.
+  const allowed = policies
+    .filter((p) => p.metadata.namespace === ns && String(p.metadata.name).endsWith("-ingress"))
+    .flatMap((p) =>
+      (arr(get(p, "spec", "ingress")) as Obj[])
+        .filter((r) => (arr(r.ports) as Obj[]).some((x) => x.port === daprSidecarPorts.internalGrpc))
+        .flatMap((r) => (arr(r.from) as Obj[]).map((f) => `${String(get(f, "podSelector", "matchLabels", "app.kubernetes.io/name"))}->${String(get(p, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"))}`)),
+    );
+  assert.deepEqual(allowed.sort(), [...new Set(invocationPaths().map((i) => `${i.caller}->${i.target}`))].sort());
+  // Public services, and only those, accept the ingress controller.
+  for (const s of allServices) {
+    const ingress = arr(get(named(policies, "NetworkPolicy", `${s.name}-ingress`), "spec", "ingress")) as Obj[];
+    const fromController = ingress.some((r) => (arr(r.from) as Obj[]).some((f) => get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress-nginx"));
+    assert.equal(fromController, s.publicRoutes.length > 0, `${s.name}: ingress controller access`);
+    const egress = arr(get(named(policies, "NetworkPolicy", `${s.name}-egress`), "spec", "egress")) as Obj[];
+    const ports = new Set(egress.flatMap((r) => (arr(r.ports) as Obj[]).map((x) => x.port)));
+    if (s.egress.includes("postgres")) assert.ok(ports.has(5432), `${s.name}: no egress to Postgres`);
+    else assert.ok(!ports.has(5432), `${s.name}: egress to Postgres it does not use`);
+    if (s.egress.includes("broker")) assert.ok(ports.has(exp.kind === "aks" ? 9093 : 9092), `${s.name}: no egress to the broker`);
+  }
+}
+
+/** Dapr resources: scoped components without plaintext secrets, subscriptions with dead-letter topics, access control, resiliency. */
+export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
+  const components = byKind(manifests, "Component", "dapr.io/v1alpha1");
+  for (const c of components) {
+    assert.ok(arr(c.scopes).length > 0, `component ${c.metadata.name} is not scoped`);
+    for (const item of arr(get(c, "spec", "metadata")) as Obj[]) {
+      if (/pass(word)?|secret|token|connectionstring|key$/i.test(String(item.name)) && !/^(vaultName|secretsFile)$/.test(String(item.name))) {
+        assert.equal(item.value, undefined, `component ${c.metadata.name}: ${String(item.name)} holds a plaintext value`);
+        assert.ok(item.secretKeyRef, `component ${c.metadata.name}: ${String(item.name)} has no secretKeyRef`);
+      }
+    }
+  }
+  const meta = (c: Manifest) => Object.fromEntries((arr(get(c, "spec", "metadata")) as Obj[]).map((i) => [i.name, i.value ?? i.secretKeyRef]));
+  const pubsub = named(components, "Component", daprComponents.pubsub);
+  assert.equal(get(pubsub, "spec", "type"), "pubsub.kafka");
+  assert.deepEqual(arr(pubsub.scopes), allServices.filter((s) => s.dapr.includes("pubsub")).map((s) => s.name).sort());
+  const pm = meta(pubsub);
+  if (exp.kind === "aks") {
+    assert.match(String(pm.brokers), /^[a-z0-9-]+\.servicebus\.windows\.net:9093$/);
+    assert.equal(pm.authType, "password");
+    assert.equal(pm.saslUsername, "$ConnectionString");
+    assert.deepEqual(pm.saslPassword, { name: secretNames.eventHubsConnectionString, key: secretNames.eventHubsConnectionString });
+    assert.equal(pm.version, "1.0.0");
+    assert.deepEqual(pubsub.auth, { secretStore: daprComponents.secretStore });
+    assert.equal(get(named(components, "Component", daprComponents.secretStore), "spec", "type"), "secretstores.azure.keyvault");
+  } else {
+    assert.equal(pm.authType, "none");
+    assert.match(String(pm.brokers), /^redpanda-0\.redpanda\.tasks-data\.svc\.cluster\.local:9092$/);
+    assert.equal(get(named(components, "Component", daprComponents.secretStore), "spec", "type"), "secretstores.kubernetes");
+  }
+  const cron = allServices.filter((s) => s.cron);
+  for (const s of cron) assert.deepEqual(arr(named(components, "Component", s.cron!.binding).scopes), [s.name]);
+
+  const subs = byKind(manifests, "Subscription", "dapr.io/v2alpha1");
+  const expected = allServices.flatMap((s) => s.subscribes.map((x) => `${s.name} ${x.topic} ${x.route}`)).sort();
+  assert.deepEqual(subs.map((x) => `${arr(x.scopes).join(",")} ${String(get(x, "spec", "topic"))} ${String(get(x, "spec", "routes", "default"))}`).sort(), expected);
+  const dlqs = new Set(allTopics.map((t) => t.deadLetterTopic));
+  for (const x of subs) {
+    const dlq = String(get(x, "spec", "deadLetterTopic"));
+    assert.ok(dlqs.has(dlq), `subscription ${x.metadata.name}: dead-letter topic "${dlq}" is not a catalog topic`);
+    assert.equal(dlq, topicByName(String(get(x, "spec", "topic"))).deadLetterTopic);
+  }
+
+  // Access control: per callee, deny by default and allow exactly the catalog's invocation paths.
+  const grants: string[] = [];
+  for (const conf of byKind(manifests, "Configuration", "dapr.io/v1alpha1")) {
+    const ac = get(conf, "spec", "accessControl") as Obj;
+    assert.equal(ac.defaultAction, "deny", `${conf.metadata.name}: access control does not deny by default`);
+    assert.equal(get(conf, "spec", "mtls", "enabled"), true);
+    assert.equal(get(conf, "spec", "metrics", "enabled"), true);
+    const callee = String(conf.metadata.name).replace(daprConfigurationFor(""), "");
+    for (const p of arr(ac.policies) as Obj[]) {
+      assert.equal(p.defaultAction, "deny");
+      for (const op of arr(p.operations) as Obj[]) {
+        assert.equal(op.action, "allow");
+        for (const verb of arr(op.httpVerb)) grants.push(`${String(p.appId)}->${callee} ${String(verb)} ${String(op.name)}`);
+      }
+    }
+  }
+  assert.deepEqual(grants.sort(), invocationPaths().map((i) => `${i.caller}->${i.target} ${i.method} ${i.path}`).sort());
+
+  const res = byKind(manifests, "Resiliency", "dapr.io/v1alpha1");
+  assert.equal(res.length, 1);
+  for (const [name, r] of Object.entries(get(res[0], "spec", "policies", "retries") as Obj)) {
+    assert.equal((r as Obj).policy, "exponential", `retry ${name}`);
+    assert.ok(Number((r as Obj).maxRetries) >= 1 && Number((r as Obj).maxRetries) <= 10, `retry ${name}: maxRetries must be capped`);
+    assert.ok((r as Obj).maxInterval, `retry ${name}: no maxInterval`);
+  }
+  const email = get(res[0], "spec", "targets", "components", daprComponents.email, "outbound") as Obj;
+  assert.ok(email.circuitBreaker && get(res[0], "spec", "policies", "circuitBreakers", String(email.circuitBreaker)), "no circuit breaker on outbound email");
+
+  const dapr = releaseValues(run, "dapr");
+  assert.equal(get(dapr, "global", "mtls", "enabled"), true);
+  assert.equal(get(dapr, "global", "scheduler", "enabled"), true);
+  assert.equal(get(dapr, "global", "ha", "enabled"), exp.highAvailability);
+}
+
+export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Manifest[], host: string): void {
+  assert.deepEqual(byKind(manifests, "ServiceMonitor").map((m) => m.metadata.name).sort(), allServices.map((s) => s.name).sort());
+  assert.deepEqual(byKind(manifests, "PodMonitor").map((m) => m.metadata.name).sort(), ["dapr-control-plane", "dapr-sidecars"]);
+  const rules = arr(get(byKind(manifests, "PrometheusRule")[0], "spec", "groups", 0, "rules")).map((r) => (r as Obj).alert);
+  for (const a of ["TasksHighErrorRate", "TasksHighLatencyP95", "TasksConsumerLagHigh", "TasksDeadLetterDepthGrowing", "TasksReminderLate"]) assert.ok(rules.includes(a), `no alert ${a}`);
+  const dashboards = byKind(manifests, "ConfigMap").filter((m) => get(m, "metadata", "labels", "grafana_dashboard") === "1");
+  assert.equal(dashboards.length, 4);
+  const kps = releaseValues(run, "kube-prometheus-stack");
+  assert.equal(get(kps, "prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"), false);
+  assert.equal(get(kps, "grafana", "sidecar", "dashboards", "label"), "grafana_dashboard");
+
+  const ingresses = byKind(manifests, "Ingress");
+  const publicServices: ServiceSpec[] = allServices.filter((s) => s.publicRoutes.length > 0);
+  assert.deepEqual(ingresses.map((i) => i.metadata.name).sort(), publicServices.map((s) => s.name).sort());
+  for (const s of publicServices) {
+    const ing = named(ingresses, "Ingress", s.name);
+    assert.deepEqual(get(ing, "spec", "tls"), [{ hosts: [host], secretName: "tasks-public-tls" }]);
+    assert.deepEqual((arr(get(ing, "spec", "rules", 0, "http", "paths")) as Obj[]).map((p) => p.path), s.publicRoutes.map((r) => r.path));
+    const ann = get(ing, "metadata", "annotations") as Obj;
+    assert.equal(ann["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
+    assert.ok(ann["nginx.ingress.kubernetes.io/proxy-body-size"]);
+    const ws = s.publicRoutes.some((r) => r.websocket);
+    assert.equal(ann["nginx.ingress.kubernetes.io/proxy-read-timeout"], ws ? "3600" : undefined, `${s.name}: WebSocket timeouts`);
+  }
+  const cert = named(manifests, "Certificate", "tasks-public-tls");
+  assert.deepEqual(get(cert, "spec", "dnsNames"), [host]);
+  const nginx = releaseValues(run, "ingress-nginx");
+  assert.equal(get(nginx, "controller", "config", "hsts"), "true");
+  assert.equal(get(nginx, "controller", "allowSnippetAnnotations"), false);
+}
+
+/** Every Kubernetes resource is created through the stack's own provider, not an ambient kubeconfig. */
+export function checkProviders(run: MockedRun, providerName: string): void {
+  const k8s = run.resources.filter((r: RecordedResource) => r.custom && r.type.startsWith("kubernetes:"));
+  assert.ok(k8s.length > 0);
+  const strays = k8s.filter((r) => !r.provider?.includes(`pulumi:providers:kubernetes::${providerName}::`)).map((r) => `${r.type} ${r.name}`);
+  assert.deepEqual(strays, []);
+}
+
+/** Renders the run's objects, reads the files back and validates each against its schema. */
+export async function renderAndValidate(run: MockedRun): Promise<{ count: number; problems: string[]; secretsLeaked: string[] }> {
+  const dir = mkdtempSync(path.join(tmpdir(), `render-${run.stack}-`));
+  try {
+    const count = await renderManifests(run.resources, dir);
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".yaml") && f !== "helm-releases.yaml");
+    const manifests = files.map((f) => parse(readFileSync(path.join(dir, f), "utf8")) as Manifest);
+    assert.equal(manifests.length, count);
+    assert.equal(count, manifestsOf(run.resources).length);
+    const text = files.map((f) => readFileSync(path.join(dir, f), "utf8")).join("\n");
+    const secretValues = Object.values(run.outputs).flatMap((v) => (v && typeof v === "object" && (v as Obj).secret === true ? [String((v as Obj).value)] : []));
+    return { count, problems: await allSchemaProblems(manifests), secretsLeaked: secretValues.filter((s) => s.length > 8 && text.includes(s)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
