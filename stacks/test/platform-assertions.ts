@@ -281,10 +281,11 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
 }
 
 /** Every Kubernetes resource is created through the stack's own provider, not an ambient kubeconfig. */
-export function checkProviders(run: MockedRun, providerName: string): void {
+export function checkProviders(run: MockedRun, providerName?: string): void {
   const k8s = run.resources.filter((r: RecordedResource) => r.custom && r.type.startsWith("kubernetes:"));
   assert.ok(k8s.length > 0);
-  const strays = k8s.filter((r) => !r.provider?.includes(`pulumi:providers:kubernetes::${providerName}::`)).map((r) => `${r.type} ${r.name}`);
+  const ok = (p: string | undefined) => (providerName ? p?.includes(`pulumi:providers:kubernetes::${providerName}::`) : p?.includes("pulumi:providers:kubernetes::") && !p.includes("::default"));
+  const strays = k8s.filter((r) => !ok(r.provider)).map((r) => `${r.type} ${r.name}: ${r.provider ?? "default provider"}`);
   assert.deepEqual(strays, []);
 }
 

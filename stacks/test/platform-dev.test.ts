@@ -1,0 +1,3 @@
+import { aksStackSuite } from "./platform-aks-suite.js";
+
+aksStackSuite("dev");
