@@ -35,7 +35,7 @@ export type JobOutcome = { readonly done: true; readonly result: string } | { re
 type ChannelResult = "sent" | "duplicate" | "skipped" | "retry" | "failed";
 
 export function formatDue(due: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short", timeZoneName: "short" }).format(due);
+  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(due);
 }
 
 export function reminderText(row: Pick<ReminderRow, "task_title" | "due_at" | "offset_minutes">, timeZone: string): { subject: string; text: string } {
