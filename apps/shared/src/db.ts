@@ -103,3 +103,17 @@ export function databaseUrl(adminUrl: string, name: string): string {
   url.pathname = `/${encodeURIComponent(name)}`;
   return url.toString();
 }
+
+/**
+ * Whether `v` is a timestamptz as Postgres renders it with DateStyle=ISO (e.g. keyset cursor values
+ * carried as text): "2026-01-02 03:04:05.123456+00", "infinity", "-infinity". Lets services reject a
+ * tampered cursor with a 400 instead of a failing cast.
+ */
+export function isPgTimestamptzText(v: string): boolean {
+  if (v === "infinity" || v === "-infinity") return true;
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const dt = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d && dt.getUTCHours() === h && dt.getUTCMinutes() === mi && dt.getUTCSeconds() === s;
+}

@@ -9,7 +9,7 @@
  * The cursor also records the sort and a hash of the filters: reusing it with another query is a 400.
  */
 import { createHash } from "node:crypto";
-import { ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { isPgTimestamptzText, ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
 import { z } from "zod";
 import type { ListQuery, SortKey, SortTerm } from "./schemas.js";
 import { priorityRank, taskColumns, toSnapshot, type TaskRow } from "./task-row.js";
@@ -21,21 +21,11 @@ interface KeyExpr {
   readonly valid: (v: string) => boolean;
 }
 
-// Postgres' ISO output for timestamptz (sessions run with DateStyle=ISO, TimeZone=UTC).
-function validTimestamp(v: string): boolean {
-  if (v === "infinity" || v === "-infinity") return true;
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/.exec(v);
-  if (!m) return false;
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const dt = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d && dt.getUTCHours() === h && dt.getUTCMinutes() === mi && dt.getUTCSeconds() === s;
-}
-
 const keyExprs: Record<SortKey, KeyExpr> = {
   // Tasks without a due date sort last in both directions.
-  due: { sql: (dir) => `coalesce(t.due_at, '${dir === "asc" ? "infinity" : "-infinity"}'::timestamptz)`, type: "timestamptz", valid: validTimestamp },
+  due: { sql: (dir) => `coalesce(t.due_at, '${dir === "asc" ? "infinity" : "-infinity"}'::timestamptz)`, type: "timestamptz", valid: isPgTimestamptzText },
   priority: { sql: () => "t.priority", type: "smallint", valid: (v) => /^[1-4]$/.test(v) },
-  created: { sql: () => "t.created_at", type: "timestamptz", valid: validTimestamp },
+  created: { sql: () => "t.created_at", type: "timestamptz", valid: isPgTimestamptzText },
   title: { sql: () => "lower(t.title)", type: "text", valid: (v) => !v.includes("\u0000") && v.length <= 1000 },
   rank: { sql: () => "ts_rank_cd(t.search, query)", type: "real", valid: (v) => /^-?\d{1,20}(\.\d{1,20})?(e[+-]?\d{1,3})?$/i.test(v) },
 };

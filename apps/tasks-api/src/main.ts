@@ -1,16 +1,15 @@
 /** Entry point: config, migrations, outbox relay, HTTP server, graceful shutdown. */
 import { daprComponents, services } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, createShutdown, listen, migrateLatest, onSignals, outboxMetrics, publisherMetrics, waitForSidecar } from "@tasks/shared";
+import { createDatabase, createLogger, createRegistry, createShutdown, daprHttpUrl, listen, loadEnv, migrateLatest, onSignals, outboxMetrics, publisherMetrics, waitForSidecar } from "@tasks/shared";
 import { migrations } from "../migrations/index.js";
 import { createTasksApp } from "./app.js";
-import { loadConfig } from "./config.js";
+import { envSchema, loadConfig } from "./config.js";
 import { OutboxRelay } from "./outbox.js";
 
 const name = services["tasks-api"].name;
 const bootLogger = createLogger({ service: name });
 try {
-  const early = process.env;
-  await waitForSidecar({ daprHttpUrl: `http://${early.DAPR_HOST ?? "127.0.0.1"}:${early.DAPR_HTTP_PORT ?? "3500"}` });
+  await waitForSidecar({ daprHttpUrl: daprHttpUrl(loadEnv(envSchema)) });
   const config = await loadConfig();
   const logger = createLogger({ service: name, level: config.env.LOG_LEVEL });
   const knex = createDatabase({ connectionString: config.databaseUrl, poolMax: config.env.DB_POOL_MAX, applicationName: name, logger });

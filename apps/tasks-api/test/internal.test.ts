@@ -52,7 +52,8 @@ describe("internal: create the next occurrence", () => {
   });
 
   test("only the recurrence app may call it (dapr-caller-app-id), and the body is validated", async () => {
-    for (const headers of [{}, { "dapr-caller-app-id": "notifications" }, { "dapr-caller-app-id": "Recurrence" }]) {
+    const callers: Record<string, string>[] = [{}, { "dapr-caller-app-id": "notifications" }, { "dapr-caller-app-id": "Recurrence" }];
+    for (const headers of callers) {
       const res = await occurrence({ sourceTask: source, occurrenceAt: "2030-03-05T09:00:00Z" }, headers);
       assert.equal(res.status, 403);
       assert.equal(res.json<ProblemJson>().detail, "This route is only for Dapr service invocation by: recurrence.");

@@ -20,9 +20,13 @@ function expressRoutes(app: Express): string[] {
     .filter((r) => !/^GET \/(healthz|readyz|metrics)$/.test(r));
 }
 
+interface Operation {
+  parameters?: { name: string; in: string }[];
+  operationId?: string;
+}
 interface Doc {
   openapi: string;
-  paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; operationId?: string }>>;
+  paths: Record<string, Record<string, Operation> & { parameters?: { name: string; in: string }[] }>;
   components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
 }
 

@@ -1,0 +1,3 @@
+export { createAuditApp, auditBase, type AuditAppDeps } from "./app.js";
+export { recordEvent, auditHandlers, auditActions } from "./recorder.js";
+export { migrations } from "../migrations/index.js";

@@ -1,0 +1,67 @@
+/**
+ * Turns task events into audit rows. Insert-or-ignore on the CloudEvent id makes redelivery
+ * harmless; data Postgres can never store (class 22: data exceptions) is dropped to the
+ * dead-letter topic instead of being retried forever.
+ */
+import { DropEvent, type Knex, type TaskEvent, type TaskEventHandlers, type TaskSnapshot } from "@tasks/shared";
+import type { TopicKey } from "@tasks/catalog";
+
+export const auditActions = ["created", "updated", "completed", "deleted"] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+const actionOf: Record<TopicKey, AuditAction> = { taskCreated: "created", taskUpdated: "updated", taskCompleted: "completed", taskDeleted: "deleted" };
+
+interface Entry {
+  event_id: string;
+  user_id: string;
+  actor: string;
+  action: AuditAction;
+  task_id: string;
+  before: string | null;
+  after: string | null;
+  occurred_at: string;
+}
+
+function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
+  const data = event.data as { actor: string; task: TaskSnapshot; before?: TaskSnapshot; after?: TaskSnapshot };
+  const json = (t: TaskSnapshot | null | undefined) => (t ? JSON.stringify(t) : null);
+  const [before, after] =
+    key === "taskUpdated" ? [data.before, data.after] : key === "taskDeleted" ? [data.task, null] : [null, data.task];
+  return {
+    event_id: event.id,
+    user_id: data.task.userId,
+    actor: data.actor,
+    action: actionOf[key],
+    task_id: data.task.id,
+    before: json(before),
+    after: json(after),
+    occurred_at: event.time ?? new Date().toISOString(),
+  };
+}
+
+/** Returns true when the row was new, false for a duplicate delivery. */
+export async function recordEvent<K extends TopicKey>(knex: Knex, key: K, event: TaskEvent<K>): Promise<boolean> {
+  const e = entryFor(key, event);
+  try {
+    const { rowCount } = await knex.raw<{ rowCount: number }>(
+      `insert into audit_entries (event_id, user_id, actor, action, task_id, before, after, occurred_at)
+       values (?, ?, ?, ?, ?::uuid, ?::jsonb, ?::jsonb, ?::timestamptz) on conflict (event_id) do nothing`,
+      [e.event_id, e.user_id, e.actor, e.action, e.task_id, e.before, e.after, e.occurred_at],
+    );
+    return rowCount === 1;
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("22")) throw new DropEvent(`event ${event.id} cannot be stored: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
+export function auditHandlers(knex: Knex): TaskEventHandlers {
+  const handler =
+    <K extends TopicKey>(key: K) =>
+    async (event: TaskEvent<K>, ctx: { logger: { debug: (o: object, m: string) => void } }) => {
+      const fresh = await recordEvent(knex, key, event);
+      if (!fresh) ctx.logger.debug({ eventId: event.id }, "duplicate delivery ignored");
+    };
+  return { taskCreated: handler("taskCreated"), taskUpdated: handler("taskUpdated"), taskCompleted: handler("taskCompleted"), taskDeleted: handler("taskDeleted") };
+}

@@ -1,0 +1,69 @@
+/**
+ * End to end without a broker: tasks-api writes events to its outbox, its relay publishes them to a
+ * stand-in sidecar, and each published CloudEvent is delivered to audit's subscription route the
+ * way Dapr would (application/cloudevents+json). Then each user reads only their own history.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { daprComponents, subscriptionRoute } from "@tasks/catalog";
+import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { createTestDatabase, request, signTestToken, startFakeSidecar, testJwtKey, type FakeSidecar, type TestDatabase } from "@tasks/shared/testing";
+import { createTasksApp, migrations as tasksMigrations, OutboxRelay } from "@tasks/tasks-api";
+import type { Express } from "express";
+import { migrations as auditMigrations } from "../migrations/index.js";
+import { createAuditApp } from "../src/app.js";
+
+const logger = createLogger({ service: "test", level: "silent" });
+let dbs: TestDatabase[] = [];
+let pools: Knex[] = [];
+let sidecar: FakeSidecar;
+let tasks: Express;
+let audit: Express;
+let relay: OutboxRelay;
+
+before(async () => {
+  dbs = [await createTestDatabase("tasks"), await createTestDatabase("audit")];
+  pools = dbs.map((d) => createDatabase({ connectionString: d.url, poolMin: 0, poolMax: 4 }));
+  await migrateLatest(pools[0]!, tasksMigrations);
+  await migrateLatest(pools[1]!, auditMigrations);
+  sidecar = await startFakeSidecar();
+  relay = new OutboxRelay({ knex: pools[0]!, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub } });
+  tasks = createTasksApp({ knex: pools[0]!, logger, registry: createRegistry("tasks-api"), auth: { hs256Key: testJwtKey } }).app;
+  audit = createAuditApp({ knex: pools[1]!, logger, registry: createRegistry("audit"), auth: { hs256Key: testJwtKey } }).app;
+});
+after(async () => {
+  await sidecar.close();
+  for (const p of pools) await p.destroy();
+  for (const d of dbs) await d.drop();
+});
+
+async function relayToAudit(): Promise<void> {
+  while ((await relay.runOnce()).claimed > 0);
+  for (const p of sidecar.publishes.splice(0)) {
+    // Dapr adds its own attributes on delivery.
+    const delivered = { ...(p.body as object), topic: p.topic, pubsubname: p.pubsub };
+    const res = await request(audit, { method: "POST", url: subscriptionRoute(p.topic), body: JSON.stringify(delivered), headers: { "content-type": "application/cloudevents+json" } });
+    assert.deepEqual(res.body, { status: "SUCCESS" });
+  }
+}
+
+test("every task operation lands in the owner's audit history; another user sees none of it", async () => {
+  const alice = await signTestToken("alice");
+  const bob = await signTestToken("bob");
+  const t = (await request(tasks, { method: "POST", url: "/api/v1/tasks", token: alice, body: { title: "Audit me" } })).json<TaskSnapshot>();
+  await request(tasks, { method: "PATCH", url: `/api/v1/tasks/${t.id}`, token: alice, body: { priority: "high" } });
+  await request(tasks, { method: "POST", url: `/api/v1/tasks/${t.id}/complete`, token: alice });
+  // Bob's attempts are 404s in the tasks API and leave no trace.
+  assert.equal((await request(tasks, { method: "DELETE", url: `/api/v1/tasks/${t.id}`, token: bob })).status, 404);
+  await request(tasks, { method: "DELETE", url: `/api/v1/tasks/${t.id}`, token: alice });
+  await relayToAudit();
+  // Redelivery of everything (e.g. after a relay crash) changes nothing.
+  await pools[0]!.raw("update outbox set sent_at = null");
+  await relayToAudit();
+
+  const mine = (await request(audit, { url: `/api/v1/audit?taskId=${t.id}`, token: alice })).json<{ items: { action: string; actor: string }[] }>();
+  assert.deepEqual(mine.items.map((e) => [e.action, e.actor]), [["deleted", "alice"], ["completed", "alice"], ["updated", "alice"], ["created", "alice"]]);
+  const theirs = (await request(audit, { url: `/api/v1/audit?taskId=${t.id}`, token: bob })).json<{ items: unknown[] }>();
+  assert.deepEqual(theirs.items, []);
+  assert.deepEqual((await request(audit, { url: "/api/v1/audit", token: bob })).json<{ items: unknown[] }>().items, []);
+});
