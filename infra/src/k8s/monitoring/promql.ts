@@ -18,14 +18,15 @@ export function metricNamesIn(expr: string): string[] {
     .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ")
     .replace(/\[[^\]]*\]/g, " ")
     .replace(/\$\{?\w+\}?/g, " ")
-    .replace(/\boffset\s+\w+/g, " ");
+    .replace(/\boffset\s+\w+/g, " ")
+    // Number literals (0.95, 1e3, 0x1f) and durations (5m): a digit not inside an identifier.
+    .replace(/(?<![a-zA-Z0-9_:])\d[\w.]*/g, " ");
   const names = new Set<string>();
   for (const m of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
     const word = m[0];
     const after = stripped.slice(m.index! + word.length).trimStart();
     if (after.startsWith("(")) continue;
     if (keywords.has(word.toLowerCase())) continue;
-    if (/^\d/.test(word) || /^(\d+(ms|s|m|h|d|w|y))+$/.test(word)) continue;
     names.add(word);
   }
   return [...names].sort();

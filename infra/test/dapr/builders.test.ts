@@ -1,0 +1,175 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { allServices, invocationPaths, secretNames, services, type ServiceSpec } from "@tasks/catalog";
+import {
+  accessPoliciesFor, daprResources, eventHubsBrokers, pubsubComponent, resolveSettings, resiliency, stateStoreComponent, subscriptions, writeSelfhostedResources,
+  type DaprComponent, type DaprSettings,
+} from "../../src/dapr/index.js";
+
+const resolve = <T>(o: pulumi.Input<T>): Promise<T> => new Promise((r) => pulumi.output(o).apply((v) => (r(v as T), v)));
+const meta = (c: DaprComponent) => Object.fromEntries(c.spec.metadata.map((m) => [m.name, m.value ?? m.secretKeyRef]));
+
+const smtp = { host: "smtp.example.com", port: 587, from: "tasks@example.com" };
+const aks: DaprSettings = { target: "aks", broker: { kind: "eventhubs", namespaceName: "tasks-dev-ehns" }, secretStore: { kind: "keyvault", vaultName: "tasks-dev-kv" }, smtp };
+const minikube: DaprSettings = { target: "minikube", broker: { kind: "kafka", brokers: "redpanda:9092" }, secretStore: { kind: "kubernetes" }, smtp };
+const selfhosted = (secretsFile = "/tmp/secrets.json"): DaprSettings => ({
+  target: "selfhosted",
+  broker: { kind: "kafka", brokers: "localhost:9092" },
+  secretStore: { kind: "localfile", secretsFile },
+  smtp: { host: "localhost", port: 2525, from: "tasks@localhost" },
+});
+
+describe("Dapr builders", () => {
+  it("connects pubsub.kafka to Event Hubs with SASL password auth and the connection string from the secret store", async () => {
+    const c = pubsubComponent(resolveSettings(aks));
+    const m = meta(c);
+    assert.equal(await resolve(m.brokers as pulumi.Input<string>), "tasks-dev-ehns.servicebus.windows.net:9093");
+    assert.equal(m.authType, "password");
+    assert.equal(m.saslUsername, "$ConnectionString");
+    assert.deepEqual(m.saslPassword, { name: secretNames.eventHubsConnectionString, key: secretNames.eventHubsConnectionString });
+    assert.equal(m.version, "1.0.0");
+    assert.deepEqual(c.auth, { secretStore: "secretstore" });
+    assert.equal(c.metadata.namespace, "tasks");
+    assert.equal(await resolve(eventHubsBrokers(pulumi.output("x"))), "x.servicebus.windows.net:9093");
+  });
+
+  it("connects to Redpanda or a local Kafka without authentication", () => {
+    for (const s of [minikube, selfhosted()]) {
+      const m = meta(pubsubComponent(resolveSettings(s)));
+      assert.equal(m.authType, "none");
+      assert.equal(m.saslPassword, undefined);
+    }
+  });
+
+  it("scopes pubsub to the apps that use it and subscriptions to the subscriber, each with its topic's dead-letter topic", () => {
+    const s = resolveSettings(minikube);
+    assert.deepEqual(pubsubComponent(s).scopes, ["audit", "notifications", "realtime", "recurrence", "tasks-api"]);
+    const subs = subscriptions(s);
+    assert.equal(subs.length, allServices.reduce((n, x) => n + x.subscribes.length, 0));
+    const rec = subs.find((x) => x.metadata.name === "recurrence-task-completed")!;
+    assert.deepEqual(rec.scopes, ["recurrence"]);
+    assert.deepEqual(rec.spec, { pubsubname: "pubsub", topic: "task.completed", routes: { default: "/events/task.completed" }, deadLetterTopic: "task.completed.dlq" });
+    assert.equal(rec.apiVersion, "dapr.io/v2alpha1");
+  });
+
+  it("refuses a subscription to a topic the catalog does not declare", () => {
+    const bad = { ...services.audit, subscribes: [{ topic: "nope" as never, route: "/x" }] } as ServiceSpec;
+    assert.throws(() => subscriptions(resolveSettings({ ...minikube, services: [bad] })), { message: 'subscriptions: service "audit" subscribes to "nope", which is not a catalog topic' });
+  });
+
+  it("puts the state store in the realtime database, and refuses two services sharing it", () => {
+    const c = stateStoreComponent(resolveSettings(minikube))!;
+    assert.deepEqual(c.scopes, ["realtime"]);
+    assert.deepEqual(meta(c).connectionString, { name: "realtime-database-url", key: "realtime-database-url" });
+    assert.equal(c.auth, undefined, "the operator resolves Kubernetes secrets");
+    const two = [services.realtime, { ...services.audit, dapr: [...services.audit.dapr, "state"] } as ServiceSpec];
+    assert.throws(() => stateStoreComponent(resolveSettings({ ...minikube, services: two })), {
+      message: "state store: realtime, audit all use the state building block, but the state store lives in one service's database; give the state store a database of its own first",
+    });
+    assert.equal(stateStoreComponent(resolveSettings({ ...minikube, services: [services.audit] })), undefined);
+  });
+
+  it("loads the secret store into every app whose components resolve secrets through it", () => {
+    const store = (s: DaprSettings) => daprResources(s).components.find((c) => c.metadata.name === "secretstore")!;
+    // On AKS recurrence does not read secrets itself, but its pubsub needs the Event Hubs connection string.
+    assert.deepEqual(store(aks).scopes, ["audit", "notifications", "realtime", "recurrence", "tasks-api"]);
+    assert.deepEqual(store(minikube).scopes, ["audit", "notifications", "realtime", "tasks-api"]);
+    assert.equal(store(aks).spec.type, "secretstores.azure.keyvault");
+    assert.equal(store(minikube).spec.type, "secretstores.kubernetes");
+    assert.equal(store(selfhosted()).spec.type, "secretstores.local.file");
+  });
+
+  it("keeps every secret out of component metadata values", () => {
+    for (const s of [aks, minikube, selfhosted()]) {
+      for (const c of daprResources(s).components) {
+        for (const m of c.spec.metadata) {
+          if (/password|secret|connectionString|user$/i.test(m.name) && m.name !== "secretsFile") assert.ok(m.secretKeyRef && m.value === undefined, `${c.metadata.name}.${m.name}`);
+        }
+      }
+    }
+  });
+
+  it("allows each callee exactly the catalog's invocation paths and denies everything else", () => {
+    assert.deepEqual(accessPoliciesFor("tasks-api", allServices, "tasks"), [
+      { appId: "notifications", defaultAction: "deny", trustDomain: "public", namespace: "tasks", operations: [{ name: "/internal/tasks/*", httpVerb: ["GET"], action: "allow" }] },
+      { appId: "recurrence", defaultAction: "deny", trustDomain: "public", namespace: "tasks", operations: [{ name: "/internal/occurrences", httpVerb: ["POST"], action: "allow" }] },
+    ]);
+    assert.deepEqual(accessPoliciesFor("audit", allServices, "tasks"), []);
+    const configs = daprResources(aks).configurations;
+    assert.equal(configs.length, allServices.length);
+    for (const c of configs) assert.equal(c.spec.accessControl?.defaultAction, "deny");
+    const granted = configs.flatMap((c) => (c.spec.accessControl?.policies ?? []).flatMap((p) => p.operations.map((o) => `${p.appId} ${c.metadata.name} ${o.httpVerb.join()} ${o.name}`)));
+    assert.equal(granted.length, invocationPaths().length);
+  });
+
+  it("has capped exponential retries, timeouts and a circuit breaker on outbound email", () => {
+    const r = resiliency(resolveSettings(minikube));
+    for (const retry of Object.values(r.spec.policies.retries)) {
+      assert.equal(retry.policy, "exponential");
+      assert.ok(retry.maxRetries > 0 && retry.maxRetries <= 10 && retry.maxInterval);
+    }
+    const email = r.spec.targets.components.email!.outbound!;
+    assert.ok(email.circuitBreaker && r.spec.policies.circuitBreakers[email.circuitBreaker]);
+    assert.ok(email.timeout && r.spec.policies.timeouts[email.timeout]);
+    assert.deepEqual(Object.keys(r.spec.targets.apps), ["tasks-api"]);
+    assert.ok(r.spec.targets.components.pubsub?.inbound?.retry);
+    const noMail = resiliency(resolveSettings({ ...minikube, services: [services.audit] }));
+    assert.equal(noMail.spec.targets.components.email, undefined);
+  });
+
+  it("schedules the archive cron binding for notifications only", () => {
+    const cron = daprResources(minikube).components.find((c) => c.spec.type === "bindings.cron")!;
+    assert.equal(cron.metadata.name, services.notifications.cron.binding);
+    assert.deepEqual(cron.scopes, ["notifications"]);
+    assert.equal(meta(cron).schedule, "@daily");
+  });
+
+  it("rejects secret stores that do not fit the target, naming the option", () => {
+    assert.throws(() => resolveSettings({ ...aks, secretStore: { kind: "kubernetes" } }), { message: 'secretStore: the aks target reads secrets from Key Vault; got kind "kubernetes"' });
+    assert.throws(() => resolveSettings({ ...selfhosted(), secretStore: { kind: "kubernetes" } }), { message: 'secretStore: the selfhosted target reads secrets from a local file; got kind "kubernetes"' });
+    assert.throws(() => resolveSettings({ ...minikube, secretStore: { kind: "localfile", secretsFile: "/x" } }), { message: 'secretStore: a local secrets file only works on the selfhosted target, not on "minikube"' });
+  });
+});
+
+describe("selfhosted writer", () => {
+  it("writes the same resources as YAML daprd can load, and one Configuration per app", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dapr-selfhosted-"));
+    try {
+      const out = writeSelfhostedResources(selfhosted(path.join(dir, "secrets.json")), path.join(dir, "resources"), path.join(dir, "config"));
+      const files = readdirSync(out.resourcesDir).sort();
+      const k8sLike = daprResources(minikube);
+      assert.equal(files.length, k8sLike.components.length + k8sLike.subscriptions.length + 1);
+      assert.ok(files.includes("component-pubsub.yaml") && files.includes("resiliency-tasks-resiliency.yaml") && files.includes("subscription-audit-task-created.yaml"));
+      const pubsub = parse(readFileSync(path.join(out.resourcesDir, "component-pubsub.yaml"), "utf8")) as DaprComponent;
+      assert.equal(pubsub.metadata.namespace, undefined);
+      assert.deepEqual(meta(pubsub).brokers, "localhost:9092");
+      const state = parse(readFileSync(path.join(out.resourcesDir, "component-statestore.yaml"), "utf8")) as DaprComponent;
+      assert.deepEqual(state.auth, { secretStore: "secretstore" }, "selfhosted sidecars resolve secrets through the file store");
+      assert.deepEqual(Object.keys(out.configFiles).sort(), allServices.map((s) => s.name).sort());
+      const conf = parse(readFileSync(out.configFiles["tasks-api"]!, "utf8")) as { spec: Record<string, unknown> };
+      // No Sentry in selfhosted mode: without caller identities access control would deny every call.
+      assert.equal(conf.spec.accessControl, undefined);
+      assert.equal(conf.spec.mtls, undefined);
+      const withMtls = writeSelfhostedResources({ ...selfhosted(), mtls: true }, path.join(dir, "r2"), path.join(dir, "c2"));
+      assert.ok((parse(readFileSync(withMtls.configFiles["tasks-api"]!, "utf8")) as { spec: Record<string, unknown> }).spec.accessControl);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses values only a Pulumi program can resolve, and other targets", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dapr-selfhosted-"));
+    try {
+      const withOutput = { ...selfhosted(), broker: { kind: "kafka" as const, brokers: pulumi.output("localhost:9092") } };
+      assert.throws(() => writeSelfhostedResources(withOutput, dir, dir), { message: 'Component "pubsub": spec.metadata[0].value is not a plain value; the selfhosted target needs literal strings' });
+      assert.throws(() => writeSelfhostedResources(minikube, dir, dir), { message: 'settings.target: writeSelfhostedResources needs "selfhosted", got "minikube"' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { services } from "@tasks/catalog";
+
+type Loaded = {
+  workload: typeof import("../../src/workload/index.js");
+  k8s: typeof import("../../src/k8s/index.js");
+  dapr: typeof import("../../src/dapr/index.js");
+  local: typeof import("../../src/local/index.js");
+};
+const resolve = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) => o.apply((v) => (r(v), v)));
+
+describe("components validate their arguments up front", () => {
+  let m: Loaded;
+  before(async () => {
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (a) => ({ id: `${a.name}-id`, state: { ...a.inputs, ...(a.type === "docker-build:index:Image" ? { ref: `${(a.inputs.tags as string[])[0]}@sha256:${"a".repeat(64)}` } : {}) } }),
+        call: () => ({}),
+      },
+      "tasks-platform",
+      "test",
+    );
+    m = {
+      workload: await import("../../src/workload/index.js"),
+      k8s: await import("../../src/k8s/index.js"),
+      dapr: await import("../../src/dapr/index.js"),
+      local: await import("../../src/local/index.js"),
+    };
+  });
+
+  const workloadArgs = () => ({ service: services.audit, namespace: "tasks", image: "r/audit:src-1", daprConfig: "c" });
+
+  it("ServiceWorkload mounts a token only for a sidecar that reads secrets", () => {
+    assert.throws(() => new m.workload.ServiceWorkload("w1", { ...workloadArgs(), mountServiceAccountToken: true }), {
+      message: "mountServiceAccountToken: mount the token only for a sidecar that reads secrets; readableSecrets is empty",
+    });
+    assert.throws(() => new m.workload.ServiceWorkload("w2", { ...workloadArgs(), readableSecrets: ["x"] }), {
+      message: "readableSecrets: the pod cannot use them without mountServiceAccountToken",
+    });
+  });
+
+  it("AppImage tags by content and runs the pushed digest", async () => {
+    const img = new m.workload.AppImage("img", { service: "audit", registry: "acr.example.com", output: "push" });
+    assert.match(await resolve(img.imageName), /^acr\.example\.com\/audit:src-[0-9a-f]{20}$/);
+    assert.match(await resolve(img.ref), /^acr\.example\.com\/audit:src-[0-9a-f]{20}@sha256:a{64}$/);
+  });
+
+  it("IngressController checks its TCP passthroughs", () => {
+    assert.throws(() => new m.k8s.IngressController("i1", { serviceType: "NodePort", tcp: [{ port: 1, backend: "redpanda:1" }] }), {
+      message: 'tcp: backend "redpanda:1" must look like <namespace>/<service>:<port>',
+    });
+    assert.throws(() => new m.k8s.IngressController("i2", { serviceType: "LoadBalancer", tcp: [{ port: 1, backend: "a/b:1", nodePort: 30001 }] }), {
+      message: "tcp: nodePort only applies to a NodePort controller Service",
+    });
+  });
+
+  it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, IngressRoutes a DNS host", () => {
+    assert.throws(() => new m.k8s.CertManager("c", { issuers: "acme" }), { message: "acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)" });
+    assert.throws(
+      () => new m.dapr.DaprResources("d", { settings: { target: "selfhosted", broker: { kind: "kafka", brokers: "x" }, secretStore: { kind: "localfile", secretsFile: "/s" }, smtp: { host: "h", port: 1, from: "f" } } }),
+      { message: "settings.target: DaprResources creates Kubernetes objects; write selfhosted resources with writeSelfhostedResources" },
+    );
+    assert.throws(() => new m.local.Redpanda("r", { namespace: "d", externalAddress: "nohost" }), { message: 'externalAddress: expected host:port, got "nohost"' });
+    assert.throws(() => new m.k8s.IngressRoutes("ir", { namespace: "tasks", host: "Tasks.Example.com", services: [], issuer: "x" }), {
+      message: 'host: "Tasks.Example.com" is not a lower-case DNS name',
+    });
+    assert.throws(() => new m.k8s.DaprControlPlane("dcp", { highAvailability: false, schedulerStorageSize: "1TB" }), {
+      message: 'schedulerStorageSize: expected a size such as 1Gi, got "1TB"',
+    });
+  });
+});

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { services } from "@tasks/catalog";
+import { catalogSecretNames, contentTag, daprAnnotations, podTemplate } from "../../src/workload/index.js";
+
+type Obj = Record<string, unknown>;
+
+describe("content-derived image tags", () => {
+  it("are stable for the same sources, change with any source, and ignore node_modules", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "tag-"));
+    try {
+      mkdirSync(path.join(root, "apps/audit/src"), { recursive: true });
+      mkdirSync(path.join(root, "apps/audit/node_modules/x"), { recursive: true });
+      writeFileSync(path.join(root, "apps/audit/Dockerfile"), "FROM node:20\n");
+      writeFileSync(path.join(root, "apps/audit/src/index.ts"), "export {};\n");
+      const paths = ["apps/audit", "missing-dir"];
+      const first = contentTag(root, paths);
+      assert.match(first, /^src-[0-9a-f]{20}$/);
+      assert.equal(contentTag(root, paths), first);
+      writeFileSync(path.join(root, "apps/audit/node_modules/x/index.js"), "changed");
+      assert.equal(contentTag(root, paths), first);
+      writeFileSync(path.join(root, "apps/audit/src/index.ts"), "export const x = 1;\n");
+      const second = contentTag(root, paths);
+      assert.notEqual(second, first);
+      // A renamed file is a different build input even with the same bytes.
+      rmSync(path.join(root, "apps/audit/src/index.ts"));
+      writeFileSync(path.join(root, "apps/audit/src/main.ts"), "export const x = 1;\n");
+      assert.notEqual(contentTag(root, paths), second);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("service pod template", () => {
+  const base = { image: "acr.example.com/audit:src-0123456789abcdef0123", daprConfig: "tasks-dapr-config-audit", workloadIdentity: true, strictZoneSpread: true };
+
+  it("meets Pod Security restricted with a writable /tmp only", () => {
+    const t = podTemplate(services.audit, base) as Obj;
+    const spec = t.spec as Obj;
+    assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: "RuntimeDefault" } });
+    const c = (spec.containers as Obj[])[0]!;
+    assert.deepEqual(c.securityContext, {
+      runAsNonRoot: true, runAsUser: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.deepEqual(spec.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
+    assert.equal(spec.automountServiceAccountToken, false);
+    assert.equal((t.metadata as Obj).labels && ((t.metadata as Obj).labels as Obj)["azure.workload.identity/use"], "true");
+  });
+
+  it("refuses environment variables that look like secrets", () => {
+    assert.throws(() => podTemplate(services.audit, { ...base, env: { SMTP_PASSWORD: "x", DATABASE_URL: "y" } }), {
+      message: "env: SMTP_PASSWORD, DATABASE_URL look like secrets; read secrets through the Dapr secret store instead",
+    });
+  });
+
+  it("annotates the sidecar with the catalog's app id, port and the app's configuration", () => {
+    const a = daprAnnotations(services.recurrence, { daprConfig: "tasks-dapr-config-recurrence" });
+    assert.equal(a["dapr.io/app-id"], "recurrence");
+    assert.equal(a["dapr.io/app-port"], "3001");
+    assert.equal(a["dapr.io/config"], "tasks-dapr-config-recurrence");
+    assert.equal(a["dapr.io/log-level"], "info");
+    assert.equal(a["dapr.io/metrics-port"], "9090");
+  });
+
+  it("lists every catalog secret, with a database URL per service that owns data", () => {
+    assert.deepEqual(catalogSecretNames(), [
+      "audit-database-url", "eventhubs-connection-string", "jwt-signing-key", "notifications-database-url", "postgres-password", "realtime-database-url",
+      "smtp-password", "smtp-username", "tasks-api-database-url", "vapid-private-key", "vapid-public-key",
+    ]);
+  });
+});
