@@ -3,3 +3,4 @@ export * from "./tokens.js";
 export * from "./fake-sidecar.js";
 export * from "./inject.js";
 export * from "./fixtures.js";
+export * from "./dockerfile.js";
