@@ -95,6 +95,23 @@ export function daprSettings(target: PlatformTarget, services: readonly ServiceS
 }
 
 /**
+ * Non-secret mail settings in the variables the notifications service reads (apps/notifications
+ * config.ts). The relay's credentials stay in the secret store; minikube talks to a local mail catcher
+ * without TLS or authentication.
+ */
+export function smtpEnvironment(target: PlatformTarget): Record<string, string> {
+  const local = target.kind === "minikube";
+  return {
+    SMTP_HOST: target.smtp.host,
+    SMTP_PORT: String(target.smtp.port),
+    SMTP_TLS: local ? "none" : target.smtp.port === 465 ? "implicit" : "starttls",
+    SMTP_AUTH: local ? "false" : "true",
+    MAIL_FROM: target.smtp.from,
+    VAPID_SUBJECT: `mailto:${target.smtp.from}`,
+  };
+}
+
+/**
  * The Kubernetes platform layer on a target cluster: namespaces, kube-prometheus-stack with the
  * services' monitors, rules and dashboards, cert-manager and its issuers, ingress-nginx and the public
  * routes, the Dapr control plane and the catalog's Dapr resources, the network policies, and one
@@ -144,7 +161,7 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
     images[s.name] = image.imageName;
     // Kubernetes-secret-store sidecars (minikube) call the API server with the pod's token.
     const readsKubernetesSecrets = target.secretStore.kind === "kubernetes" && s.dapr.includes("secrets");
-    const smtpEnv: Record<string, string> = s.egress.includes("smtp") ? { SMTP_HOST: target.smtp.host, SMTP_PORT: String(target.smtp.port), SMTP_FROM: target.smtp.from } : {};
+    const smtpEnv = s.egress.includes("smtp") ? smtpEnvironment(target) : {};
     workloads[s.name] = new ServiceWorkload(
       `workload-${s.name}`,
       {

@@ -4,7 +4,7 @@ import { allBrokerTopics, servicesWithDatabase } from "@tasks/catalog";
 import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
 import {
-  byKind, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
+  byKind, checkAppEnvironment, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
   type StackExpectations,
 } from "./platform-assertions.js";
 
@@ -27,6 +27,10 @@ describe("local stack (minikube, mocked)", () => {
   });
 
   it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () => checkWorkloads(run, manifests, expectations));
+  it("gives notifications the mail settings its config requires: the local catcher, without TLS or login", async () => {
+    const env = await checkAppEnvironment(manifests);
+    assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH], ["host.minikube.internal", "1025", "none", "false"]);
+  });
   it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(manifests, expectations));
   it("generates the Dapr resources from the catalog for Redpanda and Kubernetes secrets", () => checkDapr(run, manifests, expectations));
   it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, "tasks.192.168.49.2.nip.io"));

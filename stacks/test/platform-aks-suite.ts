@@ -7,7 +7,7 @@ import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.j
 import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
 import { loadStackConfig } from "../src/testing/stack-config.js";
 import {
-  byKind, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
+  byKind, checkAppEnvironment, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
 } from "./platform-assertions.js";
 
 type Obj = Record<string, unknown>;
@@ -40,6 +40,11 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       assert.deepEqual(podTemplates(manifests).flatMap((p) => podProblems(p.where, p.template)), []);
     });
     it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () => checkWorkloads(run, manifests, expectations));
+    it("gives notifications the relay's settings over STARTTLS with a login, credentials left to the secret store", async () => {
+      const env = await checkAppEnvironment(manifests);
+      const smtp = cfg("smtp") as Obj;
+      assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH, env.MAIL_FROM], [smtp.host, String(smtp.port), "starttls", "true", smtp.from]);
+    });
     it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(manifests, expectations));
     it("generates the Dapr resources from the catalog for Event Hubs and Key Vault", () => checkDapr(run, manifests, expectations));
     it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, host));

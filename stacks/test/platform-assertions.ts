@@ -134,6 +134,19 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
   void run;
 }
 
+/**
+ * The environment each Deployment sets satisfies the service's own env schema (the services refuse to
+ * start otherwise); returns the notifications environment for stack-specific checks.
+ */
+export async function checkAppEnvironment(manifests: readonly Manifest[]): Promise<Record<string, string>> {
+  const { notificationsEnvSchema } = await import("../../apps/notifications/src/config.js");
+  const container = get(named(manifests, "Deployment", "notifications"), "spec", "template", "spec", "containers", 0) as Obj;
+  const env = Object.fromEntries((arr(container.env) as Obj[]).map((e) => [String(e.name), String(e.value)]));
+  const parsed = notificationsEnvSchema.safeParse(env);
+  assert.ok(parsed.success, `notifications env does not satisfy its schema: ${parsed.success ? "" : parsed.error.message}`);
+  return env;
+}
+
 /** Default deny in every namespace that runs workloads, and the catalog's paths opened explicitly. */
 export function checkNetworkPolicies(manifests: readonly Manifest[], exp: StackExpectations): void {
   const policies = byKind(manifests, "NetworkPolicy");

@@ -12,5 +12,6 @@ export const charts = {
   certManager: { chart: "cert-manager", version: "v1.18.2", repo: "https://charts.jetstack.io" },
   ingressNginx: { chart: "ingress-nginx", version: "4.13.0", repo: "https://kubernetes.github.io/ingress-nginx" },
   kubePrometheusStack: { chart: "kube-prometheus-stack", version: "76.5.1", repo: "https://prometheus-community.github.io/helm-charts" },
-  dapr: { chart: "dapr", version: "1.16.9", repo: "https://dapr.github.io/helm-charts" },
+  /** The runtime the integration tier builds daprd from (tools/dapr/go.mod): one Dapr version everywhere. */
+  dapr: { chart: "dapr", version: "1.18.2", repo: "https://dapr.github.io/helm-charts" },
 } as const satisfies Record<string, ChartRef>;

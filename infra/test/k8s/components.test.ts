@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { charts, clusterIssuerManifests, daprControlPlaneValues, ingressControllerValues, ingressManifests, kubePrometheusStackValues, platformNamespaceSpecs } from "../../src/k8s/index.js";
 import { allServices } from "@tasks/catalog";
@@ -9,6 +10,12 @@ describe("platform component values", () => {
       assert.match(c.version, /^v?\d+\.\d+\.\d+$/, `${c.chart} ${c.version}`);
       assert.match(c.repo, /^https:\/\//);
     }
+  });
+
+  it("installs the same Dapr version the integration tier runs", () => {
+    const goMod = readFileSync(new URL("../../../tools/dapr/go.mod", import.meta.url), "utf8");
+    const required = /github\.com\/dapr\/dapr v(\d+\.\d+\.\d+)/.exec(goMod)?.[1];
+    assert.equal(charts.dapr.version, required);
   });
 
   it("runs Dapr with mTLS, the scheduler, restricted sidecars, and HA when asked", () => {
