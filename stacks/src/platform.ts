@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { allServices, daprConfigurationFor, type EgressTarget, type ServiceName, type ServiceSpec } from "@tasks/catalog";
-import { DaprResources, type DaprSettings } from "@tasks/infra/dapr/index";
+import { allServices, daprComponents, daprConfigurationFor, type EgressTarget, type ServiceName, type ServiceSpec } from "@tasks/catalog";
+import { DaprResources, daprResources, type DaprSettings } from "@tasks/infra/dapr/index";
 import {
   CertManager, DaprControlPlane, IngressController, IngressRoutes, Monitoring, NetworkPolicies, PlatformNamespaces, charts, namespaces,
   webPushDestination, nonPublicRanges, workloadNetworkPolicies, type EgressDestination, type TcpPassthrough, type WorkloadNetworkInput,
@@ -72,9 +72,16 @@ export function networkInput(target: PlatformTarget, services: readonly ServiceS
     // minikube has no Key Vault: the catalog's keyvault egress stays closed there.
     ...(aks ? { keyvault: cidrDestination(target.egressCidrs.keyvault, 443) } : {}),
   };
-  const keyVaultUsers = services.filter((s) => s.egress.includes("keyvault")).map((s) => s.name);
+  // Every sidecar that loads the Key Vault secret store reaches the vault, also those whose own app
+  // reads no secret (recurrence: its pubsub resolves the Event Hubs connection string there).
+  const storeUsers = daprResources(daprSettings(target, services)).components.find((c) => c.metadata.name === daprComponents.secretStore)?.scopes ?? [];
+  const catalogUsers = services.filter((s) => s.egress.includes("keyvault")).map((s) => s.name);
+  const keyVaultUsers = [...new Set([...catalogUsers, ...storeUsers])];
   const additionalEgress = aks
-    ? [{ apps: keyVaultUsers, destination: { port: 443, cidrs: target.identityEgressCidrs ?? ["0.0.0.0/0"], ...(target.identityEgressCidrs ? {} : { except: nonPublicRanges }) } }]
+    ? [
+        { apps: storeUsers.filter((a) => !catalogUsers.includes(a)), destination: cidrDestination(target.egressCidrs.keyvault, 443) },
+        { apps: keyVaultUsers, destination: { port: 443, cidrs: target.identityEgressCidrs ?? ["0.0.0.0/0"], ...(target.identityEgressCidrs ? {} : { except: nonPublicRanges }) } },
+      ]
     : target.apiServerEgress
       ? [{ apps: secretsReaders, destination: cidrDestination(target.apiServerEgress.cidrs, target.apiServerEgress.port) }]
       : [];

@@ -77,8 +77,10 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       assert.deepEqual(n.find((r) => r.port === 9093)?.cidrs, [layout.privateEndpoints]);
       assert.deepEqual(n.find((r) => r.port === smtp.port)?.cidrs, smtp.egressCidrs);
       assert.deepEqual(n.filter((r) => r.port === 443).map((r) => r.cidrs).sort(), [[layout.privateEndpoints], ["0.0.0.0/0"], ["0.0.0.0/0"]].sort());
-      // recurrence talks to the broker and, through its sidecar, to tasks-api only.
-      assert.deepEqual(rules("recurrence").map((r) => r.port).sort(), [50002, 9093]);
+      // recurrence talks to the broker and tasks-api, and its sidecar to Key Vault (the Event Hubs connection string) and Entra ID.
+      assert.deepEqual(rules("recurrence").map((r) => `${String(r.port)} ${r.cidrs.join()}`).sort(), [
+        `443 0.0.0.0/0`, `443 ${layout.privateEndpoints}`, `50002 `, `9093 ${layout.privateEndpoints}`,
+      ]);
       assert.ok(named(manifests, "NetworkPolicy", "allow-acme-http01-solver"));
     });
 
