@@ -75,7 +75,7 @@ export function networkInput(target: PlatformTarget, services: readonly ServiceS
   // Every sidecar that loads the Key Vault secret store reaches the vault, also those whose own app
   // reads no secret (recurrence: its pubsub resolves the Event Hubs connection string there).
   const storeUsers = daprResources(daprSettings(target, services)).components.find((c) => c.metadata.name === daprComponents.secretStore)?.scopes ?? [];
-  const catalogUsers = services.filter((s) => s.egress.includes("keyvault")).map((s) => s.name);
+  const catalogUsers: string[] = services.filter((s) => s.egress.includes("keyvault")).map((s) => s.name);
   const keyVaultUsers = [...new Set([...catalogUsers, ...storeUsers])];
   const additionalEgress = aks
     ? [
