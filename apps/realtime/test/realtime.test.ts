@@ -1,0 +1,253 @@
+/**
+ * The realtime service over a real listening server with real WebSocket clients (ws), and a real
+ * HTTP server standing in for the Dapr sidecar's state API.
+ */
+import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, beforeEach, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
+import { createLogger, createRegistry, listen, type TaskSnapshot } from "@tasks/shared";
+import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey } from "@tasks/shared/testing";
+import { buildRealtimeApp, closeCodes, daprStateHistory, wsPath } from "../src/index.js";
+import { connect, type TestClient } from "./support/client.js";
+import { startStateSidecar, type StateSidecar } from "./support/state-sidecar.js";
+
+let sidecar: StateSidecar;
+let server: Server;
+let realtime: ReturnType<typeof buildRealtimeApp>;
+let sockets: { close(): void };
+let base: string;
+let wsUrl: string;
+let tokenA: string;
+let tokenB: string;
+const open: TestClient[] = [];
+const logs: Record<string, unknown>[] = [];
+
+before(async () => {
+  sidecar = await startStateSidecar();
+  realtime = buildRealtimeApp({
+    logger: createLogger({ service: "realtime", level: "info", destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) } }),
+    registry: createRegistry("realtime"),
+    sidecar: { daprHttpUrl: sidecar.url },
+    auth: { hs256Key: testJwtKey },
+    history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 3, ttlSeconds: 600 }),
+    maxBufferedBytes: 64 * 1024,
+    heartbeatMs: 200,
+    authTimeoutMs: 300,
+  });
+  server = await listen(realtime.app, 0, "127.0.0.1");
+  sockets = realtime.attach(server);
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+  wsUrl = `ws://127.0.0.1:${port}${wsPath}`;
+  tokenA = await signTestToken("user-a");
+  tokenB = await signTestToken("user-b");
+});
+after(async () => {
+  sockets.close();
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await sidecar.close();
+});
+beforeEach(() => {
+  for (const c of open.splice(0)) c.ws.terminate();
+  sidecar.state.clear();
+  sidecar.stateStatus = null;
+});
+
+async function client(token: string, protocols = true): Promise<TestClient> {
+  const c = await connect(wsUrl, protocols ? ["tasks.v1", `bearer.${token}`] : undefined);
+  open.push(c);
+  if (!protocols) c.ws.send(JSON.stringify({ type: "auth", token }));
+  await c.next((m) => m.type === "ready");
+  return c;
+}
+
+async function deliver<K extends TopicKey>(key: K, task: TaskSnapshot, id?: string): Promise<string> {
+  const data = key === "taskUpdated" ? { actor: task.userId, task, before: task, after: task, changed: ["title"] } : { actor: task.userId, task };
+  const event = sampleTaskEvent(key, data as never, id ? { id } : {});
+  const res = await fetch(`${base}${subscriptionRoute(topics[key].name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+  assert.deepEqual(await res.json(), { status: "SUCCESS" });
+  return event.id;
+}
+
+describe("authentication", () => {
+  test("with the bearer subprotocol: the server selects tasks.v1 and says ready", async () => {
+    const c = await client(tokenA);
+    assert.equal(c.ws.protocol, "tasks.v1");
+    assert.deepEqual(c.messages[0], { type: "ready", userId: "user-a" });
+  });
+
+  test("with a first auth message", async () => {
+    const c = await client(tokenB, false);
+    assert.deepEqual(c.messages[0], { type: "ready", userId: "user-b" });
+  });
+
+  test("a token in the query string is refused before the upgrade", async () => {
+    await assert.rejects(connect(`${wsUrl}?access_token=${tokenA}`), { status: 400 });
+    await assert.rejects(connect(`${wsUrl}?token=${tokenA}`, ["tasks.v1", `bearer.${tokenA}`]), { status: 400 });
+  });
+
+  test("an invalid subprotocol token is 401; a bearer without tasks.v1 is 400", async () => {
+    await assert.rejects(connect(wsUrl, ["tasks.v1", "bearer.not-a-jwt"]), { status: 401 });
+    await assert.rejects(connect(wsUrl, [`bearer.${tokenA}`]), { status: 400 });
+  });
+
+  test("an invalid first-message token, a wrong first message, or silence closes the socket", async () => {
+    const bad = await connect(wsUrl);
+    bad.ws.send(JSON.stringify({ type: "auth", token: await signTestToken("user-a", { key: "another-key-that-is-at-least-32-bytes-long" }) }));
+    assert.deepEqual(await bad.closed, { code: closeCodes.unauthorized, reason: "invalid token" });
+    const wrong = await connect(wsUrl);
+    wrong.ws.send(JSON.stringify({ type: "resume", lastEventId: "x" }));
+    assert.deepEqual(await wrong.closed, { code: closeCodes.unauthorized, reason: "authenticate first" });
+    const silent = await connect(wsUrl);
+    assert.deepEqual(await silent.closed, { code: closeCodes.authTimeout, reason: "authentication timeout" });
+  });
+
+  test("health routes answer on the same port", async () => {
+    const res = await fetch(`${base}/healthz`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { status: "ok" });
+  });
+});
+
+describe("fan-out", () => {
+  test("an update reaches every socket of its owner and no socket of another user", async () => {
+    const a1 = await client(tokenA);
+    const a2 = await client(tokenA, false);
+    const b = await client(tokenB);
+    const task = sampleTask({ userId: "user-a", title: "A's task" });
+    const id = await deliver("taskUpdated", task);
+    for (const c of [a1, a2]) {
+      const m = await c.next((x) => x.type === "event");
+      assert.equal(m.id, id);
+      assert.equal(m.topic, "task.updated");
+      assert.equal(m.taskId, task.id);
+      assert.equal((m.data as { task: TaskSnapshot }).task.title, "A's task");
+    }
+    const bTask = sampleTask({ userId: "user-b" });
+    const bId = await deliver("taskCreated", bTask);
+    assert.equal((await b.next((x) => x.type === "event")).id, bId);
+    await sleep(100);
+    assert.deepEqual(b.messages.filter((m) => m.type === "event").map((m) => m.id), [bId]);
+    assert.equal(a1.messages.filter((m) => m.type === "event").length, 1);
+  });
+
+  test("a redelivered event reaches each socket once", async () => {
+    const a = await client(tokenA);
+    const task = sampleTask({ userId: "user-a" });
+    const id = await deliver("taskCompleted", task);
+    await deliver("taskCompleted", task, id);
+    await a.next((x) => x.type === "event");
+    await sleep(100);
+    assert.equal(a.messages.filter((m) => m.type === "event").length, 1);
+  });
+
+  test("the state store failing answers RETRY (the update is not pushed before it is kept)", async () => {
+    const a = await client(tokenA);
+    sidecar.stateStatus = 500;
+    const event = sampleTaskEvent("taskCreated", { actor: "user-a", task: sampleTask({ userId: "user-a" }) });
+    const res = await fetch(`${base}${subscriptionRoute(topics.taskCreated.name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+    assert.deepEqual(await res.json(), { status: "RETRY" });
+    await sleep(50);
+    assert.equal(a.messages.filter((m) => m.type === "event").length, 0);
+  });
+});
+
+describe("replay on reconnect", () => {
+  test("a client that sends its last seen id gets exactly what it missed", async () => {
+    const a = await client(tokenA);
+    const task = sampleTask({ userId: "user-a" });
+    const e1 = await deliver("taskCreated", task);
+    await a.next((m) => m.id === e1);
+    a.ws.close();
+    await a.closed;
+    const e2 = await deliver("taskUpdated", task);
+    const e3 = await deliver("taskCompleted", task);
+    await deliver("taskCreated", sampleTask({ userId: "user-b" }));
+
+    const again = await connect(wsUrl);
+    open.push(again);
+    again.ws.send(JSON.stringify({ type: "auth", token: tokenA, lastEventId: e1 }));
+    await again.next((m) => m.type === "replayed");
+    assert.deepEqual(again.messages.map((m) => m.type === "event" ? m.id : m.type), ["ready", e2, e3, "replayed"]);
+    assert.deepEqual(again.messages.at(-1), { type: "replayed", count: 2, complete: true });
+  });
+
+  test("resume after subprotocol auth; an id no longer kept replays everything kept and says incomplete", async () => {
+    const task = sampleTask({ userId: "user-a" });
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await deliver("taskUpdated", task));
+    const a = await client(tokenA);
+    a.ws.send(JSON.stringify({ type: "resume", lastEventId: ids[0] }));
+    const done = await a.next((m) => m.type === "replayed");
+    assert.deepEqual(done, { type: "replayed", count: 3, complete: false });
+    assert.deepEqual(a.messages.filter((m) => m.type === "event").map((m) => m.id), ids.slice(2));
+  });
+
+  test("history is kept per user in the state store, last N only, with ttlInSeconds", async () => {
+    const task = sampleTask({ userId: "user-a" });
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await deliver("taskUpdated", task));
+    const entry = sidecar.state.get("statestore/history-user-a");
+    assert.deepEqual((entry?.value as { id: string }[]).map((e) => e.id), ids.slice(1));
+    assert.deepEqual(entry?.metadata, { ttlInSeconds: "600" });
+    assert.equal(sidecar.state.has("statestore/history-user-b"), false);
+  });
+});
+
+describe("liveness and backpressure", () => {
+  test("a socket that stops answering pings is terminated and removed", async () => {
+    const before = realtime.hub.size;
+    const mute = await connect(wsUrl, ["tasks.v1", `bearer.${tokenA}`], { autoPong: false });
+    open.push(mute);
+    await mute.next((m) => m.type === "ready");
+    assert.equal(realtime.hub.size, before + 1);
+    const closed = await mute.closed;
+    assert.equal(closed.code, 1006);
+    assert.ok(logs.some((l) => l.msg === "terminated sockets that missed a heartbeat"));
+    assert.equal(realtime.hub.size, before);
+  });
+
+  test("a client that does not read is disconnected once its send buffer passes the threshold", async () => {
+    // An instance whose heartbeat cannot fire during the test, so only the buffer check can cut.
+    const own = buildRealtimeApp({
+      logger: createLogger({ service: "realtime", level: "info", destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) } }),
+      registry: createRegistry("realtime"), sidecar: { daprHttpUrl: sidecar.url }, auth: { hs256Key: testJwtKey },
+      history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 2 }), maxBufferedBytes: 64 * 1024, heartbeatMs: 600_000,
+    });
+    const srv = await listen(own.app, 0, "127.0.0.1");
+    const ws = own.attach(srv);
+    const port = (srv.address() as AddressInfo).port;
+    try {
+      const slow = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${tokenA}`]);
+      const fast = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${tokenB}`]);
+      open.push(slow, fast);
+      await slow.next((m) => m.type === "ready");
+      await fast.next((m) => m.type === "ready");
+      (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const big = sampleTask({ userId: "user-a", description: "x".repeat(200 * 1024) });
+      let delivered = 0;
+      const deadline = Date.now() + 20_000;
+      while (own.hub.size > 1 && Date.now() < deadline) {
+        const event = sampleTaskEvent("taskUpdated", { actor: "user-a", task: big, before: big, after: big, changed: ["description"] });
+        const res = await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskUpdated.name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+        assert.deepEqual(await res.json(), { status: "SUCCESS" });
+        delivered++;
+      }
+      assert.equal(own.hub.size, 1, `slow client still connected after ${delivered} large updates`);
+      assert.ok(logs.some((l) => l.msg === "slow consumer disconnected" && l.userId === "user-a"));
+      // The other user's socket is unaffected.
+      const t = sampleTask({ userId: "user-b" });
+      const event = sampleTaskEvent("taskCreated", { actor: "user-b", task: t });
+      await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskCreated.name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+      assert.equal((await fast.next((m) => m.id === event.id)).id, event.id);
+    } finally {
+      ws.close();
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+  });
+});
