@@ -60,7 +60,7 @@ export class Hub {
   }
 
   /** Sends to one socket, dropping it when its send buffer shows it cannot keep up. */
-  send(socket: WebSocket, message: ServerMessage): boolean {
+  send(socket: WebSocket, message: ServerMessage, text = JSON.stringify(message)): boolean {
     const client = this.bySocket.get(socket);
     if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > this.maxBuffered) {
@@ -72,7 +72,7 @@ export class Hub {
       }
       return false;
     }
-    socket.send(JSON.stringify(message));
+    socket.send(text);
     if (message.type === "event") client?.sentIds?.add(message.id);
     return true;
   }
@@ -85,9 +85,10 @@ export class Hub {
     seen.add(message.id);
     if (seen.size > 200) seen.delete(seen.values().next().value!);
     let n = 0;
-    for (const client of this.byUser.get(userId) ?? []) {
+    const text = JSON.stringify(message);
+    for (const client of [...(this.byUser.get(userId) ?? [])]) {
       if (client.pending) client.pending.push(message);
-      else if (this.send(client.socket, message)) n++;
+      else if (this.send(client.socket, message, text)) n++;
     }
     return n;
   }
