@@ -1,0 +1,60 @@
+import { imageRegistry } from "../../src/kubernetes/image-registry.js";
+import { casesFor, changed } from "../lib/harness.js";
+import { C0, builtImage, deployment } from "../fixtures/kubernetes.js";
+import { registry as acr } from "../fixtures/azure.js";
+
+const d = deployment();
+const local = changed(d, [`${C0}.image`, "tasks-api:c0ffee12"]);
+
+export default casesFor(imageRegistry, [
+  { n: 1, title: "dev: the stack's own ACR", resources: [acr(), d], expect: [] },
+  {
+    n: 2,
+    title: "dev: an image the program builds, whatever its registry name",
+    resources: [changed(builtImage("tasks-api"), ["tags", ["other.azurecr.io/tasks-api:c0ffee12"]], ["ref"]), changed(d, [`${C0}.image`, "other.azurecr.io/tasks-api:c0ffee12"])],
+    expect: [],
+  },
+  {
+    n: 3,
+    title: "dev: Docker Hub",
+    resources: [acr(), changed(d, [`${C0}.image`, "nginx:1.27"])],
+    expect: ['Deployment "tasks/tasks-api" container "app" pulls "nginx:1.27" from Docker Hub (no registry host), which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
+  },
+  {
+    n: 4,
+    title: "prod: another ACR",
+    stack: "prod",
+    resources: [acr("prod"), changed(d, [`${C0}.image`, "evil.azurecr.io/tasks-api:1.0.0"])],
+    expect: ['Deployment "tasks/tasks-api" container "app" pulls "evil.azurecr.io/tasks-api:1.0.0" from registry "evil.azurecr.io", which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
+  },
+  { n: 5, title: "local: an image built into minikube", stack: "local", resources: [local], expect: [] },
+  { n: 6, title: "local: the local registry on any port", stack: "local", resources: [changed(d, [`${C0}.image`, "localhost:5000/tasks-api:c0ffee12"])], expect: [] },
+  {
+    n: 7,
+    title: "local: a public registry is not allowed by default",
+    stack: "local",
+    resources: [changed(d, [`${C0}.image`, "docker.redpanda.com/redpandadata/redpanda:v24.2.4"])],
+    expect: ['Deployment "tasks/tasks-api" container "app" pulls "docker.redpanda.com/redpandadata/redpanda:v24.2.4" from registry "docker.redpanda.com", which is not the stack\'s registry (allowed: <node-local>, localhost:*, 127.0.0.1:*, registry.minikube).'],
+  },
+  {
+    n: 8,
+    title: "local: a registry allowed in the policy config",
+    stack: "local",
+    config: { "kubernetes-image-registry": { allowedRegistries: ["docker.redpanda.com"] } },
+    resources: [changed(d, [`${C0}.image`, "docker.redpanda.com/redpandadata/redpanda:v24.2.4"])],
+    expect: [],
+  },
+  {
+    n: 9,
+    title: "dev: bare minikube images are not the stack's registry",
+    resources: [acr(), local],
+    expect: ['Deployment "tasks/tasks-api" container "app" pulls "tasks-api:c0ffee12" from Docker Hub (no registry host), which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
+  },
+  {
+    n: 10,
+    title: "wildcard pattern in the config",
+    config: { "kubernetes-image-registry": { allowedRegistries: ["*.azurecr.io"] } },
+    resources: [changed(d, [`${C0}.image`, "shared.azurecr.io/base:1.0.0"])],
+    expect: [],
+  },
+]);
