@@ -72,7 +72,14 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
     namespaces: ns,
     workloadDependsOn: [redpanda, postgres, secrets],
     // The topic provider runs on the host: the controller's node port forwards to Redpanda's external listener.
-    ingressTcp: [{ port: redpandaPorts.external, backend: `${namespaces.data}/redpanda:${redpandaPorts.external}`, nodePort: cfg.kafkaNodePort }],
+    ingressTcp: [
+      {
+        port: redpandaPorts.external,
+        backend: `${namespaces.data}/redpanda:${redpandaPorts.external}`,
+        nodePort: cfg.kafkaNodePort,
+        pods: { namespace: namespaces.data, podLabels: dataPods.redpanda },
+      },
+    ],
   });
   new KafkaTopics("topics", { bootstrapServers: [externalKafka], dependsOn: [redpanda, platform.ingressController] });
 

@@ -3,7 +3,7 @@ import { allServices, daprComponents, daprConfigurationFor, type EgressTarget, t
 import { DaprResources, daprResources, type DaprSettings } from "@tasks/infra/dapr/index";
 import {
   CertManager, DaprControlPlane, IngressController, IngressRoutes, Monitoring, NetworkPolicies, PlatformNamespaces, charts, namespaces,
-  webPushDestination, nonPublicRanges, workloadNetworkPolicies, type EgressDestination, type TcpPassthrough, type WorkloadNetworkInput,
+  webPushDestination, nonPublicRanges, workloadNetworkPolicies, chartNetworkPolicies, type ChartNetworkInput, type EgressDestination, type TcpPassthrough, type WorkloadNetworkInput,
 } from "@tasks/infra/k8s/index";
 import { AppImage, ServiceWorkload, catalogSecretNames } from "@tasks/infra/workload/index";
 import type { InClusterPeer, PlatformTarget } from "./contracts.js";
@@ -16,8 +16,8 @@ export interface PlatformOptions {
   readonly namespaces?: PlatformNamespaces;
   /** What the workloads must wait for besides the control plane (local Postgres, Redpanda, secrets). */
   readonly workloadDependsOn?: pulumi.Input<pulumi.Resource>[];
-  /** TCP ports the ingress controller forwards (local: Kafka for the topic provider). */
-  readonly ingressTcp?: readonly TcpPassthrough[];
+  /** TCP ports the ingress controller forwards (local: Kafka for the topic provider), with the pods behind each. */
+  readonly ingressTcp?: readonly (TcpPassthrough & { readonly pods: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> } })[];
   /** The services to deploy. @default allServices */
   readonly services?: readonly ServiceSpec[];
 }
@@ -86,6 +86,22 @@ export function networkInput(target: PlatformTarget, services: readonly ServiceS
       ? [{ apps: secretsReaders, destination: cidrDestination(target.apiServerEgress.cidrs, target.apiServerEgress.port) }]
       : [];
   return { namespace: namespaces.workloads, services, egress, additionalEgress, acmeHttp01: aks };
+}
+
+/**
+ * Where the Kubernetes API is from a pod: minikube names it; on AKS its address depends on the
+ * cluster (public, private or VNet-integrated endpoint), so any address on 443.
+ */
+export const apiServerOf = (target: PlatformTarget): { cidrs: string[]; port: number } => target.apiServerEgress ?? { cidrs: ["0.0.0.0/0"], port: 443 };
+
+/** What the chart namespaces' policies need from the target. */
+export function chartNetworkInput(target: PlatformTarget, services: readonly ServiceSpec[], tcp: NonNullable<PlatformOptions["ingressTcp"]>): ChartNetworkInput {
+  return {
+    apiServer: apiServerOf(target),
+    publicAppPorts: services.filter((s) => s.publicRoutes.length > 0).map((s) => s.port),
+    ingressTcp: tcp.map((t) => ({ port: t.port, namespace: t.pods.namespace, podLabels: t.pods.podLabels })),
+    acme: target.kind === "aks",
+  };
 }
 
 /** Dapr builder settings for the target. */
@@ -159,7 +175,11 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
   );
   const daprControlPlane = new DaprControlPlane("dapr", { highAvailability: ha, dependsOn: nsDeps }, k8sOpts);
   const daprResources = new DaprResources("dapr-resources", { settings: daprSettings(target, services) }, { ...k8sOpts, dependsOn: [daprControlPlane.release] });
-  new NetworkPolicies("network-policies", { policies: workloadNetworkPolicies(networkInput(target, services)) }, { ...k8sOpts, dependsOn: nsDeps });
+  new NetworkPolicies(
+    "network-policies",
+    { policies: [...workloadNetworkPolicies(networkInput(target, services)), ...chartNetworkPolicies(chartNetworkInput(target, services, options.ingressTcp ?? []))] },
+    { ...k8sOpts, dependsOn: nsDeps },
+  );
 
   const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
   const images: Record<string, pulumi.Output<string>> = {};

@@ -31,7 +31,7 @@ describe("local stack (minikube, mocked)", () => {
     const env = await checkAppEnvironment(manifests);
     assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH], ["host.minikube.internal", "1025", "none", "false"]);
   });
-  it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(manifests, expectations));
+  it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(run, manifests, expectations));
   it("generates the Dapr resources from the catalog for Redpanda and Kubernetes secrets", () => checkDapr(run, manifests, expectations));
   it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, "tasks.192.168.49.2.nip.io"));
   it("creates every Kubernetes object through the minikube provider", () => checkProviders(run, "minikube"));

@@ -45,7 +45,7 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       const smtp = cfg("smtp") as Obj;
       assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH, env.MAIL_FROM], [smtp.host, String(smtp.port), "starttls", "true", smtp.from]);
     });
-    it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(manifests, expectations));
+    it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(run, manifests, expectations));
     it("generates the Dapr resources from the catalog for Event Hubs and Key Vault", () => checkDapr(run, manifests, expectations));
     it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, host));
 

@@ -122,6 +122,7 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
     } else {
       // Only sidecars that read Kubernetes secrets get a token, and a Role limited to the catalog's secrets.
       assert.equal(mounts, s.dapr.includes("secrets"), `${s.name}: automountServiceAccountToken`);
+      assert.equal(Boolean(get(tpl, "metadata", "annotations", "policy.tasks-platform.dev/service-account-token")), s.dapr.includes("secrets"), `${s.name}: token reason annotation`);
       if (s.dapr.includes("secrets")) assert.ok(arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey));
     }
     const hpa = named(manifests, "HorizontalPodAutoscaler", s.name);
@@ -148,19 +149,28 @@ export async function checkAppEnvironment(manifests: readonly Manifest[]): Promi
 }
 
 /** Default deny in every namespace that runs workloads, and the catalog's paths opened explicitly. */
-export function checkNetworkPolicies(manifests: readonly Manifest[], exp: StackExpectations): void {
+const chartNamespaces = ["cert-manager", "ingress-nginx", "monitoring", "dapr-system"];
+
+export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
+  assert.deepEqual(releasesOf(run.resources).map((r) => String(r.namespace)).sort(), [...chartNamespaces].sort());
   const policies = byKind(manifests, "NetworkPolicy");
   const runningWorkloads = new Set(podTemplates(manifests).map((p) => p.namespace));
   assert.deepEqual([...runningWorkloads].sort(), [...exp.workloadNamespaces].sort());
+  // The Helm charts' namespaces run pods too.
+  for (const ns of chartNamespaces) runningWorkloads.add(ns);
   for (const ns of runningWorkloads) {
     const deny = policies.find((p) => p.metadata.namespace === ns && p.metadata.name === "default-deny");
     assert.ok(deny, `namespace ${ns} runs workloads but has no default-deny policy`);
     assert.deepEqual(get(deny, "spec"), { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
   }
-  // No rule may have an empty peer list: in Kubernetes that means "from/to anywhere".
+  // No rule may have an empty peer list ("from/to anywhere"), nor any address on every port.
   for (const p of policies) {
-    for (const r of arr(get(p, "spec", "ingress")) as Obj[]) assert.ok(arr(r.from).length > 0, `${p.metadata.name}: ingress rule open to all`);
-    for (const r of arr(get(p, "spec", "egress")) as Obj[]) assert.ok(arr(r.to).length > 0, `${p.metadata.name}: egress rule open to all`);
+    const rules = [...(arr(get(p, "spec", "ingress")) as Obj[]).map((r) => ({ peers: arr(r.from), ports: arr(r.ports) })), ...(arr(get(p, "spec", "egress")) as Obj[]).map((r) => ({ peers: arr(r.to), ports: arr(r.ports) }))];
+    for (const r of rules) {
+      assert.ok(r.peers.length > 0, `${p.metadata.namespace}/${p.metadata.name}: rule open to all`);
+      const anyAddress = r.peers.some((x) => get(x, "ipBlock", "cidr") === "0.0.0.0/0" || (get(x, "namespaceSelector") !== undefined && Object.keys(get(x, "namespaceSelector") as Obj).length === 0 && get(x, "podSelector") === undefined));
+      assert.ok(!anyAddress || r.ports.length > 0, `${p.metadata.namespace}/${p.metadata.name}: any address on every port`);
+    }
   }
   const ns = serviceAccounts.namespace;
   // Sidecar-to-sidecar invocation (port 50002) is open exactly along the catalog's invocation paths.

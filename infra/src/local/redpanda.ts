@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { restrictedContainer, restrictedPod } from "./security.js";
 
-export const redpandaImage = "docker.redpanda.com/redpandadata/redpanda:v24.2.7";
+/** Docker Hub mirror of Redpanda's image, pulled by the minikube node like the other local images. */
+export const redpandaImage = "redpandadata/redpanda:v24.2.7";
 export const redpandaLabels = { "app.kubernetes.io/name": "redpanda", "app.kubernetes.io/part-of": "tasks" } as const;
 export const redpandaPorts = { kafka: 9092, external: 19092, admin: 9644, rpc: 33145 } as const;
 

@@ -36,9 +36,8 @@ export const nonPublicRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
 /** Web Push services (FCM, Mozilla autopush, Apple) live on arbitrary public addresses, always on 443. */
 export const webPushDestination: EgressDestination = { port: 443, cidrs: ["0.0.0.0/0"], except: nonPublicRanges };
 
-type Port = { protocol: "TCP" | "UDP"; port: number };
-type Peer = Record<string, unknown>;
-export interface NetworkPolicyRule { readonly peers: Peer[]; readonly ports: Port[] }
+export type Port = { protocol: "TCP" | "UDP"; port: number };
+export type Peer = Record<string, unknown>;
 export interface NetworkPolicyManifest {
   readonly apiVersion: "networking.k8s.io/v1";
   readonly kind: "NetworkPolicy";
@@ -46,19 +45,26 @@ export interface NetworkPolicyManifest {
   readonly spec: {
     readonly podSelector: { readonly matchLabels?: Record<string, string> };
     readonly policyTypes: ("Ingress" | "Egress")[];
-    readonly ingress?: { from: Peer[]; ports: Port[] }[];
-    readonly egress?: { to: Peer[]; ports: Port[] }[];
+    readonly ingress?: { from: Peer[]; ports?: Port[] }[];
+    readonly egress?: { to: Peer[]; ports?: Port[] }[];
   };
 }
 
-const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ protocol: "TCP", port }));
-const podsIn = (namespace: string, labels: Readonly<Record<string, string>>): Peer => ({
+export const tcp = (...ports: number[]): Port[] => ports.map((port) => ({ protocol: "TCP", port }));
+export const podsIn = (namespace: string, labels: Readonly<Record<string, string>>): Peer => ({
   namespaceSelector: namespaceSelector(namespace),
   podSelector: { matchLabels: { ...labels } },
 });
 const podsHere = (labels: Readonly<Record<string, string>>): Peer => ({ podSelector: { matchLabels: { ...labels } } });
 
-function policy(namespace: string, name: string, podLabels: Record<string, string> | undefined, rules: { ingress?: { from: Peer[]; ports: Port[] }[]; egress?: { to: Peer[]; ports: Port[] }[] }): NetworkPolicyManifest {
+/** A NetworkPolicy; a rule without ports (or with an empty list) applies to every port of its peers. */
+export function policy(
+  namespace: string,
+  name: string,
+  podLabels: Record<string, string> | undefined,
+  rules: { ingress?: { from: Peer[]; ports?: Port[] }[]; egress?: { to: Peer[]; ports?: Port[] }[] },
+): NetworkPolicyManifest {
+  const noEmptyPorts = <R extends { ports?: Port[] }>(r: R): R => (r.ports && r.ports.length === 0 ? (({ ports: _, ...rest }) => rest as R)(r) : r);
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -66,8 +72,8 @@ function policy(namespace: string, name: string, podLabels: Record<string, strin
     spec: {
       podSelector: podLabels ? { matchLabels: podLabels } : {},
       policyTypes: [...(rules.ingress ? (["Ingress"] as const) : []), ...(rules.egress ? (["Egress"] as const) : [])],
-      ...(rules.ingress ? { ingress: rules.ingress } : {}),
-      ...(rules.egress ? { egress: rules.egress } : {}),
+      ...(rules.ingress ? { ingress: rules.ingress.map(noEmptyPorts) } : {}),
+      ...(rules.egress ? { egress: rules.egress.map(noEmptyPorts) } : {}),
     },
   };
 }

@@ -1,2 +1,3 @@
 export * from "./build.js";
 export * from "./component.js";
+export * from "./charts.js";
