@@ -6,7 +6,8 @@
  * Processes: this one (clients and publisher), a child running the realtime app (`--server`,
  * started with the file-descriptor soft limit raised to the hard limit) and a child standing in
  * for the sidecar's state API (`--state`), as the real sidecar is a process of its own. Clients
- * are 5 sockets per user; each round publishes one update per user.
+ * are 5 sockets per user; each round publishes one update per user (one unmeasured warm-up round
+ * per size). The machine load average is printed: other work on the host skews the percentiles.
  *
  * Options: --clients 1000,5000  --rounds 5  --probe 10000 (0 = skip the capacity probe)
  *          --concurrency 16 (parallel publishes, like Dapr's concurrent deliveries)  --deadline 240 (seconds for the whole run)
@@ -191,6 +192,7 @@ async function bench(): Promise<void> {
   const serverPid = child.pid!;
 
   console.log(`realtime bench: node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, loopback, ${SOCKETS_PER_USER} sockets per user, ${rounds} rounds`);
+  console.log(`load average at start: ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
   console.log(`bench process ulimit -n: ${readFileSync("/proc/self/limits", "utf8").match(/Max open files\s+(\d+)/)?.[1] ?? "?"} (server child prints its own above)`);
 
   const tokens = new Map<string, string>();
@@ -211,6 +213,8 @@ async function bench(): Promise<void> {
       break;
     }
     const users = [...new Set(clients.map((c) => c.userId))];
+    // One unmeasured round first: JIT warm-up and the first history write of each user.
+    await fanOut(base, users, 1, concurrency, received, deadline);
     const lat = await fanOut(base, users, rounds, concurrency, received, deadline);
     const lost = lat.filter((x) => !Number.isFinite(x)).length;
     rows.push(
