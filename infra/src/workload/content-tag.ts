@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-/** Directories never part of an image's build inputs. */
-const ignoredDirs = new Set(["node_modules", "dist", ".cache", ".tmp", "coverage", ".git"]);
+/** Directories never part of an image's build inputs (the Dockerfiles copy sources, not tests). */
+const ignoredDirs = new Set(["node_modules", "dist", ".cache", ".tmp", "coverage", ".git", "test"]);
 
 function filesUnder(root: string, rel: string): string[] {
   const abs = path.join(root, rel);

@@ -9,7 +9,7 @@ import { catalogSecretNames, contentTag, daprAnnotations, podTemplate } from "..
 type Obj = Record<string, unknown>;
 
 describe("content-derived image tags", () => {
-  it("are stable for the same sources, change with any source, and ignore node_modules", () => {
+  it("are stable for the same sources, change with any source, and ignore node_modules and tests", () => {
     const root = mkdtempSync(path.join(tmpdir(), "tag-"));
     try {
       mkdirSync(path.join(root, "apps/audit/src"), { recursive: true });
@@ -21,6 +21,8 @@ describe("content-derived image tags", () => {
       assert.match(first, /^src-[0-9a-f]{20}$/);
       assert.equal(contentTag(root, paths), first);
       writeFileSync(path.join(root, "apps/audit/node_modules/x/index.js"), "changed");
+      mkdirSync(path.join(root, "apps/audit/test"));
+      writeFileSync(path.join(root, "apps/audit/test/a.test.ts"), "test");
       assert.equal(contentTag(root, paths), first);
       writeFileSync(path.join(root, "apps/audit/src/index.ts"), "export const x = 1;\n");
       const second = contentTag(root, paths);
