@@ -28,6 +28,7 @@ const pushes: { endpoint: string; payload: string }[] = [];
 const push: PushSender = { send: async (t, payload) => (pushes.push({ endpoint: t.endpoint, payload }), "sent") };
 let tokenA: string;
 let tokenB: string;
+const registry = createRegistry("notifications");
 
 before(async () => {
   tdb = await createTestDatabase("notif_reminders");
@@ -37,7 +38,7 @@ before(async () => {
   smtp = await startSmtp({ username: SMTP_USER, password: SMTP_PASS });
   email = smtpSender({ host: "127.0.0.1", port: smtp.port, tls: "none", username: SMTP_USER, password: SMTP_PASS, from: "reminders@tasks.test" });
   app = buildNotificationsApp({
-    db, logger: createLogger({ service: "notifications", level: process.env.TEST_LOG ? "debug" : "silent" }), registry: createRegistry("notifications"),
+    db, logger: createLogger({ service: "notifications", level: process.env.TEST_LOG ? "debug" : "silent" }), registry,
     sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 }, auth: { hs256Key: testJwtKey }, email, push, failurePolicy, maxAttempts: 2, now: () => clock,
   }).app;
   tokenA = await signTestToken("user-a");
@@ -179,6 +180,11 @@ describe("delivering a reminder", () => {
     assert.deepEqual((list.body as { items: { title: string; body: string; taskId: string }[] }).items.map((n) => [n.title, n.body, n.taskId]), [["Reminder: Pay rent", mail.text, task.id]]);
     assert.equal(pushes.length, 1);
     assert.deepEqual(JSON.parse(pushes[0]!.payload), { title: "Reminder: Pay rent", body: mail.text, taskId: task.id });
+    const metrics = await registry.metrics();
+    assert.match(metrics, /^notifications_delivered_total\{channel="email",result="sent",service="notifications"\} [1-9]/m);
+    // Delivered 5 s after the reminder time (the injected clock).
+    assert.match(metrics, /^reminder_lateness_seconds_bucket\{le="10",service="notifications",channel="email"\} 1$/m);
+    assert.match(metrics, /^reminder_lateness_seconds_bucket\{le="2",service="notifications",channel="email"\} 0$/m);
   });
 
   test("a duplicate trigger gives one email and one in-app row", async () => {

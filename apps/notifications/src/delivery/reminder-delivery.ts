@@ -57,7 +57,8 @@ export function reminderDelivery(deps: DeliveryDeps) {
       await send();
       await finishDelivery(deps.db, key, "sent");
       deps.metrics.delivered.inc({ channel: key.channel, result: "sent" });
-      deps.metrics.lateness.observe({ channel: key.channel }, Math.max(0, (now() - row.remind_at.getTime()) / 1000));
+      // Intended time: the reminder time, or the end of quiet hours when it was deferred.
+      deps.metrics.lateness.observe({ channel: key.channel }, Math.max(0, (now() - row.scheduled_for.getTime()) / 1000));
       return "sent";
     } catch (err) {
       const detail = err instanceof Error ? err.message : String(err);
