@@ -6,9 +6,14 @@ import type { NextFunction, Request, Response } from "express";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { UnauthorizedError } from "./errors.js";
 
-export type AuthConfig =
-  | { readonly hs256Key: string | Uint8Array; readonly jwksUrl?: undefined; readonly issuer?: string; readonly audience?: string }
-  | { readonly jwksUrl: string; readonly hs256Key?: undefined; readonly issuer?: string; readonly audience?: string };
+interface AuthCommon {
+  readonly issuer?: string;
+  readonly audience?: string;
+  /** Verified tokens remembered until their `exp` (tokens without `exp` are never cached). 0 disables. @default 10000 */
+  readonly cacheSize?: number;
+}
+
+export type AuthConfig = (({ readonly hs256Key: string | Uint8Array; readonly jwksUrl?: undefined } | { readonly jwksUrl: string; readonly hs256Key?: undefined }) & AuthCommon);
 
 export interface AuthContext {
   readonly userId: string;
@@ -38,15 +43,29 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl));
     verify = async (t) => (await jwtVerify(t, jwks, { ...opts, algorithms: ["RS256", "PS256", "ES256", "EdDSA"] })).payload;
   } else {
-    const key = typeof config.hs256Key === "string" ? new TextEncoder().encode(config.hs256Key) : config.hs256Key;
-    if (key.length < 32) throw new Error("auth: the HS256 key must be at least 32 bytes");
-    verify = async (t) => (await jwtVerify(t, key, { ...opts, algorithms: ["HS256"] })).payload;
+    const raw = typeof config.hs256Key === "string" ? new TextEncoder().encode(config.hs256Key) : config.hs256Key;
+    if (raw.length < 32) throw new Error("auth: the HS256 key must be at least 32 bytes");
+    // Import the key once: passing raw bytes makes jose import it on every verification.
+    const key = globalThis.crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+    verify = async (t) => (await jwtVerify(t, await key, { ...opts, algorithms: ["HS256"] })).payload;
   }
+  // Clients send the same token on every request: remember verified tokens (keyed by the whole
+  // token, signature included, so nothing can be forged into the cache) until they expire.
+  const cache = new Map<string, { ctx: AuthContext; expiresAt: number }>();
+  const maxEntries = config.cacheSize ?? 10_000;
   return async (token) => {
+    const hit = cache.get(token);
+    if (hit && Date.now() < hit.expiresAt) return hit.ctx;
+    if (hit) cache.delete(token);
     const claims = await verify(token);
     const sub = claims.sub;
     if (typeof sub !== "string" || !USER_ID.test(sub)) throw new Error("token has no usable sub claim");
-    return { userId: sub, claims };
+    const ctx = { userId: sub, claims };
+    if (typeof claims.exp === "number" && maxEntries > 0 && (typeof claims.nbf !== "number" || claims.nbf * 1000 <= Date.now())) {
+      if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+      cache.set(token, { ctx, expiresAt: claims.exp * 1000 });
+    }
+    return ctx;
   };
 }
 

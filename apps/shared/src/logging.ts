@@ -4,7 +4,7 @@
  * request, event delivery or relay batch being handled.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from "pino";
 
@@ -32,8 +32,9 @@ export function parseTraceparent(header: string | undefined): { traceId: string;
 /** Context for a hop: continues the trace of `traceparent` when valid, else starts a new trace. */
 export function correlationFrom(traceparent: string | undefined): CorrelationContext {
   const parsed = parseTraceparent(traceparent);
-  const traceId = parsed?.traceId ?? randomBytes(16).toString("hex");
-  const spanId = randomBytes(8).toString("hex");
+  // randomUUID draws from a cached entropy pool: far cheaper per request than randomBytes.
+  const traceId = parsed?.traceId ?? randomUUID().replaceAll("-", "");
+  const spanId = randomUUID().replaceAll("-", "").slice(0, 16);
   return { correlationId: traceId, traceparent: `00-${traceId}-${spanId}-${parsed?.flags ?? "01"}` };
 }
 

@@ -14,7 +14,7 @@ import { DaprPubSubStatusEnum } from "@dapr/dapr/enum/DaprPubSubStatus.enum.js";
 import express, { type Request, type Response as ExpressResponse, type Router } from "express";
 import type { z } from "zod";
 import { cloudEventSchema, taskEventSchema, type TaskEvent } from "./events.js";
-import { SidecarError, sidecarFetch, type SidecarOptions } from "./dapr.js";
+import { SidecarError, sidecarRequest, type SidecarOptions, type SidecarResponse } from "./dapr.js";
 import { correlationFrom, withCorrelation, type Logger } from "./logging.js";
 import type { ConsumerMetrics, PublisherMetrics } from "./metrics.js";
 import { fieldErrors } from "./errors.js";
@@ -36,23 +36,20 @@ export class PublishError extends SidecarError {}
 
 /** Publishes one CloudEvent; throws PublishError unless the sidecar answers 2xx. */
 export async function publishCloudEvent(opts: PublisherOptions, topic: string, event: { id: string } & Record<string, unknown>): Promise<void> {
-  let res: Response;
+  let res: SidecarResponse;
   try {
-    res = await sidecarFetch(opts, `/v1.0/publish/${encodeURIComponent(opts.pubsubName)}/${encodeURIComponent(topic)}`, {
-      method: "POST",
-      headers: { "content-type": "application/cloudevents+json", ...(typeof event.traceparent === "string" ? { traceparent: event.traceparent } : {}) },
-      body: JSON.stringify(event),
+    res = await sidecarRequest(opts, "POST", `/v1.0/publish/${encodeURIComponent(opts.pubsubName)}/${encodeURIComponent(topic)}`, JSON.stringify(event), {
+      "content-type": "application/cloudevents+json",
+      ...(typeof event.traceparent === "string" ? { traceparent: event.traceparent } : {}),
     });
   } catch (err) {
     opts.metrics?.failed.inc({ topic, stage: "publish" });
     throw new PublishError(err instanceof Error ? err.message : String(err));
   }
   if (res.status < 200 || res.status >= 300) {
-    const text = await res.text().catch(() => "");
     opts.metrics?.failed.inc({ topic, stage: "publish" });
-    throw new PublishError(`Publish of event ${event.id} to "${topic}" failed: HTTP ${res.status} ${text.slice(0, 300)}`, res.status);
+    throw new PublishError(`Publish of event ${event.id} to "${topic}" failed: HTTP ${res.status} ${res.text.slice(0, 300)}`, res.status);
   }
-  await res.body?.cancel();
   opts.metrics?.published.inc({ topic });
 }
 

@@ -63,3 +63,15 @@ test("JWKS: tokens signed by a key the JWKS URL serves are accepted; alg=none/HS
     server.close();
   }
 });
+
+test("verified tokens are cached until exp, never beyond it, and never for another token", async () => {
+  const { createTokenVerifier } = await import("../src/auth.js");
+  const verify = createTokenVerifier({ hs256Key: testJwtKey, cacheSize: 2 });
+  const short = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("carol").setExpirationTime(Math.floor(Date.now() / 1000) + 1).sign(new TextEncoder().encode(testJwtKey));
+  assert.equal((await verify(short)).userId, "carol");
+  assert.equal((await verify(short)).userId, "carol");
+  // Same payload, tampered signature: not served from the cache.
+  await assert.rejects(verify(`${short.slice(0, -2)}${short.endsWith("AA") ? "BB" : "AA"}`));
+  await new Promise((r) => setTimeout(r, 1100));
+  await assert.rejects(verify(short), /"exp" claim timestamp check failed/);
+});

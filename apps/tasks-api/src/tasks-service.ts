@@ -57,11 +57,12 @@ export class TasksService {
       version: 1,
     };
     const { row } = outboxRow({ topic: topics.taskCreated.name, aggregateId: task.id, data: { actor: userId, task } }, now);
+    const taskRow = toRow(task);
     // One statement (atomic on its own): the task and its outbox row, one round trip.
     await this.knex.raw(
       `with t as (insert into tasks (${taskColumns.join(", ")}) values (${taskColumns.map(() => "?").join(", ")}) returning id)
        insert into outbox (event_id, topic, aggregate_id, payload) select ?, ?, t.id, ?::jsonb from t`,
-      [...taskColumns.map((c) => toRow(task)[c]), row.event_id, row.topic, row.payload],
+      [...taskColumns.map((c) => taskRow[c]), row.event_id, row.topic, row.payload],
     );
     this.written();
     return task;

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench:services`: the tasks API under real HTTP load against embedded PostgreSQL.
+ *
+ * Prints throughput and p50/p95/p99 latency for create and list at 64 connections and create at 16,
+ * next to a raw pg insert baseline (the same row into the same table, 64 concurrent clients, one
+ * INSERT each, no HTTP) measured in the same run, and the ratio. Targets: create throughput at 64
+ * connections >= 0.3 x raw baseline; create p99 at 16 connections <= 50 ms.
+ *
+ * The app runs in a child process (`--serve`) listening on 127.0.0.1 only, with its outbox relay
+ * publishing to a stand-in sidecar, so the load generator does not share its event loop. Postgres
+ * runs with default durability (fsync and synchronous_commit on). Every phase is bounded in request
+ * count and time. Usage: npm run bench:services [-- --requests 4000 --seconds 10]
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { daprComponents } from "@tasks/catalog";
+import { createDatabase, createLogger, createRegistry, databaseUrl, ensureDatabaseExists, listen, migrateLatest, outboxMetrics, publisherMetrics } from "@tasks/shared";
+import { signTestToken, startFakeSidecar, testJwtKey } from "@tasks/shared/testing";
+import { createTasksApp, migrations, OutboxRelay } from "@tasks/tasks-api";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../lib/test-servers.js";
+
+const here = fileURLToPath(import.meta.url);
+const root = path.resolve(path.dirname(here), "../..");
+const argValue = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const POOL_MAX = 32;
+
+// ---- server mode (child process) -------------------------------------------------------------
+async function serve(): Promise<void> {
+  const knex = createDatabase({ connectionString: process.env.BENCH_DATABASE_URL!, poolMin: 4, poolMax: POOL_MAX, applicationName: "bench-tasks-api" });
+  const logger = createLogger({ service: "tasks-api", level: "warn" });
+  const registry = createRegistry("tasks-api");
+  const relay = new OutboxRelay({ knex, logger, metrics: outboxMetrics(registry), publisher: { daprHttpUrl: process.env.BENCH_SIDECAR_URL!, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) } });
+  const { app } = createTasksApp({ knex, logger, registry, auth: { hs256Key: testJwtKey }, onEventsWritten: () => relay.notify() });
+  // BENCH_NO_RELAY=1 isolates the request path (diagnostics only; reported numbers run the relay).
+  if (!process.env.BENCH_NO_RELAY) relay.start();
+  const server = await listen(app, 0, "127.0.0.1");
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+  process.once("SIGTERM", () => {
+    server.closeAllConnections();
+    server.close(() => void relay.stop().then(() => knex.destroy()).then(() => process.exit(0)));
+  });
+}
+
+// ---- load generation ---------------------------------------------------------------------------
+interface Result {
+  name: string;
+  conns: number;
+  requests: number;
+  errors: number;
+  seconds: number;
+  latenciesMs: number[];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function summary(r: Result) {
+  const s = [...r.latenciesMs].sort((a, b) => a - b);
+  return { rps: r.requests / r.seconds, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+}
+
+/** Runs `op` from `conns` concurrent loops until `maxRequests` are done or `maxSeconds` pass. */
+async function runLoad(name: string, conns: number, maxRequests: number, maxSeconds: number, op: (i: number) => Promise<boolean>): Promise<Result> {
+  const latenciesMs: number[] = [];
+  let issued = 0;
+  let errors = 0;
+  const deadline = performance.now() + maxSeconds * 1000;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: conns }, async () => {
+      while (issued < maxRequests && performance.now() < deadline) {
+        const i = issued++;
+        const t0 = performance.now();
+        const ok = await op(i).catch(() => false);
+        latenciesMs.push(performance.now() - t0);
+        if (!ok) errors++;
+      }
+    }),
+  );
+  return { name, conns, requests: latenciesMs.length, errors, seconds: (performance.now() - start) / 1000, latenciesMs };
+}
+
+function httpCall(agent: http.Agent, port: number, method: string, urlPath: string, token: string, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, agent, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}) } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+async function startServer(env: Record<string, string>): Promise<{ port: number; child: ChildProcess }> {
+  // BENCH_CPU_PROF=<dir> profiles the server process (node --cpu-prof) to find hot spots.
+  const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", here, "--serve"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { port: (JSON.parse(line) as { port: number }).port, child };
+}
+
+const fmt = (n: number, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
+
+async function main(): Promise<void> {
+  const maxRequests = argValue("requests", 6000);
+  const maxSeconds = argValue("seconds", 10);
+  console.log(`bench:services — embedded PostgreSQL (default durability), app pool ${POOL_MAX}, bounds ${maxRequests} requests / ${maxSeconds} s per phase`);
+  // BENCH_PG_ASYNC_COMMIT=1: synchronous_commit=off (diagnostics: takes WAL flush stalls out of latency).
+  const pgServer = await startEmbeddedPostgres({ settings: { fsync: "on", synchronous_commit: process.env.BENCH_PG_ASYNC_COMMIT ? "off" : "on", full_page_writes: "on" } });
+  const sidecar = await startFakeSidecar();
+  let child: ChildProcess | undefined;
+  let rawPool: pg.Pool | undefined;
+  try {
+    await ensureDatabaseExists(pgServer.url, "bench");
+    const url = databaseUrl(pgServer.url, "bench");
+    const knex = createDatabase({ connectionString: url, poolMin: 0, poolMax: 2 });
+    await migrateLatest(knex, migrations);
+    await knex.destroy();
+    const server = await startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url });
+    child = server.child;
+    const users = await Promise.all(Array.from({ length: 100 }, (_, i) => signTestToken(`bench-user-${i}`)));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+    const createBody = (i: number) => JSON.stringify({ title: `Benchmark task ${i} with some words to index`, description: "Created by the services benchmark.", priority: ["low", "medium", "high", "urgent"][i % 4], tags: ["bench", `t${i % 10}`], dueAt: new Date(Date.now() + (i % 1000) * 60_000).toISOString(), timeZone: "Europe/Paris", reminders: [15] });
+    const create = async (i: number) => (await httpCall(agent, server.port, "POST", "/api/v1/tasks", users[i % users.length]!, createBody(i))) === 201;
+    const list = async (i: number) => (await httpCall(agent, server.port, "GET", `/api/v1/tasks?status=open&sort=-priority,due&limit=20&tags=bench`, users[i % users.length]!)) === 200;
+
+    await runLoad("warm-up", 16, 1000, 5, create);
+    const create64 = await runLoad("create", 64, maxRequests, maxSeconds, create);
+    const list64 = await runLoad("list", 64, maxRequests, maxSeconds, list);
+    const create16 = await runLoad("create", 16, maxRequests, maxSeconds, create);
+
+    // Raw baseline: the same row shape straight into tasks with the pg driver, 64 clients.
+    const pool = (rawPool = new pg.Pool({ connectionString: url, max: 64 }));
+    pool.on("error", () => undefined); // idle clients see the server stop at the end
+    const cols = "id, user_id, title, description, priority, status, tags, due_at, time_zone, reminders, created_at, updated_at, version";
+    const raw = (i: number) =>
+      pool
+        .query(`insert into tasks (${cols}) values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, now(), now(), 1)`, [randomUUID(), `raw-user-${i % 100}`, `Benchmark task ${i} with some words to index`, "Created by the services benchmark.", (i % 4) + 1, ["bench", `t${i % 10}`], new Date(Date.now() + (i % 1000) * 60_000), "Europe/Paris", [15]])
+        .then(() => true);
+    await runLoad("raw warm-up", 16, 500, 5, raw);
+    const raw64 = await runLoad("raw pg insert", 64, maxRequests, maxSeconds, raw);
+    const raw16 = await runLoad("raw pg insert", 16, maxRequests, maxSeconds, raw);
+    agent.destroy();
+
+    const rows: [string, Result][] = [["create @64", create64], ["list @64", list64], ["create @16", create16], ["raw pg insert @64", raw64], ["raw pg insert @16", raw16]];
+    console.log(`\n${"phase".padEnd(20)}${"requests".padStart(9)}${"errors".padStart(8)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`);
+    for (const [label, r] of rows) {
+      const s = summary(r);
+      console.log(`${label.padEnd(20)}${String(r.requests).padStart(9)}${String(r.errors).padStart(8)}${fmt(s.rps, 0).padStart(9)}${fmt(s.p50, 2).padStart(9)}${fmt(s.p95, 2).padStart(9)}${fmt(s.p99, 2).padStart(9)}`);
+    }
+    const ratio = summary(create64).rps / summary(raw64).rps;
+    const p99at16 = summary(create16).p99;
+    const errors = rows.reduce((n, [, r]) => n + r.errors, 0);
+    console.log(`\nratio create@64 / raw insert@64: ${fmt(ratio, 3)} (target >= 0.3): ${ratio >= 0.3 ? "MET" : "NOT MET"}`);
+    console.log(`create p99 @16: ${fmt(p99at16, 2)} ms (target <= 50 ms): ${p99at16 <= 50 ? "MET" : "NOT MET"}`);
+    console.log(`events published by the relay during the run: ${sidecar.publishes.length}; request errors: ${errors}`);
+    if (errors > 0) process.exitCode = 1;
+  } finally {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await rawPool?.end();
+    await sidecar.close();
+    await pgServer.stop();
+  }
+}
+
+if (process.argv.includes("--serve")) await serve();
+else await main();
