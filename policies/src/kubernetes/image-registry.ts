@@ -2,20 +2,23 @@ import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, source } from "../lib/metadata.js";
 import { containersOf, describeObject, isRenderedByHelm, workloadOf } from "../lib/kubernetes.js";
 import { stackEnvironment } from "../lib/environment.js";
-import { parseImage, registryAllowed } from "../lib/images.js";
+import { fullRepository, imageAllowed, parseImage, registryHost } from "../lib/images.js";
 import { configOf } from "../lib/config.js";
 import { knownOr } from "../lib/unknown.js";
 
 export interface ImageRegistryConfig {
-  /** Registries every stack may pull from, besides its own (see the README for the pattern syntax). */
+  /** Registries or repositories every stack may pull from, besides its own (see the README for the pattern syntax). */
   readonly allowedRegistries: string[];
-  /** Registries the local stack may pull from: images built into minikube (bare names) and a local registry. */
+  /**
+   * What the local stack may pull from: a local registry, and images built into the minikube node
+   * under a `.local` pseudo-registry (e.g. `tasks.local/tasks-api:<tag>`), which no one can pull from outside.
+   */
   readonly localRegistries: string[];
 }
 
 export const imageRegistryDefaults: ImageRegistryConfig = {
   allowedRegistries: [],
-  localRegistries: ["", "localhost:*", "127.0.0.1:*", "registry.minikube"],
+  localRegistries: ["localhost:*", "127.0.0.1:*", "registry.minikube", "*.local"],
 };
 
 /** Login servers of the container registries the stack creates. */
@@ -29,15 +32,14 @@ function stackRegistries(resources: readonly PolicyResource[]): string[] {
     .filter((s): s is string => !!s);
 }
 
-/** Repositories (registry/name, no tag) of the images the program builds with @pulumi/docker-build. */
+/** Repositories (`host/name`, no tag) of the images the program builds with @pulumi/docker-build. */
 function builtRepositories(resources: readonly PolicyResource[]): Set<string> {
   const repos = new Set<string>();
   for (const r of resources.filter((x) => x.type === "docker-build:index:Image")) {
     const refs = [...(Array.isArray(r.props.tags) ? (r.props.tags as unknown[]) : []), knownOr(() => r.props.ref, undefined)];
     for (const ref of refs) {
       if (typeof ref !== "string" || ref === "") continue;
-      const p = parseImage(ref);
-      repos.add(`${p.registry ?? ""}/${p.repository}`);
+      repos.add(fullRepository(parseImage(ref)));
     }
   }
   return repos;
@@ -45,7 +47,7 @@ function builtRepositories(resources: readonly PolicyResource[]): Set<string> {
 
 export const imageRegistry = stackPolicy({
   name: "kubernetes-image-registry",
-  description: "Workloads pull images only from the stack's own registry: the ACR the stack creates (or the images it builds) on dev and prod, images built into minikube or a local registry on local, plus registries allowed in the policy config.",
+  description: "Workloads pull images only from the stack's own registry: the ACR the stack creates (or the images it builds) on dev and prod, images built into minikube (a `.local` pseudo-registry) or a local registry on local, plus registries or repositories allowed in the policy config. A name without a registry host is a Docker Hub image.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -71,9 +73,8 @@ export const imageRegistry = stackPolicy({
       for (const { container, label } of containersOf(w.podSpec)) {
         if (typeof container.image !== "string" || container.image === "") continue;
         const p = parseImage(container.image);
-        if (built.has(`${p.registry ?? ""}/${p.repository}`) || registryAllowed(p.registry, allowed)) continue;
-        const from = p.registry ? `registry "${p.registry}"` : "Docker Hub (no registry host)";
-        report(`${describeObject(w.kind, w.name, w.namespace)} ${label} pulls "${container.image}" from ${from}, which is not the stack's registry (allowed: ${allowed.length ? allowed.map((a) => (a === "" ? "<node-local>" : a)).join(", ") : "none"}).`, r.urn);
+        if (built.has(fullRepository(p)) || imageAllowed(p, allowed)) continue;
+        report(`${describeObject(w.kind, w.name, w.namespace)} ${label} pulls "${container.image}" from registry "${registryHost(p)}", which is not the stack's registry (allowed: ${allowed.length ? allowed.join(", ") : "none"}).`, r.urn);
       }
     }
   },

@@ -49,16 +49,28 @@ export function mutableImageReason(ref: string): string | undefined {
   return undefined;
 }
 
+/** Registry host of an image; a reference without one is a Docker Hub image. */
+export const registryHost = (ref: ImageRef): string => ref.registry ?? "docker.io";
+
+/** `host/repository` with Docker Hub's implied `library/` for official images, e.g. `docker.io/library/postgres`. */
+export function fullRepository(ref: ImageRef): string {
+  const host = registryHost(ref);
+  const repo = host === "docker.io" && !ref.repository.includes("/") ? `library/${ref.repository}` : ref.repository;
+  return `${host}/${repo}`;
+}
+
 /**
- * Whether `registry` matches an allow-list pattern: an exact host, `*.suffix` for any host under a
- * domain, or `localhost:*` for any port. The empty pattern `""` allows bare names (node-local images).
+ * Whether an image matches an allow-list pattern. Host patterns: an exact host, `*.suffix` for any
+ * host under a domain, `host:*` for any port. Repository patterns (with a `/`): an exact repository
+ * such as `docker.io/library/postgres`, or every repository under a path ending in `/*`.
  */
-export function registryAllowed(registry: string | undefined, patterns: readonly string[]): boolean {
+export function imageAllowed(ref: ImageRef, patterns: readonly string[]): boolean {
+  const host = registryHost(ref);
+  const repo = fullRepository(ref);
   return patterns.some((p) => {
-    if (registry === undefined) return p === "";
-    if (p === "") return false;
-    if (p.startsWith("*.")) return registry.endsWith(p.slice(1));
-    if (p.endsWith(":*")) return registry === p.slice(0, -2) || registry.startsWith(p.slice(0, -1));
-    return registry === p;
+    if (p.includes("/")) return p.endsWith("/*") ? repo.startsWith(p.slice(0, -1)) : repo === p;
+    if (p.startsWith("*.")) return host.endsWith(p.slice(1));
+    if (p.endsWith(":*")) return host === p.slice(0, -2) || host.startsWith(p.slice(0, -1));
+    return host === p;
   });
 }

@@ -4,7 +4,9 @@ import { C0, builtImage, deployment } from "../fixtures/kubernetes.js";
 import { registry as acr } from "../fixtures/azure.js";
 
 const d = deployment();
-const local = changed(d, [`${C0}.image`, "tasks-api:c0ffee12"]);
+const local = changed(d, [`${C0}.image`, "tasks.local/tasks-api:c0ffee12"]);
+const hub = changed(d, [`${C0}.image`, "postgres:16.6-bookworm"]);
+const localAllowed = "localhost:*, 127.0.0.1:*, registry.minikube, *.local";
 
 export default casesFor(imageRegistry, [
   { n: 1, title: "dev: the stack's own ACR", resources: [acr(), d], expect: [] },
@@ -18,7 +20,7 @@ export default casesFor(imageRegistry, [
     n: 3,
     title: "dev: Docker Hub",
     resources: [acr(), changed(d, [`${C0}.image`, "nginx:1.27"])],
-    expect: ['Deployment "tasks/tasks-api" container "app" pulls "nginx:1.27" from Docker Hub (no registry host), which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
+    expect: ['Deployment "tasks/tasks-api" container "app" pulls "nginx:1.27" from registry "docker.io", which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
   },
   {
     n: 4,
@@ -27,14 +29,14 @@ export default casesFor(imageRegistry, [
     resources: [acr("prod"), changed(d, [`${C0}.image`, "evil.azurecr.io/tasks-api:1.0.0"])],
     expect: ['Deployment "tasks/tasks-api" container "app" pulls "evil.azurecr.io/tasks-api:1.0.0" from registry "evil.azurecr.io", which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
   },
-  { n: 5, title: "local: an image built into minikube", stack: "local", resources: [local], expect: [] },
+  { n: 5, title: "local: an image built into minikube (.local pseudo-registry)", stack: "local", resources: [local], expect: [] },
   { n: 6, title: "local: the local registry on any port", stack: "local", resources: [changed(d, [`${C0}.image`, "localhost:5000/tasks-api:c0ffee12"])], expect: [] },
   {
     n: 7,
     title: "local: a public registry is not allowed by default",
     stack: "local",
     resources: [changed(d, [`${C0}.image`, "docker.redpanda.com/redpandadata/redpanda:v24.2.4"])],
-    expect: ['Deployment "tasks/tasks-api" container "app" pulls "docker.redpanda.com/redpandadata/redpanda:v24.2.4" from registry "docker.redpanda.com", which is not the stack\'s registry (allowed: <node-local>, localhost:*, 127.0.0.1:*, registry.minikube).'],
+    expect: [`Deployment "tasks/tasks-api" container "app" pulls "docker.redpanda.com/redpandadata/redpanda:v24.2.4" from registry "docker.redpanda.com", which is not the stack's registry (allowed: ${localAllowed}).`],
   },
   {
     n: 8,
@@ -46,12 +48,27 @@ export default casesFor(imageRegistry, [
   },
   {
     n: 9,
-    title: "dev: bare minikube images are not the stack's registry",
+    title: "dev: node-local images are not the stack's registry",
     resources: [acr(), local],
-    expect: ['Deployment "tasks/tasks-api" container "app" pulls "tasks-api:c0ffee12" from Docker Hub (no registry host), which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
+    expect: ['Deployment "tasks/tasks-api" container "app" pulls "tasks.local/tasks-api:c0ffee12" from registry "tasks.local", which is not the stack\'s registry (allowed: taskscommonacr.azurecr.io).'],
   },
   {
     n: 10,
+    title: "local: a name without a registry host is a Docker Hub image",
+    stack: "local",
+    resources: [hub],
+    expect: [`Deployment "tasks/tasks-api" container "app" pulls "postgres:16.6-bookworm" from registry "docker.io", which is not the stack's registry (allowed: ${localAllowed}).`],
+  },
+  {
+    n: 11,
+    title: "local: one Docker Hub repository allowed in the policy config",
+    stack: "local",
+    config: { "kubernetes-image-registry": { allowedRegistries: ["docker.io/library/postgres"] } },
+    resources: [hub, changed(deployment("audit"), [`${C0}.image`, "redis:7.4"])],
+    expect: [`Deployment "tasks/audit" container "app" pulls "redis:7.4" from registry "docker.io", which is not the stack's registry (allowed: docker.io/library/postgres, ${localAllowed}).`],
+  },
+  {
+    n: 12,
     title: "wildcard pattern in the config",
     config: { "kubernetes-image-registry": { allowedRegistries: ["*.azurecr.io"] } },
     resources: [changed(d, [`${C0}.image`, "shared.azurecr.io/base:1.0.0"])],
