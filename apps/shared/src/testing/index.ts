@@ -4,3 +4,4 @@ export * from "./fake-sidecar.js";
 export * from "./inject.js";
 export * from "./fixtures.js";
 export * from "./dockerfile.js";
+export * from "./process.js";

@@ -1,0 +1,56 @@
+/**
+ * The real entry point: boots with config from env and secrets from the (stand-in) Dapr secret store,
+ * migrates, serves, and drains on SIGTERM. A bad config stops the boot with one line
+ * per bad key.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { daprComponents, secretNames } from "@tasks/catalog";
+import { createTestDatabase, freeTcpPort, signTestToken, startFakeSidecar, startServiceProcess, testJwtKey, type FakeSidecar, type TestDatabase } from "@tasks/shared/testing";
+
+const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
+let db: TestDatabase;
+let sidecar: FakeSidecar;
+before(async () => {
+  db = await createTestDatabase("audit_main");
+  sidecar = await startFakeSidecar();
+  sidecar.secrets[secretNames.databaseUrl("audit")] = db.url;
+  sidecar.secrets[secretNames.jwtSigningKey] = testJwtKey;
+});
+after(async () => {
+  await sidecar.close();
+  await db.drop();
+});
+
+test("boots from the secret store, serves, drains on SIGTERM", async () => {
+  const port = await freeTcpPort();
+  const { port: daprPort } = new URL(sidecar.url);
+  const svc = startServiceProcess(entry, { PORT: String(port), HOST: "127.0.0.1", DAPR_HTTP_PORT: daprPort });
+  try {
+    await svc.waitForLog((l) => l.msg === "listening");
+    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries"]);
+    assert.ok(svc.logs.every((l) => l.service === "audit"), "every line is JSON from tasks-api");
+    assert.deepEqual(sidecar.requests.filter((r) => r.path.startsWith("/v1.0/secrets/")).map((r) => r.path).sort(), [`/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("audit")}`, `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.jwtSigningKey}`].sort());
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.deepEqual(await ready.json(), { status: "ok", checks: { database: "ok", sidecar: "ok" } });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/audit`, { headers: { authorization: `Bearer ${await signTestToken("zoe")}` } });
+    assert.deepEqual([res.status, await res.json()], [200, { items: [], nextCursor: null }]);
+    svc.child.kill("SIGTERM");
+    assert.equal(await svc.exited, 0);
+    assert.ok(svc.logs.some((l) => l.msg === "shutdown complete"));
+  } finally {
+    svc.child.kill("SIGKILL");
+  }
+});
+
+test("invalid configuration stops the boot with a message per bad key", async () => {
+  const { port: daprPort } = new URL(sidecar.url);
+  const svc = startServiceProcess(entry, { PORT: "99999", DAPR_HTTP_PORT: daprPort, DB_POOL_MAX: "0", LOG_LEVEL: "chatty" });
+  assert.equal(await svc.exited, 1);
+  const fatal = svc.logs.find((l) => l.msg === "startup failed");
+  const message = String((fatal?.err as { message?: string } | undefined)?.message);
+  assert.match(message, /^Invalid configuration:\n/);
+  for (const key of ["PORT", "LOG_LEVEL", "DB_POOL_MAX"]) assert.match(message, new RegExp(`\\n  - ${key}: `));
+});
