@@ -1,9 +1,9 @@
 import { componentSecretRefs } from "../../src/dapr/component-secret-refs.js";
-import { casesFor, changed } from "../lib/harness.js";
+import { casesFor, changed, type FixtureResource } from "../lib/harness.js";
 import { daprTypes, kafkaPubsub, subscription } from "../fixtures/dapr.js";
 
 const pubsub = kafkaPubsub();
-const state = {
+const state: FixtureResource = {
   type: daprTypes.component,
   name: "statestore",
   props: {

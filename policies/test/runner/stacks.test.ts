@@ -1,0 +1,22 @@
+/**
+ * The gate CI enforces: every stack's mocked run passes the pack with zero mandatory violations
+ * (`npm run policy -- --all`, one child process per stack). Advisory findings are printed.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { PolicyReport } from "../../../scripts/lib/policy-evaluate.js";
+import { runPolicyCli } from "./cli.js";
+
+test("dev, prod and local pass the policy pack with zero mandatory violations", async () => {
+  const { code, stdout, stderr } = await runPolicyCli(["--all", "--json"]);
+  const reports = JSON.parse(stdout) as (PolicyReport | { stack: string; error: string })[];
+  assert.deepEqual(reports.map((r) => r.stack), ["dev", "prod", "local"], stderr);
+  for (const r of reports) {
+    assert.ok(!("error" in r), `stack ${r.stack} did not run: ${"error" in r ? r.error : ""}\n${stderr}`);
+    const mandatory = r.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource}: ${v.message}`);
+    assert.deepEqual(mandatory, [], `stack ${r.stack} has mandatory violations`);
+    assert.ok(r.resources > 100, `stack ${r.stack} registered only ${r.resources} resources`);
+    for (const v of r.violations) console.log(`# ${r.stack} advisory: ${v.policy} ${v.resource}: ${v.message}`);
+  }
+  assert.equal(code, 0, stderr);
+});
