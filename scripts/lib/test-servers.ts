@@ -4,7 +4,7 @@
  * creates its own database (apps/shared/src/testing/database.ts), so files run in parallel.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import { userInfo } from "node:os";
 import path from "node:path";
@@ -39,12 +39,32 @@ export interface EmbeddedPostgresOptions {
   readonly verbose?: boolean;
 }
 
+/** Data directories left by runs that were killed (their pid is gone) are removed. */
+function removeStaleDataDirs(tmp: string): void {
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(tmp);
+  } catch {
+    return;
+  }
+  for (const name of entries) {
+    const pid = Number(/^pg-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(path.join(tmp, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Starts a throw-away PostgreSQL cluster under .tmp/; `stop` shuts it down and deletes its files. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
   const databaseDir = path.join(root, ".tmp", `pg-${process.pid}-${randomBytes(4).toString("hex")}`);
   mkdirSync(path.dirname(databaseDir), { recursive: true });
+  removeStaleDataDirs(path.dirname(databaseDir));
   const settings = { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300", ...opts.settings };
   const pg = new EmbeddedPostgres({
     databaseDir,
