@@ -102,7 +102,7 @@ main() {
   [[ -x "$scheduler" ]] || die "scheduler is not executable: $scheduler"
   log "daprd:     $daprd"
   log "scheduler: $scheduler"
-  printf 'DAPR_VERSION=%s\nDAPRD=%s\nDAPR_SCHEDULER=%s\n' "$DAPR_VERSION" "$daprd" "$scheduler"
+  printf 'DAPR_VERSION=%q\nDAPRD=%q\nDAPR_SCHEDULER=%q\n' "$DAPR_VERSION" "$daprd" "$scheduler"
 }
 
 main "$@"

@@ -63,7 +63,7 @@ resolve_locked() {
   mv "$tmp/libs" "$KAFKA_LIBS_DIR/libs"
   rm -rf "$tmp"
   printf '%s\n' "$stamp_want" >"$stamp_file"
-  log "resolved $(ls "$KAFKA_LIBS_DIR/libs" | wc -l) jars in $(( SECONDS - started ))s into $KAFKA_LIBS_DIR/libs"
+  log "resolved $(find "$KAFKA_LIBS_DIR/libs" -name '*.jar' | wc -l) jars in $(( SECONDS - started ))s into $KAFKA_LIBS_DIR/libs"
 }
 
 resolve() {
@@ -81,6 +81,7 @@ check_java() {
 # run_class CLASS ARGS...: run a Kafka main class on the resolved class path.
 run_class() {
   check_java
+  # shellcheck disable=SC2086 # the JVM option list is split on purpose
   java ${KAFKA_TOOL_JVM_OPTS:--Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC} \
     -Dlog4j2.configurationFile="$(tools_log4j_config)" \
     -cp "$KAFKA_LIBS_DIR/libs/*" "$@"
@@ -173,7 +174,7 @@ start() {
     resolve
     log "KAFKA_BROKERS is set: using $KAFKA_BROKERS instead of starting a broker"
     broker_answers || die "the broker at KAFKA_BROKERS=$KAFKA_BROKERS does not answer (TopicCommand --list failed)"
-    printf 'KAFKA_BROKERS=%s\n' "$KAFKA_BROKERS"
+    printf 'KAFKA_BROKERS=%q\n' "$KAFKA_BROKERS"
     return 0
   fi
   local pid started=$SECONDS timeout="${KAFKA_START_TIMEOUT:-90}"
@@ -206,7 +207,7 @@ start() {
     sleep 1
   done
   log "ready after $(( SECONDS - started ))s: $KAFKA_HOST:$KAFKA_PORT (pid $pid, log $LOG_FILE)"
-  printf 'KAFKA_BROKERS=%s\nKAFKA_PID=%s\nKAFKA_LOG=%s\n' "$KAFKA_HOST:$KAFKA_PORT" "$pid" "$LOG_FILE"
+  printf 'KAFKA_BROKERS=%q\nKAFKA_PID=%q\nKAFKA_LOG=%q\n' "$KAFKA_HOST:$KAFKA_PORT" "$pid" "$LOG_FILE"
 }
 
 stop() {
@@ -238,7 +239,7 @@ status() {
 cmd="${1:-}"
 [[ $# -gt 0 ]] && shift
 case "$cmd" in
-  resolve) resolve; printf 'KAFKA_VERSION=%s\nKAFKA_LIBS=%s\n' "$KAFKA_VERSION" "$KAFKA_LIBS_DIR/libs" ;;
+  resolve) resolve; printf 'KAFKA_VERSION=%q\nKAFKA_LIBS=%q\n' "$KAFKA_VERSION" "$KAFKA_LIBS_DIR/libs" ;;
   start) start ;;
   stop) stop ;;
   clean) stop; log "removing $KAFKA_STATE_DIR"; rm -rf "$KAFKA_STATE_DIR" ;;

@@ -3,6 +3,7 @@
 # can `eval "$(scripts/integration/<script>.sh ...)"`.
 
 INTEGRATION_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck disable=SC2034 # used by the scripts that source this file
 REPO_ROOT="$(cd "$INTEGRATION_DIR/../.." && pwd)"
 # Root of every download/build cache of the integration tier.
 TASKS_PLATFORM_CACHE="${TASKS_PLATFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tasks-platform}"
