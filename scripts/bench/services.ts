@@ -9,7 +9,8 @@
  * The app runs in a child process (`--serve`) listening on 127.0.0.1 only, with its outbox relay
  * publishing to a stand-in sidecar, so the load generator does not share its event loop. Postgres
  * runs with default durability (fsync and synchronous_commit on). Every phase is bounded in request
- * count and time. Usage: npm run bench:services [-- --requests 3000 --seconds 5 --rounds 3]
+ * count and time. Usage: npm run bench:services [-- --requests 3000 --seconds 5 --rounds 3 --replicas 1]
+ * (--replicas N runs N app processes, each with its own outbox relay, like N pods behind a Service.)
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -121,11 +122,12 @@ async function main(): Promise<void> {
   const maxRequests = argValue("requests", 3000);
   const maxSeconds = argValue("seconds", 5);
   const rounds = argValue("rounds", 3);
-  console.log(`bench:services — embedded PostgreSQL (default durability), app pool ${POOL_MAX}, bounds ${maxRequests} requests / ${maxSeconds} s per phase, ${rounds} rounds`);
+  const replicas = argValue("replicas", 1);
+  console.log(`bench:services — embedded PostgreSQL (default durability), ${replicas} app replica(s) with pool ${POOL_MAX} each, bounds ${maxRequests} requests / ${maxSeconds} s per phase, ${rounds} rounds`);
   // BENCH_PG_ASYNC_COMMIT=1: synchronous_commit=off (diagnostics: takes WAL flush stalls out of latency).
   const pgServer = await startEmbeddedPostgres({ settings: { fsync: "on", synchronous_commit: process.env.BENCH_PG_ASYNC_COMMIT ? "off" : "on", full_page_writes: "on" } });
   const sidecar = await startFakeSidecar();
-  let child: ChildProcess | undefined;
+  const children: ChildProcess[] = [];
   let rawPool: pg.Pool | undefined;
   try {
     await ensureDatabaseExists(pgServer.url, "bench");
@@ -133,13 +135,15 @@ async function main(): Promise<void> {
     const knex = createDatabase({ connectionString: url, poolMin: 0, poolMax: 2 });
     await migrateLatest(knex, migrations);
     await knex.destroy();
-    const server = await startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url });
-    child = server.child;
+    const servers = await Promise.all(Array.from({ length: replicas }, () => startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url })));
+    children.push(...servers.map((s) => s.child));
+    // Like a Kubernetes Service: requests spread over the replicas.
+    const portFor = (i: number) => servers[i % servers.length]!.port;
     const users = await Promise.all(Array.from({ length: 100 }, (_, i) => signTestToken(`bench-user-${i}`)));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     const createBody = (i: number) => JSON.stringify({ title: `Benchmark task ${i} with some words to index`, description: "Created by the services benchmark.", priority: ["low", "medium", "high", "urgent"][i % 4], tags: ["bench", `t${i % 10}`], dueAt: new Date(Date.now() + (i % 1000) * 60_000).toISOString(), timeZone: "Europe/Paris", reminders: [15] });
-    const create = async (i: number) => (await httpCall(agent, server.port, "POST", "/api/v1/tasks", users[i % users.length]!, createBody(i))) === 201;
-    const list = async (i: number) => (await httpCall(agent, server.port, "GET", `/api/v1/tasks?status=open&sort=-priority,due&limit=20&tags=bench`, users[i % users.length]!)) === 200;
+    const create = async (i: number) => (await httpCall(agent, portFor(i), "POST", "/api/v1/tasks", users[i % users.length]!, createBody(i))) === 201;
+    const list = async (i: number) => (await httpCall(agent, portFor(i), "GET", `/api/v1/tasks?status=open&sort=-priority,due&limit=20&tags=bench`, users[i % users.length]!)) === 200;
 
     // Raw baseline: the same row shape straight into tasks with the pg driver, 64 clients.
     const pool = (rawPool = new pg.Pool({ connectionString: url, max: 64 }));
@@ -193,8 +197,9 @@ async function main(): Promise<void> {
     console.log(`events published by the relay during the run: ${sidecar.publishes.length}; request errors: ${errors}`);
     if (errors > 0) process.exitCode = 1;
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once("exit", r));
+    for (const child of children) {
+      if (child.exitCode !== null) continue;
+      const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
     }
