@@ -41,7 +41,7 @@ const queryDocs: Record<keyof z.infer<typeof listQuerySchema>, string> = {
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const bearer = [{ bearer: [] }];
 const common = { "400": problem("Invalid input; `errors` names each invalid field."), "401": problem("Missing or invalid bearer token."), "404": problem("No such task for this user.") };
-const internal = { "x-internal": true, description: "Only through Dapr service invocation; `dapr-caller-app-id` must be an allowed caller.", "403": undefined };
+const internal = { "x-internal": true, description: "Only through Dapr service invocation; `dapr-caller-app-id` must be an allowed caller." } as const;
 
 export function openapiDocument(): Json {
   const oapi = (p: string) => p.replace(/:([A-Za-z_]+)/g, "{$1}");
