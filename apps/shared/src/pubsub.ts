@@ -36,11 +36,17 @@ export class PublishError extends SidecarError {}
 
 /** Publishes one CloudEvent; throws PublishError unless the sidecar answers 2xx. */
 export async function publishCloudEvent(opts: PublisherOptions, topic: string, event: { id: string } & Record<string, unknown>): Promise<void> {
+  await publishSerializedCloudEvent(opts, topic, JSON.stringify(event), { id: event.id, ...(typeof event.traceparent === "string" ? { traceparent: event.traceparent } : {}) });
+}
+
+/** Publishes a CloudEvent that is already JSON text (e.g. stored in an outbox), without re-encoding it. */
+export async function publishSerializedCloudEvent(opts: PublisherOptions, topic: string, json: string, meta: { readonly id: string; readonly traceparent?: string }): Promise<void> {
+  const event = meta;
   let res: SidecarResponse;
   try {
-    res = await sidecarRequest(opts, "POST", `/v1.0/publish/${encodeURIComponent(opts.pubsubName)}/${encodeURIComponent(topic)}`, JSON.stringify(event), {
+    res = await sidecarRequest(opts, "POST", `/v1.0/publish/${encodeURIComponent(opts.pubsubName)}/${encodeURIComponent(topic)}`, json, {
       "content-type": "application/cloudevents+json",
-      ...(typeof event.traceparent === "string" ? { traceparent: event.traceparent } : {}),
+      ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
     });
   } catch (err) {
     opts.metrics?.failed.inc({ topic, stage: "publish" });

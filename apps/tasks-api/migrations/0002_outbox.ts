@@ -2,7 +2,8 @@ import type { Knex, Migration } from "@tasks/shared";
 
 /**
  * The transactional outbox: one row per event, written in the transaction that changed the task.
- * `payload` is the complete CloudEvent (its `id` = event_id, stable across retries).
+ * `payload` is the complete CloudEvent as written (json, not jsonb: the text is kept and published
+ * as is; nothing queries inside it). Its `id` = event_id, stable across retries.
  */
 export const outboxTable: Migration = {
   name: "0002_outbox",
@@ -13,7 +14,7 @@ export const outboxTable: Migration = {
         event_id uuid not null unique,
         topic text not null,
         aggregate_id uuid not null,
-        payload jsonb not null,
+        payload json not null,
         created_at timestamptz not null default now(),
         attempts integer not null default 0,
         next_attempt_at timestamptz not null default now(),

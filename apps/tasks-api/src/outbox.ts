@@ -6,7 +6,7 @@
  * a row is claimed only when no earlier unsent row of the same task exists, so one batch holds at
  * most one event per task and can be published concurrently.
  */
-import { currentCorrelation, correlationFrom, newCloudEvent, publishCloudEvent, withCorrelation, type CloudEvent, type Knex, type Logger, type OutboxMetrics, type PublisherOptions } from "@tasks/shared";
+import { currentCorrelation, correlationFrom, newCloudEvent, publishSerializedCloudEvent, withCorrelation, type CloudEvent, type Knex, type Logger, type OutboxMetrics, type PublisherOptions } from "@tasks/shared";
 import { randomUUID } from "node:crypto";
 import { services } from "@tasks/catalog";
 
@@ -60,7 +60,9 @@ interface ClaimedRow {
   id: string;
   event_id: string;
   topic: string;
-  payload: CloudEvent<unknown>;
+  /** The CloudEvent's JSON text. */
+  payload: string;
+  traceparent: string | null;
   attempts: number;
 }
 
@@ -94,7 +96,7 @@ export class OutboxRelay {
       // published again with the same ids, which at-least-once delivery allows anyway.
       await trx.raw("set local synchronous_commit = off");
       const { rows } = await trx.raw<{ rows: ClaimedRow[] }>(
-        `select o.id, o.event_id, o.topic, o.payload, o.attempts from outbox o
+        `select o.id, o.event_id, o.topic, o.payload::text as payload, o.payload->>'traceparent' as traceparent, o.attempts from outbox o
           where o.sent_at is null and o.next_attempt_at <= now()
             and not exists (select 1 from outbox p where p.aggregate_id = o.aggregate_id and p.sent_at is null and p.id < o.id)
           order by o.id limit ? for update skip locked`,
@@ -108,7 +110,10 @@ export class OutboxRelay {
         for (let row = queue.shift(); row; row = queue.shift()) {
           const r = row;
           try {
-            await withCorrelation(correlationFrom(typeof r.payload.traceparent === "string" ? r.payload.traceparent : undefined), () => publishCloudEvent(this.opts.publisher, r.topic, r.payload as CloudEvent<unknown> & { id: string }));
+            // The stored text is the CloudEvent: publish it as is (no parse and re-encode per event).
+            await withCorrelation(correlationFrom(r.traceparent ?? undefined), () =>
+              publishSerializedCloudEvent(this.opts.publisher, r.topic, r.payload, { id: r.event_id, ...(r.traceparent ? { traceparent: r.traceparent } : {}) }),
+            );
             sent.push(r.id);
           } catch (err) {
             failed.push({ row: r, error: err instanceof Error ? err.message : String(err) });

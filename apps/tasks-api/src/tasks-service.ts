@@ -61,7 +61,7 @@ export class TasksService {
     // One statement (atomic on its own): the task and its outbox row, one round trip.
     await this.knex.raw(
       `with t as (insert into tasks (${taskColumns.join(", ")}) values (${taskColumns.map(() => "?").join(", ")}) returning id)
-       insert into outbox (event_id, topic, aggregate_id, payload) select ?, ?, t.id, ?::jsonb from t`,
+       insert into outbox (event_id, topic, aggregate_id, payload) select ?, ?, t.id, ?::json from t`,
       [...taskColumns.map((c) => taskRow[c]), row.event_id, row.topic, row.payload],
     );
     this.written();
