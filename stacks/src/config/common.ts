@@ -109,7 +109,8 @@ function issueProblems(namespace: string, key: string, issues: readonly z.core.$
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((k) => `${formatPath(namespace, key, [...issue.path, k])}: unknown key`);
     }
-    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    // reportInput is on, so an absent `input` means the key was not set (custom issues carry none).
+    const missing = issue.code !== "custom" && issue.input === undefined;
     return [`${formatPath(namespace, key, issue.path)}: ${missing ? "missing, " : ""}${issue.message}`];
   });
 }

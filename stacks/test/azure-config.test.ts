@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { loadAzureConfig } from "../src/config/azure.js";
+import { StackConfigError } from "../src/config/common.js";
+import { loadStackConfig } from "../src/testing/stack-config.js";
+
+/** Config validation at program start: one message naming every bad key and the form it expects. */
+
+type Edit = (config: Record<string, string>) => void;
+
+function withConfig(stack: "dev" | "prod", edit: Edit, secretKeys?: string[]): () => unknown {
+  return () => {
+    const loaded = loadStackConfig(stack);
+    const config = { ...loaded.config };
+    edit(config);
+    pulumi.runtime.setAllConfig(config, secretKeys ?? loaded.secretKeys);
+    return loadAzureConfig(stack);
+  };
+}
+
+const setIn = (config: Record<string, string>, key: string, path: string[], value: unknown): void => {
+  const obj = JSON.parse(config[`tasks-platform:${key}`]!) as Record<string, unknown>;
+  let at = obj;
+  for (const p of path.slice(0, -1)) at = at[p] as Record<string, unknown>;
+  if (value === undefined) delete at[path[path.length - 1]!];
+  else at[path[path.length - 1]!] = value;
+  config[`tasks-platform:${key}`] = JSON.stringify(obj);
+};
+
+describe("Azure stack config validation", () => {
+  it("accepts Pulumi.dev.yaml and Pulumi.prod.yaml, and keeps the SMTP password secret", async () => {
+    for (const stack of ["dev", "prod"] as const) {
+      const cfg = withConfig(stack, () => {})() as ReturnType<typeof loadAzureConfig>;
+      assert.equal(cfg.environment, stack);
+      assert.equal(cfg.location, "westeurope");
+      assert.equal(await (cfg.smtpPassword as unknown as { isSecret: Promise<boolean> }).isSecret, true);
+    }
+  });
+
+  it("names a wrong nested key and its expected form", () => {
+    assert.throws(withConfig("dev", (c) => setIn(c, "aks", ["systemNodeCount"], 0)), {
+      name: "StackConfigError",
+      message: "Invalid stack config: tasks-platform:aks.systemNodeCount: expected an integer 1..10",
+    });
+  });
+
+  it("names every bad key in one message: missing, wrong type, bad list item, unknown, cross-field", () => {
+    const fn = withConfig("dev", (c) => {
+      delete c["tasks-platform:owner"];
+      c["tasks-platform:allowedIpRanges"] = JSON.stringify(["203.0.113.0/24", "not-a-cidr"]);
+      setIn(c, "aks", ["tier"], undefined);
+      setIn(c, "aks", ["userNodeMaxCount"], 0);
+      setIn(c, "acr", ["zoneRedundant"], true);
+      setIn(c, "network", ["adressSpace"], "10.0.0.0/16");
+      c["tasks-platform:replicas"] = "3";
+      delete c["azure-native:location"];
+    });
+    assert.throws(fn, {
+      message: "Invalid stack config: " + [
+        "tasks-platform:owner: missing, expected a non-empty team name",
+        "tasks-platform:allowedIpRanges[1]: expected an IPv4 CIDR such as 203.0.113.0/24",
+        "tasks-platform:network.adressSpace: unknown key",
+        "tasks-platform:aks.tier: missing, expected one of: Standard, Premium",
+        "tasks-platform:aks.userNodeMaxCount: expected an integer 1..100",
+        "tasks-platform:acr.zoneRedundant: expected false unless acr.sku is Premium (got Standard)",
+        "tasks-platform:replicas: unknown key",
+        "azure-native:location: missing, expected an Azure region such as westeurope",
+      ].join("; "),
+    });
+  });
+
+  it("checks bounds between keys: node counts, Premium capacities, Postgres HA on Burstable", () => {
+    assert.throws(withConfig("prod", (c) => setIn(c, "aks", ["systemNodeMaxCount"], 2)), {
+      message: "Invalid stack config: tasks-platform:aks.systemNodeMaxCount: expected an integer >= aks.systemNodeCount (3)",
+    });
+    assert.throws(withConfig("prod", (c) => setIn(c, "eventHubs", ["capacity"], 3)), {
+      message: "Invalid stack config: tasks-platform:eventHubs.capacity: expected 1, 2, 4, 8 or 16 processing units for Premium",
+    });
+    assert.throws(withConfig("dev", (c) => setIn(c, "postgres", ["highAvailability"], "ZoneRedundant")), {
+      message: "Invalid stack config: tasks-platform:postgres.highAvailability: expected Disabled with postgres.skuTier Burstable (HA needs GeneralPurpose or MemoryOptimized)",
+    });
+    assert.throws(withConfig("dev", (c) => setIn(c, "network", ["addressSpace"], "10.40.0.0/24")), {
+      message: "Invalid stack config: tasks-platform:network.addressSpace: expected an IPv4 CIDR with a prefix of /19 or shorter, such as 10.40.0.0/16",
+    });
+  });
+
+  it("refuses an SMTP password committed in plain text", () => {
+    assert.throws(withConfig("dev", () => {}, []), {
+      message: "Invalid stack config: tasks-platform:smtpPassword: expected a secret value (pulumi config set --secret tasks-platform:smtpPassword <value>)",
+    });
+  });
+
+  it("is a RunError, so Pulumi prints the message without a stack trace", () => {
+    try {
+      withConfig("dev", (c) => delete c["tasks-platform:domain"])();
+      assert.fail("expected a StackConfigError");
+    } catch (e) {
+      assert.ok(e instanceof StackConfigError);
+      assert.ok(pulumi.RunError.isInstance(e));
+      assert.deepEqual(e.problems, ["tasks-platform:domain: missing, expected a lower-case DNS name such as tasks.example.com"]);
+    }
+  });
+});

@@ -1,0 +1,3 @@
+import { azureStackSuite } from "./azure-stack-suite.js";
+
+azureStackSuite("dev");
