@@ -12,13 +12,15 @@
 #   --token-file FILE   a file holding the JWT
 #   --token-env VAR     an environment variable holding the JWT (default: SMOKE_TOKEN)
 # TLS: --cacert FILE (e.g. the local stack's self-signed CA) or --insecure.
+# --resolve HOST:PORT:ADDRESS pins the host's address (curl --resolve), e.g. the minikube node.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base_url="" token_cmd="" token_file="" token_env="SMOKE_TOKEN" timeout=120
 curl_tls=()
+curl_resolve=()
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "smoke-test: FAIL: $*" >&2; exit 1; }
 say() { echo "smoke-test: $*"; }
 
@@ -30,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --token-env) token_env="${2:?--token-env needs a value}"; shift 2 ;;
     --cacert) curl_tls=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
     --insecure) curl_tls=(--insecure); shift ;;
+    --resolve) curl_resolve=(--resolve "${2:?--resolve needs HOST:PORT:ADDRESS}"); shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -79,7 +82,7 @@ json() {
 # request METHOD PATH [JSON_BODY] [noauth]: prints the status; the body is left in $work/body.
 request() {
   local method="$1" path="$2" body="${3:-}" auth="${4:-auth}"
-  local args=(-sS -o "$work/body" -w '%{http_code}' -X "$method" --max-time 20 "${curl_tls[@]}")
+  local args=(-sS -o "$work/body" -w '%{http_code}' -X "$method" --max-time 20 "${curl_tls[@]}" "${curl_resolve[@]}")
   [[ "$auth" == "auth" ]] && args+=(-H "@$work/auth-header")
   [[ -n "$body" ]] && args+=(-H 'Content-Type: application/json' --data "$body")
   curl "${args[@]}" "$base_url$path" || echo "000"
