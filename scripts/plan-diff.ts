@@ -18,7 +18,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { diffPlans } from "./lib/plan-diff-compare.js";
 import { renderMarkdown } from "./lib/plan-diff-markdown.js";
-import { parsePlanJson, type PlanSnapshot } from "./lib/plan-diff-model.js";
+import { parsePlanJson, withRootReplaced, type PlanSnapshot } from "./lib/plan-diff-model.js";
 import {
   addWorktree,
   git,
@@ -89,7 +89,7 @@ async function evaluate(dir: string, stack: string, label: string): Promise<Plan
     process.stderr.write(r.stderr);
     throw new Error(`npm run plan -- --stack ${stack} --json failed at ${label} (exit code ${r.code}); its stderr is above`);
   }
-  const snapshot = parsePlanJson(r.stdout, label);
+  const snapshot = withRootReplaced(parsePlanJson(r.stdout, label), dir);
   log(`${label}: ${snapshot.resources.size} resources in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return snapshot;
 }

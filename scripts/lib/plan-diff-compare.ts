@@ -88,8 +88,9 @@ export function diffValues(before: unknown, after: unknown): PropertyChange[] {
 const byUrn = (p: { urn: string }, q: { urn: string }): number => (p.urn < q.urn ? -1 : p.urn > q.urn ? 1 : 0);
 
 /**
- * Resources added, removed and changed between two plans, keyed by URN. A secret shows as changed
- * when its value changed, but neither value is ever shown.
+ * Resources added, removed and changed between two plans, keyed by URN. A secret whose value the
+ * plan carries shows as changed when the value changed, never with the values; `npm run plan --json`
+ * masks secrets before they reach this diff, so there every secret compares equal to every other.
  */
 export function diffPlans(base: PlanSnapshot, head: PlanSnapshot): PlanDiff {
   const added: PlanResource[] = [];

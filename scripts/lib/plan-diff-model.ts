@@ -100,3 +100,23 @@ export function nameFromUrn(urn: string): string {
   const i = urn.lastIndexOf("::");
   return i >= 0 ? urn.slice(i + 2) : urn;
 }
+
+/** The placeholder that stands for a tree's root folder in property values. */
+export const rootPlaceholder = "<repo>";
+
+/**
+ * Replaces the tree's absolute root folder in every string value (Docker build contexts and the like)
+ * by {@link rootPlaceholder}, so that evaluating two trees in two folders does not show as a change.
+ */
+export function withRootReplaced(plan: PlanSnapshot, root: string): PlanSnapshot {
+  const dir = root.replace(/\/+$/, "");
+  const fix = (v: unknown): unknown => {
+    if (typeof v === "string") return v.split(dir).join(rootPlaceholder);
+    if (Array.isArray(v)) return v.map(fix);
+    if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
+    return v;
+  };
+  const resources = new Map<string, PlanResource>();
+  for (const [urn, r] of plan.resources) resources.set(urn, { ...r, props: fix(r.props) as Record<string, unknown> });
+  return { resources, outputs: fix(plan.outputs) as Record<string, unknown> };
+}

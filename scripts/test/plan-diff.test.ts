@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { diffPlans, diffValues } from "../lib/plan-diff-compare.js";
 import { commentMarker, renderMarkdown } from "../lib/plan-diff-markdown.js";
-import { parsePlanJson, type PlanResource, type PlanSnapshot } from "../lib/plan-diff-model.js";
+import { parsePlanJson, withRootReplaced, type PlanResource, type PlanSnapshot } from "../lib/plan-diff-model.js";
 import { addWorktree, linkNodeModules, resolveCommit, sameLockfile } from "../lib/plan-diff-worktree.js";
 import { parseArgs } from "../plan-diff.js";
 
@@ -46,6 +46,19 @@ describe("parsePlanJson", () => {
       e.message.startsWith("base abc1234: the plan did not print JSON (") && e.message.endsWith('first 200 chars: "> tasks-platform@ plan\\n{"'));
     assert.throws(() => parsePlanJson('{"outputs":{}}', "head"), { message: 'head: expected a "resources" array in the plan JSON' });
     assert.throws(() => parsePlanJson('{"resources":[{"name":"x"}]}', "head"), { message: 'head: resources[0] has no string "urn" and "type"' });
+  });
+});
+
+describe("withRootReplaced", () => {
+  it("makes two trees' absolute folders compare equal, at any depth, in resources and outputs", () => {
+    const at = (dir: string): PlanSnapshot => ({
+      resources: new Map([["u", { urn: "u", type: "docker-build:index:Image", name: "i", props: { context: { location: dir }, dockerfile: { location: `${dir}/apps/audit/Dockerfile` }, tags: [`x/${dir}`] } }]]),
+      outputs: { root: dir },
+    });
+    const a = withRootReplaced(at("/tmp/plan-diff-abc"), "/tmp/plan-diff-abc/");
+    const b = withRootReplaced(at("/work/main"), "/work/main");
+    assert.deepEqual(diffPlans(a, b), { added: [], removed: [], changed: [], unchanged: 1, outputs: [] });
+    assert.deepEqual(a.resources.get("u")?.props.dockerfile, { location: "<repo>/apps/audit/Dockerfile" });
   });
 });
 
