@@ -61,7 +61,7 @@ describe("docs/*.md", () => {
     const all = docs.map((d) => d.text).join("\n");
     const known = new Set<string>([
       ...Object.values(namespaces),
-      ...Object.values(secretNames).filter((v): v is string => typeof v === "string"),
+      ...Object.values(secretNames as Record<string, unknown>).filter((v): v is string => typeof v === "string"),
       ...allServices.map((s) => secretNames.databaseUrl(s.name)),
       ...allBrokerTopics().map((t) => t.name),
       ...Object.values(daprComponents),
