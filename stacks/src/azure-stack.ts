@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization/getClientConfig.js";
 import { ResourceGroup } from "@pulumi/azure-native/resources/resourceGroup.js";
+import { RandomBytes } from "@pulumi/random/randomBytes.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
 import { RandomString } from "@pulumi/random/randomString.js";
 import { allServices, daprSystemNamespace, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
@@ -15,6 +16,7 @@ import { aksKubernetesProvider } from "@tasks/infra/azure/kubeconfig/index";
 import { LogAnalytics } from "@tasks/infra/azure/monitoring/index";
 import { Network } from "@tasks/infra/azure/network/index";
 import { PostgresServer } from "@tasks/infra/azure/postgres/index";
+import { vapidKeysFrom } from "@tasks/infra/local/secrets";
 import type { BuiltInRole } from "@tasks/infra/azure/roles";
 import type { Provider } from "@pulumi/kubernetes/provider.js";
 import { standardTags } from "./config/common.js";
@@ -165,7 +167,11 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
 function vaultSecrets(prefix: string, cfg: AzureStackConfig, eventHubs: EventHubs, postgres: PostgresServer): Record<string, pulumi.Input<string>> {
   // Named after the secret: scripts/lib/jwt-key-from-state.ts finds it in the state by that suffix.
   const jwt = new RandomPassword(childName(prefix, secretNames.jwtSigningKey), { length: 64, special: false });
+  // Web Push (VAPID) key pair: a P-256 key from 32 random bytes kept in state, as the local stack does.
+  const vapid = new RandomBytes(childName(prefix, "vapid-seed"), { length: 32 }).base64.apply(vapidKeysFrom);
   return {
+    [secretNames.vapidPublicKey]: vapid.publicKey,
+    [secretNames.vapidPrivateKey]: vapid.privateKey,
     [secretNames.eventHubsConnectionString]: eventHubs.connectionString,
     [secretNames.jwtSigningKey]: jwt.result,
     [secretNames.smtpUsername]: cfg.smtp.username,

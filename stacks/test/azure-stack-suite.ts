@@ -186,6 +186,7 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const secrets = ofType("azure-native:keyvault:Secret");
       const expected = [
         secretNames.eventHubsConnectionString, secretNames.jwtSigningKey, secretNames.smtpUsername, secretNames.smtpPassword, secretNames.postgresPassword,
+        secretNames.vapidPublicKey, secretNames.vapidPrivateKey,
         ...servicesWithDatabase().map((s) => secretNames.databaseUrl(s.name)),
       ];
       assert.deepEqual(secrets.map((s) => s.inputs.secretName).sort(), [...expected].sort());
@@ -194,6 +195,7 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const valueOf = (name: string): string => String(get(unwrap(secrets.find((s) => s.inputs.secretName === name)!.inputs.properties), "value"));
       const url = valueOf(secretNames.databaseUrl("tasks-api"));
       assert.match(url, /^postgres:\/\/tasksadmin:[^@]+@tasks-.+\.postgres\.database\.azure\.com:5432\/tasks\?sslmode=require$/);
+      assert.match(valueOf(secretNames.vapidPublicKey), /^[A-Za-z0-9_-]{87}$/, "an uncompressed P-256 point, base64url");
       assert.match(valueOf(secretNames.eventHubsConnectionString), /^Endpoint=sb:\/\/.+;SharedAccessKeyName=dapr-pubsub;/);
     });
 
