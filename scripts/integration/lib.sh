@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for scripts/integration/*.sh (sourced, not run).
 # Progress and errors go to stderr; scripts print only KEY=value lines on stdout so that callers
 # can `eval "$(scripts/integration/<script>.sh ...)"`.
