@@ -1,11 +1,12 @@
 /** Names of the Dapr components and configuration that infra creates and apps address. */
 export const daprComponents = {
+  /** pubsub.kafka with one consumer group per app: each event reaches one pod of each subscribing app. */
   pubsub: "pubsub",
+  /** pubsub.kafka with one consumer group per pod, for the apps whose `eventDelivery` is "fan-out". */
+  pubsubBroadcast: "pubsub-broadcast",
   secretStore: "secretstore",
   stateStore: "statestore",
   archiveCron: "archive-cron",
-  /** bindings.smtp output binding for outbound email; Resiliency puts a circuit breaker on it. */
-  email: "email",
 } as const;
 
 export const daprConfigurationName = "tasks-dapr-config";

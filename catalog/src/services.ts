@@ -65,6 +65,13 @@ export interface ServiceSpec {
   readonly scaling: ScalingSpec;
   readonly resources: ResourceSpec;
   readonly cron?: CronSpec;
+  /**
+   * How the service's replicas share its subscribed events. "shared": one consumer group per app, each
+   * event goes to one pod (load-balanced). "fan-out": every pod gets every event (each pod consumes in a
+   * consumer group of its own, through `daprComponents.pubsubBroadcast`), for pods holding their own clients.
+   * @default "shared"
+   */
+  readonly eventDelivery?: "shared" | "fan-out";
 }
 
 /** Route Dapr delivers a topic's events to, e.g. `/events/task.completed`. */
@@ -148,6 +155,8 @@ export const services = {
     subscribes: allTaskTopics.map(sub),
     invokes: [],
     dapr: ["pubsub", "state", "secrets"],
+    // Each pod holds its own WebSocket clients, so every pod must see every task event.
+    eventDelivery: "fan-out",
     database: "realtime",
     egress: ["postgres", "broker", "keyvault"],
     scaling: { min: 2, max: 8, targetCpuPercent: 60 },

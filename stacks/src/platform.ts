@@ -111,7 +111,6 @@ export function daprSettings(target: PlatformTarget, services: readonly ServiceS
     namespace: namespaces.workloads,
     broker: target.broker.kind === "eventhubs" ? { kind: "eventhubs", namespaceName: target.broker.namespaceName } : { kind: "kafka", brokers: target.broker.brokers },
     secretStore: target.secretStore.kind === "keyvault" ? { kind: "keyvault", vaultName: target.secretStore.vaultName } : { kind: "kubernetes" },
-    smtp: target.smtp,
     tracingSamplingRate: target.environment === "prod" ? "0.1" : "1",
     services,
   };

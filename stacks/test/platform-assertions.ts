@@ -210,7 +210,15 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
   const meta = (c: Manifest) => Object.fromEntries((arr(get(c, "spec", "metadata")) as Obj[]).map((i) => [i.name, i.value ?? i.secretKeyRef]));
   const pubsub = named(components, "Component", daprComponents.pubsub);
   assert.equal(get(pubsub, "spec", "type"), "pubsub.kafka");
-  assert.deepEqual(arr(pubsub.scopes), allServices.filter((s) => s.dapr.includes("pubsub")).map((s) => s.name).sort());
+  const fanOut = (s: ServiceSpec) => s.eventDelivery === "fan-out";
+  assert.deepEqual(arr(pubsub.scopes), allServices.filter((s) => s.dapr.includes("pubsub") && !fanOut(s)).map((s) => s.name).sort());
+  // Fan-out apps (realtime) consume through their own component, one Kafka consumer group per pod.
+  const broadcast = named(components, "Component", daprComponents.pubsubBroadcast);
+  assert.equal(get(broadcast, "spec", "type"), "pubsub.kafka");
+  assert.deepEqual(arr(broadcast.scopes), allServices.filter(fanOut).map((s) => s.name).sort());
+  assert.equal(meta(broadcast).consumerGroup, "{appID}-{podName}");
+  assert.equal(meta(broadcast).brokers, meta(pubsub).brokers);
+  assert.equal(components.some((c) => String(get(c, "spec", "type")).startsWith("bindings.smtp")), false, "email goes over SMTP from notifications, not through a Dapr binding");
   const pm = meta(pubsub);
   if (exp.kind === "aks") {
     assert.match(String(pm.brokers), /^[a-z0-9-]+\.servicebus\.windows\.net:9093$/);
@@ -231,6 +239,10 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
   const subs = byKind(manifests, "Subscription", "dapr.io/v2alpha1");
   const expected = allServices.flatMap((s) => s.subscribes.map((x) => `${s.name} ${x.topic} ${x.route}`)).sort();
   assert.deepEqual(subs.map((x) => `${arr(x.scopes).join(",")} ${String(get(x, "spec", "topic"))} ${String(get(x, "spec", "routes", "default"))}`).sort(), expected);
+  for (const x of subs) {
+    const app = allServices.find((s) => s.name === arr(x.scopes)[0])!;
+    assert.equal(get(x, "spec", "pubsubname"), fanOut(app) ? daprComponents.pubsubBroadcast : daprComponents.pubsub, `subscription ${x.metadata.name}`);
+  }
   const dlqs = new Set(allTopics.map((t) => t.deadLetterTopic));
   for (const x of subs) {
     const dlq = String(get(x, "spec", "deadLetterTopic"));
@@ -263,8 +275,13 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
     assert.ok(Number((r as Obj).maxRetries) >= 1 && Number((r as Obj).maxRetries) <= 10, `retry ${name}: maxRetries must be capped`);
     assert.ok((r as Obj).maxInterval, `retry ${name}: no maxInterval`);
   }
-  const email = get(res[0], "spec", "targets", "components", daprComponents.email, "outbound") as Obj;
-  assert.ok(email.circuitBreaker && get(res[0], "spec", "policies", "circuitBreakers", String(email.circuitBreaker)), "no circuit breaker on outbound email");
+  for (const callee of new Set(invocationPaths().map((i) => i.target))) {
+    const target = get(res[0], "spec", "targets", "apps", callee) as Obj;
+    assert.ok(target.circuitBreaker && get(res[0], "spec", "policies", "circuitBreakers", String(target.circuitBreaker)), `no circuit breaker on invocation of ${callee}`);
+  }
+  for (const c of [daprComponents.pubsub, daprComponents.pubsubBroadcast]) {
+    assert.ok(get(res[0], "spec", "targets", "components", c, "inbound", "retry"), `no inbound retry on ${c}`);
+  }
 
   const dapr = releaseValues(run, "dapr");
   assert.equal(get(dapr, "global", "mtls", "enabled"), true);

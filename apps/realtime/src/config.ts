@@ -3,6 +3,8 @@ import { baseEnvSchema, loadEnv } from "@tasks/shared";
 import { z } from "zod";
 
 export const realtimeEnvSchema = baseEnvSchema.extend({
+  /** Every realtime pod must get every event, so it subscribes through the broadcast component. */
+  DAPR_PUBSUB_NAME: z.string().default(daprComponents.pubsubBroadcast),
   DAPR_STATE_STORE: z.string().default(daprComponents.stateStore),
   HISTORY_MAX_EVENTS: z.coerce.number().int().min(1).max(1000).default(100),
   HISTORY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),

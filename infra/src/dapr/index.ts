@@ -1,9 +1,9 @@
 export * from "./types.js";
 export { resolveSettings, type ResolvedDaprSettings } from "./settings.js";
-export { pubsubComponent, eventHubsBrokers, eventHubsKafkaVersion } from "./pubsub.js";
+export { pubsubComponent, pubsubBroadcastComponent, pubsubNameFor, fanOutApps, broadcastConsumerGroup, eventHubsBrokers, eventHubsKafkaVersion } from "./pubsub.js";
 export { stateStoreComponent } from "./state-store.js";
 export { secretStoreComponent } from "./secret-store.js";
-export { cronBindings, emailBinding } from "./bindings.js";
+export { cronBindings } from "./bindings.js";
 export { subscriptions, subscriptionName } from "./subscriptions.js";
 export { configurations, accessPoliciesFor, trustDomain } from "./configuration.js";
 export { resiliency, resiliencyPolicies } from "./resiliency.js";

@@ -1,19 +1,20 @@
 import { daprComponents, daprResiliencyName } from "@tasks/catalog";
+import { fanOutApps } from "./pubsub.js";
 import { objectMeta, type ResolvedDaprSettings } from "./settings.js";
 import { daprApiVersion, type DaprResiliency, type ResiliencyTargetPolicies } from "./types.js";
 
 /** Policy names, referenced by the targets below and by tests. */
 export const resiliencyPolicies = {
-  timeouts: { general: "general", invocation: "invocation", email: "email" },
-  retries: { pubsubInbound: "pubsubInbound", outbound: "outbound", invocation: "invocation", email: "email" },
-  circuitBreakers: { email: "email", invocation: "invocation" },
+  timeouts: { general: "general", invocation: "invocation" },
+  retries: { pubsubInbound: "pubsubInbound", outbound: "outbound", invocation: "invocation" },
+  circuitBreakers: { invocation: "invocation" },
 } as const;
 
 /**
  * One Resiliency for every app. Retries are exponential and capped (Dapr's default maxRetries is
  * unlimited, and these retries come on top of the component's own); inbound pub/sub retries end in the
- * subscription's dead-letter topic; outbound email is behind a circuit breaker so a failing SMTP relay
- * is not hammered by every reminder.
+ * subscription's dead-letter topic; invocation of a callee is behind a circuit breaker. Email does not
+ * go through Dapr (notifications talks SMTP itself and has its own circuit breaker).
  */
 export function resiliency(settings: ResolvedDaprSettings): DaprResiliency {
   const p = resiliencyPolicies;
@@ -22,36 +23,33 @@ export function resiliency(settings: ResolvedDaprSettings): DaprResiliency {
     invocationTargets.map((app) => [app, { timeout: p.timeouts.invocation, retry: p.retries.invocation, circuitBreaker: p.circuitBreakers.invocation }]),
   );
   const usesState = settings.services.some((s) => s.dapr.includes("state"));
-  const sendsEmail = settings.services.some((s) => s.egress.includes("smtp"));
+  const fanOut = fanOutApps(settings.services).length > 0;
+  const pubsubTargets = {
+    inbound: { retry: p.retries.pubsubInbound, timeout: p.timeouts.general },
+    outbound: { retry: p.retries.outbound, timeout: p.timeouts.general },
+  };
   return {
     apiVersion: daprApiVersion,
     kind: "Resiliency",
     metadata: objectMeta(settings, daprResiliencyName),
     spec: {
       policies: {
-        timeouts: { [p.timeouts.general]: "5s", [p.timeouts.invocation]: "3s", [p.timeouts.email]: "15s" },
+        timeouts: { [p.timeouts.general]: "5s", [p.timeouts.invocation]: "3s" },
         retries: {
           [p.retries.pubsubInbound]: { policy: "exponential", maxInterval: "30s", maxRetries: 8 },
           [p.retries.outbound]: { policy: "exponential", maxInterval: "10s", maxRetries: 5 },
           [p.retries.invocation]: { policy: "exponential", maxInterval: "2s", maxRetries: 3 },
-          [p.retries.email]: { policy: "exponential", maxInterval: "60s", maxRetries: 4 },
         },
         circuitBreakers: {
-          [p.circuitBreakers.email]: { maxRequests: 1, interval: "60s", timeout: "120s", trip: "consecutiveFailures >= 5" },
           [p.circuitBreakers.invocation]: { maxRequests: 1, interval: "30s", timeout: "30s", trip: "consecutiveFailures >= 10" },
         },
       },
       targets: {
         apps,
         components: {
-          [daprComponents.pubsub]: {
-            inbound: { retry: p.retries.pubsubInbound, timeout: p.timeouts.general },
-            outbound: { retry: p.retries.outbound, timeout: p.timeouts.general },
-          },
+          [daprComponents.pubsub]: pubsubTargets,
+          ...(fanOut ? { [daprComponents.pubsubBroadcast]: pubsubTargets } : {}),
           ...(usesState ? { [daprComponents.stateStore]: { outbound: { retry: p.retries.outbound, timeout: p.timeouts.general } } } : {}),
-          ...(sendsEmail
-            ? { [daprComponents.email]: { outbound: { retry: p.retries.email, timeout: p.timeouts.email, circuitBreaker: p.circuitBreakers.email } } }
-            : {}),
         },
       },
     },

@@ -1,7 +1,7 @@
 import { daprComponents } from "@tasks/catalog";
-import { cronBindings, emailBinding } from "./bindings.js";
+import { cronBindings } from "./bindings.js";
 import { configurations } from "./configuration.js";
-import { pubsubComponent } from "./pubsub.js";
+import { pubsubBroadcastComponent, pubsubComponent } from "./pubsub.js";
 import { resiliency } from "./resiliency.js";
 import { secretStoreComponent } from "./secret-store.js";
 import { appsUsing, resolveSettings } from "./settings.js";
@@ -19,7 +19,7 @@ export interface DaprResourceSet {
 /** Every Dapr resource the catalog implies for one target, built by the per-kind builders. */
 export function daprResources(input: DaprSettings): DaprResourceSet {
   const settings = resolveSettings(input);
-  const others = [pubsubComponent(settings), stateStoreComponent(settings), emailBinding(settings), ...cronBindings(settings)].filter(
+  const others = [pubsubComponent(settings), pubsubBroadcastComponent(settings), stateStoreComponent(settings), ...cronBindings(settings)].filter(
     (c): c is DaprComponent => c !== undefined,
   );
   // Apps whose components resolve secrets through the named store must load that store too.

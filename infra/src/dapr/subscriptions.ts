@@ -1,4 +1,5 @@
-import { daprComponents, type TopicSpec } from "@tasks/catalog";
+import type { TopicSpec } from "@tasks/catalog";
+import { pubsubNameFor } from "./pubsub.js";
 import { objectMeta, type ResolvedDaprSettings } from "./settings.js";
 import { subscriptionApiVersion, type DaprSubscription } from "./types.js";
 
@@ -7,7 +8,8 @@ export const subscriptionName = (app: string, topic: string): string => `${app}-
 
 /**
  * One declarative v2alpha1 Subscription per catalog subscription, scoped to the subscribing app, with the
- * topic's dead-letter topic: events the app DROPs or that exhaust their retries land there.
+ * topic's dead-letter topic: events the app DROPs or that exhaust their retries land there. Fan-out apps
+ * subscribe through the broadcast component (a consumer group per pod), the others through the shared one.
  */
 export function subscriptions(settings: ResolvedDaprSettings): DaprSubscription[] {
   const byName = new Map<string, TopicSpec>(settings.topics.map((t) => [t.name, t]));
@@ -19,7 +21,7 @@ export function subscriptions(settings: ResolvedDaprSettings): DaprSubscription[
         apiVersion: subscriptionApiVersion,
         kind: "Subscription" as const,
         metadata: objectMeta(settings, subscriptionName(s.name, topic.name)),
-        spec: { pubsubname: daprComponents.pubsub, topic: topic.name, routes: { default: sub.route }, deadLetterTopic: topic.deadLetterTopic },
+        spec: { pubsubname: pubsubNameFor(s), topic: topic.name, routes: { default: sub.route }, deadLetterTopic: topic.deadLetterTopic },
         scopes: [s.name],
       };
     }),

@@ -147,8 +147,6 @@ export interface DaprSettings {
   readonly namespace?: string;
   readonly broker: BrokerSettings;
   readonly secretStore: SecretStoreSettings;
-  /** SMTP relay for the email output binding; credentials come from the secret store. */
-  readonly smtp: { readonly host: string; readonly port: number; readonly from: string };
   /** Trace sampling rate as Dapr expects it, "0".."1". @default "1" */
   readonly tracingSamplingRate?: string;
   /**

@@ -7,21 +7,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { allServices, invocationPaths, secretNames, services, type ServiceSpec } from "@tasks/catalog";
 import {
-  accessPoliciesFor, daprResources, eventHubsBrokers, pubsubComponent, resolveSettings, resiliency, stateStoreComponent, subscriptions, writeSelfhostedResources,
+  accessPoliciesFor, daprResources, eventHubsBrokers, pubsubBroadcastComponent, pubsubComponent, resolveSettings, resiliency, stateStoreComponent, subscriptions, writeSelfhostedResources,
   type DaprComponent, type DaprSettings,
 } from "../../src/dapr/index.js";
 
 const resolve = <T>(o: pulumi.Input<T>): Promise<T> => new Promise((r) => pulumi.output(o).apply((v) => (r(v as T), v)));
 const meta = (c: DaprComponent) => Object.fromEntries(c.spec.metadata.map((m) => [m.name, m.value ?? m.secretKeyRef]));
 
-const smtp = { host: "smtp.example.com", port: 587, from: "tasks@example.com" };
-const aks: DaprSettings = { target: "aks", broker: { kind: "eventhubs", namespaceName: "tasks-dev-ehns" }, secretStore: { kind: "keyvault", vaultName: "tasks-dev-kv" }, smtp };
-const minikube: DaprSettings = { target: "minikube", broker: { kind: "kafka", brokers: "redpanda:9092" }, secretStore: { kind: "kubernetes" }, smtp };
+const aks: DaprSettings = { target: "aks", broker: { kind: "eventhubs", namespaceName: "tasks-dev-ehns" }, secretStore: { kind: "keyvault", vaultName: "tasks-dev-kv" } };
+const minikube: DaprSettings = { target: "minikube", broker: { kind: "kafka", brokers: "redpanda:9092" }, secretStore: { kind: "kubernetes" } };
 const selfhosted = (secretsFile = "/tmp/secrets.json"): DaprSettings => ({
   target: "selfhosted",
   broker: { kind: "kafka", brokers: "localhost:9092" },
   secretStore: { kind: "localfile", secretsFile },
-  smtp: { host: "localhost", port: 2525, from: "tasks@localhost" },
 });
 
 describe("Dapr builders", () => {
@@ -46,15 +44,49 @@ describe("Dapr builders", () => {
     }
   });
 
-  it("scopes pubsub to the apps that use it and subscriptions to the subscriber, each with its topic's dead-letter topic", () => {
+  it("scopes the shared pubsub to the apps that use it except fan-out ones, and subscriptions to the subscriber, each with its topic's dead-letter topic", () => {
     const s = resolveSettings(minikube);
-    assert.deepEqual(pubsubComponent(s).scopes, ["audit", "notifications", "realtime", "recurrence", "tasks-api"]);
+    assert.deepEqual(pubsubComponent(s).scopes, ["audit", "notifications", "recurrence", "tasks-api"]);
     const subs = subscriptions(s);
     assert.equal(subs.length, allServices.reduce((n, x) => n + x.subscribes.length, 0));
     const rec = subs.find((x) => x.metadata.name === "recurrence-task-completed")!;
     assert.deepEqual(rec.scopes, ["recurrence"]);
     assert.deepEqual(rec.spec, { pubsubname: "pubsub", topic: "task.completed", routes: { default: "/events/task.completed" }, deadLetterTopic: "task.completed.dlq" });
     assert.equal(rec.apiVersion, "dapr.io/v2alpha1");
+  });
+
+  it("fans task events out to every realtime pod: a broadcast component scoped to realtime with a consumer group per pod", async () => {
+    for (const target of [aks, minikube]) {
+      const s = resolveSettings(target);
+      const b = pubsubBroadcastComponent(s)!;
+      assert.equal(b.metadata.name, "pubsub-broadcast");
+      assert.equal(b.spec.type, "pubsub.kafka");
+      assert.deepEqual(b.scopes, ["realtime"]);
+      const m = meta(b);
+      assert.equal(m.consumerGroup, "{appID}-{podName}");
+      assert.equal(m.initialOffset, "newest");
+      // Same broker connection as the shared component.
+      const shared = meta(pubsubComponent(s));
+      assert.equal(await resolve(m.brokers as pulumi.Input<string>), await resolve(shared.brokers as pulumi.Input<string>));
+      assert.equal(m.authType, shared.authType);
+      assert.deepEqual(m.saslPassword, shared.saslPassword);
+      assert.equal(shared.consumerGroup, undefined, "shared delivery keeps Dapr's per-app consumer group");
+    }
+    assert.deepEqual(pubsubBroadcastComponent(resolveSettings(aks))!.auth, { secretStore: "secretstore" });
+    // daprd outside Kubernetes has no pod name and exits on {podName}: one random group per process there.
+    assert.equal(meta(pubsubBroadcastComponent(resolveSettings(selfhosted()))!).consumerGroup, "{appID}-{uuid}");
+
+    const subs = subscriptions(resolveSettings(aks));
+    const realtimeSubs = subs.filter((x) => x.scopes.includes("realtime"));
+    assert.equal(realtimeSubs.length, services.realtime.subscribes.length);
+    for (const sub of realtimeSubs) assert.equal(sub.spec.pubsubname, "pubsub-broadcast");
+    for (const sub of subs.filter((x) => !x.scopes.includes("realtime"))) assert.equal(sub.spec.pubsubname, "pubsub");
+
+    assert.equal(pubsubBroadcastComponent(resolveSettings({ ...minikube, services: [services.audit] })), undefined);
+    const names = daprResources(minikube).components.map((c) => c.metadata.name);
+    assert.ok(names.includes("pubsub") && names.includes("pubsub-broadcast"));
+    const r = resiliency(resolveSettings(minikube));
+    assert.deepEqual(r.spec.targets.components["pubsub-broadcast"], r.spec.targets.components.pubsub);
   });
 
   it("refuses a subscription to a topic the catalog does not declare", () => {
@@ -107,19 +139,19 @@ describe("Dapr builders", () => {
     assert.equal(granted.length, invocationPaths().length);
   });
 
-  it("has capped exponential retries, timeouts and a circuit breaker on outbound email", () => {
+  it("has capped exponential retries, timeouts and a circuit breaker on invocation, and no email binding", () => {
     const r = resiliency(resolveSettings(minikube));
     for (const retry of Object.values(r.spec.policies.retries)) {
       assert.equal(retry.policy, "exponential");
       assert.ok(retry.maxRetries > 0 && retry.maxRetries <= 10 && retry.maxInterval);
     }
-    const email = r.spec.targets.components.email!.outbound!;
-    assert.ok(email.circuitBreaker && r.spec.policies.circuitBreakers[email.circuitBreaker]);
-    assert.ok(email.timeout && r.spec.policies.timeouts[email.timeout]);
     assert.deepEqual(Object.keys(r.spec.targets.apps), ["tasks-api"]);
+    const invocation = r.spec.targets.apps["tasks-api"]!;
+    assert.ok(invocation.circuitBreaker && r.spec.policies.circuitBreakers[invocation.circuitBreaker]);
     assert.ok(r.spec.targets.components.pubsub?.inbound?.retry);
-    const noMail = resiliency(resolveSettings({ ...minikube, services: [services.audit] }));
-    assert.equal(noMail.spec.targets.components.email, undefined);
+    // notifications sends mail over SMTP itself: no Dapr binding, so nothing for Resiliency to target.
+    assert.deepEqual(Object.keys(r.spec.targets.components).sort(), ["pubsub", "pubsub-broadcast", "statestore"]);
+    assert.equal(daprResources(aks).components.find((c) => c.spec.type.startsWith("bindings.smtp")), undefined);
   });
 
   it("schedules the archive cron binding for notifications only", () => {
@@ -144,7 +176,7 @@ describe("selfhosted writer", () => {
       const files = readdirSync(out.resourcesDir).sort();
       const k8sLike = daprResources(minikube);
       assert.equal(files.length, k8sLike.components.length + k8sLike.subscriptions.length + 1);
-      assert.ok(files.includes("component-pubsub.yaml") && files.includes("resiliency-tasks-resiliency.yaml") && files.includes("subscription-audit-task-created.yaml"));
+      assert.ok(files.includes("component-pubsub.yaml") && files.includes("component-pubsub-broadcast.yaml") && files.includes("resiliency-tasks-resiliency.yaml") && files.includes("subscription-audit-task-created.yaml"));
       const pubsub = parse(readFileSync(path.join(out.resourcesDir, "component-pubsub.yaml"), "utf8")) as DaprComponent;
       assert.equal(pubsub.metadata.namespace, undefined);
       assert.deepEqual(meta(pubsub).brokers, "localhost:9092");

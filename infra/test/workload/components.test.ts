@@ -59,7 +59,7 @@ describe("components validate their arguments up front", () => {
   it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, IngressRoutes a DNS host", () => {
     assert.throws(() => new m.k8s.CertManager("c", { issuers: "acme" }), { message: "acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)" });
     assert.throws(
-      () => new m.dapr.DaprResources("d", { settings: { target: "selfhosted", broker: { kind: "kafka", brokers: "x" }, secretStore: { kind: "localfile", secretsFile: "/s" }, smtp: { host: "h", port: 1, from: "f" } } }),
+      () => new m.dapr.DaprResources("d", { settings: { target: "selfhosted", broker: { kind: "kafka", brokers: "x" }, secretStore: { kind: "localfile", secretsFile: "/s" } } }),
       { message: "settings.target: DaprResources creates Kubernetes objects; write selfhosted resources with writeSelfhostedResources" },
     );
     assert.throws(() => new m.local.Redpanda("r", { namespace: "d", externalAddress: "nohost" }), { message: 'externalAddress: expected host:port, got "nohost"' });
