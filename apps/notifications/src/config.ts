@@ -10,6 +10,10 @@ export const notificationsEnvSchema = baseEnvSchema.extend({
   /** Whether the SMTP server needs a login (credentials read from the secret store). */
   SMTP_AUTH: z.enum(["true", "false"]).default("true"),
   MAIL_FROM: z.string().min(3),
+  /** Consecutive SMTP failures that open the email circuit breaker (sends then fail fast). */
+  SMTP_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  /** Seconds the email circuit stays open before one trial send. */
+  SMTP_BREAKER_COOLDOWN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:)/, "must start with mailto: or https:"),
   /** Attempts per channel before a failed delivery is recorded for good. */
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),

@@ -4,5 +4,6 @@ export { jobsClient, JobsApiError, type JobsClient, type JobSpec } from "./jobs/
 export { reminderJobName, deferralJobName, parseJobName } from "./jobs/naming.js";
 export { quietHoursEnd, type QuietHours } from "./quiet-hours.js";
 export { smtpSender, type EmailSender } from "./delivery/email.js";
+export { CircuitBreaker, CircuitOpenError, circuitBreakingSender, isSmtpOutage, type CircuitState } from "./delivery/circuit-breaker.js";
 export { webPushSender, type PushSender } from "./delivery/push.js";
 export { migrations } from "../migrations/index.js";

@@ -3,6 +3,7 @@ import { createDatabase, createLogger, createRegistry, createShutdown, daprHttpU
 import { migrations } from "../migrations/index.js";
 import { buildNotificationsApp } from "./app.js";
 import { loadNotificationsConfig } from "./config.js";
+import { circuitBreakingSender } from "./delivery/circuit-breaker.js";
 import { smtpSender } from "./delivery/email.js";
 import { webPushSender } from "./delivery/push.js";
 
@@ -18,13 +19,20 @@ await migrateLatest(db, migrations);
 const auth: AuthConfig = config.JWT_JWKS_URL
   ? { jwksUrl: config.JWT_JWKS_URL, ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) }
   : { hs256Key: await secret(secretNames.jwtSigningKey), ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) };
-const email = smtpSender({
-  host: config.SMTP_HOST,
-  port: config.SMTP_PORT,
-  tls: config.SMTP_TLS,
-  from: config.MAIL_FROM,
-  ...(config.SMTP_AUTH === "true" ? { username: await secret(secretNames.smtpUsername), password: await secret(secretNames.smtpPassword) } : {}),
-});
+const email = circuitBreakingSender(
+  smtpSender({
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    tls: config.SMTP_TLS,
+    from: config.MAIL_FROM,
+    ...(config.SMTP_AUTH === "true" ? { username: await secret(secretNames.smtpUsername), password: await secret(secretNames.smtpPassword) } : {}),
+  }),
+  {
+    failureThreshold: config.SMTP_BREAKER_FAILURES,
+    cooldownMs: config.SMTP_BREAKER_COOLDOWN_SECONDS * 1000,
+    onStateChange: (state, failures) => logger[state === "closed" ? "info" : "warn"]({ circuit: "smtp", state, consecutiveFailures: failures }, `smtp circuit ${state}`),
+  },
+);
 const push = webPushSender({ subject: config.VAPID_SUBJECT, publicKey: await secret(secretNames.vapidPublicKey), privateKey: await secret(secretNames.vapidPrivateKey) });
 
 const { app, health } = buildNotificationsApp({

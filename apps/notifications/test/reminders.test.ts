@@ -9,7 +9,7 @@ import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
 import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskEventDataByKey, type TaskSnapshot } from "@tasks/shared";
 import { createTestDatabase, request, sampleTask, sampleTaskEvent, signTestToken, testJwtKey, type TestDatabase } from "@tasks/shared/testing";
 import type { Express } from "express";
-import { buildNotificationsApp, migrations, smtpSender, type EmailSender, type PushSender } from "../src/index.js";
+import { buildNotificationsApp, circuitBreakingSender, migrations, smtpSender, type EmailSender, type PushSender } from "../src/index.js";
 import { startNotificationsSidecar, type NotificationsSidecar } from "./support/sidecar.js";
 import { startSmtp, type TestSmtp } from "./support/smtp.js";
 
@@ -291,6 +291,39 @@ describe("delivering a reminder", () => {
     assert.equal(row.status, "failed");
     assert.equal(row.attempts, 2);
     assert.match(row.detail, /Try again later/);
+  });
+
+  test("an open SMTP circuit fails the email channel fast, so the job is retried and sends once the relay is back", async () => {
+    const breaking = circuitBreakingSender(
+      smtpSender({ host: "127.0.0.1", port: smtp.port, tls: "none", username: SMTP_USER, password: SMTP_PASS, from: "reminders@tasks.test" }),
+      { failureThreshold: 1, cooldownMs: 60_000, now: () => clock },
+    );
+    try {
+      const guarded = buildNotificationsApp({
+        db, logger: createLogger({ service: "notifications", level: "silent" }), registry: createRegistry("notifications"),
+        sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 }, auth: { hs256Key: testJwtKey }, email: breaking, push, failurePolicy, maxAttempts: 3, now: () => clock,
+      }).app;
+      const fire = async (name: string) => {
+        const res = await request(guarded, { method: "POST", url: `/job/${name}`, body: sidecar.jobs.get(name)?.spec.data ?? {} });
+        return { status: res.status, result: JSON.parse((res.body as { result: string }).result) as Record<string, string> };
+      };
+      const task = await scheduled();
+      const job = `reminder-${task.id}-30`;
+      smtp.failNext = 1;
+      assert.deepEqual(await fire(job), { status: 500, result: { inapp: "sent", email: "retry", push: "skipped" } });
+      assert.equal(breaking.breaker.current, "open");
+      // The relay would accept now, but the circuit is open: the send fails fast and the job is retried.
+      assert.deepEqual(await fire(job), { status: 500, result: { inapp: "duplicate", email: "retry", push: "skipped" } });
+      assert.equal(smtp.mails.length, 0);
+      const row = await db("deliveries").where({ reminder: job, channel: "email" }).first();
+      assert.equal(row.status, "retry");
+      assert.match(row.detail, /^smtp circuit is open after repeated failures/);
+      clock += 60_000;
+      assert.deepEqual(await fire(job), { status: 200, result: { inapp: "duplicate", email: "sent", push: "skipped" } });
+      assert.equal(smtp.mails.length, 1);
+    } finally {
+      breaking.close();
+    }
   });
 
   test("a trigger for a job that was rescheduled since carries the old time and is ignored", async () => {
