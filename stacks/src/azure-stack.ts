@@ -16,7 +16,7 @@ import { aksKubernetesProvider } from "@tasks/infra/azure/kubeconfig/index";
 import { LogAnalytics } from "@tasks/infra/azure/monitoring/index";
 import { Network } from "@tasks/infra/azure/network/index";
 import { PostgresServer } from "@tasks/infra/azure/postgres/index";
-import { vapidKeysFrom } from "@tasks/infra/local/secrets";
+import { vapidKeysFrom } from "@tasks/infra/secrets/vapid";
 import type { BuiltInRole } from "@tasks/infra/azure/roles";
 import type { Provider } from "@pulumi/kubernetes/provider.js";
 import { standardTags } from "./config/common.js";

@@ -2,14 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { secretNames, servicesWithDatabase } from "@tasks/catalog";
-import { createECDH } from "node:crypto";
-
-/** A VAPID key pair (P-256) from 32 random bytes, in the URL-safe base64 web-push expects. */
-export function vapidKeysFrom(privateKeyBase64: string): { publicKey: string; privateKey: string } {
-  const ecdh = createECDH("prime256v1");
-  ecdh.setPrivateKey(Buffer.from(privateKeyBase64, "base64"));
-  return { publicKey: ecdh.getPublicKey().toString("base64url"), privateKey: ecdh.getPrivateKey().toString("base64url") };
-}
+import { vapidKeysFrom } from "../secrets/vapid.js";
 
 export interface LocalSecretsArgs {
   /** Namespace of the workloads (the Kubernetes secret store reads secrets there). */

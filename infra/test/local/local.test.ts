@@ -1,24 +1,10 @@
 import assert from "node:assert/strict";
-import { createECDH } from "node:crypto";
 import { describe, it } from "node:test";
-import { initDatabasesSql, vapidKeysFrom } from "../../src/local/index.js";
+import { initDatabasesSql } from "../../src/local/index.js";
 
 describe("local data services", () => {
   it("creates one database per name and refuses names that are not plain identifiers", () => {
     assert.equal(initDatabasesSql(["tasks", "audit"]), "CREATE DATABASE tasks;\nCREATE DATABASE audit;\n");
     assert.throws(() => initDatabasesSql(["tasks; DROP"]), { message: 'databases: "tasks; DROP" is not a plain lower-case identifier' });
-  });
-
-  it("derives a valid P-256 VAPID key pair from 32 random bytes", () => {
-    const seed = Buffer.alloc(32, 7).toString("base64");
-    const keys = vapidKeysFrom(seed);
-    const pub = Buffer.from(keys.publicKey, "base64url");
-    assert.equal(pub.length, 65);
-    assert.equal(pub[0], 0x04);
-    assert.equal(Buffer.from(keys.privateKey, "base64url").length, 32);
-    const check = createECDH("prime256v1");
-    check.setPrivateKey(Buffer.from(keys.privateKey, "base64url"));
-    assert.equal(check.getPublicKey().toString("base64url"), keys.publicKey);
-    assert.deepEqual(vapidKeysFrom(seed), keys);
   });
 });
