@@ -174,7 +174,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
 
     const dapr = writeSelfhostedResources(
-      { target: "selfhosted", broker: { kind: "kafka", brokers }, secretStore: { kind: "localfile", secretsFile }, smtp: { host: "127.0.0.1", port: smtp.port, from: "tasks@localhost" } },
+      { target: "selfhosted", broker: { kind: "kafka", brokers }, secretStore: { kind: "localfile", secretsFile } },
       path.join(workDir, "resources"),
       path.join(workDir, "config"),
     );

@@ -1,0 +1,75 @@
+/** Shared helpers of the integration tests: HTTP with a JWT, polling, a realtime WebSocket client. */
+import WebSocket from "ws";
+
+export async function api<T>(url: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { authorization: `Bearer ${token}`, ...(init.body === undefined ? {} : { "content-type": "application/json" }) },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+/** Calls `probe` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */
+export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+}
+
+export interface RealtimeEvent {
+  readonly type: "event";
+  readonly id: string;
+  readonly topic: string;
+  readonly taskId: string;
+  readonly data: Record<string, unknown>;
+}
+
+/** A realtime client authenticated with subprotocols (apps/realtime/README.md); resolves once `ready`. */
+export async function connectRealtime(wsUrl: string, token: string): Promise<{ events: RealtimeEvent[]; close(): void }> {
+  const events: RealtimeEvent[] = [];
+  const ws = new WebSocket(wsUrl, ["tasks.v1", `bearer.${token}`]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`realtime: no "ready" from ${wsUrl} within 10 s`)), 10_000);
+    ws.on("message", (raw) => {
+      const msg = JSON.parse(String(raw)) as { type: string };
+      if (msg.type === "ready") {
+        clearTimeout(timer);
+        resolve();
+      } else if (msg.type === "event") events.push(msg as RealtimeEvent);
+    });
+    ws.once("error", reject);
+    ws.once("close", (code) => reject(new Error(`realtime closed the socket with ${code} before ready`)));
+  });
+  return { events, close: () => ws.close() };
+}
+
+/**
+ * Waits until realtime's broadcast subscription is live. Its consumer group is new per daprd and starts
+ * at the newest offset, so events published before Kafka assigned it partitions never reach it: create
+ * probe tasks (for a user of their own) until one arrives over a WebSocket.
+ */
+export async function waitRealtimeLive(tasksApiUrl: string, realtimeUrl: string, token: string, timeoutMs = 90_000): Promise<void> {
+  const probe = await connectRealtime(`${realtimeUrl.replace("http", "ws")}/ws`, token);
+  try {
+    await eventually("realtime to receive a probe task event", timeoutMs, async () => {
+      if (probe.events.length > 0) return true;
+      await api(`${tasksApiUrl}/api/v1/tasks`, token, { body: { title: "realtime probe" } });
+      await new Promise((r) => setTimeout(r, 1500));
+      return probe.events.length > 0 ? true : undefined;
+    });
+  } finally {
+    probe.close();
+  }
+}
