@@ -5,7 +5,7 @@
  */
 import { startPlatform } from "./lib/dev-platform.js";
 
-const say = (line: string) => process.stderr.write(`[dev ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+const say = (line: string): void => void process.stderr.write(`[dev ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
 let stopping = false;

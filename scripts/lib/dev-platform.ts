@@ -144,7 +144,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     );
     topicsDone.catch(() => undefined);
 
-    const pg = await step("postgres", async () => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => undefined } : startEmbeddedPostgres()));
+    const pg = await step("postgres", async (): Promise<{ url: string; stop: () => Promise<void> }> => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => undefined } : startEmbeddedPostgres()));
     onStop("postgres", pg.stop);
     await step("migrations", async () => {
       // Every catalog database, also those of services without migrations (realtime's Dapr state store).
