@@ -1,0 +1,58 @@
+/**
+ * Kafka restarted (stop + start, data kept) in the middle of a run of completions: the outbox relay
+ * retries its publishes and the sidecars reconnect, so every completion still gets exactly one next occurrence.
+ */
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, test } from "node:test";
+import pg from "pg";
+import { services } from "@tasks/catalog";
+import { databaseUrl } from "@tasks/shared";
+import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
+import { api, eventually } from "./helpers.js";
+
+const N = Number(process.env.IT_BROKER_RESTART_N ?? 200);
+let platform: Platform;
+let db: pg.Client;
+before(async () => {
+  if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
+  platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+  db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
+  await db.connect();
+}, { timeout: 300_000 });
+after(async () => {
+  await db?.end();
+  await platform?.stop();
+}, { timeout: 120_000 });
+
+test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, { timeout: 600_000 }, async () => {
+  const user = `kafka-restart-${randomUUID()}`;
+  const token = await platform.token(user);
+  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+  const ids: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const r = await api<{ id: string }>(tasksUrl, token, { body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" } });
+    assert.equal(r.status, 201);
+    ids.push(r.body.id);
+  }
+  let restart: Promise<void> | undefined;
+  for (let i = 0; i < N; i++) {
+    assert.equal((await api(`${tasksUrl}/${ids[i]}/complete`, token, { method: "POST" })).status, 200);
+    if (i === Math.floor(N / 4)) {
+      restart = (async () => {
+        const t = Date.now();
+        await platform.kafka(["stop"]);
+        await platform.kafka(["start"]);
+        process.stderr.write(`kafka restarted in ${Date.now() - t} ms after ${i + 1} completions\n`);
+      })();
+    }
+  }
+  await restart;
+  const count = async () => {
+    const r = await db.query<{ total: string; series: string }>("select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null", [user]);
+    return { total: Number(r.rows[0]!.total), series: Number(r.rows[0]!.series) };
+  };
+  await eventually(`${N} next occurrences after the Kafka restart`, 400_000, async () => ((await count()).total >= N ? true : undefined));
+  await new Promise((r) => setTimeout(r, 5000));
+  assert.deepEqual(await count(), { total: N, series: N });
+});
