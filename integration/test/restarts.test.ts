@@ -1,6 +1,7 @@
 /**
- * Kafka restarted (stop + start, data kept) in the middle of a run of completions: the outbox relay
- * retries its publishes and the sidecars reconnect, so every completion still gets exactly one next occurrence.
+ * Kafka, then Postgres, restarted (stop + start, data kept) in the middle of a run of completions: the
+ * outbox relay retries its publishes, the sidecars and pools reconnect, consumers retry, so every
+ * completion still gets exactly one next occurrence.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -21,7 +22,7 @@ before(async () => {
   await db.connect();
 }, { timeout: 300_000 });
 after(async () => {
-  await db?.end();
+  await db?.end().catch(() => undefined);
   await platform?.stop();
 }, { timeout: 120_000 });
 
@@ -55,4 +56,43 @@ test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, {
   await eventually(`${N} next occurrences after the Kafka restart`, 400_000, async () => ((await count()).total >= N ? true : undefined));
   await new Promise((r) => setTimeout(r, 5000));
   assert.deepEqual(await count(), { total: N, series: N });
+});
+
+test("Postgres restarted during 100 completions: exactly 100 next occurrences", { timeout: 600_000 }, async () => {
+  const n = 100;
+  const user = `pg-restart-${randomUUID()}`;
+  const token = await platform.token(user);
+  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await api<{ id: string }>(tasksUrl, token, { body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" } });
+    assert.equal(r.status, 201);
+    ids.push(r.body.id);
+  }
+  let restart: Promise<void> | undefined;
+  for (let i = 0; i < n; i++) {
+    // While Postgres is down the API answers 5xx (or the connection fails): a client retries; 409 = done.
+    await eventually(`completion ${i}`, 120_000, async () => {
+      const r = await api(`${tasksUrl}/${ids[i]}/complete`, token, { method: "POST" }).catch(() => ({ status: 0 }));
+      return r.status === 200 || r.status === 409 ? true : undefined;
+    });
+    if (i === n / 4) {
+      restart = (async () => {
+        const t = Date.now();
+        await platform.restartPostgres();
+        process.stderr.write(`postgres restarted in ${Date.now() - t} ms after ${i + 1} completions\n`);
+      })();
+    }
+  }
+  await restart;
+  // A fresh connection per query: the restart ends every connection open before it.
+  const count = async () => {
+    const c = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
+    await c.connect();
+    const r = await c.query<{ total: string; series: string }>("select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null", [user]).finally(() => c.end());
+    return { total: Number(r.rows[0]!.total), series: Number(r.rows[0]!.series) };
+  };
+  await eventually(`${n} next occurrences after the Postgres restart`, 400_000, async () => ((await count()).total >= n ? true : undefined));
+  await new Promise((r) => setTimeout(r, 5000));
+  assert.deepEqual(await count(), { total: n, series: n });
 });

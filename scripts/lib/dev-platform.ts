@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,8 @@ import webpush from "web-push";
 import { ManagedProcess, waitReady } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
 import { mintToken } from "./mint-token.js";
-import { freePort, startEmbeddedPostgres } from "./test-servers.js";
+import { startDevPostgres, type DevPostgres } from "./dev-postgres.js";
+import { freePort } from "./test-servers.js";
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -60,6 +61,8 @@ export interface Platform {
   readonly services: Readonly<Record<ServiceName, PlatformService>>;
   /** A development JWT for user `sub` (default "dev-user"), signed with the platform's key. */
   token(sub?: string, ttlSeconds?: number): Promise<string>;
+  /** Stops and starts the embedded Postgres on the same data and port (not with DATABASE_URL). */
+  restartPostgres(): Promise<void>;
   /** kafka.sh with this platform's broker env (topics, run-class, ...). */
   kafka(args: readonly string[]): Promise<string>;
   /** Milliseconds each start step took. */
@@ -144,7 +147,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     );
     topicsDone.catch(() => undefined);
 
-    const pg = await step("postgres", async (): Promise<{ url: string; stop: () => Promise<void> }> => (process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => undefined } : startEmbeddedPostgres()));
+    const pgLog = path.join(logs, "postgres.log");
+    const pg = await step("postgres", async (): Promise<DevPostgres | { url: string; stop: () => Promise<void>; restart?: undefined }> =>
+      process.env.DATABASE_URL
+        ? { url: process.env.DATABASE_URL, stop: async () => undefined }
+        : startDevPostgres(await uniquePort(), (l) => appendFileSync(pgLog, l.endsWith("\n") ? l : `${l}\n`)).catch((err: unknown) => {
+            throw new Error(`postgres did not start: ${String(err)}; log: ${pgLog}`);
+          }));
     onStop("postgres", pg.stop);
     await step("migrations", async () => {
       // Every catalog database, also those of services without migrations (realtime's Dapr state store).
@@ -261,6 +270,10 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       workDir, kafkaBrokers: brokers, databaseUrl: pg.url, smtp, services, timings,
       token: (sub = "dev-user", ttlSeconds = 3600) => mintToken(jwtKey, { sub, ttlSeconds }),
       kafka,
+      restartPostgres: async () => {
+        if (!pg.restart) throw new Error("restartPostgres: the platform uses DATABASE_URL, not its own Postgres");
+        await pg.restart();
+      },
       stop: async () => {
         await stopAll();
         if (!opts.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
