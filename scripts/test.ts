@@ -86,10 +86,13 @@ async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | u
   return { pass: Number(m?.[1] ?? 0), fail: Number(m?.[2] ?? (code === 0 ? 0 : 1)), code };
 }
 
-function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string): Promise<RunResult> {
+/** Integration files each start a whole platform (a JVM, Postgres, ten processes): one at a time, generous timeout. */
+const integrationFlags = ["--test-concurrency=1", "--test-timeout=900000"];
+
+function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string, extraFlags: string[] = []): Promise<RunResult> {
   console.log(`\n=== ${label}: ${files.length} file(s)`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", "--test-reporter-destination=" + path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), ...files], {
+    const child = spawn(process.execPath, ["--import", "tsx", "--test", ...extraFlags, "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", "--test-reporter-destination=" + path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), ...files], {
       cwd: root,
       env,
       stdio: ["ignore", "inherit", "inherit"],
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
         console.log(`\n=== ${tier}: no test files`);
         continue;
       }
-      if (tier === "services" || tier === "integration") {
+      if (tier === "services") {
         const { startTestServers } = await import("./lib/test-servers.js");
         const servers = await startTestServers();
         stops.push(servers.stop);
@@ -136,7 +139,7 @@ async function main(): Promise<void> {
       }
       const plain = files.filter((f) => !f.endsWith(".tz.test.ts"));
       const zoned = files.filter((f) => f.endsWith(".tz.test.ts"));
-      if (plain.length) results.push(await runNodeTest(plain, env, tier));
+      if (plain.length) results.push(await runNodeTest(plain, env, tier, tier === "integration" ? integrationFlags : []));
       for (const tz of zoned.length ? TIME_ZONES : []) results.push(await runNodeTest(zoned, { ...env, TZ: tz }, `${tier} TZ=${tz}`));
     }
   } finally {
