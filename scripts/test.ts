@@ -38,29 +38,28 @@ function findTests(dir: string): string[] {
 
 interface RunResult { pass: number; fail: number; code: number }
 
-/** Runs a script that prints progress on stderr and KEY=value lines on stdout; returns those keys. */
-function runKeyValueScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; values: Record<string, string> }> {
+/** Runs a bash script, echoing its stdout (progress goes to stderr) and returning it. */
+function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn("bash", [script, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => { out += d.toString(); process.stdout.write(d); });
-    child.on("exit", (code) => {
-      const values: Record<string, string> = {};
-      for (const line of out.split("\n")) {
-        const m = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
-        if (m?.[1] && m[2] !== undefined) values[m[1]] = m[2];
-      }
-      resolve({ code: code ?? 1, values });
-    });
+    child.on("exit", (code) => resolve({ code: code ?? 1, out }));
   });
+}
+
+/** The KEY=value lines the integration scripts print on stdout. */
+function keyValues(out: string): Record<string, string> {
+  return Object.fromEntries([...out.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
 }
 
 /** The integration tier's prerequisites: daprd + scheduler and the Kafka jars, built or resolved and cached. */
 async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
   const { spawnSync } = await import("node:child_process");
-  const missing = ["go", "java", "mvn"].filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
-  const haveDapr = spawnSync("sh", ["-c", "command -v daprd || test -x \"$HOME/.dapr/bin/daprd\""]).status === 0;
-  if (missing.length > 0 && !(haveDapr && !missing.includes("java"))) {
+  const has = (cmd: string): boolean => spawnSync("sh", ["-c", cmd]).status === 0;
+  const haveDapr = has('command -v daprd || test -x "$HOME/.dapr/bin/daprd"');
+  const missing = ["java", "mvn", ...(haveDapr ? [] : ["go"])].filter((tool) => !has(`command -v ${tool}`));
+  if (missing.length > 0) {
     const reason = `missing ${missing.join(", ")} (needed to build daprd and run Kafka)`;
     if (process.env.CI) {
       console.error(`integration tier: FAILED: ${reason}`);
@@ -70,18 +69,15 @@ async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | u
     return { pass: 0, fail: 0, code: 0 };
   }
   for (const [script, args] of [["scripts/integration/dapr-binaries.sh", []], ["scripts/integration/kafka.sh", ["resolve"]]] as const) {
-    const r = await runKeyValueScript(script, [...args], env);
+    const r = await runScript(script, args, env);
     if (r.code !== 0) {
       console.error(`integration tier: ${script} ${args.join(" ")} failed (exit ${r.code})`);
       return { pass: 0, fail: 1, code: 1 };
     }
-    Object.assign(env, r.values);
+    Object.assign(env, keyValues(r.out));
   }
   console.log("\n=== integration: smoke (Kafka + scheduler + daprd)");
-  const smoke = spawn("bash", ["scripts/integration/smoke.sh"], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
-  let out = "";
-  smoke.stdout.on("data", (d: Buffer) => { out += d.toString(); process.stdout.write(d); });
-  const code: number = await new Promise((resolve) => smoke.on("exit", (c) => resolve(c ?? 1)));
+  const { code, out } = await runScript("scripts/integration/smoke.sh", [], env);
   const m = /(\d+) passed, (\d+) failed/.exec(out);
   return { pass: Number(m?.[1] ?? 0), fail: Number(m?.[2] ?? (code === 0 ? 0 : 1)), code };
 }
