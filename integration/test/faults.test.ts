@@ -103,6 +103,9 @@ test("tasks API sidecar stopped: the outbox holds the events and delivers them w
     const o = await occurrences(user);
     return o.total === 1 ? o : undefined;
   });
-  const unsent = await db.query<{ n: string }>("select count(*) as n from outbox o join tasks t on t.id = o.aggregate_id where t.user_id = $1 and o.sent_at is null", [user]);
-  assert.equal(Number(unsent.rows[0]!.n), 0);
+  // The next occurrence writes its own task.created to the outbox, so "drained" is eventual too.
+  await eventually("every outbox row of this user to be sent", 30_000, async () => {
+    const unsent = await db.query<{ n: string }>("select count(*) as n from outbox o join tasks t on t.id = o.aggregate_id where t.user_id = $1 and o.sent_at is null", [user]);
+    return Number(unsent.rows[0]!.n) === 0 ? true : undefined;
+  });
 });

@@ -67,7 +67,7 @@ export const taskEventDataSchemas = {
   taskUpdated: taskUpdatedDataSchema,
   taskCompleted: taskCompletedDataSchema,
   taskDeleted: taskDeletedDataSchema,
-} as const satisfies Record<TopicKey, z.ZodType>;
+} as const satisfies Record<TopicKey, z.ZodObject>;
 
 export interface TaskEventDataByKey {
   taskCreated: TaskCreatedData;
