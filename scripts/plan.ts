@@ -54,6 +54,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   progress(`${run.resources.length} resources in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  for (const key of run.unsetSecrets) {
+    progress(`${key} is not set in Pulumi.${args.stack}.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret ${key} <value> --stack ${args.stack}`);
+  }
   const sections = await sectionLines(run);
   if (args.render) {
     const { renderManifests } = await import("./lib/render-manifests.js");

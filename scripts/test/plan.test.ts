@@ -46,7 +46,7 @@ describe("plan failures and masking", () => {
       urn: "urn:pulumi:dev::p::azure-native:keyvault:Secret::s", type: "azure-native:keyvault:Secret", name: "s", custom: true,
       inputs: { secretName: "jwt-signing-key", properties: envelope }, state: {}, protect: false, ignoreChanges: [], dependsOn: [], additionalSecretOutputs: [],
     };
-    const run: MockedRun = { stack: "dev", resources: [resource], calls: [], outputs: { kubeconfig: { secret: true, value: "hunter2" }, host: "h" } };
+    const run: MockedRun = { stack: "dev", resources: [resource], calls: [], outputs: { kubeconfig: { secret: true, value: "hunter2" }, host: "h" }, unsetSecrets: [] };
     const json = JSON.stringify(planJson(run, {}));
     assert.ok(!json.includes("hunter2"));
     assert.deepEqual(renderOutputs(run.outputs), ["  kubeconfig  [secret]", "  host        h"]);
@@ -81,5 +81,11 @@ describe("npm run plan (child process)", () => {
     assert.match(r.stdout, /kubeconfig\s+\[secret\]/);
     assert.doesNotMatch(r.stdout, /PLAIN TEXT|LOCAL ACCOUNTS ENABLED|HAS A PASSWORD/);
     assert.match(r.stdout, /^Summary:\n {2}\d+ resources to create/m);
+  });
+
+  it("says which operator secret is unset and the command that sets it", () => {
+    const r = plan("--stack", "dev");
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /^plan: tasks-platform:smtpPassword is not set in Pulumi\.dev\.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret tasks-platform:smtpPassword <value> --stack dev$/m);
   });
 });

@@ -85,6 +85,12 @@ describe("Azure stack config validation", () => {
     });
   });
 
+  it("stops a real run whose stack file lacks the SMTP password, naming the command that sets it", () => {
+    assert.throws(withConfig("prod", (c) => delete c["tasks-platform:smtpPassword"]), {
+      message: "Invalid stack config: tasks-platform:smtpPassword: missing, set it with pulumi config set --secret tasks-platform:smtpPassword <value>",
+    });
+  });
+
   it("refuses an SMTP password committed in plain text", () => {
     assert.throws(withConfig("dev", () => {}, []), {
       message: "Invalid stack config: tasks-platform:smtpPassword: expected a secret value (pulumi config set --secret tasks-platform:smtpPassword <value>)",

@@ -26,6 +26,7 @@ const run: MockedRun = {
   stack: "dev",
   calls: [],
   outputs: {},
+  unsetSecrets: [],
   resources: [provider, recorded(d.type, d.name, privileged, { provider: `${provider.urn}::k8s-id` })],
 };
 

@@ -131,9 +131,11 @@ export function validateConfig<S extends z.ZodRawShape>(shape: S, options: ReadC
     const tries = raw === undefined ? [undefined] : candidates(raw);
     const results = tries.map((t) => schema.safeParse(t, { reportInput: true }));
     const ok = results.find((r) => r.success);
+    const secret = options.secretKeys?.includes(key) ?? false;
     if (ok?.success) value[key] = ok.data;
+    else if (raw === undefined && secret) problems.push(`${fullKey}: missing, set it with pulumi config set --secret ${fullKey} <value>`);
     else problems.push(...issueProblems(namespace, key, results[0]!.error!.issues));
-    if (raw !== undefined && options.secretKeys?.includes(key) && isSecretKey(fullKey) === false) {
+    if (raw !== undefined && secret && isSecretKey(fullKey) === false) {
       problems.push(`${fullKey}: expected a secret value (pulumi config set --secret ${fullKey} <value>)`);
     }
   }

@@ -31,6 +31,8 @@ export interface MockedRun {
   readonly calls: RecordedCall[];
   /** Stack outputs, resolved; secret outputs are wrapped as `{ secret: true, value }`. */
   readonly outputs: Record<string, unknown>;
+  /** Operator secrets the stack file does not hold yet (`project:key`); this run used a placeholder for each. */
+  readonly unsetSecrets: string[];
 }
 
 export interface MockedRunOptions {
@@ -62,8 +64,13 @@ interface MonitorLike { registerResource(req: RegisterRequest, cb: Callback): vo
  * every resource, parent and invoke. A process can run one stack: Pulumi's config and state are global.
  */
 export async function runStackMocked(stack: StackName, options: MockedRunOptions = {}): Promise<MockedRun> {
-  const { config, secretKeys } = loadStackConfig(stack);
-  for (const [k, v] of Object.entries(options.configOverrides ?? {})) config[k.includes(":") ? k : `${projectName}:${k}`] = v;
+  const { config, secretKeys, placeholders } = loadStackConfig(stack);
+  const overridden = new Set<string>();
+  for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
+    const key = k.includes(":") ? k : `${projectName}:${k}`;
+    config[key] = v;
+    overridden.add(key);
+  }
 
   const byUrnState = new Map<string, Record<string, unknown>>();
   const pending: { args: MockResourceArgs; state: Record<string, unknown> }[] = [];
@@ -129,7 +136,7 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported ?? {})) outputs[key] = await resolveOutput(value);
   await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
-  return { stack, resources: recorded, calls, outputs };
+  return { stack, resources: recorded, calls, outputs, unsetSecrets: placeholders.filter((k) => !overridden.has(k)) };
 }
 
 async function resolveOutput(value: unknown): Promise<unknown> {

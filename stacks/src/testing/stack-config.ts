@@ -2,6 +2,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { azureSecretKeys } from "../config/azure.js";
 
 export const projectName = "tasks-platform";
 export const stackNames = ["dev", "prod", "local"] as const;
@@ -18,11 +19,23 @@ export interface LoadedStackConfig {
   readonly config: Record<string, string>;
   /** Keys whose values are secrets (`secure:` in the stack file). */
   readonly secretKeys: string[];
+  /** Operator-set secrets the stack file does not hold yet: the offline run uses a placeholder for each. */
+  readonly placeholders: string[];
 }
+
+/** Secrets an operator sets with `pulumi config set --secret` (the program generates every other one). */
+export const operatorSecretKeys: Record<StackName, readonly string[]> = {
+  dev: azureSecretKeys,
+  prod: azureSecretKeys,
+  local: [],
+};
+
+const placeholder = (key: string): string => `offline-placeholder-for-${key.replace(/[^a-zA-Z0-9]/g, "-")}`;
 
 /**
  * Reads Pulumi.<stack>.yaml the way the CLI would hand it to the program. `secure:` values cannot be
- * decrypted offline, so they are replaced by a placeholder and marked secret.
+ * decrypted offline, so they are replaced by a placeholder and marked secret; so is an operator
+ * secret the file does not hold yet (listed in `placeholders`: `pulumi up` refuses to start without it).
  */
 export function loadStackConfig(stack: string, root = repoRoot): LoadedStackConfig {
   if (!isStackName(stack)) throw new Error(`Unknown stack "${stack}"; expected one of: ${stackNames.join(", ")}`);
@@ -34,11 +47,16 @@ export function loadStackConfig(stack: string, root = repoRoot): LoadedStackConf
   for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
     const key = rawKey.includes(":") ? rawKey : `${projectName}:${rawKey}`;
     if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-      config[key] = `offline-placeholder-for-${key.replace(/[^a-zA-Z0-9]/g, "-")}`;
+      config[key] = placeholder(key);
       secretKeys.push(key);
     } else {
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
-  return { config, secretKeys };
+  const placeholders = operatorSecretKeys[stack].map((k) => `${projectName}:${k}`).filter((k) => !(k in config));
+  for (const key of placeholders) {
+    config[key] = placeholder(key);
+    secretKeys.push(key);
+  }
+  return { config, secretKeys, placeholders };
 }
