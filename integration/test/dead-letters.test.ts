@@ -40,7 +40,7 @@ async function produce(topic: string, line: string): Promise<void> {
   assert.equal(await new Promise((r) => child.on("exit", r)), 0, `producing to ${topic}`);
 }
 
-test("a poison event lands in the dead-letter topic and the consumer logs the reason", { timeout: 120_000 }, async () => {
+test("a poison event lands in the dead-letter topic and the consumer logs the reason", { timeout: 240_000 }, async () => {
   const id = `poison-${randomUUID()}`;
   const res = await fetch(`http://127.0.0.1:${platform.services["tasks-api"].daprHttpPort}/v1.0/publish/pubsub/${topics.taskCompleted.name}`, {
     method: "POST",
@@ -49,7 +49,8 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
   });
   assert.equal(res.status, 204);
   const subscribers = allServices.filter((s) => s.subscribes.some((x) => x.topic === topics.taskCompleted.name)).length;
-  const dead = await eventually(`${subscribers} dead-lettered copies of ${id}`, 60_000, async () => {
+  // Each read starts a JVM, and the sidecars' first consumer-group join can take a while on a busy machine.
+  const dead = await eventually(`${subscribers} dead-lettered copies of ${id}`, 180_000, async () => {
     const found = (await readTopic(topics.taskCompleted.deadLetterTopic)).filter((l) => l.includes(id));
     return found.length >= subscribers ? found : undefined;
   });
