@@ -71,15 +71,17 @@ load_names "${registry:-tasks.local}"
 
 # The program builds the images with docker-build into the node's Docker daemon (load), so pulumi
 # runs with minikube's docker-env; building them first with `minikube image build` fails fast, per
-# service, with the Dockerfile's own error, and leaves pulumi's build a cache hit.
+# service, with Docker's own error, and leaves pulumi's build a cache hit. Every service is built
+# from apps/Dockerfile with its name as the SERVICE build arg.
 eval "$(minikube -p "$profile" docker-env --shell bash)"
 if $build; then
   for pair in $IMAGES; do
     svc="${pair%%=*}" image="${pair#*=}"
-    [[ -f "apps/$svc/Dockerfile" ]] || die "apps/$svc/Dockerfile is missing"
+    [[ -f "apps/$svc/src/main.ts" ]] \
+      || die "apps/$svc/src/main.ts is missing: the catalog lists service $svc, but apps/Dockerfile cannot build it without its entry point"
     say "building $image"
-    minikube -p "$profile" image build -t "$image" -f "apps/$svc/Dockerfile" --build-opt="build-arg=SERVICE=$svc" . >/dev/null \
-      || die "building $svc failed: run 'minikube -p $profile image build -t $image -f apps/$svc/Dockerfile .' to see why"
+    minikube -p "$profile" image build -t "$image" -f apps/Dockerfile --build-opt="build-arg=SERVICE=$svc" . >/dev/null \
+      || die "building $svc failed: run 'minikube -p $profile image build -t $image -f apps/Dockerfile --build-opt=build-arg=SERVICE=$svc .' to see why"
   done
 fi
 

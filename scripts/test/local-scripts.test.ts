@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
@@ -46,7 +46,8 @@ interface Run {
   readonly log: string[];
 }
 
-function run(script: string, args: string[], env: Record<string, string> = {}): Run {
+/** Runs scripts/<script> of the repository at `repo` (default: this one). */
+function run(script: string, args: string[], env: Record<string, string> = {}, repo = root): Run {
   const dir = mkdtempSync(path.join(tmp, "run-"));
   const bin = path.join(dir, "bin");
   mkdirSync(bin);
@@ -55,8 +56,8 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
   for (const tool of ["minikube", "kubectl", "helm", "docker", "pulumi"]) symlinkSync(path.join(bin, "fake"), path.join(bin, tool));
   const log = path.join(dir, "log");
   writeFileSync(log, "");
-  const r = spawnSync("bash", [path.join(root, "scripts", script), ...args], {
-    cwd: root,
+  const r = spawnSync("bash", [path.join(repo, "scripts", script), ...args], {
+    cwd: repo,
     encoding: "utf8",
     env: {
       ...process.env,
@@ -77,6 +78,24 @@ function run(script: string, args: string[], env: Record<string, string> = {}): 
 
 const index = (log: string[], re: RegExp): number => log.findIndex((l) => re.test(l));
 
+/**
+ * A copy of this repository, mostly links, in which apps/<service> has a package.json but no sources.
+ * scripts/ is copied: local-names.ts prints only when run by its own path.
+ */
+function repoWithoutSources(service: string): string {
+  const repo = mkdtempSync(path.join(tmp, "repo-"));
+  for (const e of readdirSync(root)) if (!["apps", "scripts", ".tmp"].includes(e)) symlinkSync(path.join(root, e), path.join(repo, e));
+  cpSync(path.join(root, "scripts"), path.join(repo, "scripts"), { recursive: true });
+  mkdirSync(path.join(repo, "apps"));
+  for (const e of readdirSync(path.join(root, "apps"))) if (e !== service) symlinkSync(path.join(root, "apps", e), path.join(repo, "apps", e));
+  mkdirSync(path.join(repo, "apps", service));
+  writeFileSync(path.join(repo, "apps", service, "package.json"), "{}\n");
+  return repo;
+}
+
+const buildLine = (name: string): RegExp =>
+  new RegExp(`^minikube -p minikube image build -t tasks\\.local/${name}:src-[0-9a-f]{20} -f apps/Dockerfile --build-opt=build-arg=SERVICE=${name} \\.$`);
+
 describe("scripts/local-up.sh", () => {
   it("starts minikube with Calico, creates the stack, then runs pulumi up and prints the URLs", () => {
     const r = run("local-up.sh", ["--no-verify", "--skip-build"]);
@@ -93,22 +112,24 @@ describe("scripts/local-up.sh", () => {
     assert.doesNotMatch(r.out, /eyJ/, "the development token is not printed when stdout is not a terminal");
   });
 
-  it("builds every image into the node with the tag the program computes, before pulumi up", () => {
+  it("builds every image into the node from apps/Dockerfile with the tag the program computes, before pulumi up", () => {
     const r = run("local-up.sh", ["--no-verify"]);
+    assert.equal(r.code, 0, r.out);
     const up = index(r.log, /^pulumi up /);
     for (const s of allServices) {
-      const build = index(r.log, new RegExp(`^minikube -p minikube image build -t tasks\\.local/${s.name}:src-[0-9a-f]{20} -f apps/${s.name}/Dockerfile --build-opt=build-arg=SERVICE=${s.name} \\.$`));
-      if (build >= 0) {
-        assert.ok(up < 0 || build < up, `${s.name} is built before pulumi up`);
-        continue;
-      }
-      // Services whose Dockerfile has not landed yet stop the script with a message naming it.
-      assert.equal(r.code, 1);
-      assert.match(r.out, new RegExp(`\\[local-up\\] ERROR: apps/${s.name}/Dockerfile is missing`));
-      assert.equal(up, -1);
-      return;
+      const build = index(r.log, buildLine(s.name));
+      assert.ok(build >= 0 && build < up, `${s.name} is built before pulumi up:\n${r.log.join("\n")}`);
     }
-    assert.equal(r.code, 0, r.out);
+  });
+
+  it("stops before pulumi up, naming the file, when a catalog service has no sources", () => {
+    const [first, missing] = [allServices[0]!.name, allServices.at(-1)!.name];
+    const r = run("local-up.sh", ["--no-verify"], {}, repoWithoutSources(missing));
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, new RegExp(`\\[local-up\\] ERROR: apps/${missing}/src/main\\.ts is missing: the catalog lists service ${missing}`));
+    assert.ok(index(r.log, buildLine(first)) >= 0, "the services before it are built");
+    assert.equal(index(r.log, buildLine(missing)), -1);
+    assert.equal(index(r.log, /^pulumi up/), -1);
   });
 
   it("refuses a running cluster without Calico", () => {

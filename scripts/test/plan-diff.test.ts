@@ -52,13 +52,13 @@ describe("parsePlanJson", () => {
 describe("withRootReplaced", () => {
   it("makes two trees' absolute folders compare equal, at any depth, in resources and outputs", () => {
     const at = (dir: string): PlanSnapshot => ({
-      resources: new Map([["u", { urn: "u", type: "docker-build:index:Image", name: "i", props: { context: { location: dir }, dockerfile: { location: `${dir}/apps/audit/Dockerfile` }, tags: [`x/${dir}`] } }]]),
+      resources: new Map([["u", { urn: "u", type: "docker-build:index:Image", name: "i", props: { context: { location: dir }, dockerfile: { location: `${dir}/apps/Dockerfile` }, tags: [`x/${dir}`] } }]]),
       outputs: { root: dir },
     });
     const a = withRootReplaced(at("/tmp/plan-diff-abc"), "/tmp/plan-diff-abc/");
     const b = withRootReplaced(at("/work/main"), "/work/main");
     assert.deepEqual(diffPlans(a, b), { added: [], removed: [], changed: [], unchanged: 1, outputs: [] });
-    assert.deepEqual(a.resources.get("u")?.props.dockerfile, { location: "<repo>/apps/audit/Dockerfile" });
+    assert.deepEqual(a.resources.get("u")?.props.dockerfile, { location: "<repo>/apps/Dockerfile" });
   });
 });
 

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
-/** Directories never part of an image's build inputs (the Dockerfiles copy sources, not tests). */
+/** Directories never part of an image's build inputs (apps/Dockerfile copies sources, not tests; see .dockerignore). */
 const ignoredDirs = new Set(["node_modules", "dist", ".cache", ".tmp", "coverage", ".git", "test"]);
 
 function filesUnder(root: string, rel: string): string[] {
@@ -28,7 +28,10 @@ export function contentTag(root: string, paths: readonly string[]): string {
   return `src-${hash.digest("hex").slice(0, 20)}`;
 }
 
-/** What a service image is built from: its own folder, the shared app library, the catalog and the lockfile. */
+/**
+ * What a service image is built from: its own folder, the shared app library, the catalog, the
+ * lockfile, and the Dockerfile and .dockerignore every image shares (a change to either retags all).
+ */
 export const imageSourcePaths = (service: string): string[] => [
   `apps/${service}`,
   "apps/shared",
@@ -36,4 +39,6 @@ export const imageSourcePaths = (service: string): string[] => [
   "package.json",
   "package-lock.json",
   "tsconfig.base.json",
+  "apps/Dockerfile",
+  ".dockerignore",
 ];

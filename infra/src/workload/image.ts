@@ -5,11 +5,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { contentTag, imageSourcePaths } from "./content-tag.js";
 
-/** The repository root: the Docker build context of every service (the Dockerfiles copy the catalog and shared library). */
+/** The repository root: the Docker build context of every service (apps/Dockerfile copies the catalog and shared library). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export interface AppImageArgs {
-  /** Catalog service name; the Dockerfile is apps/<service>/Dockerfile. */
+  /** Catalog service name: its folder under apps/, passed to apps/Dockerfile as the SERVICE build arg. */
   readonly service: string;
   /** Registry host, e.g. tasksdevacr.azurecr.io (AKS) or a local name for images built into minikube. */
   readonly registry: pulumi.Input<string>;
@@ -25,7 +25,7 @@ export interface AppImageArgs {
   readonly root?: string;
 }
 
-/** A service image built with BuildKit from apps/<service>/Dockerfile, tagged by the content of its sources. */
+/** A service image built with BuildKit from apps/Dockerfile (SERVICE=<service>), tagged by the content of its sources. */
 export class AppImage extends pulumi.ComponentResource {
   /** `<registry>/<service>:<content tag>`. */
   readonly imageName: pulumi.Output<string>;
@@ -36,10 +36,10 @@ export class AppImage extends pulumi.ComponentResource {
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:workload:AppImage", name, {}, opts);
     const root = args.root ?? repoRoot;
-    const dockerfile = path.join("apps", args.service, "Dockerfile");
-    if (!existsSync(path.join(root, dockerfile))) {
+    const entry = path.join("apps", args.service, "src", "main.ts");
+    if (!existsSync(path.join(root, entry))) {
       // Not an error at plan time: the build fails with Docker's own message if it is still missing.
-      pulumi.log.warn(`${dockerfile} does not exist yet; the image of ${args.service} cannot be built until it does`, this);
+      pulumi.log.warn(`${entry} does not exist yet; the image of ${args.service} cannot be built until it does`, this);
     }
     this.tag = contentTag(root, imageSourcePaths(args.service));
     this.imageName = pulumi.interpolate`${args.registry}/${args.service}:${this.tag}`;
@@ -50,7 +50,7 @@ export class AppImage extends pulumi.ComponentResource {
       {
         tags: [this.imageName],
         context: { location: root },
-        dockerfile: { location: path.join(root, dockerfile) },
+        dockerfile: { location: path.join(root, "apps", "Dockerfile") },
         platforms: [args.platform ?? "linux/amd64"],
         buildArgs: { SERVICE: args.service },
         push,

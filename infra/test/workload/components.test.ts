@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import path from "node:path";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { services } from "@tasks/catalog";
@@ -13,10 +14,11 @@ const resolve = <T>(o: pulumi.Output<T>): Promise<T> => new Promise((r) => o.app
 
 describe("components validate their arguments up front", () => {
   let m: Loaded;
+  const built: pulumi.runtime.MockResourceArgs[] = [];
   before(async () => {
     await pulumi.runtime.setMocks(
       {
-        newResource: (a) => ({ id: `${a.name}-id`, state: { ...a.inputs, ...(a.type === "docker-build:index:Image" ? { ref: `${(a.inputs.tags as string[])[0]}@sha256:${"a".repeat(64)}` } : {}) } }),
+        newResource: (a) => (a.type === "docker-build:index:Image" && built.push(a), { id: `${a.name}-id`, state: { ...a.inputs, ...(a.type === "docker-build:index:Image" ? { ref: `${(a.inputs.tags as string[])[0]}@sha256:${"a".repeat(64)}` } : {}) } }),
         call: () => ({}),
       },
       "tasks-platform",
@@ -45,6 +47,11 @@ describe("components validate their arguments up front", () => {
     const img = new m.workload.AppImage("img", { service: "audit", registry: "acr.example.com", output: "push" });
     assert.match(await resolve(img.imageName), /^acr\.example\.com\/audit:src-[0-9a-f]{20}$/);
     assert.match(await resolve(img.ref), /^acr\.example\.com\/audit:src-[0-9a-f]{20}@sha256:a{64}$/);
+    const inputs = built.find((a) => a.name === "img-image")?.inputs;
+    const root = m.workload.repoRoot;
+    assert.deepEqual(inputs?.context, { location: root });
+    assert.deepEqual(inputs?.dockerfile, { location: path.join(root, "apps", "Dockerfile") });
+    assert.deepEqual(inputs?.buildArgs, { SERVICE: "audit" });
   });
 
   it("IngressController checks its TCP passthroughs", () => {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { services } from "@tasks/catalog";
-import { catalogSecretNames, contentTag, daprAnnotations, podTemplate } from "../../src/workload/index.js";
+import { catalogSecretNames, contentTag, daprAnnotations, imageSourcePaths, podTemplate } from "../../src/workload/index.js";
 
 type Obj = Record<string, unknown>;
 
@@ -14,7 +14,7 @@ describe("content-derived image tags", () => {
     try {
       mkdirSync(path.join(root, "apps/audit/src"), { recursive: true });
       mkdirSync(path.join(root, "apps/audit/node_modules/x"), { recursive: true });
-      writeFileSync(path.join(root, "apps/audit/Dockerfile"), "FROM node:20\n");
+      writeFileSync(path.join(root, "apps/audit/package.json"), "{}\n");
       writeFileSync(path.join(root, "apps/audit/src/index.ts"), "export {};\n");
       const paths = ["apps/audit", "missing-dir"];
       const first = contentTag(root, paths);
@@ -31,6 +31,29 @@ describe("content-derived image tags", () => {
       rmSync(path.join(root, "apps/audit/src/index.ts"));
       writeFileSync(path.join(root, "apps/audit/src/main.ts"), "export const x = 1;\n");
       assert.notEqual(contentTag(root, paths), second);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("of a service change with the shared apps/Dockerfile and .dockerignore, not with another service", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "tag-"));
+    try {
+      for (const svc of ["audit", "realtime"]) {
+        mkdirSync(path.join(root, `apps/${svc}/src`), { recursive: true });
+        writeFileSync(path.join(root, `apps/${svc}/src/main.ts`), "export {};\n");
+      }
+      writeFileSync(path.join(root, "apps/Dockerfile"), "FROM node:20.20.2-bookworm-slim\n");
+      writeFileSync(path.join(root, ".dockerignore"), "**/test\n");
+      const tag = () => contentTag(root, imageSourcePaths("audit"));
+      const first = tag();
+      writeFileSync(path.join(root, "apps/realtime/src/main.ts"), "export const x = 1;\n");
+      assert.equal(tag(), first, "another service's sources");
+      writeFileSync(path.join(root, "apps/Dockerfile"), "FROM node:20.20.3-bookworm-slim\n");
+      const second = tag();
+      assert.notEqual(second, first, "apps/Dockerfile");
+      writeFileSync(path.join(root, ".dockerignore"), "**/test\n**/*.md\n");
+      assert.notEqual(tag(), second, ".dockerignore");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
