@@ -75,6 +75,13 @@ export interface ServiceSpec {
 }
 
 /** Route Dapr delivers a topic's events to, e.g. `/events/task.completed`. */
+/**
+ * The numeric user and group every service container runs as: the image's USER (apps/Dockerfile) and
+ * the pod's runAsUser. Above 10000, so it cannot be a user of the node; it has no passwd entry, which
+ * the services do not need.
+ */
+export const serviceUid = 10001;
+
 export const subscriptionRoute = (topic: TopicName): string => `/events/${topic}`;
 
 const sub = (topic: TopicName): SubscriptionSpec => ({ topic, route: subscriptionRoute(topic) });

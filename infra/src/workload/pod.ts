@@ -1,6 +1,6 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { daprSidecarPorts, type ServiceSpec } from "@tasks/catalog";
+import { daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
 
 export type DaprLogLevel = "debug" | "info" | "warn" | "error";
@@ -19,7 +19,7 @@ export interface PodOptions {
   readonly strictZoneSpread: boolean;
   /** Non-secret settings only; secrets are read through the Dapr secret store. */
   readonly env?: Readonly<Record<string, string>>;
-  /** Numeric user the containers run as (the node image's `node` user). @default 1000 */
+  /** Numeric user and group the containers run as. @default serviceUid from the catalog (the image's USER) */
   readonly runAsUser?: number;
 }
 
@@ -58,7 +58,7 @@ export function daprAnnotations(service: ServiceSpec, o: Pick<PodOptions, "daprC
 
 /** The pod template of a service: Pod Security "restricted", probes, catalog resources, /tmp as the only writable path. */
 export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.input.core.v1.PodTemplateSpec {
-  const uid = o.runAsUser ?? 1000;
+  const uid = o.runAsUser ?? serviceUid;
   const env = { NODE_ENV: "production", PORT: String(service.port), SERVICE_NAME: service.name, LOG_LEVEL: "info", ...o.env };
   const badEnv = Object.keys(env).filter((k) => secretLikeEnvName.test(k));
   if (badEnv.length) throw new Error(`env: ${badEnv.join(", ")} look like secrets; read secrets through the Dapr secret store instead`);
