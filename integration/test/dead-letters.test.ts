@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { allServices, topics } from "@tasks/catalog";
 import { startPlatform, repoRoot, type Platform } from "../../scripts/lib/dev-platform.js";
 import { replayDeadLetters } from "../../scripts/dlq-replay.js";
-import { api, eventually } from "./helpers.js";
+import { api, eventually, waitRealtimeLive } from "./helpers.js";
 
 let platform: Platform;
 before(async () => {
@@ -42,6 +42,9 @@ async function produce(topic: string, line: string): Promise<void> {
 
 test("a poison event lands in the dead-letter topic and the consumer logs the reason", { timeout: 240_000 }, async () => {
   const id = `poison-${randomUUID()}`;
+  // realtime's broadcast group starts at the newest offset: publish only once it has its partitions,
+  // or it never sees the poison event and dead-letters nothing.
+  await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token(`probe-${randomUUID()}`));
   const res = await fetch(`http://127.0.0.1:${platform.services["tasks-api"].daprHttpPort}/v1.0/publish/pubsub/${topics.taskCompleted.name}`, {
     method: "POST",
     headers: { "content-type": "application/cloudevents+json" },
@@ -49,10 +52,14 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
   });
   assert.equal(res.status, 204);
   const subscribers = allServices.filter((s) => s.subscribes.some((x) => x.topic === topics.taskCompleted.name)).length;
-  // Each read starts a JVM, and the sidecars' first consumer-group join can take a while on a busy machine.
-  const dead = await eventually(`${subscribers} dead-lettered copies of ${id}`, 180_000, async () => {
+  // Each read starts a JVM, so a probe takes seconds on a busy machine.
+  let seen = 0;
+  const dead = await eventually(`${subscribers} dead-lettered copies of ${id}`, 120_000, async () => {
     const found = (await readTopic(topics.taskCompleted.deadLetterTopic)).filter((l) => l.includes(id));
+    seen = found.length;
     return found.length >= subscribers ? found : undefined;
+  }).catch((e: Error) => {
+    throw new Error(`${e.message} (last read found ${seen})`);
   });
   assert.equal(dead.length, subscribers, "one dead letter per subscriber that dropped it");
   assert.deepEqual((JSON.parse(dead[0]!) as { data: unknown }).data, { bogus: true });
