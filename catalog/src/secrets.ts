@@ -10,7 +10,6 @@ export const secretNames = {
   smtpPassword: "smtp-password",
   vapidPublicKey: "vapid-public-key",
   vapidPrivateKey: "vapid-private-key",
-  postgresPassword: "postgres-password",
-  /** postgres://… connection string for one service's database. */
+  /** postgres://… connection string for one service's database, as the service's own role (catalog databaseRole). */
   databaseUrl: (service: string): string => `${service}-database-url`,
 } as const;

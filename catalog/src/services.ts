@@ -192,6 +192,12 @@ export const servicesWithDatabase = (): (ServiceSpec & { database: string })[] =
   allServices.filter((s): s is ServiceSpec & { database: string } => typeof s.database === "string");
 
 /**
+ * The Postgres login role a service connects as: it owns the service's database and nothing else
+ * (apps/shared db-roles.ts creates it; the per-service database URLs use it), e.g. `tasks_api_svc`.
+ */
+export const databaseRole = (service: ServiceName): string => `${service.replace(/-/g, "_")}_svc`;
+
+/**
  * Where the services run in Kubernetes and the service account each one runs as. The Azure workload
  * identity federated credentials trust exactly `system:serviceaccount:<namespace>:<nameOf(service)>`,
  * so the Kubernetes side must create the namespace and service accounts from this constant.

@@ -11,15 +11,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { allBrokerTopics, allServices, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
+import { allBrokerTopics, allServices, databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { writeSelfhostedResources } from "../../infra/src/dapr/index.js";
-import { databaseUrl, ensureDatabaseExists } from "@tasks/shared";
+import { databaseUrl, ensureDatabaseExists, ensureServiceRole } from "@tasks/shared";
+import pgClient from "pg";
 import webpush from "web-push";
 import { ManagedProcess, waitReady } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
 import { mintToken } from "./mint-token.js";
 import { startDevPostgres, type DevPostgres } from "./dev-postgres.js";
 import { freePort } from "./test-servers.js";
+import { serviceUrlVariable } from "../migrate.js";
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -94,6 +96,31 @@ async function uniquePort(): Promise<number> {
   }
 }
 
+/**
+ * Creates each catalog service's database and its own login role (ensureServiceRole, a fresh password
+ * every start: rotation on a reused DATABASE_URL server) on the server of `adminUrl`; returns each
+ * service's URL as that role.
+ */
+export async function ensureServiceRoles(adminUrl: string): Promise<Partial<Record<ServiceName, string>>> {
+  const urls: Partial<Record<ServiceName, string>> = {};
+  for (const s of servicesWithDatabase()) {
+    await ensureDatabaseExists(adminUrl, s.database);
+    const spec = { role: databaseRole(s.name), password: randomBytes(18).toString("base64url"), database: s.database };
+    const admin = new pgClient.Client({ connectionString: databaseUrl(adminUrl, s.database) });
+    await admin.connect();
+    try {
+      await ensureServiceRole(admin, spec);
+    } finally {
+      await admin.end();
+    }
+    const url = new URL(databaseUrl(adminUrl, s.database));
+    url.username = spec.role;
+    url.password = spec.password;
+    urls[s.name] = url.toString();
+  }
+  return urls;
+}
+
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const log = opts.log ?? (() => undefined);
   const timeoutMs = (opts.timeoutSeconds ?? 120) * 1000;
@@ -155,11 +182,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
             throw new Error(`postgres did not start: ${String(err)}; log: ${pgLog}`);
           }));
     onStop("postgres", pg.stop);
+    // Every catalog database, also those of services without migrations (realtime's Dapr state store), with
+    // the service's own login role owning it, as the database-roles Job does in the clusters: the services
+    // and their migrations run least-privileged, never as the admin.
+    const serviceUrls = await step("database roles", () => ensureServiceRoles(pg.url));
     await step("migrations", async () => {
-      // Every catalog database, also those of services without migrations (realtime's Dapr state store).
-      for (const s of servicesWithDatabase()) await ensureDatabaseExists(pg.url, s.database);
+      const urlEnv = Object.fromEntries(Object.entries(serviceUrls).map(([service, url]) => [serviceUrlVariable(service), url]));
       try {
-        await run(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "migrate.ts")], { cwd: repoRoot, env: { ...process.env, DATABASE_URL: pg.url }, timeout: 180_000 });
+        await run(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "migrate.ts")], { cwd: repoRoot, env: { ...process.env, ...urlEnv }, timeout: 180_000 });
       } catch (err) {
         throw new Error(`migrations failed: ${String((err as { stderr?: string }).stderr ?? err)}`);
       }
@@ -177,7 +207,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       [secretNames.smtpPassword]: randomBytes(12).toString("hex"),
       [secretNames.vapidPublicKey]: vapid.publicKey,
       [secretNames.vapidPrivateKey]: vapid.privateKey,
-      ...Object.fromEntries(servicesWithDatabase().map((s) => [secretNames.databaseUrl(s.name), databaseUrl(pg.url, s.database)])),
+      ...Object.fromEntries(servicesWithDatabase().map((s) => [secretNames.databaseUrl(s.name), serviceUrls[s.name]!])),
     };
     const secretsFile = path.join(workDir, "secrets.json");
     writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });

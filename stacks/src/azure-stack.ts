@@ -4,7 +4,7 @@ import { ResourceGroup } from "@pulumi/azure-native/resources/resourceGroup.js";
 import { RandomBytes } from "@pulumi/random/randomBytes.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
 import { RandomString } from "@pulumi/random/randomString.js";
-import { allServices, daprSystemNamespace, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
+import { allServices, daprSystemNamespace, databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { azureName, childName } from "@tasks/infra/naming";
 import { AksCluster } from "@tasks/infra/azure/aks/index";
 import { ContainerRegistry } from "@tasks/infra/azure/acr/index";
@@ -109,6 +109,7 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
     entraAdmin: { objectId: admins.objectId, principalName: admins.displayName },
   });
 
+  const rolePasswords = databaseRolePasswords(prefix);
   const vault = new KeyVault(childName(prefix, "kv"), {
     ...scope,
     vaultName: unique("keyVault", `${prefix}-kv`),
@@ -117,7 +118,7 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
     softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays,
     allowedIpRanges: cfg.allowedIpRanges,
     privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.keyVault },
-    secrets: vaultSecrets(prefix, cfg, eventHubs, postgres),
+    secrets: vaultSecrets(prefix, cfg, eventHubs, postgres, rolePasswords),
   });
 
   const identities = new WorkloadIdentities(childName(prefix, "workload"), {
@@ -137,7 +138,7 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
   });
 
   const { provider, kubeconfig } = aksKubernetesProvider(childName(prefix, "k8s"), { resourceGroupName: rg.name, clusterName: aks.clusterName, loginMode: cfg.aks.kubeloginMode });
-  const platform = await deployPlatform(platformTarget(cfg, provider, { acr, eventHubs, vault, postgres, identities, network, tenantId: client.tenantId }));
+  const platform = await deployPlatform(platformTarget(cfg, provider, { acr, eventHubs, vault, postgres, rolePasswords, identities, network, tenantId: client.tenantId }));
 
   return {
     resourceGroupName: rg.name,
@@ -163,8 +164,24 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
   };
 }
 
-/** The Key Vault secrets, by their catalog names; every value is secret. */
-function vaultSecrets(prefix: string, cfg: AzureStackConfig, eventHubs: EventHubs, postgres: PostgresServer): Record<string, pulumi.Input<string>> {
+/** One generated password per service with a database, for its own login role (catalog databaseRole). */
+function databaseRolePasswords(prefix: string): Partial<Record<ServiceName, pulumi.Output<string>>> {
+  return Object.fromEntries(
+    servicesWithDatabase().map((s) => [
+      s.name,
+      new RandomPassword(childName(prefix, `${s.name}-db-password`), { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2 }).result,
+    ]),
+  );
+}
+
+/**
+ * The Key Vault secrets, by their catalog names; every value is secret. Each service's database URL logs
+ * in as the service's own role. The administrator password is not here: only the database-roles Job
+ * uses it, from its own Kubernetes Secret (people administer the server through the Entra admin group).
+ */
+function vaultSecrets(
+  prefix: string, cfg: AzureStackConfig, eventHubs: EventHubs, postgres: PostgresServer, rolePasswords: Partial<Record<ServiceName, pulumi.Output<string>>>,
+): Record<string, pulumi.Input<string>> {
   // Named after the secret: scripts/lib/jwt-key-from-state.ts finds it in the state by that suffix.
   const jwt = new RandomPassword(childName(prefix, secretNames.jwtSigningKey), { length: 64, special: false });
   // Web Push (VAPID) key pair: a P-256 key from 32 random bytes kept in state, as the local stack does.
@@ -176,8 +193,9 @@ function vaultSecrets(prefix: string, cfg: AzureStackConfig, eventHubs: EventHub
     [secretNames.jwtSigningKey]: jwt.result,
     [secretNames.smtpUsername]: cfg.smtp.username,
     [secretNames.smtpPassword]: cfg.smtpPassword,
-    [secretNames.postgresPassword]: postgres.administratorPassword,
-    ...Object.fromEntries(servicesWithDatabase().map((s) => [secretNames.databaseUrl(s.name), postgres.databaseUrl(s.database)])),
+    ...Object.fromEntries(
+      servicesWithDatabase().map((s) => [secretNames.databaseUrl(s.name), postgres.databaseUrl(s.database, { user: databaseRole(s.name), password: rolePasswords[s.name]! })]),
+    ),
   };
 }
 
@@ -186,6 +204,7 @@ interface Foundation {
   readonly eventHubs: EventHubs;
   readonly vault: KeyVault;
   readonly postgres: PostgresServer;
+  readonly rolePasswords: Partial<Record<ServiceName, pulumi.Output<string>>>;
   readonly identities: WorkloadIdentities;
   readonly network: Network;
   readonly tenantId: pulumi.Output<string>;
@@ -206,6 +225,8 @@ function platformTarget(cfg: AzureStackConfig, provider: Provider, f: Foundation
     broker: { kind: "eventhubs", namespaceName: f.eventHubs.namespaceName },
     secretStore: { kind: "keyvault", vaultName: f.vault.vaultName, tenantId: f.tenantId },
     postgres: { host: f.postgres.fqdn, port: 5432, sslMode: "require" },
+    // The Job waits for the server's databases (children of the PostgresServer component).
+    databaseRoles: { adminUrl: f.postgres.adminUrl(), passwords: f.rolePasswords, dependsOn: [f.postgres] },
     identities,
     host: cfg.domain,
     tls: { issuer: cfg.tlsIssuer, acmeEmail: cfg.acmeEmail },

@@ -22,6 +22,17 @@ export interface PlatformTarget {
     | { readonly kind: "keyvault"; readonly vaultName: pulumi.Input<string>; readonly tenantId: pulumi.Input<string> }
     | { readonly kind: "kubernetes" };
   readonly postgres: { readonly host: pulumi.Input<string>; readonly port: number; readonly sslMode: "require" | "disable" };
+  /**
+   * What the database-roles Job needs to give every service with a database its own login role
+   * (infra/src/workload/database-roles.ts): the server administrator's URL and each role's password.
+   * Required when a deployed service uses Postgres; the services' own URLs in the secret store use these roles.
+   */
+  readonly databaseRoles?: {
+    readonly adminUrl: pulumi.Input<string>;
+    readonly passwords: Partial<Record<ServiceName, pulumi.Input<string>>>;
+    /** What the Job must wait for besides the platform (the Azure databases, the local Postgres). */
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  };
   /** Workload identity client id per service (AKS only). */
   readonly identities?: Partial<Record<ServiceName, pulumi.Input<string>>>;
   /** Public host for the ingress, e.g. `tasks.dev.example.com`. */

@@ -1,8 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
+import * as pulumi from "@pulumi/pulumi";
 import { servicesWithDatabase } from "@tasks/catalog";
 import { NetworkPolicies, PlatformNamespaces, dataNetworkPolicies, namespaces } from "@tasks/infra/k8s/index";
 import { KafkaTopics, LocalSecrets, Postgres, Redpanda, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
+import { databaseRolesPodLabels } from "@tasks/infra/workload/index";
 import { readLocalConfig } from "./config/local.js";
 import type { PlatformTarget } from "./contracts.js";
 import { createPlatform } from "./platform.js";
@@ -31,12 +33,17 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
     { namespace: namespaces.data, databases: servicesWithDatabase().map((s) => s.database), password: password.result, storageSize: cfg.storage.postgres, dependsOn: nsDeps },
     k8sOpts,
   );
+  // Each service's own role's password; the superuser password stays with Postgres and the database-roles Job.
+  const rolePasswords = Object.fromEntries(
+    servicesWithDatabase().map((s) => [s.name, new random.RandomPassword(`${s.name}-db-password`, { length: 32, special: false }).result]),
+  );
   const fromWorkloads = { namespace: namespaces.workloads, podLabels: { "app.kubernetes.io/part-of": "tasks" } };
+  const fromDatabaseRoles = { namespace: namespaces.workloads, podLabels: databaseRolesPodLabels };
   new NetworkPolicies(
     "data-network-policies",
     {
       policies: dataNetworkPolicies(namespaces.data, [
-        { name: "postgres", podLabels: dataPods.postgres, port: postgresPort, from: [fromWorkloads] },
+        { name: "postgres", podLabels: dataPods.postgres, port: postgresPort, from: [fromWorkloads, fromDatabaseRoles] },
         { name: "redpanda", podLabels: dataPods.redpanda, port: redpandaPorts.kafka, from: [fromWorkloads] },
         { name: "redpanda-external", podLabels: dataPods.redpanda, port: redpandaPorts.external, from: [{ namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }] },
       ]),
@@ -45,7 +52,7 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
   );
   const secrets = new LocalSecrets(
     "local-secrets",
-    { namespace: namespaces.workloads, postgresHost: postgres.host, postgresPassword: password.result, smtp: { username: "", password: "" } },
+    { namespace: namespaces.workloads, postgresHost: postgres.host, postgresPort, rolePasswords, smtp: { username: "", password: "" } },
     { ...k8sOpts, dependsOn: nsDeps },
   );
 
@@ -58,6 +65,11 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
     broker: { kind: "redpanda", brokers: redpanda.internalBrokers },
     secretStore: { kind: "kubernetes" },
     postgres: { host: postgres.host, port: postgresPort, sslMode: "disable" },
+    databaseRoles: {
+      adminUrl: pulumi.secret(pulumi.interpolate`postgres://postgres:${password.result}@${postgres.host}:${postgresPort}/postgres?sslmode=disable`),
+      passwords: rolePasswords,
+      dependsOn: [postgres],
+    },
     host: cfg.domain,
     tls: { issuer: "selfsigned" },
     egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [...cfg.smtp.egressCidrs] },

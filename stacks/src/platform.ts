@@ -5,7 +5,7 @@ import {
   CertManager, DaprControlPlane, IngressController, IngressRoutes, Monitoring, NetworkPolicies, PlatformNamespaces, charts, namespaces,
   webPushDestination, nonPublicRanges, workloadNetworkPolicies, chartNetworkPolicies, type ChartNetworkInput, type EgressDestination, type TcpPassthrough, type WorkloadNetworkInput,
 } from "@tasks/infra/k8s/index";
-import { AppImage, ServiceWorkload, catalogSecretNames } from "@tasks/infra/workload/index";
+import { AppImage, DatabaseRoles, ServiceWorkload, catalogSecretNames, databaseRolesNetworkPolicy } from "@tasks/infra/workload/index";
 import type { InClusterPeer, PlatformTarget } from "./contracts.js";
 
 /** Ports of the brokers' Kafka endpoints: Event Hubs (SASL over TLS) and Redpanda (plaintext, in-cluster). */
@@ -30,6 +30,8 @@ export interface Platform {
   readonly daprResources: DaprResources;
   readonly monitoring: Monitoring;
   readonly workloads: Readonly<Partial<Record<ServiceName, ServiceWorkload>>>;
+  /** The database-roles Job and its Secret, when the target has services with a database. */
+  readonly databaseRoles?: DatabaseRoles;
   /** The stack outputs the platform contributes. */
   readonly outputs: Record<string, unknown>;
 }
@@ -49,6 +51,7 @@ export function platformTargetProblems(target: PlatformTarget, services: readonl
   const uses = (t: EgressTarget) => services.some((s) => s.egress.includes(t));
   const reachable = (t: "postgres" | "broker" | "keyvault" | "smtp", peer?: InClusterPeer) => target.egressCidrs[t].length > 0 || peer !== undefined;
   if (uses("postgres") && !reachable("postgres", target.inClusterEgress?.postgres)) problems.push("egressCidrs.postgres: empty, and no inClusterEgress.postgres: services could not reach the database");
+  if (uses("postgres") && !target.databaseRoles) problems.push("databaseRoles: services with a database connect as their own roles; give the admin URL and a password per service");
   if (uses("broker") && !reachable("broker", target.inClusterEgress?.broker)) problems.push("egressCidrs.broker: empty, and no inClusterEgress.broker: services could not reach the broker");
   if (aks && uses("keyvault") && !reachable("keyvault")) problems.push("egressCidrs.keyvault: empty: sidecars could not reach Key Vault");
   if (uses("smtp") && !reachable("smtp")) problems.push("egressCidrs.smtp: empty: email could not be sent");
@@ -174,16 +177,44 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
   );
   const daprControlPlane = new DaprControlPlane("dapr", { highAvailability: ha, dependsOn: nsDeps }, k8sOpts);
   const daprResources = new DaprResources("dapr-resources", { settings: daprSettings(target, services) }, { ...k8sOpts, dependsOn: [daprControlPlane.release] });
-  new NetworkPolicies(
+  const network = networkInput(target, services);
+  const roles = target.databaseRoles;
+  const networkPolicies = new NetworkPolicies(
     "network-policies",
-    { policies: [...workloadNetworkPolicies(networkInput(target, services)), ...chartNetworkPolicies(chartNetworkInput(target, services, options.ingressTcp ?? []))] },
+    {
+      policies: [
+        ...workloadNetworkPolicies(network),
+        ...(roles && network.egress.postgres ? [databaseRolesNetworkPolicy(namespaces.workloads, network.egress.postgres)] : []),
+        ...chartNetworkPolicies(chartNetworkInput(target, services, options.ingressTcp ?? [])),
+      ],
+    },
     { ...k8sOpts, dependsOn: nsDeps },
   );
+
+  const appImages = Object.fromEntries(
+    services.map((s) => [s.name, new AppImage(`image-${s.name}`, { service: s.name, registry: target.registry.loginServer, output: aks ? "push" : "load" })]),
+  ) as Partial<Record<ServiceName, AppImage>>;
+  // Every service with a database connects as its own role: the Job creates (or re-passwords) the roles
+  // before any service starts. It runs the CLI from the tasks-api image (any service image has it).
+  const rolesImage = appImages["tasks-api"] ?? Object.values(appImages)[0];
+  const databaseRoles = roles && rolesImage && services.some((s) => s.database)
+    ? new DatabaseRoles(
+        "database-roles",
+        {
+          namespace: namespaces.workloads,
+          image: aks ? rolesImage.ref : rolesImage.imageName,
+          adminUrl: roles.adminUrl,
+          passwords: roles.passwords,
+          dependsOn: [rolesImage, networkPolicies, ...nsDeps, ...(roles.dependsOn ?? []), ...(options.workloadDependsOn ?? [])],
+        },
+        k8sOpts,
+      )
+    : undefined;
 
   const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
   const images: Record<string, pulumi.Output<string>> = {};
   for (const s of services) {
-    const image = new AppImage(`image-${s.name}`, { service: s.name, registry: target.registry.loginServer, output: aks ? "push" : "load" });
+    const image = appImages[s.name]!;
     images[s.name] = image.imageName;
     // Kubernetes-secret-store sidecars (minikube) call the API server with the pod's token.
     const readsKubernetesSecrets = target.secretStore.kind === "kubernetes" && s.dapr.includes("secrets");
@@ -199,7 +230,7 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
         env: { ...smtpEnv, PUBLIC_HOST: target.host, DEPLOY_ENVIRONMENT: target.environment },
         ...(aks ? { workloadIdentityClientId: target.identities![s.name]! } : {}),
         ...(readsKubernetesSecrets ? { mountServiceAccountToken: true, readableSecrets: catalogSecretNames() } : {}),
-        dependsOn: [image, daprControlPlane.release, daprResources, ...nsDeps, ...(options.workloadDependsOn ?? [])],
+        dependsOn: [image, daprControlPlane.release, daprResources, ...nsDeps, ...(options.workloadDependsOn ?? []), ...(databaseRoles ? [databaseRoles.job] : [])],
       },
       k8sOpts,
     );
@@ -228,7 +259,7 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
     },
     grafanaAdminPassword: monitoring.grafanaAdminPassword,
   };
-  return { namespaces: ns, ingressController, daprControlPlane, daprResources, monitoring, workloads, outputs };
+  return { namespaces: ns, ingressController, daprControlPlane, daprResources, monitoring, workloads, ...(databaseRoles ? { databaseRoles } : {}), outputs };
 }
 
 /** The platform layer's stack outputs (see createPlatform); the Azure and local stacks spread them into theirs. */

@@ -1,7 +1,7 @@
 /** The Azure foundation assertions of an AKS stack (dev, prod) under mocks; each stack's test file runs it once. */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { allBrokerTopics, allServices, secretNames, serviceAccounts, servicesWithDatabase, subscribersOf } from "@tasks/catalog";
+import { allBrokerTopics, allServices, databaseRole, secretNames, serviceAccounts, servicesWithDatabase, subscribersOf } from "@tasks/catalog";
 import { builtInRoles, podSecurityRestrictedInitiative, subnetLayout } from "@tasks/infra/azure/index";
 import { runStackMocked, type MockedRun, type RecordedResource } from "../src/testing/mocked-run.js";
 import { loadStackConfig } from "../src/testing/stack-config.js";
@@ -185,7 +185,7 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
     it("stores the catalog's secrets in Key Vault, every value as a secret", () => {
       const secrets = ofType("azure-native:keyvault:Secret");
       const expected = [
-        secretNames.eventHubsConnectionString, secretNames.jwtSigningKey, secretNames.smtpUsername, secretNames.smtpPassword, secretNames.postgresPassword,
+        secretNames.eventHubsConnectionString, secretNames.jwtSigningKey, secretNames.smtpUsername, secretNames.smtpPassword,
         secretNames.vapidPublicKey, secretNames.vapidPrivateKey,
         ...servicesWithDatabase().map((s) => secretNames.databaseUrl(s.name)),
       ];
@@ -194,7 +194,14 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       for (const s of secrets) assert.ok(isSecretEnvelope(s.inputs.properties), `${String(s.inputs.secretName)} is not secret`);
       const valueOf = (name: string): string => String(get(unwrap(secrets.find((s) => s.inputs.secretName === name)!.inputs.properties), "value"));
       const url = valueOf(secretNames.databaseUrl("tasks-api"));
-      assert.match(url, /^postgres:\/\/tasksadmin:[^@]+@tasks-.+\.postgres\.database\.azure\.com:5432\/tasks\?sslmode=require$/);
+      assert.match(url, /^postgres:\/\/tasks_api_svc:[^@]+@tasks-.+\.postgres\.database\.azure\.com:5432\/tasks\?sslmode=require$/);
+      // Each service logs in as its own role with its own password, never as the administrator.
+      const logins = servicesWithDatabase().map((s) => new URL(valueOf(secretNames.databaseUrl(s.name))));
+      assert.deepEqual(logins.map((u) => [u.username, u.pathname]), servicesWithDatabase().map((s) => [databaseRole(s.name), `/${s.database}`]));
+      assert.equal(new Set(logins.map((u) => u.password)).size, logins.length, "one password per role");
+      const admin = one("azure-native:dbforpostgresql:Server");
+      const adminPassword = String(unwrap(admin.inputs.administratorLoginPassword));
+      for (const u of logins) assert.ok(u.username !== admin.inputs.administratorLogin && u.username !== "tasksadmin" && decodeURIComponent(u.password) !== adminPassword, `${u.pathname} uses the admin login`);
       assert.match(valueOf(secretNames.vapidPublicKey), /^[A-Za-z0-9_-]{87}$/, "an uncompressed P-256 point, base64url");
       assert.match(valueOf(secretNames.eventHubsConnectionString), /^Endpoint=sb:\/\/.+;SharedAccessKeyName=dapr-pubsub;/);
     });

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { allBrokerTopics, servicesWithDatabase } from "@tasks/catalog";
+import { allBrokerTopics, databaseRole, secretNames, servicesWithDatabase } from "@tasks/catalog";
 import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
 import {
-  byKind, checkAppEnvironment, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
+  byKind, checkAppEnvironment, checkDapr, checkDatabaseRoles, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate, secretStringData,
   type StackExpectations,
 } from "./platform-assertions.js";
 
@@ -39,7 +39,11 @@ describe("local stack (minikube, mocked)", () => {
   it("opens Postgres and Redpanda only to the workloads, and Redpanda's external listener only to the ingress controller", () => {
     const rule = (name: string) => get(named(manifests.filter((m) => m.metadata.namespace === "tasks-data"), "NetworkPolicy", name), "spec", "ingress", 0) as Obj;
     assert.deepEqual(rule("postgres-ingress"), {
-      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { "app.kubernetes.io/part-of": "tasks" } } }],
+      from: [
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { "app.kubernetes.io/part-of": "tasks" } } },
+        // The database-roles Job's pod (not part-of tasks: it gets no Dapr control-plane egress).
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "database-roles", "app.kubernetes.io/component": "database-roles" } } },
+      ],
       ports: [{ protocol: "TCP", port: 5432 }],
     });
     assert.deepEqual(get(rule("redpanda-external-ingress"), "ports"), [{ protocol: "TCP", port: 19092 }]);
@@ -73,10 +77,28 @@ describe("local stack (minikube, mocked)", () => {
 
   it("stores each catalog secret in its own Kubernetes Secret and uses the self-signed CA issuer", () => {
     const secrets = byKind(manifests, "Secret").filter((s) => s.metadata.namespace === "tasks").map((s) => s.metadata.name).sort();
-    assert.deepEqual(secrets, (run.outputs.localSecrets as string[]).slice().sort());
+    // Plus the database-roles Job's own Secret, which no sidecar may read.
+    assert.deepEqual(secrets, [...(run.outputs.localSecrets as string[]), "database-roles"].sort());
+    assert.ok(!secrets.includes("postgres-password"), "the superuser password is not in the secret store");
     assert.deepEqual(byKind(manifests, "ClusterIssuer").map((i) => i.metadata.name).sort(), ["selfsigned", "selfsigned-bootstrap"]);
     assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), "selfsigned");
   });
+
+  it("gives every service a database URL of its own role, never the superuser's", () => {
+    const superPassword = String(secretStringData(run, "tasks-data", "postgres-superuser").password);
+    for (const s of servicesWithDatabase()) {
+      const name = secretNames.databaseUrl(s.name);
+      const url = new URL(String(secretStringData(run, "tasks", name)[name]));
+      assert.deepEqual([url.username, url.pathname, url.host], [databaseRole(s.name), `/${s.database}`, "postgres.tasks-data.svc.cluster.local:5432"]);
+      assert.ok(url.username !== "postgres" && url.password !== superPassword, `${name} logs in as the superuser`);
+    }
+  });
+
+  it("runs the database-roles Job before every Deployment, restricted, reaching only the Postgres pod", () =>
+    checkDatabaseRoles(run, manifests, {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks-data" } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } },
+    }));
 
   it("renders manifests that pass the Kubernetes, cert-manager, Prometheus operator and Dapr schemas, with no secret values", async () => {
     const { count, problems, secretsLeaked } = await renderAndValidate(run);
@@ -89,3 +111,4 @@ describe("local stack (minikube, mocked)", () => {
 function get(o: unknown, ...keys: (string | number)[]): unknown {
   return keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
 }
+

@@ -7,7 +7,7 @@ import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.j
 import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
 import { loadStackConfig } from "../src/testing/stack-config.js";
 import {
-  byKind, checkAppEnvironment, checkDapr, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
+  byKind, checkAppEnvironment, checkDapr, checkDatabaseRoles, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
 } from "./platform-assertions.js";
 
 type Obj = Record<string, unknown>;
@@ -50,6 +50,8 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
     it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, host));
 
     it("creates every Kubernetes object through the cluster's provider (kubelogin kubeconfig), never an ambient one", () => checkProviders(run));
+    it("runs the database-roles Job before every Deployment, restricted, reaching only the Postgres subnet", () =>
+      checkDatabaseRoles(run, manifests, { ipBlock: { cidr: subnetLayout(String(get(cfg("network"), "addressSpace"))).postgres } }));
 
     it("binds each service account to the service's workload identity and runs images pushed to the stack's ACR", () => {
       const ids = run.outputs.workloadIdentityClientIds as Record<string, string>;

@@ -8,8 +8,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import {
-  allServices, allTopics, daprComponents, daprConfigurationFor, daprSidecarPorts, invocationPaths, secretNames, serviceAccounts, topicByName, type ServiceSpec,
+  allServices, allTopics, daprComponents, daprConfigurationFor, daprSidecarPorts, invocationPaths, secretNames, serviceAccounts, serviceUid, servicesWithDatabase, topicByName,
+  type ServiceSpec,
 } from "@tasks/catalog";
+import { databaseRolesCommand, databaseRolesPodLabels } from "@tasks/infra/workload/index";
 import { manifestsOf, releasesOf, renderManifests, type Manifest } from "../../scripts/lib/render-manifests.js";
 import type { MockedRun, RecordedResource } from "../src/testing/mocked-run.js";
 import { allSchemaProblems } from "./platform-schemas.js";
@@ -344,4 +346,65 @@ export async function renderAndValidate(run: MockedRun): Promise<{ count: number
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The database-roles Job: a restricted pod without sidecar or API token, its Secret (admin URL and one
+ * password per service role) mounted read-only as files, ahead of every Deployment, and egress to
+ * `postgresPeer` on 5432 only (plus the namespace-wide DNS policy).
+ */
+export function checkDatabaseRoles(run: MockedRun, manifests: readonly Manifest[], postgresPeer: Obj): void {
+  const ns = serviceAccounts.namespace;
+  const jobs = byKind(manifests, "Job");
+  assert.equal(jobs.length, 1, "one database-roles Job");
+  const job = jobs[0]!;
+  assert.equal(job.metadata.namespace, ns);
+  const spec = get(job, "spec") as Obj;
+  assert.ok(typeof spec.backoffLimit === "number" && spec.backoffLimit > 0, "backoffLimit");
+  assert.ok(typeof spec.ttlSecondsAfterFinished === "number" && spec.ttlSecondsAfterFinished > 0, "ttlSecondsAfterFinished");
+  const template = get(spec, "template") as Obj;
+  // Probes do not apply to a run-to-completion pod; everything else of the restricted profile does.
+  assert.deepEqual(podProblems("database-roles Job", template).filter((p) => !/no (liveness|readiness)Probe/.test(p)), []);
+  assert.deepEqual(get(template, "metadata", "labels"), { ...databaseRolesPodLabels });
+  assert.equal(get(template, "metadata", "annotations", "dapr.io/enabled"), "false");
+  assert.match(String(get(template, "metadata", "annotations", "tasks-platform.dev/secret-sha256")), /^[0-9a-f]{64}$/);
+  const pod = get(template, "spec") as Obj;
+  assert.equal(pod.automountServiceAccountToken, false);
+  assert.equal(pod.restartPolicy, "Never");
+  assert.deepEqual([get(pod, "securityContext", "runAsUser"), get(pod, "securityContext", "runAsNonRoot"), get(pod, "securityContext", "seccompProfile", "type")], [serviceUid, true, "RuntimeDefault"]);
+  const c = get(pod, "containers", 0) as Obj;
+  assert.deepEqual(c.command, [...databaseRolesCommand]);
+  assert.equal(c.image, get(named(manifests, "Deployment", "tasks-api"), "spec", "template", "spec", "containers", 0, "image"), "the Job runs the tasks-api image");
+  assert.deepEqual((arr(c.env) as Obj[]).map((e) => [e.name, e.value]), [["DB_ROLES_DIR", "/run/secrets/db-roles"], ["NODE_ENV", "production"]]);
+  assert.deepEqual(get(c, "volumeMounts", 0), { name: "db-roles", mountPath: "/run/secrets/db-roles", readOnly: true });
+  assert.deepEqual(get(pod, "volumes", 0), { name: "db-roles", secret: { secretName: "database-roles", defaultMode: 0o440 } });
+  assert.deepEqual(Object.keys(secretStringData(run, ns, "database-roles")).sort(), ["admin-url", ...servicesWithDatabase().map((s) => `${s.name}-password`)].sort());
+
+  // Every Deployment waits for the Job (the provider waits for it to complete).
+  const jobUrn = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!.urn;
+  const deployments = run.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && get(r.inputs, "metadata", "namespace") === ns);
+  assert.equal(deployments.length, allServices.length);
+  for (const d of deployments) assert.ok(d.dependsOn.includes(jobUrn), `${d.name} does not depend on the database-roles Job`);
+
+  // Its egress: Postgres on 5432, nothing else; the other policies selecting it are the namespace-wide ones.
+  const policies = byKind(manifests, "NetworkPolicy").filter((p) => p.metadata.namespace === ns);
+  assert.deepEqual(get(named(policies, "NetworkPolicy", "database-roles-egress"), "spec"), {
+    podSelector: { matchLabels: { ...databaseRolesPodLabels } },
+    policyTypes: ["Egress"],
+    egress: [{ to: [postgresPeer], ports: [{ protocol: "TCP", port: 5432 }] }],
+  });
+  const selecting = policies.filter((p) => {
+    const match = (get(p, "spec", "podSelector", "matchLabels") ?? {}) as Obj;
+    return Object.entries(match).every(([k, v]) => databaseRolesPodLabels[k] === v);
+  });
+  assert.deepEqual(selecting.map((p) => p.metadata.name).sort(), ["allow-dns", "database-roles-egress", "default-deny"]);
+}
+
+/** The stringData of a Kubernetes Secret the run created, unwrapped from Pulumi's secret envelope (the mocks wrap all of it). */
+export function secretStringData(run: MockedRun, namespace: string, name: string): Obj {
+  const r = run.resources.find((x) => x.type === "kubernetes:core/v1:Secret" && get(x.inputs, "metadata", "namespace") === namespace && get(x.inputs, "metadata", "name") === name);
+  assert.ok(r, `no Secret ${namespace}/${name}`);
+  const v = get(r.inputs, "stringData");
+  const inner = get(v, "4dabf18193072939515e22adb298388d") === "1b47061264138c4ac30d75fd1eb44270" ? get(v, "value") : v;
+  return (typeof inner === "string" ? JSON.parse(inner) : inner) as Obj;
 }

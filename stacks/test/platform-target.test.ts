@@ -14,6 +14,7 @@ const aks = (over: Partial<PlatformTarget> = {}): PlatformTarget => ({
   broker: { kind: "eventhubs", namespaceName: "ehns" },
   secretStore: { kind: "keyvault", vaultName: "kv", tenantId: "t" },
   postgres: { host: "pg.example.com", port: 5432, sslMode: "require" },
+  databaseRoles: { adminUrl: "postgres://admin:pw@pg.example.com:5432/postgres", passwords: {} },
   identities: Object.fromEntries(allServices.map((s) => [s.name, `${s.name}-client-id`])),
   host: "tasks.example.com",
   tls: { issuer: "letsencrypt-staging", acmeEmail: "ops@example.com" },
@@ -30,12 +31,13 @@ describe("platform target validation", () => {
   it("names every missing or inconsistent field", () => {
     const { "tasks-api": _, ...identities } = aks().identities!;
     assert.deepEqual(
-      platformTargetProblems(aks({ identities, tls: { issuer: "selfsigned" }, egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [] } })),
+      platformTargetProblems(aks({ identities, tls: { issuer: "selfsigned" }, egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [] }, databaseRoles: undefined })),
       [
         'tls.issuer: AKS stacks use a Let\'s Encrypt issuer, not "selfsigned"',
         "tls.acmeEmail: Let's Encrypt issuers need a contact email",
         "identities.tasks-api: missing workload identity client id",
         "egressCidrs.postgres: empty, and no inClusterEgress.postgres: services could not reach the database",
+        "databaseRoles: services with a database connect as their own roles; give the admin URL and a password per service",
         "egressCidrs.broker: empty, and no inClusterEgress.broker: services could not reach the broker",
         "egressCidrs.keyvault: empty: sidecars could not reach Key Vault",
         "egressCidrs.smtp: empty: email could not be sent",

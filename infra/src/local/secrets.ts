@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { secretNames, servicesWithDatabase } from "@tasks/catalog";
+import { databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { vapidKeysFrom } from "../secrets/vapid.js";
 
 export interface LocalSecretsArgs {
@@ -9,7 +9,10 @@ export interface LocalSecretsArgs {
   readonly namespace: string;
   /** Host of the in-cluster Postgres. */
   readonly postgresHost: string;
-  readonly postgresPassword: pulumi.Input<string>;
+  /** Port of the in-cluster Postgres. @default 5432 */
+  readonly postgresPort?: number;
+  /** The password of each service's own role (catalog databaseRole), by service name. */
+  readonly rolePasswords: Readonly<Partial<Record<ServiceName, pulumi.Input<string>>>>;
   /** SMTP credentials of the local relay (empty for a mail catcher without auth). */
   readonly smtp: { readonly username: pulumi.Input<string>; readonly password: pulumi.Input<string> };
 }
@@ -17,7 +20,8 @@ export interface LocalSecretsArgs {
 /**
  * The catalog's secrets for the local stack, one Kubernetes Secret per secret name with a single key of
  * the same name (the layout the Dapr kubernetes secret store, Key Vault and the local file share):
- * generated keys, the SMTP credentials and a database URL per service that owns data.
+ * generated keys, the SMTP credentials and a database URL per service that owns data, logging in as the
+ * service's own role (the database-roles Job creates it). The superuser password is not among them.
  */
 export class LocalSecrets extends pulumi.ComponentResource {
   /** Names of the Secrets created. */
@@ -35,12 +39,15 @@ export class LocalSecrets extends pulumi.ComponentResource {
       [secretNames.smtpPassword]: args.smtp.password,
       [secretNames.vapidPublicKey]: vapid.publicKey,
       [secretNames.vapidPrivateKey]: vapid.privateKey,
-      [secretNames.postgresPassword]: args.postgresPassword,
       ...Object.fromEntries(
-        servicesWithDatabase().map((s) => [
-          secretNames.databaseUrl(s.name),
-          pulumi.interpolate`postgres://postgres:${args.postgresPassword}@${args.postgresHost}:5432/${s.database}?sslmode=disable`,
-        ]),
+        servicesWithDatabase().map((s) => {
+          const password = args.rolePasswords[s.name];
+          if (password === undefined) throw new pulumi.ResourceError(`rolePasswords.${s.name}: missing; every service with a database connects as its own role`, this);
+          return [
+            secretNames.databaseUrl(s.name),
+            pulumi.interpolate`postgres://${databaseRole(s.name)}:${password}@${args.postgresHost}:${args.postgresPort ?? 5432}/${s.database}?sslmode=disable`,
+          ];
+        }),
       ),
     };
     this.names = Object.keys(values).sort();

@@ -3,3 +3,4 @@ export * from "./image.js";
 export * from "./pod.js";
 export * from "./service-workload.js";
 export * from "./secrets.js";
+export * from "./database-roles.js";

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { services } from "@tasks/catalog";
-import { catalogSecretNames, contentTag, daprAnnotations, imageSourcePaths, podTemplate } from "../../src/workload/index.js";
+import {
+  catalogSecretNames, contentTag, daprAnnotations, databaseRolesNetworkPolicy, databaseRolesPodLabels, databaseRolesProblems, imageSourcePaths, podTemplate,
+} from "../../src/workload/index.js";
 
 type Obj = Record<string, unknown>;
 
@@ -93,8 +95,29 @@ describe("service pod template", () => {
 
   it("lists every catalog secret, with a database URL per service that owns data", () => {
     assert.deepEqual(catalogSecretNames(), [
-      "audit-database-url", "eventhubs-connection-string", "jwt-signing-key", "notifications-database-url", "postgres-password", "realtime-database-url",
+      "audit-database-url", "eventhubs-connection-string", "jwt-signing-key", "notifications-database-url", "realtime-database-url",
       "smtp-password", "smtp-username", "tasks-api-database-url", "vapid-private-key", "vapid-public-key",
     ]);
+  });
+});
+
+describe("database roles", () => {
+  it("needs a password for exactly the catalog's services with a database", () => {
+    assert.deepEqual(databaseRolesProblems({ "tasks-api": "p", audit: "p", notifications: "p", realtime: "p" }), []);
+    assert.deepEqual(databaseRolesProblems({ "tasks-api": "p", recurrence: "p" }), [
+      "passwords.notifications: missing (the CLI ensures every catalog service with a database)",
+      "passwords.audit: missing (the CLI ensures every catalog service with a database)",
+      "passwords.realtime: missing (the CLI ensures every catalog service with a database)",
+      "passwords.recurrence: not a catalog service with a database",
+    ]);
+  });
+
+  it("lets the Job's pod reach Postgres only, and refuses a destination without peers", () => {
+    assert.deepEqual(databaseRolesNetworkPolicy("tasks", { port: 5432, cidrs: ["10.0.1.0/24"] }).spec, {
+      podSelector: { matchLabels: { ...databaseRolesPodLabels } },
+      policyTypes: ["Egress"],
+      egress: [{ to: [{ ipBlock: { cidr: "10.0.1.0/24" } }], ports: [{ protocol: "TCP", port: 5432 }] }],
+    });
+    assert.throws(() => databaseRolesNetworkPolicy("tasks", { port: 5432 }), /neither CIDRs nor pods/);
   });
 });

@@ -117,9 +117,18 @@ export class PostgresServer extends pulumi.ComponentResource {
     this.registerOutputs({ fqdn: this.fqdn });
   }
 
-  /** Connection URL of one database as the administrator; secret. */
-  databaseUrl(database: string): pulumi.Output<string> {
+  /**
+   * Connection URL of one of the server's databases as `login`, e.g. a service's own role (catalog
+   * databaseRole, created by the database-roles Job); secret. Services never get the administrator's URL.
+   */
+  databaseUrl(database: string, login: { readonly user: string; readonly password: pulumi.Input<string> }): pulumi.Output<string> {
     if (!this.databases.includes(database)) throw new Error(`PostgresServer has no database "${database}"; it has: ${this.databases.join(", ")}`);
-    return postgresUrl({ host: this.fqdn, user: this.administratorLogin, password: this.administratorPassword }, database);
+    if (login.user === this.administratorLogin) throw new Error(`databaseUrl: "${login.user}" is the administrator; give the service's own role`);
+    return postgresUrl({ host: this.fqdn, user: login.user, password: login.password }, database);
+  }
+
+  /** The administrator's URL of the maintenance database "postgres", for the database-roles Job only; secret. */
+  adminUrl(): pulumi.Output<string> {
+    return postgresUrl({ host: this.fqdn, user: this.administratorLogin, password: this.administratorPassword }, "postgres");
   }
 }
