@@ -53,7 +53,10 @@ test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, {
     const r = await db.query<{ total: string; series: string }>("select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null", [user]);
     return { total: Number(r.rows[0]!.total), series: Number(r.rows[0]!.series) };
   };
-  await eventually(`${N} next occurrences after the Kafka restart`, 400_000, async () => ((await count()).total >= N ? true : undefined));
+  await eventually(`${N} next occurrences after the Kafka restart`, 400_000, async () => ((await count()).total >= N ? true : undefined)).catch(async (e: Error) => {
+    const unsent = await db.query<{ n: string }>("select count(*) as n from outbox where sent_at is null");
+    throw new Error(`${e.message}: ${JSON.stringify(await count())} next occurrences, ${unsent.rows[0]!.n} outbox rows unsent`);
+  });
   await new Promise((r) => setTimeout(r, 5000));
   assert.deepEqual(await count(), { total: N, series: N });
 });
