@@ -13,8 +13,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { allBrokerTopics, allServices, databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { writeSelfhostedResources } from "../../infra/src/dapr/index.js";
-import { databaseUrl, ensureDatabaseExists, ensureServiceRole } from "@tasks/shared";
-import pgClient from "pg";
+import { databaseUrl, ensureServiceRoleOn } from "@tasks/shared";
 import webpush from "web-push";
 import { ManagedProcess, waitReady } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
@@ -104,15 +103,8 @@ async function uniquePort(): Promise<number> {
 export async function ensureServiceRoles(adminUrl: string): Promise<Partial<Record<ServiceName, string>>> {
   const urls: Partial<Record<ServiceName, string>> = {};
   for (const s of servicesWithDatabase()) {
-    await ensureDatabaseExists(adminUrl, s.database);
     const spec = { role: databaseRole(s.name), password: randomBytes(18).toString("base64url"), database: s.database };
-    const admin = new pgClient.Client({ connectionString: databaseUrl(adminUrl, s.database) });
-    await admin.connect();
-    try {
-      await ensureServiceRole(admin, spec);
-    } finally {
-      await admin.end();
-    }
+    await ensureServiceRoleOn(adminUrl, spec);
     const url = new URL(databaseUrl(adminUrl, s.database));
     url.username = spec.role;
     url.password = spec.password;

@@ -10,8 +10,8 @@
  * which also keeps the admin able to connect after PUBLIC loses CONNECT). For a superuser it is harmless.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from "node:crypto";
-import type { Knex } from "knex";
 import pg from "pg";
+import { databaseUrl, ensureDatabaseExists } from "./db.js";
 
 export interface ServiceRoleSpec {
   /** Login role name: a plain lower-case identifier. */
@@ -57,23 +57,6 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
   return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
 }
 
-type Queryable = Pick<pg.Client, "query" | "escapeIdentifier" | "escapeLiteral">;
-
-function isKnex(admin: pg.Client | Knex): admin is Knex {
-  return typeof admin === "function";
-}
-
-async function withConnection<T>(admin: pg.Client | Knex, fn: (c: Queryable) => Promise<T>): Promise<T> {
-  if (!isKnex(admin)) return fn(admin);
-  // One pooled connection for the whole transaction.
-  const conn = (await admin.client.acquireConnection()) as pg.Client;
-  try {
-    return await fn(conn);
-  } finally {
-    await admin.client.releaseConnection(conn);
-  }
-}
-
 /** Commands that give an object of the public schema to a new owner, by pg_class.relkind. */
 const alterByRelkind: Record<string, string> = { r: "TABLE", p: "TABLE", v: "VIEW", m: "MATERIALIZED VIEW", S: "SEQUENCE", f: "FOREIGN TABLE" };
 
@@ -109,49 +92,62 @@ const alterCommand = (kind: string): string =>
  * database. `admin` must be connected to `spec.database` as the server administrator (superuser, or
  * CREATEROLE + CREATEDB and owner of the database and of the objects to hand over). One transaction.
  */
-export async function ensureServiceRole(admin: pg.Client | Knex, spec: ServiceRoleSpec): Promise<ServiceRoleResult> {
+export async function ensureServiceRole(admin: pg.Client, spec: ServiceRoleSpec): Promise<ServiceRoleResult> {
   const problems = serviceRoleSpecProblems(spec);
   if (problems.length) throw new Error(`ensureServiceRole: ${problems.join("; ")}`);
-  return withConnection(admin, async (c) => {
-    const current = (await c.query<{ db: string }>("select current_database() as db")).rows[0]!.db;
-    if (current !== spec.database) throw new Error(`ensureServiceRole: connected to database "${current}", not "${spec.database}": connect the admin to the service's database`);
-    const role = c.escapeIdentifier(spec.role);
-    const db = c.escapeIdentifier(spec.database);
-    const password = c.escapeLiteral(scramVerifier(spec.password));
-    await c.query("begin");
-    try {
-      const existing = await c.query<{ rolsuper: boolean; rolreplication: boolean; rolbypassrls: boolean }>(
-        "select rolsuper, rolreplication, rolbypassrls from pg_roles where rolname = $1",
-        [spec.role],
-      );
-      const created = existing.rowCount === 0;
-      const found = existing.rows[0];
-      // Only a superuser may even restate SUPERUSER, REPLICATION or BYPASSRLS: a role that has one is refused.
-      const elevated = found ? (["rolsuper", "rolreplication", "rolbypassrls"] as const).filter((k) => found[k]) : [];
-      if (elevated.length) throw new Error(`ensureServiceRole: role "${spec.role}" exists with ${elevated.join(", ")}; refusing to use it for a service`);
-      // The rest is restated on every run: a role altered by hand gets its least privileges back.
-      await c.query(
-        created
-          ? `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD ${password}`
-          : `ALTER ROLE ${role} LOGIN NOCREATEDB NOCREATEROLE INHERIT PASSWORD ${password}`,
-      );
-      // PostgreSQL 16+ records INHERIT and SET per grant; re-granting with them fixes a grant that lacks them.
-      const version = Number((await c.query<{ server_version_num: string }>("show server_version_num")).rows[0]!.server_version_num);
-      await c.query(`GRANT ${role} TO CURRENT_USER${version >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : ""}`);
-      await c.query(`ALTER DATABASE ${db} OWNER TO ${role}`);
-      await c.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
-      await c.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${role}`);
-      const owned = await c.query<{ kind: string; name: string }>(ownedByAdminSql);
-      const transferred: string[] = [];
-      for (const o of owned.rows) {
-        await c.query(`ALTER ${alterCommand(o.kind)} ${o.name} OWNER TO ${role}`);
-        transferred.push(`${(alterByRelkind[o.kind] ?? o.kind).toLowerCase()} ${o.name}`);
-      }
-      await c.query("commit");
-      return { role: spec.role, database: spec.database, created, transferred };
-    } catch (err) {
-      await c.query("rollback").catch(() => undefined);
-      throw err;
+  const current = (await admin.query<{ db: string }>("select current_database() as db")).rows[0]!.db;
+  if (current !== spec.database) throw new Error(`ensureServiceRole: connected to database "${current}", not "${spec.database}": connect the admin to the service's database`);
+  const role = admin.escapeIdentifier(spec.role);
+  const db = admin.escapeIdentifier(spec.database);
+  const password = admin.escapeLiteral(scramVerifier(spec.password));
+  await admin.query("begin");
+  try {
+    const existing = await admin.query<{ rolsuper: boolean; rolreplication: boolean; rolbypassrls: boolean }>(
+      "select rolsuper, rolreplication, rolbypassrls from pg_roles where rolname = $1",
+      [spec.role],
+    );
+    const created = existing.rowCount === 0;
+    const found = existing.rows[0];
+    // Only a superuser may even restate SUPERUSER, REPLICATION or BYPASSRLS: a role that has one is refused.
+    const elevated = found ? (["rolsuper", "rolreplication", "rolbypassrls"] as const).filter((k) => found[k]) : [];
+    if (elevated.length) throw new Error(`ensureServiceRole: role "${spec.role}" exists with ${elevated.join(", ")}; refusing to use it for a service`);
+    // The rest is restated on every run: a role altered by hand gets its least privileges back.
+    await admin.query(
+      created
+        ? `CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT PASSWORD ${password}`
+        : `ALTER ROLE ${role} LOGIN NOCREATEDB NOCREATEROLE INHERIT PASSWORD ${password}`,
+    );
+    // PostgreSQL 16+ records INHERIT and SET per grant; re-granting with them fixes a grant that lacks them.
+    const version = Number((await admin.query<{ server_version_num: string }>("show server_version_num")).rows[0]!.server_version_num);
+    await admin.query(`GRANT ${role} TO CURRENT_USER${version >= 160000 ? " WITH INHERIT TRUE, SET TRUE" : ""}`);
+    await admin.query(`ALTER DATABASE ${db} OWNER TO ${role}`);
+    await admin.query(`REVOKE ALL ON DATABASE ${db} FROM PUBLIC`);
+    await admin.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${db} TO ${role}`);
+    const owned = await admin.query<{ kind: string; name: string }>(ownedByAdminSql);
+    const transferred: string[] = [];
+    for (const o of owned.rows) {
+      await admin.query(`ALTER ${alterCommand(o.kind)} ${o.name} OWNER TO ${role}`);
+      transferred.push(`${(alterByRelkind[o.kind] ?? o.kind).toLowerCase()} ${o.name}`);
     }
-  });
+    await admin.query("commit");
+    return { role: spec.role, database: spec.database, created, transferred };
+  } catch (err) {
+    await admin.query("rollback").catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * The service's database (created if missing) and its role, on the server of `adminUrl`: connects to
+ * that database as the administrator, runs ensureServiceRole, disconnects.
+ */
+export async function ensureServiceRoleOn(adminUrl: string, spec: ServiceRoleSpec): Promise<ServiceRoleResult> {
+  await ensureDatabaseExists(adminUrl, spec.database);
+  const client = new pg.Client({ connectionString: databaseUrl(adminUrl, spec.database), application_name: "db-roles" });
+  await client.connect();
+  try {
+    return await ensureServiceRole(client, spec);
+  } finally {
+    await client.end();
+  }
 }

@@ -18,7 +18,7 @@ import { databaseRole, servicesWithDatabase } from "@tasks/catalog";
 import { migrations as auditMigrations } from "../../audit/migrations/index.js";
 import { migrations as tasksMigrations } from "../../tasks-api/migrations/index.js";
 import { createDatabase, databaseUrl, migrateLatest, type Migration } from "../src/db.js";
-import { ensureServiceRole, scramVerifier, serviceRoleSpecProblems } from "../src/db-roles.js";
+import { ensureServiceRole, ensureServiceRoleOn, scramVerifier, serviceRoleSpecProblems } from "../src/db-roles.js";
 import { adminDatabaseUrl } from "../src/testing/database.js";
 
 const suffix = randomBytes(4).toString("hex");
@@ -140,15 +140,10 @@ describe("with a non-superuser admin (Azure Flexible Server's)", () => {
     tasks.password = rotated.password;
   });
 
-  test("a knex admin works too, and bad identifiers are refused before any SQL", async () => {
-    const knex = createDatabase({ connectionString: adminUrl(audit.database), poolMin: 0, poolMax: 1 });
-    try {
-      assert.equal((await ensureServiceRole(knex, audit)).created, false);
-      await assert.rejects(ensureServiceRole(knex, { ...audit, role: "Robert'); drop table students; --" }), /role: .* is not a plain lower-case identifier/);
-      await assert.rejects(ensureServiceRole(knex, { ...audit, database: tasks.database }), /connected to database "rt_audit_.*", not "rt_tasks_/);
-    } finally {
-      await knex.destroy();
-    }
+  test("ensureServiceRoleOn connects by URL, and bad identifiers are refused before any SQL", async () => {
+    assert.equal((await ensureServiceRoleOn(adminUrl(tasks.database), audit)).created, false);
+    await assert.rejects(ensureServiceRoleOn(adminUrl(tasks.database), { ...audit, role: "Robert'); drop table students; --" }), /role: .* is not a plain lower-case identifier/);
+    await assert.rejects(withClient(adminUrl(audit.database), (c) => ensureServiceRole(c, { ...audit, database: tasks.database })), /connected to database "rt_audit_.*", not "rt_tasks_/);
     await sql(roleUrl(audit), "select 1");
   });
 });

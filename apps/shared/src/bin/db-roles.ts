@@ -11,10 +11,8 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { databaseRole, servicesWithDatabase } from "@tasks/catalog";
-import { databaseUrl, ensureDatabaseExists } from "../db.js";
-import { ensureServiceRole } from "../db-roles.js";
+import { ensureServiceRoleOn } from "../db-roles.js";
 
 export const defaultDbRolesDir = "/run/secrets/db-roles";
 
@@ -54,15 +52,8 @@ export async function runDbRoles(opts: DbRolesOptions): Promise<void> {
     const role = databaseRole(s.name);
     const started = Date.now();
     try {
-      await ensureDatabaseExists(adminUrl, s.database);
-      const client = new pg.Client({ connectionString: databaseUrl(adminUrl, s.database), application_name: "db-roles" });
-      await client.connect();
-      try {
-        const r = await ensureServiceRole(client, { role, password: passwords[i]!, database: s.database });
-        log(JSON.stringify({ level: "info", msg: "service role ensured", service: s.name, role, database: s.database, created: r.created, transferred: r.transferred, ms: Date.now() - started }));
-      } finally {
-        await client.end();
-      }
+      const r = await ensureServiceRoleOn(adminUrl, { role, password: passwords[i]!, database: s.database });
+      log(JSON.stringify({ level: "info", msg: "service role ensured", service: s.name, role, database: s.database, created: r.created, transferred: r.transferred, ms: Date.now() - started }));
     } catch (err) {
       throw new Error(`${s.name} (role ${role}, database ${s.database}): ${err instanceof Error ? err.message : String(err)}`);
     }
