@@ -11,13 +11,13 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { allServices, topics } from "@tasks/catalog";
-import { startPlatform, repoRoot, type Platform } from "../../scripts/lib/dev-platform.js";
+import { repoRoot, type Platform } from "../../scripts/lib/dev-platform.js";
 import { replayDeadLetters } from "../../scripts/dlq-replay.js";
-import { api, eventually, waitRealtimeLive } from "./helpers.js";
+import { api, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
 
 let platform: Platform;
 before(async () => {
-  platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+  platform = await startTestPlatform();
 }, { timeout: 300_000 });
 after(async () => {
   await platform?.stop();

@@ -10,14 +10,14 @@ import { after, before, test } from "node:test";
 import pg from "pg";
 import { services } from "@tasks/catalog";
 import { databaseUrl } from "@tasks/shared";
-import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
-import { api, eventually } from "./helpers.js";
+import type { Platform } from "../../scripts/lib/dev-platform.js";
+import { api, eventually, startTestPlatform } from "./helpers.js";
 
 const N = Number(process.env.IT_FAULT_N ?? 1000);
 let platform: Platform;
 let db: pg.Client;
 before(async () => {
-  platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+  platform = await startTestPlatform();
   db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
   await db.connect();
 }, { timeout: 300_000 });

@@ -1,5 +1,11 @@
 /** Shared helpers of the integration tests: HTTP with a JWT, polling, a realtime WebSocket client. */
 import WebSocket from "ws";
+import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
+
+/** The platform every end-to-end file starts: a fast outbox poll, its progress on stderr. */
+export function startTestPlatform(): Promise<Platform> {
+  return startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+}
 
 export async function api<T>(url: string, token: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(url, {

@@ -8,8 +8,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { topics } from "@tasks/catalog";
-import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
-import { api, connectRealtime, eventually, waitRealtimeLive } from "./helpers.js";
+import type { Platform } from "../../scripts/lib/dev-platform.js";
+import { api, connectRealtime, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
 
 interface Task {
   id: string;
@@ -22,7 +22,7 @@ interface Task {
 
 let platform: Platform;
 before(async () => {
-  platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+  platform = await startTestPlatform();
   await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token("realtime-probe"));
 }, { timeout: 300_000 });
 after(async () => {

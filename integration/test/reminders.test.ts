@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
-import { api, eventually } from "./helpers.js";
+import type { Platform } from "../../scripts/lib/dev-platform.js";
+import { api, eventually, startTestPlatform } from "./helpers.js";
 
 let platform: Platform;
 before(async () => {
-  platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+  platform = await startTestPlatform();
 }, { timeout: 300_000 });
 after(async () => {
   await platform?.stop();

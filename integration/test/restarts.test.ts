@@ -9,15 +9,15 @@ import { after, before, test } from "node:test";
 import pg from "pg";
 import { services } from "@tasks/catalog";
 import { databaseUrl } from "@tasks/shared";
-import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
-import { api, eventually } from "./helpers.js";
+import type { Platform } from "../../scripts/lib/dev-platform.js";
+import { api, eventually, startTestPlatform } from "./helpers.js";
 
 const N = Number(process.env.IT_BROKER_RESTART_N ?? 200);
 let platform: Platform;
 let db: pg.Client;
 before(async () => {
   if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
-  platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+  platform = await startTestPlatform();
   db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
   await db.connect();
 }, { timeout: 300_000 });
@@ -26,16 +26,22 @@ after(async () => {
   await platform?.stop();
 }, { timeout: 120_000 });
 
-test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, { timeout: 600_000 }, async () => {
-  const user = `kafka-restart-${randomUUID()}`;
-  const token = await platform.token(user);
-  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+/** `n` daily tasks (New York, from 2027-01-04 09:00) for the user of `token`; their ids. */
+async function createDailyTasks(tasksUrl: string, token: string, n: number): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < N; i++) {
+  for (let i = 0; i < n; i++) {
     const r = await api<{ id: string }>(tasksUrl, token, { body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" } });
     assert.equal(r.status, 201);
     ids.push(r.body.id);
   }
+  return ids;
+}
+
+test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, { timeout: 600_000 }, async () => {
+  const user = `kafka-restart-${randomUUID()}`;
+  const token = await platform.token(user);
+  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+  const ids = await createDailyTasks(tasksUrl, token, N);
   let restart: Promise<void> | undefined;
   for (let i = 0; i < N; i++) {
     assert.equal((await api(`${tasksUrl}/${ids[i]}/complete`, token, { method: "POST" })).status, 200);
@@ -66,12 +72,7 @@ test("Postgres restarted during 100 completions: exactly 100 next occurrences", 
   const user = `pg-restart-${randomUUID()}`;
   const token = await platform.token(user);
   const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const r = await api<{ id: string }>(tasksUrl, token, { body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" } });
-    assert.equal(r.status, 201);
-    ids.push(r.body.id);
-  }
+  const ids = await createDailyTasks(tasksUrl, token, n);
   let restart: Promise<void> | undefined;
   for (let i = 0; i < n; i++) {
     // While Postgres is down the API answers 5xx (or the connection fails): a client retries; 409 = done.

