@@ -17,7 +17,7 @@ function stackDir(yaml: string): string {
 describe("loadStackConfig", () => {
   it("gives an unset operator secret a placeholder, marks it secret and lists it", () => {
     const loaded = loadStackConfig("dev", stackDir("config:\n  tasks-platform:owner: team\n"));
-    assert.deepEqual(loaded.placeholders, ["tasks-platform:smtpPassword"]);
+    assert.deepEqual(loaded.unsetSecrets, ["tasks-platform:smtpPassword"]);
     assert.ok(loaded.secretKeys.includes("tasks-platform:smtpPassword"));
     assert.equal(loaded.config["tasks-platform:smtpPassword"], "offline-placeholder-for-tasks-platform-smtpPassword");
     assert.equal(loaded.config["tasks-platform:owner"], "team");
@@ -25,7 +25,7 @@ describe("loadStackConfig", () => {
 
   it("uses a placeholder for an encrypted value it cannot decrypt, without listing it as unset", () => {
     const loaded = loadStackConfig("dev", stackDir("config:\n  tasks-platform:smtpPassword:\n    secure: AAABAKx0c2VjcmV0\n"));
-    assert.deepEqual(loaded.placeholders, []);
+    assert.deepEqual(loaded.unsetSecrets, []);
     assert.deepEqual(loaded.secretKeys, ["tasks-platform:smtpPassword"]);
     assert.equal(loaded.config["tasks-platform:smtpPassword"], "offline-placeholder-for-tasks-platform-smtpPassword");
   });

@@ -64,7 +64,7 @@ interface MonitorLike { registerResource(req: RegisterRequest, cb: Callback): vo
  * every resource, parent and invoke. A process can run one stack: Pulumi's config and state are global.
  */
 export async function runStackMocked(stack: StackName, options: MockedRunOptions = {}): Promise<MockedRun> {
-  const { config, secretKeys, placeholders } = loadStackConfig(stack);
+  const { config, secretKeys, unsetSecrets } = loadStackConfig(stack);
   const overridden = new Set<string>();
   for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
     const key = k.includes(":") ? k : `${projectName}:${k}`;
@@ -136,7 +136,7 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported ?? {})) outputs[key] = await resolveOutput(value);
   await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
-  return { stack, resources: recorded, calls, outputs, unsetSecrets: placeholders.filter((k) => !overridden.has(k)) };
+  return { stack, resources: recorded, calls, outputs, unsetSecrets: unsetSecrets.filter((k) => !overridden.has(k)) };
 }
 
 async function resolveOutput(value: unknown): Promise<unknown> {

@@ -20,7 +20,7 @@ export interface LoadedStackConfig {
   /** Keys whose values are secrets (`secure:` in the stack file). */
   readonly secretKeys: string[];
   /** Operator-set secrets the stack file does not hold yet: the offline run uses a placeholder for each. */
-  readonly placeholders: string[];
+  readonly unsetSecrets: string[];
 }
 
 /** Secrets an operator sets with `pulumi config set --secret` (the program generates every other one). */
@@ -35,7 +35,7 @@ const placeholder = (key: string): string => `offline-placeholder-for-${key.repl
 /**
  * Reads Pulumi.<stack>.yaml the way the CLI would hand it to the program. `secure:` values cannot be
  * decrypted offline, so they are replaced by a placeholder and marked secret; so is an operator
- * secret the file does not hold yet (listed in `placeholders`: `pulumi up` refuses to start without it).
+ * secret the file does not hold yet (listed in `unsetSecrets`; a real `pulumi up` stops, naming it).
  */
 export function loadStackConfig(stack: string, root = repoRoot): LoadedStackConfig {
   if (!isStackName(stack)) throw new Error(`Unknown stack "${stack}"; expected one of: ${stackNames.join(", ")}`);
@@ -53,10 +53,10 @@ export function loadStackConfig(stack: string, root = repoRoot): LoadedStackConf
       config[key] = typeof value === "string" ? value : JSON.stringify(value);
     }
   }
-  const placeholders = operatorSecretKeys[stack].map((k) => `${projectName}:${k}`).filter((k) => !(k in config));
-  for (const key of placeholders) {
+  const unsetSecrets = operatorSecretKeys[stack].map((k) => `${projectName}:${k}`).filter((k) => !(k in config));
+  for (const key of unsetSecrets) {
     config[key] = placeholder(key);
     secretKeys.push(key);
   }
-  return { config, secretKeys, placeholders };
+  return { config, secretKeys, unsetSecrets };
 }
