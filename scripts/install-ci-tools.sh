@@ -1,21 +1,79 @@
 #!/usr/bin/env bash
-# Installs the linters .ci/run needs, idempotently, and prints what it did:
+# Installs what .ci/run needs beyond Node, idempotently, and prints what it did:
+#   Go          when `go` is missing or older than $GO_VERSION: the official toolchain from the Go module
+#               proxy (golang.org/toolchain, what GOTOOLCHAIN downloads) into $CI_TOOLS_DIR/../go
+#   Java, Maven from Debian's packages when `java` or `mvn` is missing (Kafka's jars are resolved with mvn)
 #   actionlint  built from Go modules (pinned) into a cache dir: $CI_TOOLS_DIR (default .cache/ci-tools/bin)
-#   ShellCheck  from Debian's packages when it is not on PATH (sudo only when not root)
-# Usage: scripts/install-ci-tools.sh     then: export PATH="$(scripts/install-ci-tools.sh --print-path):$PATH"
+#   ShellCheck  from Debian's packages when it is not on PATH
+# apt runs through sudo when not root. Usage: scripts/install-ci-tools.sh
+#   then: export PATH="$(scripts/install-ci-tools.sh --print-path):$PATH"
 set -euo pipefail
 
 ACTIONLINT_VERSION="v1.7.12"
+# At least tools/dapr/go.mod's `go` line: daprd and the scheduler are built with it.
+GO_VERSION="1.26.8"
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools_dir="${CI_TOOLS_DIR:-$repo_root/.cache/ci-tools/bin}"
+go_root="$(dirname "$tools_dir")/go/$GO_VERSION/go"
 
 if [[ "${1:-}" == "--print-path" ]]; then
-  echo "$tools_dir"
+  echo "$tools_dir:$go_root/bin"
   exit 0
 fi
 
 say() { echo "install-ci-tools: $*"; }
 mkdir -p "$tools_dir"
+export PATH="$tools_dir:$go_root/bin:$PATH"
+
+apt_install() {
+  local sudo=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      say "ERROR: installing $* needs root or sudo: apt-get install -y $*" >&2
+      exit 1
+    fi
+    sudo=(sudo)
+  fi
+  say "installing $* with apt-get"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq "$@" >/dev/null
+}
+
+# "go1.26.8" -> 1026008, so versions compare as numbers.
+go_version_number() { local v="${1#go}"; IFS=. read -r a b c <<<"$v"; echo $(( a * 1000000 + b * 1000 + ${c:-0} )); }
+
+install_go() {
+  local have=""
+  command -v go >/dev/null 2>&1 && have="$(go env GOVERSION)"
+  if [[ -n "$have" ]] && (( $(go_version_number "$have") >= $(go_version_number "$GO_VERSION") )); then
+    say "go $have already on PATH"
+    return
+  fi
+  local os arch
+  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  local url="${GOPROXY_URL:-https://proxy.golang.org}/golang.org/toolchain/@v/v0.0.1-go${GO_VERSION}.${os}-${arch}.zip"
+  command -v unzip >/dev/null 2>&1 || apt_install unzip
+  say "downloading Go ${GO_VERSION} (${have:-none on PATH}) from $url"
+  local tmp
+  tmp="$(mktemp -d)"
+  curl -fsSL --retry 3 -o "$tmp/go.zip" "$url"
+  unzip -q "$tmp/go.zip" -d "$tmp"
+  rm -rf "$go_root" && mkdir -p "$(dirname "$go_root")"
+  mv "$tmp/golang.org/toolchain@v0.0.1-go${GO_VERSION}.${os}-${arch}" "$go_root"
+  chmod +x "$go_root"/bin/* "$go_root"/pkg/tool/*/*
+  rm -rf "$tmp"
+  say "installed $("$go_root/bin/go" version)"
+}
+
+install_java_maven() {
+  if command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1; then
+    say "java $(java -version 2>&1 | head -1 | cut -d'"' -f2) and maven $(mvn -B -v 2>/dev/null | head -1 | cut -d' ' -f3) already on PATH"
+    return
+  fi
+  apt_install default-jdk-headless maven
+  say "installed $(java -version 2>&1 | head -1), $(mvn -B -v | head -1)"
+}
 
 install_actionlint() {
   local bin="$tools_dir/actionlint"
@@ -37,19 +95,11 @@ install_shellcheck() {
     say "shellcheck $(shellcheck --version | sed -n 's/^version: //p') already on PATH"
     return
   fi
-  local sudo=()
-  if [[ "$(id -u)" -ne 0 ]]; then
-    if ! command -v sudo >/dev/null 2>&1; then
-      say "ERROR: shellcheck is missing and installing it needs root or sudo: apt-get install -y shellcheck" >&2
-      exit 1
-    fi
-    sudo=(sudo)
-  fi
-  say "installing shellcheck with apt-get"
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq shellcheck >/dev/null
+  apt_install shellcheck
   say "installed shellcheck $(shellcheck --version | sed -n 's/^version: //p')"
 }
 
+install_go
+install_java_maven
 install_actionlint
 install_shellcheck
