@@ -23,7 +23,10 @@ async function shutdown(signal: NodeJS.Signals, code: number): Promise<void> {
  * would cut the ordered stop short and orphan the other processes: the launcher owns these signals.
  */
 function takeSignals(): void {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  for (const [signal, code] of [
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const) {
     process.removeAllListeners(signal);
     process.on(signal, () => void shutdown(signal, code));
   }
@@ -31,7 +34,11 @@ function takeSignals(): void {
 takeSignals();
 
 try {
-  platform = await startPlatform({ appPorts: "catalog", log: say, onMail: (m) => say(`mail from ${m.from} to ${m.to.join(", ")}: ${/^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "(no subject)"}`) });
+  platform = await startPlatform({
+    appPorts: "catalog",
+    log: say,
+    onMail: (m) => say(`mail from ${m.from} to ${m.to.join(", ")}: ${/^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "(no subject)"}`),
+  });
 } catch (err) {
   say(`FAILED: ${(err as Error).message}`);
   process.exit(1);

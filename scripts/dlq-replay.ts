@@ -29,19 +29,34 @@ export interface ReplayOptions {
 
 export function topicForReplay(name: string): TopicSpec {
   const t = allTopics.find((x) => x.name === name || x.deadLetterTopic === name);
-  if (!t) throw new Error(`--topic: "${name}" is neither a catalog topic nor a dead-letter topic; known: ${allTopics.map((x) => x.name).join(", ")}`);
+  if (!t)
+    throw new Error(
+      `--topic: "${name}" is neither a catalog topic nor a dead-letter topic; known: ${allTopics.map((x) => x.name).join(", ")}`,
+    );
   return t;
 }
 
 async function consumeDlq(brokers: string, dlq: string, waitMs: number): Promise<string[]> {
-  const args = ["run-class", "org.apache.kafka.tools.consumer.ConsoleConsumer", "--bootstrap-server", brokers, "--topic", dlq,
-    "--group", replayGroup, "--from-beginning", "--timeout-ms", String(waitMs)];
-  const result = await promisify(execFile)(kafkaSh, args, { env: { ...process.env, KAFKA_BROKERS: brokers }, maxBuffer: 256 << 20 })
-    .catch((err: { stdout?: string; stderr?: string }) => {
+  const args = [
+    "run-class",
+    "org.apache.kafka.tools.consumer.ConsoleConsumer",
+    "--bootstrap-server",
+    brokers,
+    "--topic",
+    dlq,
+    "--group",
+    replayGroup,
+    "--from-beginning",
+    "--timeout-ms",
+    String(waitMs),
+  ];
+  const result = await promisify(execFile)(kafkaSh, args, { env: { ...process.env, KAFKA_BROKERS: brokers }, maxBuffer: 256 << 20 }).catch(
+    (err: { stdout?: string; stderr?: string }) => {
       // The console consumer ends with a TimeoutException (exit 1) once no message came for --timeout-ms.
       if (err.stderr?.includes("Processed a total of")) return { stdout: err.stdout ?? "", stderr: err.stderr };
       throw new Error(`reading ${dlq} failed: ${err.stderr ?? String(err)}`);
-    });
+    },
+  );
   return result.stdout.split("\n").filter((l) => l.trim().startsWith("{"));
 }
 
@@ -75,7 +90,9 @@ export async function replayDeadLetters(opts: ReplayOptions): Promise<string[]> 
   }
   for (const id of byId.keys()) log(`${opts.dryRun ? "would replay" : "replaying"} ${id}`);
   if (!opts.dryRun && byId.size > 0) await produce(opts.brokers, topic.name, [...byId.values()]);
-  log(`${opts.dryRun ? "would replay" : "replayed"} ${byId.size} event(s) from ${topic.deadLetterTopic} to ${topic.name} (${raw.length} dead-lettered message(s) read)`);
+  log(
+    `${opts.dryRun ? "would replay" : "replayed"} ${byId.size} event(s) from ${topic.deadLetterTopic} to ${topic.name} (${raw.length} dead-lettered message(s) read)`,
+  );
   return [...byId.keys()];
 }
 

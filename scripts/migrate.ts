@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     const knex = createDatabase({ connectionString: url, poolMin: 0, poolMax: 1, applicationName: "migrate" });
     try {
       const applied = await migrateLatest(knex, mod.migrations);
-      console.log(`${svc.name} (database ${new URL(url).pathname.slice(1)}): ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`);
+      console.log(
+        `${svc.name} (database ${new URL(url).pathname.slice(1)}): ${applied.length ? `applied ${applied.join(", ")}` : "up to date"}`,
+      );
       ran++;
     } finally {
       await knex.destroy();

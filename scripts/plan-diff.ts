@@ -62,7 +62,8 @@ export function parseArgs(argv: readonly string[]): Args {
   const base = values.get("base");
   if (!base) throw new Error("--base <git-ref> is required, e.g. --base origin/main");
   const maxChars = Number(values.get("max-chars") ?? 60_000);
-  if (!Number.isInteger(maxChars) || maxChars < 2_000 || maxChars > 65_536) throw new Error("--max-chars must be an integer from 2000 to 65536");
+  if (!Number.isInteger(maxChars) || maxChars < 2_000 || maxChars > 65_536)
+    throw new Error("--max-chars must be an integer from 2000 to 65536");
   const install = (values.get("install") ?? "auto") as InstallMode;
   if (!["auto", "link", "ci"].includes(install)) throw new Error(`--install must be auto, link or ci (got "${install}")`);
   const head = values.get("head");

@@ -24,7 +24,14 @@ async function sectionLines(run: MockedRun): Promise<Record<string, string[]>> {
 }
 
 function printText(run: MockedRun, sections: Record<string, string[]>): string {
-  const out = [`Plan for stack "${run.stack}" (offline, under mocks: what \`pulumi up\` would create)`, "", ...renderTree(run.resources), "Outputs:", ...renderOutputs(run.outputs), ""];
+  const out = [
+    `Plan for stack "${run.stack}" (offline, under mocks: what \`pulumi up\` would create)`,
+    "",
+    ...renderTree(run.resources),
+    "Outputs:",
+    ...renderOutputs(run.outputs),
+    "",
+  ];
   for (const [title, lines] of Object.entries(sections)) out.push(`${title}:`, ...lines, "");
   out.push("Summary:", ...renderSummary(summarize(run.resources)));
   return `${out.join("\n")}\n`;
@@ -55,7 +62,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   progress(`${run.resources.length} resources in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   for (const key of run.unsetSecrets) {
-    progress(`${key} is not set in Pulumi.${args.stack}.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret ${key} <value> --stack ${args.stack}`);
+    progress(
+      `${key} is not set in Pulumi.${args.stack}.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret ${key} <value> --stack ${args.stack}`,
+    );
   }
   const sections = await sectionLines(run);
   if (args.render) {

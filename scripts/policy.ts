@@ -17,7 +17,8 @@ import { isStackName, stackNames } from "../stacks/src/testing/stack-config.js";
 import { evaluatePolicies, loadPolicyConfig, type PolicyReport } from "./lib/policy-evaluate.js";
 import { formatSummary, formatViolationTable } from "./lib/policy-report.js";
 
-const usage = "usage: npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>] | --write-readme | --write-taggable";
+const usage =
+  "usage: npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>] | --write-readme | --write-taggable";
 
 interface Options {
   readonly stacks: string[];
@@ -62,7 +63,10 @@ function printReport(report: PolicyReport): void {
 
 async function runOne(stack: string, o: Options): Promise<number> {
   const { runStackMocked } = await import("../stacks/src/testing/mocked-run.js");
-  const run = await runStackMocked(stack as (typeof stackNames)[number], o.program ? { program: pathToFileURL(path.resolve(o.program)).href } : {});
+  const run = await runStackMocked(
+    stack as (typeof stackNames)[number],
+    o.program ? { program: pathToFileURL(path.resolve(o.program)).href } : {},
+  );
   const report = await evaluatePolicies(run, o.config ? { config: loadPolicyConfig(path.resolve(o.config)) } : {});
   if (o.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
@@ -74,7 +78,16 @@ async function runMany(o: Options): Promise<number> {
   const self = fileURLToPath(import.meta.url);
   const results: { stack: string; code: number; stdout: string }[] = [];
   for (const stack of o.stacks) {
-    const args = ["--import", "tsx", self, "--stack", stack, ...(o.json ? ["--json"] : []), ...(o.config ? ["--config", o.config] : []), ...(o.program ? ["--program", o.program] : [])];
+    const args = [
+      "--import",
+      "tsx",
+      self,
+      "--stack",
+      stack,
+      ...(o.json ? ["--json"] : []),
+      ...(o.config ? ["--config", o.config] : []),
+      ...(o.program ? ["--program", o.program] : []),
+    ];
     const child = spawn(process.execPath, args, { stdio: ["ignore", o.json ? "pipe" : "inherit", "inherit"] });
     let stdout = "";
     child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -82,7 +95,14 @@ async function runMany(o: Options): Promise<number> {
     results.push({ stack, code, stdout });
     if (!o.json) console.log("");
   }
-  if (o.json) console.log(JSON.stringify(results.map((r) => (r.stdout.trim() ? JSON.parse(r.stdout) : { stack: r.stack, error: `exit code ${r.code}` })), null, 2));
+  if (o.json)
+    console.log(
+      JSON.stringify(
+        results.map((r) => (r.stdout.trim() ? JSON.parse(r.stdout) : { stack: r.stack, error: `exit code ${r.code}` })),
+        null,
+        2,
+      ),
+    );
   return Math.max(...results.map((r) => r.code));
 }
 

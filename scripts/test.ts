@@ -36,14 +36,21 @@ function findTests(dir: string): string[] {
     .sort();
 }
 
-interface RunResult { pass: number; fail: number; code: number }
+interface RunResult {
+  pass: number;
+  fail: number;
+  code: number;
+}
 
 /** Runs a bash script, echoing its stdout (progress goes to stderr) and returning it. */
 function runScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn("bash", [script, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
-    child.stdout.on("data", (d: Buffer) => { out += d.toString(); process.stdout.write(d); });
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      process.stdout.write(d);
+    });
     child.on("exit", (code) => resolve({ code: code ?? 1, out }));
   });
 }
@@ -68,7 +75,10 @@ async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | u
     console.error(`\n*** integration tier SKIPPED: ${reason}. CI fails on this. ***\n`);
     return { pass: 0, fail: 0, code: 0 };
   }
-  for (const [script, args] of [["scripts/integration/dapr-binaries.sh", []], ["scripts/integration/kafka.sh", ["resolve"]]] as const) {
+  for (const [script, args] of [
+    ["scripts/integration/dapr-binaries.sh", []],
+    ["scripts/integration/kafka.sh", ["resolve"]],
+  ] as const) {
     const r = await runScript(script, args, env);
     if (r.code !== 0) {
       console.error(`integration tier: ${script} ${args.join(" ")} failed (exit ${r.code})`);
@@ -88,11 +98,25 @@ const integrationFlags = ["--test-concurrency=1", "--test-timeout=900000"];
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string, extraFlags: string[] = []): Promise<RunResult> {
   console.log(`\n=== ${label}: ${files.length} file(s)`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "--test", ...extraFlags, "--test-reporter=spec", "--test-reporter-destination=stdout", "--test-reporter=tap", "--test-reporter-destination=" + path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), ...files], {
-      cwd: root,
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--test",
+        ...extraFlags,
+        "--test-reporter=spec",
+        "--test-reporter-destination=stdout",
+        "--test-reporter=tap",
+        "--test-reporter-destination=" + path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`),
+        ...files,
+      ],
+      {
+        cwd: root,
+        env,
+        stdio: ["ignore", "inherit", "inherit"],
+      },
+    );
     child.on("exit", async (code) => {
       const { readFile } = await import("node:fs/promises");
       const tap = await readFile(path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), "utf8").catch(() => "");

@@ -37,7 +37,10 @@ export type MetricKind = "counter" | "gauge" | "histogram";
  * The Prometheus type each metric is exported as. A histogram `x` is queried as `x_bucket`, `x_sum`
  * and `x_count`; counters and gauges only by their own name.
  */
-export const metricKinds: Record<(typeof serviceMetrics)[keyof typeof serviceMetrics] | (typeof daprMetrics)[keyof typeof daprMetrics], MetricKind> = {
+export const metricKinds: Record<
+  (typeof serviceMetrics)[keyof typeof serviceMetrics] | (typeof daprMetrics)[keyof typeof daprMetrics],
+  MetricKind
+> = {
   http_request_duration_seconds: "histogram",
   events_published_total: "counter",
   events_consumed_total: "counter",

@@ -180,8 +180,7 @@ export function serviceByName(name: string): ServiceSpec {
 }
 
 /** Services that subscribe to a topic (one consumer group each on Event Hubs/Kafka). */
-export const subscribersOf = (topic: string): ServiceSpec[] =>
-  allServices.filter((s) => s.subscribes.some((x) => x.topic === topic));
+export const subscribersOf = (topic: string): ServiceSpec[] => allServices.filter((s) => s.subscribes.some((x) => x.topic === topic));
 
 /** Services that another service is allowed to invoke, with the caller and the operation. */
 export const invocationPaths = (): { caller: ServiceName; target: ServiceName; method: string; path: string }[] =>

@@ -33,7 +33,9 @@ export type TopicName = (typeof topics)[TopicKey]["name"];
 export const allTopics: readonly TopicSpec[] = Object.values(topics);
 
 /** Every broker topic that must exist: the topics and their dead-letter topics. */
-export function allBrokerTopics(list: readonly TopicSpec[] = allTopics): { name: string; partitions: number; retentionDays: number; deadLetterOf?: string }[] {
+export function allBrokerTopics(
+  list: readonly TopicSpec[] = allTopics,
+): { name: string; partitions: number; retentionDays: number; deadLetterOf?: string }[] {
   return list.flatMap((t) => [
     { name: t.name, partitions: t.partitions, retentionDays: t.retentionDays },
     { name: t.deadLetterTopic, partitions: 1, retentionDays: t.retentionDays, deadLetterOf: t.name },

@@ -19,11 +19,14 @@ export function catalogProblems(services: readonly ServiceSpec[] = allServices, 
   }
   for (const s of services) {
     for (const p of s.publishes) if (!topicNames.has(p)) problems.push(`service "${s.name}" publishes unknown topic "${p}"`);
-    for (const x of s.subscribes) if (!topicNames.has(x.topic)) problems.push(`service "${s.name}" subscribes to unknown topic "${x.topic}"`);
+    for (const x of s.subscribes)
+      if (!topicNames.has(x.topic)) problems.push(`service "${s.name}" subscribes to unknown topic "${x.topic}"`);
     for (const i of s.invokes) if (!serviceNames.has(i.app)) problems.push(`service "${s.name}" invokes unknown service "${i.app}"`);
-    if (s.subscribes.length > 0 && !s.dapr.includes("pubsub")) problems.push(`service "${s.name}" subscribes but does not declare the pubsub building block`);
+    if (s.subscribes.length > 0 && !s.dapr.includes("pubsub"))
+      problems.push(`service "${s.name}" subscribes but does not declare the pubsub building block`);
     if (s.scaling.min < 1 || s.scaling.min > s.scaling.max) problems.push(`service "${s.name}": scaling needs 1 <= min <= max`);
-    if (s.cron && !s.dapr.includes("bindings.cron")) problems.push(`service "${s.name}" has a cron schedule but not the bindings.cron building block`);
+    if (s.cron && !s.dapr.includes("bindings.cron"))
+      problems.push(`service "${s.name}" has a cron schedule but not the bindings.cron building block`);
   }
   return problems;
 }

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { allBrokerTopics, allServices, allTopics, catalogProblems, invocationPaths, services, subscribersOf, topics } from "../src/index.js";
+import {
+  allBrokerTopics,
+  allServices,
+  allTopics,
+  catalogProblems,
+  invocationPaths,
+  services,
+  subscribersOf,
+  topics,
+} from "../src/index.js";
 
 describe("catalog", () => {
   it("is consistent", () => {
@@ -27,12 +36,19 @@ describe("catalog", () => {
 
   it("lets only recurrence create occurrences and notifications read tasks", () => {
     assert.deepEqual(
-      invocationPaths().map((p) => `${p.caller}->${p.target} ${p.method} ${p.path}`).sort(),
+      invocationPaths()
+        .map((p) => `${p.caller}->${p.target} ${p.method} ${p.path}`)
+        .sort(),
       ["notifications->tasks-api GET /internal/tasks/*", "recurrence->tasks-api POST /internal/occurrences"],
     );
   });
 
   it("routes task.completed to recurrence, notifications, audit and realtime", () => {
-    assert.deepEqual(subscribersOf(topics.taskCompleted.name).map((s) => s.name).sort(), ["audit", "notifications", "realtime", "recurrence"]);
+    assert.deepEqual(
+      subscribersOf(topics.taskCompleted.name)
+        .map((s) => s.name)
+        .sort(),
+      ["audit", "notifications", "realtime", "recurrence"],
+    );
   });
 });

@@ -24,14 +24,56 @@ export interface AzureNameRule {
 
 /** Name rules of the Azure resources whose names we choose (learn.microsoft.com, resource-name-rules). */
 export const azureNameRules = {
-  keyVault: { min: 3, max: 24, hyphens: true, lowercase: true, startsWithLetter: true, description: "3-24 letters, digits and hyphens, starting with a letter" },
+  keyVault: {
+    min: 3,
+    max: 24,
+    hyphens: true,
+    lowercase: true,
+    startsWithLetter: true,
+    description: "3-24 letters, digits and hyphens, starting with a letter",
+  },
   containerRegistry: { min: 5, max: 50, hyphens: false, lowercase: true, startsWithLetter: false, description: "5-50 letters and digits" },
-  storageAccount: { min: 3, max: 24, hyphens: false, lowercase: true, startsWithLetter: false, description: "3-24 lower-case letters and digits" },
-  eventHubsNamespace: { min: 6, max: 50, hyphens: true, lowercase: true, startsWithLetter: true, description: "6-50 letters, digits and hyphens, starting with a letter" },
-  postgresServer: { min: 3, max: 63, hyphens: true, lowercase: true, startsWithLetter: false, description: "3-63 lower-case letters, digits and hyphens" },
+  storageAccount: {
+    min: 3,
+    max: 24,
+    hyphens: false,
+    lowercase: true,
+    startsWithLetter: false,
+    description: "3-24 lower-case letters and digits",
+  },
+  eventHubsNamespace: {
+    min: 6,
+    max: 50,
+    hyphens: true,
+    lowercase: true,
+    startsWithLetter: true,
+    description: "6-50 letters, digits and hyphens, starting with a letter",
+  },
+  postgresServer: {
+    min: 3,
+    max: 63,
+    hyphens: true,
+    lowercase: true,
+    startsWithLetter: false,
+    description: "3-63 lower-case letters, digits and hyphens",
+  },
   aksCluster: { min: 1, max: 63, hyphens: true, lowercase: true, startsWithLetter: false, description: "1-63 letters, digits and hyphens" },
-  aksDnsPrefix: { min: 1, max: 54, hyphens: true, lowercase: true, startsWithLetter: true, description: "1-54 letters, digits and hyphens, starting with a letter" },
-  resourceGroup: { min: 1, max: 90, hyphens: true, lowercase: true, startsWithLetter: false, description: "1-90 letters, digits and hyphens" },
+  aksDnsPrefix: {
+    min: 1,
+    max: 54,
+    hyphens: true,
+    lowercase: true,
+    startsWithLetter: true,
+    description: "1-54 letters, digits and hyphens, starting with a letter",
+  },
+  resourceGroup: {
+    min: 1,
+    max: 90,
+    hyphens: true,
+    lowercase: true,
+    startsWithLetter: false,
+    description: "1-90 letters, digits and hyphens",
+  },
   generic: { min: 1, max: 64, hyphens: true, lowercase: true, startsWithLetter: false, description: "1-64 letters, digits and hyphens" },
 } as const satisfies Record<string, AzureNameRule>;
 

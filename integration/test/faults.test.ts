@@ -16,29 +16,39 @@ import { api, eventually, startTestPlatform } from "./helpers.js";
 const N = Number(process.env.IT_FAULT_N ?? 1000);
 let platform: Platform;
 let db: pg.Client;
-before(async () => {
-  platform = await startTestPlatform();
-  db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
-  await db.connect();
-}, { timeout: 300_000 });
-after(async () => {
-  await db?.end();
-  await platform?.stop();
-}, { timeout: 120_000 });
+before(
+  async () => {
+    platform = await startTestPlatform();
+    db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
+    await db.connect();
+  },
+  { timeout: 300_000 },
+);
+after(
+  async () => {
+    await db?.end();
+    await platform?.stop();
+  },
+  { timeout: 120_000 },
+);
 
 const tasksUrl = () => `${platform.services["tasks-api"].url}/api/v1/tasks`;
 
 /** Runs `fn` over 0..n-1 with `width` calls in flight. */
 async function pool(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 async function occurrences(user: string): Promise<{ total: number; series: number }> {
   const r = await db.query<{ total: string; series: string }>(
-    "select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null", [user]);
+    "select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null",
+    [user],
+  );
   return { total: Number(r.rows[0]!.total), series: Number(r.rows[0]!.series) };
 }
 
@@ -48,7 +58,9 @@ test(`kill -9 of recurrence during ${N} completions: exactly ${N} next occurrenc
   const ids: string[] = [];
   const t0 = Date.now();
   await pool(N, 16, async () => {
-    const r = await api<{ id: string }>(tasksUrl(), token, { body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" } });
+    const r = await api<{ id: string }>(tasksUrl(), token, {
+      body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" },
+    });
     assert.equal(r.status, 201);
     ids.push(r.body.id);
   });
@@ -89,11 +101,15 @@ test("tasks API sidecar stopped: the outbox holds the events and delivers them w
   const tasksApi = platform.services["tasks-api"];
   await tasksApi.daprd.stop();
   try {
-    const created = await api<{ id: string }>(tasksUrl(), token, { body: { title: "weekly", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=WEEKLY" } });
+    const created = await api<{ id: string }>(tasksUrl(), token, {
+      body: { title: "weekly", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=WEEKLY" },
+    });
     assert.equal(created.status, 201);
     assert.equal((await api(`${tasksUrl()}/${created.body.id}/complete`, token, { method: "POST" })).status, 200);
     await new Promise((r) => setTimeout(r, 3000));
-    const held = await db.query<{ n: string }>("select count(*) as n from outbox where aggregate_id = $1 and sent_at is null", [created.body.id]);
+    const held = await db.query<{ n: string }>("select count(*) as n from outbox where aggregate_id = $1 and sent_at is null", [
+      created.body.id,
+    ]);
     assert.equal(Number(held.rows[0]!.n), 2, "created + completed held while the sidecar is down");
     assert.deepEqual(await occurrences(user), { total: 0, series: 0 });
   } finally {
@@ -105,7 +121,10 @@ test("tasks API sidecar stopped: the outbox holds the events and delivers them w
   });
   // The next occurrence writes its own task.created to the outbox, so "drained" is eventual too.
   await eventually("every outbox row of this user to be sent", 30_000, async () => {
-    const unsent = await db.query<{ n: string }>("select count(*) as n from outbox o join tasks t on t.id = o.aggregate_id where t.user_id = $1 and o.sent_at is null", [user]);
+    const unsent = await db.query<{ n: string }>(
+      "select count(*) as n from outbox o join tasks t on t.id = o.aggregate_id where t.user_id = $1 and o.sent_at is null",
+      [user],
+    );
     return Number(unsent.rows[0]!.n) === 0 ? true : undefined;
   });
 });

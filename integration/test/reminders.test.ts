@@ -9,12 +9,18 @@ import type { Platform } from "../../scripts/lib/dev-platform.js";
 import { api, eventually, startTestPlatform } from "./helpers.js";
 
 let platform: Platform;
-before(async () => {
-  platform = await startTestPlatform();
-}, { timeout: 300_000 });
-after(async () => {
-  await platform?.stop();
-}, { timeout: 120_000 });
+before(
+  async () => {
+    platform = await startTestPlatform();
+  },
+  { timeout: 300_000 },
+);
+after(
+  async () => {
+    await platform?.stop();
+  },
+  { timeout: 120_000 },
+);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mailsAbout = (title: string) => platform.smtp.messages.filter((m) => m.raw.includes(title));
@@ -24,7 +30,10 @@ test("a reminder 2 s ahead sends exactly one email; completing a task before its
   const address = `${user}@example.test`;
   const token = await platform.token(user);
   const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
-  const prefs = await api(`${platform.services.notifications.url}/api/v1/notifications/preferences`, token, { method: "PATCH", body: { email: address } });
+  const prefs = await api(`${platform.services.notifications.url}/api/v1/notifications/preferences`, token, {
+    method: "PATCH",
+    body: { email: address },
+  });
   assert.equal(prefs.status, 200, JSON.stringify(prefs.body));
 
   const remindTitle = `remind-${randomBytes(4).toString("hex")}`;

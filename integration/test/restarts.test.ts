@@ -15,22 +15,30 @@ import { api, eventually, startTestPlatform } from "./helpers.js";
 const N = Number(process.env.IT_BROKER_RESTART_N ?? 200);
 let platform: Platform;
 let db: pg.Client;
-before(async () => {
-  if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
-  platform = await startTestPlatform();
-  db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
-  await db.connect();
-}, { timeout: 300_000 });
-after(async () => {
-  await db?.end().catch(() => undefined);
-  await platform?.stop();
-}, { timeout: 120_000 });
+before(
+  async () => {
+    if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
+    platform = await startTestPlatform();
+    db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
+    await db.connect();
+  },
+  { timeout: 300_000 },
+);
+after(
+  async () => {
+    await db?.end().catch(() => undefined);
+    await platform?.stop();
+  },
+  { timeout: 120_000 },
+);
 
 /** `n` daily tasks (New York, from 2027-01-04 09:00) for the user of `token`; their ids. */
 async function createDailyTasks(tasksUrl: string, token: string, n: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    const r = await api<{ id: string }>(tasksUrl, token, { body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" } });
+    const r = await api<{ id: string }>(tasksUrl, token, {
+      body: { title: "daily", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" },
+    });
     assert.equal(r.status, 201);
     ids.push(r.body.id);
   }
@@ -56,10 +64,15 @@ test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, {
   }
   await restart;
   const count = async () => {
-    const r = await db.query<{ total: string; series: string }>("select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null", [user]);
+    const r = await db.query<{ total: string; series: string }>(
+      "select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null",
+      [user],
+    );
     return { total: Number(r.rows[0]!.total), series: Number(r.rows[0]!.series) };
   };
-  await eventually(`${N} next occurrences after the Kafka restart`, 400_000, async () => ((await count()).total >= N ? true : undefined)).catch(async (e: Error) => {
+  await eventually(`${N} next occurrences after the Kafka restart`, 400_000, async () =>
+    (await count()).total >= N ? true : undefined,
+  ).catch(async (e: Error) => {
     const unsent = await db.query<{ n: string }>("select count(*) as n from outbox where sent_at is null");
     throw new Error(`${e.message}: ${JSON.stringify(await count())} next occurrences, ${unsent.rows[0]!.n} outbox rows unsent`);
   });
@@ -93,10 +106,17 @@ test("Postgres restarted during 100 completions: exactly 100 next occurrences", 
   const count = async () => {
     const c = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
     await c.connect();
-    const r = await c.query<{ total: string; series: string }>("select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null", [user]).finally(() => c.end());
+    const r = await c
+      .query<{ total: string; series: string }>(
+        "select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null",
+        [user],
+      )
+      .finally(() => c.end());
     return { total: Number(r.rows[0]!.total), series: Number(r.rows[0]!.series) };
   };
-  await eventually(`${n} next occurrences after the Postgres restart`, 400_000, async () => ((await count()).total >= n ? true : undefined));
+  await eventually(`${n} next occurrences after the Postgres restart`, 400_000, async () =>
+    (await count()).total >= n ? true : undefined,
+  );
   await new Promise((r) => setTimeout(r, 5000));
   assert.deepEqual(await count(), { total: n, series: n });
 });

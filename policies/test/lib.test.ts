@@ -36,8 +36,18 @@ describe("environment", () => {
 
 describe("images", () => {
   test("splits registry, repository, tag and digest", () => {
-    assert.deepEqual(parseImage("localhost:5000/a/b:1.0@sha256:abc"), { registry: "localhost:5000", repository: "a/b", tag: "1.0", digest: "sha256:abc" });
-    assert.deepEqual(parseImage("redpandadata/redpanda:v24"), { registry: undefined, repository: "redpandadata/redpanda", tag: "v24", digest: undefined });
+    assert.deepEqual(parseImage("localhost:5000/a/b:1.0@sha256:abc"), {
+      registry: "localhost:5000",
+      repository: "a/b",
+      tag: "1.0",
+      digest: "sha256:abc",
+    });
+    assert.deepEqual(parseImage("redpandadata/redpanda:v24"), {
+      registry: undefined,
+      repository: "redpandadata/redpanda",
+      tag: "v24",
+      digest: undefined,
+    });
     assert.equal(fullRepository(parseImage("postgres:16")), "docker.io/library/postgres");
   });
 
@@ -62,7 +72,10 @@ describe("images", () => {
 describe("selectors and values", () => {
   test("label selectors with expressions; service selectors never match when empty", () => {
     const labels = { app: "a", tier: "web" };
-    assert.equal(labelSelectorMatches({ matchLabels: { app: "a" }, matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] }, labels), true);
+    assert.equal(
+      labelSelectorMatches({ matchLabels: { app: "a" }, matchExpressions: [{ key: "tier", operator: "In", values: ["web"] }] }, labels),
+      true,
+    );
     assert.equal(labelSelectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["web"] }] }, labels), false);
     assert.equal(labelSelectorMatches({}, labels), true);
     assert.equal(serviceSelectorMatches({}, labels), false);

@@ -29,8 +29,14 @@ describe("fixtures", () => {
 
   test("every policy source file has a fixture file at the mirrored path", () => {
     for (const area of areas) {
-      const sources = readdirSync(path.join(root, "src", area)).filter((f) => f.endsWith(".ts") && f !== "index.ts" && f !== "taggable-types.ts");
-      for (const f of sources) assert.ok(existsSync(path.join(root, "test", area, f.replace(/\.ts$/, ".cases.ts"))), `missing test/${area}/${f.replace(/\.ts$/, ".cases.ts")}`);
+      const sources = readdirSync(path.join(root, "src", area)).filter(
+        (f) => f.endsWith(".ts") && f !== "index.ts" && f !== "taggable-types.ts",
+      );
+      for (const f of sources)
+        assert.ok(
+          existsSync(path.join(root, "test", area, f.replace(/\.ts$/, ".cases.ts"))),
+          `missing test/${area}/${f.replace(/\.ts$/, ".cases.ts")}`,
+        );
     }
   });
 
@@ -39,9 +45,19 @@ describe("fixtures", () => {
       const found = allCases.filter((c) => c.cases.policy === p);
       assert.equal(found.length, 1, `${p.name}: expected exactly one fixture file, found ${found.length}`);
       const cases = found[0]?.cases.cases ?? [];
-      assert.deepEqual(cases.map((c) => c.n), cases.map((_, i) => i + 1), `${p.name}: fixtures must be numbered 1..n`);
-      assert.ok(cases.some((c) => !c.notApplicable && (c.expect ?? []).length === 0), `${p.name}: no passing fixture`);
-      assert.ok(cases.some((c) => (c.expect ?? []).length > 0), `${p.name}: no failing fixture`);
+      assert.deepEqual(
+        cases.map((c) => c.n),
+        cases.map((_, i) => i + 1),
+        `${p.name}: fixtures must be numbered 1..n`,
+      );
+      assert.ok(
+        cases.some((c) => !c.notApplicable && (c.expect ?? []).length === 0),
+        `${p.name}: no passing fixture`,
+      );
+      assert.ok(
+        cases.some((c) => (c.expect ?? []).length > 0),
+        `${p.name}: no failing fixture`,
+      );
     }
   });
 
@@ -82,7 +98,9 @@ function snapshots(resources: readonly FixtureResource[], stack: string): Resour
     urn: urn(r),
     props: r.props,
     dependencies: (r.dependsOn ?? []).map((n) => byName.get(n) as string),
-    propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, ns]) => [k, ns.map((n) => byName.get(n) as string)])),
+    propertyDependencies: Object.fromEntries(
+      Object.entries(r.propertyDependencies ?? {}).map(([k, ns]) => [k, ns.map((n) => byName.get(n) as string)]),
+    ),
   }));
 }
 
@@ -90,7 +108,10 @@ describe("compliant baseline stack", () => {
   for (const env of ["dev", "prod"] as const) {
     test(`${env}: no policy reports anything`, async () => {
       const out = await evaluatePack(policies, snapshots(compliantStack(env), env), { stackTags: stackTagsFor() });
-      assert.deepEqual(out.violations.map((v) => `${v.policy}: ${v.message}`), []);
+      assert.deepEqual(
+        out.violations.map((v) => `${v.policy}: ${v.message}`),
+        [],
+      );
     });
   }
 
@@ -105,14 +126,25 @@ describe("compliant baseline stack", () => {
         if (skipped < runs) applied.add(p.name);
       }
     }
-    assert.deepEqual(policies.map((p) => p.name).filter((n) => !applied.has(n)), []);
+    assert.deepEqual(
+      policies.map((p) => p.name).filter((n) => !applied.has(n)),
+      [],
+    );
   });
 });
 
 // The SDK's sentinels for unknown values (proxy.js exports them; its typings do not).
 const sentinels = createRequire(import.meta.url)("@pulumi/policy/proxy.js") as Record<string, string>;
 const unknownFor = (v: Json): string =>
-  Array.isArray(v) ? sentinels.unknownArrayValue! : v !== null && typeof v === "object" ? sentinels.unknownObjectValue! : typeof v === "number" ? sentinels.unknownNumberValue! : typeof v === "boolean" ? sentinels.unknownBooleanValue! : sentinels.unknownStringValue!;
+  Array.isArray(v)
+    ? sentinels.unknownArrayValue!
+    : v !== null && typeof v === "object"
+      ? sentinels.unknownObjectValue!
+      : typeof v === "number"
+        ? sentinels.unknownNumberValue!
+        : typeof v === "boolean"
+          ? sentinels.unknownBooleanValue!
+          : sentinels.unknownStringValue!;
 
 /** Every path of an object (containers and leaves), with the props where that value is unknown. */
 function* withOneUnknown(props: JsonObject): Generator<{ path: string; props: JsonObject }> {
@@ -137,10 +169,20 @@ describe("unknown values during preview", () => {
     props.spec.template.spec.containers[0]!.securityContext = sentinels.unknownObjectValue!;
     const policy = policies.find((p) => p.name === "kubernetes-run-as-non-root");
     assert.ok(policy && !("validateStack" in policy));
-    const out = await runResourcePolicy(policy, { type: d.type, name: d.name, urn: urnOf("dev", d.type, d.name), props: props as unknown as JsonObject }, { stackTags: stackTagsFor() });
-    assert.deepEqual(out.violations.map((v) => [v.level, v.message]), [
-      ["advisory", "can't run policy 'kubernetes-run-as-non-root' from policy pack 'tasks-platform@v0.1.0' during preview: Object value at .spec.template.spec.containers.0.securityContext can't be known during preview"],
-    ]);
+    const out = await runResourcePolicy(
+      policy,
+      { type: d.type, name: d.name, urn: urnOf("dev", d.type, d.name), props: props as unknown as JsonObject },
+      { stackTags: stackTagsFor() },
+    );
+    assert.deepEqual(
+      out.violations.map((v) => [v.level, v.message]),
+      [
+        [
+          "advisory",
+          "can't run policy 'kubernetes-run-as-non-root' from policy pack 'tasks-platform@v0.1.0' during preview: Object value at .spec.template.spec.containers.0.securityContext can't be known during preview",
+        ],
+      ],
+    );
   });
 
   test("no policy throws anything but UnknownValueError when any one value of any fixture is unknown", async () => {
@@ -151,9 +193,14 @@ describe("unknown values during preview", () => {
         for (const [i, target] of targets.entries()) {
           for (const variant of withOneUnknown(target.props)) {
             const changed = { ...target, props: variant.props };
-            const input: Case = c.resource ? { ...c, resource: changed } : { ...c, resources: targets.map((t, j) => (j === i ? changed : t)) };
+            const input: Case = c.resource
+              ? { ...c, resource: changed }
+              : { ...c, resources: targets.map((t, j) => (j === i ? changed : t)) };
             // runCase rethrows anything that is neither UnknownValueError nor notApplicable.
-            await assert.doesNotReject(runCase(cases.policy, input), `${cases.policy.name} #${c.n} with ${target.name}.${variant.path} unknown`);
+            await assert.doesNotReject(
+              runCase(cases.policy, input),
+              `${cases.policy.name} #${c.n} with ${target.name}.${variant.path} unknown`,
+            );
             runs++;
           }
         }

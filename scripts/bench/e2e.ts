@@ -26,13 +26,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function pool(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
 }
 
 async function call(url: string, token: string, method: string, body?: unknown): Promise<{ id: string }> {
-  const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   if (!res.ok) throw new Error(`${method} ${url}: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as { id: string };
 }
@@ -50,7 +56,16 @@ try {
   const token = await platform.token(user);
   const ids: string[] = [];
   await pool(COMPLETIONS, 16, async () => {
-    ids.push((await call(tasks, token, "POST", { title: "bench", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=DAILY" })).id);
+    ids.push(
+      (
+        await call(tasks, token, "POST", {
+          title: "bench",
+          dueAt: "2027-01-04T09:00:00-05:00",
+          timeZone: "America/New_York",
+          recurrence: "FREQ=DAILY",
+        })
+      ).id,
+    );
   });
   await sleep(3000); // let the task.created events drain so they do not share the run below
   const tc = Date.now();
@@ -68,9 +83,13 @@ try {
   const deadline = Date.now() + 300_000;
   let rows: { ms: number }[] = [];
   while (Date.now() < deadline) {
-    rows = (await db.query<{ ms: number }>(
-      `select extract(epoch from (n.created_at - s.completed_at)) * 1000 as ms
-         from tasks n join tasks s on s.id = n.series_id where s.user_id = $1`, [user])).rows;
+    rows = (
+      await db.query<{ ms: number }>(
+        `select extract(epoch from (n.created_at - s.completed_at)) * 1000 as ms
+         from tasks n join tasks s on s.id = n.series_id where s.user_id = $1`,
+        [user],
+      )
+    ).rows;
     if (rows.length >= COMPLETIONS) break;
     await sleep(500);
   }
@@ -79,7 +98,9 @@ try {
   // --- reminder lateness ----------------------------------------------------------------------
   const rUser = `bench-rem-${randomUUID().slice(0, 8)}`;
   const rToken = await platform.token(rUser);
-  await call(`${platform.services.notifications.url}/api/v1/notifications/preferences`, rToken, "PATCH", { email: `${rUser}@example.test` });
+  await call(`${platform.services.notifications.url}/api/v1/notifications/preferences`, rToken, "PATCH", {
+    email: `${rUser}@example.test`,
+  });
   const base = Date.now() + 20_000;
   const due = new Map<string, number>();
   await pool(REMINDERS, 8, async (i) => {

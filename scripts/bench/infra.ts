@@ -68,11 +68,17 @@ interface Compiler {
 }
 
 /** TypeScript 5.9: its tsc.js in a node process. */
-const classic: Compiler = { label: "TypeScript 5.9", command: process.execPath, args: [path.join(root, "node_modules/typescript/lib/tsc.js")] };
+const classic: Compiler = {
+  label: "TypeScript 5.9",
+  command: process.execPath,
+  args: [path.join(root, "node_modules/typescript/lib/tsc.js")],
+};
 
 /** TypeScript 7: the native executable itself (its bin/tsc is a node launcher that would hide the RSS). */
 async function native(): Promise<Compiler> {
-  const getExePath = (await import(pathToFileURL(path.join(root, "node_modules/typescript-7/lib/getExePath.js")).href) as { default: () => string }).default;
+  const getExePath = (
+    (await import(pathToFileURL(path.join(root, "node_modules/typescript-7/lib/getExePath.js")).href)) as { default: () => string }
+  ).default;
   return { label: "TypeScript 7", command: getExePath(), args: [] };
 }
 
@@ -91,14 +97,20 @@ async function typecheck(compiler: Compiler, project: string): Promise<TscResult
 function writeOneFileProject(): string {
   const dir = path.join(root, ".tmp", "bench-infra");
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, "one-file.ts"), [
-    'import * as containerservice from "@pulumi/azure-native/containerservice/index.js";',
-    'import * as eventhub from "@pulumi/azure-native/eventhub/index.js";',
-    "export type Args = containerservice.ManagedClusterArgs | eventhub.NamespaceArgs;",
-    "export const kinds = [containerservice.ManagedCluster, eventhub.Namespace];",
-    "",
-  ].join("\n"));
-  writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ extends: "../../tsconfig.base.json", compilerOptions: { noEmit: true }, files: ["one-file.ts"] }, null, 2));
+  writeFileSync(
+    path.join(dir, "one-file.ts"),
+    [
+      'import * as containerservice from "@pulumi/azure-native/containerservice/index.js";',
+      'import * as eventhub from "@pulumi/azure-native/eventhub/index.js";',
+      "export type Args = containerservice.ManagedClusterArgs | eventhub.NamespaceArgs;",
+      "export const kinds = [containerservice.ManagedCluster, eventhub.Namespace];",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ extends: "../../tsconfig.base.json", compilerOptions: { noEmit: true }, files: ["one-file.ts"] }, null, 2),
+  );
   return path.join(dir, "tsconfig.json");
 }
 
@@ -125,14 +137,28 @@ async function child(stack: (typeof stacks)[number]): Promise<void> {
   const run = await evaluateStack(stack);
   const evalMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  const result: EvalResult = { stack, resources: run.resources.length, sdkMs, evalMs, cpuMs: (used.user + used.system) / 1000, processMs: performance.now() };
+  const result: EvalResult = {
+    stack,
+    resources: run.resources.length,
+    sdkMs,
+    evalMs,
+    cpuMs: (used.user + used.system) / 1000,
+    processMs: performance.now(),
+  };
   process.stdout.write(`BENCH_RESULT ${JSON.stringify(result)}\n`, () => process.exit(0));
 }
 
 async function evaluate(stack: string): Promise<EvalResult | string> {
   const r = await runChild(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", stack]);
   const line = /BENCH_RESULT (.*)/.exec(r.stdout)?.[1];
-  if (!line) return r.stderr.trim().split("\n").filter((l) => !l.startsWith("warning:")).slice(-1)[0] ?? `exit ${r.code}`;
+  if (!line)
+    return (
+      r.stderr
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("warning:"))
+        .slice(-1)[0] ?? `exit ${r.code}`
+    );
   return JSON.parse(line) as EvalResult;
 }
 
@@ -146,7 +172,12 @@ async function main(argv: string[]): Promise<void> {
   const runsAt = argv.indexOf("--runs");
   const runs = runsAt >= 0 ? Math.max(1, Number(argv[runsAt + 1])) : 3;
   const say = (s: string): void => void process.stdout.write(`${s}\n`);
-  say(`bench:infra on ${process.platform}/${process.arch}, node ${process.version}, load average ${(await import("node:os")).loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  say(
+    `bench:infra on ${process.platform}/${process.arch}, node ${process.version}, load average ${(await import("node:os"))
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 
   let ratioOk: boolean | undefined;
   if (!argv.includes("--skip-typecheck")) {
@@ -169,7 +200,8 @@ async function main(argv: string[]): Promise<void> {
       time: a.wallMs / b.wallMs,
       memory: a.peakRssMb !== undefined && b.peakRssMb !== undefined ? a.peakRssMb / b.peakRssMb : undefined,
     });
-    const show = (r: { time: number; memory: number | undefined }): string => `time ${r.time.toFixed(2)}x, memory ${r.memory === undefined ? "n/a" : r.memory.toFixed(2) + "x"}`;
+    const show = (r: { time: number; memory: number | undefined }): string =>
+      `time ${r.time.toFixed(2)}x, memory ${r.memory === undefined ? "n/a" : r.memory.toFixed(2) + "x"}`;
     const target = ratios(whole7, reference);
     ratioOk = target.time < targets.typecheckRatio && (target.memory ?? Infinity) < targets.typecheckRatio;
     say(`  target, whole repo (TypeScript 7) / reference: ${show(target)}  (< ${targets.typecheckRatio}x: ${verdict(ratioOk)})`);
@@ -193,11 +225,15 @@ async function main(argv: string[]): Promise<void> {
     }
     const evalMs = median(results.map((r) => r.evalMs));
     if (stack === "prod") prodMs = evalMs;
-    say(`  ${stack.padEnd(5)}  ${String(results[0]!.resources).padStart(4)} resources  evaluation ${sec(evalMs)} (min ${sec(Math.min(...results.map((r) => r.evalMs)))}, cpu ${sec(median(results.map((r) => r.cpuMs)))})` +
-      `  + SDK load ${sec(median(results.map((r) => r.sdkMs)))}  = whole process ${sec(median(results.map((r) => r.processMs)))}`);
+    say(
+      `  ${stack.padEnd(5)}  ${String(results[0]!.resources).padStart(4)} resources  evaluation ${sec(evalMs)} (min ${sec(Math.min(...results.map((r) => r.evalMs)))}, cpu ${sec(median(results.map((r) => r.cpuMs)))})` +
+        `  + SDK load ${sec(median(results.map((r) => r.sdkMs)))}  = whole process ${sec(median(results.map((r) => r.processMs)))}`,
+    );
   }
   const prodOk = prodMs !== undefined && prodMs < targets.prodEvalMs;
-  say(`\nTargets: whole-repo type-check < ${targets.typecheckRatio}x one file: ${ratioOk === undefined ? "skipped" : verdict(ratioOk)}; prod mocked evaluation < ${sec(targets.prodEvalMs)}: ${verdict(prodOk)}`);
+  say(
+    `\nTargets: whole-repo type-check < ${targets.typecheckRatio}x one file: ${ratioOk === undefined ? "skipped" : verdict(ratioOk)}; prod mocked evaluation < ${sec(targets.prodEvalMs)}: ${verdict(prodOk)}`,
+  );
 }
 
 await main(process.argv.slice(2));

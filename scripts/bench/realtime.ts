@@ -76,13 +76,21 @@ function startStateServer(): Promise<{ url: string; close(): void; server: http.
     });
   });
   server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close(), server })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close(), server }),
+    ),
+  );
 }
 
 // ---------------------------------------------------------------- clients
-interface Client { ws: WebSocket; userId: string }
+interface Client {
+  ws: WebSocket;
+  userId: string;
+}
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
 
 function rssMb(pid: number): number {
@@ -90,7 +98,14 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function connectClients(url: string, count: number, firstUser: number, tokens: Map<string, string>, onEvent: (id: string) => void, deadline: number): Promise<Client[]> {
+async function connectClients(
+  url: string,
+  count: number,
+  firstUser: number,
+  tokens: Map<string, string>,
+  onEvent: (id: string) => void,
+  deadline: number,
+): Promise<Client[]> {
   const clients: Client[] = [];
   const batch = 200;
   for (let i = 0; i < count && Date.now() < deadline; i += batch) {
@@ -123,7 +138,14 @@ async function connectClients(url: string, count: number, firstUser: number, tok
   return clients;
 }
 
-async function fanOut(base: string, users: string[], rounds: number, concurrency: number, received: Map<string, { sent: number; want: number; got: number[] }>, deadline: number): Promise<number[]> {
+async function fanOut(
+  base: string,
+  users: string[],
+  rounds: number,
+  concurrency: number,
+  received: Map<string, { sent: number; want: number; got: number[] }>,
+  deadline: number,
+): Promise<number[]> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const route = subscriptionRoute(topics.taskUpdated.name);
   const latencies: number[] = [];
@@ -139,10 +161,18 @@ async function fanOut(base: string, users: string[], rounds: number, concurrency
           ids.push(event.id);
           received.set(event.id, { sent: performance.now(), want: SOCKETS_PER_USER, got: [] });
           await new Promise<void>((resolve, reject) => {
-            const req = http.request(`${base}${route}`, { method: "POST", agent, headers: { "content-type": "application/cloudevents+json", "content-length": Buffer.byteLength(body) } }, (res) => {
-              res.resume();
-              res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`publish answered ${res.statusCode}`))));
-            });
+            const req = http.request(
+              `${base}${route}`,
+              {
+                method: "POST",
+                agent,
+                headers: { "content-type": "application/cloudevents+json", "content-length": Buffer.byteLength(body) },
+              },
+              (res) => {
+                res.resume();
+                res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`publish answered ${res.statusCode}`))));
+              },
+            );
             req.on("error", reject);
             req.end(body);
           });
@@ -150,7 +180,8 @@ async function fanOut(base: string, users: string[], rounds: number, concurrency
       }),
     );
     const until = Math.min(deadline, Date.now() + 30_000);
-    while (Date.now() < until && ids.some((id) => received.get(id)!.got.length < received.get(id)!.want)) await new Promise((res) => setTimeout(res, 20));
+    while (Date.now() < until && ids.some((id) => received.get(id)!.got.length < received.get(id)!.want))
+      await new Promise((res) => setTimeout(res, 20));
     for (const id of ids) {
       const rec = received.get(id)!;
       latencies.push(...rec.got);
@@ -175,11 +206,18 @@ async function bench(): Promise<void> {
   const [stateLine] = (await once(stateChild.stdout!, "data")) as [Buffer];
   const state = { url: (JSON.parse(stateLine.toString()) as { url: string }).url, close: () => stateChild.kill("SIGTERM") };
   // The child raises its own soft limit on open files to the hard limit before starting node.
-  const child: ChildProcess = spawn("bash", ["-c", `ulimit -n "$(ulimit -Hn)"; echo "server ulimit -n: $(ulimit -n)" >&2; exec "${process.execPath}" --import tsx "${self}" --server`], {
-    cwd: root,
-    env: { ...process.env, BENCH_SIDECAR_URL: state.url, NODE_ENV: "production" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child: ChildProcess = spawn(
+    "bash",
+    [
+      "-c",
+      `ulimit -n "$(ulimit -Hn)"; echo "server ulimit -n: $(ulimit -n)" >&2; exec "${process.execPath}" --import tsx "${self}" --server`,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, BENCH_SIDECAR_URL: state.url, NODE_ENV: "production" },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const stop = () => {
     if (child.exitCode === null) child.kill("SIGTERM");
     if (stateChild.exitCode === null) stateChild.kill("SIGTERM");
@@ -191,9 +229,18 @@ async function bench(): Promise<void> {
   const url = `ws://127.0.0.1:${port}${wsPath}`;
   const serverPid = child.pid!;
 
-  console.log(`realtime bench: node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, loopback, ${SOCKETS_PER_USER} sockets per user, ${rounds} rounds`);
-  console.log(`load average at start: ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  console.log(`bench process ulimit -n: ${readFileSync("/proc/self/limits", "utf8").match(/Max open files\s+(\d+)/)?.[1] ?? "?"} (server child prints its own above)`);
+  console.log(
+    `realtime bench: node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, loopback, ${SOCKETS_PER_USER} sockets per user, ${rounds} rounds`,
+  );
+  console.log(
+    `load average at start: ${(await import("node:os"))
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
+  );
+  console.log(
+    `bench process ulimit -n: ${readFileSync("/proc/self/limits", "utf8").match(/Max open files\s+(\d+)/)?.[1] ?? "?"} (server child prints its own above)`,
+  );
 
   const tokens = new Map<string, string>();
   const received = new Map<string, { sent: number; want: number; got: number[] }>();
@@ -227,15 +274,26 @@ async function bench(): Promise<void> {
 
   if (probe > clients.length && Date.now() < deadline) {
     while (clients.length < probe && Date.now() < deadline) {
-      const more = await connectClients(url, Math.min(1000, probe - clients.length), clients.length / SOCKETS_PER_USER, tokens, onEvent, deadline);
+      const more = await connectClients(
+        url,
+        Math.min(1000, probe - clients.length),
+        clients.length / SOCKETS_PER_USER,
+        tokens,
+        onEvent,
+        deadline,
+      );
       clients = clients.concat(more);
       if (more.length < Math.min(1000, probe - clients.length + more.length)) break;
     }
-    console.log(`capacity probe: ${clients.length} authenticated sockets held concurrently (probe limit ${probe}); server RSS ${rssMb(serverPid).toFixed(0)} MB`);
+    console.log(
+      `capacity probe: ${clients.length} authenticated sockets held concurrently (probe limit ${probe}); server RSS ${rssMb(serverPid).toFixed(0)} MB`,
+    );
   }
   const target = rows.find((r) => r.trim().startsWith("5000 clients"));
   const p95 = target ? Number(/p95 ([\d.]+) ms/.exec(target)?.[1]) : NaN;
-  console.log(`target: 5000 clients with fan-out p95 <= 150 ms → ${Number.isFinite(p95) ? (p95 <= 150 ? `met (p95 ${p95} ms)` : `NOT met (p95 ${p95} ms)`) : "not measured"}`);
+  console.log(
+    `target: 5000 clients with fan-out p95 <= 150 ms → ${Number.isFinite(p95) ? (p95 <= 150 ? `met (p95 ${p95} ms)` : `NOT met (p95 ${p95} ms)`) : "not measured"}`,
+  );
 
   for (const c of clients) c.ws.terminate();
   stop();

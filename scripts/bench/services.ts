@@ -20,7 +20,17 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { daprComponents } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, databaseUrl, ensureDatabaseExists, listen, migrateLatest, outboxMetrics, publisherMetrics } from "@tasks/shared";
+import {
+  createDatabase,
+  createLogger,
+  createRegistry,
+  databaseUrl,
+  ensureDatabaseExists,
+  listen,
+  migrateLatest,
+  outboxMetrics,
+  publisherMetrics,
+} from "@tasks/shared";
 import { signTestToken, startFakeSidecar, testJwtKey } from "@tasks/shared/testing";
 import { createTasksApp, migrations, OutboxRelay } from "@tasks/tasks-api";
 import pg from "pg";
@@ -37,10 +47,20 @@ const POOL_MAX = Number(process.env.BENCH_POOL_MAX ?? 32);
 
 // ---- server mode (child process) -------------------------------------------------------------
 async function serve(): Promise<void> {
-  const knex = createDatabase({ connectionString: process.env.BENCH_DATABASE_URL!, poolMin: 4, poolMax: POOL_MAX, applicationName: "bench-tasks-api" });
+  const knex = createDatabase({
+    connectionString: process.env.BENCH_DATABASE_URL!,
+    poolMin: 4,
+    poolMax: POOL_MAX,
+    applicationName: "bench-tasks-api",
+  });
   const logger = createLogger({ service: "tasks-api", level: "warn" });
   const registry = createRegistry("tasks-api");
-  const relay = new OutboxRelay({ knex, logger, metrics: outboxMetrics(registry), publisher: { daprHttpUrl: process.env.BENCH_SIDECAR_URL!, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) } });
+  const relay = new OutboxRelay({
+    knex,
+    logger,
+    metrics: outboxMetrics(registry),
+    publisher: { daprHttpUrl: process.env.BENCH_SIDECAR_URL!, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) },
+  });
   const { app } = createTasksApp({ knex, logger, registry, auth: { hs256Key: testJwtKey }, onEventsWritten: () => relay.notify() });
   // BENCH_NO_RELAY=1 isolates the request path (diagnostics only; reported numbers run the relay).
   if (!process.env.BENCH_NO_RELAY) relay.start();
@@ -48,7 +68,13 @@ async function serve(): Promise<void> {
   process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
   process.once("SIGTERM", () => {
     server.closeAllConnections();
-    server.close(() => void relay.stop().then(() => knex.destroy()).then(() => process.exit(0)));
+    server.close(
+      () =>
+        void relay
+          .stop()
+          .then(() => knex.destroy())
+          .then(() => process.exit(0)),
+    );
   });
 }
 
@@ -73,7 +99,13 @@ function summary(r: Result) {
 }
 
 /** Runs `op` from `conns` concurrent loops until `maxRequests` are done or `maxSeconds` pass. */
-async function runLoad(name: string, conns: number, maxRequests: number, maxSeconds: number, op: (i: number) => Promise<boolean>): Promise<Result> {
+async function runLoad(
+  name: string,
+  conns: number,
+  maxRequests: number,
+  maxSeconds: number,
+  op: (i: number) => Promise<boolean>,
+): Promise<Result> {
   const latenciesMs: number[] = [];
   let issued = 0;
   let errors = 0;
@@ -95,10 +127,23 @@ async function runLoad(name: string, conns: number, maxRequests: number, maxSeco
 
 function httpCall(agent: http.Agent, port: number, method: string, urlPath: string, token: string, body?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path: urlPath, agent, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path: urlPath,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -108,7 +153,11 @@ async function startServer(env: Record<string, string>): Promise<{ port: number;
   // BENCH_CPU_PROF=<dir> profiles the server process (node --cpu-prof) to find hot spots.
   const prof = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeFlags, ...prof, "--import", "tsx", here, "--serve"], { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...nodeFlags, ...prof, "--import", "tsx", here, "--serve"], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
@@ -123,9 +172,13 @@ async function main(): Promise<void> {
   const maxSeconds = argValue("seconds", 5);
   const rounds = argValue("rounds", 3);
   const replicas = argValue("replicas", 1);
-  console.log(`bench:services — embedded PostgreSQL (default durability), ${replicas} app replica(s) with pool ${POOL_MAX} each, bounds ${maxRequests} requests / ${maxSeconds} s per phase, ${rounds} rounds`);
+  console.log(
+    `bench:services — embedded PostgreSQL (default durability), ${replicas} app replica(s) with pool ${POOL_MAX} each, bounds ${maxRequests} requests / ${maxSeconds} s per phase, ${rounds} rounds`,
+  );
   // BENCH_PG_ASYNC_COMMIT=1: synchronous_commit=off (diagnostics: takes WAL flush stalls out of latency).
-  const pgServer = await startEmbeddedPostgres({ settings: { fsync: "on", synchronous_commit: process.env.BENCH_PG_ASYNC_COMMIT ? "off" : "on", full_page_writes: "on" } });
+  const pgServer = await startEmbeddedPostgres({
+    settings: { fsync: "on", synchronous_commit: process.env.BENCH_PG_ASYNC_COMMIT ? "off" : "on", full_page_writes: "on" },
+  });
   const sidecar = await startFakeSidecar();
   const children: ChildProcess[] = [];
   let rawPool: pg.Pool | undefined;
@@ -135,15 +188,34 @@ async function main(): Promise<void> {
     const knex = createDatabase({ connectionString: url, poolMin: 0, poolMax: 2 });
     await migrateLatest(knex, migrations);
     await knex.destroy();
-    const servers = await Promise.all(Array.from({ length: replicas }, () => startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url })));
+    const servers = await Promise.all(
+      Array.from({ length: replicas }, () => startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url })),
+    );
     children.push(...servers.map((s) => s.child));
     // Like a Kubernetes Service: requests spread over the replicas.
     const portFor = (i: number) => servers[i % servers.length]!.port;
     const users = await Promise.all(Array.from({ length: 100 }, (_, i) => signTestToken(`bench-user-${i}`)));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const createBody = (i: number) => JSON.stringify({ title: `Benchmark task ${i} with some words to index`, description: "Created by the services benchmark.", priority: ["low", "medium", "high", "urgent"][i % 4], tags: ["bench", `t${i % 10}`], dueAt: new Date(Date.now() + (i % 1000) * 60_000).toISOString(), timeZone: "Europe/Paris", reminders: [15] });
-    const create = async (i: number) => (await httpCall(agent, portFor(i), "POST", "/api/v1/tasks", users[i % users.length]!, createBody(i))) === 201;
-    const list = async (i: number) => (await httpCall(agent, portFor(i), "GET", `/api/v1/tasks?status=open&sort=-priority,due&limit=20&tags=bench`, users[i % users.length]!)) === 200;
+    const createBody = (i: number) =>
+      JSON.stringify({
+        title: `Benchmark task ${i} with some words to index`,
+        description: "Created by the services benchmark.",
+        priority: ["low", "medium", "high", "urgent"][i % 4],
+        tags: ["bench", `t${i % 10}`],
+        dueAt: new Date(Date.now() + (i % 1000) * 60_000).toISOString(),
+        timeZone: "Europe/Paris",
+        reminders: [15],
+      });
+    const create = async (i: number) =>
+      (await httpCall(agent, portFor(i), "POST", "/api/v1/tasks", users[i % users.length]!, createBody(i))) === 201;
+    const list = async (i: number) =>
+      (await httpCall(
+        agent,
+        portFor(i),
+        "GET",
+        `/api/v1/tasks?status=open&sort=-priority,due&limit=20&tags=bench`,
+        users[i % users.length]!,
+      )) === 200;
 
     // Raw baseline: the same row shape straight into tasks with the pg driver, 64 clients.
     const pool = (rawPool = new pg.Pool({ connectionString: url, max: 64 }));
@@ -151,7 +223,17 @@ async function main(): Promise<void> {
     const cols = "id, user_id, title, description, priority, status, tags, due_at, time_zone, reminders, created_at, updated_at, version";
     const raw = (i: number) =>
       pool
-        .query(`insert into tasks (${cols}) values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, now(), now(), 1)`, [randomUUID(), `raw-user-${i % 100}`, `Benchmark task ${i} with some words to index`, "Created by the services benchmark.", (i % 4) + 1, ["bench", `t${i % 10}`], new Date(Date.now() + (i % 1000) * 60_000), "Europe/Paris", [15]])
+        .query(`insert into tasks (${cols}) values ($1, $2, $3, $4, $5, 'open', $6, $7, $8, $9, now(), now(), 1)`, [
+          randomUUID(),
+          `raw-user-${i % 100}`,
+          `Benchmark task ${i} with some words to index`,
+          "Created by the services benchmark.",
+          (i % 4) + 1,
+          ["bench", `t${i % 10}`],
+          new Date(Date.now() + (i % 1000) * 60_000),
+          "Europe/Paris",
+          [15],
+        ])
         .then(() => true);
 
     await runLoad("warm-up", 16, 1000, 5, create);
@@ -182,17 +264,28 @@ async function main(): Promise<void> {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const med = (label: string) => {
       const xs = results.get(label)!;
-      return { rps: median(xs.map((x) => x.rps)), p50: median(xs.map((x) => x.p50)), p95: median(xs.map((x) => x.p95)), p99: median(xs.map((x) => x.p99)) };
+      return {
+        rps: median(xs.map((x) => x.rps)),
+        p50: median(xs.map((x) => x.p50)),
+        p95: median(xs.map((x) => x.p95)),
+        p99: median(xs.map((x) => x.p99)),
+      };
     };
-    console.log(`\nmedian of ${rounds} round(s)\n${"phase".padEnd(20)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`);
+    console.log(
+      `\nmedian of ${rounds} round(s)\n${"phase".padEnd(20)}${"req/s".padStart(9)}${"p50 ms".padStart(9)}${"p95 ms".padStart(9)}${"p99 ms".padStart(9)}`,
+    );
     for (const p of phases) {
       const m = med(p.label);
-      console.log(`${p.label.padEnd(20)}${fmt(m.rps, 0).padStart(9)}${fmt(m.p50, 2).padStart(9)}${fmt(m.p95, 2).padStart(9)}${fmt(m.p99, 2).padStart(9)}`);
+      console.log(
+        `${p.label.padEnd(20)}${fmt(m.rps, 0).padStart(9)}${fmt(m.p50, 2).padStart(9)}${fmt(m.p95, 2).padStart(9)}${fmt(m.p99, 2).padStart(9)}`,
+      );
     }
     const ratios = results.get("create @64")!.map((c, i) => c.rps / results.get("raw pg insert @64")![i]!.rps);
     const ratio = median(ratios);
     const p99at16 = med("create @16").p99;
-    console.log(`\nratio create@64 / raw insert@64 per round: ${ratios.map((r) => fmt(r, 3)).join(", ")}; median ${fmt(ratio, 3)} (target >= 0.3): ${ratio >= 0.3 ? "MET" : "NOT MET"}`);
+    console.log(
+      `\nratio create@64 / raw insert@64 per round: ${ratios.map((r) => fmt(r, 3)).join(", ")}; median ${fmt(ratio, 3)} (target >= 0.3): ${ratio >= 0.3 ? "MET" : "NOT MET"}`,
+    );
     console.log(`create p99 @16 (median of rounds): ${fmt(p99at16, 2)} ms (target <= 50 ms): ${p99at16 <= 50 ? "MET" : "NOT MET"}`);
     console.log(`events published by the relay during the run: ${sidecar.publishes.length}; request errors: ${errors}`);
     if (errors > 0) process.exitCode = 1;

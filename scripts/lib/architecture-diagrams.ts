@@ -52,13 +52,21 @@ export function serviceTable(services: readonly ServiceSpec[] = allServices): st
     ];
     return `| ${cells.join(" | ")} |`;
   });
-  return ["| service | port | public routes | database | Dapr building blocks | egress | replicas |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n");
+  return [
+    "| service | port | public routes | database | Dapr building blocks | egress | replicas |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
 }
 
 /** The topics with their partitions, retention and dead-letter topic. */
 export function topicTable(topics: readonly TopicSpec[] = allTopics): string {
-  const rows = topics.map((t) => `| \`${t.name}\` | \`${t.eventType}\` | ${t.partitions} | ${t.retentionDays} d | \`${t.deadLetterTopic}\` |`);
-  return ["| topic | CloudEvent type | partitions | retention | dead-letter topic |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
+  const rows = topics.map(
+    (t) => `| \`${t.name}\` | \`${t.eventType}\` | ${t.partitions} | ${t.retentionDays} d | \`${t.deadLetterTopic}\` |`,
+  );
+  return ["| topic | CloudEvent type | partitions | retention | dead-letter topic |", "| --- | --- | --- | --- | --- |", ...rows].join(
+    "\n",
+  );
 }
 
 /** The generated blocks, by name, as they appear in the doc (mermaid ones fenced). */
@@ -67,7 +75,9 @@ export function generatedBlocks(): Record<string, string> {
     "event-flows": "```mermaid\n" + eventFlowDiagram() + "\n```",
     services: serviceTable(),
     topics: topicTable(),
-    "dapr-components": Object.values(daprComponents).map((c) => `\`${c}\``).join(", "),
+    "dapr-components": Object.values(daprComponents)
+      .map((c) => `\`${c}\``)
+      .join(", "),
   };
 }
 

@@ -72,7 +72,13 @@ export interface Platform {
 }
 
 function parseKeyValues(out: string): Record<string, string> {
-  return Object.fromEntries(out.split("\n").map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim())).filter((m) => m !== null).map((m) => [m[1]!, m[2]!]));
+  return Object.fromEntries(
+    out
+      .split("\n")
+      .map((l) => /^([A-Z_]+)=(.*)$/.exec(l.trim()))
+      .filter((m) => m !== null)
+      .map((m) => [m[1]!, m[2]!]),
+  );
 }
 
 async function daprBinaries(): Promise<{ daprd: string; scheduler: string }> {
@@ -130,10 +136,11 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     log(`${name}: ok (${((Date.now() - t) / 1000).toFixed(1)}s)`);
     return result;
   };
-  const onStop = (name: string, fn: () => Promise<void>) => cleanups.push(async () => {
-    log(`stopping ${name}`);
-    await fn();
-  });
+  const onStop = (name: string, fn: () => Promise<void>) =>
+    cleanups.push(async () => {
+      log(`stopping ${name}`);
+      await fn();
+    });
   const stopAll = async () => {
     for (const c of cleanups.reverse()) {
       await c().catch((e: unknown) => log(`stop: ${String(e)}`));
@@ -147,14 +154,22 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     // Kafka: an existing broker, or one started by kafka.sh with its state in the work dir.
     const kafkaEnv: Record<string, string> = { ...(process.env as Record<string, string>), CI: "true" };
     if (!process.env.KAFKA_BROKERS) {
-      Object.assign(kafkaEnv, { KAFKA_PORT: String(await uniquePort()), KAFKA_CONTROLLER_PORT: String(await uniquePort()), KAFKA_STATE_DIR: path.join(workDir, "kafka") });
+      Object.assign(kafkaEnv, {
+        KAFKA_PORT: String(await uniquePort()),
+        KAFKA_CONTROLLER_PORT: String(await uniquePort()),
+        KAFKA_STATE_DIR: path.join(workDir, "kafka"),
+      });
     }
-    const kafka = async (args: readonly string[]) => (await run(path.join(integrationDir, "kafka.sh"), [...args], { env: kafkaEnv, maxBuffer: 8 << 20, timeout: 180_000 })).stdout;
+    const kafka = async (args: readonly string[]) =>
+      (await run(path.join(integrationDir, "kafka.sh"), [...args], { env: kafkaEnv, maxBuffer: 8 << 20, timeout: 180_000 })).stdout;
     const kafkaOut = await step("kafka", async () => {
       try {
         return parseKeyValues(await kafka(["start"]));
       } catch (err) {
-        throw new Error(`kafka did not start: ${String((err as { stderr?: string }).stderr ?? err)}\nlog: ${path.join(workDir, "kafka", "kafka.log")}`);
+        throw new Error(
+          `kafka did not start: ${String((err as { stderr?: string }).stderr ?? err)}\nlog: ${path.join(workDir, "kafka", "kafka.log")}`,
+          { cause: err },
+        );
       }
     });
     const brokers = kafkaOut.KAFKA_BROKERS!;
@@ -162,7 +177,11 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     if (!process.env.KAFKA_BROKERS) onStop("kafka", async () => void (await kafka(["stop"])));
     // Topics with the catalog's partition counts; run concurrently with the rest of the start-up.
     const topicsDone = step("topics", () =>
-      Promise.all(allBrokerTopics().map((t) => kafka(["topics", "--create", "--if-not-exists", "--topic", t.name, "--partitions", String(t.partitions)]))),
+      Promise.all(
+        allBrokerTopics().map((t) =>
+          kafka(["topics", "--create", "--if-not-exists", "--topic", t.name, "--partitions", String(t.partitions)]),
+        ),
+      ),
     );
     topicsDone.catch(() => undefined);
 
@@ -172,7 +191,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
         ? { url: process.env.DATABASE_URL, stop: async () => undefined }
         : startDevPostgres(await uniquePort(), (l) => appendFileSync(pgLog, l.endsWith("\n") ? l : `${l}\n`)).catch((err: unknown) => {
             throw new Error(`postgres did not start: ${String(err)}; log: ${pgLog}`);
-          }));
+          }),
+    );
     onStop("postgres", pg.stop);
     // Every catalog database, also those of services without migrations (realtime's Dapr state store), with
     // the service's own login role owning it, as the database-roles Job does in the clusters: the services
@@ -181,9 +201,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     await step("migrations", async () => {
       const urlEnv = Object.fromEntries(Object.entries(serviceUrls).map(([service, url]) => [serviceUrlVariable(service), url]));
       try {
-        await run(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "migrate.ts")], { cwd: repoRoot, env: { ...process.env, ...urlEnv }, timeout: 180_000 });
+        await run(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "migrate.ts")], {
+          cwd: repoRoot,
+          env: { ...process.env, ...urlEnv },
+          timeout: 180_000,
+        });
       } catch (err) {
-        throw new Error(`migrations failed: ${String((err as { stderr?: string }).stderr ?? err)}`);
+        throw new Error(`migrations failed: ${String((err as { stderr?: string }).stderr ?? err)}`, { cause: err });
       }
     });
 
@@ -218,11 +242,32 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       command: bins.scheduler,
       logFile: path.join(logs, "scheduler.log"),
       args: [
-        "--port", String(schedulerPort), "--listen-address", "127.0.0.1", "--override-broadcast-host-port", `127.0.0.1:${schedulerPort}`,
-        "--healthz-port", String(schedulerHealthz), "--healthz-listen-address", "127.0.0.1",
-        "--metrics-port", String(await uniquePort()), "--metrics-listen-address", "127.0.0.1",
-        "--etcd-data-dir", path.join(workDir, "scheduler-etcd"), "--etcd-client-port", String(await uniquePort()), "--etcd-client-listen-address", "127.0.0.1",
-        "--etcd-initial-cluster", `dapr-scheduler-server-0=http://127.0.0.1:${peer}`, "--id", "dapr-scheduler-server-0", "--mode", "standalone",
+        "--port",
+        String(schedulerPort),
+        "--listen-address",
+        "127.0.0.1",
+        "--override-broadcast-host-port",
+        `127.0.0.1:${schedulerPort}`,
+        "--healthz-port",
+        String(schedulerHealthz),
+        "--healthz-listen-address",
+        "127.0.0.1",
+        "--metrics-port",
+        String(await uniquePort()),
+        "--metrics-listen-address",
+        "127.0.0.1",
+        "--etcd-data-dir",
+        path.join(workDir, "scheduler-etcd"),
+        "--etcd-client-port",
+        String(await uniquePort()),
+        "--etcd-client-listen-address",
+        "127.0.0.1",
+        "--etcd-initial-cluster",
+        `dapr-scheduler-server-0=http://127.0.0.1:${peer}`,
+        "--id",
+        "dapr-scheduler-server-0",
+        "--mode",
+        "standalone",
       ],
     });
     await step("dapr scheduler", async () => {
@@ -241,11 +286,36 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
         command: bins.daprd,
         logFile: path.join(logs, `daprd-${spec.name}.log`),
         args: [
-          "--app-id", spec.name, "--app-port", String(appPort), "--app-protocol", "http", "--app-channel-address", "127.0.0.1",
-          "--dapr-http-port", String(daprHttpPort), "--dapr-grpc-port", String(await uniquePort()), "--dapr-internal-grpc-port", String(await uniquePort()),
-          "--dapr-listen-addresses", "127.0.0.1", "--metrics-port", String(await uniquePort()), "--metrics-listen-address", "127.0.0.1",
-          "--resources-path", dapr.resourcesDir, "--config", dapr.configFiles[spec.name]!,
-          "--scheduler-host-address", `127.0.0.1:${schedulerPort}`, "--mode", "standalone", "--log-level", "info",
+          "--app-id",
+          spec.name,
+          "--app-port",
+          String(appPort),
+          "--app-protocol",
+          "http",
+          "--app-channel-address",
+          "127.0.0.1",
+          "--dapr-http-port",
+          String(daprHttpPort),
+          "--dapr-grpc-port",
+          String(await uniquePort()),
+          "--dapr-internal-grpc-port",
+          String(await uniquePort()),
+          "--dapr-listen-addresses",
+          "127.0.0.1",
+          "--metrics-port",
+          String(await uniquePort()),
+          "--metrics-listen-address",
+          "127.0.0.1",
+          "--resources-path",
+          dapr.resourcesDir,
+          "--config",
+          dapr.configFiles[spec.name]!,
+          "--scheduler-host-address",
+          `127.0.0.1:${schedulerPort}`,
+          "--mode",
+          "standalone",
+          "--log-level",
+          "info",
         ],
       });
       const app = new ManagedProcess({
@@ -255,9 +325,19 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
         cwd: repoRoot,
         logFile: path.join(logs, `${spec.name}.log`),
         env: {
-          PORT: String(appPort), HOST: "127.0.0.1", DAPR_HTTP_PORT: String(daprHttpPort), MIGRATE_ON_START: "false",
+          PORT: String(appPort),
+          HOST: "127.0.0.1",
+          DAPR_HTTP_PORT: String(daprHttpPort),
+          MIGRATE_ON_START: "false",
           ...(spec.name === "notifications"
-            ? { SMTP_HOST: "127.0.0.1", SMTP_PORT: String(smtp.port), SMTP_TLS: "none", SMTP_AUTH: "false", MAIL_FROM: "tasks@localhost", VAPID_SUBJECT: "mailto:dev@localhost" }
+            ? {
+                SMTP_HOST: "127.0.0.1",
+                SMTP_PORT: String(smtp.port),
+                SMTP_TLS: "none",
+                SMTP_AUTH: "false",
+                MAIL_FROM: "tasks@localhost",
+                VAPID_SUBJECT: "mailto:dev@localhost",
+              }
             : {}),
           ...opts.serviceEnv?.[spec.name],
         },
@@ -265,7 +345,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       const url = `http://127.0.0.1:${appPort}`;
       const daprUrl = `http://127.0.0.1:${daprHttpPort}/v1.0/healthz`;
       services[spec.name] = {
-        name: spec.name, appPort, url, daprHttpPort, app, daprd,
+        name: spec.name,
+        appPort,
+        url,
+        daprHttpPort,
+        app,
+        daprd,
         restartApp: async () => {
           app.start();
           await waitReady(app, `${url}/readyz`, timeoutMs);
@@ -279,17 +364,27 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       onStop(spec.name, () => app.stop());
     }
     await step("services", () =>
-      Promise.all(Object.values(services).map(async (s) => {
-        s.daprd.start();
-        s.app.start();
-        await Promise.all([waitReady(s.app, `${s.url}/readyz`, timeoutMs), waitReady(s.daprd, `http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`, timeoutMs)]);
-        log(`  ${s.name} ready on ${s.url} (daprd HTTP ${s.daprHttpPort})`);
-      })),
+      Promise.all(
+        Object.values(services).map(async (s) => {
+          s.daprd.start();
+          s.app.start();
+          await Promise.all([
+            waitReady(s.app, `${s.url}/readyz`, timeoutMs),
+            waitReady(s.daprd, `http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`, timeoutMs),
+          ]);
+          log(`  ${s.name} ready on ${s.url} (daprd HTTP ${s.daprHttpPort})`);
+        }),
+      ),
     );
     timings.total = Date.now() - t0;
 
     return {
-      workDir, kafkaBrokers: brokers, databaseUrl: pg.url, smtp, services, timings,
+      workDir,
+      kafkaBrokers: brokers,
+      databaseUrl: pg.url,
+      smtp,
+      services,
+      timings,
       token: (sub = "dev-user", ttlSeconds = 3600) => mintToken(jwtKey, { sub, ttlSeconds }),
       kafka,
       restartPostgres: async () => {

@@ -26,7 +26,13 @@ export async function startDevPostgres(port: number, logFile?: (line: string) =>
   chmodSync(parent, 0o711);
   let pg: EmbeddedPostgres;
   try {
-    pg = await startPostgresProcess({ databaseDir: path.join(parent, "data"), port, password, persistent: true, ...(logFile ? { onLog: logFile } : {}) });
+    pg = await startPostgresProcess({
+      databaseDir: path.join(parent, "data"),
+      port,
+      password,
+      persistent: true,
+      ...(logFile ? { onLog: logFile } : {}),
+    });
   } catch (err) {
     rmSync(parent, { recursive: true, force: true });
     throw err;

@@ -16,7 +16,10 @@ export interface ProcessSpec {
 /** The last `lines` lines of a log file, for error messages. */
 export function tailOf(file: string, lines = 25): string {
   try {
-    return readFileSync(file, "utf8").split("\n").slice(-lines - 1).join("\n");
+    return readFileSync(file, "utf8")
+      .split("\n")
+      .slice(-lines - 1)
+      .join("\n");
   } catch {
     return "(no log)";
   }
@@ -85,12 +88,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Waits until `url` answers with a status `ok` accepts while `proc` is alive; otherwise throws an
  * error naming the process, what failed and its log file (with the last lines).
  */
-export async function waitReady(proc: ManagedProcess, url: string, timeoutMs: number, ok: (status: number) => boolean = (s) => s >= 200 && s < 300): Promise<void> {
+export async function waitReady(
+  proc: ManagedProcess,
+  url: string,
+  timeoutMs: number,
+  ok: (status: number) => boolean = (s) => s >= 200 && s < 300,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "no answer";
   while (Date.now() < deadline) {
     if (!proc.running) {
-      throw new Error(`${proc.spec.name} exited (code ${proc.exitCode}) during start-up; log: ${proc.spec.logFile}\n${tailOf(proc.spec.logFile)}`);
+      throw new Error(
+        `${proc.spec.name} exited (code ${proc.exitCode}) during start-up; log: ${proc.spec.logFile}\n${tailOf(proc.spec.logFile)}`,
+      );
     }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
@@ -101,5 +111,7 @@ export async function waitReady(proc: ManagedProcess, url: string, timeoutMs: nu
     }
     await sleep(200);
   }
-  throw new Error(`${proc.spec.name} did not answer ${url} within ${timeoutMs / 1000}s (last: ${last}); log: ${proc.spec.logFile}\n${tailOf(proc.spec.logFile)}`);
+  throw new Error(
+    `${proc.spec.name} did not answer ${url} within ${timeoutMs / 1000}s (last: ${last}); log: ${proc.spec.logFile}\n${tailOf(proc.spec.logFile)}`,
+  );
 }

@@ -22,7 +22,9 @@ export function jwtKeyFromState(state: unknown): string {
   const resources = (state as { deployment?: { resources?: StateResource[] } })?.deployment?.resources;
   if (!Array.isArray(resources)) throw new Error("expected `pulumi stack export` JSON with deployment.resources");
   const suffix = secretNames.jwtSigningKey;
-  const matches = resources.filter((r) => r.type === randomPasswordType && typeof r.urn === "string" && (r.urn.endsWith(`-${suffix}`) || r.urn.endsWith(`::${suffix}`)));
+  const matches = resources.filter(
+    (r) => r.type === randomPasswordType && typeof r.urn === "string" && (r.urn.endsWith(`-${suffix}`) || r.urn.endsWith(`::${suffix}`)),
+  );
   if (matches.length !== 1) throw new Error(`expected one ${randomPasswordType} named *${suffix} in the state, found ${matches.length}`);
   const result = matches[0]?.outputs?.result;
   // Exported with --show-secrets, a secret is `{ "4dabf18193072939515e22adb298388d": <sig>, "plaintext": "\"...\"" }`
@@ -35,12 +37,14 @@ export function jwtKeyFromState(state: unknown): string {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const chunks: Buffer[] = [];
-  process.stdin.on("data", (c: Buffer) => chunks.push(c)).on("end", () => {
-    try {
-      process.stdout.write(jwtKeyFromState(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
-    } catch (e) {
-      process.stderr.write(`jwt-key-from-state: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    }
-  });
+  process.stdin
+    .on("data", (c: Buffer) => chunks.push(c))
+    .on("end", () => {
+      try {
+        process.stdout.write(jwtKeyFromState(JSON.parse(Buffer.concat(chunks).toString("utf8"))));
+      } catch (e) {
+        process.stderr.write(`jwt-key-from-state: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      }
+    });
 }

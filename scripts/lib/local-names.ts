@@ -23,7 +23,9 @@ export function localNames(registry: string, root = repoRoot): Record<string, st
     CERT_MANAGER_NS: namespaces.certManager,
     SERVICES: allServices.map((s) => s.name).join(" "),
     PUBLIC_ROUTES: allServices.flatMap((s) => s.publicRoutes.map((r) => r.path)).join(" "),
-    BROKER_TOPICS: allBrokerTopics().map((t) => t.name).join(" "),
+    BROKER_TOPICS: allBrokerTopics()
+      .map((t) => t.name)
+      .join(" "),
     DAPR_COMPONENTS: Object.values(daprComponents).join(" "),
     JWT_SECRET: secretNames.jwtSigningKey,
     GRAFANA_SECRET: grafanaAdminSecretName,

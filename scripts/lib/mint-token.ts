@@ -20,7 +20,11 @@ export interface TokenOptions {
 export async function mintToken(key: string, options: TokenOptions): Promise<string> {
   const bytes = new TextEncoder().encode(key);
   if (bytes.length < 32) throw new Error("mint-token: the HS256 key on stdin must be at least 32 bytes");
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256", typ: "JWT" }).setSubject(options.sub).setIssuedAt().setExpirationTime(`${options.ttlSeconds}s`);
+  let jwt = new SignJWT({})
+    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setSubject(options.sub)
+    .setIssuedAt()
+    .setExpirationTime(`${options.ttlSeconds}s`);
   if (options.issuer) jwt = jwt.setIssuer(options.issuer);
   if (options.audience) jwt = jwt.setAudience(options.audience);
   return jwt.sign(bytes);
@@ -42,7 +46,9 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
   // A trailing newline from `echo` or `pulumi stack output` is not part of the key.
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,7 +9,7 @@ export const planUsage = [
   "  --json          machine-readable plan: { stack, resources[], outputs, summary, sections }",
   "  --render <dir>  also write the Kubernetes objects the stack creates as YAML under <dir>",
   "  --set k=v       override a config key for this plan only (what-if), e.g.",
-  "                  --set 'eventHubs={\"sku\":\"Standard\",\"capacity\":1}'  (key without namespace = tasks-platform)",
+  '                  --set \'eventHubs={"sku":"Standard","capacity":1}\'  (key without namespace = tasks-platform)',
 ].join("\n");
 
 export interface PlanArgs {
@@ -45,10 +45,10 @@ export function parsePlanArgs(argv: readonly string[]): PlanArgs | "help" {
       const eq = kv.indexOf("=");
       if (eq <= 0) throw new PlanUsageError(`--set needs key=value, got "${kv}"`);
       overrides[kv.slice(0, eq)] = kv.slice(eq + 1);
-    }
-    else throw new PlanUsageError(`unknown argument "${a}"`);
+    } else throw new PlanUsageError(`unknown argument "${a}"`);
   }
   if (stack === undefined) return "help";
-  if (!(stackNames as readonly string[]).includes(stack)) throw new PlanUsageError(`unknown stack "${stack}"; expected one of: ${stackNames.join(", ")}`);
+  if (!(stackNames as readonly string[]).includes(stack))
+    throw new PlanUsageError(`unknown stack "${stack}"; expected one of: ${stackNames.join(", ")}`);
   return { stack: stack as StackName, json, overrides, ...(render ? { render } : {}) };
 }

@@ -46,17 +46,25 @@ interface Section {
 function resourceTable(title: string, list: readonly PlanResource[]): Section {
   return {
     head: `### ${title} (${list.length})\n\n| type | name | parent |\n| --- | --- | --- |\n`,
-    items: list.map((r) => `| ${code(r.type)} | ${code(r.name)} | ${r.parent ? code(r.parent.slice(r.parent.lastIndexOf("::") + 2)) : ""} |\n`),
+    items: list.map(
+      (r) => `| ${code(r.type)} | ${code(r.name)} | ${r.parent ? code(r.parent.slice(r.parent.lastIndexOf("::") + 2)) : ""} |\n`,
+    ),
     tail: "\n",
   };
 }
 
 const sign = { added: "+", removed: "-", changed: "~" } as const;
 
-function propertyRows(changes: readonly PropertyChange[], opts: Required<Pick<RenderOptions, "maxValueChars" | "maxRowsPerResource">>): string {
+function propertyRows(
+  changes: readonly PropertyChange[],
+  opts: Required<Pick<RenderOptions, "maxValueChars" | "maxRowsPerResource">>,
+): string {
   const shown = changes.slice(0, opts.maxRowsPerResource);
-  const rows = shown.map((c) => `| ${sign[c.kind]} | ${code(c.path)} | ${cell(c.before, opts.maxValueChars)} | ${cell(c.after, opts.maxValueChars)} |\n`);
-  if (changes.length > shown.length) rows.push(`| | *… ${plural(changes.length - shown.length, "more property", "more properties")} not shown* | | |\n`);
+  const rows = shown.map(
+    (c) => `| ${sign[c.kind]} | ${code(c.path)} | ${cell(c.before, opts.maxValueChars)} | ${cell(c.after, opts.maxValueChars)} |\n`,
+  );
+  if (changes.length > shown.length)
+    rows.push(`| | *… ${plural(changes.length - shown.length, "more property", "more properties")} not shown* | | |\n`);
   return rows.join("");
 }
 

@@ -52,7 +52,10 @@ const salt = randomBytes(16);
 
 function secretDigest(v: Record<string, unknown>): string {
   if (typeof v.digest === "string" && !("value" in v)) return v.digest;
-  return createHash("sha256").update(salt).update(JSON.stringify(v.value ?? null)).digest("hex");
+  return createHash("sha256")
+    .update(salt)
+    .update(JSON.stringify(v.value ?? null))
+    .digest("hex");
 }
 
 /** Replaces every secret value, at any depth, by a {@link SecretValue}; the value itself is dropped. */
@@ -73,7 +76,10 @@ export function parsePlanJson(text: string, source: string): PlanSnapshot {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${source}: the plan did not print JSON (${(e as Error).message}); first 200 chars: ${JSON.stringify(text.slice(0, 200))}`);
+    throw new Error(
+      `${source}: the plan did not print JSON (${(e as Error).message}); first 200 chars: ${JSON.stringify(text.slice(0, 200))}`,
+      { cause: e },
+    );
   }
   const list = Array.isArray(doc) ? doc : isRecord(doc) ? doc.resources : undefined;
   if (!Array.isArray(list)) throw new Error(`${source}: expected a "resources" array in the plan JSON`);

@@ -48,7 +48,7 @@ export async function addWorktree(repo: string, commit: string): Promise<Worktre
     git(repo, "worktree", "add", "--detach", "--quiet", dir, commit);
   } catch (e) {
     remove();
-    throw new Error(`git worktree add ${commit} failed: ${(e as Error).message}`);
+    throw new Error(`git worktree add ${commit} failed: ${(e as Error).message}`, { cause: e });
   }
   return { dir, commit, remove };
 }
@@ -133,7 +133,9 @@ export function workspaceDirs(root: string): string[] {
     const parent = w.slice(0, -2);
     const abs = path.join(root, parent);
     if (!existsSync(abs)) return [];
-    return readdirSync(abs, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(parent, d.name));
+    return readdirSync(abs, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => path.join(parent, d.name));
   });
 }
 
@@ -155,6 +157,8 @@ export function run(cmd: string, args: readonly string[], cwd: string, echo = fa
       if (echo) process.stderr.write(b);
     });
     child.on("error", reject);
-    child.on("close", (code) => resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 }));
+    child.on("close", (code) =>
+      resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 }),
+    );
   });
 }

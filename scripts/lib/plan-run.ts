@@ -20,4 +20,3 @@ export async function evaluateStack(stack: StackName, configOverrides: Readonly<
   const { runStackMocked } = await import("../../stacks/src/testing/mocked-run.js");
   return runStackMocked(stack, { configOverrides });
 }
-

@@ -9,7 +9,8 @@ import { isSecret, unwrapSecret } from "./plan-mask.js";
 type Obj = Record<string, unknown>;
 const get = (o: unknown, ...keys: (string | number)[]): unknown =>
   keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (unwrapSecret(v) as Obj)[k] : undefined), o);
-const s = (v: unknown): string => (isSecret(v) ? "[secret]" : v === undefined || v === null ? "-" : Array.isArray(v) ? v.map(s).join(", ") : String(v));
+const s = (v: unknown): string =>
+  isSecret(v) ? "[secret]" : v === undefined || v === null ? "-" : Array.isArray(v) ? v.map(s).join(", ") : String(v);
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -20,7 +21,7 @@ export interface PlanContext {
 
 export function planContext(resources: readonly RecordedResource[]): PlanContext {
   const byId = new Map(resources.filter((r) => r.custom).map((r) => [`${r.name}-id`, r.name]));
-  return { nameOfId: (id) => (typeof id === "string" ? byId.get(id) ?? id : s(id)) };
+  return { nameOfId: (id) => (typeof id === "string" ? (byId.get(id) ?? id) : s(id)) };
 }
 
 const roleNames: Record<string, string> = {
@@ -44,8 +45,12 @@ function pool(p: Obj): string {
 const formatters: Record<string, Formatter> = {
   "azure-native:resources:ResourceGroup": (i) => [`${s(i.resourceGroupName)} in ${s(i.location)}`],
   "azure-native:network:VirtualNetwork": (i) => [`address space ${s(get(i, "addressSpace", "addressPrefixes"))}`],
-  "azure-native:network:Subnet": (i) => [`${s(i.addressPrefix)}${list(i.delegations).length ? `, delegated to ${s(get(i, "delegations", 0, "serviceName"))}` : ""}`],
-  "azure-native:network:PrivateEndpoint": (i, _r, c) => [`private link to ${c.nameOfId(get(i, "privateLinkServiceConnections", 0, "privateLinkServiceId"))} (${s(get(i, "privateLinkServiceConnections", 0, "groupIds"))})`],
+  "azure-native:network:Subnet": (i) => [
+    `${s(i.addressPrefix)}${list(i.delegations).length ? `, delegated to ${s(get(i, "delegations", 0, "serviceName"))}` : ""}`,
+  ],
+  "azure-native:network:PrivateEndpoint": (i, _r, c) => [
+    `private link to ${c.nameOfId(get(i, "privateLinkServiceConnections", 0, "privateLinkServiceId"))} (${s(get(i, "privateLinkServiceConnections", 0, "groupIds"))})`,
+  ],
   "azure-native:privatedns:PrivateZone": (i) => [s(i.privateZoneName)],
   "azure-native:operationalinsights:Workspace": (i) => [`${s(get(i, "sku", "name"))}, retention ${s(i.retentionInDays)} days`],
   "azure-native:monitor:DataCollectionRule": (i) => [`streams ${s(get(i, "dataFlows", 0, "streams"))}`],
@@ -54,9 +59,14 @@ const formatters: Record<string, Formatter> = {
     ...list(i.agentPoolProfiles).map((p) => pool(p as Obj)),
     `network ${s(get(i, "networkProfile", "networkPlugin"))} ${s(get(i, "networkProfile", "networkPluginMode"))}, policy ${s(get(i, "networkProfile", "networkPolicy"))}`,
     `${i.disableLocalAccounts ? "local accounts disabled" : "LOCAL ACCOUNTS ENABLED"}, Entra ID${get(i, "aadProfile", "enableAzureRBAC") ? " + Azure RBAC" : ""}, OIDC issuer ${get(i, "oidcIssuerProfile", "enabled") ? "on" : "off"}, workload identity ${get(i, "securityProfile", "workloadIdentity", "enabled") ? "on" : "off"}`,
-    get(i, "apiServerAccessProfile", "enablePrivateCluster") ? "private API server" : `API server limited to ${s(get(i, "apiServerAccessProfile", "authorizedIPRanges"))}`,
+    get(i, "apiServerAccessProfile", "enablePrivateCluster")
+      ? "private API server"
+      : `API server limited to ${s(get(i, "apiServerAccessProfile", "authorizedIPRanges"))}`,
     `upgrades: ${s(get(i, "autoUpgradeProfile", "upgradeChannel"))}, node OS: ${s(get(i, "autoUpgradeProfile", "nodeOSUpgradeChannel"))}`,
-    `add-ons: ${Object.entries((i.addonProfiles ?? {}) as Obj).filter(([, a]) => get(a, "enabled")).map(([k]) => k).join(", ")}`,
+    `add-ons: ${Object.entries((i.addonProfiles ?? {}) as Obj)
+      .filter(([, a]) => get(a, "enabled"))
+      .map(([k]) => k)
+      .join(", ")}`,
   ],
   "azure-native:containerservice:MaintenanceConfiguration": (i) => [
     `${s(i.configName)}: ${s(get(i, "maintenanceWindow", "schedule", "weekly", "dayOfWeek"))}s ${s(get(i, "maintenanceWindow", "startTime"))} (UTC${s(get(i, "maintenanceWindow", "utcOffset"))}) for ${s(get(i, "maintenanceWindow", "durationHours"))}h`,
@@ -64,7 +74,9 @@ const formatters: Record<string, Formatter> = {
   "azure-native:authorization:RoleAssignment": (i, _r, c) => [
     `${roleNames[String(i.roleDefinitionId).split("/").pop() ?? ""] ?? s(i.roleDefinitionId)} for ${s(i.principalType)} ${s(i.principalId)} on ${c.nameOfId(i.scope)}${i.condition ? " (with condition)" : ""}`,
   ],
-  "azure-native:authorization:PolicyAssignment": (i, _r, c) => [`${s(i.displayName)}, effect ${s(get(i, "parameters", "effect", "value"))}, on ${c.nameOfId(i.scope)}`],
+  "azure-native:authorization:PolicyAssignment": (i, _r, c) => [
+    `${s(i.displayName)}, effect ${s(get(i, "parameters", "effect", "value"))}, on ${c.nameOfId(i.scope)}`,
+  ],
   "azure-native:managedidentity:FederatedIdentityCredential": (i) => [`trusts ${s(i.subject)}`],
   "azure-native:containerregistry:Registry": (i) => [
     `${s(i.registryName)}: ${s(get(i, "sku", "name"))}, zone redundancy ${s(i.zoneRedundancy)}, admin user ${i.adminUserEnabled ? "ENABLED" : "disabled"}${get(i, "networkRuleSet", "defaultAction") ? `, firewall ${s(get(i, "networkRuleSet", "defaultAction"))}` : ""}`,
@@ -79,9 +91,17 @@ const formatters: Record<string, Formatter> = {
   "azure-native:eventhub:NamespaceAuthorizationRule": (i) => [`${s(i.authorizationRuleName)}: ${s(i.rights)}`],
   "azure-native:keyvault:Vault": (i) => {
     const p = unwrapSecret(i.properties) as Obj;
-    return [`${s(i.vaultName)}: ${s(get(p, "sku", "name"))}, ${p.enableRbacAuthorization ? "RBAC" : "ACCESS POLICIES"}, soft delete ${s(p.softDeleteRetentionInDays)} days, purge protection ${p.enablePurgeProtection ? "on" : "OFF"}, public access ${s(p.publicNetworkAccess)} (default ${s(get(p, "networkAcls", "defaultAction"))}, allow ${list(get(p, "networkAcls", "ipRules")).map((r) => s(get(r, "value"))).join(", ") || "none"})`];
+    return [
+      `${s(i.vaultName)}: ${s(get(p, "sku", "name"))}, ${p.enableRbacAuthorization ? "RBAC" : "ACCESS POLICIES"}, soft delete ${s(p.softDeleteRetentionInDays)} days, purge protection ${p.enablePurgeProtection ? "on" : "OFF"}, public access ${s(p.publicNetworkAccess)} (default ${s(get(p, "networkAcls", "defaultAction"))}, allow ${
+        list(get(p, "networkAcls", "ipRules"))
+          .map((r) => s(get(r, "value")))
+          .join(", ") || "none"
+      })`,
+    ];
   },
-  "azure-native:keyvault:Secret": (i) => [`${s(i.secretName)} = ${isSecret(i.properties) || isSecret(get(i, "properties", "value")) ? "[secret]" : "PLAIN TEXT"}`],
+  "azure-native:keyvault:Secret": (i) => [
+    `${s(i.secretName)} = ${isSecret(i.properties) || isSecret(get(i, "properties", "value")) ? "[secret]" : "PLAIN TEXT"}`,
+  ],
   "azure-native:dbforpostgresql:Server": (i) => [
     `Postgres ${s(i.version)}, ${s(get(i, "sku", "name"))} (${s(get(i, "sku", "tier"))}), ${s(get(i, "storage", "storageSizeGB"))} GB, HA ${s(get(i, "highAvailability", "mode"))}`,
     `backups ${s(get(i, "backup", "backupRetentionDays"))} days (geo-redundant ${s(get(i, "backup", "geoRedundantBackup"))}), public access ${s(get(i, "network", "publicNetworkAccess"))}, Entra auth ${s(get(i, "authConfig", "activeDirectoryAuth"))}, admin password [secret]`,
@@ -89,10 +109,14 @@ const formatters: Record<string, Formatter> = {
   "azure-native:dbforpostgresql:Configuration": (i) => [`${s(i.configurationName)} = ${s(i.value)}`],
   "azure-native:dbforpostgresql:Database": (i) => [`database ${s(i.databaseName)}`],
   "azuread:index/group:Group": (i) => [`${s(i.displayName)}${i.securityEnabled ? ", security group" : ""}`],
-  "azuread:index/application:Application": (i) => [`${s(i.displayName)}, ${i.password ? "HAS A PASSWORD CREDENTIAL" : "no password credential"}`],
+  "azuread:index/application:Application": (i) => [
+    `${s(i.displayName)}, ${i.password ? "HAS A PASSWORD CREDENTIAL" : "no password credential"}`,
+  ],
   "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": (i) => [`trusts ${s(i.subject)}`],
   "random:index/randomPassword:RandomPassword": (i) => [`${s(i.length)} characters, value [secret]`],
-  "pulumi:providers:kubernetes": (i) => [`kubeconfig ${isSecret(i.kubeconfig) ? "[secret]" : typeof i.kubeconfig === "string" ? "PLAIN TEXT" : "ambient"}`],
+  "pulumi:providers:kubernetes": (i) => [
+    `kubeconfig ${isSecret(i.kubeconfig) ? "[secret]" : typeof i.kubeconfig === "string" ? "PLAIN TEXT" : "ambient"}`,
+  ],
 };
 
 function kubernetesSettings(i: Obj, r: RecordedResource): string[] {

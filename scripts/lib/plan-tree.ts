@@ -56,7 +56,10 @@ export function renderOutputs(outputs: Record<string, unknown>): string[] {
   const show = (v: unknown): string => {
     if (isSecret(v)) return "[secret]";
     if (Array.isArray(v)) return v.map(show).join(", ");
-    if (v !== null && typeof v === "object") return Object.entries(v).map(([k, x]) => `${k}=${show(x)}`).join(", ");
+    if (v !== null && typeof v === "object")
+      return Object.entries(v)
+        .map(([k, x]) => `${k}=${show(x)}`)
+        .join(", ");
     return String(v);
   };
   const width = Math.max(0, ...Object.keys(outputs).map((k) => k.length));

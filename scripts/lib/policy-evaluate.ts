@@ -20,7 +20,7 @@ export function loadPolicyConfig(file: string): PackConfig {
   try {
     return JSON.parse(readFileSync(file, "utf8")) as PackConfig;
   } catch (e) {
-    throw new Error(`Cannot read policy config ${file}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`Cannot read policy config ${file}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 }
 
@@ -68,7 +68,12 @@ export function snapshotsOf(run: MockedRun): { inputs: ResourceSnapshot[]; outpu
       name: r.name,
       urn: r.urn,
       props,
-      opts: { protect: r.protect, ignoreChanges: r.ignoreChanges, additionalSecretOutputs: r.additionalSecretOutputs, ...(r.parent ? { parent: r.parent } : {}) },
+      opts: {
+        protect: r.protect,
+        ignoreChanges: r.ignoreChanges,
+        additionalSecretOutputs: r.additionalSecretOutputs,
+        ...(r.parent ? { parent: r.parent } : {}),
+      },
       ...(provider ? { provider: { type: provider.type, name: provider.name, urn: provider.urn, props: provider.inputs } } : {}),
       ...(r.parent ? { parent: r.parent } : {}),
       dependencies: r.dependsOn,
@@ -88,7 +93,12 @@ export async function evaluatePolicies(run: MockedRun, options: EvaluateOptions 
   const config = options.config ?? (existsSync(configFile) ? loadPolicyConfig(configFile) : undefined);
   const policies = options.policies ?? allPolicies;
   const { inputs, outputs } = snapshotsOf(run);
-  const { violations } = await evaluatePack(policies, inputs, { stackTags: stackTags(), packName: policyPackName, ...(config ? { config } : {}) }, outputs);
+  const { violations } = await evaluatePack(
+    policies,
+    inputs,
+    { stackTags: stackTags(), packName: policyPackName, ...(config ? { config } : {}) },
+    outputs,
+  );
   const reported = violations.map((v) => ({ ...v, resource: resourceLabel(run, v.urn) }));
   const counts = new Map<string, { policy: string; level: string; count: number }>();
   for (const v of reported) {

@@ -33,7 +33,9 @@ export function renderPolicyTable(groups: Readonly<Record<string, readonly AnyPo
   for (const [area, list] of Object.entries(groups)) {
     for (const p of list) {
       const kind = "validateStack" in p ? "stack" : "resource";
-      lines.push(`| \`${p.name}\` (${area}) | ${kind} | ${p.enforcementLevel} | ${p.severity} | ${cell(sources(p))} | ${cell(p.description)} |`);
+      lines.push(
+        `| \`${p.name}\` (${area}) | ${kind} | ${p.enforcementLevel} | ${p.severity} | ${cell(sources(p))} | ${cell(p.description)} |`,
+      );
     }
   }
   return lines.join("\n");

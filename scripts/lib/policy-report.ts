@@ -7,10 +7,16 @@ const columns = ["POLICY", "RESOURCE", "LEVEL", "MESSAGE"] as const;
 export function formatViolationTable(violations: readonly ReportedViolation[]): string {
   if (violations.length === 0) return "";
   const rows = [...violations]
-    .sort((a, b) => (a.level === b.level ? a.policy.localeCompare(b.policy) || a.resource.localeCompare(b.resource) : a.level === "mandatory" ? -1 : 1))
+    .sort((a, b) =>
+      a.level === b.level ? a.policy.localeCompare(b.policy) || a.resource.localeCompare(b.resource) : a.level === "mandatory" ? -1 : 1,
+    )
     .map((v) => [v.policy, v.resource, v.level, v.message]);
   const widths = [0, 1, 2].map((i) => Math.max(columns[i]!.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c)).join("  ").trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i < 3 ? c.padEnd(widths[i]!) : c))
+      .join("  ")
+      .trimEnd();
   return [line(columns), line(widths.map((w) => "-".repeat(w)).concat("-------")), ...rows.map(line)].join("\n");
 }
 

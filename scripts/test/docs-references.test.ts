@@ -12,25 +12,35 @@ import { namespaces, publicTlsSecret } from "@tasks/infra/k8s/names";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const docsDir = path.join(root, "docs");
-const docs = readdirSync(docsDir).filter((f) => f.endsWith(".md")).map((f) => ({ name: f, text: readFileSync(path.join(docsDir, f), "utf8") }));
+const docs = readdirSync(docsDir)
+  .filter((f) => f.endsWith(".md"))
+  .map((f) => ({ name: f, text: readFileSync(path.join(docsDir, f), "utf8") }));
 const read = (rel: string): string => readFileSync(path.join(root, rel), "utf8");
 const matches = (text: string, re: RegExp): string[] => [...text.matchAll(re)].map((m) => m[1] ?? m[0]);
 
 describe("docs/*.md", () => {
   it("exist: ARCHITECTURE, OPERATIONS, TROUBLESHOOTING, LOCAL", () => {
-    assert.deepEqual(docs.map((d) => d.name).filter((n) => ["ARCHITECTURE.md", "OPERATIONS.md", "TROUBLESHOOTING.md", "LOCAL.md"].includes(n)).sort(), [
-      "ARCHITECTURE.md",
-      "LOCAL.md",
-      "OPERATIONS.md",
-      "TROUBLESHOOTING.md",
-    ]);
+    assert.deepEqual(
+      docs
+        .map((d) => d.name)
+        .filter((n) => ["ARCHITECTURE.md", "OPERATIONS.md", "TROUBLESHOOTING.md", "LOCAL.md"].includes(n))
+        .sort(),
+      ["ARCHITECTURE.md", "LOCAL.md", "OPERATIONS.md", "TROUBLESHOOTING.md"],
+    );
   });
 
   it("mention only repository paths that exist", () => {
     const missing: string[] = [];
     for (const d of docs) {
-      const paths = matches(d.text, /(?<![\w./-])((?:scripts|stacks|infra|catalog|apps|policies|docs|\.github|\.ci)\/[A-Za-z0-9_./*-]*[A-Za-z0-9_*])/g);
-      const files = [...paths, ...matches(d.text, /\b(Pulumi\.(?:[a-z]+\.)?yaml)\b/g), ...matches(d.text, /\]\(([A-Z]+\.md)[#)]/g).map((f) => `docs/${f}`)];
+      const paths = matches(
+        d.text,
+        /(?<![\w./-])((?:scripts|stacks|infra|catalog|apps|policies|docs|\.github|\.ci)\/[A-Za-z0-9_./*-]*[A-Za-z0-9_*])/g,
+      );
+      const files = [
+        ...paths,
+        ...matches(d.text, /\b(Pulumi\.(?:[a-z]+\.)?yaml)\b/g),
+        ...matches(d.text, /\]\(([A-Z]+\.md)[#)]/g).map((f) => `docs/${f}`),
+      ];
       for (const p of files) {
         if (p.includes("*") || p.includes("<")) continue;
         if (!existsSync(path.join(root, p))) missing.push(`${d.name}: ${p}`);
@@ -43,18 +53,33 @@ describe("docs/*.md", () => {
     const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
     const used = docs.flatMap((d) => matches(d.text, /npm run ([\w:-]+)/g));
     assert.ok(used.length > 0);
-    assert.deepEqual(used.filter((s) => !scripts.includes(s)), []);
+    assert.deepEqual(
+      used.filter((s) => !scripts.includes(s)),
+      [],
+    );
   });
 
   it("name stack outputs and config keys the stacks define", () => {
     const stacks = read("stacks/src/azure-stack.ts") + read("stacks/src/local-stack.ts") + read("stacks/src/platform.ts");
-    const outputs = docs.flatMap((d) => matches(d.text, /pulumi stack output ([A-Za-z]+)/g).concat(matches(d.text, /stack output `([A-Za-z]+)`/g)));
+    const outputs = docs.flatMap((d) =>
+      matches(d.text, /pulumi stack output ([A-Za-z]+)/g).concat(matches(d.text, /stack output `([A-Za-z]+)`/g)),
+    );
     assert.ok(outputs.length >= 3);
-    assert.deepEqual(outputs.filter((o) => !new RegExp(`\\b${o}:`).test(stacks)), []);
-    const config = readdirSync(path.join(root, "stacks/src/config")).map((f) => read(`stacks/src/config/${f}`)).join("\n");
-    const keys = docs.flatMap((d) => matches(d.text, /tasks-platform:([A-Za-z]+)/g)).concat(docs.flatMap((d) => matches(d.text, /pulumi config get ([A-Za-z]+)/g)));
+    assert.deepEqual(
+      outputs.filter((o) => !new RegExp(`\\b${o}:`).test(stacks)),
+      [],
+    );
+    const config = readdirSync(path.join(root, "stacks/src/config"))
+      .map((f) => read(`stacks/src/config/${f}`))
+      .join("\n");
+    const keys = docs
+      .flatMap((d) => matches(d.text, /tasks-platform:([A-Za-z]+)/g))
+      .concat(docs.flatMap((d) => matches(d.text, /pulumi config get ([A-Za-z]+)/g)));
     assert.ok(keys.length >= 5);
-    assert.deepEqual([...new Set(keys)].filter((k) => !new RegExp(`\\b${k}:`).test(config)), []);
+    assert.deepEqual(
+      [...new Set(keys)].filter((k) => !new RegExp(`\\b${k}:`).test(config)),
+      [],
+    );
   });
 
   it("use the catalog's and the infra's names for namespaces, secrets, topics and metrics", () => {
@@ -67,7 +92,19 @@ describe("docs/*.md", () => {
       ...Object.values(daprComponents),
       publicTlsSecret,
     ]);
-    for (const name of ["tasks", "tasks-data", "dapr-system", "ingress-nginx", "cert-manager", "eventhubs-connection-string", "jwt-signing-key", "smtp-password", "task.completed.dlq", "tasks-public-tls", "pubsub"]) {
+    for (const name of [
+      "tasks",
+      "tasks-data",
+      "dapr-system",
+      "ingress-nginx",
+      "cert-manager",
+      "eventhubs-connection-string",
+      "jwt-signing-key",
+      "smtp-password",
+      "task.completed.dlq",
+      "tasks-public-tls",
+      "pubsub",
+    ]) {
       assert.ok(all.includes(name), `docs mention ${name}`);
       assert.ok(known.has(name), `${name} is a catalog or infra name`);
     }

@@ -87,20 +87,26 @@ function repoWithoutSources(service: string): string {
   for (const e of readdirSync(root)) if (!["apps", "scripts", ".tmp"].includes(e)) symlinkSync(path.join(root, e), path.join(repo, e));
   cpSync(path.join(root, "scripts"), path.join(repo, "scripts"), { recursive: true });
   mkdirSync(path.join(repo, "apps"));
-  for (const e of readdirSync(path.join(root, "apps"))) if (e !== service) symlinkSync(path.join(root, "apps", e), path.join(repo, "apps", e));
+  for (const e of readdirSync(path.join(root, "apps")))
+    if (e !== service) symlinkSync(path.join(root, "apps", e), path.join(repo, "apps", e));
   mkdirSync(path.join(repo, "apps", service));
   writeFileSync(path.join(repo, "apps", service, "package.json"), "{}\n");
   return repo;
 }
 
 const buildLine = (name: string): RegExp =>
-  new RegExp(`^minikube -p minikube image build -t tasks\\.local/${name}:src-[0-9a-f]{20} -f apps/Dockerfile --build-opt=build-arg=SERVICE=${name} \\.$`);
+  new RegExp(
+    `^minikube -p minikube image build -t tasks\\.local/${name}:src-[0-9a-f]{20} -f apps/Dockerfile --build-opt=build-arg=SERVICE=${name} \\.$`,
+  );
 
 describe("scripts/local-up.sh", () => {
   it("starts minikube with Calico, creates the stack, then runs pulumi up and prints the URLs", () => {
     const r = run("local-up.sh", ["--no-verify", "--skip-build"]);
     assert.equal(r.code, 0, r.out);
-    const start = index(r.log, /^minikube start -p minikube --driver=docker --cni=calico --cpus=6 --memory=12g --disk-size=40g --addons=metrics-server$/);
+    const start = index(
+      r.log,
+      /^minikube start -p minikube --driver=docker --cni=calico --cpus=6 --memory=12g --disk-size=40g --addons=metrics-server$/,
+    );
     const init = index(r.log, /^pulumi stack init local --secrets-provider passphrase$/);
     const env = index(r.log, /^minikube -p minikube docker-env --shell bash$/);
     const up = index(r.log, /^pulumi up --stack local --yes --suppress-progress$/);
@@ -149,7 +155,10 @@ describe("scripts/local-up.sh", () => {
   it("names a missing prerequisite and where to get it", () => {
     const r = run("local-up.sh", [], { PATH: `/usr/bin:/bin` });
     assert.equal(r.code, 1);
-    assert.match(r.out, /\[local-up\] ERROR: minikube is required but not on PATH\. Install: https:\/\/minikube\.sigs\.k8s\.io\/docs\/start\//);
+    assert.match(
+      r.out,
+      /\[local-up\] ERROR: minikube is required but not on PATH\. Install: https:\/\/minikube\.sigs\.k8s\.io\/docs\/start\//,
+    );
   });
 });
 

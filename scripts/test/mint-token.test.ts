@@ -19,6 +19,8 @@ describe("mintToken", () => {
   });
 
   it("refuses a key shorter than 32 bytes", async () => {
-    await assert.rejects(mintToken("short", { sub: "u", ttlSeconds: 60 }), { message: "mint-token: the HS256 key on stdin must be at least 32 bytes" });
+    await assert.rejects(mintToken("short", { sub: "u", ttlSeconds: 60 }), {
+      message: "mint-token: the HS256 key on stdin must be at least 32 bytes",
+    });
   });
 });

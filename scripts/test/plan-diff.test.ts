@@ -18,7 +18,12 @@ const deployment = urn("tasks:app:Workload$kubernetes:apps/v1:Deployment", "audi
 const vaultSecret = urn("azure-native:keyvault:Secret", "eventhubs-connection-string");
 const pubsub = urn("kubernetes:dapr.io/v1alpha1:Component", "pubsub");
 const render = (base: PlanSnapshot, head: PlanSnapshot, maxChars?: number): string =>
-  renderMarkdown(diffPlans(base, head), { stack: "dev", baseLabel: "main (1111111)", headLabel: "working tree (2222222)", ...(maxChars ? { maxChars } : {}) });
+  renderMarkdown(diffPlans(base, head), {
+    stack: "dev",
+    baseLabel: "main (1111111)",
+    headLabel: "working tree (2222222)",
+    ...(maxChars ? { maxChars } : {}),
+  });
 
 describe("parsePlanJson", () => {
   it("reads resources by URN with their inputs and drops secret values", () => {
@@ -35,24 +40,49 @@ describe("parsePlanJson", () => {
   });
 
   it("accepts a bare resource array and takes the name from the URN when it is missing", () => {
-    const plan = parsePlanJson(JSON.stringify([{ urn: urn("random:index/randomPassword:RandomPassword", "pg"), type: "random:index/randomPassword:RandomPassword", state: { length: 32 } }]), "bare");
+    const plan = parsePlanJson(
+      JSON.stringify([
+        {
+          urn: urn("random:index/randomPassword:RandomPassword", "pg"),
+          type: "random:index/randomPassword:RandomPassword",
+          state: { length: 32 },
+        },
+      ]),
+      "bare",
+    );
     const r = [...plan.resources.values()][0];
     assert.equal(r?.name, "pg");
     assert.deepEqual(r?.props, { length: 32 });
   });
 
   it("names the source and the problem when the plan output is not usable", () => {
-    assert.throws(() => parsePlanJson("> tasks-platform@ plan\n{", "base abc1234"), (e: Error) =>
-      e.message.startsWith("base abc1234: the plan did not print JSON (") && e.message.endsWith('first 200 chars: "> tasks-platform@ plan\\n{"'));
+    assert.throws(
+      () => parsePlanJson("> tasks-platform@ plan\n{", "base abc1234"),
+      (e: Error) =>
+        e.message.startsWith("base abc1234: the plan did not print JSON (") &&
+        e.message.endsWith('first 200 chars: "> tasks-platform@ plan\\n{"'),
+    );
     assert.throws(() => parsePlanJson('{"outputs":{}}', "head"), { message: 'head: expected a "resources" array in the plan JSON' });
-    assert.throws(() => parsePlanJson('{"resources":[{"name":"x"}]}', "head"), { message: 'head: resources[0] has no string "urn" and "type"' });
+    assert.throws(() => parsePlanJson('{"resources":[{"name":"x"}]}', "head"), {
+      message: 'head: resources[0] has no string "urn" and "type"',
+    });
   });
 });
 
 describe("withRootReplaced", () => {
   it("makes two trees' absolute folders compare equal, at any depth, in resources and outputs", () => {
     const at = (dir: string): PlanSnapshot => ({
-      resources: new Map([["u", { urn: "u", type: "docker-build:index:Image", name: "i", props: { context: { location: dir }, dockerfile: { location: `${dir}/apps/Dockerfile` }, tags: [`x/${dir}`] } }]]),
+      resources: new Map([
+        [
+          "u",
+          {
+            urn: "u",
+            type: "docker-build:index:Image",
+            name: "i",
+            props: { context: { location: dir }, dockerfile: { location: `${dir}/apps/Dockerfile` }, tags: [`x/${dir}`] },
+          },
+        ],
+      ]),
       outputs: { root: dir },
     });
     const a = withRootReplaced(at("/tmp/plan-diff-abc"), "/tmp/plan-diff-abc/");
@@ -66,9 +96,18 @@ describe("diffPlans", () => {
   const diff = diffPlans(load("base.json"), load("head.json"));
 
   it("lists resources added, removed and changed by URN, and counts the unchanged", () => {
-    assert.deepEqual(diff.added.map((r) => r.name), ["task.commented", "task.commented.dlq"]);
-    assert.deepEqual(diff.removed.map((r) => r.name), ["task.archived"]);
-    assert.deepEqual(diff.changed.map((r) => r.urn), [pubsub, vaultSecret, deployment].sort());
+    assert.deepEqual(
+      diff.added.map((r) => r.name),
+      ["task.commented", "task.commented.dlq"],
+    );
+    assert.deepEqual(
+      diff.removed.map((r) => r.name),
+      ["task.archived"],
+    );
+    assert.deepEqual(
+      diff.changed.map((r) => r.urn),
+      [pubsub, vaultSecret, deployment].sort(),
+    );
     assert.equal(diff.unchanged, 1, "the resource group only reordered its tags");
   });
 
@@ -81,7 +120,12 @@ describe("diffPlans", () => {
         ["changed", "spec.template.spec.containers[0].env[1].value", { masked: true }, { masked: true }],
         ["added", "spec.template.spec.containers[0].env[2].name", undefined, { masked: false, text: '"LOG_LEVEL"' }],
         ["added", "spec.template.spec.containers[0].env[2].value", undefined, { masked: false, text: '"info"' }],
-        ["changed", "spec.template.spec.containers[0].image", { masked: false, text: '"tasksdevacr.azurecr.io/audit:sha-1111111"' }, { masked: false, text: '"tasksdevacr.azurecr.io/audit:sha-2222222"' }],
+        [
+          "changed",
+          "spec.template.spec.containers[0].image",
+          { masked: false, text: '"tasksdevacr.azurecr.io/audit:sha-1111111"' },
+          { masked: false, text: '"tasksdevacr.azurecr.io/audit:sha-2222222"' },
+        ],
       ],
     );
   });
@@ -99,16 +143,27 @@ describe("diffPlans", () => {
 
   it("masks each sensitive key pattern: password, secret, key, token, connectionString", () => {
     for (const key of ["adminPassword", "clientSecret", "primaryKey", "accessToken", "eventHubConnectionString"]) {
-      assert.deepEqual(diffValues({ [key]: "old" }, { [key]: "new" }), [{ path: key, kind: "changed", before: { masked: true }, after: { masked: true } }], key);
+      assert.deepEqual(
+        diffValues({ [key]: "old" }, { [key]: "new" }),
+        [{ path: key, kind: "changed", before: { masked: true }, after: { masked: true } }],
+        key,
+      );
     }
-    assert.deepEqual(diffValues({ port: 1 }, { port: 2 }), [{ path: "port", kind: "changed", before: { masked: false, text: "1" }, after: { masked: false, text: "2" } }]);
+    assert.deepEqual(diffValues({ port: 1 }, { port: 2 }), [
+      { path: "port", kind: "changed", before: { masked: false, text: "1" }, after: { masked: false, text: "2" } },
+    ]);
   });
 
   it("diffs stack outputs, masking secret ones", () => {
     assert.deepEqual(diff.outputs, [
       { name: "acrLoginServer", kind: "removed", before: { masked: false, text: '"tasksdevacr.azurecr.io"' } },
       { name: "grafanaUrl", kind: "added", after: { masked: false, text: '"https://tasks.dev.example.org/grafana"' } },
-      { name: "ingressHost", kind: "changed", before: { masked: false, text: '"tasks.dev.example.com"' }, after: { masked: false, text: '"tasks.dev.example.org"' } },
+      {
+        name: "ingressHost",
+        kind: "changed",
+        before: { masked: false, text: '"tasks.dev.example.com"' },
+        after: { masked: false, text: '"tasks.dev.example.org"' },
+      },
       { name: "kubeconfig", kind: "changed", before: { masked: true }, after: { masked: true } },
     ]);
   });
@@ -148,10 +203,21 @@ describe("renderMarkdown", () => {
       many.set(u, { urn: u, type: "kubernetes:core/v1:ConfigMap", name: `dashboard-${i}`, props: { data: { i } } });
     }
     const changedHead = new Map([...many].map(([u, r]) => [u, { ...r, props: { data: { i: -1 } } }]));
-    for (const [head, base] of [[{ resources: many, outputs: {} }, { resources: new Map(), outputs: {} }], [{ resources: changedHead, outputs: {} }, { resources: many, outputs: {} }]] as const) {
+    for (const [head, base] of [
+      [
+        { resources: many, outputs: {} },
+        { resources: new Map(), outputs: {} },
+      ],
+      [
+        { resources: changedHead, outputs: {} },
+        { resources: many, outputs: {} },
+      ],
+    ] as const) {
       const out = render(base, head);
       assert.ok(out.length <= 60_000, `length ${out.length}`);
-      const note = out.match(/(\d+) of 3000 entries not shown\. Run `npm run plan:diff -- --stack dev --base <ref>` for the full diff\.\n$/);
+      const note = out.match(
+        /(\d+) of 3000 entries not shown\. Run `npm run plan:diff -- --stack dev --base <ref>` for the full diff\.\n$/,
+      );
       assert.ok(note, out.slice(-400));
       const shownRows = (out.match(/dashboard-/g) ?? []).length;
       assert.equal(Number(note[1]), 3000 - shownRows);
@@ -173,11 +239,20 @@ describe("renderMarkdown", () => {
 
 describe("parseArgs", () => {
   it("reads the options and rejects bad ones with a message naming the option", () => {
-    assert.deepEqual(parseArgs(["--stack", "prod", "--base=origin/main"]), { stack: "prod", base: "origin/main", maxChars: 60000, install: "auto" });
+    assert.deepEqual(parseArgs(["--stack", "prod", "--base=origin/main"]), {
+      stack: "prod",
+      base: "origin/main",
+      maxChars: 60000,
+      install: "auto",
+    });
     assert.throws(() => parseArgs(["--stack", "qa", "--base", "x"]), { message: '--stack must be one of dev, prod, local (got "qa")' });
     assert.throws(() => parseArgs(["--stack", "dev"]), { message: "--base <git-ref> is required, e.g. --base origin/main" });
-    assert.throws(() => parseArgs(["--stack", "dev", "--base", "x", "--install", "copy"]), { message: '--install must be auto, link or ci (got "copy")' });
-    assert.throws(() => parseArgs(["--stack", "dev", "--base", "x", "--max-chars", "70000"]), { message: "--max-chars must be an integer from 2000 to 65536" });
+    assert.throws(() => parseArgs(["--stack", "dev", "--base", "x", "--install", "copy"]), {
+      message: '--install must be auto, link or ci (got "copy")',
+    });
+    assert.throws(() => parseArgs(["--stack", "dev", "--base", "x", "--max-chars", "70000"]), {
+      message: "--max-chars must be an integer from 2000 to 65536",
+    });
     assert.throws(() => parseArgs(["--stack", "dev", "--base"]), { message: "--base needs a value" });
     assert.throws(() => parseArgs(["--stack", "dev", "--bsae", "x"]), { message: "Unknown option --bsae" });
   });
@@ -195,7 +270,9 @@ describe("worktree helpers", () => {
       sh(repo, "add", ".");
       sh(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "one");
       const commit = resolveCommit(repo, "HEAD");
-      assert.throws(() => resolveCommit(repo, "nope"), { message: `--base "nope" does not name a commit in ${repo} (fetch it first, e.g. git fetch origin nope)` });
+      assert.throws(() => resolveCommit(repo, "nope"), {
+        message: `--base "nope" does not name a commit in ${repo} (fetch it first, e.g. git fetch origin nope)`,
+      });
       const tree = await addWorktree(repo, commit);
       assert.equal(readFileSync(path.join(tree.dir, "package-lock.json"), "utf8"), '{"v":1}\n');
       assert.equal(sameLockfile(repo, commit), true);
@@ -228,7 +305,10 @@ describe("worktree helpers", () => {
       assert.equal(n, 3);
       assert.equal(readFileSync(path.join(dst, "node_modules", "@tasks", "catalog", "which.txt"), "utf8"), "dst");
       assert.equal(realpathSync(path.join(dst, "node_modules", "yaml")), path.join(src, "node_modules", "yaml"));
-      assert.equal(realpathSync(path.join(dst, "apps", "audit", "node_modules", "pg")), path.join(src, "apps", "audit", "node_modules", "pg"));
+      assert.equal(
+        realpathSync(path.join(dst, "apps", "audit", "node_modules", "pg")),
+        path.join(src, "apps", "audit", "node_modules", "pg"),
+      );
     } finally {
       rmSync(src, { recursive: true, force: true });
       rmSync(dst, { recursive: true, force: true });

@@ -12,14 +12,24 @@ import type { MockedRun, RecordedResource } from "../../stacks/src/testing/mocke
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const plan = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
 const envelope = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "hunter2" };
 
 describe("plan arguments", () => {
   it("parses a stack, --json, --render and --set", () => {
-    assert.deepEqual(parsePlanArgs(["--stack", "prod", "--json", "--render=out", "--set", "aks={}", "--set", "azure-native:location=northeurope"]), {
-      stack: "prod", json: true, render: "out", overrides: { aks: "{}", "azure-native:location": "northeurope" },
-    });
+    assert.deepEqual(
+      parsePlanArgs(["--stack", "prod", "--json", "--render=out", "--set", "aks={}", "--set", "azure-native:location=northeurope"]),
+      {
+        stack: "prod",
+        json: true,
+        render: "out",
+        overrides: { aks: "{}", "azure-native:location": "northeurope" },
+      },
+    );
     assert.equal(parsePlanArgs([]), "help");
     assert.equal(parsePlanArgs(["--help"]), "help");
   });
@@ -34,19 +44,42 @@ describe("plan arguments", () => {
 
 describe("plan failures and masking", () => {
   it("reports a missing module of a stack in one line", () => {
-    const err = Object.assign(new Error(`Cannot find module '${root}/stacks/src/local-stack.js' imported from ${root}/stacks/src/index.ts`), { code: "ERR_MODULE_NOT_FOUND" });
-    assert.equal(describeFailure(err, "local"), "the local stack cannot be evaluated: a module it needs is missing (stacks/src/local-stack.js)");
-    assert.equal(describeFailure(Object.assign(new Error("Invalid stack config: x: y\n    at foo"), { name: "StackConfigError" }), "dev"), "Invalid stack config: x: y");
+    const err = Object.assign(
+      new Error(`Cannot find module '${root}/stacks/src/local-stack.js' imported from ${root}/stacks/src/index.ts`),
+      { code: "ERR_MODULE_NOT_FOUND" },
+    );
+    assert.equal(
+      describeFailure(err, "local"),
+      "the local stack cannot be evaluated: a module it needs is missing (stacks/src/local-stack.js)",
+    );
+    assert.equal(
+      describeFailure(Object.assign(new Error("Invalid stack config: x: y\n    at foo"), { name: "StackConfigError" }), "dev"),
+      "Invalid stack config: x: y",
+    );
     assert.equal(describeFailure(new Error('EventHubs "e": too many\n    at bar'), "dev"), 'the dev stack failed: EventHubs "e": too many');
   });
 
   it("masks secrets in inputs and outputs, at any depth", () => {
     assert.deepEqual(maskSecrets({ a: [envelope], b: { c: envelope, d: 1 } }), { a: [{ secret: true }], b: { c: { secret: true }, d: 1 } });
     const resource: RecordedResource = {
-      urn: "urn:pulumi:dev::p::azure-native:keyvault:Secret::s", type: "azure-native:keyvault:Secret", name: "s", custom: true,
-      inputs: { secretName: "jwt-signing-key", properties: envelope }, state: {}, protect: false, ignoreChanges: [], dependsOn: [], additionalSecretOutputs: [],
+      urn: "urn:pulumi:dev::p::azure-native:keyvault:Secret::s",
+      type: "azure-native:keyvault:Secret",
+      name: "s",
+      custom: true,
+      inputs: { secretName: "jwt-signing-key", properties: envelope },
+      state: {},
+      protect: false,
+      ignoreChanges: [],
+      dependsOn: [],
+      additionalSecretOutputs: [],
     };
-    const run: MockedRun = { stack: "dev", resources: [resource], calls: [], outputs: { kubeconfig: { secret: true, value: "hunter2" }, host: "h" }, unsetSecrets: [] };
+    const run: MockedRun = {
+      stack: "dev",
+      resources: [resource],
+      calls: [],
+      outputs: { kubeconfig: { secret: true, value: "hunter2" }, host: "h" },
+      unsetSecrets: [],
+    };
     const json = JSON.stringify(planJson(run, {}));
     assert.ok(!json.includes("hunter2"));
     assert.deepEqual(renderOutputs(run.outputs), ["  kubeconfig  [secret]", "  host        h"]);
@@ -65,7 +98,10 @@ describe("npm run plan (child process)", () => {
   it("stops on a config error with one line and no stack trace", () => {
     const r = plan("--stack", "dev", "--set", 'aks={"systemNodeCount":0}');
     assert.equal(r.status, 1);
-    const lines = r.stderr.trim().split("\n").filter((l) => !l.includes("evaluating stack"));
+    const lines = r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => !l.includes("evaluating stack"));
     assert.equal(lines.length, 1, r.stderr);
     assert.match(lines[0]!, /^plan: Invalid stack config: .*tasks-platform:aks\.systemNodeCount: expected an integer 1\.\.10/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
@@ -86,6 +122,9 @@ describe("npm run plan (child process)", () => {
   it("says which operator secret is unset and the command that sets it", () => {
     const r = plan("--stack", "dev");
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /^plan: tasks-platform:smtpPassword is not set in Pulumi\.dev\.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret tasks-platform:smtpPassword <value> --stack dev$/m);
+    assert.match(
+      r.stderr,
+      /^plan: tasks-platform:smtpPassword is not set in Pulumi\.dev\.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret tasks-platform:smtpPassword <value> --stack dev$/m,
+    );
   });
 });

@@ -11,13 +11,32 @@ const update = (version: number, result: string, head?: string, kind = "update")
 
 describe("pickRollbackTarget", () => {
   it("after a successful deployment, goes back to the newest earlier success from another commit", () => {
-    const history = [update(5, "succeeded", "ccc"), update(4, "succeeded", "ccc"), update(3, "succeeded", "bbb"), update(2, "succeeded", "aaa")];
-    assert.deepEqual(pickRollbackTarget(history), { commit: "bbb", version: 3, reason: "update 5 is the current deployment; redeploying update 3" });
+    const history = [
+      update(5, "succeeded", "ccc"),
+      update(4, "succeeded", "ccc"),
+      update(3, "succeeded", "bbb"),
+      update(2, "succeeded", "aaa"),
+    ];
+    assert.deepEqual(pickRollbackTarget(history), {
+      commit: "bbb",
+      version: 3,
+      reason: "update 5 is the current deployment; redeploying update 3",
+    });
   });
 
   it("after a failed update, redeploys the last successful one, skipping refreshes and failures", () => {
-    const history = [update(2, "succeeded", "aaa"), update(6, "failed", "ddd"), update(5, "succeeded", "bbb", "refresh"), update(4, "succeeded", "ccc"), update(3, "failed", "ccc")];
-    assert.deepEqual(pickRollbackTarget(history), { commit: "ccc", version: 4, reason: "update 6 failed; redeploying the last successful update 4" });
+    const history = [
+      update(2, "succeeded", "aaa"),
+      update(6, "failed", "ddd"),
+      update(5, "succeeded", "bbb", "refresh"),
+      update(4, "succeeded", "ccc"),
+      update(3, "failed", "ccc"),
+    ];
+    assert.deepEqual(pickRollbackTarget(history), {
+      commit: "ccc",
+      version: 4,
+      reason: "update 6 failed; redeploying the last successful update 4",
+    });
   });
 
   it("ignores successes with no recorded commit", () => {

@@ -25,50 +25,56 @@ interface Fake {
 function fakePlatform(state: Fake): http.Server {
   return http.createServer((req, res) => {
     let body = "";
-    req.on("data", (c: Buffer) => (body += c)).on("end", () => {
-      const url = new URL(req.url ?? "/", "http://x");
-      const send = (status: number, json?: unknown): void => {
-        res.writeHead(status, { "content-type": "application/json" }).end(json === undefined ? undefined : JSON.stringify(json));
-      };
-      if (req.headers.authorization !== `Bearer ${token}`) return send(401, { title: "Unauthorized" });
-      const [, id, action] = url.pathname.startsWith(`${tasksRoute}/`) ? url.pathname.slice(tasksRoute.length).split("/") : [];
-      if (url.pathname === tasksRoute && req.method === "GET") return send(200, { items: [], nextCursor: null });
-      if (url.pathname === tasksRoute && req.method === "POST") {
-        if (state.failCreate) return send(500, { title: "boom" });
-        const newId = randomUUID();
-        state.tasks.set(newId, { title: (JSON.parse(body) as { title: string }).title, done: false });
-        return send(201, { id: newId, title: state.tasks.get(newId)?.title });
-      }
-      if (id && state.tasks.has(id)) {
-        const task = state.tasks.get(id)!;
-        if (req.method === "GET" && !action) return send(200, { id, title: task.title });
-        if (req.method === "POST" && action === "complete") {
-          task.done = true;
-          return send(200, { id, status: "completed" });
+    req
+      .on("data", (c: Buffer) => (body += c))
+      .on("end", () => {
+        const url = new URL(req.url ?? "/", "http://x");
+        const send = (status: number, json?: unknown): void => {
+          res.writeHead(status, { "content-type": "application/json" }).end(json === undefined ? undefined : JSON.stringify(json));
+        };
+        if (req.headers.authorization !== `Bearer ${token}`) return send(401, { title: "Unauthorized" });
+        const [, id, action] = url.pathname.startsWith(`${tasksRoute}/`) ? url.pathname.slice(tasksRoute.length).split("/") : [];
+        if (url.pathname === tasksRoute && req.method === "GET") return send(200, { items: [], nextCursor: null });
+        if (url.pathname === tasksRoute && req.method === "POST") {
+          if (state.failCreate) return send(500, { title: "boom" });
+          const newId = randomUUID();
+          state.tasks.set(newId, { title: (JSON.parse(body) as { title: string }).title, done: false });
+          return send(201, { id: newId, title: state.tasks.get(newId)?.title });
         }
-        if (req.method === "DELETE" && !action) {
-          state.tasks.delete(id);
-          state.deleted.push(id);
-          return send(204);
+        if (id && state.tasks.has(id)) {
+          const task = state.tasks.get(id)!;
+          if (req.method === "GET" && !action) return send(200, { id, title: task.title });
+          if (req.method === "POST" && action === "complete") {
+            task.done = true;
+            return send(200, { id, status: "completed" });
+          }
+          if (req.method === "DELETE" && !action) {
+            state.tasks.delete(id);
+            state.deleted.push(id);
+            return send(204);
+          }
         }
-      }
-      if (url.pathname === auditRoute) {
-        const task = state.tasks.get(url.searchParams.get("taskId") ?? "");
-        const items = [{ action: "task.created" }, ...(task?.done && state.audit === "follow" ? [{ action: "task.completed" }] : [])];
-        return send(200, { items, nextCursor: null });
-      }
-      if (url.pathname.startsWith("/api/v1/")) return send(200, { items: [] });
-      return send(404);
-    });
+        if (url.pathname === auditRoute) {
+          const task = state.tasks.get(url.searchParams.get("taskId") ?? "");
+          const items = [{ action: "task.created" }, ...(task?.done && state.audit === "follow" ? [{ action: "task.completed" }] : [])];
+          return send(200, { items, nextCursor: null });
+        }
+        if (url.pathname.startsWith("/api/v1/")) return send(200, { items: [] });
+        return send(404);
+      });
   });
 }
 
 function runSmoke(port: number, extra: string[] = []): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn("bash", [script, "--base-url", `http://127.0.0.1:${port}/`, "--token-env", "FAKE_TOKEN", "--timeout", "4", ...extra], {
-      env: { ...process.env, FAKE_TOKEN: token, GITHUB_ACTIONS: "" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "bash",
+      [script, "--base-url", `http://127.0.0.1:${port}/`, "--token-env", "FAKE_TOKEN", "--timeout", "4", ...extra],
+      {
+        env: { ...process.env, FAKE_TOKEN: token, GITHUB_ACTIONS: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (b: Buffer) => (out += b));
     child.stderr.on("data", (b: Buffer) => (out += b));
@@ -116,7 +122,10 @@ describe("scripts/smoke-test.sh", () => {
 
   it("refuses to run without a token", async () => {
     const child = await new Promise<{ code: number; out: string }>((resolve) => {
-      const c = spawn("bash", [script, "--base-url", `http://127.0.0.1:${port}`], { env: { ...process.env, SMOKE_TOKEN: "" }, stdio: ["ignore", "pipe", "pipe"] });
+      const c = spawn("bash", [script, "--base-url", `http://127.0.0.1:${port}`], {
+        env: { ...process.env, SMOKE_TOKEN: "" },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       let out = "";
       c.stderr.on("data", (b: Buffer) => (out += b));
       c.on("close", (code) => resolve({ code: code ?? 1, out }));

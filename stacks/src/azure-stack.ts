@@ -25,7 +25,13 @@ import type { PlatformTarget } from "./contracts.js";
 import { deployPlatform } from "./platform.js";
 
 /** Roles the program assigns; the GitHub deployer may assign these and no others. */
-const assignedRoles: readonly BuiltInRole[] = ["acrPull", "aksClusterUser", "aksRbacClusterAdmin", "keyVaultSecretsUser", "networkContributor"];
+const assignedRoles: readonly BuiltInRole[] = [
+  "acrPull",
+  "aksClusterUser",
+  "aksRbacClusterAdmin",
+  "keyVaultSecretsUser",
+  "networkContributor",
+];
 
 /**
  * The dev and prod stacks: Azure foundation (network, AKS, ACR, Event Hubs, Key Vault, Postgres,
@@ -39,15 +45,24 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
   const client = getClientConfigOutput();
   // Globally unique names get a random suffix kept in state, so a re-created stack never collides
   // with a soft-deleted vault of the same name.
-  const suffix = new RandomString(childName(prefix, "name-suffix"), { length: 6, upper: false, special: false, numeric: true, lower: true }).result;
+  const suffix = new RandomString(childName(prefix, "name-suffix"), { length: 6, upper: false, special: false, numeric: true, lower: true })
+    .result;
   const unique = (kind: Parameters<typeof azureName>[0], base: string) => suffix.apply((s) => azureName(kind, base, s));
 
   const rg = new ResourceGroup(prefix, { resourceGroupName: azureName("resourceGroup", `rg-${prefix}`), location: cfg.location, tags });
   const scope = { resourceGroupName: rg.name, location: cfg.location, tags };
 
-  const network = new Network(childName(prefix, "network"), { ...scope, addressSpace: cfg.network.addressSpace, vnetName: `vnet-${prefix}`, postgresZonePrefix: prefix });
+  const network = new Network(childName(prefix, "network"), {
+    ...scope,
+    addressSpace: cfg.network.addressSpace,
+    vnetName: `vnet-${prefix}`,
+    postgresZonePrefix: prefix,
+  });
   const logs = new LogAnalytics(childName(prefix, "logs"), { ...scope, retentionDays: cfg.logAnalytics.retentionDays });
-  const admins = new AksAdminsGroup(childName(prefix, "aks-admins"), { displayName: `${prefix}-aks-admins`, members: cfg.aks.adminGroupMembers ?? [] });
+  const admins = new AksAdminsGroup(childName(prefix, "aks-admins"), {
+    displayName: `${prefix}-aks-admins`,
+    members: cfg.aks.adminGroupMembers ?? [],
+  });
 
   const aks = new AksCluster(childName(prefix, "aks"), {
     ...scope,
@@ -80,7 +95,10 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
     subscriptionId: client.subscriptionId,
     pullPrincipals: { kubelet: aks.kubeletObjectId },
     ...(premiumAcr
-      ? { allowedIpRanges: cfg.allowedIpRanges, privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.containerRegistry } }
+      ? {
+          allowedIpRanges: cfg.allowedIpRanges,
+          privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.containerRegistry },
+        }
       : {}),
   });
 
@@ -137,8 +155,14 @@ export async function deployAzureStack(stack: "dev" | "prod"): Promise<Record<st
     assignableRoles: assignedRoles,
   });
 
-  const { provider, kubeconfig } = aksKubernetesProvider(childName(prefix, "k8s"), { resourceGroupName: rg.name, clusterName: aks.clusterName, loginMode: cfg.aks.kubeloginMode });
-  const platform = await deployPlatform(platformTarget(cfg, provider, { acr, eventHubs, vault, postgres, rolePasswords, identities, network, tenantId: client.tenantId }));
+  const { provider, kubeconfig } = aksKubernetesProvider(childName(prefix, "k8s"), {
+    resourceGroupName: rg.name,
+    clusterName: aks.clusterName,
+    loginMode: cfg.aks.kubeloginMode,
+  });
+  const platform = await deployPlatform(
+    platformTarget(cfg, provider, { acr, eventHubs, vault, postgres, rolePasswords, identities, network, tenantId: client.tenantId }),
+  );
 
   return {
     resourceGroupName: rg.name,
@@ -169,7 +193,14 @@ function databaseRolePasswords(prefix: string): Partial<Record<ServiceName, pulu
   return Object.fromEntries(
     servicesWithDatabase().map((s) => [
       s.name,
-      new RandomPassword(childName(prefix, `${s.name}-db-password`), { length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2 }).result,
+      new RandomPassword(childName(prefix, `${s.name}-db-password`), {
+        length: 32,
+        special: true,
+        overrideSpecial: "-_.~",
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+      }).result,
     ]),
   );
 }
@@ -180,7 +211,11 @@ function databaseRolePasswords(prefix: string): Partial<Record<ServiceName, pulu
  * uses it, from its own Kubernetes Secret (people administer the server through the Entra admin group).
  */
 function vaultSecrets(
-  prefix: string, cfg: AzureStackConfig, eventHubs: EventHubs, postgres: PostgresServer, rolePasswords: Partial<Record<ServiceName, pulumi.Output<string>>>,
+  prefix: string,
+  cfg: AzureStackConfig,
+  eventHubs: EventHubs,
+  postgres: PostgresServer,
+  rolePasswords: Partial<Record<ServiceName, pulumi.Output<string>>>,
 ): Record<string, pulumi.Input<string>> {
   // Named after the secret: scripts/lib/jwt-key-from-state.ts finds it in the state by that suffix.
   const jwt = new RandomPassword(childName(prefix, secretNames.jwtSigningKey), { length: 64, special: false });
@@ -194,7 +229,10 @@ function vaultSecrets(
     [secretNames.smtpUsername]: cfg.smtp.username,
     [secretNames.smtpPassword]: cfg.smtpPassword,
     ...Object.fromEntries(
-      servicesWithDatabase().map((s) => [secretNames.databaseUrl(s.name), postgres.databaseUrl(s.database, { user: databaseRole(s.name), password: rolePasswords[s.name]! })]),
+      servicesWithDatabase().map((s) => [
+        secretNames.databaseUrl(s.name),
+        postgres.databaseUrl(s.database, { user: databaseRole(s.name), password: rolePasswords[s.name]! }),
+      ]),
     ),
   };
 }

@@ -26,11 +26,21 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
   const ns = new PlatformNamespaces("platform-namespaces", { withData: true }, k8sOpts);
   const nsDeps = Object.values(ns.byName);
   const externalKafka = `${cfg.minikubeIp}:${cfg.kafkaNodePort}`;
-  const redpanda = new Redpanda("redpanda", { namespace: namespaces.data, externalAddress: externalKafka, storageSize: cfg.storage.redpanda, dependsOn: nsDeps }, k8sOpts);
+  const redpanda = new Redpanda(
+    "redpanda",
+    { namespace: namespaces.data, externalAddress: externalKafka, storageSize: cfg.storage.redpanda, dependsOn: nsDeps },
+    k8sOpts,
+  );
   const password = new random.RandomPassword("postgres-password", { length: 32, special: false });
   const postgres = new Postgres(
     "postgres",
-    { namespace: namespaces.data, databases: servicesWithDatabase().map((s) => s.database), password: password.result, storageSize: cfg.storage.postgres, dependsOn: nsDeps },
+    {
+      namespace: namespaces.data,
+      databases: servicesWithDatabase().map((s) => s.database),
+      password: password.result,
+      storageSize: cfg.storage.postgres,
+      dependsOn: nsDeps,
+    },
     k8sOpts,
   );
   // Each service's own role's password; the superuser password stays with Postgres and the database-roles Job.
@@ -45,7 +55,12 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
       policies: dataNetworkPolicies(namespaces.data, [
         { name: "postgres", podLabels: dataPods.postgres, port: postgresPort, from: [fromWorkloads, fromDatabaseRoles] },
         { name: "redpanda", podLabels: dataPods.redpanda, port: redpandaPorts.kafka, from: [fromWorkloads] },
-        { name: "redpanda-external", podLabels: dataPods.redpanda, port: redpandaPorts.external, from: [{ namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }] },
+        {
+          name: "redpanda-external",
+          podLabels: dataPods.redpanda,
+          port: redpandaPorts.external,
+          from: [{ namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }],
+        },
       ]),
     },
     { ...k8sOpts, dependsOn: nsDeps },
@@ -66,7 +81,9 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
     secretStore: { kind: "kubernetes" },
     postgres: { host: postgres.host, port: postgresPort, sslMode: "disable" },
     databaseRoles: {
-      adminUrl: pulumi.secret(pulumi.interpolate`postgres://postgres:${password.result}@${postgres.host}:${postgresPort}/postgres?sslmode=disable`),
+      adminUrl: pulumi.secret(
+        pulumi.interpolate`postgres://postgres:${password.result}@${postgres.host}:${postgresPort}/postgres?sslmode=disable`,
+      ),
       passwords: rolePasswords,
       dependsOn: [postgres],
     },

@@ -39,10 +39,13 @@ describe("Azure stack config validation", () => {
   });
 
   it("names a wrong nested key and its expected form", () => {
-    assert.throws(withConfig("dev", (c) => setIn(c, "aks", ["systemNodeCount"], 0)), {
-      name: "StackConfigError",
-      message: "Invalid stack config: tasks-platform:aks.systemNodeCount: expected an integer 1..10",
-    });
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "aks", ["systemNodeCount"], 0)),
+      {
+        name: "StackConfigError",
+        message: "Invalid stack config: tasks-platform:aks.systemNodeCount: expected an integer 1..10",
+      },
+    );
   });
 
   it("names every bad key in one message: missing, wrong type, bad list item, unknown, cross-field", () => {
@@ -57,44 +60,68 @@ describe("Azure stack config validation", () => {
       delete c["azure-native:location"];
     });
     assert.throws(fn, {
-      message: "Invalid stack config: " + [
-        "tasks-platform:owner: missing, expected a non-empty team name",
-        "tasks-platform:allowedIpRanges[1]: expected an IPv4 CIDR such as 203.0.113.0/24",
-        "tasks-platform:network.adressSpace: unknown key",
-        "tasks-platform:aks.tier: missing, expected one of: Standard, Premium",
-        "tasks-platform:aks.userNodeMaxCount: expected an integer 1..100",
-        "tasks-platform:acr.zoneRedundant: expected false unless acr.sku is Premium (got Standard)",
-        "tasks-platform:replicas: unknown key",
-        "azure-native:location: missing, expected an Azure region such as westeurope",
-      ].join("; "),
+      message:
+        "Invalid stack config: " +
+        [
+          "tasks-platform:owner: missing, expected a non-empty team name",
+          "tasks-platform:allowedIpRanges[1]: expected an IPv4 CIDR such as 203.0.113.0/24",
+          "tasks-platform:network.adressSpace: unknown key",
+          "tasks-platform:aks.tier: missing, expected one of: Standard, Premium",
+          "tasks-platform:aks.userNodeMaxCount: expected an integer 1..100",
+          "tasks-platform:acr.zoneRedundant: expected false unless acr.sku is Premium (got Standard)",
+          "tasks-platform:replicas: unknown key",
+          "azure-native:location: missing, expected an Azure region such as westeurope",
+        ].join("; "),
     });
   });
 
   it("checks bounds between keys: node counts, Premium capacities, Postgres HA on Burstable", () => {
-    assert.throws(withConfig("prod", (c) => setIn(c, "aks", ["systemNodeMaxCount"], 2)), {
-      message: "Invalid stack config: tasks-platform:aks.systemNodeMaxCount: expected an integer >= aks.systemNodeCount (3)",
-    });
-    assert.throws(withConfig("prod", (c) => setIn(c, "eventHubs", ["capacity"], 3)), {
-      message: "Invalid stack config: tasks-platform:eventHubs.capacity: expected 1, 2, 4, 8 or 16 processing units for Premium",
-    });
-    assert.throws(withConfig("dev", (c) => setIn(c, "postgres", ["highAvailability"], "ZoneRedundant")), {
-      message: "Invalid stack config: tasks-platform:postgres.highAvailability: expected Disabled with postgres.skuTier Burstable (HA needs GeneralPurpose or MemoryOptimized)",
-    });
-    assert.throws(withConfig("dev", (c) => setIn(c, "network", ["addressSpace"], "10.40.0.0/24")), {
-      message: "Invalid stack config: tasks-platform:network.addressSpace: expected an IPv4 CIDR with a prefix of /19 or shorter, such as 10.40.0.0/16",
-    });
+    assert.throws(
+      withConfig("prod", (c) => setIn(c, "aks", ["systemNodeMaxCount"], 2)),
+      {
+        message: "Invalid stack config: tasks-platform:aks.systemNodeMaxCount: expected an integer >= aks.systemNodeCount (3)",
+      },
+    );
+    assert.throws(
+      withConfig("prod", (c) => setIn(c, "eventHubs", ["capacity"], 3)),
+      {
+        message: "Invalid stack config: tasks-platform:eventHubs.capacity: expected 1, 2, 4, 8 or 16 processing units for Premium",
+      },
+    );
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "postgres", ["highAvailability"], "ZoneRedundant")),
+      {
+        message:
+          "Invalid stack config: tasks-platform:postgres.highAvailability: expected Disabled with postgres.skuTier Burstable (HA needs GeneralPurpose or MemoryOptimized)",
+      },
+    );
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "network", ["addressSpace"], "10.40.0.0/24")),
+      {
+        message:
+          "Invalid stack config: tasks-platform:network.addressSpace: expected an IPv4 CIDR with a prefix of /19 or shorter, such as 10.40.0.0/16",
+      },
+    );
   });
 
   it("stops a real run whose stack file lacks the SMTP password, naming the command that sets it", () => {
-    assert.throws(withConfig("prod", (c) => delete c["tasks-platform:smtpPassword"]), {
-      message: "Invalid stack config: tasks-platform:smtpPassword: missing, set it with pulumi config set --secret tasks-platform:smtpPassword <value>",
-    });
+    assert.throws(
+      withConfig("prod", (c) => delete c["tasks-platform:smtpPassword"]),
+      {
+        message:
+          "Invalid stack config: tasks-platform:smtpPassword: missing, set it with pulumi config set --secret tasks-platform:smtpPassword <value>",
+      },
+    );
   });
 
   it("refuses an SMTP password committed in plain text", () => {
-    assert.throws(withConfig("dev", () => {}, []), {
-      message: "Invalid stack config: tasks-platform:smtpPassword: expected a secret value (pulumi config set --secret tasks-platform:smtpPassword <value>)",
-    });
+    assert.throws(
+      withConfig("dev", () => {}, []),
+      {
+        message:
+          "Invalid stack config: tasks-platform:smtpPassword: expected a secret value (pulumi config set --secret tasks-platform:smtpPassword <value>)",
+      },
+    );
   });
 
   it("is a RunError, so Pulumi prints the message without a stack trace", () => {

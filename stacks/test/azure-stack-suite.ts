@@ -1,13 +1,22 @@
 /** The Azure foundation assertions of an AKS stack (dev, prod) under mocks; each stack's test file runs it once. */
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { allBrokerTopics, allServices, databaseRole, secretNames, serviceAccounts, servicesWithDatabase, subscribersOf } from "@tasks/catalog";
+import {
+  allBrokerTopics,
+  allServices,
+  databaseRole,
+  secretNames,
+  serviceAccounts,
+  servicesWithDatabase,
+  subscribersOf,
+} from "@tasks/catalog";
 import { builtInRoles, podSecurityRestrictedInitiative, subnetLayout } from "@tasks/infra/azure/index";
 import { runStackMocked, type MockedRun, type RecordedResource } from "../src/testing/mocked-run.js";
 import { loadStackConfig } from "../src/testing/stack-config.js";
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, ...keys: (string | number)[]): unknown => keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
+const get = (o: unknown, ...keys: (string | number)[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
 
 const secretSig = ["4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"] as const;
 const isSecretEnvelope = (v: unknown): boolean => get(v, secretSig[0]) === secretSig[1];
@@ -15,10 +24,19 @@ const unwrap = (v: unknown): unknown => (isSecretEnvelope(v) ? get(v, "value") :
 
 /** Azure resource types that take tags; every one of them must carry the standard tags. */
 const taggableTypes = [
-  "azure-native:resources:ResourceGroup", "azure-native:network:VirtualNetwork", "azure-native:network:PrivateEndpoint",
-  "azure-native:privatedns:PrivateZone", "azure-native:privatedns:VirtualNetworkLink", "azure-native:operationalinsights:Workspace",
-  "azure-native:monitor:DataCollectionRule", "azure-native:containerservice:ManagedCluster", "azure-native:managedidentity:UserAssignedIdentity",
-  "azure-native:containerregistry:Registry", "azure-native:eventhub:Namespace", "azure-native:keyvault:Vault", "azure-native:keyvault:Secret",
+  "azure-native:resources:ResourceGroup",
+  "azure-native:network:VirtualNetwork",
+  "azure-native:network:PrivateEndpoint",
+  "azure-native:privatedns:PrivateZone",
+  "azure-native:privatedns:VirtualNetworkLink",
+  "azure-native:operationalinsights:Workspace",
+  "azure-native:monitor:DataCollectionRule",
+  "azure-native:containerservice:ManagedCluster",
+  "azure-native:managedidentity:UserAssignedIdentity",
+  "azure-native:containerregistry:Registry",
+  "azure-native:eventhub:Namespace",
+  "azure-native:keyvault:Vault",
+  "azure-native:keyvault:Secret",
   "azure-native:dbforpostgresql:Server",
 ];
 
@@ -38,7 +56,9 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
     };
     const idOf = (r: RecordedResource): string => `${r.name}-id`;
     const roleAssignments = (role: keyof typeof builtInRoles) =>
-      ofType("azure-native:authorization:RoleAssignment").filter((r) => String(r.inputs.roleDefinitionId).endsWith(`/roleDefinitions/${builtInRoles[role]}`));
+      ofType("azure-native:authorization:RoleAssignment").filter((r) =>
+        String(r.inputs.roleDefinitionId).endsWith(`/roleDefinitions/${builtInRoles[role]}`),
+      );
 
     before(async () => {
       run = await runStackMocked(stack);
@@ -83,7 +103,10 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const nodes = one("azure-native:network:Subnet", `tasks-${stack}-network-aks-nodes`);
       assert.equal(nodes.inputs.addressPrefix, layout.aksNodes);
       for (const p of get(aks, "agentPoolProfiles") as Obj[]) assert.equal(p.vnetSubnetID, idOf(nodes));
-      assert.equal(get(one("azure-native:network:Subnet", `tasks-${stack}-network-postgres`).inputs, "delegations", 0, "serviceName"), "Microsoft.DBforPostgreSQL/flexibleServers");
+      assert.equal(
+        get(one("azure-native:network:Subnet", `tasks-${stack}-network-postgres`).inputs, "delegations", 0, "serviceName"),
+        "Microsoft.DBforPostgreSQL/flexibleServers",
+      );
     });
 
     it("auto-upgrades inside the configured weekly maintenance window", () => {
@@ -91,7 +114,10 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const aks = one("azure-native:containerservice:ManagedCluster").inputs;
       assert.deepEqual(get(aks, "autoUpgradeProfile"), { upgradeChannel: a.upgradeChannel, nodeOSUpgradeChannel: a.nodeOsUpgradeChannel });
       const windows = ofType("azure-native:containerservice:MaintenanceConfiguration");
-      assert.deepEqual(windows.map((w) => w.inputs.configName).sort(), ["aksManagedAutoUpgradeSchedule", "aksManagedNodeOSUpgradeSchedule"]);
+      assert.deepEqual(windows.map((w) => w.inputs.configName).sort(), [
+        "aksManagedAutoUpgradeSchedule",
+        "aksManagedNodeOSUpgradeSchedule",
+      ]);
       const w = a.maintenanceWindow as Obj;
       for (const m of windows) {
         assert.deepEqual(get(m.inputs, "maintenanceWindow", "schedule"), { weekly: { dayOfWeek: w.dayOfWeek, intervalWeeks: 1 } });
@@ -122,7 +148,10 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const group = one("azuread:index/group:Group");
       assert.equal(group.inputs.securityEnabled, true);
       const admins = roleAssignments("aksRbacClusterAdmin").filter((r) => r.inputs.principalId === group.state.objectId);
-      assert.deepEqual(admins.map((r) => [r.inputs.scope, r.inputs.principalType]), [[idOf(one("azure-native:containerservice:ManagedCluster")), "Group"]]);
+      assert.deepEqual(
+        admins.map((r) => [r.inputs.scope, r.inputs.principalType]),
+        [[idOf(one("azure-native:containerservice:ManagedCluster")), "Group"]],
+      );
     });
 
     it("disables the ACR admin user and grants AcrPull to the kubelet identity", () => {
@@ -133,7 +162,10 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.equal(get(acr.inputs, "sku", "name"), a.sku);
       assert.equal(acr.inputs.zoneRedundancy, a.zoneRedundant ? "Enabled" : "Disabled");
       const kubelet = get(one("azure-native:containerservice:ManagedCluster").state, "identityProfile", "kubeletidentity", "objectId");
-      assert.deepEqual(roleAssignments("acrPull").map((r) => [r.inputs.principalId, r.inputs.scope]), [[kubelet, idOf(acr)]]);
+      assert.deepEqual(
+        roleAssignments("acrPull").map((r) => [r.inputs.principalId, r.inputs.scope]),
+        [[kubelet, idOf(acr)]],
+      );
     });
 
     it("runs Event Hubs with Kafka, TLS 1.2, zone redundancy and the configured tier", () => {
@@ -163,7 +195,9 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const hubs = ofType("azure-native:eventhub:EventHub");
       const groups = ofType("azure-native:eventhub:ConsumerGroup");
       const actual = groups.map((g) => `${String(g.inputs.eventHubName)}/${String(g.inputs.consumerGroupName)}`).sort();
-      const expected = allBrokerTopics().flatMap((t) => subscribersOf(t.name).map((s) => `${t.name}/${s.name}`)).sort();
+      const expected = allBrokerTopics()
+        .flatMap((t) => subscribersOf(t.name).map((s) => `${t.name}/${s.name}`))
+        .sort();
       assert.deepEqual(actual, expected);
       assert.ok(expected.length >= 4);
       for (const g of groups) assert.equal(g.parent, hubs.find((h) => h.inputs.eventHubName === g.inputs.eventHubName)!.urn);
@@ -177,31 +211,48 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.equal(p.enablePurgeProtection, true);
       assert.equal(p.softDeleteRetentionInDays, cfg("keyVault").softDeleteRetentionDays);
       assert.equal(get(p, "networkAcls", "defaultAction"), "Deny");
-      assert.deepEqual(get(p, "networkAcls", "ipRules"), allowed.map((value) => ({ value })));
-      const pe = ofType("azure-native:network:PrivateEndpoint").find((e) => get(e.inputs, "privateLinkServiceConnections", 0, "privateLinkServiceId") === idOf(vault));
+      assert.deepEqual(
+        get(p, "networkAcls", "ipRules"),
+        allowed.map((value) => ({ value })),
+      );
+      const pe = ofType("azure-native:network:PrivateEndpoint").find(
+        (e) => get(e.inputs, "privateLinkServiceConnections", 0, "privateLinkServiceId") === idOf(vault),
+      );
       assert.deepEqual(get(pe?.inputs, "privateLinkServiceConnections", 0, "groupIds"), ["vault"]);
     });
 
     it("stores the catalog's secrets in Key Vault, every value as a secret", () => {
       const secrets = ofType("azure-native:keyvault:Secret");
       const expected = [
-        secretNames.eventHubsConnectionString, secretNames.jwtSigningKey, secretNames.smtpUsername, secretNames.smtpPassword,
-        secretNames.vapidPublicKey, secretNames.vapidPrivateKey,
+        secretNames.eventHubsConnectionString,
+        secretNames.jwtSigningKey,
+        secretNames.smtpUsername,
+        secretNames.smtpPassword,
+        secretNames.vapidPublicKey,
+        secretNames.vapidPrivateKey,
         ...servicesWithDatabase().map((s) => secretNames.databaseUrl(s.name)),
       ];
       assert.deepEqual(secrets.map((s) => s.inputs.secretName).sort(), [...expected].sort());
       // Pulumi marks the whole `properties` object secret when one of its values is.
       for (const s of secrets) assert.ok(isSecretEnvelope(s.inputs.properties), `${String(s.inputs.secretName)} is not secret`);
-      const valueOf = (name: string): string => String(get(unwrap(secrets.find((s) => s.inputs.secretName === name)!.inputs.properties), "value"));
+      const valueOf = (name: string): string =>
+        String(get(unwrap(secrets.find((s) => s.inputs.secretName === name)!.inputs.properties), "value"));
       const url = valueOf(secretNames.databaseUrl("tasks-api"));
       assert.match(url, /^postgres:\/\/tasks_api_svc:[^@]+@tasks-.+\.postgres\.database\.azure\.com:5432\/tasks\?sslmode=require$/);
       // Each service logs in as its own role with its own password, never as the administrator.
       const logins = servicesWithDatabase().map((s) => new URL(valueOf(secretNames.databaseUrl(s.name))));
-      assert.deepEqual(logins.map((u) => [u.username, u.pathname]), servicesWithDatabase().map((s) => [databaseRole(s.name), `/${s.database}`]));
+      assert.deepEqual(
+        logins.map((u) => [u.username, u.pathname]),
+        servicesWithDatabase().map((s) => [databaseRole(s.name), `/${s.database}`]),
+      );
       assert.equal(new Set(logins.map((u) => u.password)).size, logins.length, "one password per role");
       const admin = one("azure-native:dbforpostgresql:Server");
       const adminPassword = String(unwrap(admin.inputs.administratorLoginPassword));
-      for (const u of logins) assert.ok(u.username !== admin.inputs.administratorLogin && u.username !== "tasksadmin" && decodeURIComponent(u.password) !== adminPassword, `${u.pathname} uses the admin login`);
+      for (const u of logins)
+        assert.ok(
+          u.username !== admin.inputs.administratorLogin && u.username !== "tasksadmin" && decodeURIComponent(u.password) !== adminPassword,
+          `${u.pathname} uses the admin login`,
+        );
       assert.match(valueOf(secretNames.vapidPublicKey), /^[A-Za-z0-9_-]{87}$/, "an uncompressed P-256 point, base64url");
       assert.match(valueOf(secretNames.eventHubsConnectionString), /^Endpoint=sb:\/\/.+;SharedAccessKeyName=dapr-pubsub;/);
     });
@@ -218,24 +269,43 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.ok(isSecretEnvelope(server.inputs.administratorLoginPassword));
       const tls = one("azure-native:dbforpostgresql:Configuration");
       assert.deepEqual([tls.inputs.configurationName, tls.inputs.value], ["require_secure_transport", "ON"]);
-      assert.deepEqual(ofType("azure-native:dbforpostgresql:Database").map((d) => d.inputs.databaseName).sort(), servicesWithDatabase().map((s) => s.database).sort());
-      assert.equal(one("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra").inputs.objectId, one("azuread:index/group:Group").state.objectId);
+      assert.deepEqual(
+        ofType("azure-native:dbforpostgresql:Database")
+          .map((d) => d.inputs.databaseName)
+          .sort(),
+        servicesWithDatabase()
+          .map((s) => s.database)
+          .sort(),
+      );
+      assert.equal(
+        one("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra").inputs.objectId,
+        one("azuread:index/group:Group").state.objectId,
+      );
     });
 
     it("gives every service a workload identity federated with its service account, with Key Vault Secrets User on the vault only", () => {
       const issuer = get(one("azure-native:containerservice:ManagedCluster").state, "oidcIssuerProfile", "issuerURL");
       const creds = ofType("azure-native:managedidentity:FederatedIdentityCredential");
-      assert.deepEqual(creds.map((c) => c.inputs.subject).sort(), allServices.map((s) => `system:serviceaccount:${serviceAccounts.namespace}:${s.name}`).sort());
+      assert.deepEqual(
+        creds.map((c) => c.inputs.subject).sort(),
+        allServices.map((s) => `system:serviceaccount:${serviceAccounts.namespace}:${s.name}`).sort(),
+      );
       for (const c of creds) {
         assert.equal(c.inputs.issuer, issuer);
         assert.deepEqual(c.inputs.audiences, ["api://AzureADTokenExchange"]);
       }
       const vault = one("azure-native:keyvault:Vault");
-      const identities = ofType("azure-native:managedidentity:UserAssignedIdentity").filter((i) => allServices.some((s) => i.name.endsWith(`-workload-${s.name}`)));
+      const identities = ofType("azure-native:managedidentity:UserAssignedIdentity").filter((i) =>
+        allServices.some((s) => i.name.endsWith(`-workload-${s.name}`)),
+      );
       assert.equal(identities.length, allServices.length);
       for (const i of identities) {
         const roles = ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === i.state.principalId);
-        assert.deepEqual(roles.map((r) => [String(r.inputs.roleDefinitionId).split("/").pop(), r.inputs.scope]), [[builtInRoles.keyVaultSecretsUser, idOf(vault)]], i.name);
+        assert.deepEqual(
+          roles.map((r) => [String(r.inputs.roleDefinitionId).split("/").pop(), r.inputs.scope]),
+          [[builtInRoles.keyVaultSecretsUser, idOf(vault)]],
+          i.name,
+        );
       }
       const ids = run.outputs.workloadIdentityClientIds as Record<string, string>;
       assert.deepEqual(Object.keys(ids).sort(), allServices.map((s) => s.name).sort());
@@ -245,12 +315,21 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const repo = plain("githubRepository");
       const app = one("azuread:index/application:Application");
       assert.equal(app.inputs.password, undefined);
-      for (const t of ["azuread:index/applicationPassword:ApplicationPassword", "azuread:index/servicePrincipalPassword:ServicePrincipalPassword", "azuread:index/applicationCertificate:ApplicationCertificate"]) {
+      for (const t of [
+        "azuread:index/applicationPassword:ApplicationPassword",
+        "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
+        "azuread:index/applicationCertificate:ApplicationCertificate",
+      ]) {
         assert.deepEqual(ofType(t), [], `${t} must not exist`);
       }
-      const subjects = ofType("azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential").map((c) => c.inputs.subject).sort();
+      const subjects = ofType("azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential")
+        .map((c) => c.inputs.subject)
+        .sort();
       const envs = (config["tasks-platform:githubEnvironments"] ? JSON.parse(config["tasks-platform:githubEnvironments"]) : []) as string[];
-      assert.deepEqual(subjects, [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`, ...envs.map((e) => `repo:${repo}:environment:${e}`)].sort());
+      assert.deepEqual(
+        subjects,
+        [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`, ...envs.map((e) => `repo:${repo}:environment:${e}`)].sort(),
+      );
       if (stack === "prod") assert.deepEqual(envs, ["production"]);
       const sp = one("azuread:index/servicePrincipal:ServicePrincipal");
       const rg = one("azure-native:resources:ResourceGroup");
@@ -286,8 +365,13 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
     });
 
     it("gives every Azure resource a parent (a component or its owner), except the resource group", () => {
-      const orphans = run.resources.filter((r) => r.custom && /^(azure-native|azuread|random):/.test(r.type) && !r.parent).map((r) => `${r.type} ${r.name}`);
-      assert.deepEqual(orphans.filter((o) => !o.startsWith("azure-native:resources:ResourceGroup") && !o.startsWith("random:")), []);
+      const orphans = run.resources
+        .filter((r) => r.custom && /^(azure-native|azuread|random):/.test(r.type) && !r.parent)
+        .map((r) => `${r.type} ${r.name}`);
+      assert.deepEqual(
+        orphans.filter((o) => !o.startsWith("azure-native:resources:ResourceGroup") && !o.startsWith("random:")),
+        [],
+      );
     });
 
     it("carries no secret in plain text in its outputs", () => {
@@ -298,7 +382,15 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const plainText = JSON.stringify(run.outputs, (_k, v: unknown) => (get(v, "secret") === true ? "[secret]" : v));
       for (const s of secrets) assert.ok(!plainText.includes(s), `an output carries ${s.slice(0, 4)}… in plain text`);
       assert.equal(get(run.outputs.kubeconfig, "secret"), true);
-      for (const key of ["clusterName", "acrLoginServer", "eventHubsNamespace", "keyVaultName", "postgresHost", "oidcIssuerUrl", "githubDeployerClientId"]) {
+      for (const key of [
+        "clusterName",
+        "acrLoginServer",
+        "eventHubsNamespace",
+        "keyVaultName",
+        "postgresHost",
+        "oidcIssuerUrl",
+        "githubDeployerClientId",
+      ]) {
         assert.equal(typeof run.outputs[key], "string", key);
       }
     });

@@ -4,7 +4,20 @@ import { allBrokerTopics, databaseRole, secretNames, servicesWithDatabase } from
 import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
 import {
-  byKind, checkAppEnvironment, checkDapr, checkDatabaseRoles, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate, secretStringData,
+  byKind,
+  checkAppEnvironment,
+  checkDapr,
+  checkDatabaseRoles,
+  checkMonitoringAndIngress,
+  checkNetworkPolicies,
+  checkProviders,
+  checkWorkloads,
+  named,
+  podProblems,
+  podTemplates,
+  releaseValues,
+  renderAndValidate,
+  secretStringData,
   type StackExpectations,
 } from "./platform-assertions.js";
 
@@ -20,45 +33,80 @@ describe("local stack (minikube, mocked)", () => {
   });
 
   it("runs every workload, Redpanda and Postgres included, under Pod Security restricted with probes and limits", () => {
-    assert.deepEqual(podTemplates(manifests).flatMap((p) => podProblems(p.where, p.template)), []);
+    assert.deepEqual(
+      podTemplates(manifests).flatMap((p) => podProblems(p.where, p.template)),
+      [],
+    );
     for (const ns of ["tasks", "tasks-data"]) {
       assert.equal(get(named(manifests, "Namespace", ns), "metadata", "labels", "pod-security.kubernetes.io/enforce"), "restricted");
     }
   });
 
-  it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () => checkWorkloads(run, manifests, expectations));
+  it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () =>
+    checkWorkloads(run, manifests, expectations));
   it("gives notifications the mail settings its config requires: the local catcher, without TLS or login", async () => {
     const env = await checkAppEnvironment(manifests);
     assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH], ["host.minikube.internal", "1025", "none", "false"]);
   });
   it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(run, manifests, expectations));
   it("generates the Dapr resources from the catalog for Redpanda and Kubernetes secrets", () => checkDapr(run, manifests, expectations));
-  it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, "tasks.192.168.49.2.nip.io"));
+  it("monitors every service and routes the public ones through TLS ingress", () =>
+    checkMonitoringAndIngress(run, manifests, "tasks.192.168.49.2.nip.io"));
   it("creates every Kubernetes object through the minikube provider", () => checkProviders(run, "minikube"));
 
   it("opens Postgres and Redpanda only to the workloads, and Redpanda's external listener only to the ingress controller", () => {
-    const rule = (name: string) => get(named(manifests.filter((m) => m.metadata.namespace === "tasks-data"), "NetworkPolicy", name), "spec", "ingress", 0) as Obj;
+    const rule = (name: string) =>
+      get(
+        named(
+          manifests.filter((m) => m.metadata.namespace === "tasks-data"),
+          "NetworkPolicy",
+          name,
+        ),
+        "spec",
+        "ingress",
+        0,
+      ) as Obj;
     assert.deepEqual(rule("postgres-ingress"), {
       from: [
-        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { "app.kubernetes.io/part-of": "tasks" } } },
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/part-of": "tasks" } },
+        },
         // The database-roles Job's pod (not part-of tasks: it gets no Dapr control-plane egress).
-        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "database-roles", "app.kubernetes.io/component": "database-roles" } } },
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "database-roles", "app.kubernetes.io/component": "database-roles" } },
+        },
       ],
       ports: [{ protocol: "TCP", port: 5432 }],
     });
     assert.deepEqual(get(rule("redpanda-external-ingress"), "ports"), [{ protocol: "TCP", port: 19092 }]);
-    assert.equal(get(rule("redpanda-external-ingress"), "from", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"), "ingress-nginx");
+    assert.equal(
+      get(rule("redpanda-external-ingress"), "from", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"),
+      "ingress-nginx",
+    );
     const egress = get(named(manifests, "NetworkPolicy", "tasks-api-egress"), "spec", "egress") as Obj[];
-    assert.ok(egress.some((r) => get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "postgres" && get(r, "ports", 0, "port") === 5432));
+    assert.ok(
+      egress.some(
+        (r) =>
+          get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "postgres" && get(r, "ports", 0, "port") === 5432,
+      ),
+    );
     // Sidecars that read Kubernetes secrets reach the API server, nobody else does.
-    const toApi = (svc: string) => (get(named(manifests, "NetworkPolicy", `${svc}-egress`), "spec", "egress") as Obj[]).some((r) => get(r, "ports", 0, "port") === 8443);
+    const toApi = (svc: string) =>
+      (get(named(manifests, "NetworkPolicy", `${svc}-egress`), "spec", "egress") as Obj[]).some((r) => get(r, "ports", 0, "port") === 8443);
     assert.equal(toApi("tasks-api"), true);
     assert.equal(toApi("recurrence"), false);
   });
 
   it("creates every catalog topic and dead-letter topic on Redpanda, through the ingress controller's Kafka node port", () => {
     const topics = run.resources.filter((r) => r.type === "kafka:index/topic:Topic");
-    assert.deepEqual(topics.map((t) => t.inputs.name).sort(), allBrokerTopics().map((t) => t.name).sort());
+    assert.deepEqual(
+      topics.map((t) => t.inputs.name).sort(),
+      allBrokerTopics()
+        .map((t) => t.name)
+        .sort(),
+    );
     for (const t of topics) assert.equal(t.inputs.replicationFactor, 1);
     const provider = run.resources.find((r) => r.type === "pulumi:providers:kafka");
     assert.deepEqual(JSON.parse(String(provider?.inputs.bootstrapServers)), ["192.168.49.2:31092"]);
@@ -76,11 +124,19 @@ describe("local stack (minikube, mocked)", () => {
   });
 
   it("stores each catalog secret in its own Kubernetes Secret and uses the self-signed CA issuer", () => {
-    const secrets = byKind(manifests, "Secret").filter((s) => s.metadata.namespace === "tasks").map((s) => s.metadata.name).sort();
+    const secrets = byKind(manifests, "Secret")
+      .filter((s) => s.metadata.namespace === "tasks")
+      .map((s) => s.metadata.name)
+      .sort();
     // Plus the database-roles Job's own Secret, which no sidecar may read.
     assert.deepEqual(secrets, [...(run.outputs.localSecrets as string[]), "database-roles"].sort());
     assert.ok(!secrets.includes("postgres-password"), "the superuser password is not in the secret store");
-    assert.deepEqual(byKind(manifests, "ClusterIssuer").map((i) => i.metadata.name).sort(), ["selfsigned", "selfsigned-bootstrap"]);
+    assert.deepEqual(
+      byKind(manifests, "ClusterIssuer")
+        .map((i) => i.metadata.name)
+        .sort(),
+      ["selfsigned", "selfsigned-bootstrap"],
+    );
     assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), "selfsigned");
   });
 
@@ -89,7 +145,10 @@ describe("local stack (minikube, mocked)", () => {
     for (const s of servicesWithDatabase()) {
       const name = secretNames.databaseUrl(s.name);
       const url = new URL(String(secretStringData(run, "tasks", name)[name]));
-      assert.deepEqual([url.username, url.pathname, url.host], [databaseRole(s.name), `/${s.database}`, "postgres.tasks-data.svc.cluster.local:5432"]);
+      assert.deepEqual(
+        [url.username, url.pathname, url.host],
+        [databaseRole(s.name), `/${s.database}`, "postgres.tasks-data.svc.cluster.local:5432"],
+      );
       assert.ok(url.username !== "postgres" && url.password !== superPassword, `${name} logs in as the superuser`);
     }
   });
@@ -111,4 +170,3 @@ describe("local stack (minikube, mocked)", () => {
 function get(o: unknown, ...keys: (string | number)[]): unknown {
   return keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
 }
-

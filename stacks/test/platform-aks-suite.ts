@@ -7,11 +7,24 @@ import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.j
 import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
 import { loadStackConfig } from "../src/testing/stack-config.js";
 import {
-  byKind, checkAppEnvironment, checkDapr, checkDatabaseRoles, checkMonitoringAndIngress, checkNetworkPolicies, checkProviders, checkWorkloads, named, podProblems, podTemplates, releaseValues, renderAndValidate,
+  byKind,
+  checkAppEnvironment,
+  checkDapr,
+  checkDatabaseRoles,
+  checkMonitoringAndIngress,
+  checkNetworkPolicies,
+  checkProviders,
+  checkWorkloads,
+  named,
+  podProblems,
+  podTemplates,
+  releaseValues,
+  renderAndValidate,
 } from "./platform-assertions.js";
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, ...keys: (string | number)[]): unknown => keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
+const get = (o: unknown, ...keys: (string | number)[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
 
 export function aksStackSuite(stack: "dev" | "prod"): void {
   const { config } = loadStackConfig(stack);
@@ -37,19 +50,27 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
     });
 
     it("runs every workload under Pod Security restricted with probes and limits", () => {
-      assert.deepEqual(podTemplates(manifests).flatMap((p) => podProblems(p.where, p.template)), []);
+      assert.deepEqual(
+        podTemplates(manifests).flatMap((p) => podProblems(p.where, p.template)),
+        [],
+      );
     });
-    it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () => checkWorkloads(run, manifests, expectations));
+    it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () =>
+      checkWorkloads(run, manifests, expectations));
     it("gives notifications the relay's settings over STARTTLS with a login, credentials left to the secret store", async () => {
       const env = await checkAppEnvironment(manifests);
       const smtp = cfg("smtp") as Obj;
-      assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH, env.MAIL_FROM], [smtp.host, String(smtp.port), "starttls", "true", smtp.from]);
+      assert.deepEqual(
+        [env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH, env.MAIL_FROM],
+        [smtp.host, String(smtp.port), "starttls", "true", smtp.from],
+      );
     });
     it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(run, manifests, expectations));
     it("generates the Dapr resources from the catalog for Event Hubs and Key Vault", () => checkDapr(run, manifests, expectations));
     it("monitors every service and routes the public ones through TLS ingress", () => checkMonitoringAndIngress(run, manifests, host));
 
-    it("creates every Kubernetes object through the cluster's provider (kubelogin kubeconfig), never an ambient one", () => checkProviders(run));
+    it("creates every Kubernetes object through the cluster's provider (kubelogin kubeconfig), never an ambient one", () =>
+      checkProviders(run));
     it("runs the database-roles Job before every Deployment, restricted, reaching only the Postgres subnet", () =>
       checkDatabaseRoles(run, manifests, { ipBlock: { cidr: subnetLayout(String(get(cfg("network"), "addressSpace"))).postgres } }));
 
@@ -57,7 +78,10 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       const ids = run.outputs.workloadIdentityClientIds as Record<string, string>;
       const acr = String(run.outputs.acrLoginServer);
       for (const s of allServices) {
-        assert.equal(get(named(manifests, "ServiceAccount", s.name), "metadata", "annotations", "azure.workload.identity/client-id"), ids[s.name]);
+        assert.equal(
+          get(named(manifests, "ServiceAccount", s.name), "metadata", "annotations", "azure.workload.identity/client-id"),
+          ids[s.name],
+        );
         const image = String(get(named(manifests, "Deployment", s.name), "spec", "template", "spec", "containers", 0, "image"));
         assert.ok(image.startsWith(`${acr}/${s.name}:src-`), `${s.name}: ${image} is not in ${acr}`);
       }
@@ -78,16 +102,30 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       assert.deepEqual(n.find((r) => r.port === 5432)?.cidrs, [layout.postgres]);
       assert.deepEqual(n.find((r) => r.port === 9093)?.cidrs, [layout.privateEndpoints]);
       assert.deepEqual(n.find((r) => r.port === smtp.port)?.cidrs, smtp.egressCidrs);
-      assert.deepEqual(n.filter((r) => r.port === 443).map((r) => r.cidrs).sort(), [[layout.privateEndpoints], ["0.0.0.0/0"], ["0.0.0.0/0"]].sort());
+      assert.deepEqual(
+        n
+          .filter((r) => r.port === 443)
+          .map((r) => r.cidrs)
+          .sort(),
+        [[layout.privateEndpoints], ["0.0.0.0/0"], ["0.0.0.0/0"]].sort(),
+      );
       // recurrence talks to the broker and tasks-api, and its sidecar to Key Vault (the Event Hubs connection string) and Entra ID.
-      assert.deepEqual(rules("recurrence").map((r) => `${String(r.port)} ${r.cidrs.join()}`).sort(), [
-        `443 0.0.0.0/0`, `443 ${layout.privateEndpoints}`, `50002 `, `9093 ${layout.privateEndpoints}`,
-      ]);
+      assert.deepEqual(
+        rules("recurrence")
+          .map((r) => `${String(r.port)} ${r.cidrs.join()}`)
+          .sort(),
+        [`443 0.0.0.0/0`, `443 ${layout.privateEndpoints}`, `50002 `, `9093 ${layout.privateEndpoints}`],
+      );
       assert.ok(named(manifests, "NetworkPolicy", "allow-acme-http01-solver"));
     });
 
     it("issues the public certificate from the configured Let's Encrypt issuer over HTTP-01", () => {
-      assert.deepEqual(byKind(manifests, "ClusterIssuer").map((i) => i.metadata.name).sort(), ["letsencrypt-prod", "letsencrypt-staging"]);
+      assert.deepEqual(
+        byKind(manifests, "ClusterIssuer")
+          .map((i) => i.metadata.name)
+          .sort(),
+        ["letsencrypt-prod", "letsencrypt-staging"],
+      );
       for (const i of byKind(manifests, "ClusterIssuer")) {
         assert.equal(get(i, "spec", "acme", "email"), cfg("acmeEmail"));
         assert.deepEqual(get(i, "spec", "acme", "solvers"), [{ http01: { ingress: { ingressClassName: "nginx" } } }]);

@@ -8,7 +8,17 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "yaml";
 import {
-  allServices, allTopics, daprComponents, daprConfigurationFor, daprSidecarPorts, invocationPaths, secretNames, serviceAccounts, serviceUid, servicesWithDatabase, topicByName,
+  allServices,
+  allTopics,
+  daprComponents,
+  daprConfigurationFor,
+  daprSidecarPorts,
+  invocationPaths,
+  secretNames,
+  serviceAccounts,
+  serviceUid,
+  servicesWithDatabase,
+  topicByName,
   type ServiceSpec,
 } from "@tasks/catalog";
 import { databaseRolesCommand, databaseRolesPodLabels } from "@tasks/infra/workload/index";
@@ -17,7 +27,8 @@ import type { MockedRun, RecordedResource } from "../src/testing/mocked-run.js";
 import { allSchemaProblems } from "./platform-schemas.js";
 
 type Obj = Record<string, unknown>;
-const get = (o: unknown, ...keys: (string | number)[]): unknown => keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
+const get = (o: unknown, ...keys: (string | number)[]): unknown =>
+  keys.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Obj)[k] : undefined), o);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export const byKind = (manifests: readonly Manifest[], kind: string, apiVersion?: string): Manifest[] =>
@@ -39,10 +50,24 @@ export function releaseValues(run: MockedRun, chart: string): Obj {
 export function podTemplates(manifests: readonly Manifest[]): { where: string; namespace: string; template: Obj }[] {
   return manifests
     .filter((m) => m.kind === "Deployment" || m.kind === "StatefulSet")
-    .map((m) => ({ where: `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`, namespace: String(m.metadata.namespace), template: get(m, "spec", "template") as Obj }));
+    .map((m) => ({
+      where: `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`,
+      namespace: String(m.metadata.namespace),
+      template: get(m, "spec", "template") as Obj,
+    }));
 }
 
-const restrictedVolumeTypes = new Set(["name", "configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "persistentVolumeClaim", "projected", "secret"]);
+const restrictedVolumeTypes = new Set([
+  "name",
+  "configMap",
+  "csi",
+  "downwardAPI",
+  "emptyDir",
+  "ephemeral",
+  "persistentVolumeClaim",
+  "projected",
+  "secret",
+]);
 
 /** Pod Security Standards "restricted", probes, requests and limits: the problems of one pod template. */
 export function podProblems(where: string, template: Obj): string[] {
@@ -51,7 +76,8 @@ export function podProblems(where: string, template: Obj): string[] {
   const podSc = (spec.securityContext ?? {}) as Obj;
   for (const flag of ["hostNetwork", "hostPID", "hostIPC"]) if (spec[flag]) problems.push(`${where}: ${flag}`);
   for (const v of arr(spec.volumes) as Obj[]) {
-    for (const key of Object.keys(v)) if (!restrictedVolumeTypes.has(key)) problems.push(`${where}: volume ${String(v.name)} of type ${key}`);
+    for (const key of Object.keys(v))
+      if (!restrictedVolumeTypes.has(key)) problems.push(`${where}: volume ${String(v.name)} of type ${key}`);
   }
   for (const c of [...arr(spec.initContainers), ...arr(spec.containers)] as Obj[]) {
     const at = `${where} container ${String(c.name)}`;
@@ -67,8 +93,10 @@ export function podProblems(where: string, template: Obj): string[] {
     if (seccomp !== "RuntimeDefault") problems.push(`${at}: seccomp profile is ${String(seccomp)}`);
     for (const p of arr(c.ports) as Obj[]) if (p.hostPort) problems.push(`${at}: hostPort ${String(p.hostPort)}`);
     for (const probe of ["livenessProbe", "readinessProbe"]) if (!c[probe]) problems.push(`${at}: no ${probe}`);
-    for (const kind of ["requests", "limits"]) for (const r of ["cpu", "memory"]) if (!get(c, "resources", kind, r)) problems.push(`${at}: no ${r} ${kind.slice(0, -1)}`);
-    for (const e of arr(c.env) as Obj[]) if (get(e, "valueFrom", "secretKeyRef")) problems.push(`${at}: env ${String(e.name)} comes from a Secret`);
+    for (const kind of ["requests", "limits"])
+      for (const r of ["cpu", "memory"]) if (!get(c, "resources", kind, r)) problems.push(`${at}: no ${r} ${kind.slice(0, -1)}`);
+    for (const e of arr(c.env) as Obj[])
+      if (get(e, "valueFrom", "secretKeyRef")) problems.push(`${at}: env ${String(e.name)} comes from a Secret`);
     for (const e of arr(c.envFrom) as Obj[]) if (e.secretRef) problems.push(`${at}: envFrom a Secret`);
   }
   return problems;
@@ -112,20 +140,32 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
     assert.match(image, new RegExp(`/${s.name}:src-[0-9a-f]{20}(@sha256:[0-9a-f]{64})?$`), `${s.name}: image ${image} has no content tag`);
     assert.doesNotMatch(image, /:latest\b/);
     if (exp.kind === "aks") assert.match(image, /@sha256:[0-9a-f]{64}$/, `${s.name}: AKS runs the pushed digest`);
-    const zones = (arr(get(tpl, "spec", "topologySpreadConstraints")) as Obj[]).find((t) => t.topologyKey === "topology.kubernetes.io/zone");
+    const zones = (arr(get(tpl, "spec", "topologySpreadConstraints")) as Obj[]).find(
+      (t) => t.topologyKey === "topology.kubernetes.io/zone",
+    );
     assert.equal(zones?.whenUnsatisfiable, exp.highAvailability ? "DoNotSchedule" : "ScheduleAnyway");
     const sa = named(manifests, "ServiceAccount", serviceAccounts.nameOf(s.name));
     assert.equal(get(tpl, "spec", "serviceAccountName"), sa.metadata.name);
     const mounts = get(tpl, "spec", "automountServiceAccountToken");
     if (exp.kind === "aks") {
-      assert.ok(get(sa, "metadata", "annotations", "azure.workload.identity/client-id"), `${s.name}: service account without a workload identity`);
+      assert.ok(
+        get(sa, "metadata", "annotations", "azure.workload.identity/client-id"),
+        `${s.name}: service account without a workload identity`,
+      );
       assert.equal(get(tpl, "metadata", "labels", "azure.workload.identity/use"), "true");
       assert.equal(mounts, false);
     } else {
       // Only sidecars that read Kubernetes secrets get a token, and a Role limited to the catalog's secrets.
       assert.equal(mounts, s.dapr.includes("secrets"), `${s.name}: automountServiceAccountToken`);
-      assert.equal(Boolean(get(tpl, "metadata", "annotations", "policy.tasks-platform.dev/service-account-token")), s.dapr.includes("secrets"), `${s.name}: token reason annotation`);
-      if (s.dapr.includes("secrets")) assert.ok(arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey));
+      assert.equal(
+        Boolean(get(tpl, "metadata", "annotations", "policy.tasks-platform.dev/service-account-token")),
+        s.dapr.includes("secrets"),
+        `${s.name}: token reason annotation`,
+      );
+      if (s.dapr.includes("secrets"))
+        assert.ok(
+          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey),
+        );
     }
     const hpa = named(manifests, "HorizontalPodAutoscaler", s.name);
     assert.equal(get(hpa, "spec", "minReplicas"), s.scaling.min);
@@ -154,7 +194,12 @@ export async function checkAppEnvironment(manifests: readonly Manifest[]): Promi
 const chartNamespaces = ["cert-manager", "ingress-nginx", "monitoring", "dapr-system"];
 
 export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
-  assert.deepEqual(releasesOf(run.resources).map((r) => String(r.namespace)).sort(), [...chartNamespaces].sort());
+  assert.deepEqual(
+    releasesOf(run.resources)
+      .map((r) => String(r.namespace))
+      .sort(),
+    [...chartNamespaces].sort(),
+  );
   const policies = byKind(manifests, "NetworkPolicy");
   const runningWorkloads = new Set(podTemplates(manifests).map((p) => p.namespace));
   assert.deepEqual([...runningWorkloads].sort(), [...exp.workloadNamespaces].sort());
@@ -167,10 +212,19 @@ export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifes
   }
   // No rule may have an empty peer list ("from/to anywhere"), nor any address on every port.
   for (const p of policies) {
-    const rules = [...(arr(get(p, "spec", "ingress")) as Obj[]).map((r) => ({ peers: arr(r.from), ports: arr(r.ports) })), ...(arr(get(p, "spec", "egress")) as Obj[]).map((r) => ({ peers: arr(r.to), ports: arr(r.ports) }))];
+    const rules = [
+      ...(arr(get(p, "spec", "ingress")) as Obj[]).map((r) => ({ peers: arr(r.from), ports: arr(r.ports) })),
+      ...(arr(get(p, "spec", "egress")) as Obj[]).map((r) => ({ peers: arr(r.to), ports: arr(r.ports) })),
+    ];
     for (const r of rules) {
       assert.ok(r.peers.length > 0, `${p.metadata.namespace}/${p.metadata.name}: rule open to all`);
-      const anyAddress = r.peers.some((x) => get(x, "ipBlock", "cidr") === "0.0.0.0/0" || (get(x, "namespaceSelector") !== undefined && Object.keys(get(x, "namespaceSelector") as Obj).length === 0 && get(x, "podSelector") === undefined));
+      const anyAddress = r.peers.some(
+        (x) =>
+          get(x, "ipBlock", "cidr") === "0.0.0.0/0" ||
+          (get(x, "namespaceSelector") !== undefined &&
+            Object.keys(get(x, "namespaceSelector") as Obj).length === 0 &&
+            get(x, "podSelector") === undefined),
+      );
       assert.ok(!anyAddress || r.ports.length > 0, `${p.metadata.namespace}/${p.metadata.name}: any address on every port`);
     }
   }
@@ -181,13 +235,20 @@ export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifes
     .flatMap((p) =>
       (arr(get(p, "spec", "ingress")) as Obj[])
         .filter((r) => (arr(r.ports) as Obj[]).some((x) => x.port === daprSidecarPorts.internalGrpc))
-        .flatMap((r) => (arr(r.from) as Obj[]).map((f) => `${String(get(f, "podSelector", "matchLabels", "app.kubernetes.io/name"))}->${String(get(p, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"))}`)),
+        .flatMap((r) =>
+          (arr(r.from) as Obj[]).map(
+            (f) =>
+              `${String(get(f, "podSelector", "matchLabels", "app.kubernetes.io/name"))}->${String(get(p, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"))}`,
+          ),
+        ),
     );
   assert.deepEqual(allowed.sort(), [...new Set(invocationPaths().map((i) => `${i.caller}->${i.target}`))].sort());
   // Public services, and only those, accept the ingress controller.
   for (const s of allServices) {
     const ingress = arr(get(named(policies, "NetworkPolicy", `${s.name}-ingress`), "spec", "ingress")) as Obj[];
-    const fromController = ingress.some((r) => (arr(r.from) as Obj[]).some((f) => get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress-nginx"));
+    const fromController = ingress.some((r) =>
+      (arr(r.from) as Obj[]).some((f) => get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress-nginx"),
+    );
     assert.equal(fromController, s.publicRoutes.length > 0, `${s.name}: ingress controller access`);
     const egress = arr(get(named(policies, "NetworkPolicy", `${s.name}-egress`), "spec", "egress")) as Obj[];
     const ports = new Set(egress.flatMap((r) => (arr(r.ports) as Obj[]).map((x) => x.port)));
@@ -203,24 +264,44 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
   for (const c of components) {
     assert.ok(arr(c.scopes).length > 0, `component ${c.metadata.name} is not scoped`);
     for (const item of arr(get(c, "spec", "metadata")) as Obj[]) {
-      if (/pass(word)?|secret|token|connectionstring|key$/i.test(String(item.name)) && !/^(vaultName|secretsFile)$/.test(String(item.name))) {
+      if (
+        /pass(word)?|secret|token|connectionstring|key$/i.test(String(item.name)) &&
+        !/^(vaultName|secretsFile)$/.test(String(item.name))
+      ) {
         assert.equal(item.value, undefined, `component ${c.metadata.name}: ${String(item.name)} holds a plaintext value`);
         assert.ok(item.secretKeyRef, `component ${c.metadata.name}: ${String(item.name)} has no secretKeyRef`);
       }
     }
   }
-  const meta = (c: Manifest) => Object.fromEntries((arr(get(c, "spec", "metadata")) as Obj[]).map((i) => [i.name, i.value ?? i.secretKeyRef]));
+  const meta = (c: Manifest) =>
+    Object.fromEntries((arr(get(c, "spec", "metadata")) as Obj[]).map((i) => [i.name, i.value ?? i.secretKeyRef]));
   const pubsub = named(components, "Component", daprComponents.pubsub);
   assert.equal(get(pubsub, "spec", "type"), "pubsub.kafka");
   const fanOut = (s: ServiceSpec) => s.eventDelivery === "fan-out";
-  assert.deepEqual(arr(pubsub.scopes), allServices.filter((s) => s.dapr.includes("pubsub") && !fanOut(s)).map((s) => s.name).sort());
+  assert.deepEqual(
+    arr(pubsub.scopes),
+    allServices
+      .filter((s) => s.dapr.includes("pubsub") && !fanOut(s))
+      .map((s) => s.name)
+      .sort(),
+  );
   // Fan-out apps (realtime) consume through their own component, one Kafka consumer group per pod.
   const broadcast = named(components, "Component", daprComponents.pubsubBroadcast);
   assert.equal(get(broadcast, "spec", "type"), "pubsub.kafka");
-  assert.deepEqual(arr(broadcast.scopes), allServices.filter(fanOut).map((s) => s.name).sort());
+  assert.deepEqual(
+    arr(broadcast.scopes),
+    allServices
+      .filter(fanOut)
+      .map((s) => s.name)
+      .sort(),
+  );
   assert.equal(meta(broadcast).consumerGroup, "{appID}-{podName}");
   assert.equal(meta(broadcast).brokers, meta(pubsub).brokers);
-  assert.equal(components.some((c) => String(get(c, "spec", "type")).startsWith("bindings.smtp")), false, "email goes over SMTP from notifications, not through a Dapr binding");
+  assert.equal(
+    components.some((c) => String(get(c, "spec", "type")).startsWith("bindings.smtp")),
+    false,
+    "email goes over SMTP from notifications, not through a Dapr binding",
+  );
   const pm = meta(pubsub);
   if (exp.kind === "aks") {
     assert.match(String(pm.brokers), /^[a-z0-9-]+\.servicebus\.windows\.net:9093$/);
@@ -240,10 +321,17 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
 
   const subs = byKind(manifests, "Subscription", "dapr.io/v2alpha1");
   const expected = allServices.flatMap((s) => s.subscribes.map((x) => `${s.name} ${x.topic} ${x.route}`)).sort();
-  assert.deepEqual(subs.map((x) => `${arr(x.scopes).join(",")} ${String(get(x, "spec", "topic"))} ${String(get(x, "spec", "routes", "default"))}`).sort(), expected);
+  assert.deepEqual(
+    subs.map((x) => `${arr(x.scopes).join(",")} ${String(get(x, "spec", "topic"))} ${String(get(x, "spec", "routes", "default"))}`).sort(),
+    expected,
+  );
   for (const x of subs) {
     const app = allServices.find((s) => s.name === arr(x.scopes)[0])!;
-    assert.equal(get(x, "spec", "pubsubname"), fanOut(app) ? daprComponents.pubsubBroadcast : daprComponents.pubsub, `subscription ${x.metadata.name}`);
+    assert.equal(
+      get(x, "spec", "pubsubname"),
+      fanOut(app) ? daprComponents.pubsubBroadcast : daprComponents.pubsub,
+      `subscription ${x.metadata.name}`,
+    );
   }
   const dlqs = new Set(allTopics.map((t) => t.deadLetterTopic));
   for (const x of subs) {
@@ -268,7 +356,12 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
       }
     }
   }
-  assert.deepEqual(grants.sort(), invocationPaths().map((i) => `${i.caller}->${i.target} ${i.method} ${i.path}`).sort());
+  assert.deepEqual(
+    grants.sort(),
+    invocationPaths()
+      .map((i) => `${i.caller}->${i.target} ${i.method} ${i.path}`)
+      .sort(),
+  );
 
   const res = byKind(manifests, "Resiliency", "dapr.io/v1alpha1");
   assert.equal(res.length, 1);
@@ -279,7 +372,10 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
   }
   for (const callee of new Set(invocationPaths().map((i) => i.target))) {
     const target = get(res[0], "spec", "targets", "apps", callee) as Obj;
-    assert.ok(target.circuitBreaker && get(res[0], "spec", "policies", "circuitBreakers", String(target.circuitBreaker)), `no circuit breaker on invocation of ${callee}`);
+    assert.ok(
+      target.circuitBreaker && get(res[0], "spec", "policies", "circuitBreakers", String(target.circuitBreaker)),
+      `no circuit breaker on invocation of ${callee}`,
+    );
   }
   for (const c of [daprComponents.pubsub, daprComponents.pubsubBroadcast]) {
     assert.ok(get(res[0], "spec", "targets", "components", c, "inbound", "retry"), `no inbound retry on ${c}`);
@@ -292,10 +388,21 @@ export function checkDapr(run: MockedRun, manifests: readonly Manifest[], exp: S
 }
 
 export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Manifest[], host: string): void {
-  assert.deepEqual(byKind(manifests, "ServiceMonitor").map((m) => m.metadata.name).sort(), allServices.map((s) => s.name).sort());
-  assert.deepEqual(byKind(manifests, "PodMonitor").map((m) => m.metadata.name).sort(), ["dapr-control-plane", "dapr-sidecars"]);
+  assert.deepEqual(
+    byKind(manifests, "ServiceMonitor")
+      .map((m) => m.metadata.name)
+      .sort(),
+    allServices.map((s) => s.name).sort(),
+  );
+  assert.deepEqual(
+    byKind(manifests, "PodMonitor")
+      .map((m) => m.metadata.name)
+      .sort(),
+    ["dapr-control-plane", "dapr-sidecars"],
+  );
   const rules = arr(get(byKind(manifests, "PrometheusRule")[0], "spec", "groups", 0, "rules")).map((r) => (r as Obj).alert);
-  for (const a of ["TasksHighErrorRate", "TasksHighLatencyP95", "TasksConsumerLagHigh", "TasksDeadLetterDepthGrowing", "TasksReminderLate"]) assert.ok(rules.includes(a), `no alert ${a}`);
+  for (const a of ["TasksHighErrorRate", "TasksHighLatencyP95", "TasksConsumerLagHigh", "TasksDeadLetterDepthGrowing", "TasksReminderLate"])
+    assert.ok(rules.includes(a), `no alert ${a}`);
   const dashboards = byKind(manifests, "ConfigMap").filter((m) => get(m, "metadata", "labels", "grafana_dashboard") === "1");
   assert.equal(dashboards.length, 4);
   const kps = releaseValues(run, "kube-prometheus-stack");
@@ -308,7 +415,10 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
   for (const s of publicServices) {
     const ing = named(ingresses, "Ingress", s.name);
     assert.deepEqual(get(ing, "spec", "tls"), [{ hosts: [host], secretName: "tasks-public-tls" }]);
-    assert.deepEqual((arr(get(ing, "spec", "rules", 0, "http", "paths")) as Obj[]).map((p) => p.path), s.publicRoutes.map((r) => r.path));
+    assert.deepEqual(
+      (arr(get(ing, "spec", "rules", 0, "http", "paths")) as Obj[]).map((p) => p.path),
+      s.publicRoutes.map((r) => r.path),
+    );
     const ann = get(ing, "metadata", "annotations") as Obj;
     assert.equal(ann["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
     assert.ok(ann["nginx.ingress.kubernetes.io/proxy-body-size"]);
@@ -326,7 +436,10 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
 export function checkProviders(run: MockedRun, providerName?: string): void {
   const k8s = run.resources.filter((r: RecordedResource) => r.custom && r.type.startsWith("kubernetes:"));
   assert.ok(k8s.length > 0);
-  const ok = (p: string | undefined) => (providerName ? p?.includes(`pulumi:providers:kubernetes::${providerName}::`) : p?.includes("pulumi:providers:kubernetes::") && !p.includes("::default"));
+  const ok = (p: string | undefined) =>
+    providerName
+      ? p?.includes(`pulumi:providers:kubernetes::${providerName}::`)
+      : p?.includes("pulumi:providers:kubernetes::") && !p.includes("::default");
   const strays = k8s.filter((r) => !ok(r.provider)).map((r) => `${r.type} ${r.name}: ${r.provider ?? "default provider"}`);
   assert.deepEqual(strays, []);
 }
@@ -341,8 +454,14 @@ export async function renderAndValidate(run: MockedRun): Promise<{ count: number
     assert.equal(manifests.length, count);
     assert.equal(count, manifestsOf(run.resources).length);
     const text = files.map((f) => readFileSync(path.join(dir, f), "utf8")).join("\n");
-    const secretValues = Object.values(run.outputs).flatMap((v) => (v && typeof v === "object" && (v as Obj).secret === true ? [String((v as Obj).value)] : []));
-    return { count, problems: await allSchemaProblems(manifests), secretsLeaked: secretValues.filter((s) => s.length > 8 && text.includes(s)) };
+    const secretValues = Object.values(run.outputs).flatMap((v) =>
+      v && typeof v === "object" && (v as Obj).secret === true ? [String((v as Obj).value)] : [],
+    );
+    return {
+      count,
+      problems: await allSchemaProblems(manifests),
+      secretsLeaked: secretValues.filter((s) => s.length > 8 && text.includes(s)),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -364,25 +483,50 @@ export function checkDatabaseRoles(run: MockedRun, manifests: readonly Manifest[
   assert.ok(typeof spec.ttlSecondsAfterFinished === "number" && spec.ttlSecondsAfterFinished > 0, "ttlSecondsAfterFinished");
   const template = get(spec, "template") as Obj;
   // Probes do not apply to a run-to-completion pod; everything else of the restricted profile does.
-  assert.deepEqual(podProblems("database-roles Job", template).filter((p) => !/no (liveness|readiness)Probe/.test(p)), []);
+  assert.deepEqual(
+    podProblems("database-roles Job", template).filter((p) => !/no (liveness|readiness)Probe/.test(p)),
+    [],
+  );
   assert.deepEqual(get(template, "metadata", "labels"), { ...databaseRolesPodLabels });
   assert.equal(get(template, "metadata", "annotations", "dapr.io/enabled"), "false");
   assert.match(String(get(template, "metadata", "annotations", "tasks-platform.dev/secret-sha256")), /^[0-9a-f]{64}$/);
   const pod = get(template, "spec") as Obj;
   assert.equal(pod.automountServiceAccountToken, false);
   assert.equal(pod.restartPolicy, "Never");
-  assert.deepEqual([get(pod, "securityContext", "runAsUser"), get(pod, "securityContext", "runAsNonRoot"), get(pod, "securityContext", "seccompProfile", "type")], [serviceUid, true, "RuntimeDefault"]);
+  assert.deepEqual(
+    [
+      get(pod, "securityContext", "runAsUser"),
+      get(pod, "securityContext", "runAsNonRoot"),
+      get(pod, "securityContext", "seccompProfile", "type"),
+    ],
+    [serviceUid, true, "RuntimeDefault"],
+  );
   const c = get(pod, "containers", 0) as Obj;
   assert.deepEqual(c.command, [...databaseRolesCommand]);
-  assert.equal(c.image, get(named(manifests, "Deployment", "tasks-api"), "spec", "template", "spec", "containers", 0, "image"), "the Job runs the tasks-api image");
-  assert.deepEqual((arr(c.env) as Obj[]).map((e) => [e.name, e.value]), [["DB_ROLES_DIR", "/run/secrets/db-roles"], ["NODE_ENV", "production"]]);
+  assert.equal(
+    c.image,
+    get(named(manifests, "Deployment", "tasks-api"), "spec", "template", "spec", "containers", 0, "image"),
+    "the Job runs the tasks-api image",
+  );
+  assert.deepEqual(
+    (arr(c.env) as Obj[]).map((e) => [e.name, e.value]),
+    [
+      ["DB_ROLES_DIR", "/run/secrets/db-roles"],
+      ["NODE_ENV", "production"],
+    ],
+  );
   assert.deepEqual(get(c, "volumeMounts", 0), { name: "db-roles", mountPath: "/run/secrets/db-roles", readOnly: true });
   assert.deepEqual(get(pod, "volumes", 0), { name: "db-roles", secret: { secretName: "database-roles", defaultMode: 0o440 } });
-  assert.deepEqual(Object.keys(secretStringData(run, ns, "database-roles")).sort(), ["admin-url", ...servicesWithDatabase().map((s) => `${s.name}-password`)].sort());
+  assert.deepEqual(
+    Object.keys(secretStringData(run, ns, "database-roles")).sort(),
+    ["admin-url", ...servicesWithDatabase().map((s) => `${s.name}-password`)].sort(),
+  );
 
   // Every Deployment waits for the Job (the provider waits for it to complete).
   const jobUrn = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!.urn;
-  const deployments = run.resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment" && get(r.inputs, "metadata", "namespace") === ns);
+  const deployments = run.resources.filter(
+    (r) => r.type === "kubernetes:apps/v1:Deployment" && get(r.inputs, "metadata", "namespace") === ns,
+  );
   assert.equal(deployments.length, allServices.length);
   for (const d of deployments) assert.ok(d.dependsOn.includes(jobUrn), `${d.name} does not depend on the database-roles Job`);
 
@@ -402,7 +546,12 @@ export function checkDatabaseRoles(run: MockedRun, manifests: readonly Manifest[
 
 /** The stringData of a Kubernetes Secret the run created, unwrapped from Pulumi's secret envelope (the mocks wrap all of it). */
 export function secretStringData(run: MockedRun, namespace: string, name: string): Obj {
-  const r = run.resources.find((x) => x.type === "kubernetes:core/v1:Secret" && get(x.inputs, "metadata", "namespace") === namespace && get(x.inputs, "metadata", "name") === name);
+  const r = run.resources.find(
+    (x) =>
+      x.type === "kubernetes:core/v1:Secret" &&
+      get(x.inputs, "metadata", "namespace") === namespace &&
+      get(x.inputs, "metadata", "name") === name,
+  );
   assert.ok(r, `no Secret ${namespace}/${name}`);
   const v = get(r.inputs, "stringData");
   const inner = get(v, "4dabf18193072939515e22adb298388d") === "1b47061264138c4ac30d75fd1eb44270" ? get(v, "value") : v;

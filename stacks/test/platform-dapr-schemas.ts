@@ -7,7 +7,17 @@
  */
 const str = { type: "string" } as const;
 const strArray = { type: "array", items: str } as const;
-const objectMeta = { type: "object", required: ["name"], properties: { name: str, namespace: str, labels: { type: "object", additionalProperties: str }, annotations: { type: "object", additionalProperties: str } }, additionalProperties: false } as const;
+const objectMeta = {
+  type: "object",
+  required: ["name"],
+  properties: {
+    name: str,
+    namespace: str,
+    labels: { type: "object", additionalProperties: str },
+    annotations: { type: "object", additionalProperties: str },
+  },
+  additionalProperties: false,
+} as const;
 
 const metadataItem = {
   type: "object",
@@ -32,7 +42,13 @@ export const componentSchema = {
     spec: {
       type: "object",
       required: ["metadata", "type", "version"],
-      properties: { type: str, version: str, initTimeout: str, ignoreErrors: { type: "boolean" }, metadata: { type: "array", items: metadataItem } },
+      properties: {
+        type: str,
+        version: str,
+        initTimeout: str,
+        ignoreErrors: { type: "boolean" },
+        metadata: { type: "array", items: metadataItem },
+      },
       additionalProperties: false,
     },
   },
@@ -57,10 +73,21 @@ export const subscriptionSchema = {
         metadata: { type: "object", additionalProperties: str },
         routes: {
           type: "object",
-          properties: { default: str, rules: { type: "array", items: { type: "object", required: ["match", "path"], properties: { match: str, path: str }, additionalProperties: false } } },
+          properties: {
+            default: str,
+            rules: {
+              type: "array",
+              items: { type: "object", required: ["match", "path"], properties: { match: str, path: str }, additionalProperties: false },
+            },
+          },
           additionalProperties: false,
         },
-        bulkSubscribe: { type: "object", required: ["enabled"], properties: { enabled: { type: "boolean" }, maxMessagesCount: { type: "integer" }, maxAwaitDurationMs: { type: "integer" } }, additionalProperties: false },
+        bulkSubscribe: {
+          type: "object",
+          required: ["enabled"],
+          properties: { enabled: { type: "boolean" }, maxMessagesCount: { type: "integer" }, maxAwaitDurationMs: { type: "integer" } },
+          additionalProperties: false,
+        },
       },
       additionalProperties: false,
     },
@@ -68,7 +95,12 @@ export const subscriptionSchema = {
   additionalProperties: false,
 } as const;
 
-const accessOperation = { type: "object", required: ["action", "name"], properties: { name: str, httpVerb: strArray, action: { enum: ["allow", "deny"] } }, additionalProperties: false } as const;
+const accessOperation = {
+  type: "object",
+  required: ["action", "name"],
+  properties: { name: str, httpVerb: strArray, action: { enum: ["allow", "deny"] } },
+  additionalProperties: false,
+} as const;
 
 export const configurationSchema = {
   type: "object",
@@ -80,12 +112,23 @@ export const configurationSchema = {
     spec: {
       type: "object",
       properties: {
-        tracing: { type: "object", required: ["samplingRate"], properties: { samplingRate: str, stdout: { type: "boolean" } }, additionalProperties: false },
+        tracing: {
+          type: "object",
+          required: ["samplingRate"],
+          properties: { samplingRate: str, stdout: { type: "boolean" } },
+          additionalProperties: false,
+        },
         metrics: { type: "object", required: ["enabled"], properties: { enabled: { type: "boolean" } }, additionalProperties: false },
         mtls: {
           type: "object",
           required: ["controlPlaneTrustDomain", "enabled", "sentryAddress"],
-          properties: { enabled: { type: "boolean" }, controlPlaneTrustDomain: str, sentryAddress: str, workloadCertTTL: str, allowedClockSkew: str },
+          properties: {
+            enabled: { type: "boolean" },
+            controlPlaneTrustDomain: str,
+            sentryAddress: str,
+            workloadCertTTL: str,
+            allowedClockSkew: str,
+          },
           additionalProperties: false,
         },
         accessControl: {
@@ -98,7 +141,13 @@ export const configurationSchema = {
               items: {
                 type: "object",
                 required: ["appId"],
-                properties: { appId: str, defaultAction: { enum: ["allow", "deny"] }, trustDomain: str, namespace: str, operations: { type: "array", items: accessOperation } },
+                properties: {
+                  appId: str,
+                  defaultAction: { enum: ["allow", "deny"] },
+                  trustDomain: str,
+                  namespace: str,
+                  operations: { type: "array", items: accessOperation },
+                },
                 additionalProperties: false,
               },
             },
@@ -112,7 +161,11 @@ export const configurationSchema = {
   additionalProperties: false,
 } as const;
 
-const targetPolicies = { type: "object", properties: { timeout: str, retry: str, circuitBreaker: str }, additionalProperties: false } as const;
+const targetPolicies = {
+  type: "object",
+  properties: { timeout: str, retry: str, circuitBreaker: str },
+  additionalProperties: false,
+} as const;
 
 export const resiliencySchema = {
   type: "object",
@@ -134,13 +187,22 @@ export const resiliencySchema = {
               type: "object",
               additionalProperties: {
                 type: "object",
-                properties: { policy: { enum: ["constant", "exponential"] }, duration: str, maxInterval: str, maxRetries: { type: "integer" } },
+                properties: {
+                  policy: { enum: ["constant", "exponential"] },
+                  duration: str,
+                  maxInterval: str,
+                  maxRetries: { type: "integer" },
+                },
                 additionalProperties: false,
               },
             },
             circuitBreakers: {
               type: "object",
-              additionalProperties: { type: "object", properties: { maxRequests: { type: "integer" }, interval: str, timeout: str, trip: str }, additionalProperties: false },
+              additionalProperties: {
+                type: "object",
+                properties: { maxRequests: { type: "integer" }, interval: str, timeout: str, trip: str },
+                additionalProperties: false,
+              },
             },
           },
           additionalProperties: false,
@@ -150,7 +212,14 @@ export const resiliencySchema = {
           properties: {
             apps: { type: "object", additionalProperties: targetPolicies },
             actors: { type: "object" },
-            components: { type: "object", additionalProperties: { type: "object", properties: { inbound: targetPolicies, outbound: targetPolicies }, additionalProperties: false } },
+            components: {
+              type: "object",
+              additionalProperties: {
+                type: "object",
+                properties: { inbound: targetPolicies, outbound: targetPolicies },
+                additionalProperties: false,
+              },
+            },
           },
           additionalProperties: false,
         },

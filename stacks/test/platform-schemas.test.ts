@@ -10,40 +10,114 @@ describe("manifest schema validation", () => {
   it("accepts valid built-in, cert-manager, Prometheus operator and Dapr objects", async () => {
     for (const ok of [
       m({ apiVersion: "v1", kind: "Service", metadata: { name: "a", namespace: "n" }, spec: { ports: [{ port: 80 }] } }),
-      m({ apiVersion: "cert-manager.io/v1", kind: "Certificate", metadata: { name: "c", namespace: "n" }, spec: { secretName: "s", issuerRef: { name: "i" } } }),
-      m({ apiVersion: "monitoring.coreos.com/v1", kind: "PodMonitor", metadata: { name: "p", namespace: "n" }, spec: { selector: {}, podMetricsEndpoints: [{ port: "m" }] } }),
-      m({ apiVersion: "dapr.io/v2alpha1", kind: "Subscription", metadata: { name: "s" }, spec: { pubsubname: "p", topic: "t", routes: { default: "/x" }, deadLetterTopic: "t.dlq" }, scopes: ["a"] }),
+      m({
+        apiVersion: "cert-manager.io/v1",
+        kind: "Certificate",
+        metadata: { name: "c", namespace: "n" },
+        spec: { secretName: "s", issuerRef: { name: "i" } },
+      }),
+      m({
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PodMonitor",
+        metadata: { name: "p", namespace: "n" },
+        spec: { selector: {}, podMetricsEndpoints: [{ port: "m" }] },
+      }),
+      m({
+        apiVersion: "dapr.io/v2alpha1",
+        kind: "Subscription",
+        metadata: { name: "s" },
+        spec: { pubsubname: "p", topic: "t", routes: { default: "/x" }, deadLetterTopic: "t.dlq" },
+        scopes: ["a"],
+      }),
     ]) {
       assert.deepEqual(await schemaProblems(ok), []);
     }
   });
 
   it("reports type errors, missing required fields, misspelt Dapr fields and unknown kinds", async () => {
-    assert.deepEqual(await schemaProblems(m({ apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "d", namespace: "n" }, spec: { selector: {}, template: { spec: { containers: [{ name: "c", ports: [{ containerPort: "80" }] }] } } } })), [
-      "apps/v1/Deployment n/d: data/spec/template/spec/containers/0/ports/0/containerPort must be integer",
+    assert.deepEqual(
+      await schemaProblems(
+        m({
+          apiVersion: "apps/v1",
+          kind: "Deployment",
+          metadata: { name: "d", namespace: "n" },
+          spec: { selector: {}, template: { spec: { containers: [{ name: "c", ports: [{ containerPort: "80" }] }] } } },
+        }),
+      ),
+      ["apps/v1/Deployment n/d: data/spec/template/spec/containers/0/ports/0/containerPort must be integer"],
+    );
+    assert.deepEqual(
+      await schemaProblems(
+        m({
+          apiVersion: "monitoring.coreos.com/v1",
+          kind: "ServiceMonitor",
+          metadata: { name: "s", namespace: "n" },
+          spec: { selector: {}, endpoints: [{ port: 8080 }] },
+        }),
+      ),
+      ["monitoring.coreos.com/v1/ServiceMonitor n/s: data/spec/endpoints/0/port must be string"],
+    );
+    assert.deepEqual(
+      await schemaProblems(
+        m({
+          apiVersion: "dapr.io/v2alpha1",
+          kind: "Subscription",
+          metadata: { name: "s" },
+          spec: { pubsubname: "p", topic: "t", routes: { default: "/x" }, deadLettertopic: "t.dlq" },
+        }),
+      ),
+      ["dapr.io/v2alpha1/Subscription -/s: /spec must NOT have additional properties (deadLettertopic)"],
+    );
+    assert.deepEqual(
+      await schemaProblems(
+        m({ apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name: "c" }, spec: { type: "pubsub.kafka", metadata: [] } }),
+      ),
+      ["dapr.io/v1alpha1/Component -/c: /spec must have required property 'version'"],
+    );
+    assert.deepEqual(await schemaProblems(m({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })), [
+      "example.com/v1/Widget -/w: no schema known for this kind",
     ]);
-    assert.deepEqual(await schemaProblems(m({ apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "s", namespace: "n" }, spec: { selector: {}, endpoints: [{ port: 8080 }] } })), [
-      "monitoring.coreos.com/v1/ServiceMonitor n/s: data/spec/endpoints/0/port must be string",
-    ]);
-    assert.deepEqual(await schemaProblems(m({ apiVersion: "dapr.io/v2alpha1", kind: "Subscription", metadata: { name: "s" }, spec: { pubsubname: "p", topic: "t", routes: { default: "/x" }, deadLettertopic: "t.dlq" } })), [
-      "dapr.io/v2alpha1/Subscription -/s: /spec must NOT have additional properties (deadLettertopic)",
-    ]);
-    assert.deepEqual(await schemaProblems(m({ apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name: "c" }, spec: { type: "pubsub.kafka", metadata: [] } })), [
-      "dapr.io/v1alpha1/Component -/c: /spec must have required property 'version'",
-    ]);
-    assert.deepEqual(await schemaProblems(m({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })), ["example.com/v1/Widget -/w: no schema known for this kind"]);
   });
 
   it("renders recorded Kubernetes resources, not Helm releases or components, and redacts Secret values", () => {
     assert.deepEqual(typeToGroupVersionKind("kubernetes:core/v1:ConfigMap"), { apiVersion: "v1", kind: "ConfigMap" });
-    assert.deepEqual(typeToGroupVersionKind("kubernetes:dapr.io/v2alpha1:Subscription"), { apiVersion: "dapr.io/v2alpha1", kind: "Subscription" });
-    const rec = (type: string, inputs: Record<string, unknown>, custom = true) => ({ urn: `urn:${type}`, type, name: "x", custom, inputs, state: {}, protect: false, ignoreChanges: [], dependsOn: [], additionalSecretOutputs: [] }) as RecordedResource;
+    assert.deepEqual(typeToGroupVersionKind("kubernetes:dapr.io/v2alpha1:Subscription"), {
+      apiVersion: "dapr.io/v2alpha1",
+      kind: "Subscription",
+    });
+    const rec = (type: string, inputs: Record<string, unknown>, custom = true) =>
+      ({
+        urn: `urn:${type}`,
+        type,
+        name: "x",
+        custom,
+        inputs,
+        state: {},
+        protect: false,
+        ignoreChanges: [],
+        dependsOn: [],
+        additionalSecretOutputs: [],
+      }) as RecordedResource;
     const out = manifestsOf([
-      rec("kubernetes:core/v1:Secret", { apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, stringData: { password: "hunter2" }, data: { k: "aHVudGVyMg==" } }),
+      rec("kubernetes:core/v1:Secret", {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "s" },
+        stringData: { password: "hunter2" },
+        data: { k: "aHVudGVyMg==" },
+      }),
       rec("kubernetes:helm.sh/v3:Release", { chart: "dapr" }),
       rec("tasks:k8s:Monitoring", {}, false),
       rec("pulumi:providers:kubernetes", {}),
     ]);
-    assert.deepEqual(out, [{ apiVersion: "v1", kind: "Secret", metadata: { name: "s" }, stringData: { password: "<redacted>" }, data: { k: Buffer.from("<redacted>").toString("base64") } }]);
+    assert.deepEqual(out, [
+      {
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: "s" },
+        stringData: { password: "<redacted>" },
+        data: { k: Buffer.from("<redacted>").toString("base64") },
+      },
+    ]);
   });
 });

@@ -7,7 +7,9 @@ import { daprSchemas } from "./platform-dapr-schemas.js";
  * and Prometheus operator kinds with their @kubernetes-models packages, Dapr kinds with the schemas in
  * platform-dapr-schemas.ts. Returns the problems (empty when valid); an unknown kind is a problem.
  */
-interface ModelClass { new (data: unknown): { validate(): void } }
+interface ModelClass {
+  new (data: unknown): { validate(): void };
+}
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 const daprValidators = new Map<string, ValidateFunction>(Object.entries(daprSchemas).map(([k, s]) => [k, ajv.compile(s)]));
@@ -16,15 +18,22 @@ function modelModule(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   if (group === "cert-manager.io" || group === "acme.cert-manager.io") return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
   if (group === "monitoring.coreos.com") return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
-  if (group === "" ) return `kubernetes-models/${version}/${kind}`;
-  if (group!.endsWith(".k8s.io") || ["apps", "batch", "autoscaling", "policy"].includes(group!)) return `kubernetes-models/${group}/${version}/${kind}`;
+  if (group === "") return `kubernetes-models/${version}/${kind}`;
+  if (group!.endsWith(".k8s.io") || ["apps", "batch", "autoscaling", "policy"].includes(group!))
+    return `kubernetes-models/${group}/${version}/${kind}`;
   return undefined;
 }
 
 export async function schemaProblems(m: Manifest): Promise<string[]> {
   const where = `${m.apiVersion}/${m.kind} ${m.metadata.namespace ?? "-"}/${m.metadata.name ?? "?"}`;
   const dapr = daprValidators.get(`${m.apiVersion}/${m.kind}`);
-  if (dapr) return dapr(m) ? [] : (dapr.errors ?? []).map((e) => `${where}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+  if (dapr)
+    return dapr(m)
+      ? []
+      : (dapr.errors ?? []).map(
+          (e) =>
+            `${where}: ${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`,
+        );
   const mod = modelModule(m.apiVersion, m.kind);
   if (!mod) return [`${where}: no schema known for this kind`];
   let Model: ModelClass | undefined;

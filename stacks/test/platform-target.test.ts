@@ -31,7 +31,14 @@ describe("platform target validation", () => {
   it("names every missing or inconsistent field", () => {
     const { "tasks-api": _, ...identities } = aks().identities!;
     assert.deepEqual(
-      platformTargetProblems(aks({ identities, tls: { issuer: "selfsigned" }, egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [] }, databaseRoles: undefined })),
+      platformTargetProblems(
+        aks({
+          identities,
+          tls: { issuer: "selfsigned" },
+          egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [] },
+          databaseRoles: undefined,
+        }),
+      ),
       [
         'tls.issuer: AKS stacks use a Let\'s Encrypt issuer, not "selfsigned"',
         "tls.acmeEmail: Let's Encrypt issuers need a contact email",
@@ -50,19 +57,32 @@ describe("platform target validation", () => {
   });
 
   it("only asks for what the services use", () => {
-    assert.deepEqual(platformTargetProblems(aks({ egressCidrs: { postgres: [], broker: ["10.0.2.0/24"], keyvault: [], smtp: [] } }), [services.recurrence]), []);
+    assert.deepEqual(
+      platformTargetProblems(aks({ egressCidrs: { postgres: [], broker: ["10.0.2.0/24"], keyvault: [], smtp: [] } }), [
+        services.recurrence,
+      ]),
+      [],
+    );
   });
 
   it("sends sidecars to Entra ID on 443 for workload identity, and to the API server on minikube", () => {
     const extra = networkInput(aks(), allServices).additionalEgress!;
     // recurrence reads no secret itself, but its sidecar loads the Key Vault store for the Event Hubs connection string.
-    assert.deepEqual(extra.map((e) => [e.apps.join(), e.destination.port, e.destination.cidrs]), [
-      ["recurrence", 443, ["10.0.2.0/24"]],
-      ["tasks-api,notifications,audit,realtime,recurrence", 443, ["0.0.0.0/0"]],
-    ]);
-    assert.deepEqual(networkInput(aks({ identityEgressCidrs: ["20.190.128.0/18"] }), allServices).additionalEgress![1]!.destination, { port: 443, cidrs: ["20.190.128.0/18"] });
+    assert.deepEqual(
+      extra.map((e) => [e.apps.join(), e.destination.port, e.destination.cidrs]),
+      [
+        ["recurrence", 443, ["10.0.2.0/24"]],
+        ["tasks-api,notifications,audit,realtime,recurrence", 443, ["0.0.0.0/0"]],
+      ],
+    );
+    assert.deepEqual(networkInput(aks({ identityEgressCidrs: ["20.190.128.0/18"] }), allServices).additionalEgress![1]!.destination, {
+      port: 443,
+      cidrs: ["20.190.128.0/18"],
+    });
     const local = networkInput(aks({ kind: "minikube", apiServerEgress: { cidrs: ["192.168.49.2/32"], port: 8443 } }), allServices);
-    assert.deepEqual(local.additionalEgress, [{ apps: ["tasks-api", "notifications", "audit", "realtime"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } }]);
+    assert.deepEqual(local.additionalEgress, [
+      { apps: ["tasks-api", "notifications", "audit", "realtime"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } },
+    ]);
     assert.equal(local.egress.keyvault, undefined);
   });
 

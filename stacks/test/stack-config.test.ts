@@ -31,7 +31,10 @@ describe("loadStackConfig", () => {
   });
 
   it("hands objects over as JSON strings, as the CLI does", () => {
-    const loaded = loadStackConfig("dev", stackDir("config:\n  network:\n    addressSpace: 10.40.0.0/16\n  azure-native:location: westeurope\n"));
+    const loaded = loadStackConfig(
+      "dev",
+      stackDir("config:\n  network:\n    addressSpace: 10.40.0.0/16\n  azure-native:location: westeurope\n"),
+    );
     assert.equal(loaded.config["tasks-platform:network"], '{"addressSpace":"10.40.0.0/16"}');
     assert.equal(loaded.config["azure-native:location"], "westeurope");
   });

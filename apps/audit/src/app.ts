@@ -1,6 +1,20 @@
 /** Builds the audit service (no listening): event deliveries and the per-user audit API. */
 import { services } from "@tasks/catalog";
-import { authenticate, consumerMetrics, createServiceApp, parseOrThrow, pingDatabase, sidecarReady, subscriptionRouter, userIdOf, type AuthConfig, type Knex, type Logger, type Registry, type ServiceApp } from "@tasks/shared";
+import {
+  authenticate,
+  consumerMetrics,
+  createServiceApp,
+  parseOrThrow,
+  pingDatabase,
+  sidecarReady,
+  subscriptionRouter,
+  userIdOf,
+  type AuthConfig,
+  type Knex,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+} from "@tasks/shared";
 import { auditQuerySchema, listEntries } from "./query.js";
 import { auditHandlers } from "./recorder.js";
 
@@ -21,7 +35,15 @@ export function createAuditApp(deps: AuditAppDeps): ServiceApp {
     logger: deps.logger,
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.knex), ...(daprHttpUrl ? { sidecar: () => sidecarReady({ daprHttpUrl }) } : {}) },
-    preRoutes: (app) => app.use(subscriptionRouter({ handlers: auditHandlers(deps.knex), logger: deps.logger, metrics: consumerMetrics(deps.registry), bodyLimit: "256kb" })),
+    preRoutes: (app) =>
+      app.use(
+        subscriptionRouter({
+          handlers: auditHandlers(deps.knex),
+          logger: deps.logger,
+          metrics: consumerMetrics(deps.registry),
+          bodyLimit: "256kb",
+        }),
+      ),
     routes: (app) => {
       app.get(auditBase, authenticate(deps.auth), async (req, res) => {
         res.json(await listEntries(deps.knex, userIdOf(req), parseOrThrow(auditQuerySchema, req.query ?? {}, "query")));

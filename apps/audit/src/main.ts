@@ -1,6 +1,17 @@
 /** Entry point: config, migrations, HTTP server (deliveries + API), graceful shutdown. */
 import { services } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, createShutdown, daprHttpUrl, listen, loadEnv, migrateLatest, onSignals, waitForSidecar } from "@tasks/shared";
+import {
+  createDatabase,
+  createLogger,
+  createRegistry,
+  createShutdown,
+  daprHttpUrl,
+  listen,
+  loadEnv,
+  migrateLatest,
+  onSignals,
+  waitForSidecar,
+} from "@tasks/shared";
 import { migrations } from "../migrations/index.js";
 import { createAuditApp } from "./app.js";
 import { envSchema, loadConfig } from "./config.js";
@@ -13,7 +24,13 @@ try {
   const logger = createLogger({ service: name, level: config.env.LOG_LEVEL });
   const knex = createDatabase({ connectionString: config.databaseUrl, poolMax: config.env.DB_POOL_MAX, applicationName: name, logger });
   if (config.env.MIGRATE_ON_START) logger.info({ applied: await migrateLatest(knex, migrations) }, "migrations");
-  const { app, health } = createAuditApp({ knex, logger, registry: createRegistry(name), auth: config.auth, daprHttpUrl: config.daprHttpUrl });
+  const { app, health } = createAuditApp({
+    knex,
+    logger,
+    registry: createRegistry(name),
+    auth: config.auth,
+    daprHttpUrl: config.daprHttpUrl,
+  });
   const server = await listen(app, config.port, config.env.HOST);
   logger.info({ port: config.port }, "listening");
   const shutdown = createShutdown({

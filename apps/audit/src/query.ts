@@ -8,7 +8,9 @@ const single = (name: string) => z.string({ message: `${name} must be given once
 export const auditQuerySchema = z
   .strictObject({
     taskId: single("taskId").pipe(z.uuid("taskId must be a UUID.")).optional(),
-    action: single("action").pipe(z.enum(auditActions, { message: `action must be one of ${auditActions.join(", ")}.` })).optional(),
+    action: single("action")
+      .pipe(z.enum(auditActions, { message: `action must be one of ${auditActions.join(", ")}.` }))
+      .optional(),
     from: single("from").pipe(instantSchema).optional(),
     to: single("to").pipe(instantSchema).optional(),
     limit: single("limit")
@@ -19,7 +21,8 @@ export const auditQuerySchema = z
     cursor: single("cursor").pipe(z.string().max(512, "cursor is too long.")).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to)) ctx.addIssue({ code: "custom", path: ["from"], message: "from must not be later than to." });
+    if (q.from && q.to && Date.parse(q.from) > Date.parse(q.to))
+      ctx.addIssue({ code: "custom", path: ["from"], message: "from must not be later than to." });
   });
 export type AuditQuery = z.output<typeof auditQuerySchema>;
 
@@ -53,10 +56,14 @@ const cursorSchema = z.object({ t: z.string().refine(isPgTimestamptzText), id: z
 export async function listEntries(knex: Knex, userId: string, q: AuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const where = ["user_id = ?"];
   const bindings: Knex.RawBinding[] = [userId];
-  if (q.taskId) where.push("task_id = ?::uuid") && bindings.push(q.taskId);
-  if (q.action) where.push("action = ?") && bindings.push(q.action);
-  if (q.from) where.push("occurred_at >= ?::timestamptz") && bindings.push(q.from);
-  if (q.to) where.push("occurred_at < ?::timestamptz") && bindings.push(q.to);
+  const add = (clause: string, value: Knex.RawBinding): void => {
+    where.push(clause);
+    bindings.push(value);
+  };
+  if (q.taskId) add("task_id = ?::uuid", q.taskId);
+  if (q.action) add("action = ?", q.action);
+  if (q.from) add("occurred_at >= ?::timestamptz", q.from);
+  if (q.to) add("occurred_at < ?::timestamptz", q.to);
   if (q.cursor) {
     let c: z.infer<typeof cursorSchema>;
     try {
@@ -75,7 +82,18 @@ export async function listEntries(knex: Knex, userId: string, q: AuditQuery): Pr
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
   return {
-    items: page.map((r) => ({ id: String(r.id), eventId: r.event_id, taskId: r.task_id, action: r.action, actor: r.actor, before: r.before, after: r.after, occurredAt: r.occurred_at.toISOString(), recordedAt: r.recorded_at.toISOString() })),
-    nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ t: last.k, id: String(last.id) })).toString("base64url") : null,
+    items: page.map((r) => ({
+      id: String(r.id),
+      eventId: r.event_id,
+      taskId: r.task_id,
+      action: r.action,
+      actor: r.actor,
+      before: r.before,
+      after: r.after,
+      occurredAt: r.occurred_at.toISOString(),
+      recordedAt: r.recorded_at.toISOString(),
+    })),
+    nextCursor:
+      rows.length > q.limit && last ? Buffer.from(JSON.stringify({ t: last.k, id: String(last.id) })).toString("base64url") : null,
   };
 }

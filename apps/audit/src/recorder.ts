@@ -9,7 +9,12 @@ import type { TopicKey } from "@tasks/catalog";
 export const auditActions = ["created", "updated", "completed", "deleted"] as const;
 export type AuditAction = (typeof auditActions)[number];
 
-const actionOf: Record<TopicKey, AuditAction> = { taskCreated: "created", taskUpdated: "updated", taskCompleted: "completed", taskDeleted: "deleted" };
+const actionOf: Record<TopicKey, AuditAction> = {
+  taskCreated: "created",
+  taskUpdated: "updated",
+  taskCompleted: "completed",
+  taskDeleted: "deleted",
+};
 
 interface Entry {
   event_id: string;
@@ -25,8 +30,7 @@ interface Entry {
 function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
   const data = event.data as { actor: string; task: TaskSnapshot; before?: TaskSnapshot; after?: TaskSnapshot };
   const json = (t: TaskSnapshot | null | undefined) => (t ? JSON.stringify(t) : null);
-  const [before, after] =
-    key === "taskUpdated" ? [data.before, data.after] : key === "taskDeleted" ? [data.task, null] : [null, data.task];
+  const [before, after] = key === "taskUpdated" ? [data.before, data.after] : key === "taskDeleted" ? [data.task, null] : [null, data.task];
   return {
     event_id: event.id,
     user_id: data.task.userId,
@@ -51,7 +55,8 @@ export async function recordEvent<K extends TopicKey>(knex: Knex, key: K, event:
     return rowCount === 1;
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (typeof code === "string" && code.startsWith("22")) throw new DropEvent(`event ${event.id} cannot be stored: ${(err as Error).message}`);
+    if (typeof code === "string" && code.startsWith("22"))
+      throw new DropEvent(`event ${event.id} cannot be stored: ${(err as Error).message}`);
     throw err;
   }
 }
@@ -63,5 +68,10 @@ export function auditHandlers(knex: Knex): TaskEventHandlers {
       const fresh = await recordEvent(knex, key, event);
       if (!fresh) ctx.logger.debug({ eventId: event.id }, "duplicate delivery ignored");
     };
-  return { taskCreated: handler("taskCreated"), taskUpdated: handler("taskUpdated"), taskCompleted: handler("taskCompleted"), taskDeleted: handler("taskDeleted") };
+  return {
+    taskCreated: handler("taskCreated"),
+    taskUpdated: handler("taskUpdated"),
+    taskCompleted: handler("taskCompleted"),
+    taskDeleted: handler("taskDeleted"),
+  };
 }

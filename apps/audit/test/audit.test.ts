@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { subscriptionRoute, topics } from "@tasks/catalog";
 import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskSnapshot } from "@tasks/shared";
-import { createTestDatabase, request, sampleTask, sampleTaskEvent, signTestToken, testJwtKey, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createTestDatabase,
+  request,
+  sampleTask,
+  sampleTaskEvent,
+  signTestToken,
+  testJwtKey,
+  type TestDatabase,
+} from "@tasks/shared/testing";
 import type { Express } from "express";
 import { migrations } from "../migrations/index.js";
 import { createAuditApp } from "../src/app.js";
@@ -23,7 +31,12 @@ after(async () => {
 });
 
 const deliver = (topic: string, body: unknown) =>
-  request(app, { method: "POST", url: subscriptionRoute(topic), body: JSON.stringify(body), headers: { "content-type": "application/cloudevents+json" } });
+  request(app, {
+    method: "POST",
+    url: subscriptionRoute(topic),
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/cloudevents+json" },
+  });
 const count = async () => Number((await knex("audit_entries").count<{ count: string }[]>("* as count"))[0]!.count);
 const base = "/api/v1/audit";
 interface Entry {
@@ -48,8 +61,18 @@ describe("recording events", () => {
     const done = { ...updated, status: "completed" as const, version: 3 };
     const evs = [
       [topics.taskCreated.name, sampleTaskEvent("taskCreated", { actor: "alice", task }, { time: new Date("2030-01-01T00:00:01Z") })],
-      [topics.taskUpdated.name, sampleTaskEvent("taskUpdated", { actor: "alice", task: updated, before: task, after: updated, changed: ["title"] }, { time: new Date("2030-01-01T00:00:02Z") })],
-      [topics.taskCompleted.name, sampleTaskEvent("taskCompleted", { actor: "alice", task: done }, { time: new Date("2030-01-01T00:00:03Z") })],
+      [
+        topics.taskUpdated.name,
+        sampleTaskEvent(
+          "taskUpdated",
+          { actor: "alice", task: updated, before: task, after: updated, changed: ["title"] },
+          { time: new Date("2030-01-01T00:00:02Z") },
+        ),
+      ],
+      [
+        topics.taskCompleted.name,
+        sampleTaskEvent("taskCompleted", { actor: "alice", task: done }, { time: new Date("2030-01-01T00:00:03Z") }),
+      ],
       [topics.taskDeleted.name, sampleTaskEvent("taskDeleted", { actor: "alice", task: done }, { time: new Date("2030-01-01T00:00:04Z") })],
     ] as const;
     for (const [topic, ev] of evs) assert.deepEqual((await deliver(topic, ev)).body, { status: "SUCCESS" });
@@ -78,8 +101,14 @@ describe("recording events", () => {
   test("events that do not match the topic's schema, or cannot be stored, are dropped (dead-lettered)", async () => {
     const n = await count();
     const task = sampleTask();
-    assert.deepEqual((await deliver(topics.taskCreated.name, { ...sampleTaskEvent("taskCreated", { actor: "a", task }), type: "com.tasks.task.deleted" })).body, { status: "DROP" });
-    assert.deepEqual((await deliver(topics.taskUpdated.name, sampleTaskEvent("taskCreated", { actor: "a", task }))).body, { status: "DROP" });
+    assert.deepEqual(
+      (await deliver(topics.taskCreated.name, { ...sampleTaskEvent("taskCreated", { actor: "a", task }), type: "com.tasks.task.deleted" }))
+        .body,
+      { status: "DROP" },
+    );
+    assert.deepEqual((await deliver(topics.taskUpdated.name, sampleTaskEvent("taskCreated", { actor: "a", task }))).body, {
+      status: "DROP",
+    });
     const bad = sampleTaskEvent("taskCreated", { actor: "a", task: { ...task, title: "lone \ud800 surrogate" } });
     assert.deepEqual((await deliver(topics.taskCreated.name, bad)).body, { status: "DROP" });
     assert.equal(await count(), n);
@@ -103,7 +132,14 @@ describe("GET /api/v1/audit", () => {
   before(async () => {
     for (let i = 0; i < 12; i++) {
       const task = i % 2 ? taskA : taskB;
-      const ev = i % 3 === 0 ? sampleTaskEvent("taskCreated", { actor: "carol", task }, { time: new Date(Date.UTC(2031, 0, 1, 0, i)) }) : sampleTaskEvent("taskUpdated", { actor: "carol", task, before: task, after: task, changed: [] }, { time: new Date(Date.UTC(2031, 0, 1, 0, i)) });
+      const ev =
+        i % 3 === 0
+          ? sampleTaskEvent("taskCreated", { actor: "carol", task }, { time: new Date(Date.UTC(2031, 0, 1, 0, i)) })
+          : sampleTaskEvent(
+              "taskUpdated",
+              { actor: "carol", task, before: task, after: task, changed: [] },
+              { time: new Date(Date.UTC(2031, 0, 1, 0, i)) },
+            );
       await deliver(ev.type === topics.taskCreated.eventType ? topics.taskCreated.name : topics.taskUpdated.name, ev);
     }
     await deliver(topics.taskCreated.name, sampleTaskEvent("taskCreated", { actor: "dave", task: sampleTask({ userId: "dave" }) }));
@@ -118,7 +154,10 @@ describe("GET /api/v1/audit", () => {
     assert.equal((await get("carol", `taskId=${taskA.id}`)).json<Page>().items.length, 6);
     assert.equal((await get("carol", "action=created")).json<Page>().items.length, 4);
     const range = (await get("carol", "from=2031-01-01T00:03:00Z&to=2031-01-01T00:06:00Z")).json<Page>();
-    assert.deepEqual(range.items.map((e) => e.occurredAt), ["2031-01-01T00:05:00.000Z", "2031-01-01T00:04:00.000Z", "2031-01-01T00:03:00.000Z"]);
+    assert.deepEqual(
+      range.items.map((e) => e.occurredAt),
+      ["2031-01-01T00:05:00.000Z", "2031-01-01T00:04:00.000Z", "2031-01-01T00:03:00.000Z"],
+    );
     assert.equal((await get("carol", `action=updated&taskId=${taskB.id}&from=2031-01-01T00:00:00Z`)).json<Page>().items.length, 4);
   });
 
@@ -137,15 +176,21 @@ describe("GET /api/v1/audit", () => {
   test("validation: 400 naming each invalid parameter; 401 without a token", async () => {
     const res = await get("carol", "taskId=nope&action=renamed&from=yesterday&limit=500&extra=1");
     assert.equal(res.status, 400);
-    assert.deepEqual(
-      (res.json<{ errors: { field: string; message: string }[] }>().errors ?? []).map((e) => e.field).sort(),
-      ["query.action", "query.extra", "query.from", "query.limit", "query.taskId"],
-    );
+    assert.deepEqual((res.json<{ errors: { field: string; message: string }[] }>().errors ?? []).map((e) => e.field).sort(), [
+      "query.action",
+      "query.extra",
+      "query.from",
+      "query.limit",
+      "query.taskId",
+    ]);
     const order = await get("carol", "from=2031-01-02T00:00:00Z&to=2031-01-01T00:00:00Z");
     assert.deepEqual(order.json<{ errors: unknown }>().errors, [{ field: "query.from", message: "from must not be later than to." }]);
     for (const c of ["%%%", "bm9wZQ", Buffer.from(JSON.stringify({ t: "2031-13-01 00:00:00+00", id: "1" })).toString("base64url")]) {
       const bad = await get("carol", `cursor=${c}`);
-      assert.deepEqual([bad.status, bad.json<{ errors: unknown }>().errors], [400, [{ field: "query.cursor", message: "Invalid cursor." }]]);
+      assert.deepEqual(
+        [bad.status, bad.json<{ errors: unknown }>().errors],
+        [400, [{ field: "query.cursor", message: "Invalid cursor." }]],
+      );
     }
     assert.equal((await request(app, { url: base })).status, 401);
   });

@@ -8,7 +8,16 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { daprComponents, secretNames } from "@tasks/catalog";
-import { createTestDatabase, freeTcpPort, signTestToken, startFakeSidecar, startServiceProcess, testJwtKey, type FakeSidecar, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createTestDatabase,
+  freeTcpPort,
+  signTestToken,
+  startFakeSidecar,
+  startServiceProcess,
+  testJwtKey,
+  type FakeSidecar,
+  type TestDatabase,
+} from "@tasks/shared/testing";
 
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
 let db: TestDatabase;
@@ -31,11 +40,25 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
   try {
     await svc.waitForLog((l) => l.msg === "listening");
     assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries"]);
-    assert.ok(svc.logs.every((l) => l.service === "audit"), "every line is JSON from tasks-api");
-    assert.deepEqual(sidecar.requests.filter((r) => r.path.startsWith("/v1.0/secrets/")).map((r) => r.path).sort(), [`/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("audit")}`, `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.jwtSigningKey}`].sort());
+    assert.ok(
+      svc.logs.every((l) => l.service === "audit"),
+      "every line is JSON from tasks-api",
+    );
+    assert.deepEqual(
+      sidecar.requests
+        .filter((r) => r.path.startsWith("/v1.0/secrets/"))
+        .map((r) => r.path)
+        .sort(),
+      [
+        `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("audit")}`,
+        `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.jwtSigningKey}`,
+      ].sort(),
+    );
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     assert.deepEqual(await ready.json(), { status: "ok", checks: { database: "ok", sidecar: "ok" } });
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/audit`, { headers: { authorization: `Bearer ${await signTestToken("zoe")}` } });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/audit`, {
+      headers: { authorization: `Bearer ${await signTestToken("zoe")}` },
+    });
     assert.deepEqual([res.status, await res.json()], [200, { items: [], nextCursor: null }]);
     svc.child.kill("SIGTERM");
     assert.equal(await svc.exited, 0);

@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { daprComponents, subscriptionRoute } from "@tasks/catalog";
 import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskSnapshot } from "@tasks/shared";
-import { createTestDatabase, request, signTestToken, startFakeSidecar, testJwtKey, type FakeSidecar, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createTestDatabase,
+  request,
+  signTestToken,
+  startFakeSidecar,
+  testJwtKey,
+  type FakeSidecar,
+  type TestDatabase,
+} from "@tasks/shared/testing";
 import { createTasksApp, migrations as tasksMigrations, OutboxRelay } from "@tasks/tasks-api";
 import type { Express } from "express";
 import { migrations as auditMigrations } from "../migrations/index.js";
@@ -42,7 +50,12 @@ async function relayToAudit(): Promise<void> {
   for (const p of sidecar.publishes.splice(0)) {
     // Dapr adds its own attributes on delivery.
     const delivered = { ...(p.body as object), topic: p.topic, pubsubname: p.pubsub };
-    const res = await request(audit, { method: "POST", url: subscriptionRoute(p.topic), body: JSON.stringify(delivered), headers: { "content-type": "application/cloudevents+json" } });
+    const res = await request(audit, {
+      method: "POST",
+      url: subscriptionRoute(p.topic),
+      body: JSON.stringify(delivered),
+      headers: { "content-type": "application/cloudevents+json" },
+    });
     assert.deepEqual(res.body, { status: "SUCCESS" });
   }
 }
@@ -50,7 +63,9 @@ async function relayToAudit(): Promise<void> {
 test("every task operation lands in the owner's audit history; another user sees none of it", async () => {
   const alice = await signTestToken("alice");
   const bob = await signTestToken("bob");
-  const t = (await request(tasks, { method: "POST", url: "/api/v1/tasks", token: alice, body: { title: "Audit me" } })).json<TaskSnapshot>();
+  const t = (
+    await request(tasks, { method: "POST", url: "/api/v1/tasks", token: alice, body: { title: "Audit me" } })
+  ).json<TaskSnapshot>();
   await request(tasks, { method: "PATCH", url: `/api/v1/tasks/${t.id}`, token: alice, body: { priority: "high" } });
   await request(tasks, { method: "POST", url: `/api/v1/tasks/${t.id}/complete`, token: alice });
   // Bob's attempts are 404s in the tasks API and leave no trace.
@@ -61,8 +76,18 @@ test("every task operation lands in the owner's audit history; another user sees
   await pools[0]!.raw("update outbox set sent_at = null");
   await relayToAudit();
 
-  const mine = (await request(audit, { url: `/api/v1/audit?taskId=${t.id}`, token: alice })).json<{ items: { action: string; actor: string }[] }>();
-  assert.deepEqual(mine.items.map((e) => [e.action, e.actor]), [["deleted", "alice"], ["completed", "alice"], ["updated", "alice"], ["created", "alice"]]);
+  const mine = (await request(audit, { url: `/api/v1/audit?taskId=${t.id}`, token: alice })).json<{
+    items: { action: string; actor: string }[];
+  }>();
+  assert.deepEqual(
+    mine.items.map((e) => [e.action, e.actor]),
+    [
+      ["deleted", "alice"],
+      ["completed", "alice"],
+      ["updated", "alice"],
+      ["created", "alice"],
+    ],
+  );
   const theirs = (await request(audit, { url: `/api/v1/audit?taskId=${t.id}`, token: bob })).json<{ items: unknown[] }>();
   assert.deepEqual(theirs.items, []);
   assert.deepEqual((await request(audit, { url: "/api/v1/audit", token: bob })).json<{ items: unknown[] }>().items, []);

@@ -1,7 +1,18 @@
 import { services } from "@tasks/catalog";
 import {
-  consumerMetrics, createServiceApp, notificationsDelivered, pingDatabase, reminderLateness, sidecarReady, subscriptionRouter,
-  type AuthConfig, type Knex, type Logger, type Registry, type ServiceApp, type SidecarOptions,
+  consumerMetrics,
+  createServiceApp,
+  notificationsDelivered,
+  pingDatabase,
+  reminderLateness,
+  sidecarReady,
+  subscriptionRouter,
+  type AuthConfig,
+  type Knex,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type SidecarOptions,
 } from "@tasks/shared";
 import { notificationsRouter } from "./api/router.js";
 import type { EmailSender } from "./delivery/email.js";
@@ -42,7 +53,14 @@ export function buildNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
   const now = deps.now ?? Date.now;
   const scheduler = reminderScheduler({ db: deps.db, jobs, logger: deps.logger, failurePolicy, now });
   const delivery = reminderDelivery({
-    db: deps.db, jobs, tasks: deps.tasks ?? tasksClient(deps.sidecar), email: deps.email, push: deps.push, logger: deps.logger, failurePolicy, now,
+    db: deps.db,
+    jobs,
+    tasks: deps.tasks ?? tasksClient(deps.sidecar),
+    email: deps.email,
+    push: deps.push,
+    logger: deps.logger,
+    failurePolicy,
+    now,
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
     metrics: { delivered: notificationsDelivered(deps.registry), lateness: reminderLateness(deps.registry) },
   });
@@ -51,21 +69,26 @@ export function buildNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.db), sidecar: () => sidecarReady(deps.sidecar) },
     preRoutes: (app) => {
-      app.use(subscriptionRouter({
-        handlers: {
-          taskCreated: async (e) => scheduler.reconcile(e.data.task),
-          taskUpdated: async (e) => scheduler.reconcile(e.data.task),
-          taskCompleted: async (e) => scheduler.cancelAll(e.data.task, "task completed"),
-          taskDeleted: async (e) => scheduler.cancelAll(e.data.task, "task deleted"),
-        },
-        logger: deps.logger,
-        metrics: consumerMetrics(deps.registry),
-      }));
+      app.use(
+        subscriptionRouter({
+          handlers: {
+            taskCreated: async (e) => scheduler.reconcile(e.data.task),
+            taskUpdated: async (e) => scheduler.reconcile(e.data.task),
+            taskCompleted: async (e) => scheduler.cancelAll(e.data.task, "task completed"),
+            taskDeleted: async (e) => scheduler.cancelAll(e.data.task, "task deleted"),
+          },
+          logger: deps.logger,
+          metrics: consumerMetrics(deps.registry),
+        }),
+      );
     },
     routes: (app) => {
       // Dapr job trigger: 2xx = done; 5xx = the job's failure policy triggers it again.
       app.post("/job/:name", async (req, res) => {
-        const outcome = await delivery.onJob(String(req.params.name), typeof req.body === "object" && req.body !== null ? (req.body as Record<string, string>) : undefined);
+        const outcome = await delivery.onJob(
+          String(req.params.name),
+          typeof req.body === "object" && req.body !== null ? (req.body as Record<string, string>) : undefined,
+        );
         deps.logger.info({ job: req.params.name, ...outcome }, "reminder job handled");
         res.status(outcome.done ? 200 : 500).json({ result: outcome.result });
       });

@@ -18,7 +18,10 @@ export const notificationsEnvSchema = baseEnvSchema.extend({
   /** Attempts per channel before a failed delivery is recorded for good. */
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /** Interval between Dapr's re-triggers of a failed reminder callback (Go duration). */
-  JOB_RETRY_INTERVAL: z.string().regex(/^\d+(ms|s|m|h)$/).default("30s"),
+  JOB_RETRY_INTERVAL: z
+    .string()
+    .regex(/^\d+(ms|s|m|h)$/)
+    .default("30s"),
   /** Notifications older than this many days are archived by the cron binding. */
   ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),

@@ -1,5 +1,17 @@
 import { daprComponents, secretNames, services } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, createShutdown, daprHttpUrl, listen, migrateLatest, onSignals, readSecret, waitForSidecar, type AuthConfig } from "@tasks/shared";
+import {
+  createDatabase,
+  createLogger,
+  createRegistry,
+  createShutdown,
+  daprHttpUrl,
+  listen,
+  migrateLatest,
+  onSignals,
+  readSecret,
+  waitForSidecar,
+  type AuthConfig,
+} from "@tasks/shared";
 import { migrations } from "../migrations/index.js";
 import { buildNotificationsApp } from "./app.js";
 import { loadNotificationsConfig } from "./config.js";
@@ -14,29 +26,55 @@ const sidecar = { daprHttpUrl: daprHttpUrl(config) };
 await waitForSidecar(sidecar);
 const secret = (key: string) => readSecret({ ...sidecar, store: config.DAPR_SECRET_STORE ?? daprComponents.secretStore }, key);
 
-const db = createDatabase({ connectionString: await secret(secretNames.databaseUrl(name)), applicationName: name, poolMax: config.DB_POOL_MAX, logger });
+const db = createDatabase({
+  connectionString: await secret(secretNames.databaseUrl(name)),
+  applicationName: name,
+  poolMax: config.DB_POOL_MAX,
+  logger,
+});
 await migrateLatest(db, migrations);
 const auth: AuthConfig = config.JWT_JWKS_URL
-  ? { jwksUrl: config.JWT_JWKS_URL, ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) }
-  : { hs256Key: await secret(secretNames.jwtSigningKey), ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) };
+  ? {
+      jwksUrl: config.JWT_JWKS_URL,
+      ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
+      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+    }
+  : {
+      hs256Key: await secret(secretNames.jwtSigningKey),
+      ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
+      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+    };
 const email = circuitBreakingSender(
   smtpSender({
     host: config.SMTP_HOST,
     port: config.SMTP_PORT,
     tls: config.SMTP_TLS,
     from: config.MAIL_FROM,
-    ...(config.SMTP_AUTH === "true" ? { username: await secret(secretNames.smtpUsername), password: await secret(secretNames.smtpPassword) } : {}),
+    ...(config.SMTP_AUTH === "true"
+      ? { username: await secret(secretNames.smtpUsername), password: await secret(secretNames.smtpPassword) }
+      : {}),
   }),
   {
     failureThreshold: config.SMTP_BREAKER_FAILURES,
     cooldownMs: config.SMTP_BREAKER_COOLDOWN_SECONDS * 1000,
-    onStateChange: (state, failures) => logger[state === "closed" ? "info" : "warn"]({ circuit: "smtp", state, consecutiveFailures: failures }, `smtp circuit ${state}`),
+    onStateChange: (state, failures) =>
+      logger[state === "closed" ? "info" : "warn"]({ circuit: "smtp", state, consecutiveFailures: failures }, `smtp circuit ${state}`),
   },
 );
-const push = webPushSender({ subject: config.VAPID_SUBJECT, publicKey: await secret(secretNames.vapidPublicKey), privateKey: await secret(secretNames.vapidPrivateKey) });
+const push = webPushSender({
+  subject: config.VAPID_SUBJECT,
+  publicKey: await secret(secretNames.vapidPublicKey),
+  privateKey: await secret(secretNames.vapidPrivateKey),
+});
 
 const { app, health } = buildNotificationsApp({
-  db, logger, registry: createRegistry(name), sidecar, auth, email, push,
+  db,
+  logger,
+  registry: createRegistry(name),
+  sidecar,
+  auth,
+  email,
+  push,
   failurePolicy: { constant: { interval: config.JOB_RETRY_INTERVAL, maxRetries: config.DELIVERY_MAX_ATTEMPTS + 2 } },
   maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
   archiveAfterDays: config.ARCHIVE_AFTER_DAYS,
@@ -45,8 +83,14 @@ const server = await listen(app, config.PORT, config.HOST);
 logger.info({ port: config.PORT }, "notifications listening");
 onSignals(
   createShutdown({
-    server, logger, beforeClose: health.setDraining, timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
-    steps: [{ name: "smtp", run: () => email.close() }, { name: "database", run: () => db.destroy() }],
+    server,
+    logger,
+    beforeClose: health.setDraining,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    steps: [
+      { name: "smtp", run: () => email.close() },
+      { name: "database", run: () => db.destroy() },
+    ],
   }),
   logger,
 );

@@ -65,7 +65,8 @@ export function reminderScheduler(deps: SchedulerDeps) {
       return;
     }
     const prefs = await getPreferences(deps.db, task.userId);
-    const offsets = task.reminders.length > 0 ? task.reminders : prefs.defaultReminderMinutes !== null ? [prefs.defaultReminderMinutes] : [];
+    const offsets =
+      task.reminders.length > 0 ? task.reminders : prefs.defaultReminderMinutes !== null ? [prefs.defaultReminderMinutes] : [];
     const dueAt = new Date(task.dueAt);
     const byName = new Map(rows.map((r) => [r.job_name, r]));
     const wanted = new Set<string>();
@@ -75,12 +76,26 @@ export function reminderScheduler(deps: SchedulerDeps) {
       const remindAt = new Date(dueAt.getTime() - offset * 60_000);
       const existing = byName.get(name);
       const base: ReminderRow = {
-        job_name: name, task_id: task.id, user_id: task.userId, offset_minutes: offset, remind_at: remindAt, due_at: dueAt,
-        task_title: task.title, task_version: task.version, state: "scheduled", deferrals: 0, scheduled_for: remindAt,
+        job_name: name,
+        task_id: task.id,
+        user_id: task.userId,
+        offset_minutes: offset,
+        remind_at: remindAt,
+        due_at: dueAt,
+        task_title: task.title,
+        task_version: task.version,
+        state: "scheduled",
+        deferrals: 0,
+        scheduled_for: remindAt,
       };
       if (existing && existing.remind_at.getTime() === remindAt.getTime() && existing.state !== "cancelled") {
         // Same reminder time: keep its state (scheduled, deferred, delivered...), refresh the copy of the task.
-        await upsertReminder(deps.db, { ...base, state: existing.state, deferrals: existing.deferrals, scheduled_for: existing.scheduled_for });
+        await upsertReminder(deps.db, {
+          ...base,
+          state: existing.state,
+          deferrals: existing.deferrals,
+          scheduled_for: existing.scheduled_for,
+        });
         continue;
       }
       if (existing) await deleteJobs(deps.jobs, existing);

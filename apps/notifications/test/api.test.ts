@@ -23,8 +23,11 @@ before(async () => {
   db = createDatabase({ connectionString: tdb.url, poolMax: 4 });
   await migrateLatest(db, migrations);
   app = buildNotificationsApp({
-    db, logger: createLogger({ service: "notifications", level: "silent" }), registry: createRegistry("notifications"),
-    sidecar: { daprHttpUrl: "http://127.0.0.1:9" }, auth: { hs256Key: testJwtKey },
+    db,
+    logger: createLogger({ service: "notifications", level: "silent" }),
+    registry: createRegistry("notifications"),
+    sidecar: { daprHttpUrl: "http://127.0.0.1:9" },
+    auth: { hs256Key: testJwtKey },
     email: { send: async () => assert.fail("no email in API tests"), close: () => undefined },
     push: { send: async () => assert.fail("no push in API tests") },
     now: () => NOW,
@@ -40,7 +43,13 @@ beforeEach(() => db.raw("truncate notifications, notifications_archive, preferen
 
 /** Inserts `n` notifications for a user, one minute apart, newest last; returns their ids newest first. */
 async function seed(userId: string, n: number, start = NOW - 60 * 60_000): Promise<string[]> {
-  const rows = Array.from({ length: n }, (_, i) => ({ id: randomUUID(), user_id: userId, title: `T${i}`, body: `B${i}`, created_at: new Date(start + i * 60_000) }));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    id: randomUUID(),
+    user_id: userId,
+    title: `T${i}`,
+    body: `B${i}`,
+    created_at: new Date(start + i * 60_000),
+  }));
   if (rows.length) await db("notifications").insert(rows);
   return rows.reverse().map((r) => r.id);
 }
@@ -49,7 +58,16 @@ const api = (method: "GET" | "POST" | "PATCH" | "DELETE", path: string, token?: 
   request(app, { method, url: `${basePath}${path}`, ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
 
 describe("authentication", () => {
-  for (const [method, path] of [["GET", ""], ["GET", "/unread-count"], ["POST", "/read-all"], ["DELETE", ""], ["GET", "/preferences"], ["PATCH", "/preferences"], ["POST", "/push-subscriptions"], ["POST", `/${randomUUID()}/read`]] as const) {
+  for (const [method, path] of [
+    ["GET", ""],
+    ["GET", "/unread-count"],
+    ["POST", "/read-all"],
+    ["DELETE", ""],
+    ["GET", "/preferences"],
+    ["PATCH", "/preferences"],
+    ["POST", "/push-subscriptions"],
+    ["POST", `/${randomUUID()}/read`],
+  ] as const) {
     test(`${method} ${basePath}${path} without a token is 401 problem+json`, async () => {
       const res = await api(method, path, undefined, method === "GET" ? undefined : {});
       assert.equal(res.status, 401);
@@ -64,14 +82,23 @@ describe("listing", () => {
     await seed("user-b", 3);
     const p1 = await api("GET", "?limit=10", tokenA);
     const b1 = p1.body as { items: { id: string }[]; nextCursor: string };
-    assert.deepEqual(b1.items.map((i) => i.id), ids.slice(0, 10));
+    assert.deepEqual(
+      b1.items.map((i) => i.id),
+      ids.slice(0, 10),
+    );
     await seed("user-a", 2, NOW); // newer rows must not shift the next page
     const p2 = await api("GET", `?limit=10&cursor=${b1.nextCursor}`, tokenA);
     const b2 = p2.body as { items: { id: string }[]; nextCursor: string };
-    assert.deepEqual(b2.items.map((i) => i.id), ids.slice(10, 20));
+    assert.deepEqual(
+      b2.items.map((i) => i.id),
+      ids.slice(10, 20),
+    );
     const p3 = await api("GET", `?limit=10&cursor=${b2.nextCursor}`, tokenA);
     assert.equal((p3.body as { nextCursor: string | null }).nextCursor, null);
-    assert.deepEqual((p3.body as { items: { id: string }[] }).items.map((i) => i.id), ids.slice(20));
+    assert.deepEqual(
+      (p3.body as { items: { id: string }[] }).items.map((i) => i.id),
+      ids.slice(20),
+    );
   });
 
   test("bad query parameters name each field", async () => {
@@ -84,7 +111,9 @@ describe("listing", () => {
 
   test("unread filter and count", async () => {
     const ids = await seed("user-a", 4);
-    await db("notifications").where({ id: ids[0] }).update({ read_at: new Date(NOW) });
+    await db("notifications")
+      .where({ id: ids[0] })
+      .update({ read_at: new Date(NOW) });
     assert.deepEqual((await api("GET", "/unread-count", tokenA)).body, { count: 3 });
     assert.equal(((await api("GET", "?unread=true", tokenA)).body as { items: unknown[] }).items.length, 3);
   });
@@ -94,7 +123,10 @@ describe("cross-user isolation", () => {
   test("B lists, counts and pages only B's rows", async () => {
     await seed("user-a", 5);
     const mine = await seed("user-b", 2);
-    assert.deepEqual(((await api("GET", "", tokenB)).body as { items: { id: string }[] }).items.map((i) => i.id), mine);
+    assert.deepEqual(
+      ((await api("GET", "", tokenB)).body as { items: { id: string }[] }).items.map((i) => i.id),
+      mine,
+    );
     assert.deepEqual((await api("GET", "/unread-count", tokenB)).body, { count: 2 });
   });
 
@@ -126,7 +158,10 @@ describe("cross-user isolation", () => {
   });
 
   test("B cannot delete A's push subscription", async () => {
-    const created = await api("POST", "/push-subscriptions", tokenA, { endpoint: "https://push.example.test/a", keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } });
+    const created = await api("POST", "/push-subscriptions", tokenA, {
+      endpoint: "https://push.example.test/a",
+      keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) },
+    });
     assert.equal(created.status, 201);
     const { id } = created.body as { id: string };
     assert.equal((await api("DELETE", `/push-subscriptions/${id}`, tokenB)).status, 404);
@@ -138,23 +173,51 @@ describe("cross-user isolation", () => {
 describe("preferences", () => {
   test("defaults, then a partial patch keeps the other fields", async () => {
     assert.deepEqual((await api("GET", "/preferences", tokenA)).body, {
-      channels: { email: true, inapp: true, push: true }, remindersEnabled: true, quietHours: null, timeZone: "UTC", defaultReminderMinutes: null, email: null,
+      channels: { email: true, inapp: true, push: true },
+      remindersEnabled: true,
+      quietHours: null,
+      timeZone: "UTC",
+      defaultReminderMinutes: null,
+      email: null,
     });
     await api("PATCH", "/preferences", tokenA, { channels: { push: false }, timeZone: "Australia/Lord_Howe", defaultReminderMinutes: 15 });
     const res = await api("PATCH", "/preferences", tokenA, { remindersEnabled: false, quietHours: { start: "21:30", end: "06:45" } });
     assert.deepEqual(res.body, {
-      channels: { email: true, inapp: true, push: false }, remindersEnabled: false, quietHours: { start: "21:30", end: "06:45" }, timeZone: "Australia/Lord_Howe", defaultReminderMinutes: 15, email: null,
+      channels: { email: true, inapp: true, push: false },
+      remindersEnabled: false,
+      quietHours: { start: "21:30", end: "06:45" },
+      timeZone: "Australia/Lord_Howe",
+      defaultReminderMinutes: 15,
+      email: null,
     });
-    assert.deepEqual((await api("PATCH", "/preferences", tokenA, { quietHours: null })).body, { ...(res.body as object), quietHours: null });
+    assert.deepEqual((await api("PATCH", "/preferences", tokenA, { quietHours: null })).body, {
+      ...(res.body as object),
+      quietHours: null,
+    });
   });
 
   test("invalid fields are named", async () => {
-    const res = await api("PATCH", "/preferences", tokenA, { timeZone: "Mars/Base", quietHours: { start: "25:00", end: "7" }, email: "nope", defaultReminderMinutes: -5, volume: 11 });
+    const res = await api("PATCH", "/preferences", tokenA, {
+      timeZone: "Mars/Base",
+      quietHours: { start: "25:00", end: "7" },
+      email: "nope",
+      defaultReminderMinutes: -5,
+      volume: 11,
+    });
     assert.equal(res.status, 400);
     assert.deepEqual((res.body as { errors: { field: string; message: string }[] }).errors.map((e) => e.field).sort(), [
-      "defaultReminderMinutes", "email", "quietHours.end", "quietHours.start", "timeZone", "volume",
+      "defaultReminderMinutes",
+      "email",
+      "quietHours.end",
+      "quietHours.start",
+      "timeZone",
+      "volume",
     ]);
-    assert.ok((res.body as { errors: { field: string; message: string }[] }).errors.some((e) => e.field === "timeZone" && e.message === "Unknown IANA time zone."));
+    assert.ok(
+      (res.body as { errors: { field: string; message: string }[] }).errors.some(
+        (e) => e.field === "timeZone" && e.message === "Unknown IANA time zone.",
+      ),
+    );
   });
 });
 
@@ -164,7 +227,10 @@ describe("push subscriptions", () => {
     assert.equal((await api("POST", "/push-subscriptions", tokenA, sub)).status, 201);
     assert.equal((await api("POST", "/push-subscriptions", tokenA, { ...sub, keys: { ...sub.keys, auth: "C".repeat(22) } })).status, 200);
     assert.equal((await db("push_subscriptions").where({ user_id: "user-a" }).first()).auth, "C".repeat(22));
-    const bad = await api("POST", "/push-subscriptions", tokenA, { endpoint: "http://push.example.test/x", keys: { p256dh: "short", auth: "A".repeat(22) } });
+    const bad = await api("POST", "/push-subscriptions", tokenA, {
+      endpoint: "http://push.example.test/x",
+      keys: { p256dh: "short", auth: "A".repeat(22) },
+    });
     assert.equal(bad.status, 400);
     assert.deepEqual((bad.body as { errors: { field: string }[] }).errors.map((e) => e.field).sort(), ["endpoint", "keys.p256dh"]);
   });

@@ -32,10 +32,14 @@ describe("email circuit breaker against a real SMTP server", () => {
     const { sender, states } = breakingSender(smtp.port, { failureThreshold: 3, cooldownMs: 30_000 });
     try {
       smtp.failNext = 100;
-      for (let i = 0; i < 3; i++) await assert.rejects(sender.send(message(i)), (e: Error & { responseCode?: number }) => e.responseCode === 451);
+      for (let i = 0; i < 3; i++)
+        await assert.rejects(sender.send(message(i)), (e: Error & { responseCode?: number }) => e.responseCode === 451);
       assert.equal(smtp.failNext, 97, "each of the first three sends reached the relay");
       assert.deepEqual(states, ["open"]);
-      await assert.rejects(sender.send(message(4)), { name: "CircuitOpenError", message: "smtp circuit is open after repeated failures; not trying for another 30s" });
+      await assert.rejects(sender.send(message(4)), {
+        name: "CircuitOpenError",
+        message: "smtp circuit is open after repeated failures; not trying for another 30s",
+      });
       await assert.rejects(sender.send(message(5)), CircuitOpenError);
       assert.equal(smtp.failNext, 97, "an open circuit does not call the relay");
       assert.equal(smtp.mails.length, 0);
@@ -55,7 +59,10 @@ describe("email circuit breaker against a real SMTP server", () => {
       assert.equal(sender.breaker.current, "half-open");
       await sender.send(message(3));
       await sender.send(message(4));
-      assert.deepEqual(smtp.mails.map((m) => m.subject), ["Reminder 3", "Reminder 4"]);
+      assert.deepEqual(
+        smtp.mails.map((m) => m.subject),
+        ["Reminder 3", "Reminder 4"],
+      );
       assert.deepEqual(states, ["open", "half-open", "closed"]);
     } finally {
       sender.close();
@@ -77,7 +84,10 @@ describe("email circuit breaker against a real SMTP server", () => {
       await assert.rejects(sender.send(message(4)), { message: "smtp circuit is open after repeated failures; not trying for another 5s" });
       clock.t += 5_000;
       await sender.send(message(5));
-      assert.deepEqual(smtp.mails.map((m) => m.subject), ["Reminder 5"]);
+      assert.deepEqual(
+        smtp.mails.map((m) => m.subject),
+        ["Reminder 5"],
+      );
     } finally {
       sender.close();
     }
@@ -107,7 +117,8 @@ describe("email circuit breaker against a real SMTP server", () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const { sender } = breakingSender(port, { failureThreshold: 2, cooldownMs: 10_000 });
     try {
-      for (let i = 0; i < 2; i++) await assert.rejects(sender.send(message(i)), (e: Error & { code?: string }) => e.code === "ESOCKET" || e.code === "ECONNECTION");
+      for (let i = 0; i < 2; i++)
+        await assert.rejects(sender.send(message(i)), (e: Error & { code?: string }) => e.code === "ESOCKET" || e.code === "ECONNECTION");
       assert.equal(sender.breaker.current, "open");
       await assert.rejects(sender.send(message(2)), CircuitOpenError);
     } finally {
@@ -128,7 +139,9 @@ describe("circuit breaker rules", () => {
   });
 
   it("validates its options, naming the option", () => {
-    assert.throws(() => new CircuitBreaker({ name: "x", failureThreshold: 0 }), { message: "failureThreshold: must be an integer >= 1, got 0" });
+    assert.throws(() => new CircuitBreaker({ name: "x", failureThreshold: 0 }), {
+      message: "failureThreshold: must be an integer >= 1, got 0",
+    });
     assert.throws(() => new CircuitBreaker({ name: "x", cooldownMs: 0 }), { message: "cooldownMs: must be > 0, got 0" });
   });
 });

@@ -12,7 +12,8 @@ describe("job names", () => {
     assert.equal(deferralJobName(reminderJobName(id, 0), 2), `reminder-${id}-0-d2`);
     assert.deepEqual(parseJobName(`reminder-${id}-15`), { reminder: `reminder-${id}-15`, taskId: id, offsetMinutes: 15, deferral: 0 });
     assert.deepEqual(parseJobName(`reminder-${id}-0-d2`), { reminder: `reminder-${id}-0`, taskId: id, offsetMinutes: 0, deferral: 2 });
-    for (const bad of ["reminder-x-1", `reminder-${id}`, `reminder-${id}--1`, `other-${id}-1`, `reminder-${id}-1-dx`]) assert.equal(parseJobName(bad), undefined, bad);
+    for (const bad of ["reminder-x-1", `reminder-${id}`, `reminder-${id}--1`, `other-${id}-1`, `reminder-${id}-1-dx`])
+      assert.equal(parseJobName(bad), undefined, bad);
   });
   test("rejects a negative or fractional offset", () => {
     assert.throws(() => reminderJobName(id, -1), new RangeError("reminder offset must be a whole number of minutes >= 0, got -1"));
@@ -29,10 +30,17 @@ describe("jobsClient", () => {
       const m = /^\/v1\.0-alpha1\/jobs\/(.+)$/.exec(req.path);
       if (!m) return false;
       const name = decodeURIComponent(m[1]!);
-      if (name === "broken") return res.writeHead(500, { "content-type": "application/json" }).end('{"errorCode":"ERR_SCHEDULE_JOB"}'), true;
-      if (req.method === "POST") return jobs.set(name, req.body), res.writeHead(204).end(), true;
-      if (req.method === "GET") return jobs.has(name) ? res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name, ...JSON.parse(jobs.get(name)!) })) : res.writeHead(404).end(), true;
-      if (req.method === "DELETE") return jobs.delete(name) ? res.writeHead(204).end() : res.writeHead(404).end(), true;
+      if (name === "broken")
+        return (res.writeHead(500, { "content-type": "application/json" }).end('{"errorCode":"ERR_SCHEDULE_JOB"}'), true);
+      if (req.method === "POST") return (jobs.set(name, req.body), res.writeHead(204).end(), true);
+      if (req.method === "GET")
+        return (
+          jobs.has(name)
+            ? res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name, ...JSON.parse(jobs.get(name)!) }))
+            : res.writeHead(404).end(),
+          true
+        );
+      if (req.method === "DELETE") return (jobs.delete(name) ? res.writeHead(204).end() : res.writeHead(404).end(), true);
       return false;
     };
   });
@@ -40,11 +48,27 @@ describe("jobsClient", () => {
 
   test("schedule, get and delete with the sidecar's HTTP API", async () => {
     const client = jobsClient({ daprHttpUrl: sidecar.url });
-    await client.schedule("j1", { dueTime: "2025-01-01T00:00:00Z", data: { a: 1 }, overwrite: true, failurePolicy: { constant: { interval: "5s", maxRetries: 3 } } });
+    await client.schedule("j1", {
+      dueTime: "2025-01-01T00:00:00Z",
+      data: { a: 1 },
+      overwrite: true,
+      failurePolicy: { constant: { interval: "5s", maxRetries: 3 } },
+    });
     const post = sidecar.requests.find((r) => r.method === "POST" && r.path === "/v1.0-alpha1/jobs/j1");
     assert.equal(post?.headers["content-type"], "application/json");
-    assert.deepEqual(JSON.parse(post!.body), { dueTime: "2025-01-01T00:00:00Z", data: { a: 1 }, overwrite: true, failurePolicy: { constant: { interval: "5s", maxRetries: 3 } } });
-    assert.deepEqual(await client.get("j1"), { name: "j1", dueTime: "2025-01-01T00:00:00Z", data: { a: 1 }, overwrite: true, failurePolicy: { constant: { interval: "5s", maxRetries: 3 } } });
+    assert.deepEqual(JSON.parse(post!.body), {
+      dueTime: "2025-01-01T00:00:00Z",
+      data: { a: 1 },
+      overwrite: true,
+      failurePolicy: { constant: { interval: "5s", maxRetries: 3 } },
+    });
+    assert.deepEqual(await client.get("j1"), {
+      name: "j1",
+      dueTime: "2025-01-01T00:00:00Z",
+      data: { a: 1 },
+      overwrite: true,
+      failurePolicy: { constant: { interval: "5s", maxRetries: 3 } },
+    });
     await client.delete("j1");
     assert.equal(await client.get("j1"), undefined);
     await client.delete("j1"); // missing: not an error

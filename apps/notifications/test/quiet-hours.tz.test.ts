@@ -5,7 +5,8 @@ import { Temporal } from "@js-temporal/polyfill";
 import { quietHoursEnd } from "../src/quiet-hours.js";
 
 const at = (iso: string) => Temporal.Instant.from(iso);
-const end = (iso: string, start: string, stop: string, timeZone: string) => quietHoursEnd(at(iso), { start, end: stop, timeZone })?.toString() ?? null;
+const end = (iso: string, start: string, stop: string, timeZone: string) =>
+  quietHoursEnd(at(iso), { start, end: stop, timeZone })?.toString() ?? null;
 
 describe(`quietHoursEnd (TZ=${process.env.TZ ?? "unset"})`, () => {
   test("an overnight window: before midnight ends tomorrow, after midnight ends today, outside is null", () => {

@@ -6,8 +6,24 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskEventDataByKey, type TaskSnapshot } from "@tasks/shared";
-import { createTestDatabase, request, sampleTask, sampleTaskEvent, signTestToken, testJwtKey, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createDatabase,
+  createLogger,
+  createRegistry,
+  migrateLatest,
+  type Knex,
+  type TaskEventDataByKey,
+  type TaskSnapshot,
+} from "@tasks/shared";
+import {
+  createTestDatabase,
+  request,
+  sampleTask,
+  sampleTaskEvent,
+  signTestToken,
+  testJwtKey,
+  type TestDatabase,
+} from "@tasks/shared/testing";
 import type { Express } from "express";
 import { buildNotificationsApp, circuitBreakingSender, migrations, smtpSender, type EmailSender, type PushSender } from "../src/index.js";
 import { startNotificationsSidecar, type NotificationsSidecar } from "./support/sidecar.js";
@@ -27,7 +43,7 @@ let clock = Date.parse("2025-06-02T08:00:00Z");
 const pushes: { endpoint: string; payload: string }[] = [];
 const push: PushSender = { send: async (t, payload) => (pushes.push({ endpoint: t.endpoint, payload }), "sent") };
 let tokenA: string;
-let tokenB: string;
+
 const registry = createRegistry("notifications");
 
 before(async () => {
@@ -36,13 +52,27 @@ before(async () => {
   await migrateLatest(db, migrations);
   sidecar = await startNotificationsSidecar();
   smtp = await startSmtp({ username: SMTP_USER, password: SMTP_PASS });
-  email = smtpSender({ host: "127.0.0.1", port: smtp.port, tls: "none", username: SMTP_USER, password: SMTP_PASS, from: "reminders@tasks.test" });
+  email = smtpSender({
+    host: "127.0.0.1",
+    port: smtp.port,
+    tls: "none",
+    username: SMTP_USER,
+    password: SMTP_PASS,
+    from: "reminders@tasks.test",
+  });
   app = buildNotificationsApp({
-    db, logger: createLogger({ service: "notifications", level: process.env.TEST_LOG ? "debug" : "silent" }), registry,
-    sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 }, auth: { hs256Key: testJwtKey }, email, push, failurePolicy, maxAttempts: 2, now: () => clock,
+    db,
+    logger: createLogger({ service: "notifications", level: process.env.TEST_LOG ? "debug" : "silent" }),
+    registry,
+    sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 },
+    auth: { hs256Key: testJwtKey },
+    email,
+    push,
+    failurePolicy,
+    maxAttempts: 2,
+    now: () => clock,
   }).app;
   tokenA = await signTestToken("user-a");
-  tokenB = await signTestToken("user-b");
 });
 
 after(async () => {
@@ -67,7 +97,12 @@ beforeEach(async () => {
 
 async function publish<K extends TopicKey>(key: K, data: TaskEventDataByKey[K]): Promise<void> {
   const event = sampleTaskEvent(key, data);
-  const res = await request(app, { method: "POST", url: subscriptionRoute(topics[key].name), body: event, headers: { "content-type": "application/cloudevents+json" } });
+  const res = await request(app, {
+    method: "POST",
+    url: subscriptionRoute(topics[key].name),
+    body: event,
+    headers: { "content-type": "application/cloudevents+json" },
+  });
   assert.equal(res.status, 200);
   assert.deepEqual(res.body, { status: "SUCCESS" });
 }
@@ -84,7 +119,13 @@ async function setPrefs(token: string, patch: Record<string, unknown>): Promise<
 }
 
 function openTask(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
-  const task = sampleTask({ title: "Pay rent", dueAt: "2025-06-02T12:00:00.000Z", timeZone: "Europe/London", reminders: [30, 0], ...overrides });
+  const task = sampleTask({
+    title: "Pay rent",
+    dueAt: "2025-06-02T12:00:00.000Z",
+    timeZone: "Europe/London",
+    reminders: [30, 0],
+    ...overrides,
+  });
   sidecar.tasks.set(task.id, task);
   return task;
 }
@@ -135,7 +176,10 @@ describe("scheduling reminders with the Jobs API", () => {
     const done = { ...task, status: "completed" as const, completedAt: "2025-06-02T09:00:00.000Z", version: 2 };
     await publish("taskCompleted", { actor: task.userId, task: done });
     assert.equal(sidecar.jobs.size, 0);
-    assert.deepEqual(sidecar.jobCalls.filter((c) => c.startsWith("DELETE")).sort(), [`DELETE reminder-${task.id}-0`, `DELETE reminder-${task.id}-30`]);
+    assert.deepEqual(sidecar.jobCalls.filter((c) => c.startsWith("DELETE")).sort(), [
+      `DELETE reminder-${task.id}-0`,
+      `DELETE reminder-${task.id}-30`,
+    ]);
   });
 
   test("deleting the task cancels its jobs", async () => {
@@ -166,7 +210,12 @@ describe("delivering a reminder", () => {
   }
 
   test("sends the email (recipient, subject, body), writes the in-app row and pushes", async () => {
-    await request(app, { method: "POST", url: "/api/v1/notifications/push-subscriptions", token: tokenA, body: { endpoint: "https://push.example.test/sub/1", keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } } });
+    await request(app, {
+      method: "POST",
+      url: "/api/v1/notifications/push-subscriptions",
+      token: tokenA,
+      body: { endpoint: "https://push.example.test/sub/1", keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } },
+    });
     const task = await scheduled();
     const res = await trigger(`reminder-${task.id}-30`);
     assert.equal(res.status, 200);
@@ -177,7 +226,10 @@ describe("delivering a reminder", () => {
     assert.equal(mail.subject, "Reminder: Pay rent");
     assert.equal(mail.text, `"Pay rent" is due in 30 minutes, at 2 Jun 2025, 13:00 BST.`);
     const list = await request(app, { url: "/api/v1/notifications", token: tokenA });
-    assert.deepEqual((list.body as { items: { title: string; body: string; taskId: string }[] }).items.map((n) => [n.title, n.body, n.taskId]), [["Reminder: Pay rent", mail.text, task.id]]);
+    assert.deepEqual(
+      (list.body as { items: { title: string; body: string; taskId: string }[] }).items.map((n) => [n.title, n.body, n.taskId]),
+      [["Reminder: Pay rent", mail.text, task.id]],
+    );
     assert.equal(pushes.length, 1);
     assert.deepEqual(JSON.parse(pushes[0]!.payload), { title: "Reminder: Pay rent", body: mail.text, taskId: task.id });
     const metrics = await registry.metrics();
@@ -287,7 +339,9 @@ describe("delivering a reminder", () => {
     const last = await trigger(`reminder-${other.id}-30`);
     assert.equal(last.status, 200);
     assert.equal(JSON.parse(last.result).email, "failed");
-    const row = await db("deliveries").where({ reminder: `reminder-${other.id}-30`, channel: "email" }).first();
+    const row = await db("deliveries")
+      .where({ reminder: `reminder-${other.id}-30`, channel: "email" })
+      .first();
     assert.equal(row.status, "failed");
     assert.equal(row.attempts, 2);
     assert.match(row.detail, /Try again later/);
@@ -295,13 +349,28 @@ describe("delivering a reminder", () => {
 
   test("an open SMTP circuit fails the email channel fast, so the job is retried and sends once the relay is back", async () => {
     const breaking = circuitBreakingSender(
-      smtpSender({ host: "127.0.0.1", port: smtp.port, tls: "none", username: SMTP_USER, password: SMTP_PASS, from: "reminders@tasks.test" }),
+      smtpSender({
+        host: "127.0.0.1",
+        port: smtp.port,
+        tls: "none",
+        username: SMTP_USER,
+        password: SMTP_PASS,
+        from: "reminders@tasks.test",
+      }),
       { failureThreshold: 1, cooldownMs: 60_000, now: () => clock },
     );
     try {
       const guarded = buildNotificationsApp({
-        db, logger: createLogger({ service: "notifications", level: "silent" }), registry: createRegistry("notifications"),
-        sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 }, auth: { hs256Key: testJwtKey }, email: breaking, push, failurePolicy, maxAttempts: 3, now: () => clock,
+        db,
+        logger: createLogger({ service: "notifications", level: "silent" }),
+        registry: createRegistry("notifications"),
+        sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 },
+        auth: { hs256Key: testJwtKey },
+        email: breaking,
+        push,
+        failurePolicy,
+        maxAttempts: 3,
+        now: () => clock,
       }).app;
       const fire = async (name: string) => {
         const res = await request(guarded, { method: "POST", url: `/job/${name}`, body: sidecar.jobs.get(name)?.spec.data ?? {} });

@@ -17,9 +17,15 @@ import webpush from "web-push";
 import { webPushSender } from "../src/index.js";
 
 const require = createRequire(import.meta.url);
-const ece = require("http_ece") as { decrypt(buf: Buffer, params: { version: string; privateKey: ReturnType<typeof createECDH>; authSecret: string }): Buffer };
+const ece = require("http_ece") as {
+  decrypt(buf: Buffer, params: { version: string; privateKey: ReturnType<typeof createECDH>; authSecret: string }): Buffer;
+};
 
-interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }
+interface Received {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
 const received: Received[] = [];
 let server: https.Server;
 let ca: string;
@@ -28,8 +34,29 @@ let dir: string;
 
 before(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "push-"));
-  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=IP:127.0.0.1",
+      "-keyout",
+      path.join(dir, "key.pem"),
+      "-out",
+      path.join(dir, "cert.pem"),
+    ],
+    { stdio: "ignore" },
+  );
   ca = readFileSync(path.join(dir, "cert.pem"), "utf8");
   server = https.createServer({ key: readFileSync(path.join(dir, "key.pem")), cert: ca }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -52,8 +79,18 @@ test("a reminder is encrypted for the subscriber and signed with VAPID", async (
   const subscriber = createECDH("prime256v1");
   subscriber.generateKeys();
   const authSecret = randomBytes(16).toString("base64url");
-  const sender = webPushSender({ subject: "mailto:ops@tasks.test", publicKey: vapid.publicKey, privateKey: vapid.privateKey, agent: new https.Agent({ ca }), ttlSeconds: 120 });
-  const target = { endpoint: `https://127.0.0.1:${port}/push/abc`, p256dh: subscriber.getPublicKey().toString("base64url"), auth: authSecret };
+  const sender = webPushSender({
+    subject: "mailto:ops@tasks.test",
+    publicKey: vapid.publicKey,
+    privateKey: vapid.privateKey,
+    agent: new https.Agent({ ca }),
+    ttlSeconds: 120,
+  });
+  const target = {
+    endpoint: `https://127.0.0.1:${port}/push/abc`,
+    p256dh: subscriber.getPublicKey().toString("base64url"),
+    auth: authSecret,
+  };
 
   assert.equal(await sender.send(target, JSON.stringify({ title: "Reminder: Pay rent" })), "sent");
   const req = received.at(-1)!;

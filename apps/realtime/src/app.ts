@@ -1,7 +1,18 @@
 import { services, type TopicKey } from "@tasks/catalog";
 import {
-  consumerMetrics, createServiceApp, createTokenVerifier, sidecarReady, subscriptionRouter, websocketConnections,
-  type AuthConfig, type EventHandler, type Logger, type Registry, type SidecarOptions, type TaskEvent, type TaskEventHandlers,
+  consumerMetrics,
+  createServiceApp,
+  createTokenVerifier,
+  sidecarReady,
+  subscriptionRouter,
+  websocketConnections,
+  type AuthConfig,
+  type EventHandler,
+  type Logger,
+  type Registry,
+  type SidecarOptions,
+  type TaskEvent,
+  type TaskEventHandlers,
 } from "@tasks/shared";
 import type { Server } from "node:http";
 import type { HistoryStore } from "./history.js";
@@ -30,13 +41,21 @@ export function buildRealtimeApp(deps: RealtimeAppDeps) {
     ...(deps.maxBufferedBytes !== undefined ? { maxBufferedBytes: deps.maxBufferedBytes } : {}),
     onSlowConsumer: (userId) => deps.logger.warn({ userId }, "slow consumer disconnected"),
   });
-  const forward = <K extends TopicKey>(): EventHandler<K> => async (event: TaskEvent<K>, ctx) => {
-    const task = event.data.task;
-    const update: UpdateEvent = { id: event.id, topic: ctx.topic, time: event.time ?? new Date().toISOString(), taskId: task.id, data: event.data };
-    // Kept before it is pushed, so anything a client saw live is also in its replay history.
-    await deps.history.append(task.userId, update);
-    hub.publish(task.userId, { type: "event", ...update });
-  };
+  const forward =
+    <K extends TopicKey>(): EventHandler<K> =>
+    async (event: TaskEvent<K>, ctx) => {
+      const task = event.data.task;
+      const update: UpdateEvent = {
+        id: event.id,
+        topic: ctx.topic,
+        time: event.time ?? new Date().toISOString(),
+        taskId: task.id,
+        data: event.data,
+      };
+      // Kept before it is pushed, so anything a client saw live is also in its replay history.
+      await deps.history.append(task.userId, update);
+      hub.publish(task.userId, { type: "event", ...update });
+    };
   const handlers: TaskEventHandlers = { taskCreated: forward(), taskUpdated: forward(), taskCompleted: forward(), taskDeleted: forward() };
   const { app, health } = createServiceApp({
     logger: deps.logger,
@@ -48,7 +67,12 @@ export function buildRealtimeApp(deps: RealtimeAppDeps) {
   const verify = createTokenVerifier(deps.auth);
   const attach = (server: Server) =>
     attachRealtime({
-      server, path: wsPath, verify, hub, history: deps.history, logger: deps.logger,
+      server,
+      path: wsPath,
+      verify,
+      hub,
+      history: deps.history,
+      logger: deps.logger,
       ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
       ...(deps.authTimeoutMs !== undefined ? { authTimeoutMs: deps.authTimeoutMs } : {}),
     });

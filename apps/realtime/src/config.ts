@@ -7,8 +7,17 @@ export const realtimeEnvSchema = baseEnvSchema.extend({
   DAPR_PUBSUB_NAME: z.string().default(daprComponents.pubsubBroadcast),
   DAPR_STATE_STORE: z.string().default(daprComponents.stateStore),
   HISTORY_MAX_EVENTS: z.coerce.number().int().min(1).max(1000).default(100),
-  HISTORY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
-  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16 * 1024).default(1024 * 1024),
+  HISTORY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86_400)
+    .default(86_400),
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .default(1024 * 1024),
   WS_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(30_000),
   WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
 });

@@ -15,7 +15,10 @@ export function appendEvent(list: readonly UpdateEvent[], event: UpdateEvent, ma
 }
 
 /** The events after `lastEventId`; `complete: false` when that id is no longer kept (all are returned). */
-export function eventsAfter(list: readonly UpdateEvent[], lastEventId: string | undefined): { events: readonly UpdateEvent[]; complete: boolean } {
+export function eventsAfter(
+  list: readonly UpdateEvent[],
+  lastEventId: string | undefined,
+): { events: readonly UpdateEvent[]; complete: boolean } {
   if (lastEventId === undefined) return { events: [], complete: true };
   const i = list.findIndex((e) => e.id === lastEventId);
   return i < 0 ? { events: list, complete: false } : { events: list.slice(i + 1), complete: true };
@@ -61,7 +64,15 @@ export function daprStateHistory(sidecar: SidecarOptions, opts: DaprHistoryOptio
         const res = await sidecarFetch(sidecar, base, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify([{ key: key(userId), value: next, ...(etag ? { etag } : {}), options: { concurrency: "first-write" }, metadata: { ttlInSeconds: ttl } }]),
+          body: JSON.stringify([
+            {
+              key: key(userId),
+              value: next,
+              ...(etag ? { etag } : {}),
+              options: { concurrency: "first-write" },
+              metadata: { ttlInSeconds: ttl },
+            },
+          ]),
         });
         await res.body?.cancel();
         if (res.ok) return;

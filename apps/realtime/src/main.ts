@@ -1,5 +1,15 @@
 import { secretNames, services } from "@tasks/catalog";
-import { createLogger, createRegistry, createShutdown, daprHttpUrl, listen, onSignals, readSecret, waitForSidecar, type AuthConfig } from "@tasks/shared";
+import {
+  createLogger,
+  createRegistry,
+  createShutdown,
+  daprHttpUrl,
+  listen,
+  onSignals,
+  readSecret,
+  waitForSidecar,
+  type AuthConfig,
+} from "@tasks/shared";
 import { buildRealtimeApp } from "./app.js";
 import { loadRealtimeConfig } from "./config.js";
 import { daprStateHistory } from "./history.js";
@@ -9,21 +19,36 @@ const name = services.realtime.name;
 const logger = createLogger({ service: name, level: config.LOG_LEVEL });
 const sidecar = { daprHttpUrl: daprHttpUrl(config) };
 await waitForSidecar(sidecar);
-const claims = { ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}), ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}) };
+const claims = {
+  ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
+  ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
+};
 const auth: AuthConfig = config.JWT_JWKS_URL
   ? { jwksUrl: config.JWT_JWKS_URL, ...claims }
   : { hs256Key: await readSecret({ ...sidecar, store: config.DAPR_SECRET_STORE }, secretNames.jwtSigningKey), ...claims };
-const history = daprStateHistory(sidecar, { store: config.DAPR_STATE_STORE, maxEvents: config.HISTORY_MAX_EVENTS, ttlSeconds: config.HISTORY_TTL_SECONDS });
+const history = daprStateHistory(sidecar, {
+  store: config.DAPR_STATE_STORE,
+  maxEvents: config.HISTORY_MAX_EVENTS,
+  ttlSeconds: config.HISTORY_TTL_SECONDS,
+});
 const realtime = buildRealtimeApp({
-  logger, registry: createRegistry(name), sidecar, auth, history,
-  maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES, heartbeatMs: config.WS_HEARTBEAT_MS, authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
+  logger,
+  registry: createRegistry(name),
+  sidecar,
+  auth,
+  history,
+  maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+  heartbeatMs: config.WS_HEARTBEAT_MS,
+  authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
 });
 const server = await listen(realtime.app, config.PORT, config.HOST);
 const sockets = realtime.attach(server);
 logger.info({ port: config.PORT }, "realtime listening (HTTP and WebSocket)");
 onSignals(
   createShutdown({
-    server, logger, timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    server,
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     // WebSockets never go idle, so they are closed (1001) before the HTTP drain.
     beforeClose: () => {
       realtime.health.setDraining();

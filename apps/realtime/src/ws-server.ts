@@ -23,7 +23,9 @@ export interface RealtimeSocketOptions {
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+  );
 }
 
 /** Serves the realtime WebSocket endpoint on the app's own HTTP server (same port as /healthz). */
@@ -86,8 +88,14 @@ export function attachRealtime(opts: RealtimeSocketOptions): { close(): void; re
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== opts.path) return reject(socket, 404, "Not Found");
-    if (forbiddenQueryParams.some((p) => url.searchParams.has(p))) return reject(socket, 400, "Credentials are not accepted in the query string");
-    const offered = new Set((req.headers["sec-websocket-protocol"] ?? "").split(",").map((p) => p.trim()).filter(Boolean));
+    if (forbiddenQueryParams.some((p) => url.searchParams.has(p)))
+      return reject(socket, 400, "Credentials are not accepted in the query string");
+    const offered = new Set(
+      (req.headers["sec-websocket-protocol"] ?? "")
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean),
+    );
     const { token, acceptable } = tokenFromProtocols(offered);
     if (token === undefined) {
       wss.handleUpgrade(req, socket, head, (ws) => awaitAuthMessage(ws));

@@ -28,7 +28,11 @@ const logs: Record<string, unknown>[] = [];
 before(async () => {
   sidecar = await startStateSidecar();
   realtime = buildRealtimeApp({
-    logger: createLogger({ service: "realtime", level: "info", destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) } }),
+    logger: createLogger({
+      service: "realtime",
+      level: "info",
+      destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) },
+    }),
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecar.url },
     auth: { hs256Key: testJwtKey },
@@ -66,9 +70,14 @@ async function client(token: string, protocols = true): Promise<TestClient> {
 }
 
 async function deliver<K extends TopicKey>(key: K, task: TaskSnapshot, id?: string): Promise<string> {
-  const data = key === "taskUpdated" ? { actor: task.userId, task, before: task, after: task, changed: ["title"] } : { actor: task.userId, task };
+  const data =
+    key === "taskUpdated" ? { actor: task.userId, task, before: task, after: task, changed: ["title"] } : { actor: task.userId, task };
   const event = sampleTaskEvent(key, data as never, id ? { id } : {});
-  const res = await fetch(`${base}${subscriptionRoute(topics[key].name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+  const res = await fetch(`${base}${subscriptionRoute(topics[key].name)}`, {
+    method: "POST",
+    headers: { "content-type": "application/cloudevents+json" },
+    body: JSON.stringify(event),
+  });
   assert.deepEqual(await res.json(), { status: "SUCCESS" });
   return event.id;
 }
@@ -97,7 +106,9 @@ describe("authentication", () => {
 
   test("an invalid first-message token, a wrong first message, or silence closes the socket", async () => {
     const bad = await connect(wsUrl);
-    bad.ws.send(JSON.stringify({ type: "auth", token: await signTestToken("user-a", { key: "another-key-that-is-at-least-32-bytes-long" }) }));
+    bad.ws.send(
+      JSON.stringify({ type: "auth", token: await signTestToken("user-a", { key: "another-key-that-is-at-least-32-bytes-long" }) }),
+    );
     assert.deepEqual(await bad.closed, { code: closeCodes.unauthorized, reason: "invalid token" });
     const wrong = await connect(wsUrl);
     wrong.ws.send(JSON.stringify({ type: "resume", lastEventId: "x" }));
@@ -131,7 +142,10 @@ describe("fan-out", () => {
     const bId = await deliver("taskCreated", bTask);
     assert.equal((await b.next((x) => x.type === "event")).id, bId);
     await sleep(100);
-    assert.deepEqual(b.messages.filter((m) => m.type === "event").map((m) => m.id), [bId]);
+    assert.deepEqual(
+      b.messages.filter((m) => m.type === "event").map((m) => m.id),
+      [bId],
+    );
     assert.equal(a1.messages.filter((m) => m.type === "event").length, 1);
   });
 
@@ -149,7 +163,11 @@ describe("fan-out", () => {
     const a = await client(tokenA);
     sidecar.stateStatus = 500;
     const event = sampleTaskEvent("taskCreated", { actor: "user-a", task: sampleTask({ userId: "user-a" }) });
-    const res = await fetch(`${base}${subscriptionRoute(topics.taskCreated.name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+    const res = await fetch(`${base}${subscriptionRoute(topics.taskCreated.name)}`, {
+      method: "POST",
+      headers: { "content-type": "application/cloudevents+json" },
+      body: JSON.stringify(event),
+    });
     assert.deepEqual(await res.json(), { status: "RETRY" });
     await sleep(50);
     assert.equal(a.messages.filter((m) => m.type === "event").length, 0);
@@ -172,7 +190,10 @@ describe("replay on reconnect", () => {
     open.push(again);
     again.ws.send(JSON.stringify({ type: "auth", token: tokenA, lastEventId: e1 }));
     await again.next((m) => m.type === "replayed");
-    assert.deepEqual(again.messages.map((m) => m.type === "event" ? m.id : m.type), ["ready", e2, e3, "replayed"]);
+    assert.deepEqual(
+      again.messages.map((m) => (m.type === "event" ? m.id : m.type)),
+      ["ready", e2, e3, "replayed"],
+    );
     assert.deepEqual(again.messages.at(-1), { type: "replayed", count: 2, complete: true });
   });
 
@@ -184,7 +205,10 @@ describe("replay on reconnect", () => {
     a.ws.send(JSON.stringify({ type: "resume", lastEventId: ids[0] }));
     const done = await a.next((m) => m.type === "replayed");
     assert.deepEqual(done, { type: "replayed", count: 3, complete: false });
-    assert.deepEqual(a.messages.filter((m) => m.type === "event").map((m) => m.id), ids.slice(2));
+    assert.deepEqual(
+      a.messages.filter((m) => m.type === "event").map((m) => m.id),
+      ids.slice(2),
+    );
   });
 
   test("history is kept per user in the state store, last N only, with ttlInSeconds", async () => {
@@ -192,7 +216,10 @@ describe("replay on reconnect", () => {
     const ids = [];
     for (let i = 0; i < 4; i++) ids.push(await deliver("taskUpdated", task));
     const entry = sidecar.state.get("statestore/history-user-a");
-    assert.deepEqual((entry?.value as { id: string }[]).map((e) => e.id), ids.slice(1));
+    assert.deepEqual(
+      (entry?.value as { id: string }[]).map((e) => e.id),
+      ids.slice(1),
+    );
     assert.deepEqual(entry?.metadata, { ttlInSeconds: "600" });
     assert.equal(sidecar.state.has("statestore/history-user-b"), false);
   });
@@ -214,9 +241,17 @@ describe("liveness and backpressure", () => {
   test("a client that does not read is disconnected once its send buffer passes the threshold", async () => {
     // An instance whose heartbeat cannot fire during the test, so only the buffer check can cut.
     const own = buildRealtimeApp({
-      logger: createLogger({ service: "realtime", level: "info", destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) } }),
-      registry: createRegistry("realtime"), sidecar: { daprHttpUrl: sidecar.url }, auth: { hs256Key: testJwtKey },
-      history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 2 }), maxBufferedBytes: 64 * 1024, heartbeatMs: 600_000,
+      logger: createLogger({
+        service: "realtime",
+        level: "info",
+        destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) },
+      }),
+      registry: createRegistry("realtime"),
+      sidecar: { daprHttpUrl: sidecar.url },
+      auth: { hs256Key: testJwtKey },
+      history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 2 }),
+      maxBufferedBytes: 64 * 1024,
+      heartbeatMs: 600_000,
     });
     const srv = await listen(own.app, 0, "127.0.0.1");
     const ws = own.attach(srv);
@@ -233,7 +268,11 @@ describe("liveness and backpressure", () => {
       const deadline = Date.now() + 20_000;
       while (own.hub.size > 1 && Date.now() < deadline) {
         const event = sampleTaskEvent("taskUpdated", { actor: "user-a", task: big, before: big, after: big, changed: ["description"] });
-        const res = await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskUpdated.name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+        const res = await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskUpdated.name)}`, {
+          method: "POST",
+          headers: { "content-type": "application/cloudevents+json" },
+          body: JSON.stringify(event),
+        });
         assert.deepEqual(await res.json(), { status: "SUCCESS" });
         delivered++;
       }
@@ -242,7 +281,11 @@ describe("liveness and backpressure", () => {
       // The other user's socket is unaffected.
       const t = sampleTask({ userId: "user-b" });
       const event = sampleTaskEvent("taskCreated", { actor: "user-b", task: t });
-      await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskCreated.name)}`, { method: "POST", headers: { "content-type": "application/cloudevents+json" }, body: JSON.stringify(event) });
+      await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskCreated.name)}`, {
+        method: "POST",
+        headers: { "content-type": "application/cloudevents+json" },
+        body: JSON.stringify(event),
+      });
       assert.equal((await fast.next((m) => m.id === event.id)).id, event.id);
     } finally {
       ws.close();

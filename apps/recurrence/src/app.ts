@@ -1,4 +1,13 @@
-import { createServiceApp, consumerMetrics, sidecarReady, subscriptionRouter, type Logger, type Registry, type ServiceApp, type SidecarOptions } from "@tasks/shared";
+import {
+  createServiceApp,
+  consumerMetrics,
+  sidecarReady,
+  subscriptionRouter,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type SidecarOptions,
+} from "@tasks/shared";
 import { completedHandler } from "./completed-handler.js";
 import { occurrenceClient, type OccurrenceClient } from "./occurrence-client.js";
 
@@ -18,7 +27,13 @@ export function buildRecurrenceApp(deps: RecurrenceAppDeps): ServiceApp {
     registry: deps.registry,
     readiness: { sidecar: () => sidecarReady(deps.sidecar) },
     preRoutes: (app) => {
-      app.use(subscriptionRouter({ handlers: { taskCompleted: completedHandler(client) }, logger: deps.logger, metrics: consumerMetrics(deps.registry) }));
+      app.use(
+        subscriptionRouter({
+          handlers: { taskCompleted: completedHandler(client) },
+          logger: deps.logger,
+          metrics: consumerMetrics(deps.registry),
+        }),
+      );
     },
     routes: () => undefined,
   });

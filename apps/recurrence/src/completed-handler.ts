@@ -8,7 +8,13 @@ const FALLBACK_ZONE = "UTC";
 
 export type NextStep =
   | { readonly kind: "none"; readonly reason: string }
-  | { readonly kind: "create"; readonly occurrenceAt: string; readonly sourceTask: TaskSnapshot; readonly idempotencyKey: string; readonly next: Extract<NextOccurrence, { kind: "next" }> };
+  | {
+      readonly kind: "create";
+      readonly occurrenceAt: string;
+      readonly sourceTask: TaskSnapshot;
+      readonly idempotencyKey: string;
+      readonly next: Extract<NextOccurrence, { kind: "next" }>;
+    };
 
 /**
  * What completing `task` means for its series. The series is anchored at the task's scheduled time
@@ -27,7 +33,8 @@ export function planNext(task: TaskSnapshot): NextStep {
     if (next.kind === "ended") return { kind: "none", reason: `series ended (${next.reason})` };
     recurrence = continuationRule(task.recurrence, next);
   } catch (err) {
-    if (err instanceof RecurrenceRuleError) throw new DropEvent(`task ${task.id}: recurrence "${task.recurrence}" cannot be evaluated: ${err.message}`);
+    if (err instanceof RecurrenceRuleError)
+      throw new DropEvent(`task ${task.id}: recurrence "${task.recurrence}" cannot be evaluated: ${err.message}`);
     throw err;
   }
   const occurrenceAt = next.at.toString();
@@ -51,9 +58,20 @@ export function completedHandler(client: OccurrenceClient): EventHandler<"taskCo
       return;
     }
     try {
-      const res = await client.create({ sourceTask: plan.sourceTask, occurrenceAt: plan.occurrenceAt }, plan.idempotencyKey, event.traceparent);
+      const res = await client.create(
+        { sourceTask: plan.sourceTask, occurrenceAt: plan.occurrenceAt },
+        plan.idempotencyKey,
+        event.traceparent,
+      );
       ctx.logger.info(
-        { taskId: task.id, seriesId: task.seriesId ?? task.id, occurrenceAt: plan.occurrenceAt, nextTaskId: res.task.id, created: res.created, fit: plan.next.fit },
+        {
+          taskId: task.id,
+          seriesId: task.seriesId ?? task.id,
+          occurrenceAt: plan.occurrenceAt,
+          nextTaskId: res.task.id,
+          created: res.created,
+          fit: plan.next.fit,
+        },
         res.created ? "next occurrence created" : "next occurrence already existed",
       );
     } catch (err) {

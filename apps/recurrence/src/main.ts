@@ -10,4 +10,7 @@ await waitForSidecar(sidecar);
 const { app, health } = buildRecurrenceApp({ logger, registry: createRegistry(services.recurrence.name), sidecar });
 const server = await listen(app, config.PORT, config.HOST);
 logger.info({ port: config.PORT }, "recurrence listening");
-onSignals(createShutdown({ server, logger, beforeClose: health.setDraining, steps: [], timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000 }), logger);
+onSignals(
+  createShutdown({ server, logger, beforeClose: health.setDraining, steps: [], timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000 }),
+  logger,
+);

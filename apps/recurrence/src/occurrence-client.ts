@@ -1,5 +1,11 @@
 import { tasksInternalRoutes } from "@tasks/catalog";
-import { createOccurrenceResponseSchema, sidecarFetch, type CreateOccurrenceRequest, type CreateOccurrenceResponse, type SidecarOptions } from "@tasks/shared";
+import {
+  createOccurrenceResponseSchema,
+  sidecarFetch,
+  type CreateOccurrenceRequest,
+  type CreateOccurrenceResponse,
+  type SidecarOptions,
+} from "@tasks/shared";
 
 /** The tasks API refused the request for good (4xx other than 408/429): retrying cannot help. */
 export class OccurrenceRejected extends Error {

@@ -49,7 +49,13 @@ export const dstCases: ZoneCase[] = [
     name: "NY hourly over fall-back skips the repeated 01:30 EST and counts from DTSTART",
     zone: "America/New_York",
     rule: "FREQ=HOURLY;COUNT=5",
-    expect: ["2025-11-02T00:30-04:00", "2025-11-02T01:30-04:00", "2025-11-02T02:30-05:00", "2025-11-02T03:30-05:00", "2025-11-02T04:30-05:00"],
+    expect: [
+      "2025-11-02T00:30-04:00",
+      "2025-11-02T01:30-04:00",
+      "2025-11-02T02:30-05:00",
+      "2025-11-02T03:30-05:00",
+      "2025-11-02T04:30-05:00",
+    ],
     fits: { 1: "ambiguous" },
     end: "count",
   },
@@ -146,7 +152,13 @@ export const dstCases: ZoneCase[] = [
     name: "NY BYSETPOS=-1: the last weekday of each month",
     zone: "America/New_York",
     rule: "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
-    expect: ["2025-01-31T17:00-05:00", "2025-02-28T17:00-05:00", "2025-03-31T17:00-04:00", "2025-04-30T17:00-04:00", "2025-05-30T17:00-04:00"],
+    expect: [
+      "2025-01-31T17:00-05:00",
+      "2025-02-28T17:00-05:00",
+      "2025-03-31T17:00-04:00",
+      "2025-04-30T17:00-04:00",
+      "2025-05-30T17:00-04:00",
+    ],
   },
   {
     name: "NY every 3 days (INTERVAL=3) across spring-forward",
@@ -334,7 +346,13 @@ export const dstCases: ZoneCase[] = [
     name: "Kolkata every other week on Tuesday and Thursday",
     zone: "Asia/Kolkata",
     rule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH",
-    expect: ["2025-01-07T07:15+05:30", "2025-01-09T07:15+05:30", "2025-01-21T07:15+05:30", "2025-01-23T07:15+05:30", "2025-02-04T07:15+05:30"],
+    expect: [
+      "2025-01-07T07:15+05:30",
+      "2025-01-09T07:15+05:30",
+      "2025-01-21T07:15+05:30",
+      "2025-01-23T07:15+05:30",
+      "2025-02-04T07:15+05:30",
+    ],
   },
   {
     name: "Kolkata yearly on 29 February only in leap years",
@@ -397,7 +415,11 @@ describe(`DST transitions and zones (TZ=${process.env.TZ ?? "unset"})`, () => {
 });
 
 describe("next occurrence from an arbitrary instant", () => {
-  const series = { recurrence: "FREQ=WEEKLY;BYDAY=MO,TH", timeZone: "Australia/Sydney", start: Temporal.Instant.from("2025-09-01T08:00:00+10:00") };
+  const series = {
+    recurrence: "FREQ=WEEKLY;BYDAY=MO,TH",
+    timeZone: "Australia/Sydney",
+    start: Temporal.Instant.from("2025-09-01T08:00:00+10:00"),
+  };
   const cases: [after: string, want: string][] = [
     ["2025-09-01T08:00:00+10:00", "2025-09-04T08:00+10:00"],
     ["2025-09-01T07:59:59+10:00", "2025-09-01T08:00+10:00"],

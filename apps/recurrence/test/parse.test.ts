@@ -5,7 +5,11 @@ import { nextOccurrence, parseRecurrence, RecurrenceRuleError } from "../src/rul
 
 describe("parseRecurrence accepts", () => {
   test("a bare RRULE body, an RRULE: line, and lower-case names", () => {
-    for (const text of ["FREQ=WEEKLY;BYDAY=MO,FR;INTERVAL=2", "RRULE:FREQ=WEEKLY;BYDAY=MO,FR;INTERVAL=2", "rrule:freq=weekly;byday=mo,fr;interval=2"]) {
+    for (const text of [
+      "FREQ=WEEKLY;BYDAY=MO,FR;INTERVAL=2",
+      "RRULE:FREQ=WEEKLY;BYDAY=MO,FR;INTERVAL=2",
+      "rrule:freq=weekly;byday=mo,fr;interval=2",
+    ]) {
       const parsed = parseRecurrence(text);
       assert.equal(parsed.options.freq, 2, text);
       assert.equal(parsed.options.interval, 2, text);
@@ -16,11 +20,16 @@ describe("parseRecurrence accepts", () => {
   });
 
   test("DTSTART with TZID, EXDATE lines and CRLF line ends", () => {
-    const parsed = parseRecurrence("DTSTART;TZID=Asia/Kolkata:20250107T071500\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEXDATE;TZID=Asia/Kolkata:20250108T071500");
+    const parsed = parseRecurrence(
+      "DTSTART;TZID=Asia/Kolkata:20250107T071500\r\nRRULE:FREQ=DAILY;COUNT=3\r\nEXDATE;TZID=Asia/Kolkata:20250108T071500",
+    );
     assert.equal(parsed.dtstart?.zone, "Asia/Kolkata");
     assert.equal(parsed.dtstart?.wallClock.toString(), "2025-01-07T07:15:00");
     assert.equal(parsed.options.count, 3);
-    assert.deepEqual(parsed.exdates.map((x) => (x.kind === "local" ? x.wallClock.toString() : x.kind)), ["2025-01-08T07:15:00"]);
+    assert.deepEqual(
+      parsed.exdates.map((x) => (x.kind === "local" ? x.wallClock.toString() : x.kind)),
+      ["2025-01-08T07:15:00"],
+    );
   });
 
   test("UNTIL in its three forms", () => {
@@ -77,17 +86,24 @@ describe("parseRecurrence rejects, naming the problem", () => {
   ];
   for (const [text, message] of bad) {
     test(JSON.stringify(text), () => {
-      assert.throws(() => parseRecurrence(text), (err: unknown) => {
-        assert.ok(err instanceof RecurrenceRuleError, `expected a RecurrenceRuleError, got ${String(err)}`);
-        assert.equal(err.message, message);
-        return true;
-      });
+      assert.throws(
+        () => parseRecurrence(text),
+        (err: unknown) => {
+          assert.ok(err instanceof RecurrenceRuleError, `expected a RecurrenceRuleError, got ${String(err)}`);
+          assert.equal(err.message, message);
+          return true;
+        },
+      );
     });
   }
 
   test("an unknown task time zone is a RecurrenceRuleError", () => {
     assert.throws(
-      () => nextOccurrence({ recurrence: "FREQ=DAILY", timeZone: "Nowhere/Special", start: Temporal.Instant.from("2025-01-01T00:00:00Z") }, Temporal.Instant.from("2025-01-01T00:00:00Z")),
+      () =>
+        nextOccurrence(
+          { recurrence: "FREQ=DAILY", timeZone: "Nowhere/Special", start: Temporal.Instant.from("2025-01-01T00:00:00Z") },
+          Temporal.Instant.from("2025-01-01T00:00:00Z"),
+        ),
       new RecurrenceRuleError('unknown time zone "Nowhere/Special"'),
     );
   });

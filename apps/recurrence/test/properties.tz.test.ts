@@ -9,13 +9,33 @@ import fc from "fast-check";
 import { nextOccurrence, type NextOccurrence } from "../src/rule/index.js";
 
 const ZONES = [
-  "America/New_York", "Europe/London", "Europe/Berlin", "Australia/Sydney", "Australia/Lord_Howe", "Asia/Kolkata",
-  "Pacific/Apia", "Pacific/Chatham", "America/Sao_Paulo", "America/St_Johns", "Asia/Kathmandu", "UTC", "America/Santiago",
+  "America/New_York",
+  "Europe/London",
+  "Europe/Berlin",
+  "Australia/Sydney",
+  "Australia/Lord_Howe",
+  "Asia/Kolkata",
+  "Pacific/Apia",
+  "Pacific/Chatham",
+  "America/Sao_Paulo",
+  "America/St_Johns",
+  "Asia/Kathmandu",
+  "UTC",
+  "America/Santiago",
 ];
 const RULES = [
-  "FREQ=DAILY", "FREQ=DAILY;INTERVAL=3", "FREQ=WEEKLY", "FREQ=WEEKLY;BYDAY=MO,WE,SU", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA",
-  "FREQ=MONTHLY", "FREQ=MONTHLY;BYMONTHDAY=-1", "FREQ=MONTHLY;BYDAY=1SU", "FREQ=MONTHLY;BYDAY=-1SU", "FREQ=YEARLY",
-  "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU", "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+  "FREQ=DAILY",
+  "FREQ=DAILY;INTERVAL=3",
+  "FREQ=WEEKLY",
+  "FREQ=WEEKLY;BYDAY=MO,WE,SU",
+  "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,SA",
+  "FREQ=MONTHLY",
+  "FREQ=MONTHLY;BYMONTHDAY=-1",
+  "FREQ=MONTHLY;BYDAY=1SU",
+  "FREQ=MONTHLY;BYDAY=-1SU",
+  "FREQ=YEARLY",
+  "FREQ=YEARLY;BYMONTH=3,10;BYDAY=-1SU",
+  "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
 ];
 const STEPS = 12;
 
@@ -62,7 +82,10 @@ describe(`recurrence properties (TZ=${process.env.TZ ?? "unset"})`, () => {
         assert.ok(occurrences.length > 0);
         for (let i = 1; i < occurrences.length; i++) {
           assert.ok(Temporal.Instant.compare(occurrences[i - 1]!.at, occurrences[i]!.at) < 0, "instants not increasing");
-          assert.ok(Temporal.PlainDateTime.compare(occurrences[i - 1]!.wallClock, occurrences[i]!.wallClock) < 0, "wall-clock not increasing");
+          assert.ok(
+            Temporal.PlainDateTime.compare(occurrences[i - 1]!.wallClock, occurrences[i]!.wallClock) < 0,
+            "wall-clock not increasing",
+          );
         }
       }),
       { numRuns: 150 },

@@ -42,7 +42,15 @@ before(async () => {
     const existing = created.get(key);
     const id = existing ?? crypto.randomUUID();
     created.set(key, id);
-    const task: TaskSnapshot = { ...body.sourceTask, id, status: "open", completedAt: null, dueAt: body.occurrenceAt, seriesId, occurrenceAt: body.occurrenceAt };
+    const task: TaskSnapshot = {
+      ...body.sourceTask,
+      id,
+      status: "open",
+      completedAt: null,
+      dueAt: body.occurrenceAt,
+      seriesId,
+      occurrenceAt: body.occurrenceAt,
+    };
     answer(res, existing ? 200 : 201, { task, created: !existing });
     return true;
   };
@@ -56,16 +64,34 @@ beforeEach(() => {
 });
 
 function app(daprHttpUrl = sidecar.url) {
-  const logger = createLogger({ service: "recurrence", level: "debug", destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    service: "recurrence",
+    level: "debug",
+    destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return buildRecurrenceApp({ logger, registry: createRegistry("recurrence"), sidecar: { daprHttpUrl, timeoutMs: 1000 } }).app;
 }
 
 const completedTask = (overrides: Partial<TaskSnapshot>): TaskSnapshot =>
-  sampleTask({ status: "completed", completedAt: "2025-03-07T15:00:00.000Z", title: "Stand-up", description: "daily sync", priority: "high", tags: ["work", "team"], reminders: [15, 0], ...overrides });
+  sampleTask({
+    status: "completed",
+    completedAt: "2025-03-07T15:00:00.000Z",
+    title: "Stand-up",
+    description: "daily sync",
+    priority: "high",
+    tags: ["work", "team"],
+    reminders: [15, 0],
+    ...overrides,
+  });
 
 async function deliver(task: TaskSnapshot, eventId?: string, daprHttpUrl?: string) {
   const event = sampleTaskEvent("taskCompleted", { actor: task.userId, task }, eventId ? { id: eventId } : {});
-  const res = await request(app(daprHttpUrl), { method: "POST", url: route, body: event, headers: { "content-type": "application/cloudevents+json" } });
+  const res = await request(app(daprHttpUrl), {
+    method: "POST",
+    url: route,
+    body: event,
+    headers: { "content-type": "application/cloudevents+json" },
+  });
   assert.equal(res.status, 200);
   return (res.body as { status: string }).status;
 }
@@ -80,7 +106,14 @@ describe("task.completed → next occurrence", () => {
     // Friday 09:00 EST → Monday 09:00 EDT (the DST change is on Sunday 9 March).
     assert.equal(body.occurrenceAt, "2025-03-10T13:00:00Z");
     assert.deepEqual(
-      { title: body.sourceTask.title, description: body.sourceTask.description, priority: body.sourceTask.priority, tags: body.sourceTask.tags, reminders: body.sourceTask.reminders, id: body.sourceTask.id },
+      {
+        title: body.sourceTask.title,
+        description: body.sourceTask.description,
+        priority: body.sourceTask.priority,
+        tags: body.sourceTask.tags,
+        reminders: body.sourceTask.reminders,
+        id: body.sourceTask.id,
+      },
       { title: "Stand-up", description: "daily sync", priority: "high", tags: ["work", "team"], reminders: [15, 0], id: task.id },
     );
     assert.equal(body.sourceTask.recurrence, "FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=9;BYMINUTE=0;BYSECOND=0");
@@ -125,7 +158,11 @@ describe("task.completed → next occurrence", () => {
   });
 
   test("a series past its UNTIL creates nothing", async () => {
-    const task = completedTask({ dueAt: "2025-03-07T14:00:00.000Z", timeZone: "Europe/London", recurrence: "FREQ=DAILY;UNTIL=20250308T000000Z" });
+    const task = completedTask({
+      dueAt: "2025-03-07T14:00:00.000Z",
+      timeZone: "Europe/London",
+      recurrence: "FREQ=DAILY;UNTIL=20250308T000000Z",
+    });
     assert.equal(await deliver(task), "SUCCESS");
     assert.equal(invocations().length, 0);
   });
@@ -142,7 +179,10 @@ describe("poison events are dropped with the reason logged", () => {
     assert.equal(await deliver(task), "DROP");
     assert.equal(invocations().length, 0);
     const line = logs.find((l) => l.msg === "event dropped by handler");
-    assert.equal(line?.reason, `task ${task.id}: recurrence "FREQ=SOMETIMES" cannot be evaluated: FREQ "SOMETIMES" is not one of YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY`);
+    assert.equal(
+      line?.reason,
+      `task ${task.id}: recurrence "FREQ=SOMETIMES" cannot be evaluated: FREQ "SOMETIMES" is not one of YEARLY, MONTHLY, WEEKLY, DAILY, HOURLY, MINUTELY, SECONDLY`,
+    );
   });
 
   test("an unknown time zone", async () => {
@@ -154,11 +194,18 @@ describe("poison events are dropped with the reason logged", () => {
   test("a recurrence without a due time", async () => {
     const task = completedTask({ recurrence: "FREQ=DAILY" });
     assert.equal(await deliver(task), "DROP");
-    assert.equal(logs.find((l) => l.msg === "event dropped by handler")?.reason, `task ${task.id} has a recurrence but no due time to anchor it`);
+    assert.equal(
+      logs.find((l) => l.msg === "event dropped by handler")?.reason,
+      `task ${task.id} has a recurrence but no due time to anchor it`,
+    );
   });
 
   test("an invalid payload", async () => {
-    const res = await request(app(), { method: "POST", url: route, body: { specversion: "1.0", id: "x", source: "s", type: topics.taskCompleted.eventType, data: { task: { id: "nope" } } } });
+    const res = await request(app(), {
+      method: "POST",
+      url: route,
+      body: { specversion: "1.0", id: "x", source: "s", type: topics.taskCompleted.eventType, data: { task: { id: "nope" } } },
+    });
     assert.deepEqual(res.body, { status: "DROP" });
     assert.equal(invocations().length, 0);
   });

@@ -13,7 +13,10 @@ interface AuthCommon {
   readonly cacheSize?: number;
 }
 
-export type AuthConfig = (({ readonly hs256Key: string | Uint8Array; readonly jwksUrl?: undefined } | { readonly jwksUrl: string; readonly hs256Key?: undefined }) & AuthCommon);
+export type AuthConfig = (
+  { readonly hs256Key: string | Uint8Array; readonly jwksUrl?: undefined } | { readonly jwksUrl: string; readonly hs256Key?: undefined }
+) &
+  AuthCommon;
 
 export interface AuthContext {
   readonly userId: string;

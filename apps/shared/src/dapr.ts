@@ -42,7 +42,13 @@ const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 64 });
  * One HTTP call to the sidecar over a keep-alive node:http agent — much cheaper per call than
  * fetch on the hot path (the outbox relay publishes every event). Uses `opts.fetch` when given.
  */
-export async function sidecarRequest(opts: SidecarOptions, method: string, path: string, body?: string, headers: Readonly<Record<string, string>> = {}): Promise<SidecarResponse> {
+export async function sidecarRequest(
+  opts: SidecarOptions,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<SidecarResponse> {
   if (opts.fetch) {
     const res = await sidecarFetch(opts, path, { method, headers, ...(body !== undefined ? { body } : {}) });
     return { status: res.status, text: await res.text() };
@@ -50,12 +56,21 @@ export async function sidecarRequest(opts: SidecarOptions, method: string, path:
   const url = new URL(`${opts.daprHttpUrl.replace(/\/+$/, "")}${path}`);
   const ms = opts.timeoutMs ?? 5000;
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent: keepAlive, timeout: ms, headers: { ...headers, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", (err) => reject(new SidecarError(`Dapr sidecar ${method} ${path} failed: ${err.message}`)));
-    });
+    const req = http.request(
+      url,
+      {
+        method,
+        agent: keepAlive,
+        timeout: ms,
+        headers: { ...headers, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", (err) => reject(new SidecarError(`Dapr sidecar ${method} ${path} failed: ${err.message}`)));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`timed out after ${ms} ms`)));
     req.on("error", (err) => reject(new SidecarError(`Dapr sidecar ${method} ${path} failed: ${err.message}`)));
     req.end(body);

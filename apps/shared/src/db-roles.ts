@@ -37,7 +37,8 @@ const identifier = /^[a-z_][a-z0-9_]*$/;
 export function serviceRoleSpecProblems(spec: ServiceRoleSpec): string[] {
   const problems: string[] = [];
   for (const field of ["role", "database"] as const) {
-    if (!identifier.test(spec[field]) || spec[field].length > 63) problems.push(`${field}: "${spec[field]}" is not a plain lower-case identifier (${identifier.source}, at most 63 characters)`);
+    if (!identifier.test(spec[field]) || spec[field].length > 63)
+      problems.push(`${field}: "${spec[field]}" is not a plain lower-case identifier (${identifier.source}, at most 63 characters)`);
   }
   if (spec.role.startsWith("pg_")) problems.push(`role: "${spec.role}" uses the reserved pg_ prefix`);
   if (!/^[\x21-\x7e]{12,}$/.test(spec.password)) problems.push("password: must be at least 12 printable ASCII characters without spaces");
@@ -58,7 +59,14 @@ export function scramVerifier(password: string, salt: Buffer = randomBytes(16), 
 }
 
 /** Commands that give an object of the public schema to a new owner, by pg_class.relkind. */
-const alterByRelkind: Record<string, string> = { r: "TABLE", p: "TABLE", v: "VIEW", m: "MATERIALIZED VIEW", S: "SEQUENCE", f: "FOREIGN TABLE" };
+const alterByRelkind: Record<string, string> = {
+  r: "TABLE",
+  p: "TABLE",
+  v: "VIEW",
+  m: "MATERIALIZED VIEW",
+  S: "SEQUENCE",
+  f: "FOREIGN TABLE",
+};
 
 /**
  * Objects of the public schema owned by the current user, with the command that changes their owner:
@@ -85,7 +93,8 @@ const ownedByAdminSql = `
   ) o order by step, name`;
 
 const alterCommand = (kind: string): string =>
-  alterByRelkind[kind] ?? ({ function: "FUNCTION", procedure: "PROCEDURE", type: "TYPE", domain: "DOMAIN" } as Record<string, string>)[kind]!;
+  alterByRelkind[kind] ??
+  ({ function: "FUNCTION", procedure: "PROCEDURE", type: "TYPE", domain: "DOMAIN" } as Record<string, string>)[kind]!;
 
 /**
  * Creates (or re-passwords) the service's login role and makes it the sole owner and user of its
@@ -96,7 +105,10 @@ export async function ensureServiceRole(admin: pg.Client, spec: ServiceRoleSpec)
   const problems = serviceRoleSpecProblems(spec);
   if (problems.length) throw new Error(`ensureServiceRole: ${problems.join("; ")}`);
   const current = (await admin.query<{ db: string }>("select current_database() as db")).rows[0]!.db;
-  if (current !== spec.database) throw new Error(`ensureServiceRole: connected to database "${current}", not "${spec.database}": connect the admin to the service's database`);
+  if (current !== spec.database)
+    throw new Error(
+      `ensureServiceRole: connected to database "${current}", not "${spec.database}": connect the admin to the service's database`,
+    );
   const role = admin.escapeIdentifier(spec.role);
   const db = admin.escapeIdentifier(spec.database);
   const password = admin.escapeLiteral(scramVerifier(spec.password));
@@ -110,7 +122,8 @@ export async function ensureServiceRole(admin: pg.Client, spec: ServiceRoleSpec)
     const found = existing.rows[0];
     // Only a superuser may even restate SUPERUSER, REPLICATION or BYPASSRLS: a role that has one is refused.
     const elevated = found ? (["rolsuper", "rolreplication", "rolbypassrls"] as const).filter((k) => found[k]) : [];
-    if (elevated.length) throw new Error(`ensureServiceRole: role "${spec.role}" exists with ${elevated.join(", ")}; refusing to use it for a service`);
+    if (elevated.length)
+      throw new Error(`ensureServiceRole: role "${spec.role}" exists with ${elevated.join(", ")}; refusing to use it for a service`);
     // The rest is restated on every run: a role altered by hand gets its least privileges back.
     await admin.query(
       created

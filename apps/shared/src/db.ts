@@ -71,13 +71,19 @@ export interface MigrateOptions {
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrateLatest(knex: Knex, migrations: readonly Migration[], opts: MigrateOptions = {}): Promise<string[]> {
-  const [, applied] = (await knex.migrate.latest({ migrationSource: new ListMigrationSource(migrations), tableName: opts.tableName ?? "knex_migrations" })) as [number, string[]];
+  const [, applied] = (await knex.migrate.latest({
+    migrationSource: new ListMigrationSource(migrations),
+    tableName: opts.tableName ?? "knex_migrations",
+  })) as [number, string[]];
   return applied;
 }
 
 /** Rolls back every migration (tests and local resets). */
 export async function migrateRollbackAll(knex: Knex, migrations: readonly Migration[], opts: MigrateOptions = {}): Promise<void> {
-  await knex.migrate.rollback({ migrationSource: new ListMigrationSource(migrations), tableName: opts.tableName ?? "knex_migrations" }, true);
+  await knex.migrate.rollback(
+    { migrationSource: new ListMigrationSource(migrations), tableName: opts.tableName ?? "knex_migrations" },
+    true,
+  );
 }
 
 /** `select 1` with a timeout: the readiness check. */
@@ -115,5 +121,12 @@ export function isPgTimestamptzText(v: string): boolean {
   if (!m) return false;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const dt = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  return dt.getUTCFullYear() === y && dt.getUTCMonth() === mo - 1 && dt.getUTCDate() === d && dt.getUTCHours() === h && dt.getUTCMinutes() === mi && dt.getUTCSeconds() === s;
+  return (
+    dt.getUTCFullYear() === y &&
+    dt.getUTCMonth() === mo - 1 &&
+    dt.getUTCDate() === d &&
+    dt.getUTCHours() === h &&
+    dt.getUTCMinutes() === mi &&
+    dt.getUTCSeconds() === s
+  );
 }

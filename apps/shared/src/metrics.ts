@@ -29,8 +29,17 @@ export interface HttpMetrics {
 }
 
 export function httpMetrics(registry: Registry): HttpMetrics {
-  const requestDuration = once(registry, serviceMetrics.httpRequestDuration, () =>
-    new Histogram({ name: serviceMetrics.httpRequestDuration, help: "HTTP request latency in seconds.", labelNames: ["method", "route", "status"] as const, buckets: latencyBuckets, registers: [registry] }),
+  const requestDuration = once(
+    registry,
+    serviceMetrics.httpRequestDuration,
+    () =>
+      new Histogram({
+        name: serviceMetrics.httpRequestDuration,
+        help: "HTTP request latency in seconds.",
+        labelNames: ["method", "route", "status"] as const,
+        buckets: latencyBuckets,
+        registers: [registry],
+      }),
   );
   return {
     requestDuration,
@@ -48,8 +57,16 @@ export function httpMetrics(registry: Registry): HttpMetrics {
 }
 
 function eventsFailed(registry: Registry): Counter<"topic" | "stage"> {
-  return once(registry, serviceMetrics.eventsFailed, () =>
-    new Counter({ name: serviceMetrics.eventsFailed, help: "Events that failed to publish or to be processed.", labelNames: ["topic", "stage"] as const, registers: [registry] }),
+  return once(
+    registry,
+    serviceMetrics.eventsFailed,
+    () =>
+      new Counter({
+        name: serviceMetrics.eventsFailed,
+        help: "Events that failed to publish or to be processed.",
+        labelNames: ["topic", "stage"] as const,
+        registers: [registry],
+      }),
   );
 }
 
@@ -61,8 +78,16 @@ export interface PublisherMetrics {
 
 export function publisherMetrics(registry: Registry): PublisherMetrics {
   return {
-    published: once(registry, serviceMetrics.eventsPublished, () =>
-      new Counter({ name: serviceMetrics.eventsPublished, help: "Events published to pub/sub.", labelNames: ["topic"] as const, registers: [registry] }),
+    published: once(
+      registry,
+      serviceMetrics.eventsPublished,
+      () =>
+        new Counter({
+          name: serviceMetrics.eventsPublished,
+          help: "Events published to pub/sub.",
+          labelNames: ["topic"] as const,
+          registers: [registry],
+        }),
     ),
     failed: eventsFailed(registry),
   };
@@ -81,15 +106,40 @@ export interface ConsumerMetrics {
 
 export function consumerMetrics(registry: Registry): ConsumerMetrics {
   return {
-    consumed: once(registry, serviceMetrics.eventsConsumed, () =>
-      new Counter({ name: serviceMetrics.eventsConsumed, help: "Event deliveries handled, by result.", labelNames: ["topic", "result"] as const, registers: [registry] }),
+    consumed: once(
+      registry,
+      serviceMetrics.eventsConsumed,
+      () =>
+        new Counter({
+          name: serviceMetrics.eventsConsumed,
+          help: "Event deliveries handled, by result.",
+          labelNames: ["topic", "result"] as const,
+          registers: [registry],
+        }),
     ),
     failed: eventsFailed(registry),
-    deadLettered: once(registry, serviceMetrics.eventsDeadLettered, () =>
-      new Counter({ name: serviceMetrics.eventsDeadLettered, help: "Events dropped to the dead-letter topic.", labelNames: ["topic"] as const, registers: [registry] }),
+    deadLettered: once(
+      registry,
+      serviceMetrics.eventsDeadLettered,
+      () =>
+        new Counter({
+          name: serviceMetrics.eventsDeadLettered,
+          help: "Events dropped to the dead-letter topic.",
+          labelNames: ["topic"] as const,
+          registers: [registry],
+        }),
     ),
-    consumeLag: once(registry, serviceMetrics.eventConsumeLag, () =>
-      new Histogram({ name: serviceMetrics.eventConsumeLag, help: "Seconds between an event's time and its consumption.", labelNames: ["topic"] as const, buckets: lagBuckets, registers: [registry] }),
+    consumeLag: once(
+      registry,
+      serviceMetrics.eventConsumeLag,
+      () =>
+        new Histogram({
+          name: serviceMetrics.eventConsumeLag,
+          help: "Seconds between an event's time and its consumption.",
+          labelNames: ["topic"] as const,
+          buckets: lagBuckets,
+          registers: [registry],
+        }),
     ),
   };
 }
@@ -102,28 +152,58 @@ export interface OutboxMetrics {
 
 export function outboxMetrics(registry: Registry): OutboxMetrics {
   return {
-    lag: once(registry, serviceMetrics.outboxLag, () => new Gauge({ name: serviceMetrics.outboxLag, help: "Age of the oldest unpublished outbox event, seconds.", registers: [registry] })),
-    pending: once(registry, serviceMetrics.outboxPending, () => new Gauge({ name: serviceMetrics.outboxPending, help: "Unpublished outbox events.", registers: [registry] })),
+    lag: once(
+      registry,
+      serviceMetrics.outboxLag,
+      () =>
+        new Gauge({ name: serviceMetrics.outboxLag, help: "Age of the oldest unpublished outbox event, seconds.", registers: [registry] }),
+    ),
+    pending: once(
+      registry,
+      serviceMetrics.outboxPending,
+      () => new Gauge({ name: serviceMetrics.outboxPending, help: "Unpublished outbox events.", registers: [registry] }),
+    ),
   };
 }
 
 /** notifications: seconds between a reminder's intended time and its delivery. */
 export function reminderLateness(registry: Registry): Histogram<"channel"> {
-  return once(registry, serviceMetrics.reminderLateness, () =>
-    new Histogram({ name: serviceMetrics.reminderLateness, help: "Seconds between a reminder's intended time and its delivery.", labelNames: ["channel"] as const, buckets: lagBuckets, registers: [registry] }),
+  return once(
+    registry,
+    serviceMetrics.reminderLateness,
+    () =>
+      new Histogram({
+        name: serviceMetrics.reminderLateness,
+        help: "Seconds between a reminder's intended time and its delivery.",
+        labelNames: ["channel"] as const,
+        buckets: lagBuckets,
+        registers: [registry],
+      }),
   );
 }
 
 /** notifications: deliveries by channel (email, inapp, push) and result (sent, failed, skipped). */
 export function notificationsDelivered(registry: Registry): Counter<"channel" | "result"> {
-  return once(registry, serviceMetrics.notificationsDelivered, () =>
-    new Counter({ name: serviceMetrics.notificationsDelivered, help: "Notification deliveries.", labelNames: ["channel", "result"] as const, registers: [registry] }),
+  return once(
+    registry,
+    serviceMetrics.notificationsDelivered,
+    () =>
+      new Counter({
+        name: serviceMetrics.notificationsDelivered,
+        help: "Notification deliveries.",
+        labelNames: ["channel", "result"] as const,
+        registers: [registry],
+      }),
   );
 }
 
 /** realtime: open WebSocket connections. */
 export function websocketConnections(registry: Registry): Gauge {
-  return once(registry, serviceMetrics.websocketConnections, () => new Gauge({ name: serviceMetrics.websocketConnections, help: "Open WebSocket connections.", registers: [registry] }));
+  return once(
+    registry,
+    serviceMetrics.websocketConnections,
+    () => new Gauge({ name: serviceMetrics.websocketConnections, help: "Open WebSocket connections.", registers: [registry] }),
+  );
 }
 
 /** Express handler for GET /metrics. */

@@ -35,12 +35,24 @@ export interface PublisherOptions extends SidecarOptions {
 export class PublishError extends SidecarError {}
 
 /** Publishes one CloudEvent; throws PublishError unless the sidecar answers 2xx. */
-export async function publishCloudEvent(opts: PublisherOptions, topic: string, event: { id: string } & Record<string, unknown>): Promise<void> {
-  await publishSerializedCloudEvent(opts, topic, JSON.stringify(event), { id: event.id, ...(typeof event.traceparent === "string" ? { traceparent: event.traceparent } : {}) });
+export async function publishCloudEvent(
+  opts: PublisherOptions,
+  topic: string,
+  event: { id: string } & Record<string, unknown>,
+): Promise<void> {
+  await publishSerializedCloudEvent(opts, topic, JSON.stringify(event), {
+    id: event.id,
+    ...(typeof event.traceparent === "string" ? { traceparent: event.traceparent } : {}),
+  });
 }
 
 /** Publishes a CloudEvent that is already JSON text (e.g. stored in an outbox), without re-encoding it. */
-export async function publishSerializedCloudEvent(opts: PublisherOptions, topic: string, json: string, meta: { readonly id: string; readonly traceparent?: string }): Promise<void> {
+export async function publishSerializedCloudEvent(
+  opts: PublisherOptions,
+  topic: string,
+  json: string,
+  meta: { readonly id: string; readonly traceparent?: string },
+): Promise<void> {
   const event = meta;
   let res: SidecarResponse;
   try {
@@ -119,7 +131,14 @@ export function subscriptionRouter(opts: SubscriptionRouterOptions): Router {
   return router;
 }
 
-async function deliver(topic: string, handler: EventHandler<TopicKey>, schema: z.ZodType<TaskEvent>, body: unknown, opts: SubscriptionRouterOptions, now: () => number): Promise<DeliveryStatus> {
+async function deliver(
+  topic: string,
+  handler: EventHandler<TopicKey>,
+  schema: z.ZodType<TaskEvent>,
+  body: unknown,
+  opts: SubscriptionRouterOptions,
+  now: () => number,
+): Promise<DeliveryStatus> {
   const log = opts.logger.child({ topic });
   const parsed = schema.safeParse(body);
   if (!parsed.success) {

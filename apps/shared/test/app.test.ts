@@ -87,7 +87,13 @@ test("unexpected errors are logged with the correlation id and answered with a g
   const res = await request(app, { url: "/boom", headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
   assert.equal(res.status, 500);
   assert.equal(res.text.includes("secret internal detail"), false);
-  assert.deepEqual(res.body, { type: "about:blank", title: "Internal Server Error", status: 500, detail: "An unexpected error occurred.", correlationId: traceId });
+  assert.deepEqual(res.body, {
+    type: "about:blank",
+    title: "Internal Server Error",
+    status: 500,
+    detail: "An unexpected error occurred.",
+    correlationId: traceId,
+  });
   const logged = lines.find((l) => l.msg === "unexpected error");
   assert.equal(logged?.correlationId, traceId);
   assert.equal((logged?.err as { message: string }).message, "secret internal detail");
@@ -110,5 +116,8 @@ test("the HTTP latency histogram labels the route pattern, health and metrics ar
   assert.deepEqual((await request(app, { url: "/readyz" })).body, { status: "ok", checks: {} });
   const metrics = await request(app, { url: "/metrics" });
   assert.match(metrics.text, /http_request_duration_seconds_count\{service="svc",method="POST",route="\/things",status="201"\} 1/);
-  assert.deepEqual((await registry.getMetricsAsJSON()).map((m) => m.name), ["http_request_duration_seconds"]);
+  assert.deepEqual(
+    (await registry.getMetricsAsJSON()).map((m) => m.name),
+    ["http_request_duration_seconds"],
+  );
 });

@@ -10,7 +10,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../.
 
 describe("apps/Dockerfile", () => {
   it(`runs as the catalog's serviceUid (${serviceUid}), the user the pods declare`, () => {
-    const users = readFileSync(path.join(root, "apps/Dockerfile"), "utf8").split("\n").filter((l) => l.startsWith("USER "));
+    const users = readFileSync(path.join(root, "apps/Dockerfile"), "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("USER "));
     assert.deepEqual(users, [`USER ${serviceUid}:${serviceUid}`]);
   });
 

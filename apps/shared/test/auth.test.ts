@@ -33,10 +33,30 @@ test("missing, malformed, wrongly signed, expired and sub-less tokens are 401 pr
     ["missing", {}, "A valid bearer token is required."],
     ["not bearer", { authorization: "Basic abc" }, "A valid bearer token is required."],
     ["garbage", { authorization: "Bearer abc.def.ghi" }, "The bearer token is invalid or expired."],
-    ["wrong key", { authorization: `Bearer ${await signTestToken("a", { key: "another-key-that-is-32-bytes-long!!!!", issuer: "https://issuer.example" })}` }, "The bearer token is invalid or expired."],
-    ["wrong issuer", { authorization: `Bearer ${await signTestToken("a", { issuer: "https://evil.example" })}` }, "The bearer token is invalid or expired."],
-    ["expired", { authorization: `Bearer ${await signTestToken("a", { expiresIn: "-1m", issuer: "https://issuer.example" })}` }, "The bearer token is invalid or expired."],
-    ["no sub", { authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("https://issuer.example").sign(new TextEncoder().encode(testJwtKey))}` }, "The bearer token is invalid or expired."],
+    [
+      "wrong key",
+      {
+        authorization: `Bearer ${await signTestToken("a", { key: "another-key-that-is-32-bytes-long!!!!", issuer: "https://issuer.example" })}`,
+      },
+      "The bearer token is invalid or expired.",
+    ],
+    [
+      "wrong issuer",
+      { authorization: `Bearer ${await signTestToken("a", { issuer: "https://evil.example" })}` },
+      "The bearer token is invalid or expired.",
+    ],
+    [
+      "expired",
+      { authorization: `Bearer ${await signTestToken("a", { expiresIn: "-1m", issuer: "https://issuer.example" })}` },
+      "The bearer token is invalid or expired.",
+    ],
+    [
+      "no sub",
+      {
+        authorization: `Bearer ${await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("https://issuer.example").sign(new TextEncoder().encode(testJwtKey))}`,
+      },
+      "The bearer token is invalid or expired.",
+    ],
   ];
   for (const [name, headers, detail] of cases) {
     const res = await request(app, { url: "/me", headers });
@@ -50,12 +70,19 @@ test("missing, malformed, wrongly signed, expired and sub-less tokens are 401 pr
 test("JWKS: tokens signed by a key the JWKS URL serves are accepted; alg=none/HS256 are not", async () => {
   const { publicKey, privateKey } = await generateKeyPair("ES256");
   const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
-  const server = http.createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
+  const server = http.createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
+  );
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   try {
     const app = appWith({ jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, audience: "tasks" });
-    const token = await new SignJWT({}).setProtectedHeader({ alg: "ES256", kid: "k1" }).setSubject("bob").setAudience("tasks").setExpirationTime("5m").sign(privateKey);
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setSubject("bob")
+      .setAudience("tasks")
+      .setExpirationTime("5m")
+      .sign(privateKey);
     assert.deepEqual((await request(app, { url: "/me", token })).body, { userId: "bob" });
     const hs = await signTestToken("bob", { audience: "tasks" });
     assert.equal((await request(app, { url: "/me", token: hs })).status, 401);
@@ -67,7 +94,11 @@ test("JWKS: tokens signed by a key the JWKS URL serves are accepted; alg=none/HS
 test("verified tokens are cached until exp, never beyond it, and never for another token", async () => {
   const { createTokenVerifier } = await import("../src/auth.js");
   const verify = createTokenVerifier({ hs256Key: testJwtKey, cacheSize: 2 });
-  const short = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("carol").setExpirationTime(Math.floor(Date.now() / 1000) + 1).sign(new TextEncoder().encode(testJwtKey));
+  const short = await new SignJWT({})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject("carol")
+    .setExpirationTime(Math.floor(Date.now() / 1000) + 1)
+    .sign(new TextEncoder().encode(testJwtKey));
   assert.equal((await verify(short)).userId, "carol");
   assert.equal((await verify(short)).userId, "carol");
   // Same payload, tampered signature: not served from the cache.

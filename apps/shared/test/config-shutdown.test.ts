@@ -29,7 +29,10 @@ test("loadEnv applies defaults and reports one message per bad key", () => {
     () => loadEnv(schema, { PORT: "70000", LOG_LEVEL: "loud", JWT_JWKS_URL: "ftp://x", BATCH: "0" }),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);
-      assert.deepEqual(err.problems.map((p) => p.split(":")[0]), ["PORT", "LOG_LEVEL", "JWT_JWKS_URL", "BATCH"]);
+      assert.deepEqual(
+        err.problems.map((p) => p.split(":")[0]),
+        ["PORT", "LOG_LEVEL", "JWT_JWKS_URL", "BATCH"],
+      );
       assert.match(err.message, /^Invalid configuration:\n {2}- PORT: /);
       return true;
     },
@@ -40,7 +43,10 @@ test("readSecret reads from the Dapr secret store API and fails clearly", async 
   sidecar.secrets["jwt-signing-key"] = "s3cret";
   assert.equal(await readSecret({ daprHttpUrl: sidecar.url, store: "secretstore" }, "jwt-signing-key"), "s3cret");
   assert.equal(sidecar.requests.at(-1)?.path, "/v1.0/secrets/secretstore/jwt-signing-key");
-  await assert.rejects(readSecret({ daprHttpUrl: sidecar.url, store: "secretstore" }, "missing"), (e: unknown) => e instanceof SidecarError && e.message === 'Secret "missing" could not be read from store "secretstore": HTTP 500');
+  await assert.rejects(
+    readSecret({ daprHttpUrl: sidecar.url, store: "secretstore" }, "missing"),
+    (e: unknown) => e instanceof SidecarError && e.message === 'Secret "missing" could not be read from store "secretstore": HTTP 500',
+  );
 });
 
 test("shutdown drains an in-flight request, then runs the steps in order", async () => {
@@ -50,18 +56,23 @@ test("shutdown drains an in-flight request, then runs the steps in order", async
   const server = await listen(app, 0, "127.0.0.1");
   const { port } = server.address() as AddressInfo;
   const inflight = new Promise<string>((resolve, reject) => {
-    http.get(`http://127.0.0.1:${port}/slow`, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve(body));
-    }).on("error", reject);
+    http
+      .get(`http://127.0.0.1:${port}/slow`, (res) => {
+        let body = "";
+        res.on("data", (c: Buffer) => (body += c.toString()));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", reject);
   });
   await new Promise((r) => setTimeout(r, 50));
   const shutdown = createShutdown({
     server,
     logger: createLogger({ service: "t", level: "silent" }),
     beforeClose: () => order.push("draining"),
-    steps: [{ name: "relay", run: () => void order.push("relay") }, { name: "pool", run: async () => void order.push("pool") }],
+    steps: [
+      { name: "relay", run: () => void order.push("relay") },
+      { name: "pool", run: async () => void order.push("pool") },
+    ],
   });
   const done = shutdown();
   assert.equal(shutdown(), done, "idempotent");

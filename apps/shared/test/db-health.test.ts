@@ -24,7 +24,11 @@ after(async () => {
 });
 
 const migrations: Migration[] = [
-  { name: "0002_b", up: (k) => k.schema.alterTable("things", (t) => t.text("extra")), down: (k) => k.schema.alterTable("things", (t) => t.dropColumn("extra")) },
+  {
+    name: "0002_b",
+    up: (k) => k.schema.alterTable("things", (t) => t.text("extra")),
+    down: (k) => k.schema.alterTable("things", (t) => t.dropColumn("extra")),
+  },
   { name: "0001_a", up: (k) => k.schema.createTable("things", (t) => t.increments("id")), down: (k) => k.schema.dropTable("things") },
 ];
 

@@ -70,8 +70,13 @@ test("specs are validated: identifiers, reserved prefix, password", () => {
     'database: "Tasks" is not a plain lower-case identifier (^[a-z_][a-z0-9_]*$, at most 63 characters)',
     "password: must be at least 12 printable ASCII characters without spaces",
   ]);
-  assert.deepEqual(serviceRoleSpecProblems({ role: "pg_monitor", database: "tasks", password: "a-long-enough-pw" }), ['role: "pg_monitor" uses the reserved pg_ prefix']);
-  assert.match(scramVerifier("secret", Buffer.alloc(16)), /^SCRAM-SHA-256\$4096:AAAAAAAAAAAAAAAAAAAAAA==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/);
+  assert.deepEqual(serviceRoleSpecProblems({ role: "pg_monitor", database: "tasks", password: "a-long-enough-pw" }), [
+    'role: "pg_monitor" uses the reserved pg_ prefix',
+  ]);
+  assert.match(
+    scramVerifier("secret", Buffer.alloc(16)),
+    /^SCRAM-SHA-256\$4096:AAAAAAAAAAAAAAAAAAAAAA==\$[A-Za-z0-9+/]{43}=:[A-Za-z0-9+/]{43}=$/,
+  );
 });
 
 describe("with a non-superuser admin (Azure Flexible Server's)", () => {
@@ -84,7 +89,9 @@ describe("with a non-superuser admin (Azure Flexible Server's)", () => {
   before(async () => {
     rolesToDrop.push(tasks.role, audit.role, admin.user);
     databasesToDrop.push(tasks.database, audit.database);
-    await withClient(superUrl(), (c) => c.query(`CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(admin.password)}`));
+    await withClient(superUrl(), (c) =>
+      c.query(`CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(admin.password)}`),
+    );
     // Existing deployments: databases and tables created by the admin.
     for (const spec of [tasks, audit]) await sql(adminUrl("postgres"), `create database ${spec.database}`);
     await migrate(adminUrl(tasks.database), tasksMigrations);
@@ -97,20 +104,31 @@ describe("with a non-superuser admin (Azure Flexible Server's)", () => {
     for (const spec of [tasks, audit]) {
       const r = await withClient(adminUrl(spec.database), (c) => ensureServiceRole(c, spec));
       assert.equal(r.created, true);
-      assert.ok(r.transferred.includes("table knex_migrations") && r.transferred.includes("table knex_migrations_lock"), r.transferred.join(", "));
+      assert.ok(
+        r.transferred.includes("table knex_migrations") && r.transferred.includes("table knex_migrations_lock"),
+        r.transferred.join(", "),
+      );
     }
-    const owners = await sql(adminUrl(tasks.database), `
+    const owners = await sql(
+      adminUrl(tasks.database),
+      `
       select c.relname, pg_get_userbyid(c.relowner) as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace
        where n.nspname = 'public' and c.relkind in ('r', 'S', 'v')
       union all select p.proname, pg_get_userbyid(p.proowner) from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = 'public'
-      union all select datname, pg_get_userbyid(datdba) from pg_database where datname = current_database()`);
+      union all select datname, pg_get_userbyid(datdba) from pg_database where datname = current_database()`,
+    );
     assert.ok(owners.rows.length >= 5);
-    for (const row of owners.rows as { relname: string; owner: string }[]) assert.equal(row.owner, tasks.role, `${row.relname} is owned by ${row.owner}`);
+    for (const row of owners.rows as { relname: string; owner: string }[])
+      assert.equal(row.owner, tasks.role, `${row.relname} is owned by ${row.owner}`);
   });
 
   test("the role runs its migrations and reads and writes its tables", async () => {
     assert.deepEqual(await migrate(roleUrl(tasks), tasksMigrations), []);
-    const extra: Migration = { name: "9999_role_test", up: (k) => k.schema.createTable("role_test", (t) => t.increments("id")), down: (k) => k.schema.dropTable("role_test") };
+    const extra: Migration = {
+      name: "9999_role_test",
+      up: (k) => k.schema.createTable("role_test", (t) => t.increments("id")),
+      down: (k) => k.schema.dropTable("role_test"),
+    };
     assert.deepEqual(await migrate(roleUrl(tasks), [...tasksMigrations, extra]), ["9999_role_test"]);
     await withClient(roleUrl(tasks), async (c) => {
       await c.query("insert into role_test default values");
@@ -122,11 +140,30 @@ describe("with a non-superuser admin (Azure Flexible Server's)", () => {
   });
 
   test("the role cannot connect to another service's database and has no server privileges", async () => {
-    await assert.rejects(sql(as(databaseUrl(superUrl(), audit.database), tasks.role, tasks.password), "select 1"), /permission denied for database/);
-    await assert.rejects(sql(as(databaseUrl(superUrl(), tasks.database), audit.role, audit.password), "select 1"), /permission denied for database/);
-    const attrs = (await sql(roleUrl(tasks), "select rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolcanlogin from pg_roles where rolname = current_user")).rows[0];
-    assert.deepEqual(attrs, { rolsuper: false, rolcreaterole: false, rolcreatedb: false, rolreplication: false, rolbypassrls: false, rolcanlogin: true });
-    const acl = (await sql(roleUrl(tasks), "select has_database_privilege('public', current_database(), 'CONNECT') as public_connect")).rows[0];
+    await assert.rejects(
+      sql(as(databaseUrl(superUrl(), audit.database), tasks.role, tasks.password), "select 1"),
+      /permission denied for database/,
+    );
+    await assert.rejects(
+      sql(as(databaseUrl(superUrl(), tasks.database), audit.role, audit.password), "select 1"),
+      /permission denied for database/,
+    );
+    const attrs = (
+      await sql(
+        roleUrl(tasks),
+        "select rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolcanlogin from pg_roles where rolname = current_user",
+      )
+    ).rows[0];
+    assert.deepEqual(attrs, {
+      rolsuper: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      rolreplication: false,
+      rolbypassrls: false,
+      rolcanlogin: true,
+    });
+    const acl = (await sql(roleUrl(tasks), "select has_database_privilege('public', current_database(), 'CONNECT') as public_connect"))
+      .rows[0];
     assert.equal(acl.public_connect, false);
   });
 
@@ -142,8 +179,14 @@ describe("with a non-superuser admin (Azure Flexible Server's)", () => {
 
   test("ensureServiceRoleOn connects by URL, and bad identifiers are refused before any SQL", async () => {
     assert.equal((await ensureServiceRoleOn(adminUrl(tasks.database), audit)).created, false);
-    await assert.rejects(ensureServiceRoleOn(adminUrl(tasks.database), { ...audit, role: "Robert'); drop table students; --" }), /role: .* is not a plain lower-case identifier/);
-    await assert.rejects(withClient(adminUrl(audit.database), (c) => ensureServiceRole(c, { ...audit, database: tasks.database })), /connected to database "rt_audit_.*", not "rt_tasks_/);
+    await assert.rejects(
+      ensureServiceRoleOn(adminUrl(tasks.database), { ...audit, role: "Robert'); drop table students; --" }),
+      /role: .* is not a plain lower-case identifier/,
+    );
+    await assert.rejects(
+      withClient(adminUrl(audit.database), (c) => ensureServiceRole(c, { ...audit, database: tasks.database })),
+      /connected to database "rt_audit_.*", not "rt_tasks_/,
+    );
     await sql(roleUrl(audit), "select 1");
   });
 });
@@ -176,14 +219,20 @@ describe("the db-roles CLI", () => {
   const admin = { user: `cliadmin_${suffix}`, password: pw() };
   const dir = mkdtempSync(path.join(tmpdir(), "db-roles-"));
   const run = (env: Record<string, string>) =>
-    promisify(execFile)(process.execPath, ["--import", "tsx", cli], { cwd: root, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 60_000 });
+    promisify(execFile)(process.execPath, ["--import", "tsx", cli], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      timeout: 60_000,
+    });
   before(async () => {
     // The CLI uses the catalog's real database and role names: this file is their only user in the tier.
     databasesToDrop.push(...servicesWithDatabase().map((s) => s.database));
     rolesToDrop.unshift(...servicesWithDatabase().map((s) => databaseRole(s.name)));
     rolesToDrop.push(admin.user);
     await cleanup();
-    await withClient(superUrl(), (c) => c.query(`CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(admin.password)}`));
+    await withClient(superUrl(), (c) =>
+      c.query(`CREATE ROLE ${admin.user} LOGIN CREATEROLE CREATEDB PASSWORD ${c.escapeLiteral(admin.password)}`),
+    );
   });
   after(async () => {
     await cleanup();
@@ -192,7 +241,10 @@ describe("the db-roles CLI", () => {
 
   test("a missing file fails with a message naming it, before any change", async () => {
     writeFileSync(path.join(dir, "admin-url"), as(databaseUrl(superUrl(), "postgres"), admin.user, admin.password));
-    const err = await run({ DB_ROLES_DIR: dir }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const err = await run({ DB_ROLES_DIR: dir }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     assert.equal(err?.code, 1);
     assert.match(err.stderr, /db-roles failed: .*tasks-api-password is missing \(DB_ROLES_DIR=/);
     const roles = await sql(superUrl(), `select count(*)::int as n from pg_roles where rolname like '%\\_svc'`);
@@ -203,12 +255,26 @@ describe("the db-roles CLI", () => {
     const passwords = Object.fromEntries(servicesWithDatabase().map((s) => [s.name, pw()]));
     for (const [service, password] of Object.entries(passwords)) writeFileSync(path.join(dir, `${service}-password`), `${password}\n`);
     const first = await run({ DB_ROLES_DIR: dir });
-    const lines = first.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.deepEqual(lines.slice(0, -1).map((l) => [l.service, l.role, l.created]), servicesWithDatabase().map((s) => [s.name, databaseRole(s.name), true]));
-    for (const password of [admin.password, ...Object.values(passwords)]) assert.ok(!first.stdout.includes(password) && !first.stderr.includes(password));
-    for (const s of servicesWithDatabase()) await sql(as(databaseUrl(superUrl(), s.database), databaseRole(s.name), passwords[s.name]!), "select 1");
+    const lines = first.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      lines.slice(0, -1).map((l) => [l.service, l.role, l.created]),
+      servicesWithDatabase().map((s) => [s.name, databaseRole(s.name), true]),
+    );
+    for (const password of [admin.password, ...Object.values(passwords)])
+      assert.ok(!first.stdout.includes(password) && !first.stderr.includes(password));
+    for (const s of servicesWithDatabase())
+      await sql(as(databaseUrl(superUrl(), s.database), databaseRole(s.name), passwords[s.name]!), "select 1");
     // Every deploy runs it again.
     const again = await run({ DB_ROLES_DIR: dir });
-    assert.ok(again.stdout.trim().split("\n").slice(0, -1).every((l) => (JSON.parse(l) as { created: boolean }).created === false));
+    assert.ok(
+      again.stdout
+        .trim()
+        .split("\n")
+        .slice(0, -1)
+        .every((l) => (JSON.parse(l) as { created: boolean }).created === false),
+    );
   });
 });

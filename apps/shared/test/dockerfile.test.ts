@@ -46,13 +46,23 @@ describe("dockerfileProblems", () => {
   });
 
   it("names each problem of a bad Dockerfile", () => {
-    assert.deepEqual(problems(["FROM node:20-bookworm-slim", "WORKDIR /app", "COPY apps/audit apps/audit", "COPY missing missing", "USER root", 'CMD ["node", "src/nope.ts"]']), [
-      'COPY source "missing" does not exist',
-      "not multi-stage",
-      'base image "node:20-bookworm-slim" is not pinned to an exact node x.y.z-bookworm-slim tag',
-      'final stage USER "root" is not a non-root numeric uid',
-      'CMD entry "src/nope.ts" (src/nope.ts in the repository) does not exist',
-    ]);
+    assert.deepEqual(
+      problems([
+        "FROM node:20-bookworm-slim",
+        "WORKDIR /app",
+        "COPY apps/audit apps/audit",
+        "COPY missing missing",
+        "USER root",
+        'CMD ["node", "src/nope.ts"]',
+      ]),
+      [
+        'COPY source "missing" does not exist',
+        "not multi-stage",
+        'base image "node:20-bookworm-slim" is not pinned to an exact node x.y.z-bookworm-slim tag',
+        'final stage USER "root" is not a non-root numeric uid',
+        'CMD entry "src/nope.ts" (src/nope.ts in the repository) does not exist',
+      ],
+    );
   });
 
   it("reports a missing SERVICE once, and the CMD entry it leaves wrong", () => {
@@ -64,7 +74,9 @@ describe("dockerfileProblems", () => {
   });
 
   it("reports the CMD entry of a SERVICE without sources", () => {
-    assert.deepEqual(problems(good, { SERVICE: "ghost" }), ['CMD entry "src/main.ts" (apps/ghost/src/main.ts in the repository) does not exist']);
+    assert.deepEqual(problems(good, { SERVICE: "ghost" }), [
+      'CMD entry "src/main.ts" (apps/ghost/src/main.ts in the repository) does not exist',
+    ]);
   });
 
   it("reports a build arg no ARG declares, and variables out of scope", () => {
@@ -81,8 +93,12 @@ describe("dockerfileProblems", () => {
   });
 
   it("takes the CMD entry from the final stage's last WORKDIR, within /app", () => {
-    assert.deepEqual(problems(replaced("WORKDIR apps/${SERVICE}", "WORKDIR /srv"), { SERVICE: "audit" }), ['CMD entry "src/main.ts" in WORKDIR /srv is outside /app, where the repository is copied']);
-    assert.deepEqual(problems(replaced("WORKDIR apps/${SERVICE}", "WORKDIR /app"), { SERVICE: "audit" }), ['CMD entry "src/main.ts" (src/main.ts in the repository) does not exist']);
+    assert.deepEqual(problems(replaced("WORKDIR apps/${SERVICE}", "WORKDIR /srv"), { SERVICE: "audit" }), [
+      'CMD entry "src/main.ts" in WORKDIR /srv is outside /app, where the repository is copied',
+    ]);
+    assert.deepEqual(problems(replaced("WORKDIR apps/${SERVICE}", "WORKDIR /app"), { SERVICE: "audit" }), [
+      'CMD entry "src/main.ts" (src/main.ts in the repository) does not exist',
+    ]);
   });
 
   it("wants an exec-form CMD naming its entry file literally", () => {
@@ -94,6 +110,12 @@ describe("dockerfileProblems", () => {
       'CMD entry "apps/${SERVICE}/src/main.ts" has a variable, which an exec-form CMD does not expand (set WORKDIR instead)',
     ]);
     assert.deepEqual(problems(replaced(cmd, 'CMD ["node"]'), { SERVICE: "audit" }), ["CMD names no .ts or .js entry file"]);
-    assert.deepEqual(problems(good.filter((l) => l !== cmd), { SERVICE: "audit" }), ["final stage has no CMD"]);
+    assert.deepEqual(
+      problems(
+        good.filter((l) => l !== cmd),
+        { SERVICE: "audit" },
+      ),
+      ["final stage has no CMD"],
+    );
   });
 });

@@ -35,7 +35,13 @@ test("publishCloudEvent throws PublishError and counts a failure when the sideca
   sidecar.publishStatus = 500;
   try {
     const ev = sampleTaskEvent("taskDeleted", { actor: "u", task: sampleTask() });
-    await assert.rejects(publishCloudEvent({ daprHttpUrl: sidecar.url, pubsubName: "pubsub", metrics: publisherMetrics(registry) }, "task.deleted", ev), (err: unknown) => err instanceof PublishError && err.status === 500 && err.message.startsWith(`Publish of event ${ev.id} to "task.deleted" failed: HTTP 500`));
+    await assert.rejects(
+      publishCloudEvent({ daprHttpUrl: sidecar.url, pubsubName: "pubsub", metrics: publisherMetrics(registry) }, "task.deleted", ev),
+      (err: unknown) =>
+        err instanceof PublishError &&
+        err.status === 500 &&
+        err.message.startsWith(`Publish of event ${ev.id} to "task.deleted" failed: HTTP 500`),
+    );
   } finally {
     sidecar.publishStatus = null;
   }
@@ -46,7 +52,13 @@ test("publishCloudEvent throws PublishError and counts a failure when the sideca
 function appWith(handlers: TaskEventHandlers) {
   const registry = createRegistry("t");
   const metrics = consumerMetrics(registry);
-  const { app } = createServiceApp({ logger, registry, readiness: {}, preRoutes: (a) => a.use(subscriptionRouter({ handlers, logger, metrics })), routes: () => undefined });
+  const { app } = createServiceApp({
+    logger,
+    registry,
+    readiness: {},
+    preRoutes: (a) => a.use(subscriptionRouter({ handlers, logger, metrics })),
+    routes: () => undefined,
+  });
   return { app, registry };
 }
 
@@ -62,12 +74,20 @@ test("deliveries answer SUCCESS, RETRY (handler throws) or DROP (DropEvent, or n
   });
   const route = subscriptionRoute(topics.taskCompleted.name);
   const send = (title: string, body?: unknown) =>
-    request(app, { method: "POST", url: route, body: JSON.stringify(body ?? sampleTaskEvent("taskCompleted", { actor: "u", task: sampleTask({ title }) })), headers: { "content-type": "application/cloudevents+json" } });
+    request(app, {
+      method: "POST",
+      url: route,
+      body: JSON.stringify(body ?? sampleTaskEvent("taskCompleted", { actor: "u", task: sampleTask({ title }) })),
+      headers: { "content-type": "application/cloudevents+json" },
+    });
   assert.deepEqual((await send("ok")).body, { status: "SUCCESS" });
   assert.deepEqual((await send("retry")).body, { status: "RETRY" });
   assert.deepEqual((await send("drop")).body, { status: "DROP" });
   assert.deepEqual((await send("explicit")).body, { status: "RETRY" });
-  assert.deepEqual((await send("x", { specversion: "1.0", id: "1", source: "s", type: "com.tasks.task.completed", data: { nope: true } })).body, { status: "DROP" });
+  assert.deepEqual(
+    (await send("x", { specversion: "1.0", id: "1", source: "s", type: "com.tasks.task.completed", data: { nope: true } })).body,
+    { status: "DROP" },
+  );
   assert.deepEqual(seen, ["ok", "retry", "drop", "explicit"]);
   const text = await registry.metrics();
   assert.match(text, /events_consumed_total\{topic="task.completed",result="SUCCESS",service="t"\} 1/);
@@ -84,5 +104,14 @@ test("registered metric names are exactly catalog names", async () => {
   consumerMetrics(registry);
   publisherMetrics(registry);
   const names = (await registry.getMetricsAsJSON()).map((m) => m.name).sort();
-  assert.deepEqual(names, [serviceMetrics.eventConsumeLag, serviceMetrics.eventsConsumed, serviceMetrics.eventsDeadLettered, serviceMetrics.eventsFailed, serviceMetrics.eventsPublished].sort());
+  assert.deepEqual(
+    names,
+    [
+      serviceMetrics.eventConsumeLag,
+      serviceMetrics.eventsConsumed,
+      serviceMetrics.eventsDeadLettered,
+      serviceMetrics.eventsFailed,
+      serviceMetrics.eventsPublished,
+    ].sort(),
+  );
 });

@@ -1,5 +1,14 @@
 /** Builds the tasks API (no listening): used by main.ts, the tests and the benchmark. */
-import { createServiceApp, pingDatabase, sidecarReady, type AuthConfig, type Knex, type Logger, type Registry, type ServiceApp } from "@tasks/shared";
+import {
+  createServiceApp,
+  pingDatabase,
+  sidecarReady,
+  type AuthConfig,
+  type Knex,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+} from "@tasks/shared";
 import { openapiDocument } from "./openapi.js";
 import { registerRoutes, tasksRoutes } from "./routes.js";
 import { TasksService } from "./tasks-service.js";

@@ -6,7 +6,10 @@ import { z } from "zod";
 export const envSchema = baseEnvSchema.extend({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
-  MIGRATE_ON_START: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  MIGRATE_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
 });
 export type TasksEnv = z.output<typeof envSchema>;
 
@@ -23,6 +26,14 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
   const dapr = daprHttpUrl(e);
   const secret = (name: string) => readSecret({ daprHttpUrl: dapr, store: e.DAPR_SECRET_STORE }, name);
   const claims = { ...(e.JWT_ISSUER ? { issuer: e.JWT_ISSUER } : {}), ...(e.JWT_AUDIENCE ? { audience: e.JWT_AUDIENCE } : {}) };
-  const auth: AuthConfig = e.JWT_JWKS_URL ? { jwksUrl: e.JWT_JWKS_URL, ...claims } : { hs256Key: await secret(secretNames.jwtSigningKey), ...claims };
-  return { env: e, port: e.PORT ?? services["tasks-api"].port, daprHttpUrl: dapr, databaseUrl: await secret(secretNames.databaseUrl(services["tasks-api"].name)), auth };
+  const auth: AuthConfig = e.JWT_JWKS_URL
+    ? { jwksUrl: e.JWT_JWKS_URL, ...claims }
+    : { hs256Key: await secret(secretNames.jwtSigningKey), ...claims };
+  return {
+    env: e,
+    port: e.PORT ?? services["tasks-api"].port,
+    daprHttpUrl: dapr,
+    databaseUrl: await secret(secretNames.databaseUrl(services["tasks-api"].name)),
+    auth,
+  };
 }

@@ -23,7 +23,11 @@ interface KeyExpr {
 
 const keyExprs: Record<SortKey, KeyExpr> = {
   // Tasks without a due date sort last in both directions.
-  due: { sql: (dir) => `coalesce(t.due_at, '${dir === "asc" ? "infinity" : "-infinity"}'::timestamptz)`, type: "timestamptz", valid: isPgTimestamptzText },
+  due: {
+    sql: (dir) => `coalesce(t.due_at, '${dir === "asc" ? "infinity" : "-infinity"}'::timestamptz)`,
+    type: "timestamptz",
+    valid: isPgTimestamptzText,
+  },
   priority: { sql: () => "t.priority", type: "smallint", valid: (v) => /^[1-4]$/.test(v) },
   created: { sql: () => "t.created_at", type: "timestamptz", valid: isPgTimestamptzText },
   title: { sql: () => "lower(t.title)", type: "text", valid: (v) => !v.includes("\u0000") && v.length <= 1000 },
@@ -36,7 +40,16 @@ type Cursor = z.infer<typeof cursorSchema>;
 const sortSignature = (terms: readonly SortTerm[]): string => terms.map((t) => `${t.key}:${t.dir}`).join(",");
 
 function filterHash(q: ListQuery): string {
-  const f = { q: q.q ?? null, status: q.status ?? null, priority: [...(q.priority ?? [])].sort(), tags: [...(q.tags ?? [])].sort(), tagMode: q.tagMode, dueBefore: q.dueBefore ?? null, dueAfter: q.dueAfter ?? null, overdue: q.overdue ?? null };
+  const f = {
+    q: q.q ?? null,
+    status: q.status ?? null,
+    priority: [...(q.priority ?? [])].sort(),
+    tags: [...(q.tags ?? [])].sort(),
+    tagMode: q.tagMode,
+    dueBefore: q.dueBefore ?? null,
+    dueAfter: q.dueAfter ?? null,
+    overdue: q.overdue ?? null,
+  };
   return createHash("sha256").update(JSON.stringify(f)).digest("base64url").slice(0, 16);
 }
 
@@ -52,7 +65,8 @@ function decodeCursor(raw: string, terms: readonly SortTerm[], hash: string): Cu
   }
   const c = cursorSchema.safeParse(parsed);
   if (!c.success || c.data.k.length !== terms.length) throw invalid("Invalid cursor.");
-  if (c.data.s !== sortSignature(terms) || c.data.f !== hash) throw invalid("The cursor belongs to a different query; start again without it.");
+  if (c.data.s !== sortSignature(terms) || c.data.f !== hash)
+    throw invalid("The cursor belongs to a different query; start again without it.");
   if (!terms.every((t, i) => keyExprs[t.key].valid(c.data.k[i]!))) throw invalid("Invalid cursor.");
   return c.data;
 }
@@ -132,6 +146,9 @@ export async function listTasks(knex: Knex, userId: string, q: ListQuery): Promi
   const rows = result.rows;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
-  const nextCursor = rows.length > q.limit && last ? encodeCursor({ s: sortSignature(terms), f: hash, k: terms.map((_, i) => String(last[`k${i}`])), id: last.id }) : null;
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor({ s: sortSignature(terms), f: hash, k: terms.map((_, i) => String(last[`k${i}`])), id: last.id })
+      : null;
   return { items: page.map(toSnapshot), nextCursor };
 }

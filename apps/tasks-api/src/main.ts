@@ -1,6 +1,19 @@
 /** Entry point: config, migrations, outbox relay, HTTP server, graceful shutdown. */
 import { daprComponents, services } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, createShutdown, daprHttpUrl, listen, loadEnv, migrateLatest, onSignals, outboxMetrics, publisherMetrics, waitForSidecar } from "@tasks/shared";
+import {
+  createDatabase,
+  createLogger,
+  createRegistry,
+  createShutdown,
+  daprHttpUrl,
+  listen,
+  loadEnv,
+  migrateLatest,
+  onSignals,
+  outboxMetrics,
+  publisherMetrics,
+  waitForSidecar,
+} from "@tasks/shared";
 import { migrations } from "../migrations/index.js";
 import { createTasksApp } from "./app.js";
 import { envSchema, loadConfig } from "./config.js";
@@ -22,7 +35,14 @@ try {
     pollMs: config.env.OUTBOX_POLL_MS,
     publisher: { daprHttpUrl: config.daprHttpUrl, pubsubName: config.env.DAPR_PUBSUB_NAME, metrics: publisherMetrics(registry) },
   });
-  const { app, health } = createTasksApp({ knex, logger, registry, auth: config.auth, daprHttpUrl: config.daprHttpUrl, onEventsWritten: () => relay.notify() });
+  const { app, health } = createTasksApp({
+    knex,
+    logger,
+    registry,
+    auth: config.auth,
+    daprHttpUrl: config.daprHttpUrl,
+    onEventsWritten: () => relay.notify(),
+  });
   relay.start();
   const server = await listen(app, config.port, config.env.HOST);
   logger.info({ port: config.port, pubsub: daprComponents.pubsub }, "listening");

@@ -3,10 +3,15 @@
  * (z.toJSONSchema, input side). test/openapi.test.ts checks it against the routes Express serves.
  */
 import { tasksInternalRoutes } from "@tasks/catalog";
-import { createOccurrenceRequestSchema, createOccurrenceResponseSchema, internalTaskResponseSchema, taskSnapshotSchema } from "@tasks/shared";
+import {
+  createOccurrenceRequestSchema,
+  createOccurrenceResponseSchema,
+  internalTaskResponseSchema,
+  taskSnapshotSchema,
+} from "@tasks/shared";
 import { z } from "zod";
 import { expressPath, openapiPath, tasksBase } from "./routes.js";
-import { createTaskSchema, limits, listQuerySchema, listResponseSchema, sortKeys, updateTaskSchema } from "./schemas.js";
+import { createTaskSchema, limits, type listQuerySchema, listResponseSchema, sortKeys, updateTaskSchema } from "./schemas.js";
 
 type Json = Record<string, unknown>;
 const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Json;
@@ -40,8 +45,15 @@ const queryDocs: Record<keyof z.infer<typeof listQuerySchema>, string> = {
 
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const bearer = [{ bearer: [] }];
-const common = { "400": problem("Invalid input; `errors` names each invalid field."), "401": problem("Missing or invalid bearer token."), "404": problem("No such task for this user.") };
-const internal = { "x-internal": true, description: "Only through Dapr service invocation; `dapr-caller-app-id` must be an allowed caller." } as const;
+const common = {
+  "400": problem("Invalid input; `errors` names each invalid field."),
+  "401": problem("Missing or invalid bearer token."),
+  "404": problem("No such task for this user."),
+};
+const internal = {
+  "x-internal": true,
+  description: "Only through Dapr service invocation; `dapr-caller-app-id` must be an allowed caller.",
+} as const;
 
 export function openapiDocument(): Json {
   const oapi = (p: string) => p.replace(/:([A-Za-z_]+)/g, "{$1}");
@@ -72,24 +84,42 @@ export function openapiDocument(): Json {
         get: {
           operationId: "listTasks",
           security: bearer,
-          parameters: Object.entries(queryDocs).map(([name, description]) => ({ name, in: "query", required: false, description, schema: { type: "string" } })),
+          parameters: Object.entries(queryDocs).map(([name, description]) => ({
+            name,
+            in: "query",
+            required: false,
+            description,
+            schema: { type: "string" },
+          })),
           responses: { "200": { description: "A page of tasks.", content: json(ref("TaskPage")) }, ...common },
         },
       },
       [oapi(`${tasksBase}/:id`)]: {
         parameters: [idParam],
-        get: { operationId: "getTask", security: bearer, responses: { "200": { description: "The task.", content: json(ref("Task")) }, ...common } },
+        get: {
+          operationId: "getTask",
+          security: bearer,
+          responses: { "200": { description: "The task.", content: json(ref("Task")) }, ...common },
+        },
         patch: {
           operationId: "updateTask",
           security: bearer,
           requestBody: { required: true, content: json(ref("UpdateTask")) },
-          responses: { "200": { description: "Updated (null clears a field).", content: json(ref("Task")) }, ...common, "413": problem("Body too large.") },
+          responses: {
+            "200": { description: "Updated (null clears a field).", content: json(ref("Task")) },
+            ...common,
+            "413": problem("Body too large."),
+          },
         },
         delete: { operationId: "deleteTask", security: bearer, responses: { "204": { description: "Deleted." }, ...common } },
       },
       [oapi(`${tasksBase}/:id/complete`)]: {
         parameters: [idParam],
-        post: { operationId: "completeTask", security: bearer, responses: { "200": { description: "Completed.", content: json(ref("Task")) }, ...common, "409": problem("Already completed.") } },
+        post: {
+          operationId: "completeTask",
+          security: bearer,
+          responses: { "200": { description: "Completed.", content: json(ref("Task")) }, ...common, "409": problem("Already completed.") },
+        },
       },
       [openapiPath]: { get: { operationId: "openapi", responses: { "200": { description: "This document." } } } },
       [tasksInternalRoutes.createOccurrence]: {
@@ -112,7 +142,11 @@ export function openapiDocument(): Json {
           operationId: "getTaskInternal",
           "x-internal": true,
           description: internal.description,
-          responses: { "200": { description: "The task.", content: json(ref("InternalTask")) }, "403": problem("Caller is not allowed."), "404": common["404"] },
+          responses: {
+            "200": { description: "The task.", content: json(ref("InternalTask")) },
+            "403": problem("Caller is not allowed."),
+            "404": common["404"],
+          },
         },
       },
     },

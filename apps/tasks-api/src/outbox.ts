@@ -6,7 +6,18 @@
  * a row is claimed only when no earlier unsent row of the same task exists, so one batch holds at
  * most one event per task and can be published concurrently.
  */
-import { currentCorrelation, correlationFrom, newCloudEvent, publishSerializedCloudEvent, withCorrelation, type CloudEvent, type Knex, type Logger, type OutboxMetrics, type PublisherOptions } from "@tasks/shared";
+import {
+  currentCorrelation,
+  correlationFrom,
+  newCloudEvent,
+  publishSerializedCloudEvent,
+  withCorrelation,
+  type CloudEvent,
+  type Knex,
+  type Logger,
+  type OutboxMetrics,
+  type PublisherOptions,
+} from "@tasks/shared";
 import { randomUUID } from "node:crypto";
 import { services } from "@tasks/catalog";
 
@@ -25,7 +36,15 @@ export interface OutboxRow {
 
 /** Builds the CloudEvent and its outbox row (event id = CloudEvent id). */
 export function outboxRow<T>(ev: OutboxEvent<T>, now = new Date()): { row: OutboxRow; event: CloudEvent<T> } {
-  const event = newCloudEvent({ topic: ev.topic, source: services["tasks-api"].name, subject: ev.aggregateId, data: ev.data, id: randomUUID(), time: now, ...(currentCorrelation() ? { traceparent: currentCorrelation()!.traceparent } : {}) });
+  const event = newCloudEvent({
+    topic: ev.topic,
+    source: services["tasks-api"].name,
+    subject: ev.aggregateId,
+    data: ev.data,
+    id: randomUUID(),
+    time: now,
+    ...(currentCorrelation() ? { traceparent: currentCorrelation()!.traceparent } : {}),
+  });
   return { row: { event_id: event.id, topic: ev.topic, aggregate_id: ev.aggregateId, payload: JSON.stringify(event) }, event };
 }
 
@@ -112,7 +131,10 @@ export class OutboxRelay {
           try {
             // The stored text is the CloudEvent: publish it as is (no parse and re-encode per event).
             await withCorrelation(correlationFrom(r.traceparent ?? undefined), () =>
-              publishSerializedCloudEvent(this.opts.publisher, r.topic, r.payload, { id: r.event_id, ...(r.traceparent ? { traceparent: r.traceparent } : {}) }),
+              publishSerializedCloudEvent(this.opts.publisher, r.topic, r.payload, {
+                id: r.event_id,
+                ...(r.traceparent ? { traceparent: r.traceparent } : {}),
+              }),
             );
             sent.push(r.id);
           } catch (err) {
@@ -121,11 +143,18 @@ export class OutboxRelay {
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 16, rows.length) }, worker));
-      if (sent.length) await trx.raw(`update outbox set sent_at = now(), attempts = attempts + 1, last_error = null where id = any(?::bigint[])`, [sent]);
+      if (sent.length)
+        await trx.raw(`update outbox set sent_at = now(), attempts = attempts + 1, last_error = null where id = any(?::bigint[])`, [sent]);
       for (const f of failed) {
         const delay = this.backoffMs(f.row.attempts);
-        logger.warn({ eventId: f.row.event_id, topic: f.row.topic, attempts: f.row.attempts + 1, retryInMs: delay, error: f.error }, "outbox publish failed; will retry");
-        await trx.raw(`update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`, [f.error.slice(0, 1000), delay / 1000, f.row.id]);
+        logger.warn(
+          { eventId: f.row.event_id, topic: f.row.topic, attempts: f.row.attempts + 1, retryInMs: delay, error: f.error },
+          "outbox publish failed; will retry",
+        );
+        await trx.raw(
+          `update outbox set attempts = attempts + 1, last_error = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`,
+          [f.error.slice(0, 1000), delay / 1000, f.row.id],
+        );
       }
       return { claimed: rows.length, published: sent.length, failed: failed.length };
     });
@@ -137,7 +166,9 @@ export class OutboxRelay {
   async refreshMetrics(): Promise<void> {
     const { metrics, knex } = this.opts;
     if (!metrics) return;
-    const { rows } = await knex.raw<{ rows: { pending: string; lag: number | null }[] }>(`select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as lag from outbox where sent_at is null`);
+    const { rows } = await knex.raw<{ rows: { pending: string; lag: number | null }[] }>(
+      `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as lag from outbox where sent_at is null`,
+    );
     metrics.pending.set(Number(rows[0]?.pending ?? 0));
     metrics.lag.set(Math.max(0, rows[0]?.lag ?? 0));
   }
@@ -151,7 +182,10 @@ export class OutboxRelay {
     }
     if (now - this.lastCleanup >= 60_000) {
       this.lastCleanup = now;
-      await this.opts.knex.raw(`delete from outbox where id in (select id from outbox where sent_at < now() - make_interval(secs => ?) limit 1000)`, [(this.opts.retentionMs ?? 86_400_000) / 1000]);
+      await this.opts.knex.raw(
+        `delete from outbox where id in (select id from outbox where sent_at < now() - make_interval(secs => ?) limit 1000)`,
+        [(this.opts.retentionMs ?? 86_400_000) / 1000],
+      );
     }
   }
 

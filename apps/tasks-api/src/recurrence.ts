@@ -9,15 +9,18 @@ const { RRule } = rrulePkg;
 
 const allowedFreq = ["YEARLY", "MONTHLY", "WEEKLY", "DAILY", "HOURLY"];
 const list = (item: string) => new RegExp(`^${item}(,${item})*$`);
-const signed = (max: number) => (v: string) => v.split(",").every((x) => /^[+-]?\d{1,3}$/.test(x) && Math.abs(Number(x)) >= 1 && Math.abs(Number(x)) <= max);
-const unsigned = (min: number, max: number) => (v: string) => v.split(",").every((x) => /^\d{1,2}$/.test(x) && Number(x) >= min && Number(x) <= max);
+const signed = (max: number) => (v: string) =>
+  v.split(",").every((x) => /^[+-]?\d{1,3}$/.test(x) && Math.abs(Number(x)) >= 1 && Math.abs(Number(x)) <= max);
+const unsigned = (min: number, max: number) => (v: string) =>
+  v.split(",").every((x) => /^\d{1,2}$/.test(x) && Number(x) >= min && Number(x) <= max);
 
 const parts: Record<string, (v: string) => string | undefined> = {
   FREQ: (v) => (allowedFreq.includes(v) ? undefined : `FREQ must be one of ${allowedFreq.join(", ")}`),
   INTERVAL: (v) => (/^\d{1,4}$/.test(v) && Number(v) >= 1 && Number(v) <= 1000 ? undefined : "INTERVAL must be an integer from 1 to 1000"),
   COUNT: (v) => (/^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 10000 ? undefined : "COUNT must be an integer from 1 to 10000"),
   UNTIL: (v) => (validUntil(v) ? undefined : "UNTIL must be a date (YYYYMMDD) or UTC date-time (YYYYMMDDTHHMMSSZ)"),
-  BYDAY: (v) => (list("[+-]?(?:[1-9]|[1-4]\\d|5[0-3])?(?:MO|TU|WE|TH|FR|SA|SU)").test(v) ? undefined : "BYDAY must list weekdays like MO,TU or 1MO,-1FR"),
+  BYDAY: (v) =>
+    list("[+-]?(?:[1-9]|[1-4]\\d|5[0-3])?(?:MO|TU|WE|TH|FR|SA|SU)").test(v) ? undefined : "BYDAY must list weekdays like MO,TU or 1MO,-1FR",
   BYMONTHDAY: (v) => (signed(31)(v) ? undefined : "BYMONTHDAY values must be 1..31 or -31..-1"),
   BYYEARDAY: (v) => (signed(366)(v) ? undefined : "BYYEARDAY values must be 1..366 or -366..-1"),
   BYWEEKNO: (v) => (signed(53)(v) ? undefined : "BYWEEKNO values must be 1..53 or -53..-1"),
@@ -33,7 +36,15 @@ function validUntil(v: string): boolean {
   if (!m) return false;
   const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x))) as number[];
   const date = new Date(Date.UTC(y!, mo! - 1, d!, h, mi, s));
-  return y! >= 1970 && date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d && date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === s;
+  return (
+    y! >= 1970 &&
+    date.getUTCFullYear() === y &&
+    date.getUTCMonth() === mo! - 1 &&
+    date.getUTCDate() === d &&
+    date.getUTCHours() === h &&
+    date.getUTCMinutes() === mi &&
+    date.getUTCSeconds() === s
+  );
 }
 
 export type RecurrenceCheck = { ok: true; rule: string } | { ok: false; message: string };
@@ -42,7 +53,8 @@ export type RecurrenceCheck = { ok: true; rule: string } | { ok: false; message:
 export function checkRecurrence(input: string): RecurrenceCheck {
   const text = input.trim().replace(/^RRULE:/i, "");
   if (text.length === 0) return { ok: false, message: "Recurrence must be an RRULE such as FREQ=WEEKLY;BYDAY=MO." };
-  if (/[\r\n]/.test(text) || /DTSTART/i.test(text)) return { ok: false, message: "Recurrence must be a single RRULE without DTSTART; the series starts at dueAt." };
+  if (/[\r\n]/.test(text) || /DTSTART/i.test(text))
+    return { ok: false, message: "Recurrence must be a single RRULE without DTSTART; the series starts at dueAt." };
   const seen = new Set<string>();
   for (const part of text.split(";")) {
     const eq = part.indexOf("=");

@@ -3,7 +3,15 @@
  * app so the OpenAPI test can compare the document with what Express really serves.
  */
 import { invocationPaths, services, tasksInternalRoutes } from "@tasks/catalog";
-import { authenticate, createOccurrenceRequestSchema, ForbiddenError, parseOrThrow, userIdOf, ValidationError, type AuthConfig } from "@tasks/shared";
+import {
+  authenticate,
+  createOccurrenceRequestSchema,
+  ForbiddenError,
+  parseOrThrow,
+  userIdOf,
+  ValidationError,
+  type AuthConfig,
+} from "@tasks/shared";
 import type { Express, Request, RequestHandler, Response } from "express";
 import { createTaskSchema, listQuerySchema, updateTaskSchema } from "./schemas.js";
 import type { TasksService } from "./tasks-service.js";
@@ -28,10 +36,15 @@ export const expressPath = (catalogPath: string, param = "id"): string => catalo
  * `dapr-caller-app-id` header Dapr sets must name one of those callers (403 otherwise).
  */
 export function requireCaller(catalogPath: string): RequestHandler {
-  const allowed = new Set(invocationPaths().filter((p) => p.target === "tasks-api" && p.path === catalogPath).map((p) => p.caller));
+  const allowed = new Set(
+    invocationPaths()
+      .filter((p) => p.target === "tasks-api" && p.path === catalogPath)
+      .map((p) => p.caller),
+  );
   return (req, _res, next) => {
     const caller = req.get("dapr-caller-app-id");
-    if (!caller || !allowed.has(caller as never)) throw new ForbiddenError(`This route is only for Dapr service invocation by: ${[...allowed].join(", ")}.`);
+    if (!caller || !allowed.has(caller as never))
+      throw new ForbiddenError(`This route is only for Dapr service invocation by: ${[...allowed].join(", ")}.`);
     next();
   };
 }
@@ -56,9 +69,16 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
     {
       method: "get",
       path: base,
-      handlers: [authn, async (req, res) => void res.json(await service.list(userIdOf(req), parseOrThrow(listQuerySchema, req.query ?? {}, "query")))],
+      handlers: [
+        authn,
+        async (req, res) => void res.json(await service.list(userIdOf(req), parseOrThrow(listQuerySchema, req.query ?? {}, "query"))),
+      ],
     },
-    { method: "get", path: `${base}/:id`, handlers: [authn, async (req, res) => void res.json(await service.get(userIdOf(req), param(req)))] },
+    {
+      method: "get",
+      path: `${base}/:id`,
+      handlers: [authn, async (req, res) => void res.json(await service.get(userIdOf(req), param(req)))],
+    },
     {
       method: "patch",
       path: `${base}/:id`,
@@ -66,7 +86,8 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
         authn,
         async (req, res) => {
           const patch = parseOrThrow(updateTaskSchema, req.body);
-          if (Object.keys(patch).length === 0) throw new ValidationError([{ field: "body", message: "The patch must change at least one field." }]);
+          if (Object.keys(patch).length === 0)
+            throw new ValidationError([{ field: "body", message: "The patch must change at least one field." }]);
           res.json(await service.update(userIdOf(req), param(req), patch));
         },
       ],
@@ -82,7 +103,11 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
         },
       ],
     },
-    { method: "post", path: `${base}/:id/complete`, handlers: [authn, async (req, res) => void res.json(await service.complete(userIdOf(req), param(req)))] },
+    {
+      method: "post",
+      path: `${base}/:id/complete`,
+      handlers: [authn, async (req, res) => void res.json(await service.complete(userIdOf(req), param(req)))],
+    },
     { method: "get", path: openapiPath, handlers: [(_req, res) => void res.json(openapi())] },
     {
       method: "post",

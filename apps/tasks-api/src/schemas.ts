@@ -84,7 +84,13 @@ export function isIanaTimeZone(tz: string): boolean {
 const timeZone = z.string().refine(isIanaTimeZone, "Must be an IANA time zone such as Europe/Paris.");
 
 const reminders = z
-  .array(z.number().int("Reminder offsets are whole minutes.").min(0, "Reminder offsets are minutes before dueAt (0 or more).").max(limits.reminderMinutes, `Reminder offsets are at most ${limits.reminderMinutes} minutes.`))
+  .array(
+    z
+      .number()
+      .int("Reminder offsets are whole minutes.")
+      .min(0, "Reminder offsets are minutes before dueAt (0 or more).")
+      .max(limits.reminderMinutes, `Reminder offsets are at most ${limits.reminderMinutes} minutes.`),
+  )
   .max(limits.reminders, `At most ${limits.reminders} reminders.`)
   .transform((xs) => [...new Set(xs)].sort((a, b) => b - a));
 
@@ -116,13 +122,13 @@ export type CreateTaskInput = z.output<typeof createTaskSchema>;
 
 /** PATCH body; an empty patch is rejected by the handler (a refine here would also fire on unknown keys). */
 export const updateTaskSchema = z.strictObject({
-    title: title.optional(),
-    description: description.nullable().optional(),
-    priority: priority.optional(),
-    tags: tags.optional(),
-    dueAt: dueInstant.nullable().optional(),
-    timeZone: timeZone.nullable().optional(),
-    reminders: reminders.optional(),
+  title: title.optional(),
+  description: description.nullable().optional(),
+  priority: priority.optional(),
+  tags: tags.optional(),
+  dueAt: dueInstant.nullable().optional(),
+  timeZone: timeZone.nullable().optional(),
+  reminders: reminders.optional(),
   recurrence: recurrence.nullable().optional(),
 });
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
@@ -139,7 +145,8 @@ export function taskRuleErrors(t: TaskRuleFields): FieldError[] {
   const errors: FieldError[] = [];
   if (t.dueAt !== null && t.timeZone === null) errors.push({ field: "timeZone", message: "Required when dueAt is set." });
   if (t.dueAt === null && t.reminders.length > 0) errors.push({ field: "reminders", message: "Reminders need dueAt." });
-  if (t.dueAt === null && t.recurrence !== null) errors.push({ field: "recurrence", message: "A recurrence needs dueAt (the first occurrence)." });
+  if (t.dueAt === null && t.recurrence !== null)
+    errors.push({ field: "recurrence", message: "A recurrence needs dueAt (the first occurrence)." });
   return errors;
 }
 
@@ -152,29 +159,32 @@ export interface SortTerm {
   readonly dir: "asc" | "desc";
 }
 
-const single = (name: string) =>
-  z.preprocess((v) => v, z.string({ message: `${name} must be given once.` }));
+const single = (name: string) => z.preprocess((v) => v, z.string({ message: `${name} must be given once.` }));
 
 const csv = <T extends string>(name: string, item: z.ZodType<T>) =>
-  z
-    .union([z.string(), z.array(z.string())], { message: `${name} must be a comma-separated list.` })
-    .transform((v, ctx) => {
-      const raw = (Array.isArray(v) ? v : [v]).flatMap((x) => x.split(",")).map((x) => x.trim()).filter((x) => x !== "");
-      const out: T[] = [];
-      for (const x of raw) {
-        const r = item.safeParse(x);
-        if (!r.success) {
-          ctx.addIssue({ code: "custom", message: `"${x.slice(0, 50)}": ${r.error.issues[0]?.message ?? "invalid"}` });
-          return z.NEVER;
-        }
-        out.push(r.data);
+  z.union([z.string(), z.array(z.string())], { message: `${name} must be a comma-separated list.` }).transform((v, ctx) => {
+    const raw = (Array.isArray(v) ? v : [v])
+      .flatMap((x) => x.split(","))
+      .map((x) => x.trim())
+      .filter((x) => x !== "");
+    const out: T[] = [];
+    for (const x of raw) {
+      const r = item.safeParse(x);
+      if (!r.success) {
+        ctx.addIssue({ code: "custom", message: `"${x.slice(0, 50)}": ${r.error.issues[0]?.message ?? "invalid"}` });
+        return z.NEVER;
       }
-      return [...new Set(out)];
-    });
+      out.push(r.data);
+    }
+    return [...new Set(out)];
+  });
 
 const sortTerm = z
   .string()
-  .regex(/^-?(due|priority|created|title|rank)(:(asc|desc))?$/, `Sort keys are ${sortKeys.join(", ")}, optionally with :asc or :desc (or a leading - for desc).`)
+  .regex(
+    /^-?(due|priority|created|title|rank)(:(asc|desc))?$/,
+    `Sort keys are ${sortKeys.join(", ")}, optionally with :asc or :desc (or a leading - for desc).`,
+  )
   .transform((s): SortTerm => {
     const desc = s.startsWith("-");
     const [key, dir] = s.replace(/^-/, "").split(":") as [SortKey, ("asc" | "desc")?];
@@ -183,38 +193,61 @@ const sortTerm = z
 
 export const listQuerySchema = z
   .strictObject({
-    q: single("q").pipe(
-      z
-        .string()
-        .trim()
-        .min(1, "Search text must not be empty.")
-        .max(limits.query, `Search text must be at most ${limits.query} characters.`)
-        .refine((s) => !CONTROL.test(s), "Search text must not contain control characters.")
-        .refine(wellFormed, notWellFormed),
-    ).optional(),
-    status: single("status").pipe(z.enum(taskStatuses, { message: `Status must be one of ${taskStatuses.join(", ")}.` })).optional(),
+    q: single("q")
+      .pipe(
+        z
+          .string()
+          .trim()
+          .min(1, "Search text must not be empty.")
+          .max(limits.query, `Search text must be at most ${limits.query} characters.`)
+          .refine((s) => !CONTROL.test(s), "Search text must not contain control characters.")
+          .refine(wellFormed, notWellFormed),
+      )
+      .optional(),
+    status: single("status")
+      .pipe(z.enum(taskStatuses, { message: `Status must be one of ${taskStatuses.join(", ")}.` }))
+      .optional(),
     priority: csv("priority", priority).optional(),
-    tags: csv("tags", tag).pipe(z.array(z.string()).max(limits.tags, `At most ${limits.tags} tags.`)).optional(),
-    tagMode: single("tagMode").pipe(z.enum(["all", "any"], { message: "tagMode must be all or any." })).default("all"),
+    tags: csv("tags", tag)
+      .pipe(z.array(z.string()).max(limits.tags, `At most ${limits.tags} tags.`))
+      .optional(),
+    tagMode: single("tagMode")
+      .pipe(z.enum(["all", "any"], { message: "tagMode must be all or any." }))
+      .default("all"),
     dueBefore: single("dueBefore").pipe(instantSchema).optional(),
     dueAfter: single("dueAfter").pipe(instantSchema).optional(),
-    overdue: single("overdue").pipe(z.enum(["true", "false"], { message: "overdue must be true or false." })).transform((v) => v === "true").optional(),
+    overdue: single("overdue")
+      .pipe(z.enum(["true", "false"], { message: "overdue must be true or false." }))
+      .transform((v) => v === "true")
+      .optional(),
     sort: single("sort")
       .pipe(z.string().max(200))
-      .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+      .transform((s) =>
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(sortTerm).min(1, "Sort must name at least one key.").max(limits.sortKeys, `At most ${limits.sortKeys} sort keys.`))
       .refine((terms) => new Set(terms.map((t) => t.key)).size === terms.length, "Each sort key may appear once.")
       .optional(),
     limit: single("limit")
       .pipe(z.string().regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${limits.pageSize}.`))
       .transform(Number)
-      .pipe(z.number().min(1, `limit must be an integer from 1 to ${limits.pageSize}.`).max(limits.pageSize, `limit must be an integer from 1 to ${limits.pageSize}.`))
+      .pipe(
+        z
+          .number()
+          .min(1, `limit must be an integer from 1 to ${limits.pageSize}.`)
+          .max(limits.pageSize, `limit must be an integer from 1 to ${limits.pageSize}.`),
+      )
       .default(20),
     cursor: single("cursor").pipe(z.string().max(4096, "cursor is too long.")).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.sort?.some((t) => t.key === "rank") && q.q === undefined) ctx.addIssue({ code: "custom", path: ["sort"], message: "Sorting by rank needs a search text (q)." });
-    if (q.dueBefore && q.dueAfter && Date.parse(q.dueAfter) > Date.parse(q.dueBefore)) ctx.addIssue({ code: "custom", path: ["dueAfter"], message: "dueAfter must not be later than dueBefore." });
+    if (q.sort?.some((t) => t.key === "rank") && q.q === undefined)
+      ctx.addIssue({ code: "custom", path: ["sort"], message: "Sorting by rank needs a search text (q)." });
+    if (q.dueBefore && q.dueAfter && Date.parse(q.dueAfter) > Date.parse(q.dueBefore))
+      ctx.addIssue({ code: "custom", path: ["dueAfter"], message: "dueAfter must not be later than dueBefore." });
   });
 export type ListQuery = z.output<typeof listQuerySchema>;
 

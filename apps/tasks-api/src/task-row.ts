@@ -22,7 +22,25 @@ export interface TaskRow {
 }
 
 /** Columns to select (never the tsvector). */
-export const taskColumns = ["id", "user_id", "title", "description", "priority", "status", "tags", "due_at", "time_zone", "reminders", "recurrence", "series_id", "occurrence_at", "completed_at", "created_at", "updated_at", "version"] as const;
+export const taskColumns = [
+  "id",
+  "user_id",
+  "title",
+  "description",
+  "priority",
+  "status",
+  "tags",
+  "due_at",
+  "time_zone",
+  "reminders",
+  "recurrence",
+  "series_id",
+  "occurrence_at",
+  "completed_at",
+  "created_at",
+  "updated_at",
+  "version",
+] as const;
 
 /** low=1 … urgent=4, so numeric order is priority order. */
 export const priorityRank = (p: Priority): number => priorities.indexOf(p) + 1;

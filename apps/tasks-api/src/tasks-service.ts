@@ -10,8 +10,16 @@ import { outboxInsert, outboxRow } from "./outbox.js";
 import { taskRuleErrors, type CreateTaskInput, type ListQuery, type UpdateTaskInput } from "./schemas.js";
 import { taskColumns, toRow, toSnapshot, type TaskRow } from "./task-row.js";
 
-async function findTask(k: Knex | Knex.Transaction, where: string, bindings: readonly unknown[], lock = false): Promise<TaskSnapshot | undefined> {
-  const { rows } = await k.raw<{ rows: TaskRow[] }>(`select ${taskColumns.join(", ")} from tasks where ${where} limit 1${lock ? " for update" : ""}`, [...bindings] as Knex.RawBinding[]);
+async function findTask(
+  k: Knex | Knex.Transaction,
+  where: string,
+  bindings: readonly unknown[],
+  lock = false,
+): Promise<TaskSnapshot | undefined> {
+  const { rows } = await k.raw<{ rows: TaskRow[] }>(
+    `select ${taskColumns.join(", ")} from tasks where ${where} limit 1${lock ? " for update" : ""}`,
+    [...bindings] as Knex.RawBinding[],
+  );
   return rows[0] ? toSnapshot(rows[0]) : undefined;
 }
 
@@ -35,7 +43,12 @@ export class TasksService {
   }
 
   async create(userId: string, input: CreateTaskInput): Promise<TaskSnapshot> {
-    const fields = { dueAt: input.dueAt ?? null, timeZone: input.timeZone ?? null, reminders: input.reminders, recurrence: input.recurrence ?? null };
+    const fields = {
+      dueAt: input.dueAt ?? null,
+      timeZone: input.timeZone ?? null,
+      reminders: input.reminders,
+      recurrence: input.recurrence ?? null,
+    };
     const errors = taskRuleErrors(fields);
     if (errors.length) throw new ValidationError(errors);
     const now = new Date();
@@ -117,7 +130,11 @@ export class TasksService {
       if (changed.length === 0) return { task: before, wrote: false };
       const after: TaskSnapshot = { ...merged, updatedAt: new Date().toISOString(), version: before.version + 1 };
       await this.save(trx, after);
-      await outboxInsert(trx, { topic: topics.taskUpdated.name, aggregateId: id, data: { actor: userId, task: after, before, after, changed } });
+      await outboxInsert(trx, {
+        topic: topics.taskUpdated.name,
+        aggregateId: id,
+        data: { actor: userId, task: after, before, after, changed },
+      });
       return { task: after, wrote: true };
     });
     if (result.wrote) this.written();

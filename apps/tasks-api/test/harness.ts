@@ -1,6 +1,14 @@
 /** Per-file test harness: a private database, migrated, and the app driven in-process. */
 import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
-import { createTestDatabase, request, signTestToken, testJwtKey, type InjectRequest, type InjectResponse, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createTestDatabase,
+  request,
+  signTestToken,
+  testJwtKey,
+  type InjectRequest,
+  type InjectResponse,
+  type TestDatabase,
+} from "@tasks/shared/testing";
 import type { Express } from "express";
 import { migrations } from "../migrations/index.js";
 import { createTasksApp } from "../src/app.js";

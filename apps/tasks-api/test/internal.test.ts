@@ -9,13 +9,28 @@ let h: Harness;
 let source: TaskSnapshot;
 before(async () => {
   h = await startHarness();
-  source = (await h.as("alice", { method: "POST", url: "/api/v1/tasks", body: { title: "Standup", tags: ["team"], priority: "high", dueAt: "2030-03-02T09:00:00Z", timeZone: "Europe/London", reminders: [15], recurrence: "FREQ=DAILY;COUNT=5" } })).json<TaskSnapshot>();
+  source = (
+    await h.as("alice", {
+      method: "POST",
+      url: "/api/v1/tasks",
+      body: {
+        title: "Standup",
+        tags: ["team"],
+        priority: "high",
+        dueAt: "2030-03-02T09:00:00Z",
+        timeZone: "Europe/London",
+        reminders: [15],
+        recurrence: "FREQ=DAILY;COUNT=5",
+      },
+    })
+  ).json<TaskSnapshot>();
   source = (await h.as("alice", { method: "POST", url: `/api/v1/tasks/${source.id}/complete` })).json<TaskSnapshot>();
 });
 after(() => h.close());
 
 const fromRecurrence = { "dapr-caller-app-id": "recurrence" };
-const occurrence = (body: unknown, headers: Record<string, string> = fromRecurrence) => request(h.app, { method: "POST", url: tasksInternalRoutes.createOccurrence, body, headers });
+const occurrence = (body: unknown, headers: Record<string, string> = fromRecurrence) =>
+  request(h.app, { method: "POST", url: tasksInternalRoutes.createOccurrence, body, headers });
 
 describe("internal: create the next occurrence", () => {
   test("creates the occurrence once per (series, time); repeats return it with created=false and no new event", async () => {
@@ -26,10 +41,28 @@ describe("internal: create the next occurrence", () => {
     assert.equal(body.created, true);
     assert.deepEqual(
       { ...body.task, id: "x", createdAt: "x", updatedAt: "x" },
-      { ...source, id: "x", createdAt: "x", updatedAt: "x", status: "open", completedAt: null, dueAt: "2030-03-03T09:00:00.000Z", seriesId: source.id, occurrenceAt: "2030-03-03T09:00:00.000Z", version: 1 },
+      {
+        ...source,
+        id: "x",
+        createdAt: "x",
+        updatedAt: "x",
+        status: "open",
+        completedAt: null,
+        dueAt: "2030-03-03T09:00:00.000Z",
+        seriesId: source.id,
+        occurrenceAt: "2030-03-03T09:00:00.000Z",
+        version: 1,
+      },
     );
-    const events = async () => (await h.knex("outbox").where({ aggregate_id: body.task.id }).select("topic", "payload")) as { topic: string; payload: { data: { actor: string } } }[];
-    assert.deepEqual((await events()).map((e) => [e.topic, e.payload.data.actor]), [[topics.taskCreated.name, "service:recurrence"]]);
+    const events = async () =>
+      (await h.knex("outbox").where({ aggregate_id: body.task.id }).select("topic", "payload")) as {
+        topic: string;
+        payload: { data: { actor: string } };
+      }[];
+    assert.deepEqual(
+      (await events()).map((e) => [e.topic, e.payload.data.actor]),
+      [[topics.taskCreated.name, "service:recurrence"]],
+    );
 
     const again = await occurrence({ sourceTask: source, occurrenceAt: "2030-03-03T10:00:00+01:00" });
     assert.equal(again.status, 200);
@@ -37,7 +70,9 @@ describe("internal: create the next occurrence", () => {
     assert.equal((await events()).length, 1);
 
     // The next one, from the occurrence just created, stays in the same series.
-    const next = createOccurrenceResponseSchema.parse((await occurrence({ sourceTask: body.task, occurrenceAt: "2030-03-04T09:00:00Z" })).body);
+    const next = createOccurrenceResponseSchema.parse(
+      (await occurrence({ sourceTask: body.task, occurrenceAt: "2030-03-04T09:00:00Z" })).body,
+    );
     assert.deepEqual([next.created, next.task.seriesId], [true, source.id]);
     // The owner sees the occurrences as ordinary tasks.
     assert.equal((await h.as("alice", { url: `/api/v1/tasks/${next.task.id}` })).status, 200);
@@ -60,7 +95,13 @@ describe("internal: create the next occurrence", () => {
     }
     const bad = await occurrence({ sourceTask: { ...source, priority: "meh" }, occurrenceAt: "soon" });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.json<ProblemJson>().errors!.map((e) => e.field).sort(), ["occurrenceAt", "sourceTask.priority"]);
+    assert.deepEqual(
+      bad
+        .json<ProblemJson>()
+        .errors!.map((e) => e.field)
+        .sort(),
+      ["occurrenceAt", "sourceTask.priority"],
+    );
   });
 });
 
@@ -72,6 +113,10 @@ describe("internal: get a task", () => {
     assert.deepEqual(internalTaskResponseSchema.parse(res.body).task, source);
     assert.equal((await request(h.app, { url: url(source.id), headers: fromRecurrence })).status, 403);
     assert.equal((await request(h.app, { url: url(source.id) })).status, 403);
-    assert.equal((await request(h.app, { url: url("00000000-0000-4000-8000-000000000000"), headers: { "dapr-caller-app-id": "notifications" } })).status, 404);
+    assert.equal(
+      (await request(h.app, { url: url("00000000-0000-4000-8000-000000000000"), headers: { "dapr-caller-app-id": "notifications" } }))
+        .status,
+      404,
+    );
   });
 });

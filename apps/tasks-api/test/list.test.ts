@@ -56,7 +56,7 @@ describe("filters combine with AND", () => {
       ["b", { priority: "low", tags: ["work"], dueAt: soon, timeZone: "UTC" }],
       ["c", { priority: "urgent", tags: ["home"], dueAt: past, timeZone: "UTC" }],
       ["d", { priority: "high", tags: ["home", "work"] }],
-      ["e", { priority: "medium", tags: [] , dueAt: "2031-06-01T00:00:00Z", timeZone: "UTC" }],
+      ["e", { priority: "medium", tags: [], dueAt: "2031-06-01T00:00:00Z", timeZone: "UTC" }],
     ];
     for (const [title, body] of specs) ids[title] = (await create(u, { title, ...body })).id;
     await h.as(u, { method: "POST", url: `${base}/${ids.c}/complete` });
@@ -120,15 +120,25 @@ describe("sort and keyset pagination", () => {
     assert.equal(items.length, 30);
     const desc = await all("sort=due:desc,title:asc", 30);
     const withDue = desc.filter((t) => t.dueAt);
-    assert.deepEqual(withDue.map((t) => t.dueAt), [...withDue.map((t) => t.dueAt!)].sort().reverse());
-    assert.ok(desc.slice(-10).every((t) => t.dueAt === null), "no due date sorts last in desc too");
+    assert.deepEqual(
+      withDue.map((t) => t.dueAt),
+      [...withDue.map((t) => t.dueAt!)].sort().reverse(),
+    );
+    assert.ok(
+      desc.slice(-10).every((t) => t.dueAt === null),
+      "no due date sorts last in desc too",
+    );
   });
 
   test("every sort key pages through every row exactly once, in the same order as one big page", async () => {
     for (const sort of ["due", "-due", "priority,created", "-priority,-title", "title", "-created", "created:asc,due:desc"]) {
       const one = await all(`sort=${sort}`, 100);
       const paged = await all(`sort=${sort}`, 7);
-      assert.deepEqual(paged.map((t) => t.id), one.map((t) => t.id), sort);
+      assert.deepEqual(
+        paged.map((t) => t.id),
+        one.map((t) => t.id),
+        sort,
+      );
     }
   });
 
@@ -155,7 +165,9 @@ describe("sort and keyset pagination", () => {
     const p = await list(u, "sort=title&limit=2");
     const other = await h.as(u, { url: `${base}?sort=due&limit=2&cursor=${p.nextCursor}` });
     assert.equal(other.status, 400);
-    assert.deepEqual(other.json<ProblemJson>().errors, [{ field: "query.cursor", message: "The cursor belongs to a different query; start again without it." }]);
+    assert.deepEqual(other.json<ProblemJson>().errors, [
+      { field: "query.cursor", message: "The cursor belongs to a different query; start again without it." },
+    ]);
     const filtered = await h.as(u, { url: `${base}?sort=title&limit=2&priority=low&cursor=${p.nextCursor}` });
     assert.equal(filtered.status, 400);
     const decoded = JSON.parse(Buffer.from(p.nextCursor!, "base64url").toString()) as { k: string[] };
@@ -166,7 +178,10 @@ describe("sort and keyset pagination", () => {
     const d2 = JSON.parse(Buffer.from(byDue.nextCursor!, "base64url").toString()) as { k: string[] };
     d2.k[0] = "2031-02-30 00:00:00+00";
     const tampered = await h.as(u, { url: `${base}?sort=due&limit=2&cursor=${Buffer.from(JSON.stringify(d2)).toString("base64url")}` });
-    assert.deepEqual([tampered.status, tampered.json<ProblemJson>().errors], [400, [{ field: "query.cursor", message: "Invalid cursor." }]]);
+    assert.deepEqual(
+      [tampered.status, tampered.json<ProblemJson>().errors],
+      [400, [{ field: "query.cursor", message: "Invalid cursor." }]],
+    );
     const stranger = await h.as("someone-else", { url: `${base}?sort=title&limit=2&cursor=${p.nextCursor}` });
     assert.deepEqual(stranger.json<Page>().items, [], "a cursor never reveals another user's rows");
   });

@@ -8,7 +8,16 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { daprComponents, secretNames } from "@tasks/catalog";
-import { createTestDatabase, freeTcpPort, signTestToken, startFakeSidecar, startServiceProcess, testJwtKey, type FakeSidecar, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createTestDatabase,
+  freeTcpPort,
+  signTestToken,
+  startFakeSidecar,
+  startServiceProcess,
+  testJwtKey,
+  type FakeSidecar,
+  type TestDatabase,
+} from "@tasks/shared/testing";
 
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
 let db: TestDatabase;
@@ -31,11 +40,27 @@ test("boots from the secret store, serves, publishes through the sidecar, drains
   try {
     await svc.waitForLog((l) => l.msg === "listening");
     assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_tasks", "0002_outbox"]);
-    assert.ok(svc.logs.every((l) => l.service === "tasks-api"), "every line is JSON from tasks-api");
-    assert.deepEqual(sidecar.requests.filter((r) => r.path.startsWith("/v1.0/secrets/")).map((r) => r.path).sort(), [`/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("tasks-api")}`, `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.jwtSigningKey}`].sort());
+    assert.ok(
+      svc.logs.every((l) => l.service === "tasks-api"),
+      "every line is JSON from tasks-api",
+    );
+    assert.deepEqual(
+      sidecar.requests
+        .filter((r) => r.path.startsWith("/v1.0/secrets/"))
+        .map((r) => r.path)
+        .sort(),
+      [
+        `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("tasks-api")}`,
+        `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.jwtSigningKey}`,
+      ].sort(),
+    );
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     assert.deepEqual(await ready.json(), { status: "ok", checks: { database: "ok", sidecar: "ok" } });
-    const res = await fetch(`http://127.0.0.1:${port}/api/v1/tasks`, { method: "POST", headers: { authorization: `Bearer ${await signTestToken("zoe")}`, "content-type": "application/json" }, body: JSON.stringify({ title: "from main" }) });
+    const res = await fetch(`http://127.0.0.1:${port}/api/v1/tasks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await signTestToken("zoe")}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "from main" }),
+    });
     assert.equal(res.status, 201);
     const [pub] = await sidecar.waitForPublishes(1);
     assert.equal((pub!.body as { data: { task: { title: string } } }).data.task.title, "from main");

@@ -35,7 +35,11 @@ test("the OpenAPI document at /api/v1/openapi.json documents exactly the routes 
   assert.equal(res.status, 200);
   const doc = res.json<Doc>();
   assert.equal(doc.openapi, "3.1.0");
-  const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).filter((k) => k !== "parameters").map((m) => `${m.toUpperCase()} ${path}`));
+  const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.keys(ops)
+      .filter((k) => k !== "parameters")
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
   assert.deepEqual(documented.sort(), expressRoutes(h.app).sort());
   // Path parameters are declared for every templated path.
   for (const [path, ops] of Object.entries(doc.paths)) {
@@ -49,14 +53,45 @@ test("schemas come from the zod schemas: query parameters and body fields match 
   const doc = (await request(h.app, { url: "/api/v1/openapi.json" })).json<Doc>();
   const params = doc.paths["/api/v1/tasks"]!.get!.parameters!.map((p) => p.name).sort();
   assert.deepEqual(params, Object.keys(listQuerySchema.shape).sort());
-  assert.deepEqual(Object.keys(doc.components.schemas.CreateTask!.properties!).sort(), ["description", "dueAt", "priority", "recurrence", "reminders", "tags", "timeZone", "title"]);
-  assert.deepEqual(Object.keys(doc.components.schemas.Task!.properties!).sort(), ["completedAt", "createdAt", "description", "dueAt", "id", "occurrenceAt", "priority", "recurrence", "reminders", "seriesId", "status", "tags", "timeZone", "title", "updatedAt", "userId", "version"]);
+  assert.deepEqual(Object.keys(doc.components.schemas.CreateTask!.properties!).sort(), [
+    "description",
+    "dueAt",
+    "priority",
+    "recurrence",
+    "reminders",
+    "tags",
+    "timeZone",
+    "title",
+  ]);
+  assert.deepEqual(Object.keys(doc.components.schemas.Task!.properties!).sort(), [
+    "completedAt",
+    "createdAt",
+    "description",
+    "dueAt",
+    "id",
+    "occurrenceAt",
+    "priority",
+    "recurrence",
+    "reminders",
+    "seriesId",
+    "status",
+    "tags",
+    "timeZone",
+    "title",
+    "updatedAt",
+    "userId",
+    "version",
+  ]);
   // Every documented operation is really served (a request does not fall through to the 404 handler).
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const method of Object.keys(ops).filter((k) => k !== "parameters")) {
       const url = path.replace("{id}", "00000000-0000-4000-8000-000000000000");
       const r = await request(h.app, { method: method.toUpperCase() as "GET", url });
-      assert.notEqual((r.body as { detail?: string } | undefined)?.detail, `No route for ${method.toUpperCase()} ${url}.`, `${method} ${path}`);
+      assert.notEqual(
+        (r.body as { detail?: string } | undefined)?.detail,
+        `No route for ${method.toUpperCase()} ${url}.`,
+        `${method} ${path}`,
+      );
     }
   }
 });

@@ -26,15 +26,26 @@ beforeEach(async () => {
 
 const base = "/api/v1/tasks";
 const relay = (extra: Partial<RelayOptions> = {}) =>
-  new OutboxRelay({ knex: h.knex, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub }, baseBackoffMs: 1, maxBackoffMs: 1, ...extra });
+  new OutboxRelay({
+    knex: h.knex,
+    logger,
+    publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub },
+    baseBackoffMs: 1,
+    maxBackoffMs: 1,
+    ...extra,
+  });
 const unsent = async () => Number((await h.knex("outbox").whereNull("sent_at").count<{ count: string }[]>("* as count"))[0]!.count);
 
 describe("outbox → Dapr publish", () => {
   test("each change writes one event in its transaction; the relay publishes CloudEvents to the sidecar", async () => {
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     const headers = { traceparent: `00-${traceId}-00f067aa0ba902b7-01` };
-    const created = (await h.as("alice", { method: "POST", url: base, body: { title: "Ship it", tags: ["release"] }, headers })).json<TaskSnapshot>();
-    const updated = (await h.as("alice", { method: "PATCH", url: `${base}/${created.id}`, body: { priority: "urgent" } })).json<TaskSnapshot>();
+    const created = (
+      await h.as("alice", { method: "POST", url: base, body: { title: "Ship it", tags: ["release"] }, headers })
+    ).json<TaskSnapshot>();
+    const updated = (
+      await h.as("alice", { method: "PATCH", url: `${base}/${created.id}`, body: { priority: "urgent" } })
+    ).json<TaskSnapshot>();
     const completed = (await h.as("alice", { method: "POST", url: `${base}/${created.id}/complete` })).json<TaskSnapshot>();
     await h.as("alice", { method: "DELETE", url: `${base}/${created.id}` });
     assert.equal(await unsent(), 4);
@@ -47,17 +58,38 @@ describe("outbox → Dapr publish", () => {
     assert.equal(await unsent(), 0);
 
     const pubs = sidecar.publishes;
-    assert.deepEqual(pubs.map((p) => [p.pubsub, p.topic, p.contentType]), [
-      [daprComponents.pubsub, topics.taskCreated.name, "application/cloudevents+json"],
-      [daprComponents.pubsub, topics.taskUpdated.name, "application/cloudevents+json"],
-      [daprComponents.pubsub, topics.taskCompleted.name, "application/cloudevents+json"],
-      [daprComponents.pubsub, topics.taskDeleted.name, "application/cloudevents+json"],
-    ]);
-    const [c, u, done, del] = pubs.map((p) => p.body as Record<string, unknown>);
-    assert.deepEqual(pubs.map((p) => (p.body as { id: string }).id), ids, "CloudEvent id = outbox event id");
     assert.deepEqual(
-      { specversion: c!.specversion, type: c!.type, source: c!.source, subject: c!.subject, datacontenttype: c!.datacontenttype, data: c!.data },
-      { specversion: "1.0", type: "com.tasks.task.created", source: "tasks-api", subject: created.id, datacontenttype: "application/json", data: { actor: "alice", task: created } },
+      pubs.map((p) => [p.pubsub, p.topic, p.contentType]),
+      [
+        [daprComponents.pubsub, topics.taskCreated.name, "application/cloudevents+json"],
+        [daprComponents.pubsub, topics.taskUpdated.name, "application/cloudevents+json"],
+        [daprComponents.pubsub, topics.taskCompleted.name, "application/cloudevents+json"],
+        [daprComponents.pubsub, topics.taskDeleted.name, "application/cloudevents+json"],
+      ],
+    );
+    const [c, u, done, del] = pubs.map((p) => p.body as Record<string, unknown>);
+    assert.deepEqual(
+      pubs.map((p) => (p.body as { id: string }).id),
+      ids,
+      "CloudEvent id = outbox event id",
+    );
+    assert.deepEqual(
+      {
+        specversion: c!.specversion,
+        type: c!.type,
+        source: c!.source,
+        subject: c!.subject,
+        datacontenttype: c!.datacontenttype,
+        data: c!.data,
+      },
+      {
+        specversion: "1.0",
+        type: "com.tasks.task.created",
+        source: "tasks-api",
+        subject: created.id,
+        datacontenttype: "application/json",
+        data: { actor: "alice", task: created },
+      },
     );
     assert.match(String(c!.traceparent), new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`), "the request's trace continues in the event");
     assert.ok(Math.abs(Date.parse(String(c!.time)) - Date.parse(created.createdAt)) < 1000);
@@ -82,7 +114,14 @@ describe("outbox → Dapr publish", () => {
   test("a failing publish is retried with backoff and delivered later, with the same CloudEvent id", async () => {
     const registry = createRegistry("tasks-api");
     const metrics = outboxMetrics(registry);
-    const r = new OutboxRelay({ knex: h.knex, logger, metrics, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) }, baseBackoffMs: 200, maxBackoffMs: 200 });
+    const r = new OutboxRelay({
+      knex: h.knex,
+      logger,
+      metrics,
+      publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) },
+      baseBackoffMs: 200,
+      maxBackoffMs: 200,
+    });
     const t = (await h.as("alice", { method: "POST", url: base, body: { title: "Retry me" } })).json<TaskSnapshot>();
     sidecar.publishStatus = 500;
     assert.deepEqual(await r.runOnce(), { claimed: 1, published: 0, failed: 1 });
@@ -108,7 +147,11 @@ describe("outbox → Dapr publish", () => {
     for (let i = 0; i < 3; i++) await h.as("alice", { method: "POST", url: base, body: { title: `offline ${i}` } });
     assert.equal(await unsent(), 3);
     assert.deepEqual(await relay().runOnce(), { claimed: 3, published: 3, failed: 0 });
-    assert.deepEqual(sidecar.publishes.map((p) => (p.body as { data: { task: { title: string } } }).data.task.title).sort(), ["offline 0", "offline 1", "offline 2"]);
+    assert.deepEqual(sidecar.publishes.map((p) => (p.body as { data: { task: { title: string } } }).data.task.title).sort(), [
+      "offline 0",
+      "offline 1",
+      "offline 2",
+    ]);
   });
 
   test("crash after publish, before marking sent: the event is published again with the same id (consumers dedupe)", async () => {
@@ -118,7 +161,11 @@ describe("outbox → Dapr publish", () => {
       await fetch(input, init);
       throw new Error("connection reset");
     };
-    assert.deepEqual(await relay({ publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub, fetch: lossy } }).runOnce(), { claimed: 1, published: 0, failed: 1 });
+    assert.deepEqual(await relay({ publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub, fetch: lossy } }).runOnce(), {
+      claimed: 1,
+      published: 0,
+      failed: 1,
+    });
     await new Promise((res) => setTimeout(res, 5));
     assert.deepEqual(await relay().runOnce(), { claimed: 1, published: 1, failed: 0 });
     const [first, second] = sidecar.publishes.map((p) => p.body as { id: string });
@@ -134,14 +181,24 @@ describe("outbox → Dapr publish", () => {
     sidecar.publishStatus = null;
     await h.as("alice", { method: "POST", url: base, body: { title: "B" } });
     assert.deepEqual(await relay().runOnce(), { claimed: 1, published: 1, failed: 0 });
-    assert.deepEqual(sidecar.publishes.map((p) => (p.body as { data: { task: { title: string } } }).data.task.title), ["B"], "A's update did not overtake A's create");
+    assert.deepEqual(
+      sidecar.publishes.map((p) => (p.body as { data: { task: { title: string } } }).data.task.title),
+      ["B"],
+      "A's update did not overtake A's create",
+    );
   });
 
   test("the running relay is woken by commits and reports pending/lag gauges", async () => {
     const registry = createRegistry("tasks-api");
     const holder: { relay?: OutboxRelay } = {};
     const woken = await startHarness({ onEventsWritten: () => holder.relay?.notify() });
-    const live = new OutboxRelay({ knex: woken.knex, logger, metrics: outboxMetrics(registry), publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub }, pollMs: 60_000 });
+    const live = new OutboxRelay({
+      knex: woken.knex,
+      logger,
+      metrics: outboxMetrics(registry),
+      publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub },
+      pollMs: 60_000,
+    });
     try {
       await woken.as("carol", { method: "POST", url: base, body: { title: "before start" } });
       await new Promise((res) => setTimeout(res, 20));

@@ -44,7 +44,11 @@ describe("create: every field's validation", () => {
   });
   test("tags", async () => {
     await expect400({ title: "t", tags: "home" }, ["tags"]);
-    await expect400({ title: "t", tags: ["ok", "bad tag"] }, ["tags.1"], "Tags are letters, digits, and _ - : . (starting with a letter or digit).");
+    await expect400(
+      { title: "t", tags: ["ok", "bad tag"] },
+      ["tags.1"],
+      "Tags are letters, digits, and _ - : . (starting with a letter or digit).",
+    );
     await expect400({ title: "t", tags: ["x".repeat(41)] }, ["tags.0"], "Tags must be at most 40 characters.");
     await expect400({ title: "t", tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, ["tags"], "At most 20 tags.");
     await expect400({ title: "t", tags: [1] }, ["tags.0"]);
@@ -71,11 +75,19 @@ describe("create: every field's validation", () => {
     await expect400({ ...valid, recurrence: "FREQ=SECONDLY" }, ["recurrence"]);
     await expect400({ ...valid, recurrence: "FREQ=DAILY;BYDAY=XX" }, ["recurrence"], "BYDAY must list weekdays like MO,TU or 1MO,-1FR.");
     await expect400({ ...valid, recurrence: "FREQ=DAILY;FOO=1" }, ["recurrence"], 'Unsupported RRULE part "FOO".');
-    await expect400({ ...valid, recurrence: "FREQ=DAILY;COUNT=3;UNTIL=20310101" }, ["recurrence"], "RRULE may have COUNT or UNTIL, not both.");
+    await expect400(
+      { ...valid, recurrence: "FREQ=DAILY;COUNT=3;UNTIL=20310101" },
+      ["recurrence"],
+      "RRULE may have COUNT or UNTIL, not both.",
+    );
     await expect400({ ...valid, recurrence: "FREQ=DAILY;COUNT=abc" }, ["recurrence"], "COUNT must be an integer from 1 to 10000.");
     await expect400({ ...valid, recurrence: "FREQ=DAILY;UNTIL=20301301" }, ["recurrence"]);
     await expect400({ ...valid, recurrence: "INTERVAL=2" }, ["recurrence"], "RRULE needs FREQ.");
-    await expect400({ ...valid, recurrence: "DTSTART:20300101T000000Z\nRRULE:FREQ=DAILY" }, ["recurrence"], "Recurrence must be a single RRULE without DTSTART; the series starts at dueAt.");
+    await expect400(
+      { ...valid, recurrence: "DTSTART:20300101T000000Z\nRRULE:FREQ=DAILY" },
+      ["recurrence"],
+      "Recurrence must be a single RRULE without DTSTART; the series starts at dueAt.",
+    );
     await expect400({ ...valid, recurrence: "FREQ=DAILY;FREQ=WEEKLY" }, ["recurrence"], "RRULE part FREQ is given twice.");
     await expect400({ ...valid, recurrence: "" }, ["recurrence"]);
     await expect400({ title: "t", recurrence: "FREQ=DAILY" }, ["recurrence"], "A recurrence needs dueAt (the first occurrence).");
@@ -112,7 +124,11 @@ describe("list query validation", () => {
     await q("tags=a%20b", ["query.tags"]);
     await q("tagMode=some", ["query.tagMode"], "tagMode must be all or any.");
     await q("dueBefore=yesterday", ["query.dueBefore"]);
-    await q("dueAfter=2030-01-02T00:00:00Z&dueBefore=2030-01-01T00:00:00Z", ["query.dueAfter"], "dueAfter must not be later than dueBefore.");
+    await q(
+      "dueAfter=2030-01-02T00:00:00Z&dueBefore=2030-01-01T00:00:00Z",
+      ["query.dueAfter"],
+      "dueAfter must not be later than dueBefore.",
+    );
     await q("overdue=yes", ["query.overdue"], "overdue must be true or false.");
     await q("sort=colour", ["query.sort.0"]);
     await q("sort=due,due:desc", ["query.sort"], "Each sort key may appear once.");
@@ -156,7 +172,12 @@ describe("nasty inputs never produce a 500", () => {
   test("bodies", async () => {
     for (const body of nasty) {
       for (const method of ["POST", "PATCH"] as const) {
-        const res = await h.as("alice", { method, url: method === "POST" ? base : `${base}/${existing.id}`, body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+        const res = await h.as("alice", {
+          method,
+          url: method === "POST" ? base : `${base}/${existing.id}`,
+          body: JSON.stringify(body),
+          headers: { "content-type": "application/json" },
+        });
         assert.ok(res.status < 500, `${method} ${JSON.stringify(body)} → ${res.status} ${res.text}`);
       }
     }

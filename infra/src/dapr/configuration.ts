@@ -56,7 +56,9 @@ export function configurations(settings: ResolvedDaprSettings): DaprConfiguratio
           }),
       // Without mTLS a callee cannot verify who calls, and Dapr then applies the default action to
       // every call; so access control is only emitted where sidecars have certificates.
-      ...(settings.mtls ? { accessControl: { defaultAction: "deny" as const, trustDomain, policies: accessPoliciesFor(s.name, settings.services, ns) } } : {}),
+      ...(settings.mtls
+        ? { accessControl: { defaultAction: "deny" as const, trustDomain, policies: accessPoliciesFor(s.name, settings.services, ns) } }
+        : {}),
     },
   }));
 }

@@ -1,6 +1,14 @@
 export * from "./types.js";
 export { resolveSettings, type ResolvedDaprSettings } from "./settings.js";
-export { pubsubComponent, pubsubBroadcastComponent, pubsubNameFor, fanOutApps, broadcastConsumerGroup, eventHubsBrokers, eventHubsKafkaVersion } from "./pubsub.js";
+export {
+  pubsubComponent,
+  pubsubBroadcastComponent,
+  pubsubNameFor,
+  fanOutApps,
+  broadcastConsumerGroup,
+  eventHubsBrokers,
+  eventHubsKafkaVersion,
+} from "./pubsub.js";
 export { stateStoreComponent } from "./state-store.js";
 export { secretStoreComponent } from "./secret-store.js";
 export { cronBindings } from "./bindings.js";

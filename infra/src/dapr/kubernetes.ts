@@ -19,7 +19,10 @@ export class DaprResources extends pulumi.ComponentResource {
   constructor(name: string, args: DaprResourcesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:dapr:Resources", name, {}, opts);
     if (args.settings.target === "selfhosted") {
-      throw new pulumi.ResourceError("settings.target: DaprResources creates Kubernetes objects; write selfhosted resources with writeSelfhostedResources", this);
+      throw new pulumi.ResourceError(
+        "settings.target: DaprResources creates Kubernetes objects; write selfhosted resources with writeSelfhostedResources",
+        this,
+      );
     }
     this.set = daprResources(args.settings);
     this.resources = allDaprResources(this.set).map(

@@ -24,13 +24,21 @@ export const broadcastConsumerGroup = (settings: ResolvedDaprSettings): string =
 
 /** Apps whose every pod must receive every subscribed event (catalog `eventDelivery: "fan-out"`), sorted. */
 export const fanOutApps = (services: readonly ServiceSpec[]): string[] =>
-  services.filter((s) => s.dapr.includes("pubsub") && s.eventDelivery === "fan-out").map((s) => s.name).sort();
+  services
+    .filter((s) => s.dapr.includes("pubsub") && s.eventDelivery === "fan-out")
+    .map((s) => s.name)
+    .sort();
 
 /** The pub/sub component an app publishes and subscribes through. */
 export const pubsubNameFor = (service: ServiceSpec): string =>
   service.eventDelivery === "fan-out" ? daprComponents.pubsubBroadcast : daprComponents.pubsub;
 
-function kafkaComponent(settings: ResolvedDaprSettings, name: string, consumer: readonly MetadataItem[], scopes: readonly string[]): DaprComponent {
+function kafkaComponent(
+  settings: ResolvedDaprSettings,
+  name: string,
+  consumer: readonly MetadataItem[],
+  scopes: readonly string[],
+): DaprComponent {
   const broker = settings.broker;
   const connection: MetadataItem[] =
     broker.kind === "eventhubs"

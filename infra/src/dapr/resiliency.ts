@@ -20,7 +20,10 @@ export function resiliency(settings: ResolvedDaprSettings): DaprResiliency {
   const p = resiliencyPolicies;
   const invocationTargets = [...new Set(settings.services.flatMap((s) => s.invokes.map((i) => i.app)))].sort();
   const apps: Record<string, ResiliencyTargetPolicies> = Object.fromEntries(
-    invocationTargets.map((app) => [app, { timeout: p.timeouts.invocation, retry: p.retries.invocation, circuitBreaker: p.circuitBreakers.invocation }]),
+    invocationTargets.map((app) => [
+      app,
+      { timeout: p.timeouts.invocation, retry: p.retries.invocation, circuitBreaker: p.circuitBreakers.invocation },
+    ]),
   );
   const usesState = settings.services.some((s) => s.dapr.includes("state"));
   const fanOut = fanOutApps(settings.services).length > 0;

@@ -19,9 +19,12 @@ export interface DaprResourceSet {
 /** Every Dapr resource the catalog implies for one target, built by the per-kind builders. */
 export function daprResources(input: DaprSettings): DaprResourceSet {
   const settings = resolveSettings(input);
-  const others = [pubsubComponent(settings), pubsubBroadcastComponent(settings), stateStoreComponent(settings), ...cronBindings(settings)].filter(
-    (c): c is DaprComponent => c !== undefined,
-  );
+  const others = [
+    pubsubComponent(settings),
+    pubsubBroadcastComponent(settings),
+    stateStoreComponent(settings),
+    ...cronBindings(settings),
+  ].filter((c): c is DaprComponent => c !== undefined);
   // Apps whose components resolve secrets through the named store must load that store too.
   const needStore = others.filter((c) => c.auth?.secretStore === daprComponents.secretStore).flatMap((c) => c.scopes);
   const store = secretStoreComponent(settings, [...appsUsing(settings.services, "secrets"), ...needStore]);

@@ -18,7 +18,9 @@ function assertPlain(resource: DaprResource, value: unknown, at: string): void {
   if (value === null || ["string", "number", "boolean", "undefined"].includes(typeof value)) return;
   if (Array.isArray(value)) return value.forEach((v, i) => assertPlain(resource, v, `${at}[${i}]`));
   if (Object.getPrototypeOf(value) !== Object.prototype) {
-    throw new Error(`${resource.kind} "${resource.metadata.name}": ${at} is not a plain value; the selfhosted target needs literal strings`);
+    throw new Error(
+      `${resource.kind} "${resource.metadata.name}": ${at} is not a plain value; the selfhosted target needs literal strings`,
+    );
   }
   for (const [k, v] of Object.entries(value as object)) assertPlain(resource, v, at ? `${at}.${k}` : k);
 }
@@ -29,7 +31,8 @@ function assertPlain(resource: DaprResource, value: unknown, at: string): void {
  * Configuration with `--config`, not from the resources path).
  */
 export function writeSelfhostedResources(settings: DaprSettings, resourcesDir: string, configDir: string): SelfhostedFiles {
-  if (settings.target !== "selfhosted") throw new Error(`settings.target: writeSelfhostedResources needs "selfhosted", got "${settings.target}"`);
+  if (settings.target !== "selfhosted")
+    throw new Error(`settings.target: writeSelfhostedResources needs "selfhosted", got "${settings.target}"`);
   const set = daprResources(settings);
   const apps = resolveSettings(settings).services.map((s) => s.name);
   mkdirSync(resourcesDir, { recursive: true });

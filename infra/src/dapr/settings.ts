@@ -35,7 +35,10 @@ export const objectMeta = (settings: ResolvedDaprSettings, name: string): DaprOb
 
 /** App ids of the services that declare a Dapr building block, sorted. */
 export const appsUsing = (services: readonly ServiceSpec[], block: DaprBlock): string[] =>
-  services.filter((s) => s.dapr.includes(block)).map((s) => s.name).sort();
+  services
+    .filter((s) => s.dapr.includes(block))
+    .map((s) => s.name)
+    .sort();
 
 export const value = (name: string, v: MetadataItem["value"]): MetadataItem => ({ name, value: v });
 

@@ -11,7 +11,9 @@ export function stateStoreComponent(settings: ResolvedDaprSettings): DaprCompone
   if (users.length === 0) return undefined;
   const [owner, ...others] = users;
   if (others.length > 0) {
-    throw new Error(`state store: ${users.map((s) => s.name).join(", ")} all use the state building block, but the state store lives in one service's database; give the state store a database of its own first`);
+    throw new Error(
+      `state store: ${users.map((s) => s.name).join(", ")} all use the state building block, but the state store lives in one service's database; give the state store a database of its own first`,
+    );
   }
   if (!owner!.database) throw new Error(`state store: service "${owner!.name}" uses state but owns no database in the catalog`);
   return {

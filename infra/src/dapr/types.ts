@@ -30,7 +30,12 @@ export interface DaprComponent {
   readonly apiVersion: typeof daprApiVersion;
   readonly kind: "Component";
   readonly metadata: DaprObjectMeta;
-  readonly spec: { readonly type: string; readonly version: string; readonly metadata: readonly MetadataItem[]; readonly initTimeout?: string };
+  readonly spec: {
+    readonly type: string;
+    readonly version: string;
+    readonly metadata: readonly MetadataItem[];
+    readonly initTimeout?: string;
+  };
   /** Secret store that resolves the component's secretKeyRefs (absent: the Kubernetes built-in store). */
   readonly auth?: { readonly secretStore: string };
   /** App ids that load the component. Always set: an unscoped component loads into every sidecar. */
@@ -120,7 +125,9 @@ export interface DaprResiliency {
     };
     readonly targets: {
       readonly apps: Readonly<Record<string, ResiliencyTargetPolicies>>;
-      readonly components: Readonly<Record<string, { readonly inbound?: ResiliencyTargetPolicies; readonly outbound?: ResiliencyTargetPolicies }>>;
+      readonly components: Readonly<
+        Record<string, { readonly inbound?: ResiliencyTargetPolicies; readonly outbound?: ResiliencyTargetPolicies }>
+      >;
     };
   };
   readonly scopes: readonly string[];

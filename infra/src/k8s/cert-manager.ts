@@ -29,7 +29,12 @@ export function certManagerValues(highAvailability: boolean): Record<string, unk
   };
 }
 
-type ClusterIssuerManifest = { apiVersion: "cert-manager.io/v1"; kind: "ClusterIssuer"; metadata: { name: string; labels: Record<string, string> }; spec: Record<string, unknown> };
+type ClusterIssuerManifest = {
+  apiVersion: "cert-manager.io/v1";
+  kind: "ClusterIssuer";
+  metadata: { name: string; labels: Record<string, string> };
+  spec: Record<string, unknown>;
+};
 
 /**
  * ClusterIssuers: on Azure, Let's Encrypt staging and production answering HTTP-01 through the nginx
@@ -55,8 +60,18 @@ export function clusterIssuerManifests(kind: "acme" | "selfsigned", acmeEmail?: 
     }));
   }
   return [
-    { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: selfSignedBootstrapIssuer, labels }, spec: { selfSigned: {} } },
-    { apiVersion: "cert-manager.io/v1", kind: "ClusterIssuer", metadata: { name: "selfsigned", labels }, spec: { ca: { secretName: localCaSecret } } },
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name: selfSignedBootstrapIssuer, labels },
+      spec: { selfSigned: {} },
+    },
+    {
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name: "selfsigned", labels },
+      spec: { ca: { secretName: localCaSecret } },
+    },
   ];
 }
 
@@ -97,7 +112,12 @@ export class CertManager extends pulumi.ComponentResource {
     }
     this.release = helmRelease(
       `${name}-release`,
-      { chart: charts.certManager, releaseName: "cert-manager", namespace: namespaces.certManager, values: certManagerValues(args.highAvailability ?? false) },
+      {
+        chart: charts.certManager,
+        releaseName: "cert-manager",
+        namespace: namespaces.certManager,
+        values: certManagerValues(args.highAvailability ?? false),
+      },
       { parent: this, dependsOn: args.dependsOn },
     );
     const after = { parent: this, dependsOn: [this.release] };
@@ -106,14 +126,23 @@ export class CertManager extends pulumi.ComponentResource {
     if (args.issuers === "selfsigned") {
       const bootstrap = manifests.find((m) => m.metadata.name === selfSignedBootstrapIssuer)!;
       const bootstrapIssuer = new k8s.apiextensions.CustomResource(`${name}-issuer-${bootstrap.metadata.name}`, bootstrap, after);
-      const ca = new k8s.apiextensions.CustomResource(`${name}-local-ca`, localCaCertificate, { parent: this, dependsOn: [bootstrapIssuer] });
+      const ca = new k8s.apiextensions.CustomResource(`${name}-local-ca`, localCaCertificate, {
+        parent: this,
+        dependsOn: [bootstrapIssuer],
+      });
       extra.push(bootstrapIssuer, ca);
     }
     this.issuers = [
       ...(extra.slice(0, 1) as k8s.apiextensions.CustomResource[]),
       ...manifests
         .filter((m) => m.metadata.name !== selfSignedBootstrapIssuer)
-        .map((m) => new k8s.apiextensions.CustomResource(`${name}-issuer-${m.metadata.name}`, m, { parent: this, dependsOn: [this.release, ...extra] })),
+        .map(
+          (m) =>
+            new k8s.apiextensions.CustomResource(`${name}-issuer-${m.metadata.name}`, m, {
+              parent: this,
+              dependsOn: [this.release, ...extra],
+            }),
+        ),
     ];
     this.registerOutputs({});
   }

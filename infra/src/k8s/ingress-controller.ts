@@ -54,13 +54,24 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
       service: {
         type: args.serviceType,
         externalTrafficPolicy: "Local",
-        ...(args.serviceType === "LoadBalancer" ? { annotations: { "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz" } } : {}),
-        ...(tcp.some((t) => t.nodePort) ? { nodePorts: { tcp: Object.fromEntries(tcp.filter((t) => t.nodePort).map((t) => [String(t.port), t.nodePort])) } } : {}),
+        ...(args.serviceType === "LoadBalancer"
+          ? { annotations: { "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz" } }
+          : {}),
+        ...(tcp.some((t) => t.nodePort)
+          ? { nodePorts: { tcp: Object.fromEntries(tcp.filter((t) => t.nodePort).map((t) => [String(t.port), t.nodePort])) } }
+          : {}),
       },
       metrics: { enabled: true, serviceMonitor: { enabled: true } },
       resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
       topologySpreadConstraints: ha
-        ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" } } }]
+        ? [
+            {
+              maxSkew: 1,
+              topologyKey: "topology.kubernetes.io/zone",
+              whenUnsatisfiable: "DoNotSchedule",
+              labelSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" } },
+            },
+          ]
         : [],
       admissionWebhooks: { enabled: true },
     },

@@ -93,12 +93,20 @@ export class IngressRoutes extends pulumi.ComponentResource {
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(args.host)) {
       throw new pulumi.ResourceError(`host: "${args.host}" is not a lower-case DNS name`, this);
     }
-    this.certificate = new k8s.apiextensions.CustomResource(`${name}-certificate`, publicCertificateManifest(args.namespace, args.host, args.issuer), {
-      parent: this,
-      dependsOn: args.dependsOn,
-    });
+    this.certificate = new k8s.apiextensions.CustomResource(
+      `${name}-certificate`,
+      publicCertificateManifest(args.namespace, args.host, args.issuer),
+      {
+        parent: this,
+        dependsOn: args.dependsOn,
+      },
+    );
     this.ingresses = ingressManifests(args).map(
-      (m) => new k8s.networking.v1.Ingress(`${name}-${m.metadata.name}`, m, { parent: this, dependsOn: [this.certificate, ...(args.dependsOn ?? [])] }),
+      (m) =>
+        new k8s.networking.v1.Ingress(`${name}-${m.metadata.name}`, m, {
+          parent: this,
+          dependsOn: [this.certificate, ...(args.dependsOn ?? [])],
+        }),
     );
     this.registerOutputs({});
   }

@@ -43,11 +43,22 @@ export class Postgres extends pulumi.ComponentResource {
     this.host = `postgres.${args.namespace}.svc.cluster.local`;
     const meta = (n: string) => ({ name: n, namespace: args.namespace, labels: { ...postgresLabels } });
     const child = { parent: this, dependsOn: args.dependsOn };
-    const secret = new k8s.core.v1.Secret(`${name}-superuser`, { metadata: meta("postgres-superuser"), type: "Opaque", stringData: { password: args.password } }, child);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-superuser`,
+      { metadata: meta("postgres-superuser"), type: "Opaque", stringData: { password: args.password } },
+      child,
+    );
     const init = new k8s.core.v1.ConfigMap(`${name}-init`, { metadata: meta("postgres-init"), data: { "01-databases.sql": sql } }, child);
     new k8s.core.v1.Service(
       `${name}-service`,
-      { metadata: meta("postgres"), spec: { type: "ClusterIP", selector: { "app.kubernetes.io/name": "postgres" }, ports: [{ name: "postgres", port: postgresPort, targetPort: postgresPort }] } },
+      {
+        metadata: meta("postgres"),
+        spec: {
+          type: "ClusterIP",
+          selector: { "app.kubernetes.io/name": "postgres" },
+          ports: [{ name: "postgres", port: postgresPort, targetPort: postgresPort }],
+        },
+      },
       child,
     );
     new k8s.apps.v1.StatefulSet(
@@ -76,8 +87,16 @@ export class Postgres extends pulumi.ComponentResource {
                   ports: [{ name: "postgres", containerPort: postgresPort }],
                   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
                   readinessProbe: { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] }, periodSeconds: 5 },
-                  livenessProbe: { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] }, initialDelaySeconds: 30, periodSeconds: 10 },
-                  startupProbe: { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] }, periodSeconds: 2, failureThreshold: 60 },
+                  livenessProbe: {
+                    exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
+                    initialDelaySeconds: 30,
+                    periodSeconds: 10,
+                  },
+                  startupProbe: {
+                    exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
+                    periodSeconds: 2,
+                    failureThreshold: 60,
+                  },
                   securityContext: restrictedContainer(postgresUid),
                   volumeMounts: [
                     { name: "data", mountPath: "/var/lib/postgresql/data" },
@@ -97,7 +116,10 @@ export class Postgres extends pulumi.ComponentResource {
             },
           },
           volumeClaimTemplates: [
-            { metadata: { name: "data" }, spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.storageSize ?? "5Gi" } } } },
+            {
+              metadata: { name: "data" },
+              spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: args.storageSize ?? "5Gi" } } },
+            },
           ],
         },
       },

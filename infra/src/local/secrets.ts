@@ -42,7 +42,11 @@ export class LocalSecrets extends pulumi.ComponentResource {
       ...Object.fromEntries(
         servicesWithDatabase().map((s) => {
           const password = args.rolePasswords[s.name];
-          if (password === undefined) throw new pulumi.ResourceError(`rolePasswords.${s.name}: missing; every service with a database connects as its own role`, this);
+          if (password === undefined)
+            throw new pulumi.ResourceError(
+              `rolePasswords.${s.name}: missing; every service with a database connects as its own role`,
+              this,
+            );
           return [
             secretNames.databaseUrl(s.name),
             pulumi.interpolate`postgres://${databaseRole(s.name)}:${password}@${args.postgresHost}:${args.postgresPort ?? 5432}/${s.database}?sslmode=disable`,
@@ -54,7 +58,11 @@ export class LocalSecrets extends pulumi.ComponentResource {
     for (const [secret, value] of Object.entries(values)) {
       new k8s.core.v1.Secret(
         `${name}-${secret}`,
-        { metadata: { name: secret, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "tasks" } }, type: "Opaque", stringData: { [secret]: pulumi.secret(value) } },
+        {
+          metadata: { name: secret, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "tasks" } },
+          type: "Opaque",
+          stringData: { [secret]: pulumi.secret(value) },
+        },
         child,
       );
     }

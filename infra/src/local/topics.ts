@@ -21,7 +21,11 @@ export class KafkaTopics extends pulumi.ComponentResource {
   constructor(name: string, args: KafkaTopicsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:local:KafkaTopics", name, {}, opts);
     if (args.bootstrapServers.length === 0) throw new pulumi.ResourceError("bootstrapServers: give at least one host:port", this);
-    const provider = new kafka.Provider(`${name}-provider`, { bootstrapServers: [...args.bootstrapServers], tlsEnabled: false, timeout: 120 }, { parent: this });
+    const provider = new kafka.Provider(
+      `${name}-provider`,
+      { bootstrapServers: [...args.bootstrapServers], tlsEnabled: false, timeout: 120 },
+      { parent: this },
+    );
     this.topics = allBrokerTopics(args.topics ?? allTopics).map(
       (t) =>
         new kafka.Topic(

@@ -23,7 +23,11 @@ export function contentTag(root: string, paths: readonly string[]): string {
   const files = [...new Set(paths.flatMap((p) => filesUnder(root, p)))].sort();
   const hash = createHash("sha256");
   for (const f of files) {
-    hash.update(f).update("\0").update(readFileSync(path.join(root, f))).update("\0");
+    hash
+      .update(f)
+      .update("\0")
+      .update(readFileSync(path.join(root, f)))
+      .update("\0");
   }
   return `src-${hash.digest("hex").slice(0, 20)}`;
 }

@@ -13,7 +13,10 @@ export const databaseRolesName = "database-roles";
  * Labels of the Job's pod. Deliberately without app.kubernetes.io/part-of: every pod carrying it gets the
  * workload namespace's Dapr control-plane egress, and this pod may reach Postgres and DNS only.
  */
-export const databaseRolesPodLabels: Readonly<Record<string, string>> = { "app.kubernetes.io/name": databaseRolesName, "app.kubernetes.io/component": "database-roles" };
+export const databaseRolesPodLabels: Readonly<Record<string, string>> = {
+  "app.kubernetes.io/name": databaseRolesName,
+  "app.kubernetes.io/component": "database-roles",
+};
 
 /** Where the Secret is mounted in the pod; the CLI reads it as DB_ROLES_DIR. */
 export const databaseRolesMountPath = "/run/secrets/db-roles";
@@ -47,15 +50,24 @@ export interface DatabaseRolesArgs {
 export function databaseRolesNetworkPolicy(namespace: string, postgres: EgressDestination): NetworkPolicyManifest {
   const peers = destinationPeers(postgres);
   if (peers.length === 0) throw new Error("databaseRolesNetworkPolicy: the Postgres destination has neither CIDRs nor pods");
-  return policy(namespace, `${databaseRolesName}-egress`, { ...databaseRolesPodLabels }, { egress: [{ to: peers, ports: tcp(postgres.port) }] });
+  return policy(
+    namespace,
+    `${databaseRolesName}-egress`,
+    { ...databaseRolesPodLabels },
+    { egress: [{ to: peers, ports: tcp(postgres.port) }] },
+  );
 }
 
 /** Problems with the passwords: each catalog service with a database needs one, and only those. */
 export function databaseRolesProblems(passwords: DatabaseRolesArgs["passwords"]): string[] {
   const expected = servicesWithDatabase().map((s) => s.name);
   return [
-    ...expected.filter((s) => passwords[s] === undefined).map((s) => `passwords.${s}: missing (the CLI ensures every catalog service with a database)`),
-    ...Object.keys(passwords).filter((k) => !expected.includes(k as ServiceName)).map((k) => `passwords.${k}: not a catalog service with a database`),
+    ...expected
+      .filter((s) => passwords[s] === undefined)
+      .map((s) => `passwords.${s}: missing (the CLI ensures every catalog service with a database)`),
+    ...Object.keys(passwords)
+      .filter((k) => !expected.includes(k as ServiceName))
+      .map((k) => `passwords.${k}: not a catalog service with a database`),
   ];
 }
 
@@ -84,27 +96,44 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     for (const s of servicesWithDatabase()) data[`${s.name}-password`] = args.passwords[s.name]!;
     // A digest of 32-character generated passwords reveals nothing: unsecret, so the pod template stays
     // readable by the policy pack and in previews (a secret value would hide the whole spec).
-    const content = pulumi.unsecret(pulumi.all(data).apply((d) => {
-      const h = createHash("sha256");
-      for (const k of Object.keys(d).sort()) h.update(`${k}\0${d[k]}\0`);
-      return h.digest("hex");
-    }));
+    const content = pulumi.unsecret(
+      pulumi.all(data).apply((d) => {
+        const h = createHash("sha256");
+        for (const k of Object.keys(d).sort()) h.update(`${k}\0${d[k]}\0`);
+        return h.digest("hex");
+      }),
+    );
 
     this.secret = new k8s.core.v1.Secret(
       `${name}-secret`,
-      { metadata: { name: databaseRolesName, namespace: args.namespace, labels }, type: "Opaque", stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)])) },
+      {
+        metadata: { name: databaseRolesName, namespace: args.namespace, labels },
+        type: "Opaque",
+        stringData: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, pulumi.secret(v)])),
+      },
       { parent: this, dependsOn: args.dependsOn },
     );
     this.job = new k8s.batch.v1.Job(
       `${name}-job`,
       {
-        metadata: { namespace: args.namespace, labels, annotations: { "tasks-platform.dev/roles": servicesWithDatabase().map((s) => databaseRole(s.name)).join(",") } },
+        metadata: {
+          namespace: args.namespace,
+          labels,
+          annotations: {
+            "tasks-platform.dev/roles": servicesWithDatabase()
+              .map((s) => databaseRole(s.name))
+              .join(","),
+          },
+        },
         spec: {
           backoffLimit: args.backoffLimit ?? 4,
           ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? 86_400,
           activeDeadlineSeconds: args.activeDeadlineSeconds ?? 600,
           template: {
-            metadata: { labels: { ...databaseRolesPodLabels }, annotations: { "dapr.io/enabled": "false", "tasks-platform.dev/secret-sha256": content } },
+            metadata: {
+              labels: { ...databaseRolesPodLabels },
+              annotations: { "dapr.io/enabled": "false", "tasks-platform.dev/secret-sha256": content },
+            },
             spec: {
               restartPolicy: "Never",
               automountServiceAccountToken: false,
@@ -116,8 +145,14 @@ export class DatabaseRoles extends pulumi.ComponentResource {
                   image: args.image,
                   imagePullPolicy: "IfNotPresent",
                   command: [...databaseRolesCommand],
-                  env: [{ name: "DB_ROLES_DIR", value: databaseRolesMountPath }, { name: "NODE_ENV", value: "production" }],
-                  resources: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } },
+                  env: [
+                    { name: "DB_ROLES_DIR", value: databaseRolesMountPath },
+                    { name: "NODE_ENV", value: "production" },
+                  ],
+                  resources: {
+                    requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+                    limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
+                  },
                   securityContext: restrictedContainer(uid),
                   volumeMounts: [
                     { name: "db-roles", mountPath: databaseRolesMountPath, readOnly: true },

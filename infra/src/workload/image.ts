@@ -55,7 +55,9 @@ export class AppImage extends pulumi.ComponentResource {
         buildArgs: { SERVICE: args.service },
         push,
         load: !push,
-        ...(push ? { cacheFrom: [{ registry: { ref: cacheRef } }], cacheTo: [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max } }] } : {}),
+        ...(push
+          ? { cacheFrom: [{ registry: { ref: cacheRef } }], cacheTo: [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max } }] }
+          : {}),
         labels: { "org.opencontainers.image.title": args.service, "org.opencontainers.image.version": this.tag },
       },
       { parent: this },

@@ -72,7 +72,10 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
   return {
     metadata: {
       labels: { ...appLabels(service.name), ...(o.workloadIdentity ? { "azure.workload.identity/use": "true" } : {}) },
-      annotations: { ...daprAnnotations(service, o), ...(o.mountServiceAccountToken ? { [tokenReasonAnnotation]: sidecarTokenReason } : {}) },
+      annotations: {
+        ...daprAnnotations(service, o),
+        ...(o.mountServiceAccountToken ? { [tokenReasonAnnotation]: sidecarTokenReason } : {}),
+      },
     },
     spec: {
       serviceAccountName: service.name,

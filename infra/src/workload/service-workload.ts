@@ -29,8 +29,11 @@ export class ServiceWorkload extends pulumi.ComponentResource {
   constructor(name: string, args: ServiceWorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:workload:ServiceWorkload", name, {}, opts);
     const s = args.service;
-    if (args.mountServiceAccountToken && !(args.readableSecrets?.length)) {
-      throw new pulumi.ResourceError("mountServiceAccountToken: mount the token only for a sidecar that reads secrets; readableSecrets is empty", this);
+    if (args.mountServiceAccountToken && !args.readableSecrets?.length) {
+      throw new pulumi.ResourceError(
+        "mountServiceAccountToken: mount the token only for a sidecar that reads secrets; readableSecrets is empty",
+        this,
+      );
     }
     if (!args.mountServiceAccountToken && args.readableSecrets?.length) {
       throw new pulumi.ResourceError("readableSecrets: the pod cannot use them without mountServiceAccountToken", this);
@@ -55,7 +58,10 @@ export class ServiceWorkload extends pulumi.ComponentResource {
     if (args.readableSecrets?.length) {
       const role = new k8s.rbac.v1.Role(
         `${name}-secret-reader`,
-        { metadata: { ...meta, name: `${s.name}-secret-reader` }, rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [...args.readableSecrets] }] },
+        {
+          metadata: { ...meta, name: `${s.name}-secret-reader` },
+          rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [...args.readableSecrets] }],
+        },
         child,
       );
       rbac.push(
@@ -79,14 +85,25 @@ export class ServiceWorkload extends pulumi.ComponentResource {
           revisionHistoryLimit: 5,
           selector: { matchLabels: selectorLabels(s.name) },
           strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          template: podTemplate(s, { ...args, workloadIdentity: args.workloadIdentityClientId !== undefined, strictZoneSpread: args.highAvailability ?? false }),
+          template: podTemplate(s, {
+            ...args,
+            workloadIdentity: args.workloadIdentityClientId !== undefined,
+            strictZoneSpread: args.highAvailability ?? false,
+          }),
         },
       },
       { ...child, dependsOn: [sa, ...rbac, ...(args.dependsOn ?? [])] },
     );
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
-      { metadata: meta, spec: { type: "ClusterIP", selector: selectorLabels(s.name), ports: [{ name: "http", port: s.port, targetPort: "http", protocol: "TCP" }] } },
+      {
+        metadata: meta,
+        spec: {
+          type: "ClusterIP",
+          selector: selectorLabels(s.name),
+          ports: [{ name: "http", port: s.port, targetPort: "http", protocol: "TCP" }],
+        },
+      },
       child,
     );
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
@@ -97,13 +114,22 @@ export class ServiceWorkload extends pulumi.ComponentResource {
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
           minReplicas: s.scaling.min,
           maxReplicas: s.scaling.max,
-          metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.scaling.targetCpuPercent } } }],
+          metrics: [
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.scaling.targetCpuPercent } },
+            },
+          ],
           behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
         },
       },
       { ...child, dependsOn: [this.deployment] },
     );
-    new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } }, child);
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } },
+      child,
+    );
     this.registerOutputs({});
   }
 }

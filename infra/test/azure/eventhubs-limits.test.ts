@@ -18,12 +18,17 @@ describe("Event Hubs tier limits", () => {
     assert.deepEqual(eventHubsLimitProblems("Standard", 1, hubs(12)), [
       "Event Hubs Standard allows at most 10 event hubs per namespace; the catalog needs 12 (topics and their dead-letter topics)",
     ]);
-    assert.deepEqual(eventHubsLimitProblems("Standard", 1, [{ name: "task.created", partitions: 40, retentionDays: 14, consumerGroups: 21 }]), [
-      'Event Hubs Standard allows at most 7 days retention; event hub "task.created" asks for 14',
-      'Event Hubs Standard allows at most 32 partitions per event hub; event hub "task.created" asks for 40',
-      'Event Hubs Standard allows at most 20 consumer groups per event hub; event hub "task.created" needs 21',
+    assert.deepEqual(
+      eventHubsLimitProblems("Standard", 1, [{ name: "task.created", partitions: 40, retentionDays: 14, consumerGroups: 21 }]),
+      [
+        'Event Hubs Standard allows at most 7 days retention; event hub "task.created" asks for 14',
+        'Event Hubs Standard allows at most 32 partitions per event hub; event hub "task.created" asks for 40',
+        'Event Hubs Standard allows at most 20 consumer groups per event hub; event hub "task.created" needs 21',
+      ],
+    );
+    assert.deepEqual(eventHubsLimitProblems("Standard", 41, hubs(1)), [
+      "Event Hubs Standard allows 1..40 throughput units; capacity is 41",
     ]);
-    assert.deepEqual(eventHubsLimitProblems("Standard", 41, hubs(1)), ["Event Hubs Standard allows 1..40 throughput units; capacity is 41"]);
   });
 
   it("names the Premium limits: 100 hubs per processing unit, 90 days, 200 partitions per unit", () => {
@@ -37,6 +42,8 @@ describe("Event Hubs tier limits", () => {
     assert.deepEqual(eventHubsLimitProblems("Premium", 1, hubs(3, { partitions: 80 })), [
       "Event Hubs Premium allows at most 200 partitions per processing unit (200 with capacity 1); the event hubs need 240",
     ]);
-    assert.deepEqual(eventHubsLimitProblems("Premium", 3, hubs(1)), ["Event Hubs Premium allows 1, 2, 4, 8 or 16 processing units; capacity is 3"]);
+    assert.deepEqual(eventHubsLimitProblems("Premium", 3, hubs(1)), [
+      "Event Hubs Premium allows 1, 2, 4, 8 or 16 processing units; capacity is 3",
+    ]);
   });
 });

@@ -27,7 +27,13 @@ describe("kubelogin kubeconfig", () => {
       args: [get-token, --environment, AzurePublicCloud, --server-id, 11111111-2222-3333-4444-555555555555, --login, devicecode]
 `;
     const out = parse(toKubeloginExec(input, "azurecli")) as Doc;
-    assert.deepEqual(out.users[0]!.user.exec!.args, ["get-token", "--login", "azurecli", "--server-id", "11111111-2222-3333-4444-555555555555"]);
+    assert.deepEqual(out.users[0]!.user.exec!.args, [
+      "get-token",
+      "--login",
+      "azurecli",
+      "--server-id",
+      "11111111-2222-3333-4444-555555555555",
+    ]);
     assert.equal(out.users[0]!.user.exec!.command, "kubelogin");
     assert.deepEqual(Object.keys(out.users[0]!.user), ["exec"]);
     assert.equal(out.clusters.length, 1);
@@ -52,7 +58,8 @@ describe("kubelogin kubeconfig", () => {
   user: {client-certificate-data: Q0VSVA==, client-key-data: S0VZ, token: abc}
 `;
     assert.throws(() => toKubeloginExec(input, "azurecli"), {
-      message: 'kubeconfig user "clusterAdmin" carries static credentials (client-certificate-data, client-key-data, token); expected an Entra ID user of a cluster with local accounts disabled',
+      message:
+        'kubeconfig user "clusterAdmin" carries static credentials (client-certificate-data, client-key-data, token); expected an Entra ID user of a cluster with local accounts disabled',
     });
     assert.throws(() => toKubeloginExec("apiVersion: v1\n", "azurecli"), { message: "kubeconfig has no users" });
   });

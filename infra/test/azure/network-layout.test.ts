@@ -20,9 +20,13 @@ describe("subnet layout", () => {
   });
 
   it("rejects a VNet that is too small, misaligned or overlaps the overlay ranges", () => {
-    assert.throws(() => subnetLayout("10.40.0.0/20"), { message: "VNet address space 10.40.0.0/20 is too small: the subnets need a /19 or larger" });
+    assert.throws(() => subnetLayout("10.40.0.0/20"), {
+      message: "VNet address space 10.40.0.0/20 is too small: the subnets need a /19 or larger",
+    });
     assert.throws(() => subnetLayout("10.40.1.0/16"), { message: '"10.40.1.0/16" has host bits set; did you mean 10.40.0.0/16?' });
-    assert.throws(() => subnetLayout("192.168.0.0/16"), { message: `VNet address space 192.168.0.0/16 overlaps the AKS overlay range ${overlayRanges.podCidr}` });
+    assert.throws(() => subnetLayout("192.168.0.0/16"), {
+      message: `VNet address space 192.168.0.0/16 overlaps the AKS overlay range ${overlayRanges.podCidr}`,
+    });
     assert.throws(() => parseCidr("10.0.0.300/16"), { message: '"10.0.0.300/16" is not an IPv4 CIDR' });
   });
 });

@@ -57,11 +57,13 @@ describe("identities and roles", () => {
   it("constrains role-assignment rights to the listed roles, for writes and deletes", () => {
     const c = onlyAssignRoles(["acrPull", "keyVaultSecretsUser"]);
     const guids = `{${builtInRoles.acrPull}, ${builtInRoles.keyVaultSecretsUser}}`;
-    assert.equal(c,
+    assert.equal(
+      c,
       "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR " +
-      `(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids})) AND ` +
-      "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR " +
-      `(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids}))`);
+        `(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids})) AND ` +
+        "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR " +
+        `(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] ForAnyOfAnyValues:GuidEquals ${guids}))`,
+    );
   });
 });
 

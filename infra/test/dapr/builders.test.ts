@@ -7,15 +7,33 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { allServices, invocationPaths, secretNames, services, type ServiceSpec } from "@tasks/catalog";
 import {
-  accessPoliciesFor, daprResources, eventHubsBrokers, pubsubBroadcastComponent, pubsubComponent, resolveSettings, resiliency, stateStoreComponent, subscriptions, writeSelfhostedResources,
-  type DaprComponent, type DaprSettings,
+  accessPoliciesFor,
+  daprResources,
+  eventHubsBrokers,
+  pubsubBroadcastComponent,
+  pubsubComponent,
+  resolveSettings,
+  resiliency,
+  stateStoreComponent,
+  subscriptions,
+  writeSelfhostedResources,
+  type DaprComponent,
+  type DaprSettings,
 } from "../../src/dapr/index.js";
 
 const resolve = <T>(o: pulumi.Input<T>): Promise<T> => new Promise((r) => pulumi.output(o).apply((v) => (r(v as T), v)));
 const meta = (c: DaprComponent) => Object.fromEntries(c.spec.metadata.map((m) => [m.name, m.value ?? m.secretKeyRef]));
 
-const aks: DaprSettings = { target: "aks", broker: { kind: "eventhubs", namespaceName: "tasks-dev-ehns" }, secretStore: { kind: "keyvault", vaultName: "tasks-dev-kv" } };
-const minikube: DaprSettings = { target: "minikube", broker: { kind: "kafka", brokers: "redpanda:9092" }, secretStore: { kind: "kubernetes" } };
+const aks: DaprSettings = {
+  target: "aks",
+  broker: { kind: "eventhubs", namespaceName: "tasks-dev-ehns" },
+  secretStore: { kind: "keyvault", vaultName: "tasks-dev-kv" },
+};
+const minikube: DaprSettings = {
+  target: "minikube",
+  broker: { kind: "kafka", brokers: "redpanda:9092" },
+  secretStore: { kind: "kubernetes" },
+};
 const selfhosted = (secretsFile = "/tmp/secrets.json"): DaprSettings => ({
   target: "selfhosted",
   broker: { kind: "kafka", brokers: "localhost:9092" },
@@ -48,10 +66,18 @@ describe("Dapr builders", () => {
     const s = resolveSettings(minikube);
     assert.deepEqual(pubsubComponent(s).scopes, ["audit", "notifications", "recurrence", "tasks-api"]);
     const subs = subscriptions(s);
-    assert.equal(subs.length, allServices.reduce((n, x) => n + x.subscribes.length, 0));
+    assert.equal(
+      subs.length,
+      allServices.reduce((n, x) => n + x.subscribes.length, 0),
+    );
     const rec = subs.find((x) => x.metadata.name === "recurrence-task-completed")!;
     assert.deepEqual(rec.scopes, ["recurrence"]);
-    assert.deepEqual(rec.spec, { pubsubname: "pubsub", topic: "task.completed", routes: { default: "/events/task.completed" }, deadLetterTopic: "task.completed.dlq" });
+    assert.deepEqual(rec.spec, {
+      pubsubname: "pubsub",
+      topic: "task.completed",
+      routes: { default: "/events/task.completed" },
+      deadLetterTopic: "task.completed.dlq",
+    });
     assert.equal(rec.apiVersion, "dapr.io/v2alpha1");
   });
 
@@ -91,7 +117,9 @@ describe("Dapr builders", () => {
 
   it("refuses a subscription to a topic the catalog does not declare", () => {
     const bad = { ...services.audit, subscribes: [{ topic: "nope" as never, route: "/x" }] } as ServiceSpec;
-    assert.throws(() => subscriptions(resolveSettings({ ...minikube, services: [bad] })), { message: 'subscriptions: service "audit" subscribes to "nope", which is not a catalog topic' });
+    assert.throws(() => subscriptions(resolveSettings({ ...minikube, services: [bad] })), {
+      message: 'subscriptions: service "audit" subscribes to "nope", which is not a catalog topic',
+    });
   });
 
   it("puts the state store in the realtime database, and refuses two services sharing it", () => {
@@ -101,7 +129,8 @@ describe("Dapr builders", () => {
     assert.equal(c.auth, undefined, "the operator resolves Kubernetes secrets");
     const two = [services.realtime, { ...services.audit, dapr: [...services.audit.dapr, "state"] } as ServiceSpec];
     assert.throws(() => stateStoreComponent(resolveSettings({ ...minikube, services: two })), {
-      message: "state store: realtime, audit all use the state building block, but the state store lives in one service's database; give the state store a database of its own first",
+      message:
+        "state store: realtime, audit all use the state building block, but the state store lives in one service's database; give the state store a database of its own first",
     });
     assert.equal(stateStoreComponent(resolveSettings({ ...minikube, services: [services.audit] })), undefined);
   });
@@ -120,7 +149,8 @@ describe("Dapr builders", () => {
     for (const s of [aks, minikube, selfhosted()]) {
       for (const c of daprResources(s).components) {
         for (const m of c.spec.metadata) {
-          if (/password|secret|connectionString|user$/i.test(m.name) && m.name !== "secretsFile") assert.ok(m.secretKeyRef && m.value === undefined, `${c.metadata.name}.${m.name}`);
+          if (/password|secret|connectionString|user$/i.test(m.name) && m.name !== "secretsFile")
+            assert.ok(m.secretKeyRef && m.value === undefined, `${c.metadata.name}.${m.name}`);
         }
       }
     }
@@ -128,14 +158,30 @@ describe("Dapr builders", () => {
 
   it("allows each callee exactly the catalog's invocation paths and denies everything else", () => {
     assert.deepEqual(accessPoliciesFor("tasks-api", allServices, "tasks"), [
-      { appId: "notifications", defaultAction: "deny", trustDomain: "public", namespace: "tasks", operations: [{ name: "/internal/tasks/*", httpVerb: ["GET"], action: "allow" }] },
-      { appId: "recurrence", defaultAction: "deny", trustDomain: "public", namespace: "tasks", operations: [{ name: "/internal/occurrences", httpVerb: ["POST"], action: "allow" }] },
+      {
+        appId: "notifications",
+        defaultAction: "deny",
+        trustDomain: "public",
+        namespace: "tasks",
+        operations: [{ name: "/internal/tasks/*", httpVerb: ["GET"], action: "allow" }],
+      },
+      {
+        appId: "recurrence",
+        defaultAction: "deny",
+        trustDomain: "public",
+        namespace: "tasks",
+        operations: [{ name: "/internal/occurrences", httpVerb: ["POST"], action: "allow" }],
+      },
     ]);
     assert.deepEqual(accessPoliciesFor("audit", allServices, "tasks"), []);
     const configs = daprResources(aks).configurations;
     assert.equal(configs.length, allServices.length);
     for (const c of configs) assert.equal(c.spec.accessControl?.defaultAction, "deny");
-    const granted = configs.flatMap((c) => (c.spec.accessControl?.policies ?? []).flatMap((p) => p.operations.map((o) => `${p.appId} ${c.metadata.name} ${o.httpVerb.join()} ${o.name}`)));
+    const granted = configs.flatMap((c) =>
+      (c.spec.accessControl?.policies ?? []).flatMap((p) =>
+        p.operations.map((o) => `${p.appId} ${c.metadata.name} ${o.httpVerb.join()} ${o.name}`),
+      ),
+    );
     assert.equal(granted.length, invocationPaths().length);
   });
 
@@ -151,7 +197,10 @@ describe("Dapr builders", () => {
     assert.ok(r.spec.targets.components.pubsub?.inbound?.retry);
     // notifications sends mail over SMTP itself: no Dapr binding, so nothing for Resiliency to target.
     assert.deepEqual(Object.keys(r.spec.targets.components).sort(), ["pubsub", "pubsub-broadcast", "statestore"]);
-    assert.equal(daprResources(aks).components.find((c) => c.spec.type.startsWith("bindings.smtp")), undefined);
+    assert.equal(
+      daprResources(aks).components.find((c) => c.spec.type.startsWith("bindings.smtp")),
+      undefined,
+    );
   });
 
   it("schedules the archive cron binding for notifications only", () => {
@@ -162,9 +211,15 @@ describe("Dapr builders", () => {
   });
 
   it("rejects secret stores that do not fit the target, naming the option", () => {
-    assert.throws(() => resolveSettings({ ...aks, secretStore: { kind: "kubernetes" } }), { message: 'secretStore: the aks target reads secrets from Key Vault; got kind "kubernetes"' });
-    assert.throws(() => resolveSettings({ ...selfhosted(), secretStore: { kind: "kubernetes" } }), { message: 'secretStore: the selfhosted target reads secrets from a local file; got kind "kubernetes"' });
-    assert.throws(() => resolveSettings({ ...minikube, secretStore: { kind: "localfile", secretsFile: "/x" } }), { message: 'secretStore: a local secrets file only works on the selfhosted target, not on "minikube"' });
+    assert.throws(() => resolveSettings({ ...aks, secretStore: { kind: "kubernetes" } }), {
+      message: 'secretStore: the aks target reads secrets from Key Vault; got kind "kubernetes"',
+    });
+    assert.throws(() => resolveSettings({ ...selfhosted(), secretStore: { kind: "kubernetes" } }), {
+      message: 'secretStore: the selfhosted target reads secrets from a local file; got kind "kubernetes"',
+    });
+    assert.throws(() => resolveSettings({ ...minikube, secretStore: { kind: "localfile", secretsFile: "/x" } }), {
+      message: 'secretStore: a local secrets file only works on the selfhosted target, not on "minikube"',
+    });
   });
 });
 
@@ -172,11 +227,20 @@ describe("selfhosted writer", () => {
   it("writes the same resources as YAML daprd can load, and one Configuration per app", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "dapr-selfhosted-"));
     try {
-      const out = writeSelfhostedResources(selfhosted(path.join(dir, "secrets.json")), path.join(dir, "resources"), path.join(dir, "config"));
+      const out = writeSelfhostedResources(
+        selfhosted(path.join(dir, "secrets.json")),
+        path.join(dir, "resources"),
+        path.join(dir, "config"),
+      );
       const files = readdirSync(out.resourcesDir).sort();
       const k8sLike = daprResources(minikube);
       assert.equal(files.length, k8sLike.components.length + k8sLike.subscriptions.length + 1);
-      assert.ok(files.includes("component-pubsub.yaml") && files.includes("component-pubsub-broadcast.yaml") && files.includes("resiliency-tasks-resiliency.yaml") && files.includes("subscription-audit-task-created.yaml"));
+      assert.ok(
+        files.includes("component-pubsub.yaml") &&
+          files.includes("component-pubsub-broadcast.yaml") &&
+          files.includes("resiliency-tasks-resiliency.yaml") &&
+          files.includes("subscription-audit-task-created.yaml"),
+      );
       const pubsub = parse(readFileSync(path.join(out.resourcesDir, "component-pubsub.yaml"), "utf8")) as DaprComponent;
       assert.equal(pubsub.metadata.namespace, undefined);
       assert.deepEqual(meta(pubsub).brokers, "localhost:9092");
@@ -198,8 +262,12 @@ describe("selfhosted writer", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "dapr-selfhosted-"));
     try {
       const withOutput = { ...selfhosted(), broker: { kind: "kafka" as const, brokers: pulumi.output("localhost:9092") } };
-      assert.throws(() => writeSelfhostedResources(withOutput, dir, dir), { message: 'Component "pubsub": spec.metadata[0].value is not a plain value; the selfhosted target needs literal strings' });
-      assert.throws(() => writeSelfhostedResources(minikube, dir, dir), { message: 'settings.target: writeSelfhostedResources needs "selfhosted", got "minikube"' });
+      assert.throws(() => writeSelfhostedResources(withOutput, dir, dir), {
+        message: 'Component "pubsub": spec.metadata[0].value is not a plain value; the selfhosted target needs literal strings',
+      });
+      assert.throws(() => writeSelfhostedResources(minikube, dir, dir), {
+        message: 'settings.target: writeSelfhostedResources needs "selfhosted", got "minikube"',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { charts, clusterIssuerManifests, daprControlPlaneValues, ingressControllerValues, ingressManifests, kubePrometheusStackValues, platformNamespaceSpecs } from "../../src/k8s/index.js";
+import {
+  charts,
+  clusterIssuerManifests,
+  daprControlPlaneValues,
+  ingressControllerValues,
+  ingressManifests,
+  kubePrometheusStackValues,
+  platformNamespaceSpecs,
+} from "../../src/k8s/index.js";
 import { allServices } from "@tasks/catalog";
 
 describe("platform component values", () => {
@@ -19,7 +27,10 @@ describe("platform component values", () => {
   });
 
   it("runs Dapr with mTLS, the scheduler, restricted sidecars, and HA when asked", () => {
-    const prod = daprControlPlaneValues({ highAvailability: true }) as { global: Record<string, Record<string, unknown>>; dapr_sidecar_injector: Record<string, unknown> };
+    const prod = daprControlPlaneValues({ highAvailability: true }) as {
+      global: Record<string, Record<string, unknown>>;
+      dapr_sidecar_injector: Record<string, unknown>;
+    };
     assert.equal(prod.global.ha!.enabled, true);
     assert.equal(prod.global.mtls!.enabled, true);
     assert.equal(prod.global.scheduler!.enabled, true);
@@ -29,16 +40,25 @@ describe("platform component values", () => {
 
   it("makes Let's Encrypt issuers answer HTTP-01 through nginx, and requires a contact email", () => {
     const issuers = clusterIssuerManifests("acme", "ops@example.com");
-    assert.deepEqual(issuers.map((i) => [i.metadata.name, (i.spec.acme as { server: string }).server]), [
-      ["letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory"],
-      ["letsencrypt-prod", "https://acme-v02.api.letsencrypt.org/directory"],
-    ]);
+    assert.deepEqual(
+      issuers.map((i) => [i.metadata.name, (i.spec.acme as { server: string }).server]),
+      [
+        ["letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory"],
+        ["letsencrypt-prod", "https://acme-v02.api.letsencrypt.org/directory"],
+      ],
+    );
     assert.throws(() => clusterIssuerManifests("acme"), { message: "tls.acmeEmail: Let's Encrypt issuers need a contact email" });
-    assert.deepEqual(clusterIssuerManifests("selfsigned").map((i) => Object.keys(i.spec)[0]), ["selfSigned", "ca"]);
+    assert.deepEqual(
+      clusterIssuerManifests("selfsigned").map((i) => Object.keys(i.spec)[0]),
+      ["selfSigned", "ca"],
+    );
   });
 
   it("serves TLS only through ingress-nginx, with HSTS, a body limit, no snippets, and optional TCP passthrough", () => {
-    const v = ingressControllerValues({ serviceType: "NodePort", tcp: [{ port: 19092, backend: "tasks-data/redpanda:19092", nodePort: 31092 }] }) as {
+    const v = ingressControllerValues({
+      serviceType: "NodePort",
+      tcp: [{ port: 19092, backend: "tasks-data/redpanda:19092", nodePort: 31092 }],
+    }) as {
       controller: { config: Record<string, string>; allowSnippetAnnotations: boolean; service: Record<string, unknown> };
       tcp: Record<string, string>;
     };
@@ -53,7 +73,10 @@ describe("platform component values", () => {
 
   it("routes every public route over TLS, with long timeouts only on the WebSocket route", () => {
     const ings = ingressManifests({ namespace: "tasks", host: "tasks.example.com", services: allServices });
-    assert.deepEqual(ings.map((i) => i.metadata.name), allServices.filter((s) => s.publicRoutes.length).map((s) => s.name));
+    assert.deepEqual(
+      ings.map((i) => i.metadata.name),
+      allServices.filter((s) => s.publicRoutes.length).map((s) => s.name),
+    );
     const ws = ings.find((i) => i.metadata.name === "realtime")!;
     assert.equal((ws.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/proxy-read-timeout"], "3600");
     const api = ings.find((i) => i.metadata.name === "tasks-api")!;
@@ -66,7 +89,8 @@ describe("platform component values", () => {
       prometheus: { prometheusSpec: Record<string, unknown> };
       grafana: { admin: Record<string, string>; adminPassword?: string };
     };
-    for (const k of ["serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues"]) assert.equal(v.prometheus.prometheusSpec[k], false);
+    for (const k of ["serviceMonitorSelectorNilUsesHelmValues", "podMonitorSelectorNilUsesHelmValues", "ruleSelectorNilUsesHelmValues"])
+      assert.equal(v.prometheus.prometheusSpec[k], false);
     assert.equal(v.prometheus.prometheusSpec.replicas, 2);
     assert.deepEqual(v.grafana.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
     assert.equal(v.grafana.adminPassword, undefined);
@@ -76,6 +100,9 @@ describe("platform component values", () => {
     const specs = platformNamespaceSpecs(true);
     assert.equal(specs.find((s) => s.name === "tasks")?.enforce, "restricted");
     assert.equal(specs.find((s) => s.name === "tasks-data")?.enforce, "restricted");
-    assert.equal(platformNamespaceSpecs(false).some((s) => s.name === "tasks-data"), false);
+    assert.equal(
+      platformNamespaceSpecs(false).some((s) => s.name === "tasks-data"),
+      false,
+    );
   });
 });

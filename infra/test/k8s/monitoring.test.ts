@@ -1,14 +1,32 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { daprMetrics, metricKinds, queryableMetricNames, serviceMetrics } from "@tasks/catalog";
-import { alertRules, dashboardConfigMapManifests, dashboardJson, dashboards, metricNamesIn, unknownMetricUses, unknownMetricsIn } from "../../src/k8s/index.js";
+import {
+  alertRules,
+  dashboardConfigMapManifests,
+  dashboardJson,
+  dashboards,
+  metricNamesIn,
+  unknownMetricUses,
+  unknownMetricsIn,
+} from "../../src/k8s/index.js";
 
 describe("metric names in rules and dashboards", () => {
   it("extracts the metric names of a PromQL expression, not functions, labels, keywords or variables", () => {
-    assert.deepEqual(metricNamesIn('sum by (service, le) (rate(http_request_duration_seconds_bucket{status=~"5..", route!="/x y"}[5m]))'), ["http_request_duration_seconds_bucket"]);
-    assert.deepEqual(metricNamesIn("max by (service) (outbox_lag_seconds) > 60 and on(service) outbox_pending_events > 0"), ["outbox_lag_seconds", "outbox_pending_events"]);
-    assert.deepEqual(metricNamesIn("histogram_quantile(0.95, sum without (pod) (rate(x_bucket[$__rate_interval]) offset 1h))"), ["x_bucket"]);
-    assert.deepEqual(metricNamesIn('count(up{job="a"}) / ignoring(instance) group_left sum(events_consumed_total) bool 1e3'), ["events_consumed_total", "up"]);
+    assert.deepEqual(metricNamesIn('sum by (service, le) (rate(http_request_duration_seconds_bucket{status=~"5..", route!="/x y"}[5m]))'), [
+      "http_request_duration_seconds_bucket",
+    ]);
+    assert.deepEqual(metricNamesIn("max by (service) (outbox_lag_seconds) > 60 and on(service) outbox_pending_events > 0"), [
+      "outbox_lag_seconds",
+      "outbox_pending_events",
+    ]);
+    assert.deepEqual(metricNamesIn("histogram_quantile(0.95, sum without (pod) (rate(x_bucket[$__rate_interval]) offset 1h))"), [
+      "x_bucket",
+    ]);
+    assert.deepEqual(metricNamesIn('count(up{job="a"}) / ignoring(instance) group_left sum(events_consumed_total) bool 1e3'), [
+      "events_consumed_total",
+      "up",
+    ]);
   });
 
   it("flags unknown metrics, histograms queried without a series suffix, and suffixes on counters", () => {
@@ -26,7 +44,11 @@ describe("metric names in rules and dashboards", () => {
 
   it("uses only metrics the services or the Dapr sidecar export, in every rule and dashboard query", () => {
     assert.deepEqual(unknownMetricUses(), []);
-    const used = new Set([...alertRules.map((r) => r.expr), ...dashboards.flatMap((d) => d.panels.flatMap((p) => p.queries.map((q) => q.expr)))].flatMap(metricNamesIn));
+    const used = new Set(
+      [...alertRules.map((r) => r.expr), ...dashboards.flatMap((d) => d.panels.flatMap((p) => p.queries.map((q) => q.expr)))].flatMap(
+        metricNamesIn,
+      ),
+    );
     assert.ok(used.size >= 12, `only ${used.size} metrics used`);
   });
 
@@ -42,7 +64,10 @@ describe("metric names in rules and dashboards", () => {
   });
 
   it("ships the four dashboards as JSON in ConfigMaps the Grafana sidecar picks up", () => {
-    assert.deepEqual(dashboards.map((d) => d.title), ["Tasks / Event throughput", "Tasks / Consumer lag", "Tasks / Errors", "Tasks / Latency"]);
+    assert.deepEqual(
+      dashboards.map((d) => d.title),
+      ["Tasks / Event throughput", "Tasks / Consumer lag", "Tasks / Errors", "Tasks / Latency"],
+    );
     const cms = dashboardConfigMapManifests();
     for (const cm of cms) {
       assert.equal(cm.metadata.labels.grafana_dashboard, "1");
@@ -52,6 +77,13 @@ describe("metric names in rules and dashboards", () => {
       assert.ok(model.panels.every((p) => p.targets.length > 0));
     }
     const model = dashboardJson(dashboards[0]!) as { panels: { gridPos: { x: number; y: number } }[] };
-    assert.deepEqual(model.panels.slice(0, 3).map((p) => [p.gridPos.x, p.gridPos.y]), [[0, 0], [12, 0], [0, 8]]);
+    assert.deepEqual(
+      model.panels.slice(0, 3).map((p) => [p.gridPos.x, p.gridPos.y]),
+      [
+        [0, 0],
+        [12, 0],
+        [0, 8],
+      ],
+    );
   });
 });

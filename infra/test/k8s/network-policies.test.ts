@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { allServices, services, type ServiceSpec } from "@tasks/catalog";
-import { chartNetworkPolicies, dataNetworkPolicies, destinationPeers, webPushDestination, workloadNetworkPolicies, type NetworkPolicyManifest, type WorkloadNetworkInput } from "../../src/k8s/index.js";
+import {
+  chartNetworkPolicies,
+  dataNetworkPolicies,
+  destinationPeers,
+  webPushDestination,
+  workloadNetworkPolicies,
+  type NetworkPolicyManifest,
+  type WorkloadNetworkInput,
+} from "../../src/k8s/index.js";
 
 const input = (over: Partial<WorkloadNetworkInput> = {}): WorkloadNetworkInput => ({
   namespace: "tasks",
@@ -21,22 +29,39 @@ const find = (ps: NetworkPolicyManifest[], name: string) => {
   assert.ok(p, `no policy ${name}`);
   return p;
 };
-const egressPorts = (ps: NetworkPolicyManifest[], svc: string) => find(ps, `${svc}-egress`).spec.egress!.map((r) => r.ports![0]!.port).sort((a, b) => a - b);
+const egressPorts = (ps: NetworkPolicyManifest[], svc: string) =>
+  find(ps, `${svc}-egress`)
+    .spec.egress!.map((r) => r.ports![0]!.port)
+    .sort((a, b) => a - b);
 
 describe("network policies from the catalog", () => {
   it("starts from default deny for ingress and egress, then DNS and the Dapr control plane", () => {
     const ps = workloadNetworkPolicies(input());
     assert.deepEqual(find(ps, "default-deny").spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] });
-    assert.deepEqual(find(ps, "allow-dns").spec.egress![0]!.ports!, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
-    assert.deepEqual(find(ps, "allow-dapr-control-plane").spec.egress![0]!.ports!.map((p) => p.port), [6500, 50001, 50005, 50006]);
+    assert.deepEqual(find(ps, "allow-dns").spec.egress![0]!.ports!, [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ]);
+    assert.deepEqual(
+      find(ps, "allow-dapr-control-plane").spec.egress![0]!.ports!.map((p) => p.port),
+      [6500, 50001, 50005, 50006],
+    );
   });
 
   it("opens sidecar-to-sidecar invocation (50002) only along the catalog's invocation paths", () => {
     const ps = workloadNetworkPolicies(input());
     const from = find(ps, "tasks-api-ingress").spec.ingress!.find((r) => r.ports![0]!.port === 50002)!;
-    assert.deepEqual(from.from, [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "notifications" } } }, { podSelector: { matchLabels: { "app.kubernetes.io/name": "recurrence" } } }]);
-    assert.equal(find(ps, "audit-ingress").spec.ingress!.some((r) => r.ports!.some((p) => p.port === 50002)), false);
-    assert.deepEqual(find(ps, "recurrence-egress").spec.egress!.find((r) => r.ports![0]!.port === 50002)!.to, [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "tasks-api" } } }]);
+    assert.deepEqual(from.from, [
+      { podSelector: { matchLabels: { "app.kubernetes.io/name": "notifications" } } },
+      { podSelector: { matchLabels: { "app.kubernetes.io/name": "recurrence" } } },
+    ]);
+    assert.equal(
+      find(ps, "audit-ingress").spec.ingress!.some((r) => r.ports!.some((p) => p.port === 50002)),
+      false,
+    );
+    assert.deepEqual(find(ps, "recurrence-egress").spec.egress!.find((r) => r.ports![0]!.port === 50002)!.to, [
+      { podSelector: { matchLabels: { "app.kubernetes.io/name": "tasks-api" } } },
+    ]);
   });
 
   it("lets each service reach exactly the egress targets the catalog lists", () => {
@@ -49,7 +74,9 @@ describe("network policies from the catalog", () => {
   it("sends Web Push to public addresses only", () => {
     const ps = workloadNetworkPolicies(input());
     const push = find(ps, "notifications-egress").spec.egress!.find((r) => JSON.stringify(r.to).includes("0.0.0.0/0"))!;
-    assert.deepEqual(push.to, [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"] } }]);
+    assert.deepEqual(push.to, [
+      { ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10"] } },
+    ]);
   });
 
   it("emits no rule for a destination without CIDRs or pods (an empty peer list would allow everything)", () => {
@@ -60,57 +87,124 @@ describe("network policies from the catalog", () => {
   });
 
   it("uses pod selectors for in-cluster destinations", () => {
-    const ps = workloadNetworkPolicies(input({ egress: { postgres: { port: 5432, peers: [{ namespace: "tasks-data", podLabels: { "app.kubernetes.io/name": "postgres" } }] } } }));
+    const ps = workloadNetworkPolicies(
+      input({
+        egress: { postgres: { port: 5432, peers: [{ namespace: "tasks-data", podLabels: { "app.kubernetes.io/name": "postgres" } }] } },
+      }),
+    );
     assert.deepEqual(find(ps, "audit-egress").spec.egress, [
-      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks-data" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } } }], ports: [{ protocol: "TCP", port: 5432 }] },
+      {
+        to: [
+          {
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks-data" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } },
+          },
+        ],
+        ports: [{ protocol: "TCP", port: 5432 }],
+      },
     ]);
   });
 
   it("adds platform egress only for the apps that need it", () => {
-    const ps = workloadNetworkPolicies(input({ egress: {}, additionalEgress: [{ apps: ["tasks-api"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } }] }));
+    const ps = workloadNetworkPolicies(
+      input({ egress: {}, additionalEgress: [{ apps: ["tasks-api"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } }] }),
+    );
     assert.deepEqual(egressPorts(ps, "tasks-api"), [8443]);
     assert.deepEqual(egressPorts(ps, "audit"), []);
   });
 
   it("admits the ingress controller to public services and the ACME solver, Prometheus to every service", () => {
     const ps = workloadNetworkPolicies(input());
-    const fromController = (svc: ServiceSpec) => find(ps, `${svc.name}-ingress`).spec.ingress!.some((r) => JSON.stringify(r.from).includes("ingress-nginx"));
+    const fromController = (svc: ServiceSpec) =>
+      find(ps, `${svc.name}-ingress`).spec.ingress!.some((r) => JSON.stringify(r.from).includes("ingress-nginx"));
     assert.equal(fromController(services["tasks-api"]), true);
     assert.equal(fromController(services.recurrence), false);
     for (const s of allServices) {
       const prom = find(ps, `${s.name}-ingress`).spec.ingress!.find((r) => JSON.stringify(r.from).includes("prometheus"))!;
-      assert.deepEqual(prom.ports!.map((p) => p.port), [s.port, 9090]);
+      assert.deepEqual(
+        prom.ports!.map((p) => p.port),
+        [s.port, 9090],
+      );
     }
     assert.deepEqual(find(ps, "allow-acme-http01-solver").spec.ingress![0]!.ports, [{ protocol: "TCP", port: 8089 }]);
-    assert.equal(workloadNetworkPolicies(input({ acmeHttp01: false })).some((p) => p.metadata.name === "allow-acme-http01-solver"), false);
+    assert.equal(
+      workloadNetworkPolicies(input({ acmeHttp01: false })).some((p) => p.metadata.name === "allow-acme-http01-solver"),
+      false,
+    );
   });
 
   it("isolates the data namespace and opens each data service to its clients only", () => {
-    const ps = dataNetworkPolicies("tasks-data", [{ name: "postgres", podLabels: { app: "pg" }, port: 5432, from: [{ namespace: "tasks", podLabels: { tier: "app" } }] }]);
-    assert.deepEqual(ps.map((p) => p.metadata.name), ["default-deny", "allow-dns", "postgres-ingress"]);
+    const ps = dataNetworkPolicies("tasks-data", [
+      { name: "postgres", podLabels: { app: "pg" }, port: 5432, from: [{ namespace: "tasks", podLabels: { tier: "app" } }] },
+    ]);
+    assert.deepEqual(
+      ps.map((p) => p.metadata.name),
+      ["default-deny", "allow-dns", "postgres-ingress"],
+    );
     assert.deepEqual(find(ps, "postgres-ingress").spec, {
       podSelector: { matchLabels: { app: "pg" } },
       policyTypes: ["Ingress"],
-      ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } }, podSelector: { matchLabels: { tier: "app" } } }], ports: [{ protocol: "TCP", port: 5432 }] }],
+      ingress: [
+        {
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } },
+              podSelector: { matchLabels: { tier: "app" } },
+            },
+          ],
+          ports: [{ protocol: "TCP", port: 5432 }],
+        },
+      ],
     });
   });
 
   it("isolates every chart namespace and opens only what its chart needs", () => {
-    const ps = chartNetworkPolicies({ apiServer: { cidrs: ["192.168.49.2/32"], port: 8443 }, publicAppPorts: [3000, 3002], acme: false, ingressTcp: [{ port: 19092, namespace: "tasks-data", podLabels: { app: "redpanda" } }] });
+    const ps = chartNetworkPolicies({
+      apiServer: { cidrs: ["192.168.49.2/32"], port: 8443 },
+      publicAppPorts: [3000, 3002],
+      acme: false,
+      ingressTcp: [{ port: 19092, namespace: "tasks-data", podLabels: { app: "redpanda" } }],
+    });
     for (const ns of ["cert-manager", "ingress-nginx", "monitoring", "dapr-system"]) {
       const here = ps.filter((p) => p.metadata.namespace === ns);
-      assert.deepEqual(here.find((p) => p.metadata.name === "default-deny")?.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] }, ns);
-      assert.deepEqual(here.find((p) => p.metadata.name === "allow-kube-api")?.spec.egress, [{ to: [{ ipBlock: { cidr: "192.168.49.2/32" } }], ports: [{ protocol: "TCP", port: 8443 }] }]);
+      assert.deepEqual(
+        here.find((p) => p.metadata.name === "default-deny")?.spec,
+        { podSelector: {}, policyTypes: ["Ingress", "Egress"], ingress: [], egress: [] },
+        ns,
+      );
+      assert.deepEqual(here.find((p) => p.metadata.name === "allow-kube-api")?.spec.egress, [
+        { to: [{ ipBlock: { cidr: "192.168.49.2/32" } }], ports: [{ protocol: "TCP", port: 8443 }] },
+      ]);
     }
     const controller = ps.find((p) => p.metadata.name === "allow-public-traffic")!;
-    assert.deepEqual(controller.spec.ingress![0]!.ports!.map((p) => p.port), [80, 443, 19092]);
-    assert.deepEqual(controller.spec.egress!.map((r) => r.ports!.map((p) => p.port)), [[3000, 3002], [19092]]);
-    assert.deepEqual(ps.find((p) => p.metadata.name === "allow-sidecars")!.spec.ingress![0]!.ports!.map((p) => p.port), [6500, 50001, 50005, 50006]);
-    assert.equal(ps.some((p) => p.metadata.name === "allow-acme"), false);
+    assert.deepEqual(
+      controller.spec.ingress![0]!.ports!.map((p) => p.port),
+      [80, 443, 19092],
+    );
+    assert.deepEqual(
+      controller.spec.egress!.map((r) => r.ports!.map((p) => p.port)),
+      [[3000, 3002], [19092]],
+    );
+    assert.deepEqual(
+      ps.find((p) => p.metadata.name === "allow-sidecars")!.spec.ingress![0]!.ports!.map((p) => p.port),
+      [6500, 50001, 50005, 50006],
+    );
+    assert.equal(
+      ps.some((p) => p.metadata.name === "allow-acme"),
+      false,
+    );
     const acme = chartNetworkPolicies({ apiServer: { cidrs: ["0.0.0.0/0"], port: 443 }, publicAppPorts: [3000], acme: true });
-    assert.deepEqual(acme.find((p) => p.metadata.name === "allow-acme")!.spec.egress![0]!.ports!.map((p) => p.port), [80, 443]);
-    assert.deepEqual(acme.find((p) => p.metadata.name === "allow-public-traffic")!.spec.egress![1]!.ports, [{ protocol: "TCP", port: 8089 }]);
+    assert.deepEqual(
+      acme.find((p) => p.metadata.name === "allow-acme")!.spec.egress![0]!.ports!.map((p) => p.port),
+      [80, 443],
+    );
+    assert.deepEqual(acme.find((p) => p.metadata.name === "allow-public-traffic")!.spec.egress![1]!.ports, [
+      { protocol: "TCP", port: 8089 },
+    ]);
     // A rule without ports is rendered without the field (every port of a specific peer).
-    assert.equal("ports" in ps.find((p) => p.metadata.namespace === "monitoring" && p.metadata.name === "allow-same-namespace")!.spec.ingress![0]!, false);
+    assert.equal(
+      "ports" in ps.find((p) => p.metadata.namespace === "monitoring" && p.metadata.name === "allow-same-namespace")!.spec.ingress![0]!,
+      false,
+    );
   });
 });

@@ -18,7 +18,16 @@ describe("components validate their arguments up front", () => {
   before(async () => {
     await pulumi.runtime.setMocks(
       {
-        newResource: (a) => (a.type === "docker-build:index:Image" && built.push(a), { id: `${a.name}-id`, state: { ...a.inputs, ...(a.type === "docker-build:index:Image" ? { ref: `${(a.inputs.tags as string[])[0]}@sha256:${"a".repeat(64)}` } : {}) } }),
+        newResource: (a) => (
+          a.type === "docker-build:index:Image" && built.push(a),
+          {
+            id: `${a.name}-id`,
+            state: {
+              ...a.inputs,
+              ...(a.type === "docker-build:index:Image" ? { ref: `${(a.inputs.tags as string[])[0]}@sha256:${"a".repeat(64)}` } : {}),
+            },
+          }
+        ),
         call: () => ({}),
       },
       "tasks-platform",
@@ -58,18 +67,32 @@ describe("components validate their arguments up front", () => {
     assert.throws(() => new m.k8s.IngressController("i1", { serviceType: "NodePort", tcp: [{ port: 1, backend: "redpanda:1" }] }), {
       message: 'tcp: backend "redpanda:1" must look like <namespace>/<service>:<port>',
     });
-    assert.throws(() => new m.k8s.IngressController("i2", { serviceType: "LoadBalancer", tcp: [{ port: 1, backend: "a/b:1", nodePort: 30001 }] }), {
-      message: "tcp: nodePort only applies to a NodePort controller Service",
-    });
+    assert.throws(
+      () => new m.k8s.IngressController("i2", { serviceType: "LoadBalancer", tcp: [{ port: 1, backend: "a/b:1", nodePort: 30001 }] }),
+      {
+        message: "tcp: nodePort only applies to a NodePort controller Service",
+      },
+    );
   });
 
   it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, IngressRoutes a DNS host", () => {
-    assert.throws(() => new m.k8s.CertManager("c", { issuers: "acme" }), { message: "acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)" });
+    assert.throws(() => new m.k8s.CertManager("c", { issuers: "acme" }), {
+      message: "acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)",
+    });
     assert.throws(
-      () => new m.dapr.DaprResources("d", { settings: { target: "selfhosted", broker: { kind: "kafka", brokers: "x" }, secretStore: { kind: "localfile", secretsFile: "/s" } } }),
+      () =>
+        new m.dapr.DaprResources("d", {
+          settings: {
+            target: "selfhosted",
+            broker: { kind: "kafka", brokers: "x" },
+            secretStore: { kind: "localfile", secretsFile: "/s" },
+          },
+        }),
       { message: "settings.target: DaprResources creates Kubernetes objects; write selfhosted resources with writeSelfhostedResources" },
     );
-    assert.throws(() => new m.local.Redpanda("r", { namespace: "d", externalAddress: "nohost" }), { message: 'externalAddress: expected host:port, got "nohost"' });
+    assert.throws(() => new m.local.Redpanda("r", { namespace: "d", externalAddress: "nohost" }), {
+      message: 'externalAddress: expected host:port, got "nohost"',
+    });
     assert.throws(() => new m.k8s.IngressRoutes("ir", { namespace: "tasks", host: "Tasks.Example.com", services: [], issuer: "x" }), {
       message: 'host: "Tasks.Example.com" is not a lower-case DNS name',
     });

@@ -5,7 +5,14 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import { services } from "@tasks/catalog";
 import {
-  catalogSecretNames, contentTag, daprAnnotations, databaseRolesNetworkPolicy, databaseRolesPodLabels, databaseRolesProblems, imageSourcePaths, podTemplate,
+  catalogSecretNames,
+  contentTag,
+  daprAnnotations,
+  databaseRolesNetworkPolicy,
+  databaseRolesPodLabels,
+  databaseRolesProblems,
+  imageSourcePaths,
+  podTemplate,
 } from "../../src/workload/index.js";
 
 type Obj = Record<string, unknown>;
@@ -63,15 +70,32 @@ describe("content-derived image tags", () => {
 });
 
 describe("service pod template", () => {
-  const base = { image: "acr.example.com/audit:src-0123456789abcdef0123", daprConfig: "tasks-dapr-config-audit", workloadIdentity: true, strictZoneSpread: true };
+  const base = {
+    image: "acr.example.com/audit:src-0123456789abcdef0123",
+    daprConfig: "tasks-dapr-config-audit",
+    workloadIdentity: true,
+    strictZoneSpread: true,
+  };
 
   it("meets Pod Security restricted with a writable /tmp only", () => {
     const t = podTemplate(services.audit, base) as Obj;
     const spec = t.spec as Obj;
-    assert.deepEqual(spec.securityContext, { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } });
+    assert.deepEqual(spec.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
     const c = (spec.containers as Obj[])[0]!;
     assert.deepEqual(c.securityContext, {
-      runAsNonRoot: true, runAsUser: 10001, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" },
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      privileged: false,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
     });
     assert.deepEqual(spec.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
     assert.equal(spec.automountServiceAccountToken, false);
@@ -95,8 +119,16 @@ describe("service pod template", () => {
 
   it("lists every catalog secret, with a database URL per service that owns data", () => {
     assert.deepEqual(catalogSecretNames(), [
-      "audit-database-url", "eventhubs-connection-string", "jwt-signing-key", "notifications-database-url", "realtime-database-url",
-      "smtp-password", "smtp-username", "tasks-api-database-url", "vapid-private-key", "vapid-public-key",
+      "audit-database-url",
+      "eventhubs-connection-string",
+      "jwt-signing-key",
+      "notifications-database-url",
+      "realtime-database-url",
+      "smtp-password",
+      "smtp-username",
+      "tasks-api-database-url",
+      "vapid-private-key",
+      "vapid-public-key",
     ]);
   });
 });

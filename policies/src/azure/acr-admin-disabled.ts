@@ -4,7 +4,8 @@ import { azureTypes, propsOf } from "../lib/azure.js";
 
 export const acrAdminDisabled = resourcePolicy({
   name: "azure-acr-admin-disabled",
-  description: "Container registries have the admin user disabled; pushes and pulls use Entra identities (AcrPush for CI, AcrPull for the kubelet).",
+  description:
+    "Container registries have the admin user disabled; pushes and pulls use Entra identities (AcrPush for CI, AcrPull for the kubelet).",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [

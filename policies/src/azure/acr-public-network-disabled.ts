@@ -9,12 +9,15 @@ export const acrPublicNetworkDisabled = resourcePolicy({
   severity: "medium",
   sources: [source("checkov", "CKV_AZURE_139", "Ensure ACR set to disable public networking")],
   url: "https://learn.microsoft.com/azure/container-registry/container-registry-access-selected-networks",
-  remediationSteps: 'Set publicNetworkAccess: "Disabled" with a private endpoint, or networkRuleSet.defaultAction: "Deny" with the CI runners\' ranges (Premium).',
+  remediationSteps:
+    'Set publicNetworkAccess: "Disabled" with a private endpoint, or networkRuleSet.defaultAction: "Deny" with the CI runners\' ranges (Premium).',
   tags: ["azure", "acr", "security", "network"],
   validateResource: (args, report) => {
     const registry = propsOf<RegistryArgs>(args, azureTypes.registry);
     if (!registry) return args.notApplicable("applies to container registries");
     if (sameText(registry.publicNetworkAccess, "Disabled") || sameText(registry.networkRuleSet?.defaultAction, "Deny")) return;
-    report('the registry accepts traffic from any network (publicNetworkAccess is not "Disabled" and networkRuleSet.defaultAction is not "Deny").');
+    report(
+      'the registry accepts traffic from any network (publicNetworkAccess is not "Disabled" and networkRuleSet.defaultAction is not "Deny").',
+    );
   },
 });

@@ -16,7 +16,8 @@ export const acrZoneRedundantProd = resourcePolicy({
     const registry = propsOf<RegistryArgs>(args, azureTypes.registry);
     if (!registry) return args.notApplicable("applies to container registries");
     if (!isProductionLike(resourceEnvironment(args))) return args.notApplicable("applies to prod");
-    if (!sameText(registry.sku?.name, "Premium")) report(`the prod registry must be Premium for zone redundancy; sku.name is "${registry.sku?.name ?? "not set"}".`);
+    if (!sameText(registry.sku?.name, "Premium"))
+      report(`the prod registry must be Premium for zone redundancy; sku.name is "${registry.sku?.name ?? "not set"}".`);
     if (!sameText(registry.zoneRedundancy, "Enabled")) report('the prod registry must set zoneRedundancy: "Enabled".');
   },
 });

@@ -15,7 +15,8 @@ export const aksApiServerAccess = resourcePolicy({
     source("checkov", "CKV_AZURE_115", "Ensure that AKS enables private clusters"),
   ],
   url: "https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges",
-  remediationSteps: "Set apiServerAccessProfile.enablePrivateCluster: true, or apiServerAccessProfile.authorizedIPRanges to the CI runners' and operators' CIDRs.",
+  remediationSteps:
+    "Set apiServerAccessProfile.enablePrivateCluster: true, or apiServerAccessProfile.authorizedIPRanges to the CI runners' and operators' CIDRs.",
   tags: ["azure", "aks", "security", "network"],
   validateResource: (args, report) => {
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
@@ -23,7 +24,8 @@ export const aksApiServerAccess = resourcePolicy({
     const access = cluster.apiServerAccessProfile;
     if (access?.enablePrivateCluster === true) return;
     const ranges = (access?.authorizedIPRanges ?? []).map(String);
-    if (ranges.length === 0) report("the API server is reachable from the internet: set apiServerAccessProfile.enablePrivateCluster or authorizedIPRanges.");
+    if (ranges.length === 0)
+      report("the API server is reachable from the internet: set apiServerAccessProfile.enablePrivateCluster or authorizedIPRanges.");
     const open = ranges.filter((r) => anywhere.has(r.toLowerCase()));
     if (open.length > 0) report(`apiServerAccessProfile.authorizedIPRanges allows any address (${open.join(", ")}).`);
   },

@@ -12,15 +12,18 @@ export const aksAutoUpgrade = resourcePolicy({
     source("aks-baseline", "Operations/upgrades", "Auto-upgrade and node OS upgrade channels inside a maintenance window"),
   ],
   url: "https://learn.microsoft.com/azure/aks/auto-upgrade-cluster",
-  remediationSteps: "Set autoUpgradeProfile: { upgradeChannel: \"patch\" (or stable), nodeOSUpgradeChannel: \"NodeImage\" } and a maintenance configuration.",
+  remediationSteps:
+    'Set autoUpgradeProfile: { upgradeChannel: "patch" (or stable), nodeOSUpgradeChannel: "NodeImage" } and a maintenance configuration.',
   tags: ["azure", "aks", "security", "operations"],
   validateResource: (args, report) => {
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
     if (!cluster) return args.notApplicable("applies to AKS clusters");
     const profile = cluster.autoUpgradeProfile;
     const channel = profile?.upgradeChannel;
-    if (!channel || String(channel).toLowerCase() === "none") report("the cluster has no auto-upgrade channel (autoUpgradeProfile.upgradeChannel).");
+    if (!channel || String(channel).toLowerCase() === "none")
+      report("the cluster has no auto-upgrade channel (autoUpgradeProfile.upgradeChannel).");
     const nodeOs = profile?.nodeOSUpgradeChannel;
-    if (!nodeOs || ["none", "unmanaged"].includes(String(nodeOs).toLowerCase())) report("the cluster has no node OS upgrade channel (autoUpgradeProfile.nodeOSUpgradeChannel).");
+    if (!nodeOs || ["none", "unmanaged"].includes(String(nodeOs).toLowerCase()))
+      report("the cluster has no node OS upgrade channel (autoUpgradeProfile.nodeOSUpgradeChannel).");
   },
 });

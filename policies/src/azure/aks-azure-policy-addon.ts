@@ -17,6 +17,7 @@ export const aksAzurePolicyAddon = resourcePolicy({
   validateResource: (args, report) => {
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
     if (!cluster) return args.notApplicable("applies to AKS clusters");
-    if (addonProfile(cluster, "azurepolicy")?.enabled !== true) report("the cluster must enable the Azure Policy add-on (addonProfiles.azurepolicy.enabled: true).");
+    if (addonProfile(cluster, "azurepolicy")?.enabled !== true)
+      report("the cluster must enable the Azure Policy add-on (addonProfiles.azurepolicy.enabled: true).");
   },
 });

@@ -19,6 +19,7 @@ export const aksContainerInsights = resourcePolicy({
     if (!cluster) return args.notApplicable("applies to AKS clusters");
     const oms = addonProfile(cluster, "omsagent");
     if (oms?.enabled !== true) report("the cluster must enable Container Insights (addonProfiles.omsagent.enabled: true).");
-    else if (!Object.keys(oms.config ?? {}).some((k) => k.toLowerCase() === "loganalyticsworkspaceresourceid")) report("the omsagent add-on must name its Log Analytics workspace (config.logAnalyticsWorkspaceResourceID).");
+    else if (!Object.keys(oms.config ?? {}).some((k) => k.toLowerCase() === "loganalyticsworkspaceresourceid"))
+      report("the omsagent add-on must name its Log Analytics workspace (config.logAnalyticsWorkspaceResourceID).");
   },
 });

@@ -4,7 +4,8 @@ import { azureTypes, propsOf } from "../lib/azure.js";
 
 export const aksEntraRbac = resourcePolicy({
   name: "azure-aks-entra-rbac",
-  description: "The AKS cluster has Kubernetes RBAC on, managed Microsoft Entra ID integration and Azure RBAC for Kubernetes authorization.",
+  description:
+    "The AKS cluster has Kubernetes RBAC on, managed Microsoft Entra ID integration and Azure RBAC for Kubernetes authorization.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [

@@ -21,6 +21,9 @@ export const aksNetworkPolicy = resourcePolicy({
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
     if (!cluster) return args.notApplicable("applies to AKS clusters");
     const engine = cluster.networkProfile?.networkPolicy;
-    if (!engine || !engines.includes(String(engine).toLowerCase())) report(`the cluster must enforce network policies: networkProfile.networkPolicy is ${engine === undefined ? "not set" : `"${engine}"`}.`);
+    if (!engine || !engines.includes(String(engine).toLowerCase()))
+      report(
+        `the cluster must enforce network policies: networkProfile.networkPolicy is ${engine === undefined ? "not set" : `"${engine}"`}.`,
+      );
   },
 });

@@ -18,7 +18,9 @@ export const aksSecretsStoreRotation = resourcePolicy({
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
     if (!cluster) return args.notApplicable("applies to AKS clusters");
     const addon = addonProfile(cluster, "azureKeyvaultSecretsProvider");
-    if (addon?.enabled !== true) report("the Key Vault secrets provider add-on is not enabled (addonProfiles.azureKeyvaultSecretsProvider).");
-    else if (addon.config?.enableSecretRotation !== "true") report('the Key Vault secrets provider does not rotate secrets (config.enableSecretRotation: "true").');
+    if (addon?.enabled !== true)
+      report("the Key Vault secrets provider add-on is not enabled (addonProfiles.azureKeyvaultSecretsProvider).");
+    else if (addon.config?.enableSecretRotation !== "true")
+      report('the Key Vault secrets provider does not rotate secrets (config.enableSecretRotation: "true").');
   },
 });

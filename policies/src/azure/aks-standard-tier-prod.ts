@@ -13,13 +13,14 @@ export const aksStandardTierProd = resourcePolicy({
     source("aks-baseline", "Reliability/uptime SLA", "Standard tier control plane"),
   ],
   url: "https://learn.microsoft.com/azure/aks/free-standard-pricing-tiers",
-  remediationSteps: "Set sku: { name: \"Base\", tier: \"Standard\" }.",
+  remediationSteps: 'Set sku: { name: "Base", tier: "Standard" }.',
   tags: ["azure", "aks", "availability", "prod-only"],
   validateResource: (args, report) => {
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
     if (!cluster) return args.notApplicable("applies to AKS clusters");
     if (!isProductionLike(resourceEnvironment(args))) return args.notApplicable("applies to prod");
     const tier = cluster.sku?.tier;
-    if (!tier || !["standard", "premium"].includes(String(tier).toLowerCase())) report(`the prod cluster must use the Standard or Premium tier; sku.tier is ${tier === undefined ? "not set (Free)" : `"${tier}"`}.`);
+    if (!tier || !["standard", "premium"].includes(String(tier).toLowerCase()))
+      report(`the prod cluster must use the Standard or Premium tier; sku.tier is ${tier === undefined ? "not set (Free)" : `"${tier}"`}.`);
   },
 });

@@ -19,7 +19,8 @@ export const aksSystemPoolCriticalOnly = resourcePolicy({
     const pools = nodePoolsOf(args);
     if (!pools) return args.notApplicable("applies to AKS clusters and node pools");
     for (const pool of pools.filter((p) => String(p.mode ?? "").toLowerCase() === "system")) {
-      if (!(pool.nodeTaints ?? []).includes(criticalAddonsTaint)) report(`system node pool "${pool.name}" must carry the taint ${criticalAddonsTaint}.`);
+      if (!(pool.nodeTaints ?? []).includes(criticalAddonsTaint))
+        report(`system node pool "${pool.name}" must carry the taint ${criticalAddonsTaint}.`);
     }
   },
 });

@@ -4,7 +4,8 @@ import { azureTypes, propsOf } from "../lib/azure.js";
 
 export const aksWorkloadIdentity = resourcePolicy({
   name: "azure-aks-workload-identity",
-  description: "The AKS cluster enables Microsoft Entra Workload ID, so pods use federated managed identities instead of stored credentials.",
+  description:
+    "The AKS cluster enables Microsoft Entra Workload ID, so pods use federated managed identities instead of stored credentials.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -17,6 +18,7 @@ export const aksWorkloadIdentity = resourcePolicy({
   validateResource: (args, report) => {
     const cluster = propsOf<ManagedClusterArgs>(args, azureTypes.managedCluster);
     if (!cluster) return args.notApplicable("applies to AKS clusters");
-    if (cluster.securityProfile?.workloadIdentity?.enabled !== true) report("the cluster must enable workload identity (securityProfile.workloadIdentity.enabled: true).");
+    if (cluster.securityProfile?.workloadIdentity?.enabled !== true)
+      report("the cluster must enable workload identity (securityProfile.workloadIdentity.enabled: true).");
   },
 });

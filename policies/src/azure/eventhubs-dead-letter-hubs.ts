@@ -12,7 +12,8 @@ const isDeadLetter = (name: string): boolean => deadLetterNames.has(name) || nam
 
 export const eventHubsDeadLetterHubs = stackPolicy({
   name: "azure-eventhubs-dead-letter-hubs",
-  description: "Every event hub that carries a topic has its dead-letter hub in the same namespace, and every catalog topic has its hub there too.",
+  description:
+    "Every event hub that carries a topic has its dead-letter hub in the same namespace, and every catalog topic has its hub there too.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -20,7 +21,8 @@ export const eventHubsDeadLetterHubs = stackPolicy({
     source("project", "catalog/topics", "Every topic has a dead-letter topic; infra creates both"),
   ],
   url: "https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-deadletter/",
-  remediationSteps: "Create one event hub per catalog topic and one per its deadLetterTopic in the namespace (allBrokerTopics() from the catalog).",
+  remediationSteps:
+    "Create one event hub per catalog topic and one per its deadLetterTopic in the namespace (allBrokerTopics() from the catalog).",
   tags: ["azure", "eventhubs", "availability", "events"],
   validateStack: (args, report) => {
     for (const ns of eventHubNamespaces(args.resources)) {

@@ -4,7 +4,8 @@ import { azureTypes, propsOf } from "../lib/azure.js";
 
 export const eventHubsKafkaEnabled = resourcePolicy({
   name: "azure-eventhubs-kafka-enabled",
-  description: "Event Hubs namespaces expose the Kafka endpoint the Dapr pubsub.kafka component uses: a Standard or higher SKU with Kafka not disabled.",
+  description:
+    "Event Hubs namespaces expose the Kafka endpoint the Dapr pubsub.kafka component uses: a Standard or higher SKU with Kafka not disabled.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -18,7 +19,8 @@ export const eventHubsKafkaEnabled = resourcePolicy({
     const ns = propsOf<NamespaceArgs>(args, azureTypes.eventHubNamespace);
     if (!ns) return args.notApplicable("applies to Event Hubs namespaces");
     const sku = ns.sku?.name;
-    if (!sku || String(sku).toLowerCase() === "basic") report(`the Kafka endpoint needs the Standard tier or higher; sku.name is ${sku === undefined ? "not set" : `"${sku}"`}.`);
+    if (!sku || String(sku).toLowerCase() === "basic")
+      report(`the Kafka endpoint needs the Standard tier or higher; sku.name is ${sku === undefined ? "not set" : `"${sku}"`}.`);
     if (ns.kafkaEnabled === false) report("the namespace turns the Kafka endpoint off (kafkaEnabled: false).");
   },
 });

@@ -17,6 +17,7 @@ export const eventHubsMinTls = resourcePolicy({
     const ns = propsOf<NamespaceArgs>(args, azureTypes.eventHubNamespace);
     if (!ns) return args.notApplicable("applies to Event Hubs namespaces");
     const v = ns.minimumTlsVersion;
-    if (v === undefined || !accepted.has(String(v))) report(`the namespace must set minimumTlsVersion: "1.2"; it is ${v === undefined ? "not set" : `"${v}"`}.`);
+    if (v === undefined || !accepted.has(String(v)))
+      report(`the namespace must set minimumTlsVersion: "1.2"; it is ${v === undefined ? "not set" : `"${v}"`}.`);
   },
 });

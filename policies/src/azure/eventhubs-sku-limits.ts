@@ -18,22 +18,33 @@ export const eventHubsLimits: Readonly<Record<string, SkuLimits>> = {
 
 export const eventHubsSkuLimits = stackPolicy({
   name: "azure-eventhubs-sku-limits",
-  description: "Each Event Hubs namespace stays within its tier's quotas: the number of event hubs (10 on Basic/Standard, 100 per processing unit on Premium), retention and partitions per hub.",
+  description:
+    "Each Event Hubs namespace stays within its tier's quotas: the number of event hubs (10 on Basic/Standard, 100 per processing unit on Premium), retention and partitions per hub.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [source("azure", "Event Hubs quotas and limits", "Event hubs per namespace, retention and partitions by tier")],
   url: "https://learn.microsoft.com/azure/event-hubs/event-hubs-quotas",
-  remediationSteps: "Use Premium (or more processing units) for more than 10 event hubs or more than 7 days of retention, or reduce topics, retention or partitions.",
+  remediationSteps:
+    "Use Premium (or more processing units) for more than 10 event hubs or more than 7 days of retention, or reduce topics, retention or partitions.",
   tags: ["azure", "eventhubs", "availability", "quotas"],
   validateStack: (args, report) => {
     for (const ns of eventHubNamespaces(args.resources)) {
       const limits = eventHubsLimits[ns.sku.toLowerCase()];
       if (!limits) continue;
       const maxHubs = limits.hubsPerCapacity ? limits.hubs * ns.capacity : limits.hubs;
-      if (ns.hubs.length > maxHubs) report(`namespace "${ns.name}" (${ns.sku}) declares ${ns.hubs.length} event hubs; the tier allows ${maxHubs}.`, ns.resource.urn);
+      if (ns.hubs.length > maxHubs)
+        report(`namespace "${ns.name}" (${ns.sku}) declares ${ns.hubs.length} event hubs; the tier allows ${maxHubs}.`, ns.resource.urn);
       for (const hub of ns.hubs) {
-        if (hub.retentionDays !== undefined && hub.retentionDays > limits.retentionDays) report(`event hub "${hub.name}" keeps events ${hub.retentionDays} days; ${ns.sku} allows at most ${limits.retentionDays}.`, hub.resource.urn);
-        if (hub.partitions !== undefined && hub.partitions > limits.partitions) report(`event hub "${hub.name}" has ${hub.partitions} partitions; ${ns.sku} allows at most ${limits.partitions}.`, hub.resource.urn);
+        if (hub.retentionDays !== undefined && hub.retentionDays > limits.retentionDays)
+          report(
+            `event hub "${hub.name}" keeps events ${hub.retentionDays} days; ${ns.sku} allows at most ${limits.retentionDays}.`,
+            hub.resource.urn,
+          );
+        if (hub.partitions !== undefined && hub.partitions > limits.partitions)
+          report(
+            `event hub "${hub.name}" has ${hub.partitions} partitions; ${ns.sku} allows at most ${limits.partitions}.`,
+            hub.resource.urn,
+          );
       }
     }
   },

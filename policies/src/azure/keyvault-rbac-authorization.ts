@@ -4,7 +4,8 @@ import { azureTypes, propsOf } from "../lib/azure.js";
 
 export const keyVaultRbacAuthorization = resourcePolicy({
   name: "azure-keyvault-rbac-authorization",
-  description: "Key Vaults authorize data-plane access with Azure RBAC (least-privilege role assignments such as Key Vault Secrets User), not access policies.",
+  description:
+    "Key Vaults authorize data-plane access with Azure RBAC (least-privilege role assignments such as Key Vault Secrets User), not access policies.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [source("aks-baseline", "Secrets/Key Vault RBAC", "Key Vault with Azure RBAC authorization")],
@@ -15,6 +16,7 @@ export const keyVaultRbacAuthorization = resourcePolicy({
     const vault = propsOf<VaultArgs>(args, azureTypes.vault);
     if (!vault) return args.notApplicable("applies to Key Vaults");
     if (vault.properties?.enableRbacAuthorization !== true) report("the vault must set properties.enableRbacAuthorization: true.");
-    if ((vault.properties?.accessPolicies ?? []).length > 0) report("the vault must not grant access through properties.accessPolicies; use role assignments.");
+    if ((vault.properties?.accessPolicies ?? []).length > 0)
+      report("the vault must not grant access through properties.accessPolicies; use role assignments.");
   },
 });

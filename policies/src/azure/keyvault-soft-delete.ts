@@ -19,8 +19,10 @@ export const keyVaultSoftDelete = resourcePolicy({
   validateResource: (args, report) => {
     const vault = propsOf<VaultArgs>(args, azureTypes.vault);
     if (!vault) return args.notApplicable("applies to Key Vaults");
-    if (vault.properties?.enableSoftDelete === false) report("the vault must not turn soft delete off (properties.enableSoftDelete: false).");
+    if (vault.properties?.enableSoftDelete === false)
+      report("the vault must not turn soft delete off (properties.enableSoftDelete: false).");
     const days = vault.properties?.softDeleteRetentionInDays;
-    if (typeof days === "number" && days < minimumSoftDeleteDays) report(`the vault keeps deleted objects ${days} days; set softDeleteRetentionInDays to at least ${minimumSoftDeleteDays}.`);
+    if (typeof days === "number" && days < minimumSoftDeleteDays)
+      report(`the vault keeps deleted objects ${days} days; set softDeleteRetentionInDays to at least ${minimumSoftDeleteDays}.`);
   },
 });

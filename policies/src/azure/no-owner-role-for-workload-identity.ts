@@ -25,7 +25,8 @@ function assigneeIdentity(assignment: PolicyResource, identities: readonly Polic
 
 export const noOwnerRoleForWorkloadIdentity = stackPolicy({
   name: "azure-no-owner-role-for-workload-identity",
-  description: "No managed identity used by workloads holds Owner, User Access Administrator or Role Based Access Control Administrator: a compromised pod must not be able to grant itself more access.",
+  description:
+    "No managed identity used by workloads holds Owner, User Access Administrator or Role Based Access Control Administrator: a compromised pod must not be able to grant itself more access.",
   enforcementLevel: "mandatory",
   severity: "critical",
   sources: [
@@ -33,7 +34,8 @@ export const noOwnerRoleForWorkloadIdentity = stackPolicy({
     source("checkov", "CKV_AZURE_39", "Ensure that no custom subscription owner roles are created"),
   ],
   url: "https://learn.microsoft.com/azure/role-based-access-control/best-practices",
-  remediationSteps: "Assign the identity only data-plane roles on the resources it uses (Key Vault Secrets User, Azure Event Hubs Data Sender/Receiver, AcrPull).",
+  remediationSteps:
+    "Assign the identity only data-plane roles on the resources it uses (Key Vault Secrets User, Azure Event Hubs Data Sender/Receiver, AcrPull).",
   tags: ["azure", "security", "identity"],
   validateStack: (args, report) => {
     const identities = args.resources.filter((r) => r.type === azureTypes.userAssignedIdentity);

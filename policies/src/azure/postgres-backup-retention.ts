@@ -25,6 +25,7 @@ export const postgresBackupRetention = resourcePolicy({
     const { minimumDays } = configOf(args, backupRetentionDefaults);
     const days = server.backup?.backupRetentionDays;
     if (typeof days !== "number") report(`the server must set backup.backupRetentionDays (at least ${minimumDays}).`);
-    else if (days < minimumDays) report(`the server keeps backups ${days} days; set backup.backupRetentionDays to at least ${minimumDays}.`);
+    else if (days < minimumDays)
+      report(`the server keeps backups ${days} days; set backup.backupRetentionDays to at least ${minimumDays}.`);
   },
 });

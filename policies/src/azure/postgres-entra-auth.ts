@@ -14,6 +14,7 @@ export const postgresEntraAuth = resourcePolicy({
   validateResource: (args, report) => {
     const server = propsOf<ServerArgs>(args, azureTypes.postgresServer);
     if (!server) return args.notApplicable("applies to Postgres servers");
-    if (!sameText(server.authConfig?.activeDirectoryAuth, "Enabled")) report('the server does not accept Microsoft Entra authentication (authConfig.activeDirectoryAuth: "Enabled").');
+    if (!sameText(server.authConfig?.activeDirectoryAuth, "Enabled"))
+      report('the server does not accept Microsoft Entra authentication (authConfig.activeDirectoryAuth: "Enabled").');
   },
 });

@@ -16,6 +16,7 @@ export const postgresGeoRedundantBackupProd = resourcePolicy({
     const server = propsOf<ServerArgs>(args, azureTypes.postgresServer);
     if (!server) return args.notApplicable("applies to Postgres servers");
     if (!isProductionLike(resourceEnvironment(args))) return args.notApplicable("applies to prod");
-    if (!sameText(server.backup?.geoRedundantBackup, "Enabled")) report('prod backups are not geo-redundant (backup.geoRedundantBackup: "Enabled").');
+    if (!sameText(server.backup?.geoRedundantBackup, "Enabled"))
+      report('prod backups are not geo-redundant (backup.geoRedundantBackup: "Enabled").');
   },
 });

@@ -4,7 +4,8 @@ import { azureTypes, propsOf, sameText } from "../lib/azure.js";
 
 export const postgresPrivateAccess = resourcePolicy({
   name: "azure-postgres-private-access",
-  description: "Postgres servers are reachable only from the virtual network: a delegated subnet (VNet integration) or public network access disabled.",
+  description:
+    "Postgres servers are reachable only from the virtual network: a delegated subnet (VNet integration) or public network access disabled.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -12,13 +13,16 @@ export const postgresPrivateAccess = resourcePolicy({
     source("checkov", "CKV2_AZURE_57", "Ensure PostgreSQL Flexible Server is configured with private endpoint"),
   ],
   url: "https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-networking-private",
-  remediationSteps: 'Set network.delegatedSubnetResourceId and network.privateDnsZoneArmResourceId, or network.publicNetworkAccess: "Disabled" with a private endpoint.',
+  remediationSteps:
+    'Set network.delegatedSubnetResourceId and network.privateDnsZoneArmResourceId, or network.publicNetworkAccess: "Disabled" with a private endpoint.',
   tags: ["azure", "postgres", "security", "network"],
   validateResource: (args, report) => {
     const server = propsOf<ServerArgs>(args, azureTypes.postgresServer);
     if (!server) return args.notApplicable("applies to Postgres servers");
     const network = server.network;
     if (network?.delegatedSubnetResourceId || sameText(network?.publicNetworkAccess, "Disabled")) return;
-    report('the server is reachable from public networks: set network.delegatedSubnetResourceId or network.publicNetworkAccess: "Disabled".');
+    report(
+      'the server is reachable from public networks: set network.delegatedSubnetResourceId or network.publicNetworkAccess: "Disabled".',
+    );
   },
 });

@@ -20,6 +20,7 @@ export const postgresZoneRedundantHaProd = resourcePolicy({
     if (!server) return args.notApplicable("applies to Postgres servers");
     if (!isProductionLike(resourceEnvironment(args))) return args.notApplicable("applies to prod");
     const mode = server.highAvailability?.mode;
-    if (!sameText(mode, "ZoneRedundant")) report(`the prod server must use zone-redundant HA; highAvailability.mode is ${mode === undefined ? "not set" : `"${mode}"`}.`);
+    if (!sameText(mode, "ZoneRedundant"))
+      report(`the prod server must use zone-redundant HA; highAvailability.mode is ${mode === undefined ? "not set" : `"${mode}"`}.`);
   },
 });

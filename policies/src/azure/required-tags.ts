@@ -19,10 +19,13 @@ const normalize = (tag: string): string => tag.toLowerCase().replace(/[^a-z0-9]/
 
 export const requiredTags = resourcePolicy({
   name: "azure-required-tags",
-  description: "Every Azure resource that takes tags carries environment, owner and cost-center (configurable), and its environment tag names the stack's environment.",
+  description:
+    "Every Azure resource that takes tags carries environment, owner and cost-center (configurable), and its environment tag names the stack's environment.",
   enforcementLevel: "mandatory",
   severity: "low",
-  sources: [source("azure", "CAF resource tagging", "Tag resources with environment, owner and cost center for governance and cost allocation")],
+  sources: [
+    source("azure", "CAF resource tagging", "Tag resources with environment, owner and cost center for governance and cost allocation"),
+  ],
   url: "https://learn.microsoft.com/azure/cloud-adoption-framework/ready/azure-best-practices/resource-tagging",
   remediationSteps: "Pass the stack's standard tags (environment, owner, cost-center) to every taggable resource.",
   tags: ["azure", "governance", "cost"],
@@ -36,6 +39,7 @@ export const requiredTags = resourcePolicy({
     if (missing.length > 0) report(`missing tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}.`);
     const envKey = present.get("environment");
     const env = resourceEnvironment(args);
-    if (envKey !== undefined && env !== "unknown" && tags[envKey] !== env) report(`tag ${envKey} is ${JSON.stringify(tags[envKey])}, but the stack's environment is "${env}".`);
+    if (envKey !== undefined && env !== "unknown" && tags[envKey] !== env)
+      report(`tag ${envKey} is ${JSON.stringify(tags[envKey])}, but the stack's environment is "${env}".`);
   },
 });

@@ -7,7 +7,8 @@ const appIds = new Set<string>(allServices.map((s) => s.name));
 
 export const componentScopes = resourcePolicy({
   name: "dapr-component-scopes",
-  description: "Every Dapr Component is scoped to the catalog apps that use it, so no other sidecar can load it (and reach its secrets, state or broker).",
+  description:
+    "Every Dapr Component is scoped to the catalog apps that use it, so no other sidecar can load it (and reach its secrets, state or broker).",
   enforcementLevel: "mandatory",
   severity: "medium",
   sources: [

@@ -5,7 +5,8 @@ import { peek } from "../lib/unknown.js";
 import { credentialValue } from "../kubernetes/no-secret-env.js";
 
 /** Component metadata fields that carry a credential. */
-const sensitiveField = /(password|passwd|secret|token|connectionstring|accesskey|apikey|privatekey|sharedaccesskey|masterkey|clientkey|credential)/i;
+const sensitiveField =
+  /(password|passwd|secret|token|connectionstring|accesskey|apikey|privatekey|sharedaccesskey|masterkey|clientkey|credential)/i;
 /** Fields that only name or locate a secret. */
 const referenceField = /(name|id|path|type|ref|store|file)$/i;
 
@@ -13,7 +14,8 @@ export const isSensitiveField = (name: string): boolean => sensitiveField.test(n
 
 export const componentSecretRefs = resourcePolicy({
   name: "dapr-component-secret-refs",
-  description: "No Dapr Component holds a credential in plain text: passwords, keys, tokens and connection strings come from a secret store through secretKeyRef.",
+  description:
+    "No Dapr Component holds a credential in plain text: passwords, keys, tokens and connection strings come from a secret store through secretKeyRef.",
   enforcementLevel: "mandatory",
   severity: "critical",
   sources: [
@@ -21,7 +23,8 @@ export const componentSecretRefs = resourcePolicy({
     source("cis-aks", "4.5.2", "Consider external secret storage"),
   ],
   url: "https://docs.dapr.io/operations/components/component-secrets/",
-  remediationSteps: "Replace value with secretKeyRef: {name, key} and set auth.secretStore to the stack's secret store (Key Vault on Azure).",
+  remediationSteps:
+    "Replace value with secretKeyRef: {name, key} and set auth.secretStore to the stack's secret store (Key Vault on Azure).",
   tags: ["dapr", "security", "secrets"],
   validateResource: (args, report) => {
     if (daprKindOf(args.type) !== "Component") return args.notApplicable("applies to Dapr Components");

@@ -5,7 +5,8 @@ import { daprChart } from "./mtls-enabled.js";
 
 export const controlPlaneHaProd = resourcePolicy({
   name: "dapr-control-plane-ha-prod",
-  description: "In prod, the Dapr control plane runs highly available: the Dapr Helm release sets global.ha.enabled: true (three replicas of each control-plane service).",
+  description:
+    "In prod, the Dapr control plane runs highly available: the Dapr Helm release sets global.ha.enabled: true (three replicas of each control-plane service).",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [source("dapr", "production/HA mode", "Deploy the Dapr control plane in high-availability mode in production")],
@@ -17,6 +18,9 @@ export const controlPlaneHaProd = resourcePolicy({
     if (helm?.chart !== daprChart) return args.notApplicable("applies to the Dapr Helm release");
     if (!isProductionLike(resourceEnvironment(args))) return args.notApplicable("applies to prod");
     const value = valueAt(helm.values, "global.ha.enabled");
-    if (!isTrue(value)) report(`the Dapr Helm release must set global.ha.enabled: true in prod${value === undefined ? " (it is not set)" : `, found ${JSON.stringify(value)}`}.`);
+    if (!isTrue(value))
+      report(
+        `the Dapr Helm release must set global.ha.enabled: true in prod${value === undefined ? " (it is not set)" : `, found ${JSON.stringify(value)}`}.`,
+      );
   },
 });

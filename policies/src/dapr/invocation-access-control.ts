@@ -4,7 +4,8 @@ import { daprKindOf } from "../lib/dapr.js";
 
 export const invocationAccessControl = stackPolicy({
   name: "dapr-invocation-access-control",
-  description: "Every Dapr-enabled workload loads a Dapr Configuration (dapr.io/config) that exists in its namespace and denies service invocation by default (accessControl.defaultAction: deny), allowing callers one by one.",
+  description:
+    "Every Dapr-enabled workload loads a Dapr Configuration (dapr.io/config) that exists in its namespace and denies service invocation by default (accessControl.defaultAction: deny), allowing callers one by one.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -12,7 +13,8 @@ export const invocationAccessControl = stackPolicy({
     source("project", "catalog/invokes", "Only the invocation paths the catalog declares are allowed"),
   ],
   url: "https://docs.dapr.io/operations/configuration/invoke-allowlist/",
-  remediationSteps: "Create a Dapr Configuration per app with spec.accessControl.defaultAction: deny and a policy per allowed caller, and reference it with the dapr.io/config annotation.",
+  remediationSteps:
+    "Create a Dapr Configuration per app with spec.accessControl.defaultAction: deny and a policy per allowed caller, and reference it with the dapr.io/config annotation.",
   tags: ["dapr", "security", "zero-trust"],
   validateStack: (args, report) => {
     const configurations = args.resources.filter((r) => daprKindOf(r.type) === "Configuration");
@@ -27,16 +29,26 @@ export const invocationAccessControl = stackPolicy({
       const subject = describeObject(w.kind, w.name, w.namespace);
       const configName = stringEntry(w.podMetadata.annotations, "dapr.io/config");
       if (!configName) {
-        report(`${subject} runs a Dapr sidecar without a Dapr Configuration (dapr.io/config), so service invocation is not access-controlled.`, r.urn);
+        report(
+          `${subject} runs a Dapr sidecar without a Dapr Configuration (dapr.io/config), so service invocation is not access-controlled.`,
+          r.urn,
+        );
         continue;
       }
       const config = find(w.namespace, configName);
       if (!config) {
-        report(`${subject} names Dapr Configuration "${configName}", which the stack does not create in namespace "${w.namespace ?? "?"}".`, r.urn);
+        report(
+          `${subject} names Dapr Configuration "${configName}", which the stack does not create in namespace "${w.namespace ?? "?"}".`,
+          r.urn,
+        );
         continue;
       }
       const action = asObject(asObject(config.props.spec).accessControl).defaultAction;
-      if (action !== "deny") report(`Dapr Configuration "${configName}" used by ${subject} must set accessControl.defaultAction: deny (found ${action === undefined ? "no accessControl" : JSON.stringify(action)}).`, config.urn);
+      if (action !== "deny")
+        report(
+          `Dapr Configuration "${configName}" used by ${subject} must set accessControl.defaultAction: deny (found ${action === undefined ? "no accessControl" : JSON.stringify(action)}).`,
+          config.urn,
+        );
     }
   },
 });

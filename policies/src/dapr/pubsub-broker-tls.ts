@@ -6,7 +6,8 @@ import { peek } from "../lib/unknown.js";
 
 export const pubsubBrokerTls = resourcePolicy({
   name: "dapr-pubsub-broker-tls",
-  description: "On dev and prod, Kafka pub/sub components authenticate and encrypt: authType is not none and TLS is not disabled (Event Hubs' Kafka endpoint needs SASL over TLS on port 9093).",
+  description:
+    "On dev and prod, Kafka pub/sub components authenticate and encrypt: authType is not none and TLS is not disabled (Event Hubs' Kafka endpoint needs SASL over TLS on port 9093).",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -14,7 +15,8 @@ export const pubsubBrokerTls = resourcePolicy({
     source("azure", "Event Hubs for Kafka", "Kafka clients connect with SASL_SSL on port 9093"),
   ],
   url: "https://docs.dapr.io/reference/components-reference/supported-pubsub/setup-apache-kafka/",
-  remediationSteps: 'Set authType: password (SASL PLAIN with the Event Hubs connection string from the secret store) and leave disableTls unset or "false".',
+  remediationSteps:
+    'Set authType: password (SASL PLAIN with the Event Hubs connection string from the secret store) and leave disableTls unset or "false".',
   tags: ["dapr", "security", "tls", "dev-and-prod"],
   validateResource: (args, report) => {
     if (daprKindOf(args.type) !== "Component") return args.notApplicable("applies to Dapr Components");
@@ -29,7 +31,8 @@ export const pubsubBrokerTls = resourcePolicy({
       return v.known ? v.value : undefined;
     };
     const authType = valueOf("authType");
-    if (authType === undefined || authType === "none") report(`Component "${name}" must authenticate to the broker: authType is ${authType === undefined ? "not set" : '"none"'}.`);
+    if (authType === undefined || authType === "none")
+      report(`Component "${name}" must authenticate to the broker: authType is ${authType === undefined ? "not set" : '"none"'}.`);
     const disableTls = valueOf("disableTls");
     if (disableTls === true || disableTls === "true") report(`Component "${name}" disables TLS to the broker (disableTls: "true").`);
   },

@@ -4,7 +4,8 @@ import { daprKindOf } from "../lib/dapr.js";
 
 export const resiliencyBoundedRetries = resourcePolicy({
   name: "dapr-resiliency-bounded-retries",
-  description: "Every retry policy of a Dapr Resiliency is bounded: maxRetries is set and not -1 (Dapr's default is unlimited), and exponential policies cap the interval with maxInterval.",
+  description:
+    "Every retry policy of a Dapr Resiliency is bounded: maxRetries is set and not -1 (Dapr's default is unlimited), and exponential policies cap the interval with maxInterval.",
   enforcementLevel: "mandatory",
   severity: "medium",
   sources: [
@@ -21,9 +22,11 @@ export const resiliencyBoundedRetries = resourcePolicy({
     for (const [policyName, raw] of Object.entries(retries)) {
       const p = asObject(raw);
       const max = typeof p.maxRetries === "string" ? Number(p.maxRetries) : p.maxRetries;
-      if (typeof max !== "number" || Number.isNaN(max)) report(`Resiliency "${name}" retry policy "${policyName}" does not set maxRetries, so it retries forever.`);
+      if (typeof max !== "number" || Number.isNaN(max))
+        report(`Resiliency "${name}" retry policy "${policyName}" does not set maxRetries, so it retries forever.`);
       else if (max < 0) report(`Resiliency "${name}" retry policy "${policyName}" sets maxRetries ${max}, which retries forever.`);
-      if (p.policy === "exponential" && (p.maxInterval === undefined || p.maxInterval === "")) report(`Resiliency "${name}" retry policy "${policyName}" is exponential without maxInterval.`);
+      if (p.policy === "exponential" && (p.maxInterval === undefined || p.maxInterval === ""))
+        report(`Resiliency "${name}" retry policy "${policyName}" is exponential without maxInterval.`);
     }
   },
 });

@@ -7,7 +7,8 @@ const catalogDeadLetter = new Map(allTopics.map((t) => [t.name, t.deadLetterTopi
 
 export const subscriptionDeadLetter = resourcePolicy({
   name: "dapr-subscription-dead-letter",
-  description: "Every Dapr Subscription names a deadLetterTopic, different from its topic and equal to the catalog's dead-letter topic for catalog topics, so dropped and undeliverable events are kept.",
+  description:
+    "Every Dapr Subscription names a deadLetterTopic, different from its topic and equal to the catalog's dead-letter topic for catalog topics, so dropped and undeliverable events are kept.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -15,7 +16,8 @@ export const subscriptionDeadLetter = resourcePolicy({
     source("project", "DESIGN/events", "Every subscription has a dead-letter topic"),
   ],
   url: "https://docs.dapr.io/developing-applications/building-blocks/pubsub/pubsub-deadletter/",
-  remediationSteps: "Set spec.deadLetterTopic to the catalog's deadLetterTopic of the subscribed topic (and make sure some app consumes it).",
+  remediationSteps:
+    "Set spec.deadLetterTopic to the catalog's deadLetterTopic of the subscribed topic (and make sure some app consumes it).",
   tags: ["dapr", "availability", "events"],
   validateResource: (args, report) => {
     if (daprKindOf(args.type) !== "Subscription") return args.notApplicable("applies to Dapr Subscriptions");
@@ -27,8 +29,10 @@ export const subscriptionDeadLetter = resourcePolicy({
       report(`Subscription "${name}" to topic "${topic ?? "?"}" has no deadLetterTopic.`);
       return;
     }
-    if (dlq === topic) report(`Subscription "${name}" uses its own topic "${topic}" as deadLetterTopic, which redelivers failures forever.`);
+    if (dlq === topic)
+      report(`Subscription "${name}" uses its own topic "${topic}" as deadLetterTopic, which redelivers failures forever.`);
     const expected = topic ? catalogDeadLetter.get(topic) : undefined;
-    if (expected && dlq !== expected) report(`Subscription "${name}" sends dead letters of "${topic}" to "${dlq}", but the catalog's dead-letter topic is "${expected}".`);
+    if (expected && dlq !== expected)
+      report(`Subscription "${name}" sends dead letters of "${topic}" to "${dlq}", but the catalog's dead-letter topic is "${expected}".`);
   },
 });

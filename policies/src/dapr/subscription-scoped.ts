@@ -5,7 +5,8 @@ import { daprKindOf } from "../lib/dapr.js";
 
 export const subscriptionScoped = resourcePolicy({
   name: "dapr-subscription-scoped",
-  description: "Every Dapr Subscription is scoped to the apps that subscribe to its topic; for catalog topics, exactly the catalog's subscribers.",
+  description:
+    "Every Dapr Subscription is scoped to the apps that subscribe to its topic; for catalog topics, exactly the catalog's subscribers.",
   enforcementLevel: "mandatory",
   severity: "medium",
   sources: [
@@ -27,6 +28,9 @@ export const subscriptionScoped = resourcePolicy({
     const subscribers = typeof topic === "string" ? subscribersOf(topic).map((s) => s.name as string) : [];
     if (subscribers.length === 0) return;
     const extra = scopes.filter((s) => !subscribers.includes(s));
-    if (extra.length > 0) report(`Subscription "${name}" is scoped to ${extra.join(", ")}, which the catalog does not list as subscribers of "${String(topic)}".`);
+    if (extra.length > 0)
+      report(
+        `Subscription "${name}" is scoped to ${extra.join(", ")}, which the catalog does not list as subscribers of "${String(topic)}".`,
+      );
   },
 });

@@ -150,7 +150,11 @@ function cannotRun(policy: AnyPolicy, ctx: EvaluationContext, e: UnknownValueErr
 }
 
 /** Runs one resource policy on one resource. */
-export async function runResourcePolicy(policy: ResourceValidationPolicy, resource: ResourceSnapshot, ctx: EvaluationContext): Promise<Outcome> {
+export async function runResourcePolicy(
+  policy: ResourceValidationPolicy,
+  resource: ResourceSnapshot,
+  ctx: EvaluationContext,
+): Promise<Outcome> {
   const violations: Violation[] = [];
   const notApplicable: NotApplicable[] = [];
   const level = effectiveLevel(policy, ctx);
@@ -180,7 +184,11 @@ export async function runResourcePolicy(policy: ResourceValidationPolicy, resour
     } catch (e) {
       if (e instanceof UnknownValueError) violations.push(cannotRun(policy, ctx, e, resource.urn));
       else if (e instanceof NotApplicableError) notApplicable.push({ policy: policy.name, urn: resource.urn, reason: e.reason });
-      else throw new Error(`Error validating resource ${resource.urn} with policy '${policy.name}': ${e instanceof Error ? e.stack : String(e)}`);
+      else
+        throw new Error(
+          `Error validating resource ${resource.urn} with policy '${policy.name}': ${e instanceof Error ? e.stack : String(e)}`,
+          { cause: e },
+        );
     }
   }
   return { violations, notApplicable };
@@ -220,7 +228,11 @@ export function policyResources(resources: readonly ResourceSnapshot[]): PolicyR
 }
 
 /** Runs one stack policy over a stack's resources. */
-export async function runStackPolicy(policy: StackValidationPolicy, resources: readonly ResourceSnapshot[], ctx: EvaluationContext): Promise<Outcome> {
+export async function runStackPolicy(
+  policy: StackValidationPolicy,
+  resources: readonly ResourceSnapshot[],
+  ctx: EvaluationContext,
+): Promise<Outcome> {
   const violations: Violation[] = [];
   const notApplicable: NotApplicable[] = [];
   const level = effectiveLevel(policy, ctx);
@@ -239,7 +251,7 @@ export async function runStackPolicy(policy: StackValidationPolicy, resources: r
   } catch (e) {
     if (e instanceof UnknownValueError) violations.push(cannotRun(policy, ctx, e, undefined));
     else if (e instanceof NotApplicableError) notApplicable.push({ policy: policy.name, urn: undefined, reason: e.reason });
-    else throw new Error(`Error validating stack with policy '${policy.name}': ${e instanceof Error ? e.stack : String(e)}`);
+    else throw new Error(`Error validating stack with policy '${policy.name}': ${e instanceof Error ? e.stack : String(e)}`, { cause: e });
   }
   return { violations, notApplicable };
 }

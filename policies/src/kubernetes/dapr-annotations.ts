@@ -6,7 +6,8 @@ const catalogByName = new Map<string, ServiceSpec>(allServices.map((s) => [s.nam
 
 export const daprAnnotations = resourcePolicy({
   name: "kubernetes-dapr-annotations",
-  description: "Workloads of catalog services run a Dapr sidecar whose app id and app port are the catalog's (dapr.io/enabled, dapr.io/app-id, dapr.io/app-port) and name a Dapr Configuration (dapr.io/config); any other Dapr-enabled pod names its app id.",
+  description:
+    "Workloads of catalog services run a Dapr sidecar whose app id and app port are the catalog's (dapr.io/enabled, dapr.io/app-id, dapr.io/app-port) and name a Dapr Configuration (dapr.io/config); any other Dapr-enabled pod names its app id.",
   enforcementLevel: "mandatory",
   severity: "medium",
   sources: [
@@ -14,7 +15,8 @@ export const daprAnnotations = resourcePolicy({
     source("project", "catalog", "The catalog's service name is the Dapr app id; its port is the app port"),
   ],
   url: "https://docs.dapr.io/reference/arguments-annotations-overview/",
-  remediationSteps: 'Annotate the pod template with dapr.io/enabled: "true", dapr.io/app-id: <service name>, dapr.io/app-port: "<catalog port>" and dapr.io/config: <the Dapr Configuration of the app>.',
+  remediationSteps:
+    'Annotate the pod template with dapr.io/enabled: "true", dapr.io/app-id: <service name>, dapr.io/app-port: "<catalog port>" and dapr.io/config: <the Dapr Configuration of the app>.',
   tags: ["kubernetes", "dapr", "consistency"],
   validateResource: validateWorkload((w, args, report) => {
     const a = w.podMetadata.annotations;
@@ -23,7 +25,7 @@ export const daprAnnotations = resourcePolicy({
     const service = catalogByName.get(w.name) ?? (appName ? catalogByName.get(appName) : undefined);
     if (!service) {
       if (!enabled) return args.notApplicable("not a catalog service and not Dapr-enabled");
-      if (!stringEntry(a, "dapr.io/app-id")) report('the pod template enables Dapr but does not set the annotation dapr.io/app-id.');
+      if (!stringEntry(a, "dapr.io/app-id")) report("the pod template enables Dapr but does not set the annotation dapr.io/app-id.");
       return;
     }
     if (!enabled) {
@@ -31,9 +33,16 @@ export const daprAnnotations = resourcePolicy({
       return;
     }
     const appId = stringEntry(a, "dapr.io/app-id");
-    if (appId !== service.name) report(`annotation dapr.io/app-id is ${appId === undefined ? "missing" : `"${appId}"`}; it must be the service name "${service.name}".`);
+    if (appId !== service.name)
+      report(
+        `annotation dapr.io/app-id is ${appId === undefined ? "missing" : `"${appId}"`}; it must be the service name "${service.name}".`,
+      );
     const appPort = stringEntry(a, "dapr.io/app-port");
-    if (appPort !== String(service.port)) report(`annotation dapr.io/app-port is ${appPort === undefined ? "missing" : `"${appPort}"`}; it must be the catalog port "${service.port}".`);
-    if (!stringEntry(a, "dapr.io/config")) report("annotation dapr.io/config is missing; name the Dapr Configuration that carries the app's access control and tracing.");
+    if (appPort !== String(service.port))
+      report(
+        `annotation dapr.io/app-port is ${appPort === undefined ? "missing" : `"${appPort}"`}; it must be the catalog port "${service.port}".`,
+      );
+    if (!stringEntry(a, "dapr.io/config"))
+      report("annotation dapr.io/config is missing; name the Dapr Configuration that carries the app's access control and tracing.");
   }),
 });

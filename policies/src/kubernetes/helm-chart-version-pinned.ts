@@ -18,7 +18,9 @@ export const helmChartVersionPinned = resourcePolicy({
   validateResource: (args, report) => {
     const helm = helmInstallOf(args.type, args.props);
     if (!helm) return args.notApplicable("applies to Helm releases and charts");
-    if (helm.version === undefined || helm.version === "") report(`Helm chart "${helm.chart}" must pin an exact version (version is not set).`);
-    else if (!exactVersion.test(helm.version)) report(`Helm chart "${helm.chart}" version "${helm.version}" is a range; pin an exact version.`);
+    if (helm.version === undefined || helm.version === "")
+      report(`Helm chart "${helm.chart}" must pin an exact version (version is not set).`);
+    else if (!exactVersion.test(helm.version))
+      report(`Helm chart "${helm.chart}" version "${helm.version}" is a range; pin an exact version.`);
   },
 });

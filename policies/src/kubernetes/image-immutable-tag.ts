@@ -6,7 +6,8 @@ const dockerBuildImage = "docker-build:index:Image";
 
 export const imageImmutableTag = resourcePolicy({
   name: "kubernetes-image-immutable-tag",
-  description: "Every container image, and every tag the program builds, names one build: a sha256 digest or a fixed tag, never latest, a moving tag or no tag.",
+  description:
+    "Every container image, and every tag the program builds, names one build: a sha256 digest or a fixed tag, never latest, a moving tag or no tag.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [

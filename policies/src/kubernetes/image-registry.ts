@@ -47,14 +47,16 @@ function builtRepositories(resources: readonly PolicyResource[]): Set<string> {
 
 export const imageRegistry = stackPolicy({
   name: "kubernetes-image-registry",
-  description: "Workloads pull images only from the stack's own registry: the ACR the stack creates (or the images it builds) on dev and prod, images built into minikube (a `.local` pseudo-registry) or a local registry on local, plus registries or repositories allowed in the policy config. A name without a registry host is a Docker Hub image.",
+  description:
+    "Workloads pull images only from the stack's own registry: the ACR the stack creates (or the images it builds) on dev and prod, images built into minikube (a `.local` pseudo-registry) or a local registry on local, plus registries or repositories allowed in the policy config. A name without a registry host is a Docker Hub image.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
     source("cis-aks", "5.1.4", "Minimize Container Registries to only those approved"),
     source("aks-baseline", "Supply chain/ACR only", "Pull images only from the cluster's container registry"),
   ],
-  remediationSteps: "Build or import the image into the stack's registry (ACR on Azure, minikube on local) and reference it there; add a registry to allowedRegistries only with review.",
+  remediationSteps:
+    "Build or import the image into the stack's registry (ACR on Azure, minikube on local) and reference it there; add a registry to allowedRegistries only with review.",
   tags: ["kubernetes", "security", "supply-chain", "images"],
   configSchema: {
     properties: {
@@ -74,7 +76,10 @@ export const imageRegistry = stackPolicy({
         if (typeof container.image !== "string" || container.image === "") continue;
         const p = parseImage(container.image);
         if (built.has(fullRepository(p)) || imageAllowed(p, allowed)) continue;
-        report(`${describeObject(w.kind, w.name, w.namespace)} ${label} pulls "${container.image}" from registry "${registryHost(p)}", which is not the stack's registry (allowed: ${allowed.length ? allowed.join(", ") : "none"}).`, r.urn);
+        report(
+          `${describeObject(w.kind, w.name, w.namespace)} ${label} pulls "${container.image}" from registry "${registryHost(p)}", which is not the stack's registry (allowed: ${allowed.length ? allowed.join(", ") : "none"}).`,
+          r.urn,
+        );
       }
     }
   },

@@ -5,7 +5,13 @@ import { isProductionLike, stackEnvironment } from "../lib/environment.js";
 import { publicWorkloads } from "../lib/public-workloads.js";
 
 /** Replicas the workload is guaranteed: its HPA's minReplicas if an HPA targets it, else spec.replicas (default 1). */
-function guaranteedReplicas(resources: readonly PolicyResource[], kind: string, name: string, namespace: string | undefined, replicas: number | undefined): number {
+function guaranteedReplicas(
+  resources: readonly PolicyResource[],
+  kind: string,
+  name: string,
+  namespace: string | undefined,
+  replicas: number | undefined,
+): number {
   for (const r of resources) {
     if (!/^kubernetes:autoscaling\/v\d+:HorizontalPodAutoscaler$/.test(r.type)) continue;
     const meta = asObject(r.props.metadata);
@@ -19,21 +25,30 @@ function guaranteedReplicas(resources: readonly PolicyResource[], kind: string, 
 
 export const minReplicasProd = stackPolicy({
   name: "kubernetes-min-replicas-prod",
-  description: "In prod, every workload that serves public traffic runs at least 2 replicas (spec.replicas, or the minReplicas of the HorizontalPodAutoscaler that scales it).",
+  description:
+    "In prod, every workload that serves public traffic runs at least 2 replicas (spec.replicas, or the minReplicas of the HorizontalPodAutoscaler that scales it).",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
-    source("aks-baseline", "Reliability/multiple replicas", "Run at least two replicas of every user-facing workload across availability zones"),
+    source(
+      "aks-baseline",
+      "Reliability/multiple replicas",
+      "Run at least two replicas of every user-facing workload across availability zones",
+    ),
     source("azure", "WAF AKS reliability", "Configure pod replicas and autoscaling for availability"),
   ],
-  remediationSteps: "Set spec.replicas >= 2, or give the workload a HorizontalPodAutoscaler with minReplicas >= 2 (the catalog's scaling.min).",
+  remediationSteps:
+    "Set spec.replicas >= 2, or give the workload a HorizontalPodAutoscaler with minReplicas >= 2 (the catalog's scaling.min).",
   tags: ["kubernetes", "availability", "prod-only"],
   validateStack: (args, report) => {
     if (!isProductionLike(stackEnvironment(args))) return args.notApplicable("applies to prod");
     for (const { resource, workload } of publicWorkloads(args.resources)) {
       const n = guaranteedReplicas(args.resources, workload.kind, workload.name, workload.namespace, workload.replicas);
       if (n < 2) {
-        report(`${describeObject(workload.kind, workload.name, workload.namespace)} serves public traffic and must run at least 2 replicas in prod (spec.replicas or its HorizontalPodAutoscaler's minReplicas), found ${n}.`, resource.urn);
+        report(
+          `${describeObject(workload.kind, workload.name, workload.namespace)} serves public traffic and must run at least 2 replicas in prod (spec.replicas or its HorizontalPodAutoscaler's minReplicas), found ${n}.`,
+          resource.urn,
+        );
       }
     }
   },

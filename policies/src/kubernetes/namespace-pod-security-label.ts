@@ -21,6 +21,7 @@ export const namespacePodSecurityLabel = resourcePolicy({
     const level = stringEntry(meta.labels, podSecurityEnforceLabel);
     const name = objectName(meta, args.name);
     if (level === undefined) report(`Namespace "${name}" has no ${podSecurityEnforceLabel} label.`);
-    else if (level !== "restricted" && level !== "baseline") report(`Namespace "${name}" enforces the "${level}" pod security profile; use restricted (or baseline).`);
+    else if (level !== "restricted" && level !== "baseline")
+      report(`Namespace "${name}" enforces the "${level}" pod security profile; use restricted (or baseline).`);
   },
 });

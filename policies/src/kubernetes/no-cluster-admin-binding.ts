@@ -5,14 +5,16 @@ const bindingTypes = /^kubernetes:rbac\.authorization\.k8s\.io\/v1:(RoleBinding|
 
 export const noClusterAdminBinding = resourcePolicy({
   name: "kubernetes-no-cluster-admin-binding",
-  description: "The program binds nobody to the cluster-admin ClusterRole; cluster administrators get access through Entra ID groups and Azure RBAC.",
+  description:
+    "The program binds nobody to the cluster-admin ClusterRole; cluster administrators get access through Entra ID groups and Azure RBAC.",
   enforcementLevel: "mandatory",
   severity: "critical",
   sources: [
     source("cis-aks", "4.1.1", "Ensure that the cluster-admin role is only used where required"),
     source("aks-baseline", "Identity/Azure RBAC", "Cluster admin access through a Microsoft Entra group and Azure RBAC"),
   ],
-  remediationSteps: "Bind a Role or ClusterRole with only the permissions needed; grant administrators the Azure Kubernetes Service RBAC Cluster Admin role on the cluster instead.",
+  remediationSteps:
+    "Bind a Role or ClusterRole with only the permissions needed; grant administrators the Azure Kubernetes Service RBAC Cluster Admin role on the cluster instead.",
   tags: ["kubernetes", "security", "rbac"],
   validateResource: (args, report) => {
     const m = bindingTypes.exec(args.type);

@@ -4,11 +4,28 @@ import { helmInstallOf } from "../lib/helm.js";
 
 /** Kinds that are not namespaced (built-in, plus the cluster-scoped CRDs this platform installs). */
 const clusterScoped = new Set([
-  "Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-  "StorageClass", "PriorityClass", "IngressClass", "RuntimeClass", "CSIDriver", "CSINode", "VolumeAttachment",
-  "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding", "APIService", "CertificateSigningRequest", "FlowSchema",
-  "PriorityLevelConfiguration", "ClusterIssuer",
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "StorageClass",
+  "PriorityClass",
+  "IngressClass",
+  "RuntimeClass",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "APIService",
+  "CertificateSigningRequest",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "ClusterIssuer",
 ]);
 
 /** Parses `kubernetes:<apiVersion>:<Kind>` for Kubernetes objects (not Helm, YAML or kustomize components). */
@@ -29,12 +46,14 @@ export const noDefaultNamespace = resourcePolicy({
     source("cis-aks", "4.6.4", "The default namespace should not be used"),
     source("checkov", "CKV_K8S_21", "The default namespace should not be used"),
   ],
-  remediationSteps: "Set metadata.namespace (or the Helm release's namespace) to the namespace of the component, for example the catalog's service namespace.",
+  remediationSteps:
+    "Set metadata.namespace (or the Helm release's namespace) to the namespace of the component, for example the catalog's service namespace.",
   tags: ["kubernetes", "security", "tenancy"],
   validateResource: (args, report) => {
     const helm = helmInstallOf(args.type, args.props);
     if (helm) {
-      if (!helm.namespace || helm.namespace === "default") report(`Helm chart "${helm.chart}" must be installed into a namespace other than "default" (set namespace).`);
+      if (!helm.namespace || helm.namespace === "default")
+        report(`Helm chart "${helm.chart}" must be installed into a namespace other than "default" (set namespace).`);
       return;
     }
     const kind = kubernetesObjectKind(args.type);
@@ -42,7 +61,8 @@ export const noDefaultNamespace = resourcePolicy({
     if (isRenderedByHelm(args.urn)) return args.notApplicable("rendered from a Helm chart: the release's namespace is validated instead");
     const namespace = asObject(args.props.metadata).namespace;
     const providerNamespace = args.provider ? asObject(args.provider.props).namespace : undefined;
-    const effective = typeof namespace === "string" && namespace !== "" ? namespace : typeof providerNamespace === "string" ? providerNamespace : undefined;
+    const effective =
+      typeof namespace === "string" && namespace !== "" ? namespace : typeof providerNamespace === "string" ? providerNamespace : undefined;
     if (effective === undefined) report(`${kind} must set metadata.namespace; without it the object lands in "default".`);
     else if (effective === "default") report(`${kind} must not be created in the "default" namespace.`);
   },

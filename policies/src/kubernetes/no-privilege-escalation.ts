@@ -3,7 +3,8 @@ import { containersOf, validateWorkload } from "../lib/kubernetes.js";
 
 export const noPrivilegeEscalation = resourcePolicy({
   name: "kubernetes-no-privilege-escalation",
-  description: "Every container sets allowPrivilegeEscalation: false, so no process can gain more privileges than its parent (setuid binaries, file capabilities).",
+  description:
+    "Every container sets allowPrivilegeEscalation: false, so no process can gain more privileges than its parent (setuid binaries, file capabilities).",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
@@ -15,7 +16,8 @@ export const noPrivilegeEscalation = resourcePolicy({
   tags: ["kubernetes", "security", "pod-security"],
   validateResource: validateWorkload((w, _args, report) => {
     for (const { container, label } of containersOf(w.podSpec)) {
-      if (container.securityContext?.allowPrivilegeEscalation !== false) report(`${label} must set securityContext.allowPrivilegeEscalation: false.`);
+      if (container.securityContext?.allowPrivilegeEscalation !== false)
+        report(`${label} must set securityContext.allowPrivilegeEscalation: false.`);
     }
   }),
 });

@@ -11,7 +11,8 @@ export const noPrivilegedContainers = resourcePolicy({
     source("cis-aks", "4.2.1", "Minimize the admission of privileged containers"),
     source("checkov", "CKV_K8S_16", "Container should not be privileged"),
   ],
-  remediationSteps: "Remove securityContext.privileged (or set it to false); grant the specific capability or device the workload needs instead.",
+  remediationSteps:
+    "Remove securityContext.privileged (or set it to false); grant the specific capability or device the workload needs instead.",
   tags: ["kubernetes", "security", "pod-security"],
   validateResource: validateWorkload((w, _args, report) => {
     for (const { container, label } of containersOf(w.podSpec)) {

@@ -17,8 +17,11 @@ export const noServiceAccountToken = resourcePolicy({
   tags: ["kubernetes", "security", "identity"],
   validateResource: validateWorkload((w, _args, report) => {
     if (w.podSpec.automountServiceAccountToken === false) return;
-    const reason = stringEntry(w.podMetadata.annotations, tokenExceptionAnnotation) ?? stringEntry(w.metadata.annotations, tokenExceptionAnnotation);
+    const reason =
+      stringEntry(w.podMetadata.annotations, tokenExceptionAnnotation) ?? stringEntry(w.metadata.annotations, tokenExceptionAnnotation);
     if (reason !== undefined && reason.trim() !== "") return;
-    report(`the pod must set automountServiceAccountToken: false, or carry the annotation ${tokenExceptionAnnotation} saying why it needs the API token.`);
+    report(
+      `the pod must set automountServiceAccountToken: false, or carry the annotation ${tokenExceptionAnnotation} saying why it needs the API token.`,
+    );
   }),
 });

@@ -13,14 +13,16 @@ function allowsNothing(spec: Record<string, unknown>): boolean {
 
 export const podDisruptionBudgetProd = stackPolicy({
   name: "kubernetes-pod-disruption-budget-prod",
-  description: "In prod, every workload that serves public traffic is covered by a PodDisruptionBudget in its namespace that keeps at least one pod available during node drains and upgrades.",
+  description:
+    "In prod, every workload that serves public traffic is covered by a PodDisruptionBudget in its namespace that keeps at least one pod available during node drains and upgrades.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
     source("aks-baseline", "Reliability/pod disruption budgets", "Define pod disruption budgets so node upgrades keep workloads available"),
     source("azure", "WAF AKS reliability", "Use pod disruption budgets"),
   ],
-  remediationSteps: "Create a policy/v1 PodDisruptionBudget in the workload's namespace whose selector matches its pod labels, with minAvailable >= 1 or maxUnavailable below 100%.",
+  remediationSteps:
+    "Create a policy/v1 PodDisruptionBudget in the workload's namespace whose selector matches its pod labels, with minAvailable >= 1 or maxUnavailable below 100%.",
   tags: ["kubernetes", "availability", "prod-only"],
   validateStack: (args, report) => {
     if (!isProductionLike(stackEnvironment(args))) return args.notApplicable("applies to prod");
@@ -33,7 +35,10 @@ export const podDisruptionBudgetProd = stackPolicy({
       const subject = describeObject(workload.kind, workload.name, workload.namespace);
       if (covering.length === 0) report(`${subject} serves public traffic and has no PodDisruptionBudget in prod.`, resource.urn);
       else if (covering.every((b) => allowsNothing(asObject(b.props.spec)))) {
-        report(`${subject}: its PodDisruptionBudget lets every pod be evicted at once; set minAvailable >= 1 or maxUnavailable below 100%.`, resource.urn);
+        report(
+          `${subject}: its PodDisruptionBudget lets every pod be evicted at once; set minAvailable >= 1 or maxUnavailable below 100%.`,
+          resource.urn,
+        );
       }
     }
   },

@@ -5,7 +5,7 @@ const roleTypes = /^kubernetes:rbac\.authorization\.k8s\.io\/v1:(Role|ClusterRol
 
 export const rbacNoWildcards = resourcePolicy({
   name: "kubernetes-rbac-no-wildcards",
-  description: "Roles and ClusterRoles grant named verbs on named resources: no \"*\" in apiGroups, resources or verbs.",
+  description: 'Roles and ClusterRoles grant named verbs on named resources: no "*" in apiGroups, resources or verbs.',
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [

@@ -10,11 +10,13 @@ export const readOnlyRootFilesystem = resourcePolicy({
     source("checkov", "CKV_K8S_22", "Use read-only filesystem for containers where possible"),
     source("cis-aks", "4.6.3", "Apply Security Context to Your Pods and Containers"),
   ],
-  remediationSteps: "Set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir at each path the process writes (for example /tmp).",
+  remediationSteps:
+    "Set securityContext.readOnlyRootFilesystem: true on every container and mount an emptyDir at each path the process writes (for example /tmp).",
   tags: ["kubernetes", "security", "pod-security"],
   validateResource: validateWorkload((w, _args, report) => {
     for (const { container, label } of containersOf(w.podSpec)) {
-      if (container.securityContext?.readOnlyRootFilesystem !== true) report(`${label} must set securityContext.readOnlyRootFilesystem: true.`);
+      if (container.securityContext?.readOnlyRootFilesystem !== true)
+        report(`${label} must set securityContext.readOnlyRootFilesystem: true.`);
     }
   }),
 });

@@ -7,7 +7,8 @@ export const readinessProbe = resourcePolicy({
   enforcementLevel: "mandatory",
   severity: "medium",
   sources: [source("checkov", "CKV_K8S_9", "Readiness Probe Should be Configured")],
-  remediationSteps: "Add a readinessProbe (HTTP GET on the service's readiness route) to every app container; Jobs and CronJobs are exempt.",
+  remediationSteps:
+    "Add a readinessProbe (HTTP GET on the service's readiness route) to every app container; Jobs and CronJobs are exempt.",
   tags: ["kubernetes", "availability", "probes"],
   validateResource: validateWorkload((w, args, report) => {
     if (batchKinds.has(w.kind)) return args.notApplicable(`${w.kind} pods run to completion`);

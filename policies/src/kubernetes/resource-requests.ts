@@ -16,7 +16,8 @@ export const resourceRequests = resourcePolicy({
     source("checkov", "CKV_K8S_10", "CPU requests should be set"),
     source("checkov", "CKV_K8S_12", "Memory requests should be set"),
   ],
-  remediationSteps: "Set resources.requests.cpu and resources.requests.memory on every container (the catalog's ResourceSpec for app services).",
+  remediationSteps:
+    "Set resources.requests.cpu and resources.requests.memory on every container (the catalog's ResourceSpec for app services).",
   tags: ["kubernetes", "availability", "resources"],
   validateResource: validateWorkload((w, _args, report) => {
     for (const { container, label } of containersOf(w.podSpec)) {

@@ -21,6 +21,7 @@ export const topologySpreadProd = resourcePolicy({
     const constraints = Array.isArray(w.podSpec.topologySpreadConstraints) ? w.podSpec.topologySpreadConstraints : [];
     const zone = constraints.find((c) => c.topologyKey === zoneTopologyKey);
     if (!zone) report(`the pod template must spread pods across zones: add a topologySpreadConstraint on ${zoneTopologyKey}.`);
-    else if (!zone.labelSelector || Object.keys(asObject(zone.labelSelector)).length === 0) report(`the topologySpreadConstraint on ${zoneTopologyKey} must have a labelSelector matching the pods.`);
+    else if (!zone.labelSelector || Object.keys(asObject(zone.labelSelector)).length === 0)
+      report(`the topologySpreadConstraint on ${zoneTopologyKey} must have a labelSelector matching the pods.`);
   }),
 });

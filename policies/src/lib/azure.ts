@@ -43,7 +43,10 @@ export function nodePoolsOf(args: Pick<ResourceValidationArgs, "type" | "props" 
     }));
   }
   const pool = propsOf<AgentPoolArgs>(args, azureTypes.agentPool);
-  if (pool) return [{ name: pool.agentPoolName ?? args.name, mode: pool.mode, availabilityZones: pool.availabilityZones, nodeTaints: pool.nodeTaints }];
+  if (pool)
+    return [
+      { name: pool.agentPoolName ?? args.name, mode: pool.mode, availabilityZones: pool.availabilityZones, nodeTaints: pool.nodeTaints },
+    ];
   return undefined;
 }
 
@@ -51,7 +54,10 @@ export function nodePoolsOf(args: Pick<ResourceValidationArgs, "type" | "props" 
 export const sameText = (a: unknown, b: string): boolean => typeof a === "string" && a.toLowerCase() === b.toLowerCase();
 
 /** The addon profile of a cluster under any of its accepted key spellings (ARM keys are case-insensitive). */
-export function addonProfile(cluster: ManagedClusterProps, name: string): { enabled?: boolean; config?: Record<string, string> } | undefined {
+export function addonProfile(
+  cluster: ManagedClusterProps,
+  name: string,
+): { enabled?: boolean; config?: Record<string, string> } | undefined {
   const profiles = cluster.addonProfiles ?? {};
   const key = Object.keys(profiles).find((k) => k.toLowerCase() === name.toLowerCase());
   return key === undefined ? undefined : profiles[key];

@@ -46,7 +46,9 @@ export function resourceEnvironment(args: Pick<ResourceValidationArgs, "stackTag
 }
 
 /** The environment of a stack under validation: the `environment` stack tag, else the stack name in any URN. */
-export function stackEnvironment(args: Pick<StackValidationArgs, "stackTags"> & { readonly resources: readonly Pick<PolicyResource, "urn">[] }): Environment {
+export function stackEnvironment(
+  args: Pick<StackValidationArgs, "stackTags"> & { readonly resources: readonly Pick<PolicyResource, "urn">[] },
+): Environment {
   const tagged = fromTag(args.stackTags);
   if (tagged) return tagged;
   const first = args.resources.find((r) => parseUrn(r.urn));

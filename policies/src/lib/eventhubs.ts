@@ -37,7 +37,12 @@ export function eventHubNamespaces(resources: readonly PolicyResource[]): Namesp
       hubs: inNamespace.map((h) => {
         const retention = asObject(h.props.retentionDescription);
         const hours = typeof retention.retentionTimeInHours === "number" ? retention.retentionTimeInHours : undefined;
-        const days = typeof h.props.messageRetentionInDays === "number" ? h.props.messageRetentionInDays : hours !== undefined ? hours / 24 : undefined;
+        const days =
+          typeof h.props.messageRetentionInDays === "number"
+            ? h.props.messageRetentionInDays
+            : hours !== undefined
+              ? hours / 24
+              : undefined;
         return {
           resource: h,
           name: str(h.props.eventHubName) ?? knownOr(() => str(h.props.name), undefined) ?? h.name,

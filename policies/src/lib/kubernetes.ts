@@ -115,7 +115,8 @@ export function isRenderedByHelm(urn: string): boolean {
 export function validateWorkload(check: (w: Workload, args: ResourceValidationArgs, report: ReportViolation) => void): ResourceValidation {
   return (args, report) => {
     const w = workloadOf(args.type, args.props, args.name);
-    if (!w) return args.notApplicable("applies to Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod)");
+    if (!w)
+      return args.notApplicable("applies to Kubernetes workloads (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, Pod)");
     if (isRenderedByHelm(args.urn)) return args.notApplicable("rendered from a Helm chart: the chart's values are validated instead");
     check(w, args, report);
   };
@@ -136,18 +137,26 @@ export function labelSelectorMatches(selector: unknown, labels: unknown): boolea
   const l = obj(labels);
   const byLabels = Object.entries(obj(s.matchLabels)).every(([k, v]) => l[k] === v);
   const exprs = Array.isArray(s.matchExpressions) ? (s.matchExpressions as Json[]) : [];
-  return byLabels && exprs.every((e) => {
-    const key = String(e.key);
-    const values = Array.isArray(e.values) ? e.values.map(String) : [];
-    const has = Object.prototype.hasOwnProperty.call(l, key);
-    switch (e.operator) {
-      case "In": return has && values.includes(String(l[key]));
-      case "NotIn": return !has || !values.includes(String(l[key]));
-      case "Exists": return has;
-      case "DoesNotExist": return !has;
-      default: return false;
-    }
-  });
+  return (
+    byLabels &&
+    exprs.every((e) => {
+      const key = String(e.key);
+      const values = Array.isArray(e.values) ? e.values.map(String) : [];
+      const has = Object.prototype.hasOwnProperty.call(l, key);
+      switch (e.operator) {
+        case "In":
+          return has && values.includes(String(l[key]));
+        case "NotIn":
+          return !has || !values.includes(String(l[key]));
+        case "Exists":
+          return has;
+        case "DoesNotExist":
+          return !has;
+        default:
+          return false;
+      }
+    })
+  );
 }
 
 /** Whether a Service's `spec.selector` (a plain label map) selects pods with `labels`; an empty one selects none. */

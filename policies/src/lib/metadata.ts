@@ -126,7 +126,7 @@ function common(def: PolicyDefinition) {
     framework: { name: catalogue.name, version: catalogue.version, reference: primary.id, specification: primary.title },
     tags: [...def.tags, ...def.sources.map(sourceTag)],
     remediationSteps: def.remediationSteps,
-    ...(def.url ?? catalogue.url ? { url: def.url ?? catalogue.url } : {}),
+    ...((def.url ?? catalogue.url) ? { url: def.url ?? catalogue.url } : {}),
     ...(def.configSchema ? { configSchema: def.configSchema } : {}),
   };
 }

@@ -15,7 +15,8 @@ export function ingressBackendServices(ingress: PolicyResource): string[] {
   };
   add(spec.defaultBackend);
   for (const rule of Array.isArray(spec.rules) ? spec.rules : []) {
-    for (const path of Array.isArray(asObject(asObject(rule).http).paths) ? (asObject(asObject(rule).http).paths as unknown[]) : []) add(asObject(path).backend);
+    for (const path of Array.isArray(asObject(asObject(rule).http).paths) ? (asObject(asObject(rule).http).paths as unknown[]) : [])
+      add(asObject(path).backend);
   }
   return names;
 }
@@ -49,7 +50,9 @@ export function publicWorkloads(resources: readonly PolicyResource[]): { resourc
     if (!w || !replicatedKinds.has(w.kind) || isRenderedByHelm(r.urn)) continue;
     const appName = stringEntry(w.podMetadata.labels, "app.kubernetes.io/name") ?? w.name;
     const byCatalog = publicCatalogServices.has(w.name) || publicCatalogServices.has(appName);
-    const byService = exposed.some((svc) => namespaceOf(svc) === w.namespace && serviceSelectorMatches(asObject(svc.props.spec).selector, w.podMetadata.labels));
+    const byService = exposed.some(
+      (svc) => namespaceOf(svc) === w.namespace && serviceSelectorMatches(asObject(svc.props.spec).selector, w.podMetadata.labels),
+    );
     if (byCatalog || byService) result.push({ resource: r, workload: w });
   }
   return result;

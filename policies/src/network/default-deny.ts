@@ -9,7 +9,9 @@ type Direction = "Ingress" | "Egress";
 export function deniesAll(policy: PolicyResource, direction: Direction): boolean {
   const spec = asObject(policy.props.spec);
   const selector = asObject(spec.podSelector);
-  const selectsAll = Object.keys(asObject(selector.matchLabels)).length === 0 && !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
+  const selectsAll =
+    Object.keys(asObject(selector.matchLabels)).length === 0 &&
+    !(Array.isArray(selector.matchExpressions) && selector.matchExpressions.length > 0);
   const rules = spec[direction === "Ingress" ? "ingress" : "egress"];
   const types = Array.isArray(spec.policyTypes) ? (spec.policyTypes as unknown[]) : direction === "Ingress" ? ["Ingress"] : [];
   return selectsAll && types.includes(direction) && (!Array.isArray(rules) || rules.length === 0);
@@ -34,14 +36,16 @@ export function workloadNamespaces(resources: readonly PolicyResource[]): Map<st
 
 export const defaultDeny = stackPolicy({
   name: "network-default-deny",
-  description: "Every namespace that runs workloads (the program's own or a Helm release's) has a default-deny NetworkPolicy for both Ingress and Egress; every allowed path is opened by a further policy.",
+  description:
+    "Every namespace that runs workloads (the program's own or a Helm release's) has a default-deny NetworkPolicy for both Ingress and Egress; every allowed path is opened by a further policy.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
     source("cis-aks", "4.4.2", "Ensure that all Namespaces have Network Policies defined"),
     source("aks-baseline", "Network/default deny", "Deny all traffic by default inside the cluster and allow flows explicitly"),
   ],
-  remediationSteps: "Create in each namespace a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules, then allow each required flow explicitly.",
+  remediationSteps:
+    "Create in each namespace a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules, then allow each required flow explicitly.",
   tags: ["network", "security", "kubernetes"],
   validateStack: (args, report) => {
     const policies = args.resources.filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");

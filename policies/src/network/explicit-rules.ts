@@ -10,13 +10,15 @@ function openPeer(peer: Record<string, unknown>): string | undefined {
   const ip = asObject(peer.ipBlock);
   if (typeof ip.cidr === "string" && everywhere.has(ip.cidr)) return `ipBlock ${ip.cidr}`;
   const ns = peer.namespaceSelector;
-  if (ns !== undefined && Object.keys(asObject(ns)).length === 0 && peer.podSelector === undefined) return "namespaceSelector: {} matches every namespace";
+  if (ns !== undefined && Object.keys(asObject(ns)).length === 0 && peer.podSelector === undefined)
+    return "namespaceSelector: {} matches every namespace";
   return undefined;
 }
 
 export const explicitRules = resourcePolicy({
   name: "network-policy-explicit-rules",
-  description: "NetworkPolicy rules allow specific paths: a rule with no peers, an empty peer, 0.0.0.0/0 or every namespace must at least restrict the ports.",
+  description:
+    "NetworkPolicy rules allow specific paths: a rule with no peers, an empty peer, 0.0.0.0/0 or every namespace must at least restrict the ports.",
   enforcementLevel: "mandatory",
   severity: "medium",
   sources: [
@@ -28,7 +30,10 @@ export const explicitRules = resourcePolicy({
   validateResource: (args, report) => {
     if (args.type !== "kubernetes:networking.k8s.io/v1:NetworkPolicy") return args.notApplicable("applies to NetworkPolicies");
     const spec = asObject(args.props.spec);
-    for (const [field, peersField] of [["ingress", "from"], ["egress", "to"]] as const) {
+    for (const [field, peersField] of [
+      ["ingress", "from"],
+      ["egress", "to"],
+    ] as const) {
       const rules = Array.isArray(spec[field]) ? (spec[field] as unknown[]).map(asObject) : [];
       rules.forEach((rule, i) => {
         const ports = Array.isArray(rule.ports) ? rule.ports : [];

@@ -11,14 +11,16 @@ const redirectOff = ["nginx.ingress.kubernetes.io/ssl-redirect", "nginx.ingress.
 
 export const ingressTls = resourcePolicy({
   name: "network-ingress-tls",
-  description: "Every Ingress serves only TLS: each rule names a host that a spec.tls entry covers, and HTTPS redirection is not switched off.",
+  description:
+    "Every Ingress serves only TLS: each rule names a host that a spec.tls entry covers, and HTTPS redirection is not switched off.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [
     source("cis-aks", "5.4.5", "Encrypt traffic to HTTPS load balancers with TLS certificates"),
     source("aks-baseline", "Network/TLS ingress", "TLS from the client to the ingress controller"),
   ],
-  remediationSteps: "Give the Ingress a spec.tls entry (a cert-manager certificate secret) listing every rule host, and do not set ssl-redirect annotations to \"false\".",
+  remediationSteps:
+    'Give the Ingress a spec.tls entry (a cert-manager certificate secret) listing every rule host, and do not set ssl-redirect annotations to "false".',
   tags: ["network", "security", "tls"],
   validateResource: (args, report) => {
     if (!/^kubernetes:networking\.k8s\.io\/v1:Ingress$/.test(args.type)) return args.notApplicable("applies to Ingresses");
@@ -31,10 +33,12 @@ export const ingressTls = resourcePolicy({
     rules.forEach((rule, i) => {
       const host = typeof rule.host === "string" ? rule.host : undefined;
       if (!host) report(`rule ${i + 1} has no host, so no TLS certificate can cover it.`);
-      else if (tls.length > 0 && !tlsHosts.some((h) => covers(h, host))) report(`host "${host}" is not covered by any spec.tls hosts entry.`);
+      else if (tls.length > 0 && !tlsHosts.some((h) => covers(h, host)))
+        report(`host "${host}" is not covered by any spec.tls hosts entry.`);
     });
     for (const key of redirectOff) {
-      if (stringEntry(asObject(args.props.metadata).annotations, key) === "false") report(`annotation ${key}: "false" turns HTTPS redirection off.`);
+      if (stringEntry(asObject(args.props.metadata).annotations, key) === "false")
+        report(`annotation ${key}: "false" turns HTTPS redirection off.`);
     }
   },
 });

@@ -24,7 +24,8 @@ export function exposedServiceValues(values: unknown, path: string[] = []): stri
   const found: string[] = [];
   for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
     const here = [...path, k];
-    if (k === "type" && typeof v === "string" && exposing.has(v) && path.some((p) => /service/i.test(p))) found.push(`${here.join(".")}=${v}`);
+    if (k === "type" && typeof v === "string" && exposing.has(v) && path.some((p) => /service/i.test(p)))
+      found.push(`${here.join(".")}=${v}`);
     else found.push(...exposedServiceValues(v, here));
   }
   return found;
@@ -32,7 +33,8 @@ export function exposedServiceValues(values: unknown, path: string[] = []): stri
 
 export const noPublicServiceTypes = resourcePolicy({
   name: "network-no-public-service-types",
-  description: "No Service is exposed as LoadBalancer or NodePort, neither directly nor through Helm values, except the ingress controller's: all external traffic enters through the TLS ingress.",
+  description:
+    "No Service is exposed as LoadBalancer or NodePort, neither directly nor through Helm values, except the ingress controller's: all external traffic enters through the TLS ingress.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [source("aks-baseline", "Network/single ingress point", "Expose workloads only through the ingress controller")],

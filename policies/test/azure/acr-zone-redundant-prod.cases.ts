@@ -9,9 +9,18 @@ export default casesFor(acrZoneRedundantProd, [
     title: "prod: Standard",
     stack: "prod",
     resource: changed(registry("prod"), ["sku.name", "Standard"], ["zoneRedundancy"]),
-    expect: ['the prod registry must be Premium for zone redundancy; sku.name is "Standard".', 'the prod registry must set zoneRedundancy: "Enabled".'],
+    expect: [
+      'the prod registry must be Premium for zone redundancy; sku.name is "Standard".',
+      'the prod registry must set zoneRedundancy: "Enabled".',
+    ],
   },
-  { n: 3, title: "prod: Premium without zone redundancy", stack: "prod", resource: changed(registry("prod"), ["zoneRedundancy", "Disabled"]), expect: ['the prod registry must set zoneRedundancy: "Enabled".'] },
+  {
+    n: 3,
+    title: "prod: Premium without zone redundancy",
+    stack: "prod",
+    resource: changed(registry("prod"), ["zoneRedundancy", "Disabled"]),
+    expect: ['the prod registry must set zoneRedundancy: "Enabled".'],
+  },
   { n: 4, title: "dev is exempt", stack: "dev", resource: changed(registry(), ["sku.name", "Basic"]), notApplicable: true },
   { n: 5, title: "not a registry", stack: "prod", resource: vault(), notApplicable: true },
 ]);

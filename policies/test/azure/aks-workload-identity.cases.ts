@@ -4,7 +4,17 @@ import { cluster, vault } from "../fixtures/azure.js";
 
 export default casesFor(aksWorkloadIdentity, [
   { n: 1, title: "enabled", resource: cluster(), expect: [] },
-  { n: 2, title: "disabled", resource: changed(cluster(), ["securityProfile.workloadIdentity.enabled", false]), expect: ["the cluster must enable workload identity (securityProfile.workloadIdentity.enabled: true)."] },
-  { n: 3, title: "no security profile", resource: changed(cluster(), ["securityProfile"]), expect: ["the cluster must enable workload identity (securityProfile.workloadIdentity.enabled: true)."] },
+  {
+    n: 2,
+    title: "disabled",
+    resource: changed(cluster(), ["securityProfile.workloadIdentity.enabled", false]),
+    expect: ["the cluster must enable workload identity (securityProfile.workloadIdentity.enabled: true)."],
+  },
+  {
+    n: 3,
+    title: "no security profile",
+    resource: changed(cluster(), ["securityProfile"]),
+    expect: ["the cluster must enable workload identity (securityProfile.workloadIdentity.enabled: true)."],
+  },
   { n: 4, title: "not a cluster", resource: vault(), notApplicable: true },
 ]);

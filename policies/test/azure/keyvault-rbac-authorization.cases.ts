@@ -4,7 +4,12 @@ import { cluster, vault } from "../fixtures/azure.js";
 
 export default casesFor(keyVaultRbacAuthorization, [
   { n: 1, title: "RBAC authorization", resource: vault(), expect: [] },
-  { n: 2, title: "access policies model", resource: changed(vault(), ["properties.enableRbacAuthorization", false]), expect: ["the vault must set properties.enableRbacAuthorization: true."] },
+  {
+    n: 2,
+    title: "access policies model",
+    resource: changed(vault(), ["properties.enableRbacAuthorization", false]),
+    expect: ["the vault must set properties.enableRbacAuthorization: true."],
+  },
   {
     n: 3,
     title: "access policies alongside",

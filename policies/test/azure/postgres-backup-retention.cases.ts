@@ -4,8 +4,18 @@ import { postgres, vault } from "../fixtures/azure.js";
 
 export default casesFor(postgresBackupRetention, [
   { n: 1, title: "14 days", resource: postgres(), expect: [] },
-  { n: 2, title: "not stated", resource: changed(postgres(), ["backup"]), expect: ["the server must set backup.backupRetentionDays (at least 7)."] },
-  { n: 3, title: "1 day", resource: changed(postgres(), ["backup.backupRetentionDays", 1]), expect: ["the server keeps backups 1 days; set backup.backupRetentionDays to at least 7."] },
+  {
+    n: 2,
+    title: "not stated",
+    resource: changed(postgres(), ["backup"]),
+    expect: ["the server must set backup.backupRetentionDays (at least 7)."],
+  },
+  {
+    n: 3,
+    title: "1 day",
+    resource: changed(postgres(), ["backup.backupRetentionDays", 1]),
+    expect: ["the server keeps backups 1 days; set backup.backupRetentionDays to at least 7."],
+  },
   {
     n: 4,
     title: "a stricter minimum in the policy config",

@@ -13,24 +13,32 @@ export default casesFor(invocationAccessControl, [
     n: 3,
     title: "no dapr.io/config annotation",
     resources: [changed(api, [ANN, { "dapr.io/enabled": "true", "dapr.io/app-id": "tasks-api" }]), config],
-    expect: ['Deployment "tasks/tasks-api" runs a Dapr sidecar without a Dapr Configuration (dapr.io/config), so service invocation is not access-controlled.'],
+    expect: [
+      'Deployment "tasks/tasks-api" runs a Dapr sidecar without a Dapr Configuration (dapr.io/config), so service invocation is not access-controlled.',
+    ],
   },
   {
     n: 4,
     title: "the Configuration is missing",
     resources: [api],
-    expect: ['Deployment "tasks/tasks-api" names Dapr Configuration "tasks-dapr-config-tasks-api", which the stack does not create in namespace "tasks".'],
+    expect: [
+      'Deployment "tasks/tasks-api" names Dapr Configuration "tasks-dapr-config-tasks-api", which the stack does not create in namespace "tasks".',
+    ],
   },
   {
     n: 5,
     title: "the Configuration allows by default",
     resources: [api, changed(config, ["spec.accessControl.defaultAction", "allow"])],
-    expect: ['Dapr Configuration "tasks-dapr-config-tasks-api" used by Deployment "tasks/tasks-api" must set accessControl.defaultAction: deny (found "allow").'],
+    expect: [
+      'Dapr Configuration "tasks-dapr-config-tasks-api" used by Deployment "tasks/tasks-api" must set accessControl.defaultAction: deny (found "allow").',
+    ],
   },
   {
     n: 6,
     title: "the Configuration has no access control",
     resources: [api, changed(config, ["spec.accessControl"])],
-    expect: ['Dapr Configuration "tasks-dapr-config-tasks-api" used by Deployment "tasks/tasks-api" must set accessControl.defaultAction: deny (found no accessControl).'],
+    expect: [
+      'Dapr Configuration "tasks-dapr-config-tasks-api" used by Deployment "tasks/tasks-api" must set accessControl.defaultAction: deny (found no accessControl).',
+    ],
   },
 ]);

@@ -6,5 +6,10 @@ const d = deployment();
 
 export default casesFor(noHostIpc, [
   { n: 1, title: "own IPC namespace", resource: d, expect: [] },
-  { n: 2, title: "hostIPC: true", resource: changed(d, [`${POD}.hostIPC`, true]), expect: ["the pod must not share the node's IPC namespace (spec.hostIPC: true)."] },
+  {
+    n: 2,
+    title: "hostIPC: true",
+    resource: changed(d, [`${POD}.hostIPC`, true]),
+    expect: ["the pod must not share the node's IPC namespace (spec.hostIPC: true)."],
+  },
 ]);

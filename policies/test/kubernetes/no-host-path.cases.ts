@@ -6,5 +6,10 @@ const d = deployment();
 
 export default casesFor(noHostPath, [
   { n: 1, title: "emptyDir only", resource: d, expect: [] },
-  { n: 2, title: "a hostPath volume", resource: changed(d, [`${POD}.volumes.1`, { name: "docker", hostPath: { path: "/var/run/docker.sock" } }]), expect: ['volume "docker" mounts a hostPath (/var/run/docker.sock); use emptyDir, configMap, secret or a persistentVolumeClaim.'] },
+  {
+    n: 2,
+    title: "a hostPath volume",
+    resource: changed(d, [`${POD}.volumes.1`, { name: "docker", hostPath: { path: "/var/run/docker.sock" } }]),
+    expect: ['volume "docker" mounts a hostPath (/var/run/docker.sock); use emptyDir, configMap, secret or a persistentVolumeClaim.'],
+  },
 ]);

@@ -6,5 +6,10 @@ const d = deployment();
 
 export default casesFor(noHostPid, [
   { n: 1, title: "own PID namespace", resource: d, expect: [] },
-  { n: 2, title: "hostPID: true", resource: changed(d, [`${POD}.hostPID`, true]), expect: ["the pod must not share the node's process ID namespace (spec.hostPID: true)."] },
+  {
+    n: 2,
+    title: "hostPID: true",
+    resource: changed(d, [`${POD}.hostPID`, true]),
+    expect: ["the pod must not share the node's process ID namespace (spec.hostPID: true)."],
+  },
 ]);

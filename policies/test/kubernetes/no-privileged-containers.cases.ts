@@ -7,5 +7,10 @@ const d = deployment();
 export default casesFor(noPrivilegedContainers, [
   { n: 1, title: "not privileged", resource: d, expect: [] },
   { n: 2, title: "privileged: false", resource: changed(d, [`${C0}.securityContext.privileged`, false]), expect: [] },
-  { n: 3, title: "privileged: true", resource: changed(d, [`${C0}.securityContext.privileged`, true]), expect: ['container "app" must not run privileged (securityContext.privileged: true).'] },
+  {
+    n: 3,
+    title: "privileged: true",
+    resource: changed(d, [`${C0}.securityContext.privileged`, true]),
+    expect: ['container "app" must not run privileged (securityContext.privileged: true).'],
+  },
 ]);

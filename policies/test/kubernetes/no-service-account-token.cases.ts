@@ -10,7 +10,11 @@ export default casesFor(noServiceAccountToken, [
   {
     n: 2,
     title: "token mounted with a documented reason on the pod template",
-    resource: changed(d, [`${POD}.automountServiceAccountToken`], [ANN, { [tokenExceptionAnnotation]: "daprd reads Kubernetes secrets (local secret store)" }]),
+    resource: changed(
+      d,
+      [`${POD}.automountServiceAccountToken`],
+      [ANN, { [tokenExceptionAnnotation]: "daprd reads Kubernetes secrets (local secret store)" }],
+    ),
     expect: [],
   },
   { n: 3, title: "default (mounted) without a reason", resource: changed(d, [`${POD}.automountServiceAccountToken`]), expect: [message] },
@@ -18,8 +22,17 @@ export default casesFor(noServiceAccountToken, [
   {
     n: 5,
     title: "reason on the workload metadata",
-    resource: changed(d, [`${POD}.automountServiceAccountToken`, true], ["metadata.annotations", { [tokenExceptionAnnotation]: "daprd reads Kubernetes secrets (local secret store)" }]),
+    resource: changed(
+      d,
+      [`${POD}.automountServiceAccountToken`, true],
+      ["metadata.annotations", { [tokenExceptionAnnotation]: "daprd reads Kubernetes secrets (local secret store)" }],
+    ),
     expect: [],
   },
-  { n: 6, title: "an empty reason does not count", resource: changed(d, [`${POD}.automountServiceAccountToken`, true], ["metadata.annotations", { [tokenExceptionAnnotation]: " " }]), expect: [message] },
+  {
+    n: 6,
+    title: "an empty reason does not count",
+    resource: changed(d, [`${POD}.automountServiceAccountToken`, true], ["metadata.annotations", { [tokenExceptionAnnotation]: " " }]),
+    expect: [message],
+  },
 ]);

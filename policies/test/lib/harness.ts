@@ -79,7 +79,11 @@ export async function runResource(policy: ResourceValidationPolicy, r: FixtureRe
 
 export async function runStack(policy: StackValidationPolicy, resources: readonly FixtureResource[], o: RunOptions = {}): Promise<Result> {
   const stack = o.stack ?? "dev";
-  const out = await runStackPolicy(policy, resources.map((r) => snapshot(r, stack, resources)), context(o));
+  const out = await runStackPolicy(
+    policy,
+    resources.map((r) => snapshot(r, stack, resources)),
+    context(o),
+  );
   return { messages: out.violations.map((v) => v.message), violations: out.violations, notApplicable: out.notApplicable.length > 0 };
 }
 

@@ -10,9 +10,14 @@ const testRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 /** Loads every `<folder>/*.cases.ts` fixture module (they mirror src/<folder>/*.ts). */
 export async function loadCases(folder: string): Promise<{ file: string; cases: PolicyCases }[]> {
   const dir = path.join(testRoot, folder);
-  const files = readdirSync(dir).filter((f) => f.endsWith(".cases.ts")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".cases.ts"))
+    .sort();
   return Promise.all(
-    files.map(async (f) => ({ file: `${folder}/${f}`, cases: ((await import(pathToFileURL(path.join(dir, f)).href)) as { default: PolicyCases }).default })),
+    files.map(async (f) => ({
+      file: `${folder}/${f}`,
+      cases: ((await import(pathToFileURL(path.join(dir, f)).href)) as { default: PolicyCases }).default,
+    })),
   );
 }
 

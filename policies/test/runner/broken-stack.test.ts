@@ -12,9 +12,12 @@ describe("broken fixture stack", () => {
     const { code, stdout, stderr } = await runPolicyCli(["--stack", "dev", "--program", program, "--json"]);
     assert.equal(code, 1, stderr);
     const report = JSON.parse(stdout) as PolicyReport;
-    const mandatory = report.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} | ${v.resource} | ${v.message}`).sort();
+    const mandatory = report.violations
+      .filter((v) => v.level === "mandatory")
+      .map((v) => `${v.policy} | ${v.resource} | ${v.message}`)
+      .sort();
     assert.deepEqual(mandatory, [
-      'azure-aks-local-accounts-disabled | azure-native:containerservice:ManagedCluster::aks | the cluster must set disableLocalAccounts: true.',
+      "azure-aks-local-accounts-disabled | azure-native:containerservice:ManagedCluster::aks | the cluster must set disableLocalAccounts: true.",
       'azure-eventhubs-min-tls | azure-native:eventhub:Namespace::eh | the namespace must set minimumTlsVersion: "1.2"; it is "1.0".',
       "azure-keyvault-purge-protection | azure-native:keyvault:Vault::kv | the vault must set properties.enablePurgeProtection: true.",
       "azure-required-tags | azure-native:containerservice:ManagedCluster::aks | missing tags owner, cost-center.",
@@ -48,8 +51,14 @@ describe("broken fixture stack", () => {
     assert.equal(code, 1);
     const lines = stdout.trimEnd().split("\n");
     assert.match(lines[0] ?? "", /^POLICY +RESOURCE +LEVEL +MESSAGE$/);
-    assert.match(stdout, /^kubernetes-no-privileged-containers +kubernetes:apps\/v1:Deployment::web +mandatory +container "web" must not run privileged \(securityContext\.privileged: true\)\.$/m);
-    assert.equal(lines.at(-1), `policy FAILED: stack dev: ${policies.length} policies over 7 resources: 24 mandatory, 5 advisory violation(s)`);
+    assert.match(
+      stdout,
+      /^kubernetes-no-privileged-containers +kubernetes:apps\/v1:Deployment::web +mandatory +container "web" must not run privileged \(securityContext\.privileged: true\)\.$/m,
+    );
+    assert.equal(
+      lines.at(-1),
+      `policy FAILED: stack dev: ${policies.length} policies over 7 resources: 24 mandatory, 5 advisory violation(s)`,
+    );
   });
 
   test("usage errors exit 2 and name the problem", async () => {

@@ -16,7 +16,19 @@ import { edit } from "../lib/json.js";
 const urn = (type: string, name: string) => `urn:pulumi:dev::tasks-platform::${type}::${name}`;
 
 function recorded(type: string, name: string, inputs: Record<string, unknown>, extra: Partial<RecordedResource> = {}): RecordedResource {
-  return { urn: urn(type, name), type, name, custom: true, inputs, state: { name, ...inputs }, protect: false, ignoreChanges: [], dependsOn: [], additionalSecretOutputs: [], ...extra };
+  return {
+    urn: urn(type, name),
+    type,
+    name,
+    custom: true,
+    inputs,
+    state: { name, ...inputs },
+    protect: false,
+    ignoreChanges: [],
+    dependsOn: [],
+    additionalSecretOutputs: [],
+    ...extra,
+  };
 }
 
 const d = deployment();
@@ -34,29 +46,52 @@ describe("evaluatePolicies", () => {
   test("resource policies see inputs and the resource's provider", async () => {
     const report = await evaluatePolicies(run, { policies: [noPrivilegedContainers, noDefaultNamespace], config: {} });
     // no-default-namespace takes the namespace from the provider: no violation.
-    assert.deepEqual(report.violations.map((v) => [v.policy, v.resource, v.level, v.message]), [
-      ["kubernetes-no-privileged-containers", "kubernetes:apps/v1:Deployment::tasks-api", "mandatory", 'container "app" must not run privileged (securityContext.privileged: true).'],
-    ]);
+    assert.deepEqual(
+      report.violations.map((v) => [v.policy, v.resource, v.level, v.message]),
+      [
+        [
+          "kubernetes-no-privileged-containers",
+          "kubernetes:apps/v1:Deployment::tasks-api",
+          "mandatory",
+          'container "app" must not run privileged (securityContext.privileged: true).',
+        ],
+      ],
+    );
     assert.equal(report.mandatory, 1);
     assert.equal(report.advisory, 0);
     assert.equal(report.resources, 2);
   });
 
   test("stack policies see outputs (state), not inputs", async () => {
-    const withState: MockedRun = { ...run, resources: [recorded(d.type, d.name, d.props, { state: edit(d.props, ["metadata.namespace", "elsewhere"]) })] };
+    const withState: MockedRun = {
+      ...run,
+      resources: [recorded(d.type, d.name, d.props, { state: edit(d.props, ["metadata.namespace", "elsewhere"]) })],
+    };
     const report = await evaluatePolicies(withState, { policies: [defaultDeny], config: {} });
-    assert.deepEqual(report.violations.map((v) => v.message), ['namespace "elsewhere" runs Deployment tasks-api but has no default-deny NetworkPolicy for Ingress and Egress.']);
+    assert.deepEqual(
+      report.violations.map((v) => v.message),
+      ['namespace "elsewhere" runs Deployment tasks-api but has no default-deny NetworkPolicy for Ingress and Egress.'],
+    );
     assert.equal(report.violations[0]?.resource, "(stack)");
   });
 
   test("pack config: a level override, disabled policies, and remediate counted as mandatory", async () => {
     const policies = [noPrivilegedContainers];
     const advisory = await evaluatePolicies(run, { policies, config: { "kubernetes-no-privileged-containers": "advisory" } });
-    assert.deepEqual(advisory.violations.map((v) => v.level), ["advisory"]);
-    const disabled = await evaluatePolicies(run, { policies, config: { "kubernetes-no-privileged-containers": { enforcementLevel: "disabled" } } });
+    assert.deepEqual(
+      advisory.violations.map((v) => v.level),
+      ["advisory"],
+    );
+    const disabled = await evaluatePolicies(run, {
+      policies,
+      config: { "kubernetes-no-privileged-containers": { enforcementLevel: "disabled" } },
+    });
     assert.equal(disabled.violations.length, 0);
     const remediate = await evaluatePolicies(run, { policies, config: { "kubernetes-no-privileged-containers": "remediate" } });
-    assert.deepEqual(remediate.violations.map((v) => v.level), ["mandatory"]);
+    assert.deepEqual(
+      remediate.violations.map((v) => v.level),
+      ["mandatory"],
+    );
   });
 
   test("snapshots link providers by the `<urn>::<id>` reference", () => {

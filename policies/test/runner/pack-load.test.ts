@@ -24,10 +24,18 @@ type Msg = Record<string, (...args: unknown[]) => unknown>;
 type Ctor = new () => Msg;
 const grpc = requireFromPulumi("@grpc/grpc-js") as {
   credentials: { createInsecure(): unknown };
-  makeGenericClientConstructor(service: unknown, name: string): new (address: string, creds: unknown) => Record<string, (req: unknown, cb: (err: Error | null, res: Msg) => void) => void> & { close(): void };
+  makeGenericClientConstructor(
+    service: unknown,
+    name: string,
+  ): new (
+    address: string,
+    creds: unknown,
+  ) => Record<string, (req: unknown, cb: (err: Error | null, res: Msg) => void) => void> & { close(): void };
 };
 const services = requireFromPulumi("@pulumi/pulumi/proto/analyzer_grpc_pb.js") as { AnalyzerService: unknown };
-const proto = requireFromPulumi("@pulumi/pulumi/proto/analyzer_pb.js") as Record<string, Ctor> & { EnforcementLevel: Record<string, number> };
+const proto = requireFromPulumi("@pulumi/pulumi/proto/analyzer_pb.js") as Record<string, Ctor> & {
+  EnforcementLevel: Record<string, number>;
+};
 const { Struct } = requireFromPulumi("google-protobuf/google/protobuf/struct_pb.js") as { Struct: { fromJavaScript(v: unknown): unknown } };
 const { Empty } = requireFromPulumi("google-protobuf/google/protobuf/empty_pb.js") as { Empty: Ctor };
 
@@ -53,7 +61,11 @@ function resourceRequest(Kind: "AnalyzeRequest" | "AnalyzerResource", stack: str
 }
 
 const diagnostics = (res: Msg) =>
-  (res.getDiagnosticsList!() as Msg[]).map((d) => ({ policy: d.getPolicyname!() as string, message: d.getMessage!() as string, level: d.getEnforcementlevel!() as number }));
+  (res.getDiagnosticsList!() as Msg[]).map((d) => ({
+    policy: d.getPolicyname!() as string,
+    message: d.getMessage!() as string,
+    level: d.getEnforcementlevel!() as number,
+  }));
 
 describe("the pack as the Pulumi CLI loads it", () => {
   before(async () => {
@@ -83,7 +95,10 @@ describe("the pack as the Pulumi CLI loads it", () => {
     assert.equal(info.getName!(), "tasks-platform");
     assert.equal(info.getVersion!(), "0.1.0");
     const served = (info.getPoliciesList!() as Msg[]).map((p) => p.getName!() as string);
-    assert.deepEqual(served, policies.map((p) => p.name));
+    assert.deepEqual(
+      served,
+      policies.map((p) => p.name),
+    );
     const nonRoot = (info.getPoliciesList!() as Msg[]).find((p) => p.getName!() === "kubernetes-run-as-non-root")!;
     assert.equal(nonRoot.getEnforcementlevel!(), proto.EnforcementLevel.MANDATORY);
     assert.equal((nonRoot.getFramework!() as Msg).getReference!(), "restricted/Running as Non-root");
@@ -101,7 +116,11 @@ describe("the pack as the Pulumi CLI loads it", () => {
     // The analyzer prefixes each message with the policy's description, as the CLI shows it.
     const policy = policies.find((p) => p.name === "kubernetes-no-privileged-containers")!;
     assert.deepEqual(diagnostics(res), [
-      { policy: policy.name, message: `${policy.description}\ncontainer "app" must not run privileged (securityContext.privileged: true).`, level: proto.EnforcementLevel.MANDATORY },
+      {
+        policy: policy.name,
+        message: `${policy.description}\ncontainer "app" must not run privileged (securityContext.privileged: true).`,
+        level: proto.EnforcementLevel.MANDATORY,
+      },
     ]);
   });
 
@@ -112,6 +131,9 @@ describe("the pack as the Pulumi CLI loads it", () => {
     const res = await call("analyzeStack", req);
     const policy = policies.find((p) => p.name === "kubernetes-pod-disruption-budget-prod")!;
     const found = diagnostics(res).filter((x) => x.policy === policy.name);
-    assert.deepEqual(found.map((x) => x.message), [`${policy.description}\nDeployment "tasks/tasks-api" serves public traffic and has no PodDisruptionBudget in prod.`]);
+    assert.deepEqual(
+      found.map((x) => x.message),
+      [`${policy.description}\nDeployment "tasks/tasks-api" serves public traffic and has no PodDisruptionBudget in prod.`],
+    );
   });
 });

@@ -10,7 +10,11 @@ import { runPolicyCli } from "./cli.js";
 test("dev, prod and local pass the policy pack with zero mandatory violations", async () => {
   const { code, stdout, stderr } = await runPolicyCli(["--all", "--json"]);
   const reports = JSON.parse(stdout) as (PolicyReport | { stack: string; error: string })[];
-  assert.deepEqual(reports.map((r) => r.stack), ["dev", "prod", "local"], stderr);
+  assert.deepEqual(
+    reports.map((r) => r.stack),
+    ["dev", "prod", "local"],
+    stderr,
+  );
   for (const r of reports) {
     assert.ok(!("error" in r), `stack ${r.stack} did not run: ${"error" in r ? r.error : ""}\n${stderr}`);
     const mandatory = r.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.resource}: ${v.message}`);

@@ -1,7 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
-  boolean, cidr, cidrList, commonShape, dnsName, email, integer, nonEmptyString, oneOf, pattern, section, throwIfInvalid, uuid, validateConfig,
+  boolean,
+  cidr,
+  cidrList,
+  commonShape,
+  dnsName,
+  email,
+  integer,
+  nonEmptyString,
+  oneOf,
+  pattern,
+  section,
+  throwIfInvalid,
+  uuid,
+  validateConfig,
 } from "./common.js";
 
 /**
@@ -37,8 +50,18 @@ const aksShape = section({
   kubeloginMode: oneOf(["azurecli", "workloadidentity"]),
   adminGroupMembers: z.array(uuid(), { error: "expected a list of Entra object ids" }).optional(),
 }).superRefine((v, ctx) => {
-  check(ctx, v.systemNodeMaxCount < v.systemNodeCount, ["systemNodeMaxCount"], `expected an integer >= aks.systemNodeCount (${v.systemNodeCount})`);
-  check(ctx, v.userNodeMaxCount < v.userNodeMinCount, ["userNodeMaxCount"], `expected an integer >= aks.userNodeMinCount (${v.userNodeMinCount})`);
+  check(
+    ctx,
+    v.systemNodeMaxCount < v.systemNodeCount,
+    ["systemNodeMaxCount"],
+    `expected an integer >= aks.systemNodeCount (${v.systemNodeCount})`,
+  );
+  check(
+    ctx,
+    v.userNodeMaxCount < v.userNodeMinCount,
+    ["userNodeMaxCount"],
+    `expected an integer >= aks.userNodeMinCount (${v.userNodeMinCount})`,
+  );
 });
 
 const acrShape = section({
@@ -53,8 +76,18 @@ const eventHubsShape = section({
   capacity: integer(1, 40),
   maxThroughputUnits: integer(0, 40).optional(),
 }).superRefine((v, ctx) => {
-  check(ctx, v.sku === "Premium" && ![1, 2, 4, 8, 16].includes(v.capacity), ["capacity"], "expected 1, 2, 4, 8 or 16 processing units for Premium");
-  check(ctx, v.sku === "Premium" && (v.maxThroughputUnits ?? 0) > 0, ["maxThroughputUnits"], "expected 0 or unset for Premium (auto-inflate is Standard only)");
+  check(
+    ctx,
+    v.sku === "Premium" && ![1, 2, 4, 8, 16].includes(v.capacity),
+    ["capacity"],
+    "expected 1, 2, 4, 8 or 16 processing units for Premium",
+  );
+  check(
+    ctx,
+    v.sku === "Premium" && (v.maxThroughputUnits ?? 0) > 0,
+    ["maxThroughputUnits"],
+    "expected 0 or unset for Premium (auto-inflate is Standard only)",
+  );
 });
 
 const postgresShape = section({
@@ -66,7 +99,12 @@ const postgresShape = section({
   backupRetentionDays: integer(7, 35),
   geoRedundantBackup: boolean(),
 }).superRefine((v, ctx) => {
-  check(ctx, v.highAvailability !== "Disabled" && v.skuTier === "Burstable", ["highAvailability"], "expected Disabled with postgres.skuTier Burstable (HA needs GeneralPurpose or MemoryOptimized)");
+  check(
+    ctx,
+    v.highAvailability !== "Disabled" && v.skuTier === "Burstable",
+    ["highAvailability"],
+    "expected Disabled with postgres.skuTier Burstable (HA needs GeneralPurpose or MemoryOptimized)",
+  );
 });
 
 export const azureShape = {
@@ -79,7 +117,11 @@ export const azureShape = {
   /** owner/name of the GitHub repository whose workflows deploy. */
   githubRepository: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a GitHub repository "owner/name"'),
   /** GitHub environments whose deploy jobs sign in as the deployer (prod: production). */
-  githubEnvironments: z.array(pattern(/^[A-Za-z0-9_.-]+$/, "a GitHub environment name"), { error: 'expected a list of GitHub environment names such as ["production"]' }).optional(),
+  githubEnvironments: z
+    .array(pattern(/^[A-Za-z0-9_.-]+$/, "a GitHub environment name"), {
+      error: 'expected a list of GitHub environment names such as ["production"]',
+    })
+    .optional(),
   /** CIDRs allowed to the AKS API server, the Key Vault firewall and the Premium ACR firewall. */
   allowedIpRanges: cidrList(1),
   network: section({ addressSpace: cidr(19, "10.40.0.0/16") }),

@@ -31,8 +31,7 @@ export const integer = (min: number, max: number) => {
 
 export const boolean = () => z.boolean(expect("true or false"));
 
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, expect(`one of: ${values.join(", ")}`));
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => z.enum(values, expect(`one of: ${values.join(", ")}`));
 
 export const pattern = (re: RegExp, form: string) => z.string(expect(form)).regex(re, expect(form));
 
@@ -40,13 +39,16 @@ const ipv4 = String.raw`(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\
 
 /** An IPv4 CIDR, optionally with a bound on the prefix length (e.g. a VNet must be /19 or larger). */
 export const cidr = (maxPrefix = 32, example = "10.0.0.0/16") => {
-  const form = maxPrefix < 32 ? `an IPv4 CIDR with a prefix of /${maxPrefix} or shorter, such as ${example}` : `an IPv4 CIDR such as ${example}`;
+  const form =
+    maxPrefix < 32 ? `an IPv4 CIDR with a prefix of /${maxPrefix} or shorter, such as ${example}` : `an IPv4 CIDR such as ${example}`;
   return pattern(new RegExp(`^${ipv4}/(3[0-2]|[12]?\\d)$`), form).refine((v) => Number(v.split("/")[1]) <= maxPrefix, expect(form));
 };
 
 export const cidrList = (min = 0, example = "203.0.113.0/24") => {
   const form = `a list of ${min > 0 ? "at least " + min + " " : ""}IPv4 CIDRs such as ["${example}"]`;
-  return z.array(pattern(new RegExp(`^${ipv4}/(3[0-2]|[12]?\\d)$`), `an IPv4 CIDR such as ${example}`), expect(form)).min(min, expect(form));
+  return z
+    .array(pattern(new RegExp(`^${ipv4}/(3[0-2]|[12]?\\d)$`), `an IPv4 CIDR such as ${example}`), expect(form))
+    .min(min, expect(form));
 };
 
 export const dnsName = (example = "tasks.example.com") =>

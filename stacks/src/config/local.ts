@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { type z } from "zod";
 import { cidr, cidrList, commonShape, email, integer, nonEmptyString, pattern, readConfig, section } from "./common.js";
 
 /**

@@ -55,7 +55,11 @@ const perType: Record<string, MockStateFn> = {
       fqdn: `${name}.hcp.westeurope.azmk8s.io`,
       oidcIssuerProfile: { enabled: true, issuerURL: `https://westeurope.oic.prod-aks.azure.com/${fakeUuid("tenant")}/${fakeUuid(name)}/` },
       identityProfile: {
-        kubeletidentity: { objectId: fakeUuid(`${name}-kubelet-object`), clientId: fakeUuid(`${name}-kubelet-client`), resourceId: `/subscriptions/${fakeUuid("subscription")}/resourceGroups/MC_${name}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool` },
+        kubeletidentity: {
+          objectId: fakeUuid(`${name}-kubelet-object`),
+          clientId: fakeUuid(`${name}-kubelet-client`),
+          resourceId: `/subscriptions/${fakeUuid("subscription")}/resourceGroups/MC_${name}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}-agentpool`,
+        },
       },
     };
   },
@@ -69,14 +73,25 @@ const perType: Record<string, MockStateFn> = {
     return { properties: { ...props, vaultUri: `https://${str(inputsOf(args).vaultName, args.name)}.vault.azure.net/` } };
   },
   "azure-native:containerregistry:Registry": (args) => ({ loginServer: `${str(inputsOf(args).registryName, args.name)}.azurecr.io` }),
-  "azure-native:dbforpostgresql:Server": (args) => ({ fullyQualifiedDomainName: `${str(inputsOf(args).serverName, args.name)}.postgres.database.azure.com` }),
-  "azure-native:eventhub:Namespace": (args) => ({ serviceBusEndpoint: `https://${str(inputsOf(args).namespaceName, args.name)}.servicebus.windows.net:443/` }),
+  "azure-native:dbforpostgresql:Server": (args) => ({
+    fullyQualifiedDomainName: `${str(inputsOf(args).serverName, args.name)}.postgres.database.azure.com`,
+  }),
+  "azure-native:eventhub:Namespace": (args) => ({
+    serviceBusEndpoint: `https://${str(inputsOf(args).namespaceName, args.name)}.servicebus.windows.net:443/`,
+  }),
   "azure-native:operationalinsights:Workspace": (args) => ({ customerId: fakeUuid(`${args.name}-customer`) }),
   "azuread:index/group:Group": (args) => ({ objectId: fakeUuid(`${args.name}-object`) }),
-  "azuread:index/application:Application": (args) => ({ clientId: fakeUuid(`${args.name}-client`), objectId: fakeUuid(`${args.name}-object`) }),
+  "azuread:index/application:Application": (args) => ({
+    clientId: fakeUuid(`${args.name}-client`),
+    objectId: fakeUuid(`${args.name}-object`),
+  }),
   "azuread:index/servicePrincipal:ServicePrincipal": (args) => ({ objectId: fakeUuid(`${args.name}-sp-object`) }),
-  "random:index/randomString:RandomString": (args) => ({ result: mockRandom(args.name, Number(inputsOf(args).length ?? 8), "abcdefghijklmnopqrstuvwxyz0123456789") }),
-  "random:index/randomPassword:RandomPassword": (args) => ({ result: mockRandom(args.name, Number(inputsOf(args).length ?? 16), "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_") }),
+  "random:index/randomString:RandomString": (args) => ({
+    result: mockRandom(args.name, Number(inputsOf(args).length ?? 8), "abcdefghijklmnopqrstuvwxyz0123456789"),
+  }),
+  "random:index/randomPassword:RandomPassword": (args) => ({
+    result: mockRandom(args.name, Number(inputsOf(args).length ?? 16), "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_"),
+  }),
 };
 
 export const azureMockState: Record<string, MockStateFn> = Object.fromEntries(
@@ -90,7 +105,7 @@ export const azureMockState: Record<string, MockStateFn> = Object.fromEntries(
 export function mockRandom(seed: string, length: number, alphabet: string): string {
   let out = "";
   for (let i = 0; out.length < length; i++) out += fakeUuid(`${seed}-${i}`).replace(/-/g, "");
-  return [...out.slice(0, length)].map((c) => alphabet[parseInt(c, 16) * 7 % alphabet.length]).join("");
+  return [...out.slice(0, length)].map((c) => alphabet[(parseInt(c, 16) * 7) % alphabet.length]).join("");
 }
 
 /** The kubeconfig AKS returns for `listClusterUserCredential --format exec` on an Entra-only cluster. */
@@ -130,13 +145,16 @@ export const azureMockCalls: Record<string, MockCallFn> = {
     tenantId: fakeUuid("tenant"),
   }),
   "azure-native:containerservice:listManagedClusterUserCredentials": (args) => ({
-    kubeconfigs: [{ name: "clusterUser", value: Buffer.from(mockAksUserKubeconfig(str(inputsOf(args).resourceName, "cluster"))).toString("base64") }],
+    kubeconfigs: [
+      { name: "clusterUser", value: Buffer.from(mockAksUserKubeconfig(str(inputsOf(args).resourceName, "cluster"))).toString("base64") },
+    ],
   }),
   "azure-native:eventhub:listNamespaceKeys": (args) => {
     const i = inputsOf(args);
     const ns = str(i.namespaceName, "namespace");
     const rule = str(i.authorizationRuleName, "rule");
-    const key = (n: string) => `${mockRandom(`${ns}-${rule}-${n}`, 43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}=`;
+    const key = (n: string) =>
+      `${mockRandom(`${ns}-${rule}-${n}`, 43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}=`;
     const cs = (k: string) => `Endpoint=sb://${ns}.servicebus.windows.net/;SharedAccessKeyName=${rule};SharedAccessKey=${k}`;
     return {
       keyName: rule,

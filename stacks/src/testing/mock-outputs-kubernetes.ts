@@ -15,7 +15,11 @@ const str = (v: unknown, fallback: string): string => (typeof v === "string" ? v
 
 /** Mocked outputs of Kubernetes, Helm, Kafka, docker-build and random resources. */
 export const kubernetesMockState: Record<string, MockStateFn> = {
-  "random:index/randomPassword:RandomPassword": (a) => ({ result: bytesFor(a.name, 48).toString("base64url").slice(0, Number(a.inputs.length ?? 32)) }),
+  "random:index/randomPassword:RandomPassword": (a) => ({
+    result: bytesFor(a.name, 48)
+      .toString("base64url")
+      .slice(0, Number(a.inputs.length ?? 32)),
+  }),
   "random:index/randomBytes:RandomBytes": (a) => {
     const b = bytesFor(a.name, Number(a.inputs.length ?? 32));
     return { base64: b.toString("base64"), hex: b.toString("hex") };
@@ -27,7 +31,9 @@ export const kubernetesMockState: Record<string, MockStateFn> = {
     const digest = `sha256:${createHash("sha256").update(tag).digest("hex")}`;
     return { digest, ref: a.inputs.push ? `${tag}@${digest}` : tag, contextHash: digest.slice(7, 27) };
   },
-  "kubernetes:helm.sh/v3:Release": (a) => ({ status: { name: a.inputs.name, namespace: a.inputs.namespace, status: "deployed", version: a.inputs.version } }),
+  "kubernetes:helm.sh/v3:Release": (a) => ({
+    status: { name: a.inputs.name, namespace: a.inputs.namespace, status: "deployed", version: a.inputs.version },
+  }),
 };
 
 export const kubernetesMockCalls: Record<string, MockCallFn> = {};

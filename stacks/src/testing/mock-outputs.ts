@@ -17,6 +17,6 @@ export const mockCallResults: Record<string, MockCallFn> = { ...azureMockCalls, 
 export function fakeUuid(seed: string): string {
   let h = 0x811c9dc5;
   for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  const hex = Array.from({ length: 4 }, (_, i) => ((h = Math.imul(h ^ (i + 1), 2654435761) >>> 0).toString(16).padStart(8, "0"))).join("");
+  const hex = Array.from({ length: 4 }, (_, i) => (h = Math.imul(h ^ (i + 1), 2654435761) >>> 0).toString(16).padStart(8, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

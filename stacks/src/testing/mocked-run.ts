@@ -55,9 +55,13 @@ interface RegisterRequest {
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
 }
-interface RegisterResponse { getUrn(): string }
+interface RegisterResponse {
+  getUrn(): string;
+}
 type Callback = (err: Error | null, res?: RegisterResponse) => void;
-interface MonitorLike { registerResource(req: RegisterRequest, cb: Callback): void }
+interface MonitorLike {
+  registerResource(req: RegisterRequest, cb: Callback): void;
+}
 
 /**
  * Runs a stack's Pulumi program under `pulumi.runtime.setMocks`, with that stack's config, and records
@@ -130,9 +134,10 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   const programPath = options.program ?? new URL("../index.js", import.meta.url).href;
   const program = (await import(programPath)) as Record<string, unknown>;
   // Like Pulumi's Node.js runtime: a default-exported function's result is the stack's outputs.
-  const exported = typeof program.default === "function"
-    ? ((await (program.default as () => unknown)()) as Record<string, unknown>)
-    : Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default"));
+  const exported =
+    typeof program.default === "function"
+      ? ((await (program.default as () => unknown)()) as Record<string, unknown>)
+      : Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default"));
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported ?? {})) outputs[key] = await resolveOutput(value);
   await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
@@ -143,7 +148,12 @@ async function resolveOutput(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) {
     const output = value as pulumi.Output<unknown>;
     const [inner, secret] = await Promise.all([
-      new Promise<unknown>((resolve) => output.apply((v) => { resolve(v); return v; })),
+      new Promise<unknown>((resolve) =>
+        output.apply((v) => {
+          resolve(v);
+          return v;
+        }),
+      ),
       (output as unknown as { isSecret: Promise<boolean> }).isSecret,
     ]);
     const resolved = await resolveOutput(inner);

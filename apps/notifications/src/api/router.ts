@@ -29,7 +29,9 @@ export function notificationsRouter(db: Knex, auth: AuthConfig): Router {
     const q = parseOrThrow(listQuerySchema, req.query, "query");
     const cursor = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     if (q.cursor !== undefined && !cursor) throw new ValidationError([{ field: "query.cursor", message: "Invalid cursor." }]);
-    res.json(await listNotifications(db, userIdOf(req), { limit: q.limit, ...(cursor ? { cursor } : {}), unreadOnly: q.unread === "true" }));
+    res.json(
+      await listNotifications(db, userIdOf(req), { limit: q.limit, ...(cursor ? { cursor } : {}), unreadOnly: q.unread === "true" }),
+    );
   });
 
   r.get(`${basePath}/unread-count`, async (req, res) => {
@@ -56,7 +58,11 @@ export function notificationsRouter(db: Knex, auth: AuthConfig): Router {
 
   r.post(`${basePath}/push-subscriptions`, async (req, res) => {
     const body = parseOrThrow(pushSubscriptionSchema, req.body);
-    const saved = await savePushSubscription(db, userIdOf(req), { endpoint: body.endpoint, p256dh: body.keys.p256dh, auth: body.keys.auth });
+    const saved = await savePushSubscription(db, userIdOf(req), {
+      endpoint: body.endpoint,
+      p256dh: body.keys.p256dh,
+      auth: body.keys.auth,
+    });
     res.status(saved.created ? 201 : 200).json({ id: saved.id });
   });
 

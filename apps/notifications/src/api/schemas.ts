@@ -24,12 +24,22 @@ export const preferencesPatchSchema = z.strictObject({
   remindersEnabled: z.boolean().optional(),
   quietHours: z.strictObject({ start: hhmm, end: hhmm }).nullable().optional(),
   timeZone: z.string().max(64).refine(isZone, "Unknown IANA time zone.").optional(),
-  defaultReminderMinutes: z.number().int().min(0).max(60 * 24 * 28).nullable().optional(),
+  defaultReminderMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(60 * 24 * 28)
+    .nullable()
+    .optional(),
   email: z.email().max(254).nullable().optional(),
 });
 export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
 
-const base64url = z.string().min(16).max(256).regex(/^[A-Za-z0-9_-]+={0,2}$/, "Expected base64url.");
+const base64url = z
+  .string()
+  .min(16)
+  .max(256)
+  .regex(/^[A-Za-z0-9_-]+={0,2}$/, "Expected base64url.");
 
 export const pushSubscriptionSchema = z.object({
   endpoint: z.url({ protocol: /^https$/ }).max(2048),

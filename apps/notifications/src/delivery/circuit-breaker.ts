@@ -43,7 +43,8 @@ export class CircuitBreaker {
     this.threshold = opts.failureThreshold ?? 5;
     this.cooldownMs = opts.cooldownMs ?? 30_000;
     this.now = opts.now ?? Date.now;
-    if (!Number.isInteger(this.threshold) || this.threshold < 1) throw new RangeError(`failureThreshold: must be an integer >= 1, got ${this.threshold}`);
+    if (!Number.isInteger(this.threshold) || this.threshold < 1)
+      throw new RangeError(`failureThreshold: must be an integer >= 1, got ${this.threshold}`);
     if (!(this.cooldownMs > 0)) throw new RangeError(`cooldownMs: must be > 0, got ${this.cooldownMs}`);
   }
 
@@ -108,7 +109,10 @@ export function isSmtpOutage(err: unknown): boolean {
  * CircuitOpenError instead of each waiting for a timeout, and the reminder's delivery is retried
  * later like any other failed send.
  */
-export function circuitBreakingSender(inner: EmailSender, opts: Omit<CircuitBreakerOptions, "name" | "isFailure"> & { readonly name?: string }): EmailSender & { readonly breaker: CircuitBreaker } {
+export function circuitBreakingSender(
+  inner: EmailSender,
+  opts: Omit<CircuitBreakerOptions, "name" | "isFailure"> & { readonly name?: string },
+): EmailSender & { readonly breaker: CircuitBreaker } {
   const breaker = new CircuitBreaker({ name: "smtp", isFailure: isSmtpOutage, ...opts });
   return {
     breaker,

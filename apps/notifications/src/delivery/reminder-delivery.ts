@@ -35,10 +35,22 @@ export type JobOutcome = { readonly done: true; readonly result: string } | { re
 type ChannelResult = "sent" | "duplicate" | "skipped" | "retry" | "failed";
 
 export function formatDue(due: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" }).format(due);
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  }).format(due);
 }
 
-export function reminderText(row: Pick<ReminderRow, "task_title" | "due_at" | "offset_minutes">, timeZone: string): { subject: string; text: string } {
+export function reminderText(
+  row: Pick<ReminderRow, "task_title" | "due_at" | "offset_minutes">,
+  timeZone: string,
+): { subject: string; text: string } {
   const when = row.offset_minutes === 0 ? "now" : `in ${row.offset_minutes} minute${row.offset_minutes === 1 ? "" : "s"}`;
   return {
     subject: `Reminder: ${row.task_title}`,
@@ -65,7 +77,10 @@ export function reminderDelivery(deps: DeliveryDeps) {
       const final = attempt >= maxAttempts;
       await finishDelivery(deps.db, key, final ? "failed" : "retry", detail.slice(0, 1000));
       deps.metrics.delivered.inc({ channel: key.channel, result: final ? "failed" : "retry" });
-      deps.logger.warn({ job: key.reminder, channel: key.channel, attempt, final, err: detail }, final ? "delivery failed; recorded" : "delivery failed; will retry");
+      deps.logger.warn(
+        { job: key.reminder, channel: key.channel, attempt, final, err: detail },
+        final ? "delivery failed; recorded" : "delivery failed; will retry",
+      );
       return final ? "failed" : "retry";
     }
   }
@@ -76,17 +91,34 @@ export function reminderDelivery(deps: DeliveryDeps) {
   }
 
   async function deliverAll(row: ReminderRow, prefs: Preferences): Promise<Record<Channel, ChannelResult>> {
-    const key = (c: Channel): DeliveryKey => ({ reminder: row.job_name, remindAt: row.remind_at, channel: c, userId: row.user_id, taskId: row.task_id });
+    const key = (c: Channel): DeliveryKey => ({
+      reminder: row.job_name,
+      remindAt: row.remind_at,
+      channel: c,
+      userId: row.user_id,
+      taskId: row.task_id,
+    });
     const { subject, text } = reminderText(row, prefs.timeZone);
 
     const inapp = prefs.channels.inapp
-      ? await channel(key("inapp"), row, () => insertReminderNotification(deps.db, { userId: row.user_id, taskId: row.task_id, reminder: row.job_name, remindAt: row.remind_at, title: subject, body: text }))
+      ? await channel(key("inapp"), row, () =>
+          insertReminderNotification(deps.db, {
+            userId: row.user_id,
+            taskId: row.task_id,
+            reminder: row.job_name,
+            remindAt: row.remind_at,
+            title: subject,
+            body: text,
+          }),
+        )
       : await skip(key("inapp"), "channel off");
 
     const to = prefs.email;
-    const email = !prefs.channels.email ? await skip(key("email"), "channel off")
-      : to === null ? await skip(key("email"), "no email address")
-      : await channel(key("email"), row, () => deps.email.send({ to, subject, text }));
+    const email = !prefs.channels.email
+      ? await skip(key("email"), "channel off")
+      : to === null
+        ? await skip(key("email"), "no email address")
+        : await channel(key("email"), row, () => deps.email.send({ to, subject, text }));
 
     let push: ChannelResult;
     const subs = prefs.channels.push ? await pushSubscriptionsOf(deps.db, row.user_id) : [];
@@ -113,7 +145,8 @@ export function reminderDelivery(deps: DeliveryDeps) {
     const row = await getReminder(deps.db, parsed.reminder);
     if (!row || !liveStates.includes(row.state)) return { done: true, result: `reminder is ${row?.state ?? "unknown"}` };
     if (parsed.deferral !== row.deferrals) return { done: true, result: "superseded trigger" };
-    if (data?.remindAt !== undefined && Date.parse(data.remindAt) !== row.remind_at.getTime()) return { done: true, result: "superseded trigger" };
+    if (data?.remindAt !== undefined && Date.parse(data.remindAt) !== row.remind_at.getTime())
+      return { done: true, result: "superseded trigger" };
 
     const task = await deps.tasks.get(row.task_id);
     if (!task || task.status !== "open") {
@@ -133,7 +166,12 @@ export function reminderDelivery(deps: DeliveryDeps) {
       if (end) {
         const deferrals = row.deferrals + 1;
         const dueTime = new Date(end.epochMilliseconds).toISOString();
-        await deps.jobs.schedule(deferralJobName(row.job_name, deferrals), { dueTime, data: { reminder: row.job_name, remindAt: row.remind_at.toISOString() }, overwrite: true, failurePolicy: deps.failurePolicy });
+        await deps.jobs.schedule(deferralJobName(row.job_name, deferrals), {
+          dueTime,
+          data: { reminder: row.job_name, remindAt: row.remind_at.toISOString() },
+          overwrite: true,
+          failurePolicy: deps.failurePolicy,
+        });
         await setReminderState(deps.db, row.job_name, { state: "deferred", deferrals, scheduled_for: new Date(dueTime) });
         deps.logger.info({ job: row.job_name, until: dueTime }, "reminder deferred to the end of quiet hours");
         return { done: true, result: `deferred until ${dueTime}` };

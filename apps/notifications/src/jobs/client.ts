@@ -15,7 +15,8 @@ export interface JobSpec {
   /** Replace a job of the same name instead of failing. */
   readonly overwrite?: boolean;
   /** Retries when the app's callback fails (non-2xx). */
-  readonly failurePolicy?: { readonly constant: { readonly interval: string; readonly maxRetries?: number } } | { readonly drop: Record<string, never> };
+  readonly failurePolicy?:
+    { readonly constant: { readonly interval: string; readonly maxRetries?: number } } | { readonly drop: Record<string, never> };
 }
 
 export interface JobsClient {
@@ -36,7 +37,11 @@ export function jobsClient(sidecar: SidecarOptions, apiVersion: "v1.0-alpha1" | 
   };
   return {
     async schedule(name, spec) {
-      const res = await sidecarFetch(sidecar, path(name), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) });
+      const res = await sidecarFetch(sidecar, path(name), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(spec),
+      });
       if (!res.ok) return fail("schedule", name, res);
       await res.body?.cancel();
     },

@@ -9,7 +9,8 @@ const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const NAME = new RegExp(`^${PREFIX}-(${UUID})-(\\d{1,6})(?:-d(\\d{1,4}))?$`);
 
 export function reminderJobName(taskId: string, offsetMinutes: number): string {
-  if (!Number.isInteger(offsetMinutes) || offsetMinutes < 0) throw new RangeError(`reminder offset must be a whole number of minutes >= 0, got ${offsetMinutes}`);
+  if (!Number.isInteger(offsetMinutes) || offsetMinutes < 0)
+    throw new RangeError(`reminder offset must be a whole number of minutes >= 0, got ${offsetMinutes}`);
   return `${PREFIX}-${taskId.toLowerCase()}-${offsetMinutes}`;
 }
 

@@ -28,8 +28,15 @@ export async function claimDelivery(db: Knex, key: DeliveryKey): Promise<number 
   return res.rows[0]?.attempts;
 }
 
-export async function finishDelivery(db: Knex, key: DeliveryKey, status: "sent" | "retry" | "failed", detail: string | null = null): Promise<void> {
-  await db("deliveries").where({ reminder: key.reminder, remind_at: key.remindAt, channel: key.channel }).update({ status, detail, updated_at: db.fn.now() });
+export async function finishDelivery(
+  db: Knex,
+  key: DeliveryKey,
+  status: "sent" | "retry" | "failed",
+  detail: string | null = null,
+): Promise<void> {
+  await db("deliveries")
+    .where({ reminder: key.reminder, remind_at: key.remindAt, channel: key.channel })
+    .update({ status, detail, updated_at: db.fn.now() });
 }
 
 /** Records a channel that had nothing to deliver (off, no address, no subscription); first record wins. */

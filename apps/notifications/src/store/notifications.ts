@@ -31,9 +31,20 @@ export const toNotification = (r: NotificationRow): Notification => ({
   readAt: r.read_at?.toISOString() ?? null,
 });
 
-export async function insertReminderNotification(db: Knex, n: { userId: string; taskId: string; reminder: string; remindAt: Date; title: string; body: string }): Promise<void> {
+export async function insertReminderNotification(
+  db: Knex,
+  n: { userId: string; taskId: string; reminder: string; remindAt: Date; title: string; body: string },
+): Promise<void> {
   await db("notifications")
-    .insert({ id: randomUUID(), user_id: n.userId, task_id: n.taskId, reminder: n.reminder, remind_at: n.remindAt, title: n.title, body: n.body })
+    .insert({
+      id: randomUUID(),
+      user_id: n.userId,
+      task_id: n.taskId,
+      reminder: n.reminder,
+      remind_at: n.remindAt,
+      title: n.title,
+      body: n.body,
+    })
     .onConflict(db.raw("(reminder, remind_at) where reminder is not null"))
     .ignore();
 }
@@ -48,7 +59,13 @@ export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)
 export function decodeCursor(text: string): Cursor | undefined {
   try {
     const v = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (typeof v.createdAt === "string" && !Number.isNaN(Date.parse(v.createdAt)) && typeof v.id === "string" && /^[0-9a-f-]{36}$/.test(v.id)) return { createdAt: v.createdAt, id: v.id };
+    if (
+      typeof v.createdAt === "string" &&
+      !Number.isNaN(Date.parse(v.createdAt)) &&
+      typeof v.id === "string" &&
+      /^[0-9a-f-]{36}$/.test(v.id)
+    )
+      return { createdAt: v.createdAt, id: v.id };
   } catch {
     // fall through
   }
@@ -56,14 +73,26 @@ export function decodeCursor(text: string): Cursor | undefined {
 }
 
 /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while rows arrive. */
-export async function listNotifications(db: Knex, userId: string, opts: { limit: number; cursor?: Cursor; unreadOnly?: boolean }): Promise<{ items: Notification[]; nextCursor: string | null }> {
+export async function listNotifications(
+  db: Knex,
+  userId: string,
+  opts: { limit: number; cursor?: Cursor; unreadOnly?: boolean },
+): Promise<{ items: Notification[]; nextCursor: string | null }> {
   const q = db<NotificationRow>("notifications").where({ user_id: userId });
   if (opts.unreadOnly) q.whereNull("read_at");
   if (opts.cursor) q.andWhereRaw("(created_at, id) < (?::timestamptz, ?::uuid)", [opts.cursor.createdAt, opts.cursor.id]);
-  const rows = (await q.orderBy([{ column: "created_at", order: "desc" }, { column: "id", order: "desc" }]).limit(opts.limit + 1)) as NotificationRow[];
+  const rows = (await q
+    .orderBy([
+      { column: "created_at", order: "desc" },
+      { column: "id", order: "desc" },
+    ])
+    .limit(opts.limit + 1)) as NotificationRow[];
   const page = rows.slice(0, opts.limit);
   const last = page.at(-1);
-  return { items: page.map(toNotification), nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null };
+  return {
+    items: page.map(toNotification),
+    nextCursor: rows.length > opts.limit && last ? encodeCursor({ createdAt: last.created_at.toISOString(), id: last.id }) : null,
+  };
 }
 
 export async function unreadCount(db: Knex, userId: string): Promise<number> {
@@ -73,7 +102,9 @@ export async function unreadCount(db: Knex, userId: string): Promise<number> {
 
 /** Marks one of the user's notifications read; false when the user has no such notification. */
 export async function markRead(db: Knex, userId: string, id: string): Promise<boolean> {
-  const n = await db("notifications").where({ user_id: userId, id }).update({ read_at: db.raw("coalesce(read_at, now())") });
+  const n = await db("notifications")
+    .where({ user_id: userId, id })
+    .update({ read_at: db.raw("coalesce(read_at, now())") });
   return n === 1;
 }
 

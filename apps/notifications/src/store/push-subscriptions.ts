@@ -10,7 +10,11 @@ export interface PushSubscriptionRow {
 }
 
 /** Registers (or refreshes the keys of) one of the user's browser subscriptions; returns its id. */
-export async function savePushSubscription(db: Knex, userId: string, sub: { endpoint: string; p256dh: string; auth: string }): Promise<{ id: string; created: boolean }> {
+export async function savePushSubscription(
+  db: Knex,
+  userId: string,
+  sub: { endpoint: string; p256dh: string; auth: string },
+): Promise<{ id: string; created: boolean }> {
   const res = await db.raw<{ rows: { id: string; inserted: boolean }[] }>(
     `insert into push_subscriptions (id, user_id, endpoint, p256dh, auth) values (?, ?, ?, ?, ?)
      on conflict (user_id, endpoint) do update set p256dh = excluded.p256dh, auth = excluded.auth

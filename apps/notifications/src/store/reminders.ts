@@ -28,9 +28,18 @@ export async function getReminder(db: Knex, jobName: string): Promise<ReminderRo
 }
 
 export async function upsertReminder(db: Knex, row: ReminderRow): Promise<void> {
-  await db("reminders").insert({ ...row, updated_at: db.fn.now() }).onConflict("job_name").merge();
+  await db("reminders")
+    .insert({ ...row, updated_at: db.fn.now() })
+    .onConflict("job_name")
+    .merge();
 }
 
-export async function setReminderState(db: Knex, jobName: string, patch: Partial<Pick<ReminderRow, "state" | "deferrals" | "scheduled_for" | "task_version">>): Promise<void> {
-  await db("reminders").where({ job_name: jobName }).update({ ...patch, updated_at: db.fn.now() });
+export async function setReminderState(
+  db: Knex,
+  jobName: string,
+  patch: Partial<Pick<ReminderRow, "state" | "deferrals" | "scheduled_for" | "task_version">>,
+): Promise<void> {
+  await db("reminders")
+    .where({ job_name: jobName })
+    .update({ ...patch, updated_at: db.fn.now() });
 }

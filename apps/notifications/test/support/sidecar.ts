@@ -20,7 +20,9 @@ export interface NotificationsSidecar extends FakeSidecar {
 }
 
 const json = (res: http.ServerResponse, status: number, body?: unknown) =>
-  body === undefined ? res.writeHead(status).end() : res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  body === undefined
+    ? res.writeHead(status).end()
+    : res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 /** The shared fake sidecar (real HTTP), extended with the Jobs API and tasks-api invocation. */
 export async function startNotificationsSidecar(): Promise<NotificationsSidecar> {
@@ -34,23 +36,23 @@ export async function startNotificationsSidecar(): Promise<NotificationsSidecar>
       sidecar.jobCalls.push(`${req.method} ${name}`);
       if (req.method === "POST") {
         const spec = JSON.parse(req.body) as Record<string, unknown>;
-        if (sidecar.jobs.has(name) && spec.overwrite !== true) return json(res, 409, { errorCode: "ERR_JOBS_ALREADY_EXISTS" }), true;
+        if (sidecar.jobs.has(name) && spec.overwrite !== true) return (json(res, 409, { errorCode: "ERR_JOBS_ALREADY_EXISTS" }), true);
         sidecar.jobs.set(name, { name, spec });
-        return json(res, 204), true;
+        return (json(res, 204), true);
       }
       if (req.method === "GET") {
         const found = sidecar.jobs.get(name);
-        return found ? json(res, 200, { name, ...found.spec }) : json(res, 404, { errorCode: "ERR_JOBS_NOT_FOUND" }), true;
+        return (found ? json(res, 200, { name, ...found.spec }) : json(res, 404, { errorCode: "ERR_JOBS_NOT_FOUND" }), true);
       }
       if (req.method === "DELETE") {
         sidecar.jobs.delete(name);
-        return json(res, 204), true;
+        return (json(res, 204), true);
       }
     }
     if (req.method === "GET" && req.path.startsWith(taskPrefix)) {
-      if (sidecar.tasksStatus !== null) return json(res, sidecar.tasksStatus, { title: "injected" }), true;
+      if (sidecar.tasksStatus !== null) return (json(res, sidecar.tasksStatus, { title: "injected" }), true);
       const task = sidecar.tasks.get(decodeURIComponent(req.path.slice(taskPrefix.length)));
-      return task ? json(res, 200, { task }) : json(res, 404, { type: "about:blank", title: "Not Found", status: 404 }), true;
+      return (task ? json(res, 200, { task }) : json(res, 404, { type: "about:blank", title: "Not Found", status: 404 }), true);
     }
     return false;
   };

@@ -17,7 +17,9 @@ export function connect(url: string, protocols?: string[], opts: WebSocket.Clien
       messages.push(JSON.parse(raw.toString()) as Record<string, unknown>);
       for (const w of waiters.splice(0)) w();
     });
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on("close", (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on("close", (code, reason) => r({ code, reason: reason.toString() })),
+    );
     let seen = 0;
     const client: TestClient = {
       ws,
@@ -25,7 +27,10 @@ export function connect(url: string, protocols?: string[], opts: WebSocket.Clien
       closed,
       next(pred, timeoutMs = 3000) {
         return new Promise((res, rej) => {
-          const deadline = setTimeout(() => rej(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)), timeoutMs);
+          const deadline = setTimeout(
+            () => rej(new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(messages)}`)),
+            timeoutMs,
+          );
           const check = () => {
             for (; seen < messages.length; seen++) {
               const m = messages[seen]!;

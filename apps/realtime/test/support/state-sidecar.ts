@@ -15,21 +15,22 @@ export async function startStateSidecar(): Promise<StateSidecar> {
     const get = /^\/v1\.0\/state\/([^/]+)\/([^/]+)$/.exec(req.path);
     const save = /^\/v1\.0\/state\/([^/]+)$/.exec(req.path);
     if (!get && !save) return false;
-    if (sidecar.stateStatus !== null) return res.writeHead(sidecar.stateStatus).end(), true;
+    if (sidecar.stateStatus !== null) return (res.writeHead(sidecar.stateStatus).end(), true);
     if (req.method === "GET" && get) {
       const entry = sidecar.state.get(`${decodeURIComponent(get[1]!)}/${decodeURIComponent(get[2]!)}`);
-      if (!entry) return res.writeHead(204).end(), true;
-      return res.writeHead(200, { "content-type": "application/json", etag: String(entry.etag) }).end(JSON.stringify(entry.value)), true;
+      if (!entry) return (res.writeHead(204).end(), true);
+      return (res.writeHead(200, { "content-type": "application/json", etag: String(entry.etag) }).end(JSON.stringify(entry.value)), true);
     }
     if (req.method === "POST" && save) {
       const items = JSON.parse(req.body) as { key: string; value: unknown; etag?: string; metadata?: Record<string, string> }[];
       for (const item of items) {
         const id = `${decodeURIComponent(save[1]!)}/${item.key}`;
         const current = sidecar.state.get(id);
-        if (current && item.etag !== String(current.etag)) return res.writeHead(409, { "content-type": "application/json" }).end('{"errorCode":"ERR_STATE_SAVE"}'), true;
+        if (current && item.etag !== String(current.etag))
+          return (res.writeHead(409, { "content-type": "application/json" }).end('{"errorCode":"ERR_STATE_SAVE"}'), true);
         sidecar.state.set(id, { value: item.value, etag: (current?.etag ?? 0) + 1, metadata: item.metadata });
       }
-      return res.writeHead(204).end(), true;
+      return (res.writeHead(204).end(), true);
     }
     return false;
   };

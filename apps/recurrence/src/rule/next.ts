@@ -95,7 +95,8 @@ export function nextOccurrence(series: Series, after: Temporal.Instant): NextOcc
   let emitted = 0;
   rule.all((date, index) => {
     emitted = index + 1;
-    if (index >= MAX_ITERATIONS) throw new RecurrenceRuleError(`rule is too dense to evaluate (over ${MAX_ITERATIONS} occurrences before the target)`);
+    if (index >= MAX_ITERATIONS)
+      throw new RecurrenceRuleError(`rule is too dense to evaluate (over ${MAX_ITERATIONS} occurrences before the target)`);
     const wall = fromFloating(date);
     if (best && cmp(wall, best.wallClock.add(DST_SLACK)) > 0) return false;
     if (cmp(wall, scanFrom) < 0) return true;

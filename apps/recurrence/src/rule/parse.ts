@@ -44,7 +44,8 @@ export function parseRuleTime(value: string, what: string): RuleTime {
   if (!m) return fail(`${what} "${value}" is not an RFC 5545 DATE or DATE-TIME`);
   const [, y, mo, d, h, mi, s, z] = m;
   try {
-    if (h === undefined) return { kind: "date", date: Temporal.PlainDate.from({ year: +y!, month: +mo!, day: +d! }, { overflow: "reject" }) };
+    if (h === undefined)
+      return { kind: "date", date: Temporal.PlainDate.from({ year: +y!, month: +mo!, day: +d! }, { overflow: "reject" }) };
     const wallClock = Temporal.PlainDateTime.from(
       { year: +y!, month: +mo!, day: +d!, hour: +h, minute: +mi!, second: Math.min(+s!, 59) },
       { overflow: "reject" },
@@ -61,7 +62,7 @@ function intList(key: string, value: string, min: number, max: number, allowNega
     if (!/^[+-]?\d+$/.test(v)) fail(`${key} value "${v}" is not an integer`);
     const n = Number(v);
     const abs = Math.abs(n);
-    if ((n < 0 && !allowNegative) || abs < min || abs > max || n === 0 && min > 0) {
+    if ((n < 0 && !allowNegative) || abs < min || abs > max || (n === 0 && min > 0)) {
       fail(`${key} value "${v}" is out of range (${allowNegative ? "±" : ""}${min}..${max})`);
     }
     return n;
@@ -130,7 +131,8 @@ export function parseRRuleBody(body: string): { options: RuleOptions; parts: [st
       }
       case "BYDAY": {
         const { weekdays, ordinal } = parseByDay(value);
-        if (ordinal && freqName !== "MONTHLY" && freqName !== "YEARLY") fail(`BYDAY with an ordinal ("${value}") is only valid with FREQ=MONTHLY or FREQ=YEARLY`);
+        if (ordinal && freqName !== "MONTHLY" && freqName !== "YEARLY")
+          fail(`BYDAY with an ordinal ("${value}") is only valid with FREQ=MONTHLY or FREQ=YEARLY`);
         if (ordinal && freqName === "YEARLY" && raw.has("BYWEEKNO")) fail("BYDAY with an ordinal must not be combined with BYWEEKNO");
         options.byweekday = weekdays;
         break;
@@ -202,7 +204,10 @@ function zonedLineTimes(line: string, what: string): { times: RuleTime[]; zone?:
  * several lines with an optional DTSTART (floating, UTC or with TZID) and EXDATE lines.
  */
 export function parseRecurrence(text: string): ParsedRecurrence {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   if (lines.length === 0) return fail("recurrence is empty");
   let body: ReturnType<typeof parseRRuleBody> | undefined;
   let dtstart: ParsedRecurrence["dtstart"];
@@ -222,9 +227,12 @@ export function parseRecurrence(text: string): ParsedRecurrence {
       const t = times[0];
       if (times.length !== 1 || !t) return fail("DTSTART must hold exactly one value");
       if (t.kind === "date") return fail("DTSTART must be a DATE-TIME, not a DATE");
-      dtstart = t.kind === "instant"
-        ? { wallClock: t.instant.toZonedDateTimeISO("UTC").toPlainDateTime(), zone: "UTC" }
-        : zone === undefined ? { wallClock: t.wallClock } : { wallClock: t.wallClock, zone };
+      dtstart =
+        t.kind === "instant"
+          ? { wallClock: t.instant.toZonedDateTimeISO("UTC").toPlainDateTime(), zone: "UTC" }
+          : zone === undefined
+            ? { wallClock: t.wallClock }
+            : { wallClock: t.wallClock, zone };
     } else if (name === "EXDATE") {
       const { times, zone } = zonedLineTimes(line, "EXDATE");
       for (const t of times) {

@@ -28,7 +28,14 @@ export function expectedMs(text: string): number {
   return ms;
 }
 
-function walk(c: ChainCase, zone: string, start: Temporal.Instant, from: Temporal.Instant, expected: readonly string[], checkFits: boolean): Temporal.Instant {
+function walk(
+  c: ChainCase,
+  zone: string,
+  start: Temporal.Instant,
+  from: Temporal.Instant,
+  expected: readonly string[],
+  checkFits: boolean,
+): Temporal.Instant {
   let after = from;
   expected.forEach((want, i) => {
     const got: NextOccurrence = nextOccurrence({ recurrence: c.rule, timeZone: zone, start }, after);
@@ -50,6 +57,10 @@ export function runChain(c: ChainCase & { zone: string }): void {
     last = walk(c, c.zone, start, Temporal.Instant.fromEpochMilliseconds(expectedMs(c.after)), c.expectAfter ?? [], false);
   }
   if (c.end) {
-    assert.deepEqual(nextOccurrence({ recurrence: c.rule, timeZone: c.zone, start }, last), { kind: "ended", reason: c.end }, `${c.name}: series should have ended`);
+    assert.deepEqual(
+      nextOccurrence({ recurrence: c.rule, timeZone: c.zone, start }, last),
+      { kind: "ended", reason: c.end },
+      `${c.name}: series should have ended`,
+    );
   }
 }

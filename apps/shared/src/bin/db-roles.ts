@@ -30,7 +30,7 @@ async function readSecretFile(dir: string, name: string): Promise<string> {
     if (!value) throw new Error(`${file} is empty`);
     return value;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${file} is missing (DB_ROLES_DIR=${dir})`);
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${file} is missing (DB_ROLES_DIR=${dir})`, { cause: err });
     throw err;
   }
 }
@@ -53,9 +53,22 @@ export async function runDbRoles(opts: DbRolesOptions): Promise<void> {
     const started = Date.now();
     try {
       const r = await ensureServiceRoleOn(adminUrl, { role, password: passwords[i]!, database: s.database });
-      log(JSON.stringify({ level: "info", msg: "service role ensured", service: s.name, role, database: s.database, created: r.created, transferred: r.transferred, ms: Date.now() - started }));
+      log(
+        JSON.stringify({
+          level: "info",
+          msg: "service role ensured",
+          service: s.name,
+          role,
+          database: s.database,
+          created: r.created,
+          transferred: r.transferred,
+          ms: Date.now() - started,
+        }),
+      );
     } catch (err) {
-      throw new Error(`${s.name} (role ${role}, database ${s.database}): ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`${s.name} (role ${role}, database ${s.database}): ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
   }
 }

@@ -21,7 +21,9 @@ const appRoot = "/app";
 export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: DockerfileCheckOptions = {}): string[] {
   const given = opts.args ?? {};
   const problems: string[] = [];
-  const report = (p: string) => { if (!problems.includes(p)) problems.push(p); };
+  const report = (p: string) => {
+    if (!problems.includes(p)) problems.push(p);
+  };
   const lines = readFileSync(path.join(repoRoot, dockerfile), "utf8")
     .replace(/\\\n/g, " ")
     .split("\n")
@@ -37,7 +39,12 @@ export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: D
     s.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, braced: string | undefined, bare: string | undefined) => {
       const name = (braced ?? bare)!;
       const vars = scope ?? globals;
-      if (!vars.has(name)) report(globals.has(name) ? `ARG "${name}" is used in a stage that does not declare it` : `"${name}" is used but no ARG or ENV declares it`);
+      if (!vars.has(name))
+        report(
+          globals.has(name)
+            ? `ARG "${name}" is used in a stage that does not declare it`
+            : `"${name}" is used but no ARG or ENV declares it`,
+        );
       else if (!vars.get(name)) report(`ARG "${name}" is used without a value (no default, not in the build args)`);
       return vars.get(name) ?? "";
     });
@@ -77,7 +84,8 @@ export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: D
         break;
       case "COPY":
         if (rest.some((w) => w.startsWith("--from="))) break;
-        for (const src of words.slice(0, -1).map(expand)) if (src !== "." && !existsSync(path.join(repoRoot, src))) report(`COPY source "${src}" does not exist`);
+        for (const src of words.slice(0, -1).map(expand))
+          if (src !== "." && !existsSync(path.join(repoRoot, src))) report(`COPY source "${src}" does not exist`);
         for (const dest of words.slice(-1)) expand(dest);
         break;
       case "CMD":
@@ -88,7 +96,9 @@ export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: D
 
   for (const name of Object.keys(given)) if (!declared.has(name)) report(`build arg "${name}" is not declared by any ARG`);
   if (froms.length < 2) report("not multi-stage");
-  for (const image of froms) if (!/^node:\d+\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/.test(image)) report(`base image "${image}" is not pinned to an exact node x.y.z-bookworm-slim tag`);
+  for (const image of froms)
+    if (!/^node:\d+\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/.test(image))
+      report(`base image "${image}" is not pinned to an exact node x.y.z-bookworm-slim tag`);
   if (!/^[1-9]\d*(:[1-9]\d*)?$/.test(user)) report(`final stage USER "${user}" is not a non-root numeric uid`);
 
   if (cmd === undefined) {

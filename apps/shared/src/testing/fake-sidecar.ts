@@ -51,16 +51,28 @@ export async function startFakeSidecar(): Promise<FakeSidecar> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const path = (req.url ?? "/").split("?")[0] ?? "/";
-      const rec: RecordedRequest = { method: req.method ?? "GET", path, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+      const rec: RecordedRequest = {
+        method: req.method ?? "GET",
+        path,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       state.requests.push(rec);
       const pub = /^\/v1\.0\/publish\/([^/]+)\/([^/]+)$/.exec(path);
       const secret = /^\/v1\.0\/secrets\/([^/]+)\/([^/]+)$/.exec(path);
       if (req.method === "POST" && pub) {
         if (state.publishStatus !== null) {
-          res.writeHead(state.publishStatus, { "content-type": "application/json" }).end(JSON.stringify({ errorCode: "ERR_PUBSUB_PUBLISH_MESSAGE", message: "injected failure" }));
+          res
+            .writeHead(state.publishStatus, { "content-type": "application/json" })
+            .end(JSON.stringify({ errorCode: "ERR_PUBSUB_PUBLISH_MESSAGE", message: "injected failure" }));
           return;
         }
-        state.publishes.push({ pubsub: decodeURIComponent(pub[1] ?? ""), topic: decodeURIComponent(pub[2] ?? ""), contentType: req.headers["content-type"], body: JSON.parse(rec.body) as unknown });
+        state.publishes.push({
+          pubsub: decodeURIComponent(pub[1] ?? ""),
+          topic: decodeURIComponent(pub[2] ?? ""),
+          contentType: req.headers["content-type"],
+          body: JSON.parse(rec.body) as unknown,
+        });
         res.writeHead(204).end();
         for (const w of waiters.splice(0)) w();
         return;
@@ -72,7 +84,8 @@ export async function startFakeSidecar(): Promise<FakeSidecar> {
       if (req.method === "GET" && secret) {
         const name = decodeURIComponent(secret[2] ?? "");
         const value = state.secrets[name];
-        if (value === undefined) res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errorCode: "ERR_SECRET_GET" }));
+        if (value === undefined)
+          res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ errorCode: "ERR_SECRET_GET" }));
         else res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ [name]: value }));
         return;
       }

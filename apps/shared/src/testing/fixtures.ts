@@ -28,6 +28,10 @@ export function sampleTask(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot 
 }
 
 /** A CloudEvent for `key` as the tasks API publishes it. */
-export function sampleTaskEvent<K extends TopicKey>(key: K, data: TaskEventDataByKey[K], opts: { id?: string; time?: Date } = {}): TaskEvent<K> {
+export function sampleTaskEvent<K extends TopicKey>(
+  key: K,
+  data: TaskEventDataByKey[K],
+  opts: { id?: string; time?: Date } = {},
+): TaskEvent<K> {
   return newCloudEvent({ topic: topics[key].name, source: "tasks-api", subject: data.task.id, data, ...opts }) as TaskEvent<K>;
 }

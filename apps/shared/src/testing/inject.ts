@@ -31,7 +31,12 @@ export async function request(app: Express, req: InjectRequest): Promise<InjectR
     payload = JSON.stringify(req.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await inject(app as unknown as inject.DispatchFunc, { method: req.method ?? "GET", url: req.url, headers, ...(payload !== undefined ? { payload } : {}) });
+  const res = await inject(app as unknown as inject.DispatchFunc, {
+    method: req.method ?? "GET",
+    url: req.url,
+    headers,
+    ...(payload !== undefined ? { payload } : {}),
+  });
   const type = String(res.headers["content-type"] ?? "");
   let body: unknown;
   if (/json/.test(type) && res.body) body = JSON.parse(res.body) as unknown;

@@ -24,7 +24,10 @@ export function freeTcpPort(): Promise<number> {
 }
 
 export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const logs: Record<string, unknown>[] = [];
   const listeners: (() => void)[] = [];
   let buf = "";
@@ -60,9 +63,17 @@ export function startServiceProcess(entry: string, env: Record<string, string>):
           }
           return false;
         };
-        const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; got: ${JSON.stringify(logs).slice(0, 2000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching log line within ${timeoutMs} ms; got: ${JSON.stringify(logs).slice(0, 2000)}`)),
+          timeoutMs,
+        );
         if (!check()) listeners.push(() => void check());
-        void exited.then(() => setTimeout(() => check() || (clearTimeout(timer), reject(new Error(`process exited; logs: ${JSON.stringify(logs).slice(0, 2000)}`))), 50));
+        void exited.then(() =>
+          setTimeout(
+            () => check() || (clearTimeout(timer), reject(new Error(`process exited; logs: ${JSON.stringify(logs).slice(0, 2000)}`))),
+            50,
+          ),
+        );
       });
     },
   };

@@ -30,7 +30,14 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:ContainerRegistry", name, {}, opts);
-    const a = { sku: "Standard" as const, zoneRedundant: false, pullPrincipals: {}, allowedIpRanges: [] as readonly string[], untaggedRetentionDays: 7, ...args };
+    const a = {
+      sku: "Standard" as const,
+      zoneRedundant: false,
+      pullPrincipals: {},
+      allowedIpRanges: [] as readonly string[],
+      untaggedRetentionDays: 7,
+      ...args,
+    };
     const premium = a.sku === "Premium";
     const premiumOnly = [
       a.zoneRedundant && "zoneRedundant",
@@ -40,33 +47,56 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     if (!premium && premiumOnly.length) {
       throw new pulumi.ResourceError(`ContainerRegistry "${name}": ${premiumOnly.join(", ")} need sku Premium, got ${a.sku}`, this);
     }
-    const registry = new Registry(name, {
-      resourceGroupName: a.resourceGroupName,
-      location: a.location,
-      registryName: a.registryName,
-      sku: { name: a.sku },
-      adminUserEnabled: false,
-      anonymousPullEnabled: false,
-      zoneRedundancy: a.zoneRedundant ? "Enabled" : "Disabled",
-      ...(premium
-        ? {
-            publicNetworkAccess: "Enabled",
-            networkRuleSet: { defaultAction: "Deny", ipRules: a.allowedIpRanges.map((r) => ({ action: "Allow", iPAddressOrRange: r })) },
-            networkRuleBypassOptions: "AzureServices",
-            dataEndpointEnabled: true,
-            policies: { retentionPolicy: { status: "enabled", days: a.untaggedRetentionDays } },
-          }
-        : {}),
-      tags: a.tags,
-    }, { parent: this });
+    const registry = new Registry(
+      name,
+      {
+        resourceGroupName: a.resourceGroupName,
+        location: a.location,
+        registryName: a.registryName,
+        sku: { name: a.sku },
+        adminUserEnabled: false,
+        anonymousPullEnabled: false,
+        zoneRedundancy: a.zoneRedundant ? "Enabled" : "Disabled",
+        ...(premium
+          ? {
+              publicNetworkAccess: "Enabled",
+              networkRuleSet: { defaultAction: "Deny", ipRules: a.allowedIpRanges.map((r) => ({ action: "Allow", iPAddressOrRange: r })) },
+              networkRuleBypassOptions: "AzureServices",
+              dataEndpointEnabled: true,
+              policies: { retentionPolicy: { status: "enabled", days: a.untaggedRetentionDays } },
+            }
+          : {}),
+        tags: a.tags,
+      },
+      { parent: this },
+    );
     for (const [who, principalId] of Object.entries(a.pullPrincipals)) {
-      assignRole(childName(name, `${who}-acrpull`), {
-        role: "acrPull", scope: registry.id, principalId, principalType: "ServicePrincipal", subscriptionId: a.subscriptionId,
-        description: `${who} pulls images`,
-      }, registry);
+      assignRole(
+        childName(name, `${who}-acrpull`),
+        {
+          role: "acrPull",
+          scope: registry.id,
+          principalId,
+          principalType: "ServicePrincipal",
+          subscriptionId: a.subscriptionId,
+          description: `${who} pulls images`,
+        },
+        registry,
+      );
     }
     if (a.privateEndpoint) {
-      createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: registry.id, groupId: "registry", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, registry);
+      createPrivateEndpoint(
+        name,
+        {
+          ...a.privateEndpoint,
+          targetId: registry.id,
+          groupId: "registry",
+          resourceGroupName: a.resourceGroupName,
+          location: a.location,
+          tags: a.tags,
+        },
+        registry,
+      );
     }
     this.registryId = registry.id;
     this.loginServer = registry.loginServer;

@@ -21,8 +21,10 @@ export const maintenanceConfigNames = ["aksManagedAutoUpgradeSchedule", "aksMana
 export function maintenanceWindowProblems(w: MaintenanceWindow): string[] {
   const problems: string[] = [];
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(w.startTime)) problems.push(`maintenanceWindow.startTime must be HH:MM, got "${w.startTime}"`);
-  if (!Number.isInteger(w.durationHours) || w.durationHours < 4 || w.durationHours > 24) problems.push(`maintenanceWindow.durationHours must be an integer 4..24, got ${w.durationHours}`);
-  if (w.utcOffset !== undefined && !/^[+-]\d{2}:\d{2}$/.test(w.utcOffset)) problems.push(`maintenanceWindow.utcOffset must look like +00:00, got "${w.utcOffset}"`);
+  if (!Number.isInteger(w.durationHours) || w.durationHours < 4 || w.durationHours > 24)
+    problems.push(`maintenanceWindow.durationHours must be an integer 4..24, got ${w.durationHours}`);
+  if (w.utcOffset !== undefined && !/^[+-]\d{2}:\d{2}$/.test(w.utcOffset))
+    problems.push(`maintenanceWindow.utcOffset must look like +00:00, got "${w.utcOffset}"`);
   return problems;
 }
 
@@ -33,17 +35,22 @@ export function createMaintenanceWindows(
   resourceGroupName: pulumi.Input<string>,
   window: MaintenanceWindow,
 ): MaintenanceConfiguration[] {
-  return maintenanceConfigNames.map((configName) =>
-    new MaintenanceConfiguration(childName(name, configName === "aksManagedAutoUpgradeSchedule" ? "upgrade-window" : "node-os-window"), {
-      resourceGroupName,
-      resourceName: cluster.name,
-      configName,
-      maintenanceWindow: {
-        schedule: { weekly: { dayOfWeek: window.dayOfWeek, intervalWeeks: 1 } },
-        startTime: window.startTime,
-        durationHours: window.durationHours,
-        utcOffset: window.utcOffset ?? "+00:00",
-      },
-    }, { parent: cluster }),
+  return maintenanceConfigNames.map(
+    (configName) =>
+      new MaintenanceConfiguration(
+        childName(name, configName === "aksManagedAutoUpgradeSchedule" ? "upgrade-window" : "node-os-window"),
+        {
+          resourceGroupName,
+          resourceName: cluster.name,
+          configName,
+          maintenanceWindow: {
+            schedule: { weekly: { dayOfWeek: window.dayOfWeek, intervalWeeks: 1 } },
+            startTime: window.startTime,
+            durationHours: window.durationHours,
+            utcOffset: window.utcOffset ?? "+00:00",
+          },
+        },
+        { parent: cluster },
+      ),
   );
 }

@@ -37,12 +37,15 @@ export interface PoolPlacement {
 export function nodePoolProblems(spec: NodePoolSpec): string[] {
   const problems: string[] = [];
   const where = `node pool "${spec.name}"`;
-  if (!/^[a-z][a-z0-9]{0,11}$/.test(spec.name)) problems.push(`${where}: name must be 1-12 lower-case letters and digits, starting with a letter`);
+  if (!/^[a-z][a-z0-9]{0,11}$/.test(spec.name))
+    problems.push(`${where}: name must be 1-12 lower-case letters and digits, starting with a letter`);
   const floor = spec.mode === "System" ? 1 : 0;
   if (!Number.isInteger(spec.minCount) || spec.minCount < floor) problems.push(`${where}: minCount must be an integer >= ${floor}`);
-  if (!Number.isInteger(spec.maxCount) || spec.maxCount < Math.max(1, spec.minCount)) problems.push(`${where}: maxCount must be an integer >= minCount and >= 1`);
+  if (!Number.isInteger(spec.maxCount) || spec.maxCount < Math.max(1, spec.minCount))
+    problems.push(`${where}: maxCount must be an integer >= minCount and >= 1`);
   const zones = spec.zones ?? allZones;
-  if (zones.length === 0 || zones.some((z) => !allZones.includes(z))) problems.push(`${where}: zones must be a non-empty subset of 1, 2, 3`);
+  if (zones.length === 0 || zones.some((z) => !allZones.includes(z)))
+    problems.push(`${where}: zones must be a non-empty subset of 1, 2, 3`);
   return problems;
 }
 

@@ -18,14 +18,18 @@ export class AksAdminsGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksAdminsGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:AksAdminsGroup", name, {}, opts);
-    const group = new Group(name, {
-      displayName: args.displayName,
-      description: "Administrators of the tasks platform AKS cluster (Azure RBAC) and its Postgres server (Entra admin)",
-      securityEnabled: true,
-      mailEnabled: false,
-      preventDuplicateNames: true,
-      members: [...(args.members ?? [])],
-    }, { parent: this });
+    const group = new Group(
+      name,
+      {
+        displayName: args.displayName,
+        description: "Administrators of the tasks platform AKS cluster (Azure RBAC) and its Postgres server (Entra admin)",
+        securityEnabled: true,
+        mailEnabled: false,
+        preventDuplicateNames: true,
+        members: [...(args.members ?? [])],
+      },
+      { parent: this },
+    );
     this.objectId = group.objectId;
     this.displayName = group.displayName;
     this.registerOutputs({ objectId: this.objectId });

@@ -56,22 +56,34 @@ export class GitHubDeployer extends pulumi.ComponentResource {
     } catch (e) {
       throw new pulumi.ResourceError(`GitHubDeployer "${name}": ${(e as Error).message}`, this);
     }
-    const app = new Application(name, {
-      displayName: args.displayName,
-      description: `GitHub Actions deployer of ${args.repository} (OIDC federation, no client secret)`,
-      signInAudience: "AzureADMyOrg",
-      preventDuplicateNames: true,
-    }, { parent: this });
-    const sp = new ServicePrincipal(name, { clientId: app.clientId, description: `GitHub Actions deployer of ${args.repository}` }, { parent: app });
+    const app = new Application(
+      name,
+      {
+        displayName: args.displayName,
+        description: `GitHub Actions deployer of ${args.repository} (OIDC federation, no client secret)`,
+        signInAudience: "AzureADMyOrg",
+        preventDuplicateNames: true,
+      },
+      { parent: this },
+    );
+    const sp = new ServicePrincipal(
+      name,
+      { clientId: app.clientId, description: `GitHub Actions deployer of ${args.repository}` },
+      { parent: app },
+    );
     for (const [key, subject] of Object.entries(subjects)) {
-      new ApplicationFederatedIdentityCredential(childName(name, key), {
-        applicationId: app.id,
-        displayName: `github-${key}`,
-        description: `GitHub Actions: ${subject}`,
-        issuer: githubOidcIssuer,
-        subject,
-        audiences: ["api://AzureADTokenExchange"],
-      }, { parent: app });
+      new ApplicationFederatedIdentityCredential(
+        childName(name, key),
+        {
+          applicationId: app.id,
+          displayName: `github-${key}`,
+          description: `GitHub Actions: ${subject}`,
+          issuer: githubOidcIssuer,
+          subject,
+          audiences: ["api://AzureADTokenExchange"],
+        },
+        { parent: app },
+      );
     }
     const roles: { role: BuiltInRole; condition?: string; why: string }[] = [
       { role: "contributor", why: "creates and updates the stack's resources" },
@@ -79,10 +91,19 @@ export class GitHubDeployer extends pulumi.ComponentResource {
       { role: "rbacAdministrator", condition: onlyAssignRoles(args.assignableRoles), why: "assigns only the roles the program needs" },
     ];
     for (const r of roles) {
-      assignRole(childName(name, r.role), {
-        role: r.role, scope: args.resourceGroupId, principalId: sp.objectId, principalType: "ServicePrincipal",
-        subscriptionId: args.subscriptionId, description: `GitHub deployer ${r.why}`, ...(r.condition ? { condition: r.condition } : {}),
-      }, sp);
+      assignRole(
+        childName(name, r.role),
+        {
+          role: r.role,
+          scope: args.resourceGroupId,
+          principalId: sp.objectId,
+          principalType: "ServicePrincipal",
+          subscriptionId: args.subscriptionId,
+          description: `GitHub deployer ${r.why}`,
+          ...(r.condition ? { condition: r.condition } : {}),
+        },
+        sp,
+      );
     }
     this.clientId = app.clientId;
     this.servicePrincipalObjectId = sp.objectId;

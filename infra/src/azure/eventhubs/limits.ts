@@ -21,8 +21,25 @@ export interface EventHubsSkuLimits {
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 export const eventHubsLimits: Readonly<Record<EventHubsSku, EventHubsSkuLimits>> = {
-  Standard: { unit: "throughput units", capacities: range(1, 40), maxHubs: 10, hubsPerUnit: false, maxRetentionDays: 7, maxPartitionsPerHub: 32, maxConsumerGroupsPerHub: 20 },
-  Premium: { unit: "processing units", capacities: [1, 2, 4, 8, 16], maxHubs: 100, hubsPerUnit: true, maxRetentionDays: 90, maxPartitionsPerHub: 100, maxPartitionsPerUnit: 200, maxConsumerGroupsPerHub: 100 },
+  Standard: {
+    unit: "throughput units",
+    capacities: range(1, 40),
+    maxHubs: 10,
+    hubsPerUnit: false,
+    maxRetentionDays: 7,
+    maxPartitionsPerHub: 32,
+    maxConsumerGroupsPerHub: 20,
+  },
+  Premium: {
+    unit: "processing units",
+    capacities: [1, 2, 4, 8, 16],
+    maxHubs: 100,
+    hubsPerUnit: true,
+    maxRetentionDays: 90,
+    maxPartitionsPerHub: 100,
+    maxPartitionsPerUnit: 200,
+    maxConsumerGroupsPerHub: 100,
+  },
 };
 
 export interface PlannedHub {
@@ -43,17 +60,28 @@ export function eventHubsLimitProblems(sku: EventHubsSku, capacity: number, hubs
   if (!l.capacities.includes(capacity)) problems.push(`${tier} allows ${formatList(l.capacities)} ${l.unit}; capacity is ${capacity}`);
   const maxHubs = l.hubsPerUnit ? l.maxHubs * capacity : l.maxHubs;
   if (hubs.length > maxHubs) {
-    const limit = l.hubsPerUnit ? `${l.maxHubs} event hubs per processing unit (${maxHubs} with capacity ${capacity})` : `${l.maxHubs} event hubs per namespace`;
+    const limit = l.hubsPerUnit
+      ? `${l.maxHubs} event hubs per processing unit (${maxHubs} with capacity ${capacity})`
+      : `${l.maxHubs} event hubs per namespace`;
     problems.push(`${tier} allows at most ${limit}; the catalog needs ${hubs.length} (topics and their dead-letter topics)`);
   }
   for (const h of hubs) {
-    if (h.retentionDays > l.maxRetentionDays) problems.push(`${tier} allows at most ${l.maxRetentionDays} days retention; event hub "${h.name}" asks for ${h.retentionDays}`);
-    if (h.partitions > l.maxPartitionsPerHub) problems.push(`${tier} allows at most ${l.maxPartitionsPerHub} partitions per event hub; event hub "${h.name}" asks for ${h.partitions}`);
-    if (h.consumerGroups > l.maxConsumerGroupsPerHub) problems.push(`${tier} allows at most ${l.maxConsumerGroupsPerHub} consumer groups per event hub; event hub "${h.name}" needs ${h.consumerGroups}`);
+    if (h.retentionDays > l.maxRetentionDays)
+      problems.push(`${tier} allows at most ${l.maxRetentionDays} days retention; event hub "${h.name}" asks for ${h.retentionDays}`);
+    if (h.partitions > l.maxPartitionsPerHub)
+      problems.push(
+        `${tier} allows at most ${l.maxPartitionsPerHub} partitions per event hub; event hub "${h.name}" asks for ${h.partitions}`,
+      );
+    if (h.consumerGroups > l.maxConsumerGroupsPerHub)
+      problems.push(
+        `${tier} allows at most ${l.maxConsumerGroupsPerHub} consumer groups per event hub; event hub "${h.name}" needs ${h.consumerGroups}`,
+      );
   }
   const totalPartitions = hubs.reduce((n, h) => n + h.partitions, 0);
   if (l.maxPartitionsPerUnit !== undefined && totalPartitions > l.maxPartitionsPerUnit * capacity) {
-    problems.push(`${tier} allows at most ${l.maxPartitionsPerUnit} partitions per processing unit (${l.maxPartitionsPerUnit * capacity} with capacity ${capacity}); the event hubs need ${totalPartitions}`);
+    problems.push(
+      `${tier} allows at most ${l.maxPartitionsPerUnit} partitions per processing unit (${l.maxPartitionsPerUnit * capacity} with capacity ${capacity}); the event hubs need ${totalPartitions}`,
+    );
   }
   return problems;
 }

@@ -55,54 +55,91 @@ export class EventHubs extends pulumi.ComponentResource {
       ...args,
     };
     const planned = allBrokerTopics(a.topics).map((t) => ({ ...t, groups: a.consumerGroupsOf(t.name) }));
-    validate(name, this, a.sku, a.capacity, a.maxThroughputUnits, planned.map((t): PlannedHub => ({ ...t, consumerGroups: t.groups.length + 1 })));
+    validate(
+      name,
+      this,
+      a.sku,
+      a.capacity,
+      a.maxThroughputUnits,
+      planned.map((t): PlannedHub => ({ ...t, consumerGroups: t.groups.length + 1 })),
+    );
 
     const premium = a.sku === "Premium";
-    const ns = new Namespace(name, {
-      resourceGroupName: a.resourceGroupName,
-      location: a.location,
-      namespaceName: a.namespaceName,
-      sku: { name: a.sku, tier: a.sku, capacity: a.capacity },
-      kafkaEnabled: true,
-      zoneRedundant: true,
-      minimumTlsVersion: "1.2",
-      // Dapr's Kafka pub/sub authenticates with the SAS connection string ($ConnectionString SASL user).
-      disableLocalAuth: false,
-      publicNetworkAccess: a.privateEndpoint ? "Disabled" : "Enabled",
-      ...(!premium && a.maxThroughputUnits > 0 ? { isAutoInflateEnabled: true, maximumThroughputUnits: a.maxThroughputUnits } : {}),
-      tags: a.tags,
-    }, { parent: this });
+    const ns = new Namespace(
+      name,
+      {
+        resourceGroupName: a.resourceGroupName,
+        location: a.location,
+        namespaceName: a.namespaceName,
+        sku: { name: a.sku, tier: a.sku, capacity: a.capacity },
+        kafkaEnabled: true,
+        zoneRedundant: true,
+        minimumTlsVersion: "1.2",
+        // Dapr's Kafka pub/sub authenticates with the SAS connection string ($ConnectionString SASL user).
+        disableLocalAuth: false,
+        publicNetworkAccess: a.privateEndpoint ? "Disabled" : "Enabled",
+        ...(!premium && a.maxThroughputUnits > 0 ? { isAutoInflateEnabled: true, maximumThroughputUnits: a.maxThroughputUnits } : {}),
+        tags: a.tags,
+      },
+      { parent: this },
+    );
 
     for (const t of planned) {
-      const hub = new EventHub(childName(name, t.name), {
-        resourceGroupName: a.resourceGroupName,
-        namespaceName: ns.name,
-        eventHubName: t.name,
-        partitionCount: t.partitions,
-        retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: t.retentionDays * 24 },
-        ...(t.deadLetterOf ? { userMetadata: `dead-letter topic of ${t.deadLetterOf}` } : {}),
-      }, { parent: ns });
-      for (const group of t.groups) {
-        new ConsumerGroup(childName(name, `${t.name}-${group}`), {
+      const hub = new EventHub(
+        childName(name, t.name),
+        {
           resourceGroupName: a.resourceGroupName,
           namespaceName: ns.name,
-          eventHubName: hub.name,
-          consumerGroupName: group,
-          userMetadata: `subscriber ${group}`,
-        }, { parent: hub });
+          eventHubName: t.name,
+          partitionCount: t.partitions,
+          retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: t.retentionDays * 24 },
+          ...(t.deadLetterOf ? { userMetadata: `dead-letter topic of ${t.deadLetterOf}` } : {}),
+        },
+        { parent: ns },
+      );
+      for (const group of t.groups) {
+        new ConsumerGroup(
+          childName(name, `${t.name}-${group}`),
+          {
+            resourceGroupName: a.resourceGroupName,
+            namespaceName: ns.name,
+            eventHubName: hub.name,
+            consumerGroupName: group,
+            userMetadata: `subscriber ${group}`,
+          },
+          { parent: hub },
+        );
       }
     }
 
-    const rule = new NamespaceAuthorizationRule(childName(name, "dapr"), {
-      resourceGroupName: a.resourceGroupName,
-      namespaceName: ns.name,
-      authorizationRuleName: "dapr-pubsub",
-      rights: [...brokerClientRights],
-    }, { parent: ns });
-    const keys = listNamespaceKeysOutput({ resourceGroupName: a.resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name }, { parent: this });
+    const rule = new NamespaceAuthorizationRule(
+      childName(name, "dapr"),
+      {
+        resourceGroupName: a.resourceGroupName,
+        namespaceName: ns.name,
+        authorizationRuleName: "dapr-pubsub",
+        rights: [...brokerClientRights],
+      },
+      { parent: ns },
+    );
+    const keys = listNamespaceKeysOutput(
+      { resourceGroupName: a.resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name },
+      { parent: this },
+    );
 
     if (a.privateEndpoint) {
-      createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: ns.id, groupId: "namespace", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, ns);
+      createPrivateEndpoint(
+        name,
+        {
+          ...a.privateEndpoint,
+          targetId: ns.id,
+          groupId: "namespace",
+          resourceGroupName: a.resourceGroupName,
+          location: a.location,
+          tags: a.tags,
+        },
+        ns,
+      );
     }
     this.namespaceId = ns.id;
     this.namespaceName = ns.name;
@@ -116,6 +153,7 @@ export class EventHubs extends pulumi.ComponentResource {
 function validate(name: string, self: pulumi.Resource, sku: EventHubsSku, capacity: number, maxTu: number, hubs: PlannedHub[]): void {
   const problems = eventHubsLimitProblems(sku, capacity, hubs);
   if (sku === "Premium" && maxTu > 0) problems.push("maxThroughputUnits (auto-inflate) applies to Standard only");
-  if (sku === "Standard" && maxTu > 0 && maxTu < capacity) problems.push(`maxThroughputUnits must be >= capacity (${capacity}), got ${maxTu}`);
+  if (sku === "Standard" && maxTu > 0 && maxTu < capacity)
+    problems.push(`maxThroughputUnits must be >= capacity (${capacity}), got ${maxTu}`);
   if (problems.length) throw new pulumi.ResourceError(`EventHubs "${name}": ${problems.join("; ")}`, self);
 }

@@ -43,24 +43,40 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     const clientIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
     const principalIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
     for (const service of a.services) {
-      const identity = new UserAssignedIdentity(childName(name, service), {
-        resourceGroupName: a.resourceGroupName,
-        location: a.location,
-        tags: { ...a.tags, service },
-      }, { parent: this });
-      new FederatedIdentityCredential(childName(name, `${service}-k8s`), {
-        resourceGroupName: a.resourceGroupName,
-        resourceName: identity.name,
-        federatedIdentityCredentialResourceName: `k8s-${serviceAccounts.namespace}-${serviceAccounts.nameOf(service)}`,
-        issuer: a.oidcIssuerUrl,
-        subject: serviceAccountSubject(service),
-        audiences: [workloadIdentityAudience],
-      }, { parent: identity });
+      const identity = new UserAssignedIdentity(
+        childName(name, service),
+        {
+          resourceGroupName: a.resourceGroupName,
+          location: a.location,
+          tags: { ...a.tags, service },
+        },
+        { parent: this },
+      );
+      new FederatedIdentityCredential(
+        childName(name, `${service}-k8s`),
+        {
+          resourceGroupName: a.resourceGroupName,
+          resourceName: identity.name,
+          federatedIdentityCredentialResourceName: `k8s-${serviceAccounts.namespace}-${serviceAccounts.nameOf(service)}`,
+          issuer: a.oidcIssuerUrl,
+          subject: serviceAccountSubject(service),
+          audiences: [workloadIdentityAudience],
+        },
+        { parent: identity },
+      );
       for (const { role, scope } of a.roles) {
-        assignRole(childName(name, `${service}-${role}`), {
-          role, scope, principalId: identity.principalId, principalType: "ServicePrincipal", subscriptionId: a.subscriptionId,
-          description: `${service} workload identity`,
-        }, identity);
+        assignRole(
+          childName(name, `${service}-${role}`),
+          {
+            role,
+            scope,
+            principalId: identity.principalId,
+            principalType: "ServicePrincipal",
+            subscriptionId: a.subscriptionId,
+            description: `${service} workload identity`,
+          },
+          identity,
+        );
       }
       clientIds[service] = identity.clientId;
       principalIds[service] = identity.principalId;

@@ -44,35 +44,54 @@ export class KeyVault extends pulumi.ComponentResource {
     if (problems.length) throw new pulumi.ResourceError(`KeyVault "${name}": ${problems.join("; ")}`, this);
 
     const open = a.allowedIpRanges.length > 0;
-    const vault = new Vault(name, {
-      resourceGroupName: a.resourceGroupName,
-      location: a.location,
-      vaultName: a.vaultName,
-      properties: {
-        tenantId: a.tenantId,
-        sku: { family: "A", name: a.sku },
-        enableRbacAuthorization: true,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: a.softDeleteRetentionDays,
-        enablePurgeProtection: true,
-        publicNetworkAccess: open ? "Enabled" : "Disabled",
-        networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: a.allowedIpRanges.map((value) => ({ value })) },
+    const vault = new Vault(
+      name,
+      {
+        resourceGroupName: a.resourceGroupName,
+        location: a.location,
+        vaultName: a.vaultName,
+        properties: {
+          tenantId: a.tenantId,
+          sku: { family: "A", name: a.sku },
+          enableRbacAuthorization: true,
+          enableSoftDelete: true,
+          softDeleteRetentionInDays: a.softDeleteRetentionDays,
+          enablePurgeProtection: true,
+          publicNetworkAccess: open ? "Enabled" : "Disabled",
+          networkAcls: { defaultAction: "Deny", bypass: "None", ipRules: a.allowedIpRanges.map((value) => ({ value })) },
+        },
+        tags: a.tags,
       },
-      tags: a.tags,
-    }, { parent: this });
+      { parent: this },
+    );
 
     // Secrets are written through ARM (management plane), which the vault firewall does not block.
     for (const [secretName, value] of Object.entries(a.secrets)) {
-      new Secret(childName(name, secretName), {
-        resourceGroupName: a.resourceGroupName,
-        vaultName: vault.name,
-        secretName,
-        properties: { value: pulumi.secret(value), contentType: "text/plain" },
-        tags: a.tags,
-      }, { parent: vault });
+      new Secret(
+        childName(name, secretName),
+        {
+          resourceGroupName: a.resourceGroupName,
+          vaultName: vault.name,
+          secretName,
+          properties: { value: pulumi.secret(value), contentType: "text/plain" },
+          tags: a.tags,
+        },
+        { parent: vault },
+      );
     }
     if (a.privateEndpoint) {
-      createPrivateEndpoint(name, { ...a.privateEndpoint, targetId: vault.id, groupId: "vault", resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags }, vault);
+      createPrivateEndpoint(
+        name,
+        {
+          ...a.privateEndpoint,
+          targetId: vault.id,
+          groupId: "vault",
+          resourceGroupName: a.resourceGroupName,
+          location: a.location,
+          tags: a.tags,
+        },
+        vault,
+      );
     }
     this.vaultId = vault.id;
     this.vaultName = vault.name;

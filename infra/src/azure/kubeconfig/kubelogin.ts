@@ -30,7 +30,10 @@ export function toKubeloginExec(kubeconfigYaml: string, mode: KubeloginMode): st
   doc.users = doc.users.map((u) => {
     const user = u.user ?? {};
     const found = staticCredentialKeys.filter((k) => k in user);
-    if (found.length) throw new Error(`kubeconfig user "${u.name}" carries static credentials (${found.join(", ")}); expected an Entra ID user of a cluster with local accounts disabled`);
+    if (found.length)
+      throw new Error(
+        `kubeconfig user "${u.name}" carries static credentials (${found.join(", ")}); expected an Entra ID user of a cluster with local accounts disabled`,
+      );
     const serverId = serverIdOf(user) ?? aksServerAppId;
     return {
       name: u.name,

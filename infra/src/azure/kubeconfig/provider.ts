@@ -18,18 +18,24 @@ export function aksKubeconfig(args: AksProviderArgs): pulumi.Output<string> {
     resourceName: args.clusterName,
     format: "exec",
   });
-  return pulumi.secret(creds.kubeconfigs.apply((list) => {
-    const value = list[0]?.value;
-    if (!value) throw new Error("AKS returned no user kubeconfig");
-    return toKubeloginExec(Buffer.from(value, "base64").toString("utf8"), mode);
-  }));
+  return pulumi.secret(
+    creds.kubeconfigs.apply((list) => {
+      const value = list[0]?.value;
+      if (!value) throw new Error("AKS returned no user kubeconfig");
+      return toKubeloginExec(Buffer.from(value, "base64").toString("utf8"), mode);
+    }),
+  );
 }
 
 /**
  * A Kubernetes provider for an AKS cluster that has local accounts disabled (Entra ID via kubelogin),
  * with the kubeconfig it uses.
  */
-export function aksKubernetesProvider(name: string, args: AksProviderArgs, opts?: pulumi.CustomResourceOptions): { provider: Provider; kubeconfig: pulumi.Output<string> } {
+export function aksKubernetesProvider(
+  name: string,
+  args: AksProviderArgs,
+  opts?: pulumi.CustomResourceOptions,
+): { provider: Provider; kubeconfig: pulumi.Output<string> } {
   const kubeconfig = aksKubeconfig(args);
   return { provider: new Provider(name, { kubeconfig, enableServerSideApply: true }, opts), kubeconfig };
 }

@@ -26,30 +26,40 @@ export class LogAnalytics extends pulumi.ComponentResource {
     if (!Number.isInteger(retentionDays) || retentionDays < 30 || retentionDays > 730) {
       throw new pulumi.ResourceError(`LogAnalytics "${name}": retentionDays must be an integer 30..730, got ${retentionDays}`, this);
     }
-    const workspace = new Workspace(name, {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      sku: { name: "PerGB2018" },
-      retentionInDays: retentionDays,
-      tags: args.tags,
-    }, { parent: this });
-    const rule = new DataCollectionRule(childName(name, "container-insights"), {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      kind: "Linux",
-      description: "Container Insights: container logs (v2), inventory and performance of the AKS cluster",
-      dataSources: {
-        extensions: [{
-          name: "ContainerInsightsExtension",
-          extensionName: "ContainerInsights",
-          streams: [containerInsightsStream],
-          extensionSettings: { dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true } },
-        }],
+    const workspace = new Workspace(
+      name,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        sku: { name: "PerGB2018" },
+        retentionInDays: retentionDays,
+        tags: args.tags,
       },
-      destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: workspace.id }] },
-      dataFlows: [{ streams: [containerInsightsStream], destinations: ["workspace"] }],
-      tags: args.tags,
-    }, { parent: this });
+      { parent: this },
+    );
+    const rule = new DataCollectionRule(
+      childName(name, "container-insights"),
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        kind: "Linux",
+        description: "Container Insights: container logs (v2), inventory and performance of the AKS cluster",
+        dataSources: {
+          extensions: [
+            {
+              name: "ContainerInsightsExtension",
+              extensionName: "ContainerInsights",
+              streams: [containerInsightsStream],
+              extensionSettings: { dataCollectionSettings: { interval: "1m", namespaceFilteringMode: "Off", enableContainerLogV2: true } },
+            },
+          ],
+        },
+        destinations: { logAnalytics: [{ name: "workspace", workspaceResourceId: workspace.id }] },
+        dataFlows: [{ streams: [containerInsightsStream], destinations: ["workspace"] }],
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.workspaceId = workspace.id;
     this.containerInsightsRuleId = rule.id;
     this.registerOutputs({ workspaceId: this.workspaceId });

@@ -38,13 +38,17 @@ export class Network extends pulumi.ComponentResource {
     }
     // Subnets are standalone resources; the VNet omits `subnets`, which ARM (API 2023-09-01+) reads as
     // "keep the existing subnets" (pulumi/pulumi-azure-native#611, Azure/azure-quickstart-templates#2786).
-    const vnet = new VirtualNetwork(name, {
-      resourceGroupName: args.resourceGroupName,
-      location: args.location,
-      virtualNetworkName: args.vnetName,
-      addressSpace: { addressPrefixes: [args.addressSpace] },
-      tags: args.tags,
-    }, { parent: this });
+    const vnet = new VirtualNetwork(
+      name,
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: args.location,
+        virtualNetworkName: args.vnetName,
+        addressSpace: { addressPrefixes: [args.addressSpace] },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     this.vnetId = vnet.id;
     this.subnetIds = createSubnets(name, args, this.layout, vnet);
     this.privateDnsZoneIds = createPrivateDnsZones(name, args, vnet);
@@ -52,7 +56,12 @@ export class Network extends pulumi.ComponentResource {
   }
 }
 
-function createSubnets(name: string, args: NetworkArgs, layout: SubnetLayout, vnet: VirtualNetwork): Record<SubnetRole, pulumi.Output<string>> {
+function createSubnets(
+  name: string,
+  args: NetworkArgs,
+  layout: SubnetLayout,
+  vnet: VirtualNetwork,
+): Record<SubnetRole, pulumi.Output<string>> {
   const specs: { role: SubnetRole; subnetName: string; extra: Partial<SubnetArgs> }[] = [
     { role: "aksNodes", subnetName: "aks-nodes", extra: {} },
     {
@@ -66,40 +75,56 @@ function createSubnets(name: string, args: NetworkArgs, layout: SubnetLayout, vn
   let previous: Subnet | undefined;
   for (const spec of specs) {
     // One subnet at a time: ARM rejects concurrent writes to subnets of one VNet (AnotherOperationInProgress).
-    previous = new Subnet(childName(name, spec.subnetName), {
-      resourceGroupName: args.resourceGroupName,
-      virtualNetworkName: vnet.name,
-      subnetName: spec.subnetName,
-      addressPrefix: layout[spec.role],
-      defaultOutboundAccess: false,
-      ...spec.extra,
-    }, { parent: vnet, ...(previous ? { dependsOn: [previous] } : {}) });
+    previous = new Subnet(
+      childName(name, spec.subnetName),
+      {
+        resourceGroupName: args.resourceGroupName,
+        virtualNetworkName: vnet.name,
+        subnetName: spec.subnetName,
+        addressPrefix: layout[spec.role],
+        defaultOutboundAccess: false,
+        ...spec.extra,
+      },
+      { parent: vnet, ...(previous ? { dependsOn: [previous] } : {}) },
+    );
     ids[spec.role] = previous.id;
   }
   return ids;
 }
 
-function createPrivateDnsZones(name: string, args: NetworkArgs, vnet: VirtualNetwork): Record<PrivateLinkZone | "postgres", pulumi.Output<string>> {
+function createPrivateDnsZones(
+  name: string,
+  args: NetworkArgs,
+  vnet: VirtualNetwork,
+): Record<PrivateLinkZone | "postgres", pulumi.Output<string>> {
   const zones: [PrivateLinkZone | "postgres", string][] = [
     ...(Object.entries(privateLinkZones) as [PrivateLinkZone, string][]),
     ["postgres", postgresZoneName(args.postgresZonePrefix)],
   ];
   const ids = {} as Record<PrivateLinkZone | "postgres", pulumi.Output<string>>;
   for (const [key, zoneName] of zones) {
-    const zone = new PrivateZone(childName(name, `dns-${key}`), {
-      resourceGroupName: args.resourceGroupName,
-      location: "Global",
-      privateZoneName: zoneName,
-      tags: args.tags,
-    }, { parent: vnet });
-    new VirtualNetworkLink(childName(name, `dns-${key}-link`), {
-      resourceGroupName: args.resourceGroupName,
-      location: "Global",
-      privateZoneName: zone.name,
-      virtualNetwork: { id: vnet.id },
-      registrationEnabled: false,
-      tags: args.tags,
-    }, { parent: zone });
+    const zone = new PrivateZone(
+      childName(name, `dns-${key}`),
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: "Global",
+        privateZoneName: zoneName,
+        tags: args.tags,
+      },
+      { parent: vnet },
+    );
+    new VirtualNetworkLink(
+      childName(name, `dns-${key}-link`),
+      {
+        resourceGroupName: args.resourceGroupName,
+        location: "Global",
+        privateZoneName: zone.name,
+        virtualNetwork: { id: vnet.id },
+        registrationEnabled: false,
+        tags: args.tags,
+      },
+      { parent: zone },
+    );
     ids[key] = zone.id;
   }
   return ids;

@@ -13,18 +13,26 @@ export interface PrivateEndpointArgs extends AzureScope, PrivateEndpointTarget {
 
 /** A private endpoint for one resource, registered in its private DNS zone; children of `parent`. */
 export function createPrivateEndpoint(name: string, args: PrivateEndpointArgs, parent: pulumi.Resource): PrivateEndpoint {
-  const endpoint = new PrivateEndpoint(childName(name, "pe"), {
-    resourceGroupName: args.resourceGroupName,
-    location: args.location,
-    subnet: { id: args.subnetId },
-    privateLinkServiceConnections: [{ name: `${name}-${args.groupId}`, privateLinkServiceId: args.targetId, groupIds: [args.groupId] }],
-    tags: args.tags,
-  }, { parent });
-  new PrivateDnsZoneGroup(childName(name, "pe-dns"), {
-    resourceGroupName: args.resourceGroupName,
-    privateEndpointName: endpoint.name,
-    privateDnsZoneGroupName: "default",
-    privateDnsZoneConfigs: [{ name: args.groupId, privateDnsZoneId: args.privateDnsZoneId }],
-  }, { parent: endpoint });
+  const endpoint = new PrivateEndpoint(
+    childName(name, "pe"),
+    {
+      resourceGroupName: args.resourceGroupName,
+      location: args.location,
+      subnet: { id: args.subnetId },
+      privateLinkServiceConnections: [{ name: `${name}-${args.groupId}`, privateLinkServiceId: args.targetId, groupIds: [args.groupId] }],
+      tags: args.tags,
+    },
+    { parent },
+  );
+  new PrivateDnsZoneGroup(
+    childName(name, "pe-dns"),
+    {
+      resourceGroupName: args.resourceGroupName,
+      privateEndpointName: endpoint.name,
+      privateDnsZoneGroupName: "default",
+      privateDnsZoneConfigs: [{ name: args.groupId, privateDnsZoneId: args.privateDnsZoneId }],
+    },
+    { parent: endpoint },
+  );
   return endpoint;
 }

@@ -55,59 +55,97 @@ export class PostgresServer extends pulumi.ComponentResource {
   constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:PostgresServer", name, {}, opts);
     const a = {
-      version: "16" as const, storageSizeGb: 32, highAvailability: "Disabled" as PostgresHighAvailability, backupRetentionDays: 7,
-      geoRedundantBackup: false, administratorLogin: "tasksadmin", databases: servicesWithDatabase().map((s) => s.database), ...args,
+      version: "16" as const,
+      storageSizeGb: 32,
+      highAvailability: "Disabled" as PostgresHighAvailability,
+      backupRetentionDays: 7,
+      geoRedundantBackup: false,
+      administratorLogin: "tasksadmin",
+      databases: servicesWithDatabase().map((s) => s.database),
+      ...args,
     };
     const problems: string[] = [];
     if (Number(a.version) < 16) problems.push(`version must be 16 or later, got ${a.version}`);
-    if (a.highAvailability !== "Disabled" && a.skuTier === "Burstable") problems.push(`highAvailability ${a.highAvailability} needs skuTier GeneralPurpose or MemoryOptimized, got Burstable`);
-    if (!Number.isInteger(a.backupRetentionDays) || a.backupRetentionDays < 7 || a.backupRetentionDays > 35) problems.push(`backupRetentionDays must be an integer 7..35, got ${a.backupRetentionDays}`);
+    if (a.highAvailability !== "Disabled" && a.skuTier === "Burstable")
+      problems.push(`highAvailability ${a.highAvailability} needs skuTier GeneralPurpose or MemoryOptimized, got Burstable`);
+    if (!Number.isInteger(a.backupRetentionDays) || a.backupRetentionDays < 7 || a.backupRetentionDays > 35)
+      problems.push(`backupRetentionDays must be an integer 7..35, got ${a.backupRetentionDays}`);
     if (problems.length) throw new pulumi.ResourceError(`PostgresServer "${name}": ${problems.join("; ")}`, this);
 
-    const password = new RandomPassword(childName(name, "admin-password"), {
-      length: 32, special: true, overrideSpecial: "-_.~", minUpper: 2, minLower: 2, minNumeric: 2,
-    }, { parent: this });
-    const server = new Server(name, {
-      resourceGroupName: a.resourceGroupName,
-      location: a.location,
-      serverName: a.serverName,
-      version: a.version,
-      sku: { name: a.skuName, tier: a.skuTier },
-      storage: { storageSizeGB: a.storageSizeGb, autoGrow: "Enabled" },
-      backup: { backupRetentionDays: a.backupRetentionDays, geoRedundantBackup: a.geoRedundantBackup ? "Enabled" : "Disabled" },
-      availabilityZone: "1",
-      highAvailability: a.highAvailability === "ZoneRedundant" ? { mode: "ZoneRedundant", standbyAvailabilityZone: "2" } : { mode: a.highAvailability },
-      network: { delegatedSubnetResourceId: a.delegatedSubnetId, privateDnsZoneArmResourceId: a.privateDnsZoneId, publicNetworkAccess: "Disabled" },
-      authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: a.tenantId },
-      administratorLogin: a.administratorLogin,
-      administratorLoginPassword: pulumi.secret(password.result),
-      tags: a.tags,
-    }, { parent: this });
+    const password = new RandomPassword(
+      childName(name, "admin-password"),
+      {
+        length: 32,
+        special: true,
+        overrideSpecial: "-_.~",
+        minUpper: 2,
+        minLower: 2,
+        minNumeric: 2,
+      },
+      { parent: this },
+    );
+    const server = new Server(
+      name,
+      {
+        resourceGroupName: a.resourceGroupName,
+        location: a.location,
+        serverName: a.serverName,
+        version: a.version,
+        sku: { name: a.skuName, tier: a.skuTier },
+        storage: { storageSizeGB: a.storageSizeGb, autoGrow: "Enabled" },
+        backup: { backupRetentionDays: a.backupRetentionDays, geoRedundantBackup: a.geoRedundantBackup ? "Enabled" : "Disabled" },
+        availabilityZone: "1",
+        highAvailability:
+          a.highAvailability === "ZoneRedundant" ? { mode: "ZoneRedundant", standbyAvailabilityZone: "2" } : { mode: a.highAvailability },
+        network: {
+          delegatedSubnetResourceId: a.delegatedSubnetId,
+          privateDnsZoneArmResourceId: a.privateDnsZoneId,
+          publicNetworkAccess: "Disabled",
+        },
+        authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: a.tenantId },
+        administratorLogin: a.administratorLogin,
+        administratorLoginPassword: pulumi.secret(password.result),
+        tags: a.tags,
+      },
+      { parent: this },
+    );
 
-    const tls = new Configuration(childName(name, "require-tls"), {
-      resourceGroupName: a.resourceGroupName,
-      serverName: server.name,
-      configurationName: "require_secure_transport",
-      value: "ON",
-      source: "user-override",
-    }, { parent: server });
-    // The server takes one change at a time: the admin and databases wait for the TLS setting.
-    const admin = new AdministratorsMicrosoftEntra(childName(name, "entra-admin"), {
-      resourceGroupName: a.resourceGroupName,
-      serverName: server.name,
-      objectId: a.entraAdmin.objectId,
-      principalName: a.entraAdmin.principalName,
-      principalType: "Group",
-      tenantId: a.tenantId,
-    }, { parent: server, dependsOn: [tls] });
-    for (const db of a.databases) {
-      new Database(childName(name, `db-${db}`), {
+    const tls = new Configuration(
+      childName(name, "require-tls"),
+      {
         resourceGroupName: a.resourceGroupName,
         serverName: server.name,
-        databaseName: db,
-        charset: "UTF8",
-        collation: "en_US.utf8",
-      }, { parent: server, dependsOn: [admin] });
+        configurationName: "require_secure_transport",
+        value: "ON",
+        source: "user-override",
+      },
+      { parent: server },
+    );
+    // The server takes one change at a time: the admin and databases wait for the TLS setting.
+    const admin = new AdministratorsMicrosoftEntra(
+      childName(name, "entra-admin"),
+      {
+        resourceGroupName: a.resourceGroupName,
+        serverName: server.name,
+        objectId: a.entraAdmin.objectId,
+        principalName: a.entraAdmin.principalName,
+        principalType: "Group",
+        tenantId: a.tenantId,
+      },
+      { parent: server, dependsOn: [tls] },
+    );
+    for (const db of a.databases) {
+      new Database(
+        childName(name, `db-${db}`),
+        {
+          resourceGroupName: a.resourceGroupName,
+          serverName: server.name,
+          databaseName: db,
+          charset: "UTF8",
+          collation: "en_US.utf8",
+        },
+        { parent: server, dependsOn: [admin] },
+      );
     }
     this.serverId = server.id;
     this.fqdn = server.fullyQualifiedDomainName.apply((f) => f ?? "");
@@ -122,8 +160,10 @@ export class PostgresServer extends pulumi.ComponentResource {
    * databaseRole, created by the database-roles Job); secret. Services never get the administrator's URL.
    */
   databaseUrl(database: string, login: { readonly user: string; readonly password: pulumi.Input<string> }): pulumi.Output<string> {
-    if (!this.databases.includes(database)) throw new Error(`PostgresServer has no database "${database}"; it has: ${this.databases.join(", ")}`);
-    if (login.user === this.administratorLogin) throw new Error(`databaseUrl: "${login.user}" is the administrator; give the service's own role`);
+    if (!this.databases.includes(database))
+      throw new Error(`PostgresServer has no database "${database}"; it has: ${this.databases.join(", ")}`);
+    if (login.user === this.administratorLogin)
+      throw new Error(`databaseUrl: "${login.user}" is the administrator; give the service's own role`);
     return postgresUrl({ host: this.fqdn, user: login.user, password: login.password }, database);
   }
 

@@ -24,7 +24,9 @@ export interface MonitoringArgs extends Omit<KubePrometheusStackOptions, "grafan
 export function unknownMetricUses(): string[] {
   const uses = [
     ...alertRules.map((r) => ({ where: `rule ${r.alert}`, expr: r.expr })),
-    ...dashboards.flatMap((d) => d.panels.flatMap((p) => p.queries.map((q) => ({ where: `dashboard ${d.uid} panel "${p.title}"`, expr: q.expr })))),
+    ...dashboards.flatMap((d) =>
+      d.panels.flatMap((p) => p.queries.map((q) => ({ where: `dashboard ${d.uid} panel "${p.title}"`, expr: q.expr }))),
+    ),
   ];
   return uses.flatMap((u) => unknownMetricsIn(u.expr).map((name) => `${u.where}: ${name}`));
 }
@@ -40,7 +42,8 @@ export class Monitoring extends pulumi.ComponentResource {
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:k8s:Monitoring", name, {}, opts);
     const unknown = unknownMetricUses();
-    if (unknown.length) throw new pulumi.ResourceError(`alert rules and dashboards use metrics nobody exports: ${unknown.join("; ")}`, this);
+    if (unknown.length)
+      throw new pulumi.ResourceError(`alert rules and dashboards use metrics nobody exports: ${unknown.join("; ")}`, this);
 
     const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
     this.grafanaAdminPassword = pulumi.secret(password.result);

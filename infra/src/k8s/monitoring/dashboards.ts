@@ -22,8 +22,16 @@ export const dashboards: readonly DashboardSpec[] = [
     uid: "tasks-event-throughput",
     title: "Tasks / Event throughput",
     panels: [
-      { title: "Published by topic", unit: "ops", queries: [q(`sum by (topic) (rate(${m.eventsPublished}[$__rate_interval]))`, "{{topic}}")] },
-      { title: "Consumed by service and result", unit: "ops", queries: [q(`sum by (service, result) (rate(${m.eventsConsumed}[$__rate_interval]))`, "{{service}} {{result}}")] },
+      {
+        title: "Published by topic",
+        unit: "ops",
+        queries: [q(`sum by (topic) (rate(${m.eventsPublished}[$__rate_interval]))`, "{{topic}}")],
+      },
+      {
+        title: "Consumed by service and result",
+        unit: "ops",
+        queries: [q(`sum by (service, result) (rate(${m.eventsConsumed}[$__rate_interval]))`, "{{service}} {{result}}")],
+      },
       {
         title: "Sidecar pub/sub traffic",
         unit: "ops",
@@ -32,7 +40,11 @@ export const dashboards: readonly DashboardSpec[] = [
           q(`sum by (app_id, process_status) (rate(${d.pubsubIngressCount}[$__rate_interval]))`, "{{app_id}} in {{process_status}}"),
         ],
       },
-      { title: "Notifications delivered", unit: "ops", queries: [q(`sum by (channel, result) (rate(${m.notificationsDelivered}[$__rate_interval]))`, "{{channel}} {{result}}")] },
+      {
+        title: "Notifications delivered",
+        unit: "ops",
+        queries: [q(`sum by (channel, result) (rate(${m.notificationsDelivered}[$__rate_interval]))`, "{{channel}} {{result}}")],
+      },
       { title: "Open WebSockets", unit: "short", queries: [q(`sum(${m.websocketConnections})`, "connections")] },
     ],
   },
@@ -40,8 +52,19 @@ export const dashboards: readonly DashboardSpec[] = [
     uid: "tasks-consumer-lag",
     title: "Tasks / Consumer lag",
     panels: [
-      { title: "Consume lag p95 by service and topic", unit: "s", queries: [q(p95(m.eventConsumeLag, "service, topic"), "{{service}} {{topic}}")] },
-      { title: "Outbox lag and backlog", unit: "s", queries: [q(`max by (service) (${m.outboxLag})`, "{{service}} lag"), q(`sum by (service) (${m.outboxPending})`, "{{service}} pending")] },
+      {
+        title: "Consume lag p95 by service and topic",
+        unit: "s",
+        queries: [q(p95(m.eventConsumeLag, "service, topic"), "{{service}} {{topic}}")],
+      },
+      {
+        title: "Outbox lag and backlog",
+        unit: "s",
+        queries: [
+          q(`max by (service) (${m.outboxLag})`, "{{service}} lag"),
+          q(`sum by (service) (${m.outboxPending})`, "{{service}} pending"),
+        ],
+      },
       { title: "Sidecar delivery latency p95", unit: "ms", queries: [q(p95(d.pubsubIngressLatency, "app_id"), "{{app_id}}")] },
     ],
   },
@@ -52,12 +75,33 @@ export const dashboards: readonly DashboardSpec[] = [
       {
         title: "HTTP 5xx ratio",
         unit: "percentunit",
-        queries: [q(`sum by (service) (rate(${m.httpRequestDuration}_count{status=~"5.."}[$__rate_interval])) / sum by (service) (rate(${m.httpRequestDuration}_count[$__rate_interval]))`, "{{service}}")],
+        queries: [
+          q(
+            `sum by (service) (rate(${m.httpRequestDuration}_count{status=~"5.."}[$__rate_interval])) / sum by (service) (rate(${m.httpRequestDuration}_count[$__rate_interval]))`,
+            "{{service}}",
+          ),
+        ],
       },
-      { title: "Event failures", unit: "ops", queries: [q(`sum by (service, stage) (rate(${m.eventsFailed}[$__rate_interval]))`, "{{service}} {{stage}}")] },
-      { title: "Dead-lettered events", unit: "short", queries: [q(`sum by (service, topic) (increase(${m.eventsDeadLettered}[1h]))`, "{{service}} {{topic}}")] },
-      { title: "Resiliency activations", unit: "short", queries: [q(`sum by (app_id, policy) (increase(${d.resiliencyActivations}[1h]))`, "{{app_id}} {{policy}}")] },
-      { title: "Email binding calls", unit: "ops", queries: [q(`sum by (app_id, success) (rate(${d.outputBindingCount}[$__rate_interval]))`, "{{app_id}} success={{success}}")] },
+      {
+        title: "Event failures",
+        unit: "ops",
+        queries: [q(`sum by (service, stage) (rate(${m.eventsFailed}[$__rate_interval]))`, "{{service}} {{stage}}")],
+      },
+      {
+        title: "Dead-lettered events",
+        unit: "short",
+        queries: [q(`sum by (service, topic) (increase(${m.eventsDeadLettered}[1h]))`, "{{service}} {{topic}}")],
+      },
+      {
+        title: "Resiliency activations",
+        unit: "short",
+        queries: [q(`sum by (app_id, policy) (increase(${d.resiliencyActivations}[1h]))`, "{{app_id}} {{policy}}")],
+      },
+      {
+        title: "Email binding calls",
+        unit: "ops",
+        queries: [q(`sum by (app_id, success) (rate(${d.outputBindingCount}[$__rate_interval]))`, "{{app_id}} success={{success}}")],
+      },
     ],
   },
   {
@@ -66,7 +110,11 @@ export const dashboards: readonly DashboardSpec[] = [
     panels: [
       { title: "HTTP p95 by service", unit: "s", queries: [q(p95(m.httpRequestDuration, "service"), "{{service}}")] },
       { title: "Sidecar HTTP server p95", unit: "ms", queries: [q(p95(d.httpServerLatency, "app_id"), "{{app_id}}")] },
-      { title: "Sidecar HTTP requests", unit: "ops", queries: [q(`sum by (app_id) (rate(${d.httpServerRequestCount}[$__rate_interval]))`, "{{app_id}}")] },
+      {
+        title: "Sidecar HTTP requests",
+        unit: "ops",
+        queries: [q(`sum by (app_id) (rate(${d.httpServerRequestCount}[$__rate_interval]))`, "{{app_id}}")],
+      },
       { title: "Reminder lateness p95", unit: "s", queries: [q(p95(m.reminderLateness, "channel"), "{{channel}}")] },
     ],
   },

@@ -38,7 +38,11 @@ export function kubePrometheusStackValues(o: KubePrometheusStackOptions): Record
           ? {
               storageSpec: {
                 volumeClaimTemplate: {
-                  spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: o.storage.size } }, ...(o.storage.storageClassName ? { storageClassName: o.storage.storageClassName } : {}) },
+                  spec: {
+                    accessModes: ["ReadWriteOnce"],
+                    resources: { requests: { storage: o.storage.size } },
+                    ...(o.storage.storageClassName ? { storageClassName: o.storage.storageClassName } : {}),
+                  },
                 },
               },
             }

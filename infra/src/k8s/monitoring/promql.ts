@@ -2,8 +2,31 @@ import { queryableMetricNames } from "@tasks/catalog";
 
 /** PromQL words that look like identifiers but are not metric names. */
 const keywords = new Set([
-  "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset", "and", "or", "unless", "inf", "nan",
-  "sum", "min", "max", "avg", "group", "stddev", "stdvar", "count", "count_values", "bottomk", "topk", "quantile",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+  "bool",
+  "offset",
+  "and",
+  "or",
+  "unless",
+  "inf",
+  "nan",
+  "sum",
+  "min",
+  "max",
+  "avg",
+  "group",
+  "stddev",
+  "stdvar",
+  "count",
+  "count_values",
+  "bottomk",
+  "topk",
+  "quantile",
 ]);
 
 /**

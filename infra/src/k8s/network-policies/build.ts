@@ -64,7 +64,8 @@ export function policy(
   podLabels: Record<string, string> | undefined,
   rules: { ingress?: { from: Peer[]; ports?: Port[] }[]; egress?: { to: Peer[]; ports?: Port[] }[] },
 ): NetworkPolicyManifest {
-  const noEmptyPorts = <R extends { ports?: Port[] }>(r: R): R => (r.ports && r.ports.length === 0 ? (({ ports: _, ...rest }) => rest as R)(r) : r);
+  const noEmptyPorts = <R extends { ports?: Port[] }>(r: R): R =>
+    r.ports && r.ports.length === 0 ? (({ ports: _, ...rest }) => rest as R)(r) : r;
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -87,12 +88,21 @@ export function destinationPeers(d: EgressDestination): Peer[] {
 }
 
 /** Deny all ingress and egress in the namespace; every path the pods need is opened by a policy below. */
-export const defaultDeny = (namespace: string): NetworkPolicyManifest => policy(namespace, "default-deny", undefined, { ingress: [], egress: [] });
+export const defaultDeny = (namespace: string): NetworkPolicyManifest =>
+  policy(namespace, "default-deny", undefined, { ingress: [], egress: [] });
 
 /** DNS to CoreDNS, for every pod of the namespace. */
 export const allowDns = (namespace: string): NetworkPolicyManifest =>
   policy(namespace, "allow-dns", undefined, {
-    egress: [{ to: [podsIn("kube-system", chartPodLabels.coreDns)], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] }],
+    egress: [
+      {
+        to: [podsIn("kube-system", chartPodLabels.coreDns)],
+        ports: [
+          { protocol: "UDP", port: 53 },
+          { protocol: "TCP", port: 53 },
+        ],
+      },
+    ],
   });
 
 /**
@@ -106,12 +116,25 @@ export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPol
   const out: NetworkPolicyManifest[] = [
     defaultDeny(ns),
     allowDns(ns),
-    policy(ns, "allow-dapr-control-plane", { "app.kubernetes.io/part-of": partOf }, {
-      egress: [{ to: [{ namespaceSelector: namespaceSelector(namespaces.dapr) }], ports: tcp(cp.operator, cp.sentry, cp.placement, cp.scheduler) }],
-    }),
+    policy(
+      ns,
+      "allow-dapr-control-plane",
+      { "app.kubernetes.io/part-of": partOf },
+      {
+        egress: [
+          {
+            to: [{ namespaceSelector: namespaceSelector(namespaces.dapr) }],
+            ports: tcp(cp.operator, cp.sentry, cp.placement, cp.scheduler),
+          },
+        ],
+      },
+    ),
   ];
   for (const s of input.services) {
-    const callers = input.services.filter((c) => c.invokes.some((i) => i.app === s.name)).map((c) => c.name).sort();
+    const callers = input.services
+      .filter((c) => c.invokes.some((i) => i.app === s.name))
+      .map((c) => c.name)
+      .sort();
     const ingress = [
       ...(s.publicRoutes.length ? [{ from: [podsIn(namespaces.ingress, chartPodLabels.ingressController)], ports: tcp(s.port) }] : []),
       ...(callers.length ? [{ from: callers.map((c) => podsHere(selectorLabels(c))), ports: tcp(daprSidecarPorts.internalGrpc) }] : []),
@@ -135,7 +158,14 @@ export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPol
     out.push(policy(ns, `${s.name}-egress`, selectorLabels(s.name), { egress }));
   }
   if (input.acmeHttp01) {
-    out.push(policy(ns, "allow-acme-http01-solver", { ...chartPodLabels.acmeSolver }, { ingress: [{ from: [podsIn(namespaces.ingress, chartPodLabels.ingressController)], ports: tcp(8089) }] }));
+    out.push(
+      policy(
+        ns,
+        "allow-acme-http01-solver",
+        { ...chartPodLabels.acmeSolver },
+        { ingress: [{ from: [podsIn(namespaces.ingress, chartPodLabels.ingressController)], ports: tcp(8089) }] },
+      ),
+    );
   }
   return out;
 }
@@ -154,7 +184,12 @@ export function dataNetworkPolicies(namespace: string, access: readonly DataServ
     defaultDeny(namespace),
     allowDns(namespace),
     ...access.map((a) =>
-      policy(namespace, `${a.name}-ingress`, { ...a.podLabels }, { ingress: [{ from: a.from.map((p) => podsIn(p.namespace, p.podLabels)), ports: tcp(a.port) }] }),
+      policy(
+        namespace,
+        `${a.name}-ingress`,
+        { ...a.podLabels },
+        { ingress: [{ from: a.from.map((p) => podsIn(p.namespace, p.podLabels)), ports: tcp(a.port) }] },
+      ),
     ),
   ];
 }

@@ -16,7 +16,11 @@ export interface ChartNetworkInput {
   /** Ports of the app Services the ingress controller forwards to. */
   readonly publicAppPorts: readonly number[];
   /** Extra TCP ports the controller listens on, each forwarded to a pod in the data namespace. */
-  readonly ingressTcp?: readonly { readonly port: number; readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> }[];
+  readonly ingressTcp?: readonly {
+    readonly port: number;
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+  }[];
   /** cert-manager talks to Let's Encrypt and self-checks HTTP-01 through the public address. */
   readonly acme: boolean;
 }
@@ -40,36 +44,66 @@ export function chartNetworkPolicies(input: ChartNetworkInput): NetworkPolicyMan
       defaultDeny(ns),
       allowDns(ns),
       policy(ns, "allow-same-namespace", undefined, { ingress: [{ from: [sameNamespace] }], egress: [{ to: [sameNamespace] }] }),
-      policy(ns, "allow-kube-api", undefined, { egress: [{ to: input.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.apiServer.port) }] }),
+      policy(ns, "allow-kube-api", undefined, {
+        egress: [{ to: input.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.apiServer.port) }],
+      }),
       policy(ns, "allow-webhooks", undefined, { ingress: [{ from: apiServerCallers, ports: tcp(...webhookPorts[ns]) }] }),
     );
     if (ns !== namespaces.monitoring) out.push(policy(ns, "allow-prometheus-scrape", undefined, { ingress: [{ from: [prometheus] }] }));
   }
   const tcpPassthrough = input.ingressTcp ?? [];
   out.push(
-    policy(namespaces.ingress, "allow-public-traffic", { ...chartPodLabels.ingressController }, {
-      ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(80, 443, ...tcpPassthrough.map((t) => t.port)) }],
-      egress: [
-        { to: [{ namespaceSelector: namespaceSelector(namespaces.workloads), podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } } }], ports: tcp(...new Set(input.publicAppPorts)) },
-        ...(input.acme ? [{ to: [podsIn(namespaces.workloads, chartPodLabels.acmeSolver)], ports: tcp(8089) }] : []),
-        ...tcpPassthrough.map((t) => ({ to: [podsIn(t.namespace, t.podLabels)], ports: tcp(t.port) })),
-      ],
-    }),
+    policy(
+      namespaces.ingress,
+      "allow-public-traffic",
+      { ...chartPodLabels.ingressController },
+      {
+        ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(80, 443, ...tcpPassthrough.map((t) => t.port)) }],
+        egress: [
+          {
+            to: [
+              {
+                namespaceSelector: namespaceSelector(namespaces.workloads),
+                podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
+              },
+            ],
+            ports: tcp(...new Set(input.publicAppPorts)),
+          },
+          ...(input.acme ? [{ to: [podsIn(namespaces.workloads, chartPodLabels.acmeSolver)], ports: tcp(8089) }] : []),
+          ...tcpPassthrough.map((t) => ({ to: [podsIn(t.namespace, t.podLabels)], ports: tcp(t.port) })),
+        ],
+      },
+    ),
     policy(namespaces.dapr, "allow-sidecars", undefined, {
       ingress: [
         {
-          from: [{ namespaceSelector: namespaceSelector(namespaces.workloads), podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } } }],
-          ports: tcp(daprControlPlanePorts.operator, daprControlPlanePorts.sentry, daprControlPlanePorts.placement, daprControlPlanePorts.scheduler),
+          from: [
+            {
+              namespaceSelector: namespaceSelector(namespaces.workloads),
+              podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
+            },
+          ],
+          ports: tcp(
+            daprControlPlanePorts.operator,
+            daprControlPlanePorts.sentry,
+            daprControlPlanePorts.placement,
+            daprControlPlanePorts.scheduler,
+          ),
         },
       ],
     }),
     // Prometheus scrapes pods in every namespace, and node-exporter (host network, 9100) and the kubelets (10250) on the nodes.
-    policy(namespaces.monitoring, "allow-scraping", { ...chartPodLabels.prometheus }, {
-      egress: [
-        { to: [{ namespaceSelector: {}, podSelector: {} }] },
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(9100, 10250) },
-      ],
-    }),
+    policy(
+      namespaces.monitoring,
+      "allow-scraping",
+      { ...chartPodLabels.prometheus },
+      {
+        egress: [
+          { to: [{ namespaceSelector: {}, podSelector: {} }] },
+          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(9100, 10250) },
+        ],
+      },
+    ),
   );
   if (input.acme) {
     out.push(
