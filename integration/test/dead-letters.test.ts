@@ -1,6 +1,6 @@
 /**
  * Dead letters through real daprd sidecars and Kafka: a poison event is answered DROP by every
- * subscriber, lands in the topic's dead-letter topic, and the consumer logs why; scripts/dlq-replay.ts
+ * subscriber, lands in the topic's dead-letter topic, and the consumer logs why; npm run dlq:replay
  * republishes dead-lettered events to the original topic once, so a replayed valid event is processed.
  */
 import assert from "node:assert/strict";
@@ -11,8 +11,8 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { allServices, topics } from "@tasks/catalog";
-import { repoRoot, type Platform } from "../../scripts/lib/dev-platform.js";
-import { replayDeadLetters } from "../../scripts/dlq-replay.js";
+import { repoRoot, type Platform } from "@tasks/dev-platform/dev-platform";
+import { replayDeadLetters } from "@tasks/dev-platform/dlq-replay";
 import { api, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
 
 let platform: Platform;

@@ -1,6 +1,6 @@
 /** Shared helpers of the integration tests: HTTP with a JWT, polling, a realtime WebSocket client. */
 import WebSocket from "ws";
-import { startPlatform, type Platform } from "../../scripts/lib/dev-platform.js";
+import { startPlatform, type Platform } from "@tasks/dev-platform/dev-platform";
 
 /** The platform every end-to-end file starts: a fast outbox poll, its progress on stderr. */
 export function startTestPlatform(): Promise<Platform> {

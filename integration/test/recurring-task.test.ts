@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { topics } from "@tasks/catalog";
-import type { Platform } from "../../scripts/lib/dev-platform.js";
+import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { api, connectRealtime, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
 
 interface Task {

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
-import type { Platform } from "../../scripts/lib/dev-platform.js";
+import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { api, eventually, startTestPlatform } from "./helpers.js";
 
 let platform: Platform;

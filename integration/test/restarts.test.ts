@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import pg from "pg";
 import { services } from "@tasks/catalog";
 import { databaseUrl } from "@tasks/shared";
-import type { Platform } from "../../scripts/lib/dev-platform.js";
+import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { api, eventually, startTestPlatform } from "./helpers.js";
 
 const N = Number(process.env.IT_BROKER_RESTART_N ?? 200);

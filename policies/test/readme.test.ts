@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { readmeFile, renderPolicyTable, withPolicyTable } from "../../scripts/lib/policy-readme.js";
-import { generateTaggableTypes, taggableTypesFile } from "../../scripts/lib/policy-taggable.js";
+import { readmeFile, renderPolicyTable, withPolicyTable } from "../src/generate/readme.js";
+import { generateTaggableTypes, taggableTypesFile } from "../src/generate/taggable.js";
 import { policies } from "../src/index.js";
 
 test("policies/README.md lists every policy exactly as the code defines it (npm run policy -- --write-readme)", () => {

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:e2e [-- --completions 1000 --reminders 100 --concurrency 4]`: end-to-end latencies on the
- * whole platform on one machine (`--rate` completions/s, default 20; 0 = closed loop with `--concurrency`) (scripts/lib/dev-platform.ts: real Kafka, daprd sidecars, Dapr scheduler).
+ * whole platform on one machine (`--rate` completions/s, default 20; 0 = closed loop with `--concurrency`) (@tasks/dev-platform: real Kafka, daprd sidecars, Dapr scheduler).
  * - completion → next occurrence committed: the next occurrence row's created_at minus the completed
  *   task's completed_at (both written by tasks-api on this machine's clock), p50/p95/p99 (target p95 ≤ 250 ms);
  * - reminder lateness: scheduled reminder time → email received by the SMTP catcher, p50/p95/max
@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { services } from "@tasks/catalog";
 import { databaseUrl } from "@tasks/shared";
-import { startPlatform } from "../lib/dev-platform.js";
+import { startPlatform } from "@tasks/dev-platform/dev-platform";
 
 const argv = process.argv.slice(2);
 const opt = (name: string, dflt: number) => (argv.includes(`--${name}`) ? Number(argv[argv.indexOf(`--${name}`) + 1]) : dflt);

@@ -128,9 +128,9 @@ interface EvalResult {
 
 /** Child mode: evaluate one stack the way the plan does (plan-run.ts) and print the timings as JSON. */
 async function child(stack: (typeof stacks)[number]): Promise<void> {
-  const { evaluateStack } = await import("../lib/plan-run.js");
+  const { evaluateStack } = await import("@tasks/plan/plan-run");
   const sdkStart = performance.now();
-  await import("../../stacks/src/testing/mocked-run.js");
+  await import("@tasks/stacks/offline/mocked-run");
   const sdkMs = performance.now() - sdkStart;
   const cpu = process.cpuUsage();
   const started = performance.now();

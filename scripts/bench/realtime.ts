@@ -23,7 +23,7 @@ import { subscriptionRoute, topics } from "@tasks/catalog";
 import { createLogger, createRegistry, listen } from "@tasks/shared";
 import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey } from "@tasks/shared/testing";
 import WebSocket from "ws";
-import { buildRealtimeApp, daprStateHistory, wsPath } from "../../apps/realtime/src/index.js";
+import { buildRealtimeApp, daprStateHistory, wsPath } from "@tasks/realtime";
 
 const SOCKETS_PER_USER = 5;
 

@@ -34,7 +34,7 @@ import {
 import { signTestToken, startFakeSidecar, testJwtKey } from "@tasks/shared/testing";
 import { createTasksApp, migrations, OutboxRelay } from "@tasks/tasks-api";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/test-servers.js";
+import { startEmbeddedPostgres } from "@tasks/dev-platform/test-servers";
 
 const here = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(here), "../..");

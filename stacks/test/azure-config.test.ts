@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { loadAzureConfig } from "../src/config/azure.js";
 import { StackConfigError } from "../src/config/common.js";
-import { loadStackConfig } from "../src/testing/stack-config.js";
+import { loadStackConfig } from "../src/offline/stack-config.js";
 
 /** Config validation at program start: one message naming every bad key and the form it expects. */
 

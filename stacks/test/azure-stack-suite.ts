@@ -11,8 +11,8 @@ import {
   subscribersOf,
 } from "@tasks/catalog";
 import { builtInRoles, podSecurityRestrictedInitiative, subnetLayout } from "@tasks/infra/azure/index";
-import { runStackMocked, type MockedRun, type RecordedResource } from "../src/testing/mocked-run.js";
-import { loadStackConfig } from "../src/testing/stack-config.js";
+import { runStackMocked, type MockedRun, type RecordedResource } from "../src/offline/mocked-run.js";
+import { loadStackConfig } from "../src/offline/stack-config.js";
 
 type Obj = Record<string, unknown>;
 const get = (o: unknown, ...keys: (string | number)[]): unknown =>

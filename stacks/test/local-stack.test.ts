@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { allBrokerTopics, databaseRole, secretNames, servicesWithDatabase } from "@tasks/catalog";
-import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.js";
-import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
+import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
+import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
 import {
   byKind,
-  checkAppEnvironment,
   checkDapr,
   checkDatabaseRoles,
   checkMonitoringAndIngress,
@@ -19,6 +18,7 @@ import {
   renderAndValidate,
   secretStringData,
   type StackExpectations,
+  notificationsEnvironment,
 } from "./platform-assertions.js";
 
 const expectations: StackExpectations = { kind: "minikube", highAvailability: false, workloadNamespaces: ["tasks", "tasks-data"] };
@@ -44,8 +44,8 @@ describe("local stack (minikube, mocked)", () => {
 
   it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () =>
     checkWorkloads(run, manifests, expectations));
-  it("gives notifications the mail settings its config requires: the local catcher, without TLS or login", async () => {
-    const env = await checkAppEnvironment(manifests);
+  it("gives notifications the mail settings its config requires: the local catcher, without TLS or login", () => {
+    const env = notificationsEnvironment(manifests);
     assert.deepEqual([env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH], ["host.minikube.internal", "1025", "none", "false"]);
   });
   it("denies by default and opens only the catalog's paths", () => checkNetworkPolicies(run, manifests, expectations));

@@ -3,12 +3,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { allServices, secretNames } from "@tasks/catalog";
 import { subnetLayout } from "@tasks/infra/azure/network/index";
-import { manifestsOf, type Manifest } from "../../scripts/lib/render-manifests.js";
-import { runStackMocked, type MockedRun } from "../src/testing/mocked-run.js";
-import { loadStackConfig } from "../src/testing/stack-config.js";
+import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
+import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
+import { loadStackConfig } from "../src/offline/stack-config.js";
 import {
   byKind,
-  checkAppEnvironment,
   checkDapr,
   checkDatabaseRoles,
   checkMonitoringAndIngress,
@@ -20,6 +19,7 @@ import {
   podTemplates,
   releaseValues,
   renderAndValidate,
+  notificationsEnvironment,
 } from "./platform-assertions.js";
 
 type Obj = Record<string, unknown>;
@@ -57,8 +57,8 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
     });
     it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () =>
       checkWorkloads(run, manifests, expectations));
-    it("gives notifications the relay's settings over STARTTLS with a login, credentials left to the secret store", async () => {
-      const env = await checkAppEnvironment(manifests);
+    it("gives notifications the relay's settings over STARTTLS with a login, credentials left to the secret store", () => {
+      const env = notificationsEnvironment(manifests);
       const smtp = cfg("smtp") as Obj;
       assert.deepEqual(
         [env.SMTP_HOST, env.SMTP_PORT, env.SMTP_TLS, env.SMTP_AUTH, env.MAIL_FROM],

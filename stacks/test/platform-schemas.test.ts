@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { manifestsOf, typeToGroupVersionKind, type Manifest } from "../../scripts/lib/render-manifests.js";
-import type { RecordedResource } from "../src/testing/mocked-run.js";
+import { manifestsOf, typeToGroupVersionKind, type Manifest } from "../src/offline/render-manifests.js";
+import type { RecordedResource } from "../src/offline/mocked-run.js";
 import { schemaProblems } from "./platform-schemas.js";
 
 const m = (o: Record<string, unknown>): Manifest => o as unknown as Manifest;

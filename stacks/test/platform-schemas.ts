@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv";
-import type { Manifest } from "../../scripts/lib/render-manifests.js";
+import type { Manifest } from "../src/offline/render-manifests.js";
 import { daprSchemas } from "./platform-dapr-schemas.js";
 
 /**

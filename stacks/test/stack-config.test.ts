@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { loadStackConfig, repoRoot, stackNames } from "../src/testing/stack-config.js";
+import { loadStackConfig, repoRoot, stackNames } from "../src/offline/stack-config.js";
 
 /** How the offline harness hands a stack file to the program, secrets included. */
 

@@ -1,7 +1,7 @@
 /**
  * ensureServiceRole and the db-roles CLI against the tier's real PostgreSQL. The admin is, as on Azure
  * Database for PostgreSQL Flexible Server, NOT a superuser: a CREATEROLE + CREATEDB login that creates
- * the databases and (through the services' real migrations) the tables. Roles are cluster-wide, so
+ * the databases and (through migrations shaped like the services', test/fixtures/role-migrations.ts) the tables. Roles are cluster-wide, so
  * every name carries a random suffix and is dropped at the end.
  */
 import assert from "node:assert/strict";
@@ -15,11 +15,10 @@ import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import { databaseRole, servicesWithDatabase } from "@tasks/catalog";
-import { migrations as auditMigrations } from "../../audit/migrations/index.js";
-import { migrations as tasksMigrations } from "../../tasks-api/migrations/index.js";
 import { createDatabase, databaseUrl, migrateLatest, type Migration } from "../src/db.js";
 import { ensureServiceRole, ensureServiceRoleOn, scramVerifier, serviceRoleSpecProblems } from "../src/db-roles.js";
 import { adminDatabaseUrl } from "../src/testing/database.js";
+import { auditMigrations, tasksMigrations } from "./fixtures/role-migrations.js";
 
 const suffix = randomBytes(4).toString("hex");
 const superUrl = () => adminDatabaseUrl();

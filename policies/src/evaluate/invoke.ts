@@ -3,7 +3,7 @@
  * props wrapped in the SDK's unknown-checking proxy, `stackTags`, `getConfig` and `notApplicable`
  * on the args, enforcement levels resolved from the pack config (disabled skipped, remediate counted
  * as mandatory), an unknown value turned into an advisory "can't run during preview" diagnostic.
- * The tests and the offline runner (scripts/policy.ts) both call these functions.
+ * The tests and the offline runner (@tasks/plan policy-cli.ts) both call these functions.
  */
 import {
   UnknownValueError,

@@ -1,12 +1,11 @@
-/** evaluatePolicies over a hand-made MockedRun: inputs vs outputs, providers, config, levels, report text. */
+/** evaluatePolicies over a hand-made stack run: inputs vs outputs, providers, config, levels, report text. */
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
-import type { MockedRun, RecordedResource } from "../../../stacks/src/testing/mocked-run.js";
-import { evaluatePolicies, loadPolicyConfig, snapshotsOf } from "../../../scripts/lib/policy-evaluate.js";
-import { formatPolicySummary, formatSummary, formatViolationTable } from "../../../scripts/lib/policy-report.js";
+import { formatPolicySummary, formatSummary, formatViolationTable } from "../../src/evaluate/report.js";
+import { evaluatePolicies, loadPolicyConfig, snapshotsOf, type RecordedResource, type StackRun } from "../../src/evaluate/run.js";
 import { noPrivilegedContainers } from "../../src/kubernetes/no-privileged-containers.js";
 import { noDefaultNamespace } from "../../src/kubernetes/no-default-namespace.js";
 import { defaultDeny } from "../../src/network/default-deny.js";
@@ -20,7 +19,6 @@ function recorded(type: string, name: string, inputs: Record<string, unknown>, e
     urn: urn(type, name),
     type,
     name,
-    custom: true,
     inputs,
     state: { name, ...inputs },
     protect: false,
@@ -34,11 +32,8 @@ function recorded(type: string, name: string, inputs: Record<string, unknown>, e
 const d = deployment();
 const privileged = edit(d.props, ["spec.template.spec.containers.0.securityContext.privileged", true], ["metadata.namespace"]);
 const provider = recorded("pulumi:providers:kubernetes", "k8s", { namespace: "tasks" });
-const run: MockedRun = {
+const run: StackRun = {
   stack: "dev",
-  calls: [],
-  outputs: {},
-  unsetSecrets: [],
   resources: [provider, recorded(d.type, d.name, privileged, { provider: `${provider.urn}::k8s-id` })],
 };
 
@@ -63,7 +58,7 @@ describe("evaluatePolicies", () => {
   });
 
   test("stack policies see outputs (state), not inputs", async () => {
-    const withState: MockedRun = {
+    const withState: StackRun = {
       ...run,
       resources: [recorded(d.type, d.name, d.props, { state: edit(d.props, ["metadata.namespace", "elsewhere"]) })],
     };

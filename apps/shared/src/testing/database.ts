@@ -1,6 +1,6 @@
 /**
  * A private database per test file on the test tier's PostgreSQL (DATABASE_URL, set by
- * scripts/lib/test-servers.ts), so test files run in parallel without interfering.
+ * @tasks/dev-platform test-servers.ts), so test files run in parallel without interfering.
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { PolicyReport } from "../../../scripts/lib/policy-evaluate.js";
+import type { PolicyReport } from "@tasks/policies/evaluate/run";
 import { runPolicyCli } from "./cli.js";
 
 test("dev, prod and local pass the policy pack with zero mandatory violations", async () => {

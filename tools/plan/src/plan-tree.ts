@@ -1,4 +1,4 @@
-import type { MockedRun, RecordedResource } from "../../stacks/src/testing/mocked-run.js";
+import type { MockedRun, RecordedResource } from "@tasks/stacks/offline/mocked-run";
 import { isSecret, maskSecrets } from "./plan-mask.js";
 import { planContext, settingsOf } from "./plan-settings.js";
 

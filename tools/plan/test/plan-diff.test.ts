@@ -5,11 +5,11 @@ import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { diffPlans, diffValues } from "../lib/plan-diff-compare.js";
-import { commentMarker, renderMarkdown } from "../lib/plan-diff-markdown.js";
-import { parsePlanJson, withRootReplaced, type PlanResource, type PlanSnapshot } from "../lib/plan-diff-model.js";
-import { addWorktree, linkNodeModules, resolveCommit, sameLockfile } from "../lib/plan-diff-worktree.js";
-import { parseArgs } from "../plan-diff.js";
+import { diffPlans, diffValues } from "../src/plan-diff-compare.js";
+import { commentMarker, renderMarkdown } from "../src/plan-diff-markdown.js";
+import { parsePlanJson, withRootReplaced, type PlanResource, type PlanSnapshot } from "../src/plan-diff-model.js";
+import { addWorktree, linkNodeModules, resolveCommit, sameLockfile } from "../src/plan-diff-worktree.js";
+import { parseArgs } from "../src/plan-diff-cli.js";
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures", "plan-diff");
 const load = (name: string): PlanSnapshot => parsePlanJson(readFileSync(path.join(fixtures, name), "utf8"), name);

@@ -1,5 +1,5 @@
 /** Text rendering of a policy report: the violations table and the summary. */
-import type { PolicyReport, ReportedViolation } from "./policy-evaluate.js";
+import type { PolicyReport, ReportedViolation } from "./run.js";
 
 const columns = ["POLICY", "RESOURCE", "LEVEL", "MESSAGE"] as const;
 

@@ -9,12 +9,12 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const taggableTypesFile = path.join(repoRoot, "policies/src/azure/taggable-types.ts");
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const taggableTypesFile = path.join(packageRoot, "src/azure/taggable-types.ts");
 
 /** Directory and version of the @pulumi/azure-native the policies package resolves. */
 export function azureNativePackage(): { dir: string; version: string } {
-  const require = createRequire(path.join(repoRoot, "policies/package.json"));
+  const require = createRequire(path.join(packageRoot, "package.json"));
   const pkgJson = require.resolve("@pulumi/azure-native/package.json");
   const version = String((JSON.parse(readFileSync(pkgJson, "utf8")) as { version: string }).version).replace(/^v/, "");
   return { dir: path.dirname(pkgJson), version };

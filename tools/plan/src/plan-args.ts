@@ -1,4 +1,4 @@
-import { stackNames, type StackName } from "../../stacks/src/testing/stack-config.js";
+import { stackNames, type StackName } from "@tasks/stacks/offline/stack-config";
 
 export const planUsage = [
   "usage: npm run plan -- --stack dev|prod|local [--json] [--render <dir>] [--set <key>=<value>]...",

@@ -1,20 +1,43 @@
 /**
  * Evaluates the policy pack over a stack's mocked run, the way `pulumi preview --policy-pack policies`
  * would over the real resources: every resource policy on each resource's inputs, every stack policy
- * on the resources' outputs (the mocked state). The plan script calls `evaluatePolicies` to append a
- * policy summary; scripts/policy.ts prints the table.
+ * on the resources' outputs (the mocked state). The plan tool (@tasks/plan) calls `evaluatePolicies`
+ * to append a policy summary and prints the table of `npm run policy`. A run is read through the
+ * StackRun shape below, which stacks' offline MockedRun satisfies: policies never import stacks.
  */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { MockedRun, RecordedResource } from "../../stacks/src/testing/mocked-run.js";
-import { evaluatePack, type PackConfig, type ResourceSnapshot, type Violation } from "../../policies/src/evaluate/invoke.js";
-import { policies as allPolicies, policyPackName, type AnyPolicy } from "../../policies/src/index.js";
+import { policies as allPolicies, policyPackName, type AnyPolicy } from "../index.js";
+import { evaluatePack, type PackConfig, type ResourceSnapshot, type Violation } from "./invoke.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** A resource as a stack run recorded it: its inputs, its (mocked) state and its options. */
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  /** URN of the parent resource, if any. */
+  readonly parent?: string;
+  /** `<provider urn>::<provider id>`. */
+  readonly provider?: string;
+  readonly inputs: Record<string, unknown>;
+  readonly state: Record<string, unknown>;
+  readonly protect: boolean;
+  readonly ignoreChanges: string[];
+  readonly dependsOn: string[];
+  readonly additionalSecretOutputs: string[];
+}
+
+/** What the evaluator reads of a stack run (stacks' offline MockedRun has this shape and more). */
+export interface StackRun {
+  readonly stack: string;
+  readonly resources: readonly RecordedResource[];
+}
 
 /** Per-stack policy config, also usable as `pulumi preview --policy-pack-config policies/config/<stack>.json`. */
-export const policyConfigFile = (stack: string): string => path.join(repoRoot, "policies", "config", `${stack}.json`);
+export const policyConfigFile = (stack: string): string => path.join(packageRoot, "config", `${stack}.json`);
 
 export function loadPolicyConfig(file: string): PackConfig {
   try {
@@ -59,7 +82,7 @@ function stackTags(): ReadonlyMap<string, string> {
 const providerUrn = (ref: string | undefined): string | undefined => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
 
 /** Resource snapshots for resource policies (inputs) and stack policies (outputs). */
-export function snapshotsOf(run: MockedRun): { inputs: ResourceSnapshot[]; outputs: ResourceSnapshot[] } {
+export function snapshotsOf(run: StackRun): { inputs: ResourceSnapshot[]; outputs: ResourceSnapshot[] } {
   const byUrn = new Map<string, RecordedResource>(run.resources.map((r) => [r.urn, r]));
   const make = (r: RecordedResource, props: Record<string, unknown>): ResourceSnapshot => {
     const provider = byUrn.get(providerUrn(r.provider) ?? "");
@@ -82,13 +105,13 @@ export function snapshotsOf(run: MockedRun): { inputs: ResourceSnapshot[]; outpu
   return { inputs: run.resources.map((r) => make(r, r.inputs)), outputs: run.resources.map((r) => make(r, r.state)) };
 }
 
-const resourceLabel = (run: MockedRun, urn: string | undefined): string => {
+const resourceLabel = (run: StackRun, urn: string | undefined): string => {
   if (!urn) return "(stack)";
   const r = run.resources.find((x) => x.urn === urn);
   return r ? `${r.type}::${r.name}` : urn;
 };
 
-export async function evaluatePolicies(run: MockedRun, options: EvaluateOptions = {}): Promise<PolicyReport> {
+export async function evaluatePolicies(run: StackRun, options: EvaluateOptions = {}): Promise<PolicyReport> {
   const configFile = policyConfigFile(run.stack);
   const config = options.config ?? (existsSync(configFile) ? loadPolicyConfig(configFile) : undefined);
   const policies = options.policies ?? allPolicies;

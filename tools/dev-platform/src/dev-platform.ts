@@ -2,7 +2,7 @@
  * The whole platform on one machine: Kafka (or KAFKA_BROKERS), Postgres (embedded, or DATABASE_URL), an
  * SMTP catcher, the Dapr scheduler, and every catalog service behind its own daprd, using the selfhosted
  * Dapr resources the infra builders generate (the same ones the Kubernetes stacks deploy).
- * `npm run dev` (scripts/dev.ts) and the integration tests (integration/test) both call startPlatform.
+ * `npm run dev` (dev-cli.ts) and the integration tests (integration/test) both call startPlatform.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { allBrokerTopics, allServices, databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
-import { writeSelfhostedResources } from "../../infra/src/dapr/index.js";
+import { writeSelfhostedResources } from "@tasks/infra/dapr/index";
 import { databaseUrl, ensureServiceRoleOn } from "@tasks/shared";
 import webpush from "web-push";
 import { ManagedProcess, waitReady } from "./dev-process.js";
@@ -20,10 +20,10 @@ import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.
 import { mintToken } from "./mint-token.js";
 import { startDevPostgres, type DevPostgres } from "./dev-postgres.js";
 import { freePort } from "./test-servers.js";
-import { serviceUrlVariable } from "../migrate.js";
+import { serviceUrlVariable } from "./migrate.js";
 
 const run = promisify(execFile);
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const integrationDir = path.join(repoRoot, "scripts", "integration");
 
 export interface PlatformOptions {
@@ -201,7 +201,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     await step("migrations", async () => {
       const urlEnv = Object.fromEntries(Object.entries(serviceUrls).map(([service, url]) => [serviceUrlVariable(service), url]));
       try {
-        await run(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts", "migrate.ts")], {
+        await run(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./migrate.ts", import.meta.url))], {
           cwd: repoRoot,
           env: { ...process.env, ...urlEnv },
           timeout: 180_000,

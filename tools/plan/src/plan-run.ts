@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { MockedRun } from "../../stacks/src/testing/mocked-run.js";
-import type { StackName } from "../../stacks/src/testing/stack-config.js";
+import type { MockedRun } from "@tasks/stacks/offline/mocked-run";
+import type { StackName } from "@tasks/stacks/offline/stack-config";
 
 /** One line for the user: what went wrong, never a stack trace. */
 export function describeFailure(err: unknown, stack: string): string {
@@ -17,6 +17,6 @@ export function describeFailure(err: unknown, stack: string): string {
 /** Evaluates one stack under mocks. Source maps are off: Pulumi records a stack trace for every promise and resource, and mapping them through tsx's source maps doubles the run time. */
 export async function evaluateStack(stack: StackName, configOverrides: Readonly<Record<string, string>> = {}): Promise<MockedRun> {
   process.setSourceMapsEnabled(false);
-  const { runStackMocked } = await import("../../stacks/src/testing/mocked-run.js");
+  const { runStackMocked } = await import("@tasks/stacks/offline/mocked-run");
   return runStackMocked(stack, { configOverrides });
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createTokenVerifier } from "@tasks/shared/auth";
-import { mintToken } from "../lib/mint-token.js";
+import { mintToken } from "../src/mint-token.js";
 
 const key = "a-development-signing-key-of-at-least-32-bytes";
 

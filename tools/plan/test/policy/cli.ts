@@ -2,12 +2,12 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 
-/** Runs `npm run policy -- <args>` (scripts/policy.ts under tsx) and collects its output and exit code. */
+/** Runs `npm run policy -- <args>` (the policy CLI under tsx) and collects its output and exit code. */
 export function runPolicyCli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "scripts/policy.ts"), ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "tools/plan/src/policy-cli.ts"), ...args], {
       cwd: repoRoot,
       stdio: ["ignore", "pipe", "pipe"],
     });

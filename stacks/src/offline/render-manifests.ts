@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
-import type { RecordedResource } from "../../stacks/src/testing/mocked-run.js";
+import type { RecordedResource } from "./mocked-run.js";
 
 /** A Kubernetes object as the program declared it. */
 export interface Manifest {

@@ -1,11 +1,11 @@
 /** The offline runner fails a deliberately broken program with the expected violations. */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import type { PolicyReport } from "../../../scripts/lib/policy-evaluate.js";
-import { policies } from "../../src/index.js";
+import type { PolicyReport } from "@tasks/policies/evaluate/run";
+import { policies } from "@tasks/policies";
 import { runPolicyCli } from "./cli.js";
 
-const program = "policies/test/fixtures/broken-stack/index.ts";
+const program = "tools/plan/test/fixtures/broken-stack/index.ts";
 
 describe("broken fixture stack", () => {
   test("--json: exits 1 and reports exactly the expected mandatory violations", async () => {

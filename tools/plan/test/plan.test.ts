@@ -4,15 +4,15 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, it } from "node:test";
 import { allBrokerTopics } from "@tasks/catalog";
-import { PlanUsageError, parsePlanArgs } from "../lib/plan-args.js";
-import { maskSecrets } from "../lib/plan-mask.js";
-import { describeFailure } from "../lib/plan-run.js";
-import { planJson, renderOutputs, shortType } from "../lib/plan-tree.js";
-import type { MockedRun, RecordedResource } from "../../stacks/src/testing/mocked-run.js";
+import { PlanUsageError, parsePlanArgs } from "../src/plan-args.js";
+import { maskSecrets } from "../src/plan-mask.js";
+import { describeFailure } from "../src/plan-run.js";
+import { planJson, renderOutputs, shortType } from "../src/plan-tree.js";
+import type { MockedRun, RecordedResource } from "@tasks/stacks/offline/mocked-run";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const plan = (...args: string[]) =>
-  spawnSync(process.execPath, ["--import", "tsx", "scripts/plan.ts", ...args], {
+  spawnSync(process.execPath, ["--import", "tsx", "tools/plan/src/plan-cli.ts", ...args], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, NODE_OPTIONS: "" },

@@ -1,4 +1,4 @@
-import type { RecordedResource } from "../../stacks/src/testing/mocked-run.js";
+import type { RecordedResource } from "@tasks/stacks/offline/mocked-run";
 import { isSecret, unwrapSecret } from "./plan-mask.js";
 
 /**

@@ -1,6 +1,6 @@
-import type { MockedRun } from "../../stacks/src/testing/mocked-run.js";
-import { evaluatePolicies } from "./policy-evaluate.js";
-import { formatPolicySummary } from "./policy-report.js";
+import type { MockedRun } from "@tasks/stacks/offline/mocked-run";
+import { evaluatePolicies } from "@tasks/policies/evaluate/run";
+import { formatPolicySummary } from "@tasks/policies/evaluate/report";
 
 /**
  * Extra sections of the offline plan, printed after the outputs (and under `sections` in --json).
