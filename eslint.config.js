@@ -3,6 +3,7 @@
 // functions to split, without blocking a change.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import tasks from "@tasks/lint/layering";
 
 export default tseslint.config(
   { ignores: ["**/node_modules/**", "**/dist/**", ".tmp/**", ".cache/**", "**/*.cjs"] },
@@ -18,6 +19,17 @@ export default tseslint.config(
       "no-control-regex": "off",
       "max-lines": ["warn", { max: 250, skipBlankLines: true, skipComments: true }],
       "max-lines-per-function": ["warn", { max: 60, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Layering (tools/lint/layering.js): imports point down the layers, never out of a workspace by path,
+    // and every package imported by name is declared in the importer's own package.json.
+    files: ["**/*.ts"],
+    plugins: { tasks },
+    rules: {
+      "tasks/no-relative-cross-workspace": "error",
+      "tasks/layers": "error",
+      "tasks/declared-dependencies": "error",
     },
   },
   {
