@@ -34,7 +34,7 @@ describe("docs/*.md", () => {
     for (const d of docs) {
       const paths = matches(
         d.text,
-        /(?<![\w./-])((?:scripts|stacks|infra|catalog|apps|policies|docs|\.github|\.ci)\/[A-Za-z0-9_./*-]*[A-Za-z0-9_*])/g,
+        /(?<![\w./-])((?:scripts|stacks|infra|catalog|apps|policies|tools|docs|\.github|\.ci)\/[A-Za-z0-9_./*-]*[A-Za-z0-9_*])/g,
       );
       const files = [
         ...paths,
