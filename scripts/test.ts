@@ -137,7 +137,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const tierIdx = args.indexOf("--tier");
   const onlyTier = tierIdx >= 0 ? args[tierIdx + 1] : undefined;
-  const filters = args.filter((a, i) => !a.startsWith("--") && i !== tierIdx + 1);
+  const filters = args.filter((a, i) => !a.startsWith("--") && (tierIdx < 0 || i !== tierIdx + 1));
   if (onlyTier && !(onlyTier in tiers)) throw new Error(`Unknown tier "${onlyTier}"; expected one of: ${Object.keys(tiers).join(", ")}`);
   const { mkdirSync } = await import("node:fs");
   mkdirSync(path.join(root, ".tmp"), { recursive: true });
