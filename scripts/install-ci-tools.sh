@@ -5,6 +5,9 @@
 #   Java, Maven from Debian's packages when `java` or `mvn` is missing (Kafka's jars are resolved with mvn)
 #   actionlint  built from Go modules (pinned) into a cache dir: $CI_TOOLS_DIR (default .cache/ci-tools/bin)
 #   ShellCheck  from Debian's packages when it is not on PATH
+#   etcd        from Debian's etcd-server package when `etcd` is not on PATH (the kubernetes test tier's
+#               kube-apiserver stores into it; kube-apiserver itself is built by
+#               scripts/integration/kube-apiserver-binary.sh)
 # apt runs through sudo when not root. Usage: scripts/install-ci-tools.sh
 #   then: export PATH="$(scripts/install-ci-tools.sh --print-path):$PATH"
 set -euo pipefail
@@ -99,7 +102,17 @@ install_shellcheck() {
   say "installed shellcheck $(shellcheck --version | sed -n 's/^version: //p')"
 }
 
+install_etcd() {
+  if command -v etcd >/dev/null 2>&1; then
+    say "etcd $(etcd --version | sed -n 's/^etcd Version: //p') already on PATH"
+    return
+  fi
+  apt_install etcd-server
+  say "installed etcd $(etcd --version | sed -n 's/^etcd Version: //p')"
+}
+
 install_go
 install_java_maven
 install_actionlint
 install_shellcheck
+install_etcd
