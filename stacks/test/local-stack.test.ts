@@ -160,10 +160,11 @@ describe("local stack (minikube, mocked)", () => {
     }));
 
   it("renders manifests that pass the Kubernetes, cert-manager, Prometheus operator and Dapr schemas, with no secret values", async () => {
-    const { count, problems, secretsLeaked } = await renderAndValidate(run);
+    const { count, problems, secretsLeaked, nameless } = await renderAndValidate(run);
     assert.ok(count > 100, `only ${count} objects rendered`);
     assert.deepEqual(problems, []);
     assert.deepEqual(secretsLeaked, []);
+    assert.deepEqual(nameless, []);
   });
 });
 

@@ -441,7 +441,9 @@ export function checkProviders(run: MockedRun, providerName?: string): void {
 }
 
 /** Renders the run's objects, reads the files back and validates each against its schema. */
-export async function renderAndValidate(run: MockedRun): Promise<{ count: number; problems: string[]; secretsLeaked: string[] }> {
+export async function renderAndValidate(
+  run: MockedRun,
+): Promise<{ count: number; problems: string[]; secretsLeaked: string[]; nameless: string[] }> {
   const dir = mkdtempSync(path.join(tmpdir(), `render-${run.stack}-`));
   try {
     const count = await renderManifests(run.resources, dir);
@@ -457,6 +459,8 @@ export async function renderAndValidate(run: MockedRun): Promise<{ count: number
       count,
       problems: await allSchemaProblems(manifests),
       secretsLeaked: secretValues.filter((s) => s.length > 8 && text.includes(s)),
+      // The API server refuses an object with neither (the provider auto-names; so must the render).
+      nameless: manifests.filter((m) => !m.metadata.name && !m.metadata.generateName).map((m) => `${m.kind} ${m.metadata.namespace ?? ""}`),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -474,6 +478,12 @@ export function checkDatabaseRoles(run: MockedRun, manifests: readonly Manifest[
   assert.equal(jobs.length, 1, "one database-roles Job");
   const job = jobs[0]!;
   assert.equal(job.metadata.namespace, ns);
+  // Left unnamed on purpose (a replacement gets a new name, created before the old Job is deleted): the
+  // render names it as the provider would, <logical name>-<8 hex>, annotated pulumi.com/autonamed.
+  const jobResource = run.resources.find((r) => r.type === "kubernetes:batch/v1:Job")!;
+  assert.equal(get(jobResource.inputs, "metadata", "name"), undefined, "the program leaves the Job's name to Pulumi");
+  assert.match(String(job.metadata.name), new RegExp(`^${jobResource.name}-[0-9a-f]{8}$`));
+  assert.equal(get(job, "metadata", "annotations", "pulumi.com/autonamed"), "true");
   const spec = get(job, "spec") as Obj;
   assert.ok(typeof spec.backoffLimit === "number" && spec.backoffLimit > 0, "backoffLimit");
   assert.ok(typeof spec.ttlSecondsAfterFinished === "number" && spec.ttlSecondsAfterFinished > 0, "ttlSecondsAfterFinished");

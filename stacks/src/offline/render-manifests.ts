@@ -2,6 +2,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
 import type { RecordedResource } from "./mocked-run.js";
+import { withPulumiAutoname } from "./pulumi-autoname.js";
 
 /** A Kubernetes object as the program declared it. */
 export interface Manifest {
@@ -45,14 +46,18 @@ function redact(manifest: Manifest): Manifest {
   };
 }
 
-/** The Kubernetes objects a run created directly (not Helm releases, charts, providers or components). */
+/**
+ * The Kubernetes objects a run created directly (not Helm releases, charts, providers or components), as
+ * the provider sends them: an object the program leaves unnamed gets Pulumi's auto-name (pulumi-autoname.ts).
+ */
 export function manifestsOf(resources: readonly RecordedResource[]): Manifest[] {
   return resources.flatMap((r) => {
     if (!r.custom || helmTypes.test(r.type)) return [];
     const gvk = typeToGroupVersionKind(r.type);
     if (!gvk) return [];
     const { apiVersion: _a, kind: _k, metadata, ...rest } = r.inputs as Record<string, unknown>;
-    return [redact({ apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: (metadata ?? {}) as Manifest["metadata"], ...rest })];
+    const manifest: Manifest = { apiVersion: gvk.apiVersion, kind: gvk.kind, metadata: (metadata ?? {}) as Manifest["metadata"], ...rest };
+    return [redact(withPulumiAutoname(manifest, r.name, r.urn))];
   });
 }
 
