@@ -1,0 +1,74 @@
+/**
+ * Where the CustomResourceDefinitions of the charts the stacks install come from, at the versions the
+ * stacks pin (infra/src/k8s/charts.ts). Each is a directory of a Go module, fetched into the module cache
+ * with `go mod download` (the Go module proxy serves the upstream repositories; nothing is committed).
+ *
+ * A chart's version is not its application's version: each entry states the mapping, and
+ * scripts/test/kubernetes-crd-sources.test.ts fails when a chart pin moves without this file.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type charts } from "../../infra/src/k8s/charts.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface CrdSource {
+  /** The key of the chart in infra/src/k8s/charts.ts whose CRDs these are. */
+  readonly chartKey: keyof typeof charts;
+  /** The chart version these CRDs were checked against (must equal the chart pin). */
+  readonly chartVersion: string;
+  /** The application version that chart version ships (the chart's appVersion). */
+  readonly appVersion: string;
+  readonly module: string;
+  /** The module version read; differs from appVersion only where `note` says why. */
+  readonly moduleVersion: string;
+  /** Directory inside the module holding the CRD YAML files. */
+  readonly dir: string;
+  /** The files are Helm templates: labels and annotations holding `{{ }}` are dropped before use. */
+  readonly helmTemplated: boolean;
+  readonly note?: string;
+}
+
+/** The dapr/dapr version daprd is built from: tools/dapr/go.mod's require (one Dapr version everywhere). */
+export function daprModuleVersion(goMod = readFileSync(path.join(root, "tools/dapr/go.mod"), "utf8")): string {
+  const m = /^\s*github\.com\/dapr\/dapr (v\S+)/m.exec(goMod);
+  if (!m) throw new Error("tools/dapr/go.mod: no github.com/dapr/dapr require");
+  return m[1]!;
+}
+
+export const crdSources: readonly CrdSource[] = [
+  {
+    chartKey: "dapr",
+    chartVersion: "1.18.2",
+    appVersion: "v1.18.2",
+    module: "github.com/dapr/dapr",
+    moduleVersion: daprModuleVersion(),
+    dir: "charts/dapr/crds",
+    helmTemplated: false,
+    note: "The chart's own crds/ directory, from the module the integration tier builds daprd from.",
+  },
+  {
+    chartKey: "certManager",
+    chartVersion: "v1.18.2",
+    appVersion: "v1.18.2",
+    module: "github.com/cert-manager/cert-manager",
+    moduleVersion: "v1.18.2",
+    dir: "deploy/crds",
+    helmTemplated: true,
+    note: "cert-manager releases its chart at the application's version. deploy/crds holds the sources of the chart's CRD templates.",
+  },
+  {
+    chartKey: "kubePrometheusStack",
+    chartVersion: "76.5.1",
+    appVersion: "v0.84.1",
+    module: "github.com/prometheus-operator/prometheus-operator",
+    moduleVersion: "v0.84.0",
+    dir: "example/prometheus-operator-crd",
+    helmTemplated: false,
+    note:
+      "The chart's charts/crds/crds are copies of example/prometheus-operator-crd at its appVersion v0.84.1, which the " +
+      "module proxy does not serve (403). v0.84.0's files differ from the chart's only in the operator.prometheus.io/version " +
+      "annotation (checked against prometheus-community/helm-charts at kube-prometheus-stack-76.5.1).",
+  },
+];

@@ -1,0 +1,3 @@
+import { apiServerSuite } from "./stack-suite.js";
+
+apiServerSuite("prod");

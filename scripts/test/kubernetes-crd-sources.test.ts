@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { charts } from "../../infra/src/k8s/charts.js";
+import { crdSources, daprModuleVersion } from "../../kubernetes/src/crd-sources.js";
+
+describe("CRD sources of the kubernetes tier follow the charts the stacks pin", () => {
+  it("covers every chart that installs CRDs the stacks use: Dapr, cert-manager, the Prometheus operator", () => {
+    assert.deepEqual(crdSources.map((s) => s.chartKey).sort(), ["certManager", "dapr", "kubePrometheusStack"]);
+  });
+
+  for (const s of crdSources) {
+    it(`${String(s.chartKey)}: CRDs checked for chart ${s.chartVersion}, the version infra/src/k8s/charts.ts pins`, () => {
+      assert.equal(
+        charts[s.chartKey].version,
+        s.chartVersion,
+        `charts.${String(s.chartKey)} moved to ${charts[s.chartKey].version}: find that chart's appVersion and its CRDs' module version, ` +
+          `then update kubernetes/src/crd-sources.ts (chartVersion, appVersion, moduleVersion)`,
+      );
+      assert.match(s.moduleVersion, /^v\d+\.\d+\.\d+$/);
+      if (s.moduleVersion !== s.appVersion)
+        assert.ok(s.note?.includes(s.appVersion), `${s.module}: ${s.moduleVersion} is not the appVersion; the note must say why`);
+    });
+  }
+
+  it("takes Dapr's CRDs from the module daprd is built from, at the chart's version", () => {
+    const dapr = crdSources.find((s) => s.chartKey === "dapr")!;
+    assert.equal(dapr.moduleVersion, daprModuleVersion());
+    assert.equal(dapr.moduleVersion, `v${charts.dapr.version}`);
+  });
+
+  it("reads the Dapr version from tools/dapr/go.mod's require, and fails without one", () => {
+    assert.equal(daprModuleVersion("require (\n\tgithub.com/dapr/dapr v1.2.3 // indirect\n)"), "v1.2.3");
+    assert.throws(() => daprModuleVersion("module x\n"), /no github.com\/dapr\/dapr require/);
+  });
+
+  it("takes cert-manager's CRDs at the chart's version: cert-manager releases its chart at the application's version", () => {
+    const cm = crdSources.find((s) => s.chartKey === "certManager")!;
+    assert.equal(cm.appVersion, cm.chartVersion);
+    assert.equal(cm.moduleVersion, cm.appVersion);
+  });
+});
