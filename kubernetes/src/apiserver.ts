@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -204,10 +204,26 @@ async function startKubeApiserver(
   return { client: client!, url };
 }
 
+const dirPrefix = "tasks-kube-apiserver-";
+
+/** Temp dirs left by runs that were killed (their pid is gone) are removed. */
+function removeStaleDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(new RegExp(`^${dirPrefix}(\\d+)-`).exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      rmSync(path.join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** Starts etcd and kube-apiserver; resolves once /readyz answers 200. On failure both are stopped. */
 export async function startApiServer(bin: ApiServerBinaries, opts: StartOptions = {}): Promise<ApiServer> {
   const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
-  const dir = mkdtempSync(path.join(tmpdir(), "tasks-kube-apiserver-"));
+  removeStaleDirs();
+  const dir = mkdtempSync(path.join(tmpdir(), `${dirPrefix}${process.pid}-`));
   const started = Date.now();
   const running: ChildProcess[] = [];
   const cleanup = async () => {
