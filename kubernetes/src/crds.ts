@@ -61,6 +61,16 @@ export function loadCrds(source: CrdSource, dir = path.join(moduleDir(source.mod
   return crds;
 }
 
+/**
+ * The CRDs that serve the kinds `objects` use (group and kind). The others are left out: nothing would be
+ * checked against them, and the Prometheus operator's unused ones are 4 MB the server compiles for a minute
+ * on a loaded machine. A kind without its CRD is still caught: the server rejects it as not served.
+ */
+export function crdsFor(objects: readonly { apiVersion: string; kind: string }[], crds: readonly Crd[]): Crd[] {
+  const used = new Set(objects.map((o) => `${o.apiVersion.includes("/") ? o.apiVersion.split("/")[0] : ""}/${o.kind}`));
+  return crds.filter((c) => used.has(`${c.spec.group}/${c.spec.names.kind}`));
+}
+
 /** Creates every CRD, then waits until each is Established (its kinds are served). */
 export async function installCrds(client: KubeClient, crds: readonly Crd[], timeoutMs = 60_000): Promise<void> {
   const base = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";

@@ -11,7 +11,7 @@ import type { StackName } from "../../stacks/src/testing/stack-config.js";
 import { startApiServer, type ApiServer } from "../src/apiserver.js";
 import { resolveBinaries } from "../src/binaries.js";
 import { crdSources } from "../src/crd-sources.js";
-import { installCrds, loadCrds } from "../src/crds.js";
+import { crdsFor, installCrds, loadCrds } from "../src/crds.js";
 import { applyInOrder, podSecurityWarnings, rejections, restrictedNamespaces, type KubeObject, type ObjectResult } from "../src/dry-run.js";
 
 const workloadKinds = new Set(["Deployment", "StatefulSet", "Job", "CronJob", "DaemonSet", "Pod"]);
@@ -33,10 +33,12 @@ export function apiServerSuite(stack: StackName): void {
       server = await startApiServer(bin);
       log(`kube-apiserver ${bin.version ?? ""} + etcd ready in ${server.readyMs} ms (${server.url})`);
       const crdStart = Date.now();
-      const crds = crdSources.flatMap((s) => loadCrds(s));
+      const available = crdSources.flatMap((s) => loadCrds(s));
+      const crds = crdsFor(objects, available);
       await installCrds(server.client, crds);
       log(
-        `${crds.length} CRDs installed and established in ${Date.now() - crdStart} ms: ` +
+        `${crds.length} CRDs (of ${available.length}; those of the kinds the stack uses: ${crds.map((c) => c.spec.names.kind).join(", ")}) ` +
+          `installed and established in ${Date.now() - crdStart} ms, from ` +
           crdSources.map((s) => `${s.module}@${s.moduleVersion}/${s.dir} (chart ${String(s.chartKey)} ${s.chartVersion})`).join(", "),
       );
       results = await applyInOrder(server.client, objects);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { parseWarning } from "../../kubernetes/src/client.js";
+import { crdsFor, type Crd } from "../../kubernetes/src/crds.js";
 import {
   dependencyOrder,
   podSecurityWarnings,
@@ -86,5 +87,34 @@ describe("the kubernetes tier's ordering and reporting", () => {
       { ref: "Deployment t/a", warning: 'would violate PodSecurity "restricted:latest": x' },
     ]);
     assert.deepEqual(rejections(results), ["Job t/<no name>: name or generateName is required"]);
+  });
+});
+
+describe("the CRDs the kubernetes tier installs", () => {
+  it("are those of the kinds the objects use, matched by group and kind", () => {
+    const crd = (group: string, kind: string): Crd => ({
+      apiVersion: "apiextensions.k8s.io/v1",
+      kind: "CustomResourceDefinition",
+      metadata: { name: `${kind.toLowerCase()}s.${group}` },
+      spec: { group, names: { kind, plural: `${kind.toLowerCase()}s` } },
+    });
+    const all = [
+      crd("monitoring.coreos.com", "ServiceMonitor"),
+      crd("monitoring.coreos.com", "Prometheus"),
+      crd("dapr.io", "Subscription"),
+      crd("other.io", "Subscription"),
+    ];
+    const picked = crdsFor(
+      [
+        obj("ServiceMonitor", "a", "t", "monitoring.coreos.com/v1"),
+        obj("Subscription", "b", "t", "dapr.io/v2alpha1"),
+        obj("Service", "c", "t"),
+      ],
+      all,
+    );
+    assert.deepEqual(
+      picked.map((c) => c.metadata.name),
+      ["servicemonitors.monitoring.coreos.com", "subscriptions.dapr.io"],
+    );
   });
 });
