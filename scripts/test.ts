@@ -32,7 +32,7 @@ const tiers: Record<string, string[]> = {
     "scripts/test",
   ],
   services: readdirSync(path.join(root, "apps")).map((a) => `apps/${a}/test`),
-  kubernetes: ["kubernetes/test"],
+  kubernetes: ["tools/kubernetes/tier"],
   integration: ["integration/test"],
 };
 

@@ -4,14 +4,14 @@
  * with `go mod download` (the Go module proxy serves the upstream repositories; nothing is committed).
  *
  * A chart's version is not its application's version: each entry states the mapping, and
- * scripts/test/kubernetes-crd-sources.test.ts fails when a chart pin moves without this file.
+ * tools/kubernetes/test/crd-sources.test.ts fails when a chart pin moves without this file.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type charts } from "../../infra/src/k8s/charts.js";
+import { type charts } from "@tasks/infra/k8s/charts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
 export interface CrdSource {
   /** The key of the chart in infra/src/k8s/charts.ts whose CRDs these are. */

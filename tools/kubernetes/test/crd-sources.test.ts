@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { charts } from "../../infra/src/k8s/charts.js";
-import { crdSources, daprModuleVersion } from "../../kubernetes/src/crd-sources.js";
+import { charts } from "@tasks/infra/k8s/charts";
+import { crdSources, daprModuleVersion } from "../src/crd-sources.js";
 
 describe("CRD sources of the kubernetes tier follow the charts the stacks pin", () => {
   it("covers every chart that installs CRDs the stacks use: Dapr, cert-manager, the Prometheus operator", () => {
@@ -14,7 +14,7 @@ describe("CRD sources of the kubernetes tier follow the charts the stacks pin", 
         charts[s.chartKey].version,
         s.chartVersion,
         `charts.${String(s.chartKey)} moved to ${charts[s.chartKey].version}: find that chart's appVersion and its CRDs' module version, ` +
-          `then update kubernetes/src/crd-sources.ts (chartVersion, appVersion, moduleVersion)`,
+          `then update tools/kubernetes/src/crd-sources.ts (chartVersion, appVersion, moduleVersion)`,
       );
       assert.match(s.moduleVersion, /^v\d+\.\d+\.\d+$/);
       if (s.moduleVersion !== s.appVersion)

@@ -5,9 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { manifestsOf, releasesOf } from "../../scripts/lib/render-manifests.js";
-import { runStackMocked } from "../../stacks/src/testing/mocked-run.js";
-import type { StackName } from "../../stacks/src/testing/stack-config.js";
+import { manifestsOf, releasesOf } from "@tasks/stacks/offline/render-manifests";
+import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
+import type { StackName } from "@tasks/stacks/offline/stack-config";
 import { startApiServer, type ApiServer } from "../src/apiserver.js";
 import { resolveBinaries } from "../src/binaries.js";
 import { crdSources } from "../src/crd-sources.js";

@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseWarning } from "../../kubernetes/src/client.js";
-import { crdsFor, type Crd } from "../../kubernetes/src/crds.js";
-import {
-  dependencyOrder,
-  podSecurityWarnings,
-  refOf,
-  rejections,
-  restrictedNamespaces,
-  type KubeObject,
-} from "../../kubernetes/src/dry-run.js";
+import { parseWarning } from "../src/client.js";
+import { crdsFor, type Crd } from "../src/crds.js";
+import { dependencyOrder, podSecurityWarnings, refOf, rejections, restrictedNamespaces, type KubeObject } from "../src/dry-run.js";
 
 const obj = (kind: string, name: string, namespace?: string, apiVersion = "v1"): KubeObject => ({
   apiVersion,

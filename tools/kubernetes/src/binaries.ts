@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { binariesFromEnv, type ApiServerBinaries } from "./apiserver.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const binaryScript = "scripts/integration/kube-apiserver-binary.sh";
 
 /**
