@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/index.js";
 import { loadStackConfig, projectName, type StackName } from "./stack-config.js";
-import { fakeUuid, mockCallResults, mockResourceState } from "./mock-outputs.js";
+import { mockInvoke, mockResourceId, mockResourceOutputs } from "../offline/mock-state.js";
+import { engineUrn } from "../offline/urn.js";
 
 /** One resource as the program registered it under mocks. */
 export interface RecordedResource {
@@ -61,6 +62,7 @@ interface RegisterResponse {
 type Callback = (err: Error | null, res?: RegisterResponse) => void;
 interface MonitorLike {
   registerResource(req: RegisterRequest, cb: Callback): void;
+  newUrn(parent: string, type: string, name: string): string;
 }
 
 /**
@@ -83,16 +85,13 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   await pulumi.runtime.setMocks(
     {
       newResource(args: MockResourceArgs) {
-        const extra = mockResourceState[args.type]?.(args) ?? {};
-        const state = { name: args.name, ...(args.inputs as Record<string, unknown>), ...extra };
+        const state = mockResourceOutputs(args);
         pending.push({ args, state });
-        return { id: args.custom ? `${args.name}-id` : undefined, state };
+        return { id: args.custom ? mockResourceId(args.name) : undefined, state };
       },
       call(args: MockCallArgs) {
         calls.push({ token: args.token, inputs: args.inputs as Record<string, unknown> });
-        const fn = mockCallResults[args.token];
-        if (fn) return fn(args);
-        return { id: fakeUuid(args.token) };
+        return mockInvoke(args);
       },
     },
     projectName,
@@ -103,6 +102,7 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
 
   const recorded: RecordedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+  monitor.newUrn = (parent, type, name) => engineUrn(stack, projectName, parent || undefined, type, name);
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     original(req, (err, res) => {
