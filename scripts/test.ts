@@ -9,10 +9,13 @@
  *             are not checked (their charts cannot be fetched here).
  *   integration  real daprd + Dapr scheduler (built from Go modules when missing) and a real Kafka broker
  *             (Maven jars): scripts/integration/smoke.sh, then integration/test/*.test.ts.
- * Outside CI a missing toolchain (Go, etcd; Java for integration) skips the kubernetes and integration tiers with a
+ *   engine    the real Pulumi CLI, Node language host and policy analyzer (built from Go modules by
+ *             scripts/integration/pulumi-binaries.sh, cached) preview every stack against the mock provider
+ *             servers and must agree with the mocked runs; local is created and previewed again (no change).
+ * Outside CI a missing toolchain (Go, etcd; Java for integration) skips the kubernetes, integration and engine tiers with a
  * loud notice; in CI (CI=true) it fails them.
  * Files named *.tz.test.ts run once per time zone in TIME_ZONES, so results cannot depend on the machine's TZ.
- * Usage: npm test [-- --tier unit|services|kubernetes|integration] [-- <file filter substring>...]
+ * Usage: npm test [-- --tier unit|services|kubernetes|integration|engine] [-- <file filter substring>...]
  */
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -34,6 +37,7 @@ const tiers: Record<string, string[]> = {
   services: readdirSync(path.join(root, "apps")).map((a) => `apps/${a}/test`),
   kubernetes: ["tools/kubernetes/tier"],
   integration: ["integration/test"],
+  engine: ["tools/engine/tier"],
 };
 
 function findTests(dir: string): string[] {
@@ -129,8 +133,23 @@ async function prepareKubernetes(env: NodeJS.ProcessEnv): Promise<RunResult | un
   return undefined;
 }
 
+/** The engine tier's prerequisite: the Pulumi CLI and Node language host, built from Go modules once and cached. */
+async function prepareEngine(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
+  console.log("\n=== engine: Pulumi CLI and language host (scripts/integration/pulumi-binaries.sh)");
+  const r = await runScript("scripts/integration/pulumi-binaries.sh", [], env);
+  if (r.code === 0) return undefined;
+  if (process.env.CI) {
+    console.error(`engine tier: FAILED: scripts/integration/pulumi-binaries.sh exited ${r.code}`);
+    return { pass: 0, fail: 1, code: 1 };
+  }
+  console.error(`\n*** engine tier SKIPPED: the Pulumi CLI could not be built (exit ${r.code}; needs Go). CI fails on this. ***\n`);
+  return { pass: 0, fail: 0, code: 0 };
+}
+
 /** Integration files each start a whole platform (a JVM, Postgres, ten processes): one at a time, generous timeout. */
 const integrationFlags = ["--test-concurrency=1", "--test-timeout=900000"];
+/** The engine tier runs several CLI processes per stack: one file at a time. */
+const engineFlags = ["--test-concurrency=1", "--test-timeout=1800000"];
 
 function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string, extraFlags: string[] = []): Promise<RunResult> {
   console.log(`\n=== ${label}: ${files.length} file(s)`);
@@ -184,6 +203,13 @@ async function main(): Promise<void> {
         if (smoke) results.push(smoke);
         if (smoke && smoke.code !== 0) continue;
       }
+      if (tier === "engine" && files.length > 0) {
+        const skipped = await prepareEngine(env);
+        if (skipped) {
+          results.push(skipped);
+          continue;
+        }
+      }
       if (files.length === 0) {
         console.log(`\n=== ${tier}: no test files`);
         continue;
@@ -203,7 +229,8 @@ async function main(): Promise<void> {
       }
       const plain = files.filter((f) => !f.endsWith(".tz.test.ts"));
       const zoned = files.filter((f) => f.endsWith(".tz.test.ts"));
-      if (plain.length) results.push(await runNodeTest(plain, env, tier, tier === "integration" ? integrationFlags : []));
+      const flags = tier === "integration" ? integrationFlags : tier === "engine" ? engineFlags : [];
+      if (plain.length) results.push(await runNodeTest(plain, env, tier, flags));
       for (const tz of zoned.length ? TIME_ZONES : []) results.push(await runNodeTest(zoned, { ...env, TZ: tz }, `${tier} TZ=${tz}`));
     }
   } finally {
