@@ -27,9 +27,10 @@ function noticeUnsetSecrets(ws: StackWorkspace): void {
 async function run(args: PreviewArgs, session: EngineSession, cleanup: (() => void)[]): Promise<number> {
   const eventLog = (ws: StackWorkspace): string => path.join(ws.dir, "events.jsonl");
   let ws: StackWorkspace;
+  let tree: Worktree | undefined;
   if (args.base) {
-    const tree: Worktree = await baseTree(repo, args.base, args.install, log);
-    cleanup.push(() => tree.remove());
+    tree = await baseTree(repo, args.base, args.install, log);
+    cleanup.push(() => tree?.remove());
     const baseWs = await session.workspace(tree.dir, args.stack);
     cleanup.push(() => removeWorkspace(baseWs));
     log(`pulumi up of ${args.base} (${tree.commit.slice(0, 7)}) into a fresh backend…`);
@@ -55,7 +56,9 @@ async function run(args: PreviewArgs, session: EngineSession, cleanup: (() => vo
   if (args.eventLog && existsSync(eventLog(ws))) copyFileSync(eventLog(ws), args.eventLog);
   if (args.keep) {
     log(`kept ${ws.dir} (PULUMI_BACKEND_URL=${ws.env.PULUMI_BACKEND_URL}) and the provider log ${session.providerLog}`);
+    // The workspaces stay; the base worktree is not needed to read them.
     cleanup.length = 0;
+    tree?.remove();
   }
   return r.code;
 }
