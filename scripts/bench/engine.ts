@@ -13,9 +13,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { readEventLog } from "../../tools/engine/src/event-log.js";
-import { preview, startSession, up } from "../../tools/engine/src/session.js";
-import { removeWorkspace } from "../../tools/engine/src/workspace.js";
+import { readEventLog } from "@tasks/engine/event-log";
+import { preview, startSession, up } from "@tasks/engine/session";
+import { removeWorkspace } from "@tasks/engine/workspace";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const arg = (name: string): string | undefined => {

@@ -17,6 +17,8 @@ export const layers = {
   "apps/shared": ["catalog"],
   "apps/*": ["catalog", "apps/shared"],
   "tools/*": ["catalog", "infra", "stacks", "policies", "apps/shared", "apps/*"],
+  // npm run preview --base checks the base commit out the way plan:diff does (tools/plan's worktree helper).
+  "tools/engine": ["catalog", "infra", "stacks", "policies", "apps/shared", "apps/*", "tools/plan"],
   scripts: ["*"],
   integration: ["*"],
 };

@@ -1,10 +1,10 @@
 /**
  * What a mocked provider hands back, composed in one place for both consumers: the unit-test mocks
- * (`pulumi.runtime.setMocks`, testing/mocked-run.ts) and the mock provider servers the real engine
- * talks to (tools/engine). Both read the same output tables (testing/mock-outputs*.ts).
+ * (`pulumi.runtime.setMocks`, offline/mocked-run.ts) and the mock provider servers the real engine
+ * talks to (tools/engine). Both read the same output tables (offline/mock-outputs*.ts).
  */
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/index.js";
-import { fakeUuid, mockCallResults, mockResourceState } from "../testing/mock-outputs.js";
+import { fakeUuid, mockCallResults, mockResourceState } from "./mock-outputs.js";
 
 type Props = Record<string, unknown>;
 

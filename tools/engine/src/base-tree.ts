@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { addWorktree, linkNodeModules, resolveCommit, run, sameLockfile, type Worktree } from "../../../scripts/lib/plan-diff-worktree.js";
+import { addWorktree, linkNodeModules, resolveCommit, run, sameLockfile, type Worktree } from "@tasks/plan/plan-diff-worktree";
 import type { InstallMode } from "./preview-args.js";
 import { runPulumi } from "./pulumi-cli.js";
 import type { StackWorkspace } from "./workspace.js";

@@ -1,4 +1,4 @@
-import { isStackName, stackNames, type StackName } from "@tasks/stacks/testing/stack-config";
+import { isStackName, stackNames, type StackName } from "@tasks/stacks/offline/stack-config";
 
 export const previewUsage = [
   "usage: npm run preview -- --stack dev|prod|local [--diff] [--base <git-ref>] [--install auto|link|ci] [--event-log <file>] [--keep]",

@@ -7,7 +7,7 @@
 import { copyFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Worktree } from "../../../scripts/lib/plan-diff-worktree.js";
+import type { Worktree } from "@tasks/plan/plan-diff-worktree";
 import { baseTree, rerootState } from "./base-tree.js";
 import { parsePreviewArgs, previewUsage, PreviewUsageError, type PreviewArgs } from "./preview-args.js";
 import { preview, startSession, up, type EngineSession } from "./session.js";

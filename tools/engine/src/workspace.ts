@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { parse, stringify } from "yaml";
-import { loadStackConfig } from "@tasks/stacks/testing/stack-config";
+import { loadStackConfig } from "@tasks/stacks/offline/stack-config";
 import { runPulumi, type PulumiEnv } from "./pulumi-cli.js";
 
 export interface StackWorkspace {

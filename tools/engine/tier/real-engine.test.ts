@@ -3,13 +3,13 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { rulesFor, replacementRules } from "@tasks/stacks/offline/replacements";
-import { compareRuns, formatAgreement } from "../../src/agreement.js";
-import { readEventLog, type EngineRun } from "../../src/event-log.js";
-import { providerPackages } from "../../src/provider-servers.js";
-import { runPulumi } from "../../src/pulumi-cli.js";
-import { mockedReference, type MockedReference } from "../../src/reference.js";
-import { preview, startSession, up, type EngineSession } from "../../src/session.js";
-import { removeWorkspace, type StackWorkspace } from "../../src/workspace.js";
+import { compareRuns, formatAgreement } from "../src/agreement.js";
+import { readEventLog, type EngineRun } from "../src/event-log.js";
+import { providerPackages } from "../src/provider-servers.js";
+import { runPulumi } from "../src/pulumi-cli.js";
+import { mockedReference, type MockedReference } from "../src/reference.js";
+import { preview, startSession, up, type EngineSession } from "../src/session.js";
+import { removeWorkspace, type StackWorkspace } from "../src/workspace.js";
 
 /**
  * The engine tier: the real Pulumi CLI, Node language host and CrossGuard analyzer (built from Go modules)
@@ -18,7 +18,7 @@ import { removeWorkspace, type StackWorkspace } from "../../src/workspace.js";
  * propose no change; a config change that forces a replacement must show as one.
  */
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const say = (m: string): void => console.log(`engine: ${m}`);
 let session: EngineSession;
 const workspaces: StackWorkspace[] = [];

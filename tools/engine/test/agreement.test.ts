@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compareRuns, formatAgreement } from "../../src/agreement.js";
-import { parseEventLog, UNKNOWN_OUTPUT } from "../../src/event-log.js";
-import { SECRET_SIG, SIG, UNKNOWN } from "../../src/property-values.js";
-import type { MockedReference } from "../../src/reference.js";
+import { compareRuns, formatAgreement } from "../src/agreement.js";
+import { parseEventLog, UNKNOWN_OUTPUT } from "../src/event-log.js";
+import { SECRET_SIG, SIG, UNKNOWN } from "../src/property-values.js";
+import type { MockedReference } from "../src/reference.js";
 
 /** Reading the engine's event log and checking it against a mocked run. */
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parsePreviewArgs, PreviewUsageError } from "../../src/preview-args.js";
+import { parsePreviewArgs, PreviewUsageError } from "../src/preview-args.js";
 
 /** `npm run preview` arguments: a clear message naming the bad one. */
 

@@ -7,12 +7,12 @@ import structproto from "google-protobuf/google/protobuf/struct_pb.js";
 import provrpc from "@pulumi/pulumi/proto/provider_grpc_pb.js";
 import provproto from "@pulumi/pulumi/proto/provider_pb.js";
 import { mockInvoke, mockResourceOutputs } from "@tasks/stacks/offline/mock-state";
-import { startProviderServers, type ProviderServers } from "../../src/provider-servers.js";
-import { SECRET_SIG, SIG, UNKNOWN } from "../../src/property-values.js";
+import { startProviderServers, type ProviderServers } from "../src/provider-servers.js";
+import { SECRET_SIG, SIG, UNKNOWN } from "../src/property-values.js";
 
 /** The mock providers as the engine sees them: over gRPC, one server per package. */
 
-const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 type Obj = Record<string, unknown>;
 const struct = (v: Obj): structproto.Struct => structproto.Struct.fromJavaScript(v as Record<string, structproto.JavaScriptValue>);
 const urn = (type: string, name: string): string => `urn:pulumi:prod::tasks-platform::tasks:azure:AksCluster$${type}::${name}`;
