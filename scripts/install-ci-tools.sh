@@ -8,6 +8,9 @@
 #   etcd        from Debian's etcd-server package when `etcd` is not on PATH (the kubernetes test tier's
 #               kube-apiserver stores into it; kube-apiserver itself is built by
 #               scripts/integration/kube-apiserver-binary.sh)
+#   podman, buildah, runc, mmdebstrap  from Debian's packages when missing (the container tier: npm run
+#               images builds the local base with mmdebstrap and the images with podman); then checks that
+#               `podman info` works with the project's tools/images/containers.conf (runc, no rlimits)
 # apt runs through sudo when not root. Usage: scripts/install-ci-tools.sh
 #   then: export PATH="$(scripts/install-ci-tools.sh --print-path):$PATH"
 set -euo pipefail
@@ -111,8 +114,24 @@ install_etcd() {
   say "installed etcd $(etcd --version | sed -n 's/^etcd Version: //p')"
 }
 
+install_containers() {
+  local missing=() tool
+  for tool in podman buildah runc mmdebstrap; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  if (( ${#missing[@]} > 0 )); then
+    # uidmap and fuse-overlayfs let a non-root user run podman too; the CI runs as root.
+    apt_install "${missing[@]}" uidmap fuse-overlayfs
+  fi
+  local runtime
+  if ! runtime="$(CONTAINERS_CONF="${CONTAINERS_CONF:-$repo_root/tools/images/containers.conf}" podman info --format '{{.Host.OCIRuntime.Name}}' 2>&1)"; then
+    say "ERROR: podman info failed with tools/images/containers.conf: $runtime" >&2
+    exit 1
+  fi
+  say "podman $(podman --version | cut -d' ' -f3) (runtime $runtime), buildah $(buildah --version | cut -d' ' -f3), mmdebstrap $(mmdebstrap --version | cut -d' ' -f2)"
+}
+
 install_go
 install_java_maven
 install_actionlint
 install_shellcheck
 install_etcd
+install_containers

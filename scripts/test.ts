@@ -12,10 +12,12 @@
  *   engine    the real Pulumi CLI, Node language host and policy analyzer (built from Go modules by
  *             scripts/integration/pulumi-binaries.sh, cached) preview every stack against the mock provider
  *             servers and must agree with the mocked runs; local is created and previewed again (no change).
- * Outside CI a missing toolchain (Go, etcd; Java for integration) skips the kubernetes, integration and engine tiers with a
- * loud notice; in CI (CI=true) it fails them.
+ *   containers every service image, built by `npm run images` (podman), started as its Deployment runs it
+ *             next to the integration tier's daprd, Kafka, Postgres and SMTP catcher: integration/containers/*.test.ts.
+ * Outside CI a missing toolchain (Go, etcd; Java for integration and containers; podman for containers) skips the
+ * kubernetes, integration, engine and containers tiers with a loud notice; in CI (CI=true) it fails them.
  * Files named *.tz.test.ts run once per time zone in TIME_ZONES, so results cannot depend on the machine's TZ.
- * Usage: npm test [-- --tier unit|services|kubernetes|integration|engine] [-- <file filter substring>...]
+ * Usage: npm test [-- --tier unit|services|kubernetes|integration|engine|containers] [-- <file filter substring>...]
  */
 import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
@@ -38,6 +40,7 @@ const tiers: Record<string, string[]> = {
   kubernetes: ["tools/kubernetes/tier"],
   integration: ["integration/test"],
   engine: ["tools/engine/tier"],
+  containers: ["integration/containers"],
 };
 
 function findTests(dir: string): string[] {
@@ -57,6 +60,42 @@ interface RunResult {
   pass: number;
   fail: number;
   code: number;
+  /** The tier's prerequisites are missing outside CI: its tests do not run. */
+  skipped?: boolean;
+}
+
+/**
+ * The container tier's prerequisites: podman (CI: a failure without it), the integration tier's daprd and
+ * Kafka, and every service image (`npm run images`: cached layers and tags, so a warm run rebuilds nothing).
+ */
+async function prepareContainers(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
+  const { podmanProblem } = await import("@tasks/images/podman");
+  const problem = podmanProblem();
+  if (problem) {
+    if (process.env.CI) {
+      console.error(`containers tier: FAILED: ${problem}`);
+      return { pass: 0, fail: 1, code: 1 };
+    }
+    console.error(`\n*** containers tier SKIPPED: ${problem}. CI fails on this. ***\n`);
+    return { pass: 0, fail: 0, code: 0, skipped: true };
+  }
+  const integration = await prepareIntegration(env, "containers", false);
+  if (integration) return integration;
+  console.log("\n=== containers: npm run images");
+  const { buildImages } = await import("@tasks/images/build");
+  const ca = process.env.NODE_EXTRA_CA_CERTS;
+  const { existsSync } = await import("node:fs");
+  const t = Date.now();
+  try {
+    const built = await buildImages({ ...(ca && existsSync(ca) ? { extraCa: ca } : {}) });
+    console.log(
+      `images: ${built.length} ready in ${((Date.now() - t) / 1000).toFixed(1)} s (${built.filter((b) => b.reused).length} up to date)`,
+    );
+  } catch (err) {
+    console.error(`containers tier: npm run images failed: ${(err as Error).message}`);
+    return { pass: 0, fail: 1, code: 1 };
+  }
+  return undefined;
 }
 
 /** Runs a bash script, echoing its stdout (progress goes to stderr) and returning it. */
@@ -78,7 +117,7 @@ function keyValues(out: string): Record<string, string> {
 }
 
 /** The integration tier's prerequisites: daprd + scheduler and the Kafka jars, built or resolved and cached. */
-async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
+async function prepareIntegration(env: NodeJS.ProcessEnv, tier = "integration", smoke = true): Promise<RunResult | undefined> {
   const { spawnSync } = await import("node:child_process");
   const has = (cmd: string): boolean => spawnSync("sh", ["-c", cmd]).status === 0;
   const haveDapr = has('command -v daprd || test -x "$HOME/.dapr/bin/daprd"');
@@ -86,11 +125,11 @@ async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | u
   if (missing.length > 0) {
     const reason = `missing ${missing.join(", ")} (needed to build daprd and run Kafka)`;
     if (process.env.CI) {
-      console.error(`integration tier: FAILED: ${reason}`);
+      console.error(`${tier} tier: FAILED: ${reason}`);
       return { pass: 0, fail: 1, code: 1 };
     }
-    console.error(`\n*** integration tier SKIPPED: ${reason}. CI fails on this. ***\n`);
-    return { pass: 0, fail: 0, code: 0 };
+    console.error(`\n*** ${tier} tier SKIPPED: ${reason}. CI fails on this. ***\n`);
+    return { pass: 0, fail: 0, code: 0, skipped: true };
   }
   for (const [script, args] of [
     ["scripts/integration/dapr-binaries.sh", []],
@@ -98,11 +137,12 @@ async function prepareIntegration(env: NodeJS.ProcessEnv): Promise<RunResult | u
   ] as const) {
     const r = await runScript(script, args, env);
     if (r.code !== 0) {
-      console.error(`integration tier: ${script} ${args.join(" ")} failed (exit ${r.code})`);
+      console.error(`${tier} tier: ${script} ${args.join(" ")} failed (exit ${r.code})`);
       return { pass: 0, fail: 1, code: 1 };
     }
     Object.assign(env, keyValues(r.out));
   }
+  if (!smoke) return undefined;
   console.log("\n=== integration: smoke (Kafka + scheduler + daprd)");
   const { code, out } = await runScript("scripts/integration/smoke.sh", [], env);
   const m = /(\d+) passed, (\d+) failed/.exec(out);
@@ -201,7 +241,7 @@ async function main(): Promise<void> {
       if (tier === "integration" && (filters.length === 0 || onlyTier === "integration")) {
         const smoke = await prepareIntegration(env);
         if (smoke) results.push(smoke);
-        if (smoke && smoke.code !== 0) continue;
+        if (smoke && (smoke.code !== 0 || smoke.skipped)) continue;
       }
       if (tier === "engine" && files.length > 0) {
         const skipped = await prepareEngine(env);
@@ -213,6 +253,13 @@ async function main(): Promise<void> {
       if (files.length === 0) {
         console.log(`\n=== ${tier}: no test files`);
         continue;
+      }
+      if (tier === "containers") {
+        const prep = await prepareContainers(env);
+        if (prep) {
+          results.push(prep);
+          continue;
+        }
       }
       if (tier === "kubernetes") {
         const stopped = await prepareKubernetes(env);
@@ -229,7 +276,7 @@ async function main(): Promise<void> {
       }
       const plain = files.filter((f) => !f.endsWith(".tz.test.ts"));
       const zoned = files.filter((f) => f.endsWith(".tz.test.ts"));
-      const flags = tier === "integration" ? integrationFlags : tier === "engine" ? engineFlags : [];
+      const flags = tier === "integration" || tier === "containers" ? integrationFlags : tier === "engine" ? engineFlags : [];
       if (plain.length) results.push(await runNodeTest(plain, env, tier, flags));
       for (const tz of zoned.length ? TIME_ZONES : []) results.push(await runNodeTest(zoned, { ...env, TZ: tz }, `${tier} TZ=${tz}`));
     }

@@ -45,6 +45,19 @@ describe("dockerfileProblems", () => {
     assert.deepEqual(problems(good, { SERVICE: "audit", NODE_IMAGE: "node:20.20.2-bookworm-slim@sha256:" + "a".repeat(64) }), []);
   });
 
+  it("takes a stage built FROM an earlier stage as that stage, not as an unpinned base image", () => {
+    const chained = [...good.slice(0, 6), "FROM deps AS install", "RUN true", ...good.slice(6)];
+    assert.deepEqual(problems(chained, { SERVICE: "audit" }), []);
+    assert.deepEqual(
+      problems(["FROM node:20.20.2-bookworm-slim AS a", "FROM a", "USER 1000", "WORKDIR /app", 'CMD ["node", "apps/audit/src/main.ts"]']),
+      [],
+    );
+    assert.deepEqual(
+      problems(["FROM node:20.20.2-bookworm-slim AS a", "FROM b", "USER 1000", "WORKDIR /app", 'CMD ["node", "apps/audit/src/main.ts"]']),
+      ['base image "b" is not pinned to an exact node x.y.z-bookworm-slim tag'],
+    );
+  });
+
   it("names each problem of a bad Dockerfile", () => {
     assert.deepEqual(
       problems([

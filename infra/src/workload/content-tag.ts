@@ -34,7 +34,7 @@ export function contentTag(root: string, paths: readonly string[]): string {
 
 /**
  * What a service image is built from: its own folder, the shared app library, the catalog, the
- * lockfile, and the Dockerfile and .dockerignore every image shares (a change to either retags all).
+ * lockfile, and the Dockerfile, its install check and .dockerignore every image shares (a change to any retags all).
  */
 export const imageSourcePaths = (service: string): string[] => [
   `apps/${service}`,
@@ -44,5 +44,6 @@ export const imageSourcePaths = (service: string): string[] => [
   "package-lock.json",
   "tsconfig.base.json",
   "apps/Dockerfile",
+  "apps/verify-install.ts",
   ".dockerignore",
 ];

@@ -45,7 +45,7 @@ describe("content-derived image tags", () => {
     }
   });
 
-  it("of a service change with the shared apps/Dockerfile and .dockerignore, not with another service", () => {
+  it("of a service change with the shared apps/Dockerfile, apps/verify-install.ts and .dockerignore, not with another service", () => {
     const root = mkdtempSync(path.join(tmpdir(), "tag-"));
     try {
       for (const svc of ["audit", "realtime"]) {
@@ -62,7 +62,10 @@ describe("content-derived image tags", () => {
       const second = tag();
       assert.notEqual(second, first, "apps/Dockerfile");
       writeFileSync(path.join(root, ".dockerignore"), "**/test\n**/*.md\n");
-      assert.notEqual(tag(), second, ".dockerignore");
+      const third = tag();
+      assert.notEqual(third, second, ".dockerignore");
+      writeFileSync(path.join(root, "apps/verify-install.ts"), "// the image's install check\n");
+      assert.notEqual(tag(), third, "apps/verify-install.ts");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -15,7 +15,7 @@ import { allBrokerTopics, allServices, databaseRole, secretNames, servicesWithDa
 import { writeSelfhostedResources } from "@tasks/infra/dapr/index";
 import { databaseUrl, ensureServiceRoleOn } from "@tasks/shared";
 import webpush from "web-push";
-import { ManagedProcess, waitReady } from "./dev-process.js";
+import { ManagedProcess, waitReady, type ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
 import { mintToken } from "./mint-token.js";
 import { startDevPostgres, type DevPostgres } from "./dev-postgres.js";
@@ -39,6 +39,19 @@ export interface PlatformOptions {
   readonly onMail?: (mail: CaughtMail) => void;
   /** Keep the work dir (logs, resources) after stop. @default false */
   readonly keepWorkDir?: boolean;
+  /**
+   * How each service's app runs: by default a node process from the sources; the container tier runs its
+   * image instead (integration/containers). Gets the env the node process would get (ports, SMTP catcher).
+   */
+  readonly appCommand?: (service: ServiceName, env: Readonly<Record<string, string>>) => AppCommand;
+}
+
+/** The process that runs one service's app, next to its daprd. */
+export type AppCommand = Pick<ProcessSpec, "command" | "args" | "env">;
+
+/** The app's process: the node process given, or what `appCommand` makes of it. */
+function appProcess(opts: PlatformOptions, service: ServiceName, node: ProcessSpec): ProcessSpec {
+  return opts.appCommand ? { ...node, ...opts.appCommand(service, node.env ?? {}) } : node;
 }
 
 export interface PlatformService {
@@ -318,7 +331,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           "info",
         ],
       });
-      const app = new ManagedProcess({
+      const nodeApp: ProcessSpec = {
         name: spec.name,
         command: process.execPath,
         args: ["--import", "tsx", path.join(repoRoot, "apps", spec.name, "src", "main.ts")],
@@ -341,7 +354,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
             : {}),
           ...opts.serviceEnv?.[spec.name],
         },
-      });
+      };
+      const app = new ManagedProcess(appProcess(opts, spec.name, nodeApp));
       const url = `http://127.0.0.1:${appPort}`;
       const daprUrl = `http://127.0.0.1:${daprHttpPort}/v1.0/healthz`;
       services[spec.name] = {

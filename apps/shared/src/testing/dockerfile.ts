@@ -50,6 +50,8 @@ export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: D
     });
 
   const froms: string[] = [];
+  const stages = new Set<string>();
+  let stageCount = 0;
   let user = "";
   let workdir = "/";
   let cmd: string | undefined;
@@ -64,14 +66,19 @@ export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: D
         (scope ?? globals).set(name, value);
         break;
       }
-      case "FROM":
+      case "FROM": {
         scope = undefined;
-        froms.push(expand(words[0] ?? ""));
+        const image = expand(words[0] ?? "");
+        // `FROM <earlier stage>` builds on that stage; only the images of the others are base images.
+        if (!stages.has(image)) froms.push(image);
+        if (words[1]?.toUpperCase() === "AS" && words[2]) stages.add(words[2]);
+        stageCount++;
         scope = new Map();
         user = "";
         workdir = "/";
         cmd = undefined;
         break;
+      }
       case "ENV":
         if (rest[0] && !rest[0].includes("=")) scope?.set(rest[0], rest.slice(1).join(" "));
         else for (const m of rest.map((w) => /^(\w+)=(.*)$/.exec(w))) if (m) scope?.set(m[1]!, m[2]!);
@@ -95,7 +102,7 @@ export function dockerfileProblems(repoRoot: string, dockerfile: string, opts: D
   }
 
   for (const name of Object.keys(given)) if (!declared.has(name)) report(`build arg "${name}" is not declared by any ARG`);
-  if (froms.length < 2) report("not multi-stage");
+  if (stageCount < 2) report("not multi-stage");
   for (const image of froms)
     if (!/^node:\d+\.\d+\.\d+-bookworm-slim(@sha256:[0-9a-f]{64})?$/.test(image))
       report(`base image "${image}" is not pinned to an exact node x.y.z-bookworm-slim tag`);

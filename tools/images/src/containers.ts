@@ -1,0 +1,72 @@
+/**
+ * The service images run as the local stack's Deployments say: the Deployments come from the offline
+ * engine (the local stack's program under mocks, the pod specs the infra workload builder produces), and
+ * each app container's `podman run` line from pod-run.ts. The platform around them (daprd, Kafka,
+ * Postgres, SMTP catcher) is the dev platform's: pass `appCommand` to its startPlatform.
+ */
+import { randomBytes } from "node:crypto";
+import type { ServiceName } from "@tasks/catalog";
+import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
+import { manifestsOf } from "@tasks/stacks/offline/render-manifests";
+import { appContainer, podmanRunArgs, type DeploymentManifest } from "./pod-run.js";
+import { podman, podmanEnv } from "./podman.js";
+
+/**
+ * Env set over the pod's, all because of host networking: the app's port and address, its sidecar's HTTP
+ * port (the Dapr injector sets DAPR_HTTP_PORT in the pod too) and the SMTP catcher's address.
+ */
+export const hostNetworkEnv = ["PORT", "HOST", "DAPR_HTTP_PORT", "SMTP_HOST", "SMTP_PORT"] as const;
+
+/** Label on every container of one run, so cleanup removes only that run's containers. */
+export const runLabel = "tasks-platform.container-tier";
+
+/** The local stack's Deployments by service (its program under Pulumi mocks; a process can run one stack). */
+export async function localDeployments(): Promise<Record<ServiceName, DeploymentManifest>> {
+  const run = await runStackMocked("local");
+  const out: Partial<Record<string, DeploymentManifest>> = {};
+  for (const m of manifestsOf(run.resources).filter((x) => x.kind === "Deployment")) {
+    if (m.metadata.name) out[m.metadata.name] = m as unknown as DeploymentManifest;
+  }
+  return out as Record<ServiceName, DeploymentManifest>;
+}
+
+/** Throws naming the first Deployment whose image podman does not have. */
+export async function requireImages(deployments: Readonly<Record<string, DeploymentManifest>>): Promise<void> {
+  for (const [service, d] of Object.entries(deployments)) {
+    const image = appContainer(d).image;
+    if ((await podman(["image", "exists", image])).code !== 0) {
+      throw new Error(`${service}: its Deployment runs ${image}, which podman does not have: run npm run images first`);
+    }
+  }
+}
+
+export interface ContainerRun {
+  readonly runId: string;
+  containerName(service: ServiceName): string;
+  /** For the dev platform's `appCommand`: the service's container instead of a node process. */
+  appCommand(service: ServiceName, env: Readonly<Record<string, string>>): { command: string; args: string[]; env: Record<string, string> };
+  /** Removes any container of this run that is still there. */
+  removeContainers(): Promise<void>;
+}
+
+export function containerRun(deployments: Readonly<Record<ServiceName, DeploymentManifest>>): ContainerRun {
+  const runId = randomBytes(4).toString("hex");
+  const containerName = (service: ServiceName) => `tasks-ct-${runId}-${service}`;
+  return {
+    runId,
+    containerName,
+    appCommand: (service, env) => ({
+      command: "podman",
+      args: podmanRunArgs(deployments[service], {
+        name: containerName(service),
+        envOverrides: Object.fromEntries(hostNetworkEnv.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!])),
+        labels: { [runLabel]: runId },
+      }),
+      env: { CONTAINERS_CONF: podmanEnv().CONTAINERS_CONF! },
+    }),
+    removeContainers: async () => {
+      const ids = (await podman(["ps", "-aq", "--filter", `label=${runLabel}=${runId}`])).stdout.split("\n").filter(Boolean);
+      if (ids.length) await podman(["rm", "-f", "-t", "0", ...ids]);
+    },
+  };
+}
