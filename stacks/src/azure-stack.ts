@@ -260,6 +260,7 @@ function platformTarget(cfg: AzureStackConfig, provider: Provider, f: Foundation
     provider,
     highAvailability: cfg.highAvailability,
     registry: { loginServer: f.acr.loginServer },
+    ...(cfg.imageDigests ? { imageDigests: cfg.imageDigests } : {}),
     broker: { kind: "eventhubs", namespaceName: f.eventHubs.namespaceName },
     secretStore: { kind: "keyvault", vaultName: f.vault.vaultName, tenantId: f.tenantId },
     postgres: { host: f.postgres.fqdn, port: 5432, sslMode: "require" },

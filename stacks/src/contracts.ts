@@ -33,6 +33,11 @@ export interface PlatformTarget {
     /** What the Job must wait for besides the platform (the Azure databases, the local Postgres). */
     readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
   };
+  /**
+   * Digest per service of the image CI pushed to `registry` under its content tag: deployed by digest,
+   * not built by the program (AKS only; stack config imageDigests).
+   */
+  readonly imageDigests?: Partial<Record<ServiceName, string>>;
   /** Workload identity client id per service (AKS only). */
   readonly identities?: Partial<Record<ServiceName, pulumi.Input<string>>>;
   /** Public host for the ingress, e.g. `tasks.dev.example.com`. */

@@ -255,7 +255,12 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
   const appImages = Object.fromEntries(
     services.map((s) => [
       s.name,
-      new AppImage(`image-${s.name}`, { service: s.name, registry: target.registry.loginServer, output: aks ? "push" : "load" }),
+      new AppImage(`image-${s.name}`, {
+        service: s.name,
+        registry: target.registry.loginServer,
+        output: aks ? "push" : "load",
+        ...(target.imageDigests?.[s.name] ? { digest: target.imageDigests[s.name] } : {}),
+      }),
     ]),
   ) as Partial<Record<ServiceName, AppImage>>;
   // Every service with a database connects as its own role: the Job creates (or re-passwords) the roles

@@ -104,6 +104,25 @@ describe("Azure stack config validation", () => {
     );
   });
 
+  it("takes image digests by catalog service and names a bad digest or an unknown service", () => {
+    const digest = `sha256:${"c".repeat(64)}`;
+    const cfg = withConfig("dev", (c) => {
+      c["tasks-platform:imageDigests"] = JSON.stringify({ "tasks-api": digest, audit: digest });
+    })() as ReturnType<typeof loadAzureConfig>;
+    assert.deepEqual(cfg.imageDigests, { "tasks-api": digest, audit: digest });
+    assert.throws(
+      withConfig("dev", (c) => {
+        c["tasks-platform:imageDigests"] = JSON.stringify({ audit: "sha256:abc", billing: digest });
+      }),
+      (e: unknown) => {
+        const problems = (e as StackConfigError).problems.join("\n");
+        assert.match(problems, /tasks-platform:imageDigests\.audit: expected an image digest sha256:<64 hex digits>/);
+        assert.match(problems, /tasks-platform:imageDigests.*billing/);
+        return true;
+      },
+    );
+  });
+
   it("stops a real run whose stack file lacks the SMTP password, naming the command that sets it", () => {
     assert.throws(
       withConfig("prod", (c) => delete c["tasks-platform:smtpPassword"]),

@@ -23,7 +23,15 @@ export interface AppImageArgs {
   readonly platform?: "linux/amd64" | "linux/arm64";
   /** @default repoRoot */
   readonly root?: string;
+  /**
+   * The digest (`sha256:<hex>`) of this service's image as CI built, scanned, signed and pushed it to
+   * `registry` under the content tag (.github/workflows/images.yml). The program then builds nothing and
+   * deploys `<registry>/<service>:<tag>@<digest>`: what runs is what was verified. Push targets only.
+   */
+  readonly digest?: string;
 }
+
+const digestPattern = /^sha256:[0-9a-f]{64}$/;
 
 /** A service image built with BuildKit from apps/Dockerfile (SERVICE=<service>), tagged by the content of its sources. */
 export class AppImage extends pulumi.ComponentResource {
@@ -44,6 +52,13 @@ export class AppImage extends pulumi.ComponentResource {
     this.tag = contentTag(root, imageSourcePaths(args.service));
     this.imageName = pulumi.interpolate`${args.registry}/${args.service}:${this.tag}`;
     const push = args.output === "push";
+    if (args.digest !== undefined) {
+      if (!push) throw new pulumi.ResourceError(`digest: only a pushed image can be deployed by digest (output is "${args.output}")`, this);
+      if (!digestPattern.test(args.digest)) throw new pulumi.ResourceError(`digest: "${args.digest}" is not sha256:<64 hex digits>`, this);
+      this.ref = pulumi.interpolate`${this.imageName}@${args.digest}`;
+      this.registerOutputs({ imageName: this.imageName, ref: this.ref });
+      return;
+    }
     const cacheRef = pulumi.interpolate`${args.registry}/${args.service}:buildcache`;
     const image = new dockerBuild.Image(
       `${name}-image`,

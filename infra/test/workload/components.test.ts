@@ -63,6 +63,23 @@ describe("components validate their arguments up front", () => {
     assert.deepEqual(inputs?.buildArgs, { SERVICE: "audit" });
   });
 
+  it("AppImage deploys a digest CI pushed without building, and checks it", async () => {
+    const digest = `sha256:${"b".repeat(64)}`;
+    const img = new m.workload.AppImage("prebuilt", { service: "audit", registry: "acr.example.com", output: "push", digest });
+    assert.match(await resolve(img.ref), new RegExp(`^acr\\.example\\.com/audit:src-[0-9a-f]{20}@${digest}$`));
+    assert.equal(
+      built.find((a) => a.name === "prebuilt-image"),
+      undefined,
+      "no docker-build Image",
+    );
+    assert.throws(() => new m.workload.AppImage("bad", { service: "audit", registry: "r", output: "push", digest: "sha256:abc" }), {
+      message: 'digest: "sha256:abc" is not sha256:<64 hex digits>',
+    });
+    assert.throws(() => new m.workload.AppImage("local", { service: "audit", registry: "r", output: "load", digest }), {
+      message: 'digest: only a pushed image can be deployed by digest (output is "load")',
+    });
+  });
+
   it("IngressController checks its TCP passthroughs", () => {
     assert.throws(() => new m.k8s.IngressController("i1", { serviceType: "NodePort", tcp: [{ port: 1, backend: "redpanda:1" }] }), {
       message: 'tcp: backend "redpanda:1" must look like <namespace>/<service>:<port>',

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { allServices, type ServiceName } from "@tasks/catalog";
 import {
   boolean,
   cidr,
@@ -7,6 +8,7 @@ import {
   commonShape,
   dnsName,
   email,
+  expect,
   integer,
   nonEmptyString,
   oneOf,
@@ -141,6 +143,21 @@ export const azureShape = {
   }),
   /** The SMTP relay password; a secret (pulumi config set --secret). */
   smtpPassword: nonEmptyString(),
+  /**
+   * Digests of the images CI built, scanned, signed and pushed for this commit, by service
+   * ({"tasks-api": "sha256:…"}); deploy.yml sets them after verifying each signature. A service listed is
+   * deployed by digest and not built by the program; unset, the program builds and pushes every image.
+   */
+  imageDigests: z
+    .partialRecord(
+      z.enum(
+        allServices.map((s) => s.name) as [ServiceName, ...ServiceName[]],
+        expect(`a catalog service: ${allServices.map((s) => s.name).join(", ")}`),
+      ),
+      pattern(/^sha256:[0-9a-f]{64}$/, "an image digest sha256:<64 hex digits>"),
+      expect('an object such as {"tasks-api": "sha256:…"}'),
+    )
+    .optional(),
 };
 
 export const azureSecretKeys = ["smtpPassword"] as const;

@@ -20,7 +20,7 @@ export class StackConfigError extends pulumi.RunError {
 
 // ---- schema helpers: each one carries the "expected …" text shown for a bad or missing value ----
 
-const expect = (form: string) => ({ error: `expected ${form}` });
+export const expect = (form: string) => ({ error: `expected ${form}` });
 
 export const nonEmptyString = (form = "a non-empty string") => z.string(expect(form)).trim().min(1, expect(form));
 
