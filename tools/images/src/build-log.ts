@@ -13,9 +13,13 @@ export function failingStep(log: string): { step: string; error: string } {
   return { step: step.trim(), error: error.trim() };
 }
 
+/** One line of at most `width` characters (whitespace runs collapsed, an ellipsis where cut). */
+export function shorten(text: string, width: number): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+}
+
 /** A STEP line shortened for progress output, or undefined for any other line. */
 export function progressOf(line: string, width = 110): string | undefined {
-  if (!stepLine.test(line)) return undefined;
-  const oneLine = line.replace(/\s+/g, " ").trim();
-  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+  return stepLine.test(line) ? shorten(line, width) : undefined;
 }

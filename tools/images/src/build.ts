@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { ServiceName } from "@tasks/catalog";
-import { failingStep, progressOf } from "./build-log.js";
+import { failingStep, progressOf, shorten } from "./build-log.js";
 import { imageFacts, podman, podmanEnv, podmanProblem, repoRoot } from "./podman.js";
 import { localStackRegistry, serviceImages, type ServiceImage } from "./refs.js";
 import { componentCounts, cycloneDx, imageInventory, type LockEntry } from "./sbom.js";
@@ -109,8 +109,9 @@ async function buildOne(
   if (r.code !== 0) {
     const { step, error } = failingStep(`${r.stdout}\n${r.stderr}`);
     const tail = `${r.stdout}\n${r.stderr}`.trim().split("\n").slice(-15).join("\n");
+    const shown = logFile.startsWith(repoRoot) ? path.relative(repoRoot, logFile) : logFile;
     throw new ImageBuildError(
-      `${img.service}: the build failed at ${step}\n  ${error}\n  podman exited ${r.code}; full log: ${path.relative(repoRoot, logFile)}\n--- last lines ---\n${tail}`,
+      `${img.service}: the build failed at ${shorten(step, 220)}\n  ${shorten(error, 200)}\n  podman exited ${r.code}; full log: ${shown}\n--- last lines ---\n${tail}`,
     );
   }
   return (Date.now() - t) / 1000;
