@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { guardTransformation, protectionFor } from "./protection.js";
 
 /**
  * The Pulumi program. The stack name picks the composition: dev and prod on Azure, local on minikube.
@@ -6,17 +7,15 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export default async function main(): Promise<Record<string, unknown>> {
   const stack = pulumi.getStack();
-  switch (stack) {
-    case "dev":
-    case "prod": {
-      const { deployAzureStack } = await import("./azure-stack.js");
-      return deployAzureStack(stack);
-    }
-    case "local": {
-      const { deployLocalStack } = await import("./local-stack.js");
-      return deployLocalStack();
-    }
-    default:
-      throw new Error(`Unknown stack "${stack}": this program deploys the stacks dev, prod and local`);
+  if (stack !== "dev" && stack !== "prod" && stack !== "local") {
+    throw new Error(`Unknown stack "${stack}": this program deploys the stacks dev, prod and local`);
   }
+  // The destructive-change guard: protect (and retainOnDelete) on the stateful resources, by stack.
+  pulumi.runtime.registerStackTransformation(guardTransformation(protectionFor(stack)));
+  if (stack === "local") {
+    const { deployLocalStack } = await import("./local-stack.js");
+    return deployLocalStack();
+  }
+  const { deployAzureStack } = await import("./azure-stack.js");
+  return deployAzureStack(stack);
 }

@@ -374,6 +374,59 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       );
     });
 
+    it(
+      stack === "prod"
+        ? "protects the stateful resources, and retains on delete those that hold data (stacks/src/protection.ts)"
+        : "leaves dev's resources unprotected, so that a destroy cleans up",
+      () => {
+        const label = (r: RecordedResource): string => `${r.type} ${r.name}`;
+        const protectedOnes = run.resources.filter((r) => r.protect).map(label);
+        const retained = run.resources.filter((r) => r.retainOnDelete).map(label);
+        if (stack === "dev") {
+          assert.deepEqual([protectedOnes, retained], [[], []]);
+          return;
+        }
+        const count = (list: string[], type: string): number => list.filter((l) => l.startsWith(`${type} `)).length;
+        const vaultSecrets = ofType("azure-native:keyvault:Secret").length;
+        const hubs = ofType("azure-native:eventhub:EventHub").length;
+        const expected: [string, number, boolean][] = [
+          ["azure-native:resources:ResourceGroup", 1, true],
+          ["azure-native:containerservice:ManagedCluster", 1, false],
+          ["azure-native:dbforpostgresql:Server", 1, true],
+          ["azure-native:dbforpostgresql:Database", servicesWithDatabase().length, true],
+          ["azure-native:eventhub:Namespace", 1, true],
+          ["azure-native:eventhub:EventHub", allBrokerTopics().length, true],
+          ["azure-native:keyvault:Vault", 1, true],
+          ["azure-native:keyvault:Secret", vaultSecrets, true],
+          ["azure-native:containerregistry:Registry", 1, true],
+          ["kubernetes:helm.sh/v3:Release", 1, true],
+          ["kubernetes:core/v1:Namespace", 1, true],
+        ];
+        assert.equal(hubs, allBrokerTopics().length);
+        assert.ok(vaultSecrets >= 6, `${vaultSecrets} vault secrets`);
+        assert.deepEqual(
+          expected.map(([type]) => [type, count(protectedOnes, type), count(retained, type)]),
+          expected.map(([type, n, holdsData]) => [type, n, holdsData ? n : 0]),
+        );
+        assert.equal(
+          protectedOnes.length,
+          expected.reduce((n, [, k]) => n + k, 0),
+          `protected: ${protectedOnes.join(", ")}`,
+        );
+        const release = run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.protect);
+        assert.equal(release?.inputs.name, "dapr", "the Dapr control plane (scheduler volumes) is the protected release");
+        const ns = run.resources.find((r) => r.type === "kubernetes:core/v1:Namespace" && r.protect);
+        assert.equal(get(ns?.inputs, "metadata", "name"), "dapr-system");
+        for (const type of [
+          "azure-native:network:VirtualNetwork",
+          "azure-native:managedidentity:UserAssignedIdentity",
+          "kubernetes:apps/v1:Deployment",
+        ]) {
+          assert.ok(ofType(type).length > 0 && ofType(type).every((r) => !r.protect && !r.retainOnDelete), type);
+        }
+      },
+    );
+
     it("carries no secret in plain text in its outputs", () => {
       const generated = run.resources.filter((r) => r.type.startsWith("random:index/randomPassword")).map((r) => String(r.state.result));
       const keys = run.calls.filter((c) => c.token === "azure-native:eventhub:listNamespaceKeys");

@@ -159,6 +159,13 @@ describe("local stack (minikube, mocked)", () => {
       podSelector: { matchLabels: { "app.kubernetes.io/name": "postgres" } },
     }));
 
+  it("protects and retains nothing: local-down keeps the data namespace in the state instead (stacks/src/protection.ts)", () => {
+    assert.deepEqual(
+      run.resources.filter((r) => r.protect || r.retainOnDelete).map((r) => r.urn),
+      [],
+    );
+  });
+
   it("renders manifests that pass the Kubernetes, cert-manager, Prometheus operator and Dapr schemas, with no secret values", async () => {
     const { count, problems, secretsLeaked, nameless } = await renderAndValidate(run);
     assert.ok(count > 100, `only ${count} objects rendered`);

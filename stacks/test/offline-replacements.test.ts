@@ -68,6 +68,9 @@ describe("replacingChanges", () => {
       ["location"],
     );
     assert.deepEqual(paths("azure-native:eventhub:Namespace", { sku: { name: "Standard" } }, { sku: { name: "Premium" } }), []);
+    const key = { keyName: "k", vaultName: "kv", resourceGroupName: "rg", properties: { kty: "RSA", keySize: 2048 } };
+    assert.deepEqual(paths("azure-native:keyvault:Key", key, { ...key, keyName: "k2" }), ["keyName"]);
+    assert.deepEqual(paths("azure-native:keyvault:Key", key, { ...key, properties: { kty: "RSA", keySize: 4096 } }), []);
   });
 
   it("replaces a Kubernetes object on a new name or namespace, a Deployment on a new selector but not on a new image", () => {

@@ -94,6 +94,7 @@ describe("manifest schema validation", () => {
         inputs,
         state: {},
         protect: false,
+        retainOnDelete: false,
         ignoreChanges: [],
         dependsOn: [],
         additionalSecretOutputs: [],

@@ -33,6 +33,7 @@ describe("Pulumi's auto-naming of Kubernetes objects in the render", () => {
       inputs: { apiVersion: "batch/v1", kind: "Job", metadata: { namespace: "tasks" }, spec: {} },
       state: {},
       protect: false,
+      retainOnDelete: false,
       ignoreChanges: [],
       dependsOn: [],
       additionalSecretOutputs: [],

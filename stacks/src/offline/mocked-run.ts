@@ -16,6 +16,8 @@ export interface RecordedResource {
   readonly inputs: Record<string, unknown>;
   readonly state: Record<string, unknown>;
   readonly protect: boolean;
+  /** Deleting the resource only drops it from the state (stacks/src/protection.ts). */
+  readonly retainOnDelete: boolean;
   readonly ignoreChanges: string[];
   readonly dependsOn: string[];
   readonly additionalSecretOutputs: string[];
@@ -45,6 +47,9 @@ export interface MockedRunOptions {
   readonly preview?: boolean;
 }
 
+/** The type of the root resource every program runs in (`pulumi:pulumi:Stack`); not recorded. */
+const rootStackType = "pulumi:pulumi:Stack";
+
 interface RegisterRequest {
   getType(): string;
   getName(): string;
@@ -52,6 +57,7 @@ interface RegisterRequest {
   getProvider(): string;
   getCustom(): boolean;
   getProtect(): boolean;
+  getRetainondelete(): boolean;
   getIgnorechangesList(): string[];
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
@@ -106,7 +112,7 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   const original = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
     original(req, (err, res) => {
-      if (!err && res) {
+      if (!err && res && req.getType() !== rootStackType) {
         const urn = res.getUrn();
         const match = pending.find((p) => p.args.name === req.getName() && p.args.type === req.getType());
         if (match) pending.splice(pending.indexOf(match), 1);
@@ -116,11 +122,12 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
           type: req.getType(),
           name: req.getName(),
           custom: req.getCustom(),
-          parent: parent && !parent.includes("pulumi:pulumi:Stack") ? parent : undefined,
+          parent: parent && !parent.includes(rootStackType) ? parent : undefined,
           provider: req.getProvider() || undefined,
           inputs: (match?.args.inputs ?? {}) as Record<string, unknown>,
           state: match?.state ?? {},
           protect: req.getProtect(),
+          retainOnDelete: req.getRetainondelete(),
           ignoreChanges: req.getIgnorechangesList(),
           dependsOn: req.getDependenciesList(),
           additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
@@ -132,12 +139,17 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   };
 
   const programPath = options.program ?? new URL("../index.js", import.meta.url).href;
-  const program = (await import(programPath)) as Record<string, unknown>;
-  // Like Pulumi's Node.js runtime: a default-exported function's result is the stack's outputs.
-  const exported =
-    typeof program.default === "function"
-      ? ((await (program.default as () => unknown)()) as Record<string, unknown>)
-      : Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default"));
+  // Like Pulumi's Node.js runtime: the program runs inside the root Stack resource (so stack
+  // transformations apply), and a default-exported function's result is the stack's outputs.
+  let exported: Record<string, unknown> = {};
+  await pulumi.runtime.runInPulumiStack(async () => {
+    const program = (await import(programPath)) as Record<string, unknown>;
+    exported =
+      typeof program.default === "function"
+        ? ((await (program.default as () => unknown)()) as Record<string, unknown>)
+        : Object.fromEntries(Object.entries(program).filter(([k]) => k !== "default"));
+    return exported;
+  });
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported ?? {})) outputs[key] = await resolveOutput(value);
   await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();

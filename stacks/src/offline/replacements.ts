@@ -136,6 +136,8 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
   ],
   "azure-native:keyvault:Vault": [azure("keyvault/resources/Vault", "resourceGroupName", "vaultName")],
   "azure-native:keyvault:Secret": [azure("keyvault/resources/Secret", "resourceGroupName", "secretName", "vaultName")],
+  // No stack creates a key yet; the destructive-change guard (stacks/src/protection.ts) covers keys already.
+  "azure-native:keyvault:Key": [azure("keyvault/resources/Key", "keyName", "resourceGroupName", "vaultName")],
   "azure-native:dbforpostgresql:Server": [
     azure(
       "dbforpostgresql/resources/Server",

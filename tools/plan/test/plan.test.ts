@@ -69,6 +69,7 @@ describe("plan failures and masking", () => {
       inputs: { secretName: "jwt-signing-key", properties: envelope },
       state: {},
       protect: false,
+      retainOnDelete: false,
       ignoreChanges: [],
       dependsOn: [],
       additionalSecretOutputs: [],
