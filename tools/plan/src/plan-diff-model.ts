@@ -21,11 +21,17 @@ export interface PlanResource {
   readonly parent?: string;
   /** The resource's inputs (what `pulumi preview --diff` compares). */
   readonly props: Record<string, unknown>;
+  /** `protect` resource option (stacks/src/protection.ts). */
+  readonly protect?: boolean;
+  /** `retainOnDelete` resource option. */
+  readonly retainOnDelete?: boolean;
 }
 
 export interface PlanSnapshot {
   readonly resources: ReadonlyMap<string, PlanResource>;
   readonly outputs: Record<string, unknown>;
+  /** The policy pack's summary lines for the plan (its "Policy pack" section), when the plan has them. */
+  readonly policy?: readonly string[];
 }
 
 /** The signature key and value Pulumi's RPC layer uses for a secret (sdk/nodejs/runtime/rpc.ts). */
@@ -95,10 +101,19 @@ export function parsePlanJson(text: string, source: string): PlanSnapshot {
       name: typeof raw.name === "string" ? raw.name : nameFromUrn(raw.urn),
       ...(typeof raw.parent === "string" && raw.parent ? { parent: raw.parent } : {}),
       props: stripSecrets(props) as Record<string, unknown>,
+      ...(raw.protect === true ? { protect: true } : {}),
+      ...(raw.retainOnDelete === true ? { retainOnDelete: true } : {}),
     });
   }
   const outputs = isRecord(doc) && isRecord(doc.outputs) ? (stripSecrets(doc.outputs) as Record<string, unknown>) : {};
-  return { resources, outputs };
+  const policy = isRecord(doc) && isRecord(doc.sections) ? policyLines(doc.sections) : undefined;
+  return { resources, outputs, ...(policy ? { policy } : {}) };
+}
+
+/** The lines of the plan's policy pack section (its title starts with "Policy pack"). */
+function policyLines(sections: Record<string, unknown>): string[] | undefined {
+  const entry = Object.entries(sections).find(([title]) => title.startsWith("Policy pack"));
+  return entry && Array.isArray(entry[1]) ? entry[1].map(String) : undefined;
 }
 
 /** The last URN segment: `urn:pulumi:dev::proj::a$b::name` → `name`. */
@@ -124,5 +139,5 @@ export function withRootReplaced(plan: PlanSnapshot, root: string): PlanSnapshot
   };
   const resources = new Map<string, PlanResource>();
   for (const [urn, r] of plan.resources) resources.set(urn, { ...r, props: fix(r.props) as Record<string, unknown> });
-  return { resources, outputs: fix(plan.outputs) as Record<string, unknown> };
+  return { ...plan, resources, outputs: fix(plan.outputs) as Record<string, unknown> };
 }

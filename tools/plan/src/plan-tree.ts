@@ -38,7 +38,8 @@ export function renderTree(resources: readonly RecordedResource[]): string[] {
     const r = n.resource;
     const branch = top ? "" : last ? "└─ " : "├─ ";
     const kind = r.custom ? shortType(r.type) : `component ${r.type}`;
-    lines.push(`${prefix}${branch}${r.name}  [${kind}]`);
+    const guard = r.protect ? (r.retainOnDelete ? "  (protected, retained on delete)" : "  (protected)") : "";
+    lines.push(`${prefix}${branch}${r.name}  [${kind}]${guard}`);
     const inner = top ? "" : prefix + (last ? "   " : "│  ");
     const bar = n.children.length ? "│  " : "   ";
     for (const setting of settingsOf(r, ctx)) lines.push(`${inner}${bar}  · ${setting}`);
@@ -97,6 +98,8 @@ export function planJson(run: MockedRun, sections: Record<string, string[]>): un
       name: r.name,
       ...(r.parent ? { parent: r.parent } : {}),
       custom: r.custom,
+      ...(r.protect ? { protect: true } : {}),
+      ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
       settings: settingsOf(r, ctx),
       inputs: maskSecrets(r.inputs),
     })),

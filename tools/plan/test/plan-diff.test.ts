@@ -175,8 +175,9 @@ describe("renderMarkdown", () => {
   it("starts with the stack's marker and the summary line", () => {
     assert.ok(md.startsWith(`${commentMarker("dev")}\n## Offline plan diff: \`dev\`\n`));
     assert.match(md, /\*\*2 to add · 3 to change · 1 to delete · 1 unchanged\*\* · 4 stack outputs changed/);
-    assert.ok(md.indexOf("### To delete (1)") < md.indexOf("### To change (3)"));
-    assert.ok(md.indexOf("### To change (3)") < md.indexOf("### To add (2)"));
+    assert.ok(md.indexOf("<b>To delete (1)</b>") < md.indexOf("<b>To change (3)</b>"));
+    assert.ok(md.indexOf("<b>To change (3)</b>") < md.indexOf("<b>To add (2)</b>"));
+    assert.equal((md.match(/<details>/g) ?? []).length, (md.match(/<\/details>/g) ?? []).length, "every block is closed");
   });
 
   it("shows property changes in a table and never a secret's plaintext", () => {
@@ -244,7 +245,12 @@ describe("parseArgs", () => {
       base: "origin/main",
       maxChars: 60000,
       install: "auto",
+      failOnDestructive: false,
     });
+    assert.deepEqual(
+      parseArgs(["--stack", "prod", "--base", "x", "--fail-on-destructive", "--full-output", "f.md", "--accept-label", "ok"]),
+      { stack: "prod", base: "x", maxChars: 60000, install: "auto", failOnDestructive: true, fullOutput: "f.md", acceptLabel: "ok" },
+    );
     assert.throws(() => parseArgs(["--stack", "qa", "--base", "x"]), { message: '--stack must be one of dev, prod, local (got "qa")' });
     assert.throws(() => parseArgs(["--stack", "dev"]), { message: "--base <git-ref> is required, e.g. --base origin/main" });
     assert.throws(() => parseArgs(["--stack", "dev", "--base", "x", "--install", "copy"]), {
