@@ -72,7 +72,7 @@ describe("fixtures", () => {
 describe("metadata", () => {
   for (const p of policies) {
     test(p.name, () => {
-      assert.match(p.name, /^(kubernetes|helm|network|dapr|azure)-[a-z0-9-]+$/);
+      assert.match(p.name, /^(kubernetes|helm|network|dapr|azure|suppression)-[a-z0-9-]+$/);
       assert.ok(p.description.length > 20);
       assert.ok(p.enforcementLevel === "mandatory" || p.enforcementLevel === "advisory");
       assert.ok(p.severity && ["low", "medium", "high", "critical"].includes(p.severity));

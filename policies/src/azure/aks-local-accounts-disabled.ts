@@ -7,6 +7,7 @@ export const aksLocalAccountsDisabled = resourcePolicy({
   description: "AKS local accounts (the static cluster-admin kubeconfig) are disabled; every access goes through Microsoft Entra ID.",
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("checkov", "CKV_AZURE_141", "Ensure AKS local admin account is disabled"),
     source("aks-baseline", "Identity/disable local accounts", "disableLocalAccounts: true"),

@@ -7,6 +7,7 @@ export const keyVaultPurgeProtection = resourcePolicy({
   description: "Key Vaults have purge protection, so a deleted vault or secret cannot be purged before its retention period ends.",
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("checkov", "CKV_AZURE_110", "Ensure that key vault enables purge protection"),
     source("checkov", "CKV_AZURE_42", "Ensure the key vault is recoverable"),

@@ -10,6 +10,7 @@ export const postgresTlsRequired = resourcePolicy({
     "Postgres Flexible Server keeps TLS required: no server parameter turns require_secure_transport off or lowers ssl_min_protocol_version below TLS 1.2.",
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("checkov", "CKV_AZURE_147", "Ensure PostgreSQL is using the latest version of TLS encryption"),
     source("azure", "PostgreSQL flexible server TLS", "require_secure_transport is ON by default; keep it"),

@@ -8,6 +8,7 @@ export const invocationAccessControl = stackPolicy({
     "Every Dapr-enabled workload loads a Dapr Configuration (dapr.io/config) that exists in its namespace and denies service invocation by default (accessControl.defaultAction: deny), allowing callers one by one.",
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("dapr", "security/invocation access control", "Apply access control lists for service invocation, default action deny"),
     source("project", "catalog/invokes", "Only the invocation paths the catalog declares are allowed"),

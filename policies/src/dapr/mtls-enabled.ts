@@ -12,6 +12,7 @@ export const mtlsEnabled = resourcePolicy({
     "On dev and prod, Dapr sidecars talk over mutual TLS: the Dapr Helm release sets global.mtls.enabled: true explicitly and no Dapr Configuration turns mTLS off.",
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("dapr", "security/mTLS", "Enable mTLS between Dapr sidecars and the control plane (Sentry)"),
     source("aks-baseline", "Network/encryption in transit", "Encrypt traffic between workloads inside the cluster"),

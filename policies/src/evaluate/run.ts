@@ -10,6 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { policies as allPolicies, policyPackName, type AnyPolicy } from "../index.js";
 import { evaluatePack, type PackConfig, type ResourceSnapshot, type Violation } from "./invoke.js";
+import { activeSuppression, daysLeft, entryProblems, loadSuppressions, policyIndex, today, type Suppression } from "../lib/suppressions.js";
 
 const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -61,6 +62,23 @@ export interface PolicyReport {
   readonly advisory: number;
   /** Policies that reported a violation, by level. */
   readonly byPolicy: { readonly policy: string; readonly level: string; readonly count: number }[];
+  readonly suppressions: SuppressionReport;
+}
+
+/** A suppression in force, with what it silenced in this run. */
+export interface ActiveSuppression extends Suppression {
+  readonly daysLeft: number;
+  /** How many violations of this run it covers. */
+  readonly suppressed: number;
+}
+
+export interface SuppressionReport {
+  /** The stack's suppression file, relative to the pack. */
+  readonly file: string;
+  /** The entries in force (expired or malformed ones are `suppression-valid` violations instead). */
+  readonly active: ActiveSuppression[];
+  /** The violations they silenced. */
+  readonly suppressed: ReportedViolation[];
 }
 
 export interface EvaluateOptions {
@@ -122,7 +140,23 @@ export async function evaluatePolicies(run: StackRun, options: EvaluateOptions =
     { stackTags: stackTags(), packName: policyPackName, ...(config ? { config } : {}) },
     outputs,
   );
-  const reported = violations.map((v) => ({ ...v, resource: resourceLabel(run, v.urn) }));
+  const index = policyIndex(allPolicies);
+  const on = today();
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  const coveredBy = (v: Violation): Suppression | undefined => {
+    const policy = byName.get(v.policy);
+    return policy ? activeSuppression(run.stack, policy, v.urn, index, on) : undefined;
+  };
+  const all = violations.map((v) => ({ ...v, resource: resourceLabel(run, v.urn), by: coveredBy(v) }));
+  const reported = all.filter((v) => !v.by).map(({ by: _by, ...v }) => v);
+  const file = loadSuppressions(run.stack);
+  const suppressions: SuppressionReport = {
+    file: file.file,
+    active: file.entries
+      .filter((e) => entryProblems(e, index, on).length === 0)
+      .map((e) => ({ ...e, daysLeft: daysLeft(e.expires, on), suppressed: all.filter((v) => v.by === e).length })),
+    suppressed: all.filter((v) => v.by).map(({ by: _by, ...v }) => v),
+  };
   const counts = new Map<string, { policy: string; level: string; count: number }>();
   for (const v of reported) {
     const key = `${v.policy}\u0000${v.level}`;
@@ -136,5 +170,6 @@ export async function evaluatePolicies(run: StackRun, options: EvaluateOptions =
     mandatory: reported.filter((v) => v.level === "mandatory").length,
     advisory: reported.filter((v) => v.level === "advisory").length,
     byPolicy: [...counts.values()].sort((a, b) => a.level.localeCompare(b.level) * -1 || a.policy.localeCompare(b.policy)),
+    suppressions,
   };
 }

@@ -14,6 +14,7 @@ export const noSecretEnv = resourcePolicy({
     "No secret reaches a container through environment variables: no secretKeyRef, no envFrom secretRef, no literal credential. Apps read secrets from the Dapr secret store or from mounted files.",
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("cis-aks", "4.5.1", "Prefer using secrets as files over secrets as environment variables"),
     source("checkov", "CKV_K8S_35", "Prefer using secrets as files over secrets as environment variables"),

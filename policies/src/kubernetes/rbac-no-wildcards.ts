@@ -8,6 +8,7 @@ export const rbacNoWildcards = resourcePolicy({
   description: 'Roles and ClusterRoles grant named verbs on named resources: no "*" in apiGroups, resources or verbs.',
   enforcementLevel: "mandatory",
   severity: "high",
+  suppressible: false,
   sources: [
     source("cis-aks", "4.1.3", "Minimize wildcard use in Roles and ClusterRoles"),
     source("checkov", "CKV_K8S_49", "Minimize wildcard use in Roles and ClusterRoles"),

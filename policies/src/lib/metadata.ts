@@ -6,6 +6,7 @@ import type {
   StackValidation,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { unsuppressibleTag } from "./suppressions.js";
 
 /** The catalogues of controls a policy can implement. */
 export type SourceKind = "pss" | "cis-aks" | "checkov" | "aks-baseline" | "dapr" | "azure" | "openssf" | "project";
@@ -113,6 +114,12 @@ interface PolicyDefinition {
   /** Documentation of the control; defaults to the primary source catalogue's page. */
   readonly url?: string;
   readonly configSchema?: PolicyConfigSchema;
+  /**
+   * Whether a suppression (policies/suppressions/<stack>.yaml) may silence it; the security-critical
+   * controls may not: the resource has to be fixed.
+   * @default false for severity critical, true otherwise
+   */
+  readonly suppressible?: boolean;
 }
 
 function common(def: PolicyDefinition) {
@@ -124,7 +131,7 @@ function common(def: PolicyDefinition) {
     enforcementLevel: def.enforcementLevel,
     severity: def.severity,
     framework: { name: catalogue.name, version: catalogue.version, reference: primary.id, specification: primary.title },
-    tags: [...def.tags, ...def.sources.map(sourceTag)],
+    tags: [...def.tags, ...((def.suppressible ?? def.severity !== "critical") ? [] : [unsuppressibleTag]), ...def.sources.map(sourceTag)],
     remediationSteps: def.remediationSteps,
     ...((def.url ?? catalogue.url) ? { url: def.url ?? catalogue.url } : {}),
     ...(def.configSchema ? { configSchema: def.configSchema } : {}),

@@ -2,7 +2,11 @@
  * Runs policies in tests the way the analyzer does (see src/evaluate/invoke.ts): props behind the
  * SDK's unknown-checking proxy, stack tags, notApplicable and getConfig on the args.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { setSuppressionDirectory } from "../../src/lib/suppressions.js";
 import {
   runResourcePolicy,
   runStackPolicy,
@@ -98,6 +102,8 @@ export interface Case extends RunOptions {
   readonly expect?: readonly string[];
   /** The policy must declare itself not applicable (and report nothing). */
   readonly notApplicable?: boolean;
+  /** The stack's suppression file (YAML) while this case runs; the pack's own files otherwise. */
+  readonly suppressions?: string;
 }
 
 export interface PolicyCases {
@@ -112,6 +118,19 @@ export function isStack(p: AnyPolicy): p is StackValidationPolicy {
 }
 
 export async function runCase(policy: AnyPolicy, c: Case): Promise<Result> {
+  if (c.suppressions === undefined) return runCaseAsIs(policy, c);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "suppressions-"));
+  writeFileSync(path.join(dir, `${c.stack ?? "dev"}.yaml`), c.suppressions);
+  setSuppressionDirectory(dir);
+  try {
+    return await runCaseAsIs(policy, c);
+  } finally {
+    setSuppressionDirectory();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runCaseAsIs(policy: AnyPolicy, c: Case): Promise<Result> {
   if (isStack(policy)) {
     if (!c.resources) throw new Error(`${policy.name} #${c.n}: a stack policy case needs resources`);
     return runStack(policy, c.resources, c);

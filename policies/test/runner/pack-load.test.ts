@@ -124,6 +124,24 @@ describe("the pack as the Pulumi CLI loads it", () => {
     ]);
   });
 
+  test("AnalyzeStack applies the stack's suppressions (policies/suppressions/local.yaml) inside the real pack", async () => {
+    const type = "kubernetes:apps/v1:StatefulSet";
+    const upstream = edit(deployment().props, ["spec.template.spec.containers.0.image", "postgres:16.6-bookworm"]);
+    const statefulSet = (name: string): Msg => {
+      const r = resourceRequest("AnalyzerResource", "local", type, name, upstream);
+      r.setUrn!(`urn:pulumi:local::tasks-platform::tasks:local:Postgres$${type}::${name}`);
+      return r;
+    };
+    const req = new proto.AnalyzeStackRequest!();
+    req.setResourcesList!([statefulSet("postgres-statefulset"), statefulSet("another-statefulset")]);
+    const found = diagnostics(await call("analyzeStack", req)).filter((x) => x.policy === "kubernetes-image-registry");
+    assert.equal(found.length, 1, JSON.stringify(found));
+    assert.match(found[0]!.message, /pulls "postgres:16\.6-bookworm" from registry "docker\.io"/);
+    assert.equal(found[0]!.level, proto.EnforcementLevel.MANDATORY);
+    const suppressionProblems = diagnostics(await call("analyzeStack", req)).filter((x) => x.policy === "suppression-valid");
+    assert.deepEqual(suppressionProblems, [], "local.yaml is valid and in force");
+  });
+
   test("AnalyzeStack runs the stack policies with the stack from the URN", async () => {
     const d = deployment();
     const req = new proto.AnalyzeStackRequest!();

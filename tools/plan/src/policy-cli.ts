@@ -1,7 +1,8 @@
 /**
  * Offline policy run: evaluates the CrossGuard pack (policies/) over the resources a stack's mocked
- * run registers, prints the violations (policy, resource, level, message) and a summary, and exits
- * non-zero on any mandatory violation. No credentials, no Pulumi CLI, no cloud.
+ * run registers, prints the violations (policy, resource, level, message), the suppressions in force
+ * (policies/suppressions/<stack>.yaml, with their days left) and a summary, and exits non-zero on any
+ * mandatory violation. No credentials, no Pulumi CLI, no cloud.
  *
  *   npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>]
  *   npm run policy -- --write-readme      regenerate the policy table of policies/README.md
@@ -15,7 +16,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isStackName, stackNames } from "@tasks/stacks/offline/stack-config";
 import { evaluatePolicies, loadPolicyConfig, type PolicyReport } from "@tasks/policies/evaluate/run";
-import { formatSummary, formatViolationTable } from "@tasks/policies/evaluate/report";
+import { formatSummary, formatSuppressions, formatViolationTable } from "@tasks/policies/evaluate/report";
 
 const usage =
   "usage: npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>] | --write-readme | --write-taggable";
@@ -58,6 +59,7 @@ function parseArgs(argv: readonly string[]): Options | "write-readme" | "write-t
 function printReport(report: PolicyReport): void {
   const table = formatViolationTable(report.violations);
   if (table) console.log(table + "\n");
+  console.log(formatSuppressions(report) + "\n");
   console.log(formatSummary(report));
 }
 

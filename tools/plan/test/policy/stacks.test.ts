@@ -21,6 +21,18 @@ test("dev, prod and local pass the policy pack with zero mandatory violations", 
     assert.deepEqual(mandatory, [], `stack ${r.stack} has mandatory violations`);
     assert.ok(r.resources > 100, `stack ${r.stack} registered only ${r.resources} resources`);
     for (const v of r.violations) console.log(`# ${r.stack} advisory: ${v.policy} ${v.resource}: ${v.message}`);
+    // The suppressions in force (policies/suppressions/<stack>.yaml): only local's two upstream images.
+    const active = r.suppressions.active.map((a) => [a.policy, a.resource.split("::").pop(), a.suppressed, a.daysLeft > 0]);
+    assert.deepEqual(
+      active,
+      r.stack === "local"
+        ? [
+            ["kubernetes-image-registry", "postgres-statefulset", 1, true],
+            ["kubernetes-image-registry", "redpanda-statefulset", 1, true],
+          ]
+        : [],
+      `stack ${r.stack}`,
+    );
   }
   assert.equal(code, 0, stderr);
 });

@@ -1,0 +1,4 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { suppressionValid } from "./valid.js";
+
+export const suppressionPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [suppressionValid];

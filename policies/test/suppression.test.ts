@@ -1,0 +1,3 @@
+import { defineCaseTests } from "./lib/run-cases.js";
+
+await defineCaseTests("suppression");
