@@ -45,6 +45,8 @@ function kafkaComponent(
       ? [
           value("brokers", eventHubsBrokers(broker.namespaceName)),
           value("authType", "password"),
+          // SASL PLAIN, as daprd defaults to; components-contrib's metadata.yaml requires it with authType password.
+          value("saslMechanism", "PLAINTEXT"),
           value("saslUsername", "$ConnectionString"),
           secretRef("saslPassword", secretNames.eventHubsConnectionString),
           value("version", eventHubsKafkaVersion),

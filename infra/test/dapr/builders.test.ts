@@ -46,6 +46,7 @@ describe("Dapr builders", () => {
     const m = meta(c);
     assert.equal(await resolve(m.brokers as pulumi.Input<string>), "tasks-dev-ehns.servicebus.windows.net:9093");
     assert.equal(m.authType, "password");
+    assert.equal(m.saslMechanism, "PLAINTEXT");
     assert.equal(m.saslUsername, "$ConnectionString");
     assert.deepEqual(m.saslPassword, { name: secretNames.eventHubsConnectionString, key: secretNames.eventHubsConnectionString });
     assert.equal(m.version, "1.0.0");

@@ -104,9 +104,19 @@ export function configFor(policy: AnyPolicy, config: PackConfig | undefined): Re
   return { ...defaults, ...props };
 }
 
-/** Plain-data copy of recorded properties (assets and other class instances become plain objects). */
+/** The signature key and value of a secret in Pulumi's RPC encoding (@pulumi/pulumi runtime/rpc.js). */
+const specialSigKey = "4dabf18193072939515e22adb298388d";
+const specialSecretSig = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Plain-data copy of recorded properties (assets and other class instances become plain objects).
+ * Secrets are unwrapped to their values, as the analyzer's deserializeProperties(props, false) does
+ * for Analyze and AnalyzeStack (@pulumi/policy deserialize.js).
+ */
 function plain(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === "object" && (value as Record<string, unknown>)[specialSigKey] === specialSecretSig)
+    return plain((value as Record<string, unknown>).value);
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = plain(v);

@@ -1,4 +1,5 @@
-import { asObject } from "./kubernetes.js";
+import { asObject, objectName, type ObjectMeta } from "./kubernetes.js";
+import { peek } from "./unknown.js";
 
 export type DaprKind = "Component" | "Subscription" | "Configuration" | "Resiliency" | "HTTPEndpoint";
 
@@ -40,3 +41,44 @@ export function componentMetadata(spec: Record<string, unknown>): ComponentMetad
 
 /** Name of the Configuration the Dapr control plane reads its own settings (mTLS) from. */
 export const daprSystemConfigurationName = "daprsystem";
+
+/** A Dapr Component as the linter reads it: name, type and version, metadata items. */
+export interface ComponentView {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  /** `pubsub.kafka`; "" when unset or unknown during preview. */
+  readonly type: string;
+  readonly version: string;
+  readonly items: ComponentMetadataItem[];
+  /** `Component "pubsub" (pubsub.kafka v1)`, for messages. */
+  readonly label: string;
+}
+
+const knownString = (read: () => unknown): string => {
+  const p = peek(read);
+  return p.known && typeof p.value === "string" ? p.value : "";
+};
+
+export function componentView(props: Record<string, unknown>, resourceName: string): ComponentView {
+  const meta = asObject(props.metadata) as ObjectMeta;
+  const spec = asObject(props.spec);
+  const name = objectName(meta, resourceName);
+  const type = knownString(() => spec.type);
+  const version = knownString(() => spec.version);
+  const namespace = typeof meta.namespace === "string" ? meta.namespace : undefined;
+  return {
+    name,
+    namespace,
+    type,
+    version,
+    items: componentMetadata(spec),
+    label: `Component "${name}" (${type || "?"} ${version || "?"})`,
+  };
+}
+
+/** The item's plain value when it is a known string; undefined for secretKeyRefs and preview unknowns. */
+export function plainValue(item: ComponentMetadataItem): string | undefined {
+  if (!item.hasValue) return undefined;
+  const p = peek(() => item.raw.value);
+  return p.known && typeof p.value === "string" ? p.value : undefined;
+}

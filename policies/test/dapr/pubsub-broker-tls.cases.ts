@@ -16,7 +16,7 @@ export default casesFor(pubsubBrokerTls, [
   {
     n: 3,
     title: "dev: TLS disabled",
-    resource: changed(pubsub, ["spec.metadata.4", { name: "disableTls", value: "true" }]),
+    resource: changed(pubsub, ["spec.metadata.5", { name: "disableTls", value: "true" }]),
     expect: ['Component "pubsub" disables TLS to the broker (disableTls: "true").'],
   },
   {

@@ -7,6 +7,8 @@
  *   npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>]
  *   npm run policy -- --write-readme      regenerate the policy table of policies/README.md
  *   npm run policy -- --write-taggable    regenerate the taggable Azure types from @pulumi/azure-native
+ *   npm run policy -- --write-dapr-metadata   regenerate the Dapr component metadata schema (the types the
+ *                                         project uses) from components-contrib at tools/dapr/go.mod's version
  *
  * Pulumi's runtime state is global, so one process runs one stack: several stacks run as children.
  * Exit codes: 0 no mandatory violation, 1 mandatory violations (or a failed child), 2 usage or program error.
@@ -19,7 +21,7 @@ import { evaluatePolicies, loadPolicyConfig, type PolicyReport } from "@tasks/po
 import { formatSummary, formatSuppressions, formatViolationTable } from "@tasks/policies/evaluate/report";
 
 const usage =
-  "usage: npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>] | --write-readme | --write-taggable";
+  "usage: npm run policy -- --stack dev|prod|local [--stack ...|--all] [--json] [--config <file>] [--program <module>] | --write-readme | --write-taggable | --write-dapr-metadata";
 
 interface Options {
   readonly stacks: string[];
@@ -30,7 +32,7 @@ interface Options {
 
 class UsageError extends Error {}
 
-function parseArgs(argv: readonly string[]): Options | "write-readme" | "write-taggable" {
+function parseArgs(argv: readonly string[]): Options | "write-readme" | "write-taggable" | "write-dapr-metadata" {
   const stacks: string[] = [];
   let json = false;
   let config: string | undefined;
@@ -44,6 +46,7 @@ function parseArgs(argv: readonly string[]): Options | "write-readme" | "write-t
     };
     if (a === "--write-readme") return "write-readme";
     if (a === "--write-taggable") return "write-taggable";
+    if (a === "--write-dapr-metadata") return "write-dapr-metadata";
     if (a === "--stack") stacks.push(...value().split(","));
     else if (a === "--all") stacks.push(...stackNames);
     else if (a === "--json") json = true;
@@ -125,6 +128,13 @@ async function main(argv: readonly string[]): Promise<number> {
   if (parsed === "write-taggable") {
     const { writeTaggableTypes } = await import("@tasks/policies/generate/taggable");
     console.log(`wrote ${writeTaggableTypes()}`);
+    return 0;
+  }
+  if (parsed === "write-dapr-metadata") {
+    const { writeDaprMetadata } = await import("@tasks/policies/generate/dapr-metadata");
+    const { daprComponentTypesInUse } = await import("./dapr-types.js");
+    const types = daprComponentTypesInUse();
+    console.log(`wrote ${writeDaprMetadata(types, (m) => console.error(`dapr-metadata: ${m}`))} (${types.join(", ")})`);
     return 0;
   }
   if (parsed.stacks.length > 1) return runMany(parsed);

@@ -21,6 +21,9 @@ describe("broken fixture stack", () => {
       'azure-eventhubs-min-tls | azure-native:eventhub:Namespace::eh | the namespace must set minimumTlsVersion: "1.2"; it is "1.0".',
       "azure-keyvault-purge-protection | azure-native:keyvault:Vault::kv | the vault must set properties.enablePurgeProtection: true.",
       "azure-required-tags | azure-native:containerservice:ManagedCluster::aks | missing tags owner, cost-center.",
+      'dapr-component-metadata-required | kubernetes:dapr.io/v1alpha1:Component::pubsub | Component "pubsub" (pubsub.kafka v1) lacks required metadata "brokers".',
+      'dapr-component-metadata-required | kubernetes:dapr.io/v1alpha1:Component::pubsub | Component "pubsub" (pubsub.kafka v1) satisfies none of its authentication profiles: SASL Authentication lacks saslUsername, saslMechanism=SHA-512|SHA-256|PLAINTEXT.',
+      'dapr-component-metadata-sensitive | kubernetes:dapr.io/v1alpha1:Component::pubsub | Component "pubsub" (pubsub.kafka v1) metadata "saslPassword" is a credential (sensitive in the schema) set as a plain value; use secretKeyRef.',
       'dapr-component-scopes | kubernetes:dapr.io/v1alpha1:Component::pubsub | Component "pubsub" has no scopes: every Dapr app in the namespace can load it.',
       'dapr-component-secret-refs | kubernetes:dapr.io/v1alpha1:Component::pubsub | Component "pubsub" sets "saslPassword" as a plain value; use secretKeyRef.',
       'dapr-subscription-dead-letter | kubernetes:dapr.io/v2alpha1:Subscription::sub | Subscription "task-completed" to topic "task.completed" has no deadLetterTopic.',
@@ -42,7 +45,7 @@ describe("broken fixture stack", () => {
       'network-default-deny | (stack) | namespace "default" runs Deployment web but has no default-deny NetworkPolicy for Ingress and Egress.',
       'network-no-public-service-types | kubernetes:core/v1:Service::web | Service "web" is of type LoadBalancer; only the ingress controller may be exposed outside the cluster.',
     ]);
-    assert.equal(report.mandatory, 24);
+    assert.equal(report.mandatory, 27);
     assert.equal(report.stack, "dev");
   });
 
@@ -57,7 +60,7 @@ describe("broken fixture stack", () => {
     );
     assert.equal(
       lines.at(-1),
-      `policy FAILED: stack dev: ${policies.length} policies over 7 resources: 24 mandatory, 5 advisory violation(s)`,
+      `policy FAILED: stack dev: ${policies.length} policies over 7 resources: 27 mandatory, 5 advisory violation(s)`,
     );
   });
 
