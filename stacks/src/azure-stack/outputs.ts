@@ -1,0 +1,37 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { DataServices } from "./data.js";
+import type { AzureContext, Foundation } from "./foundation.js";
+import type { Identities } from "./identity.js";
+
+/** Step 5 of the Azure stack: its own outputs (the platform's are spread after them). */
+export function azureOutputs(
+  ctx: AzureContext,
+  foundation: Foundation,
+  data: DataServices,
+  ids: Identities,
+  kubeconfig: pulumi.Output<string>,
+): Record<string, unknown> {
+  const { aks, acr, admins } = foundation;
+  const { eventHubs, vault, postgres } = data;
+  return {
+    resourceGroupName: ctx.rg.name,
+    location: ctx.cfg.location,
+    clusterName: aks.clusterName,
+    oidcIssuerUrl: aks.oidcIssuerUrl,
+    acrLoginServer: acr.loginServer,
+    eventHubsNamespace: eventHubs.namespaceName,
+    kafkaBootstrapServers: eventHubs.kafkaBootstrapServers,
+    eventHubs: eventHubs.hubNames,
+    keyVaultName: vault.vaultName,
+    keyVaultUri: vault.vaultUri,
+    keyVaultSecrets: vault.secretNames,
+    postgresHost: postgres.fqdn,
+    postgresDatabases: postgres.databases,
+    workloadIdentityClientIds: ids.workload.clientIds,
+    aksAdminsGroupObjectId: admins.objectId,
+    githubDeployerClientId: ids.deployer.clientId,
+    tenantId: ctx.client.tenantId,
+    subscriptionId: ctx.client.subscriptionId,
+    kubeconfig: pulumi.secret(kubeconfig),
+  };
+}

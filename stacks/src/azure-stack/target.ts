@@ -1,0 +1,47 @@
+import type { Provider } from "@pulumi/kubernetes/provider.js";
+import { allServices, type ServiceName } from "@tasks/catalog";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PlatformTarget } from "../contracts.js";
+import type { DataServices } from "./data.js";
+import type { AzureContext, Foundation } from "./foundation.js";
+import type { Identities } from "./identity.js";
+
+/** Step 4 of the Azure stack: what the Kubernetes platform layer gets from the Azure resources. */
+export function azurePlatformTarget(
+  ctx: AzureContext,
+  provider: Provider,
+  foundation: Foundation,
+  data: DataServices,
+  ids: Identities,
+): PlatformTarget {
+  const { cfg } = ctx;
+  const identities: Partial<Record<ServiceName, pulumi.Input<string>>> = {};
+  for (const s of allServices) {
+    const id = ids.workload.clientIds[s.name];
+    if (id) identities[s.name] = id;
+  }
+  const layout = foundation.network.layout;
+  return {
+    environment: cfg.environment,
+    kind: "aks",
+    provider,
+    highAvailability: cfg.highAvailability,
+    registry: { loginServer: foundation.acr.loginServer },
+    ...(cfg.imageDigests ? { imageDigests: cfg.imageDigests } : {}),
+    broker: { kind: "eventhubs", namespaceName: data.eventHubs.namespaceName },
+    secretStore: { kind: "keyvault", vaultName: data.vault.vaultName, tenantId: ctx.client.tenantId },
+    postgres: { host: data.postgres.fqdn, port: 5432, sslMode: "require" },
+    // The Job waits for the server's databases (children of the PostgresServer component).
+    databaseRoles: { adminUrl: data.postgres.adminUrl(), passwords: data.rolePasswords, dependsOn: [data.postgres] },
+    identities,
+    host: cfg.domain,
+    tls: { issuer: cfg.tlsIssuer, acmeEmail: cfg.acmeEmail },
+    egressCidrs: {
+      postgres: [layout.postgres],
+      broker: [layout.privateEndpoints],
+      keyvault: [layout.privateEndpoints],
+      smtp: [...cfg.smtp.egressCidrs],
+    },
+    smtp: { host: cfg.smtp.host, port: cfg.smtp.port, from: cfg.smtp.from },
+  };
+}

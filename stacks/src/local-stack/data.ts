@@ -1,0 +1,86 @@
+import type * as k8s from "@pulumi/kubernetes";
+import * as random from "@pulumi/random";
+import type * as pulumi from "@pulumi/pulumi";
+import { servicesWithDatabase } from "@tasks/catalog";
+import { NetworkPolicies, dataNetworkPolicies, namespaces } from "@tasks/infra/k8s/index";
+import { LocalSecrets, Postgres, Redpanda, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
+import { databaseRolesPodLabels } from "@tasks/infra/workload/index";
+import type { LocalConfig } from "../config/local.js";
+
+export const dataPods = { postgres: { "app.kubernetes.io/name": "postgres" }, redpanda: { "app.kubernetes.io/name": "redpanda" } } as const;
+
+export interface LocalContext {
+  readonly cfg: LocalConfig;
+  readonly provider: k8s.Provider;
+  readonly k8sOpts: pulumi.ComponentResourceOptions;
+  readonly nsDeps: pulumi.Resource[];
+  /** Where the host reaches Redpanda: the minikube node port the ingress controller forwards. */
+  readonly externalKafka: string;
+}
+
+export interface LocalData {
+  readonly redpanda: Redpanda;
+  readonly postgres: Postgres;
+  /** The superuser's password: only Postgres and the database-roles Job see it. */
+  readonly password: random.RandomPassword;
+  readonly rolePasswords: Record<string, pulumi.Output<string>>;
+  readonly secrets: LocalSecrets;
+}
+
+/**
+ * Step 1 of the local stack: Redpanda and Postgres in the data namespace, their network policies, and
+ * the Kubernetes secrets the Dapr secret store serves.
+ */
+export function createLocalData(ctx: LocalContext): LocalData {
+  const { cfg, k8sOpts, nsDeps } = ctx;
+  const redpanda = new Redpanda(
+    "redpanda",
+    { namespace: namespaces.data, externalAddress: ctx.externalKafka, storageSize: cfg.storage.redpanda, dependsOn: nsDeps },
+    k8sOpts,
+  );
+  const password = new random.RandomPassword("postgres-password", { length: 32, special: false });
+  const postgres = new Postgres(
+    "postgres",
+    {
+      namespace: namespaces.data,
+      databases: servicesWithDatabase().map((s) => s.database),
+      password: password.result,
+      storageSize: cfg.storage.postgres,
+      dependsOn: nsDeps,
+    },
+    k8sOpts,
+  );
+  // Each service's own role's password; the superuser password stays with Postgres and the database-roles Job.
+  const rolePasswords = Object.fromEntries(
+    servicesWithDatabase().map((s) => [s.name, new random.RandomPassword(`${s.name}-db-password`, { length: 32, special: false }).result]),
+  );
+  createDataNetworkPolicies(ctx);
+  const secrets = new LocalSecrets(
+    "local-secrets",
+    { namespace: namespaces.workloads, postgresHost: postgres.host, postgresPort, rolePasswords, smtp: { username: "", password: "" } },
+    { ...k8sOpts, dependsOn: nsDeps },
+  );
+  return { redpanda, postgres, password, rolePasswords, secrets };
+}
+
+/** Who may reach the data pods: the services and the database-roles Job; the ingress for Redpanda's external listener. */
+function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
+  const fromWorkloads = { namespace: namespaces.workloads, podLabels: { "app.kubernetes.io/part-of": "tasks" } };
+  const fromDatabaseRoles = { namespace: namespaces.workloads, podLabels: databaseRolesPodLabels };
+  return new NetworkPolicies(
+    "data-network-policies",
+    {
+      policies: dataNetworkPolicies(namespaces.data, [
+        { name: "postgres", podLabels: dataPods.postgres, port: postgresPort, from: [fromWorkloads, fromDatabaseRoles] },
+        { name: "redpanda", podLabels: dataPods.redpanda, port: redpandaPorts.kafka, from: [fromWorkloads] },
+        {
+          name: "redpanda-external",
+          podLabels: dataPods.redpanda,
+          port: redpandaPorts.external,
+          from: [{ namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }],
+        },
+      ]),
+    },
+    { ...ctx.k8sOpts, dependsOn: ctx.nsDeps },
+  );
+}

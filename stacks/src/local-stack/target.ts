@@ -1,0 +1,50 @@
+import * as pulumi from "@pulumi/pulumi";
+import { namespaces } from "@tasks/infra/k8s/index";
+import { postgresPort, redpandaPorts } from "@tasks/infra/local/index";
+import type { PlatformTarget } from "../contracts.js";
+import type { PlatformOptions } from "../platform.js";
+import { dataPods, type LocalContext, type LocalData } from "./data.js";
+
+/** Step 2 of the local stack: what the Kubernetes platform layer gets from minikube and the in-cluster data services. */
+export function localPlatformTarget(ctx: LocalContext, data: LocalData): PlatformTarget {
+  const { cfg } = ctx;
+  const { postgres, redpanda } = data;
+  return {
+    environment: "local",
+    kind: "minikube",
+    provider: ctx.provider,
+    highAvailability: false,
+    registry: { loginServer: cfg.imageRegistry },
+    broker: { kind: "redpanda", brokers: redpanda.internalBrokers },
+    secretStore: { kind: "kubernetes" },
+    postgres: { host: postgres.host, port: postgresPort, sslMode: "disable" },
+    databaseRoles: {
+      adminUrl: pulumi.secret(
+        pulumi.interpolate`postgres://postgres:${data.password.result}@${postgres.host}:${postgresPort}/postgres?sslmode=disable`,
+      ),
+      passwords: data.rolePasswords,
+      dependsOn: [postgres],
+    },
+    host: cfg.domain,
+    tls: { issuer: "selfsigned" },
+    egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [...cfg.smtp.egressCidrs] },
+    smtp: { host: cfg.smtp.host, port: cfg.smtp.port, from: cfg.smtp.from },
+    inClusterEgress: {
+      postgres: { namespace: namespaces.data, podLabels: dataPods.postgres, port: postgresPort },
+      broker: { namespace: namespaces.data, podLabels: dataPods.redpanda, port: redpandaPorts.kafka },
+    },
+    apiServerEgress: { cidrs: [cfg.apiServer.cidr], port: cfg.apiServer.port },
+  };
+}
+
+/** The ingress controller forwards Kafka to Redpanda's external listener: the topic provider runs on the host. */
+export function kafkaPassthrough(ctx: LocalContext): NonNullable<PlatformOptions["ingressTcp"]> {
+  return [
+    {
+      port: redpandaPorts.external,
+      backend: `${namespaces.data}/redpanda:${redpandaPorts.external}`,
+      nodePort: ctx.cfg.kafkaNodePort,
+      pods: { namespace: namespaces.data, podLabels: dataPods.redpanda },
+    },
+  ];
+}

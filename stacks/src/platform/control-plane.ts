@@ -1,0 +1,62 @@
+import { DaprResources } from "@tasks/infra/dapr/index";
+import { CertManager, DaprControlPlane, IngressController, Monitoring, namespaces } from "@tasks/infra/k8s/index";
+import type { PlatformTarget } from "../contracts.js";
+import { daprSettings } from "./dapr.js";
+import type { PlatformContext } from "./types.js";
+
+export interface ControlPlane {
+  readonly monitoring: Monitoring;
+  readonly certManager: CertManager;
+  readonly ingressController: IngressController;
+  readonly daprControlPlane: DaprControlPlane;
+  readonly daprResources: DaprResources;
+}
+
+/**
+ * Step 1 of the platform: the charts every workload relies on (kube-prometheus-stack, cert-manager and
+ * its issuers, ingress-nginx, the Dapr control plane) and the catalog's Dapr resources.
+ */
+export function createControlPlane(target: PlatformTarget, ctx: PlatformContext): ControlPlane {
+  const { k8sOpts, nsDeps } = ctx;
+  const aks = target.kind === "aks";
+  const ha = target.highAvailability;
+  const monitoring = new Monitoring(
+    "monitoring",
+    {
+      workloadNamespace: namespaces.workloads,
+      services: ctx.services,
+      highAvailability: ha,
+      retention: target.environment === "prod" ? "30d" : target.environment === "dev" ? "7d" : "2d",
+      ...(aks ? { storage: { size: target.environment === "prod" ? "100Gi" : "20Gi", storageClassName: "managed-csi-premium" } } : {}),
+      dependsOn: nsDeps,
+    },
+    k8sOpts,
+  );
+  const certManager = new CertManager(
+    "cert-manager",
+    {
+      issuers: aks ? "acme" : "selfsigned",
+      ...(target.tls.acmeEmail ? { acmeEmail: target.tls.acmeEmail } : {}),
+      highAvailability: ha,
+      dependsOn: [...nsDeps, monitoring.release],
+    },
+    k8sOpts,
+  );
+  const ingressController = new IngressController(
+    "ingress",
+    {
+      serviceType: aks ? "LoadBalancer" : "NodePort",
+      highAvailability: ha,
+      tcp: ctx.options.ingressTcp ?? [],
+      dependsOn: [...nsDeps, monitoring.release],
+    },
+    k8sOpts,
+  );
+  const daprControlPlane = new DaprControlPlane("dapr", { highAvailability: ha, dependsOn: nsDeps }, k8sOpts);
+  const daprResources = new DaprResources(
+    "dapr-resources",
+    { settings: daprSettings(target, ctx.services) },
+    { ...k8sOpts, dependsOn: [daprControlPlane.release] },
+  );
+  return { monitoring, certManager, ingressController, daprControlPlane, daprResources };
+}

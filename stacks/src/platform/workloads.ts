@@ -1,0 +1,123 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
+import { IngressRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
+import { AppImage, DatabaseRoles, ServiceWorkload, catalogSecretNames } from "@tasks/infra/workload/index";
+import type { PlatformTarget } from "../contracts.js";
+import type { ControlPlane } from "./control-plane.js";
+import { smtpEnvironment } from "./smtp.js";
+import type { PlatformContext } from "./types.js";
+
+export interface Workloads {
+  readonly images: Partial<Record<ServiceName, AppImage>>;
+  readonly databaseRoles?: DatabaseRoles;
+  readonly workloads: Partial<Record<ServiceName, ServiceWorkload>>;
+}
+
+/** One image per service, built by the program: pushed to ACR on AKS, loaded into the node on minikube. */
+function createImages(target: PlatformTarget, services: readonly ServiceSpec[]): Partial<Record<ServiceName, AppImage>> {
+  const output = target.kind === "aks" ? "push" : "load";
+  return Object.fromEntries(
+    services.map((s) => [
+      s.name,
+      new AppImage(`image-${s.name}`, {
+        service: s.name,
+        registry: target.registry.loginServer,
+        output,
+        // Deployed by the digest CI built, scanned and signed, when the stack config gives one.
+        ...(target.imageDigests?.[s.name] ? { digest: target.imageDigests[s.name] } : {}),
+      }),
+    ]),
+  ) as Partial<Record<ServiceName, AppImage>>;
+}
+
+/** What a workload runs: the registry reference on AKS (pulled), the local name on minikube (loaded). */
+const imageRef = (target: PlatformTarget, image: AppImage): pulumi.Output<string> => (target.kind === "aks" ? image.ref : image.imageName);
+
+/**
+ * Every service with a database connects as its own role: the Job creates (or re-passwords) the roles
+ * before any service starts. It runs the CLI from the tasks-api image (any service image has it).
+ */
+function createDatabaseRoles(
+  target: PlatformTarget,
+  ctx: PlatformContext,
+  images: Partial<Record<ServiceName, AppImage>>,
+  networkPolicies: NetworkPolicies,
+): DatabaseRoles | undefined {
+  const roles = target.databaseRoles;
+  const rolesImage = images["tasks-api"] ?? Object.values(images)[0];
+  if (!roles || !rolesImage || !ctx.services.some((s) => s.database)) return undefined;
+  return new DatabaseRoles(
+    "database-roles",
+    {
+      namespace: namespaces.workloads,
+      image: imageRef(target, rolesImage),
+      adminUrl: roles.adminUrl,
+      passwords: roles.passwords,
+      dependsOn: [rolesImage, networkPolicies, ...ctx.nsDeps, ...(roles.dependsOn ?? []), ...(ctx.options.workloadDependsOn ?? [])],
+    },
+    ctx.k8sOpts,
+  );
+}
+
+function createWorkload(
+  target: PlatformTarget,
+  ctx: PlatformContext,
+  s: ServiceSpec,
+  image: AppImage,
+  dependsOn: pulumi.Input<pulumi.Resource>[],
+): ServiceWorkload {
+  const aks = target.kind === "aks";
+  // Kubernetes-secret-store sidecars (minikube) call the API server with the pod's token.
+  const readsKubernetesSecrets = target.secretStore.kind === "kubernetes" && s.dapr.includes("secrets");
+  const smtpEnv = s.egress.includes("smtp") ? smtpEnvironment(target) : {};
+  return new ServiceWorkload(
+    `workload-${s.name}`,
+    {
+      service: s,
+      namespace: namespaces.workloads,
+      image: imageRef(target, image),
+      daprConfig: daprConfigurationFor(s.name),
+      highAvailability: target.highAvailability,
+      env: { ...smtpEnv, PUBLIC_HOST: target.host, DEPLOY_ENVIRONMENT: target.environment },
+      ...(aks ? { workloadIdentityClientId: target.identities![s.name]! } : {}),
+      ...(readsKubernetesSecrets ? { mountServiceAccountToken: true, readableSecrets: catalogSecretNames() } : {}),
+      dependsOn: [image, ...dependsOn],
+    },
+    ctx.k8sOpts,
+  );
+}
+
+/**
+ * Step 3 of the platform: the images, the database-roles Job, one ServiceWorkload per service and the
+ * public ingress routes.
+ */
+export function createWorkloads(
+  target: PlatformTarget,
+  ctx: PlatformContext,
+  cp: ControlPlane,
+  networkPolicies: NetworkPolicies,
+): Workloads {
+  const images = createImages(target, ctx.services);
+  const databaseRoles = createDatabaseRoles(target, ctx, images, networkPolicies);
+  const dependsOn = [
+    cp.daprControlPlane.release,
+    cp.daprResources,
+    ...ctx.nsDeps,
+    ...(ctx.options.workloadDependsOn ?? []),
+    ...(databaseRoles ? [databaseRoles.job] : []),
+  ];
+  const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
+  for (const s of ctx.services) workloads[s.name] = createWorkload(target, ctx, s, images[s.name]!, dependsOn);
+  new IngressRoutes(
+    "ingress-routes",
+    {
+      namespace: namespaces.workloads,
+      host: target.host,
+      services: ctx.services,
+      issuer: target.tls.issuer,
+      dependsOn: [cp.ingressController.release, ...cp.certManager.issuers, ...Object.values(workloads).map((w) => w.service)],
+    },
+    ctx.k8sOpts,
+  );
+  return { images, workloads, ...(databaseRoles ? { databaseRoles } : {}) };
+}
