@@ -13,6 +13,10 @@ export interface PlatformTarget {
   readonly provider: k8s.Provider;
   /** Production-grade availability: HA control planes, PDBs, zone spread. */
   readonly highAvailability: boolean;
+  /** Prometheus: how long it keeps samples (e.g. `7d`), and the size of its volume where it has one (AKS). */
+  readonly monitoring: { readonly retention: string; readonly storageSize?: string };
+  /** Share of requests the Dapr sidecars trace, `"0"`..`"1"`. */
+  readonly tracingSamplingRate: string;
   /** Image registry the workloads pull from, e.g. `tasksdevacr.azurecr.io`; for minikube, images built into the node. */
   readonly registry: { readonly loginServer: pulumi.Input<string> };
   readonly broker:

@@ -123,6 +123,42 @@ describe("Azure stack config validation", () => {
     );
   });
 
+  it("reads Prometheus' retention and volume and the Dapr tracing rate, so dev and prod differ only by config", () => {
+    const dev = withConfig("dev", () => {})() as ReturnType<typeof loadAzureConfig>;
+    const prod = withConfig("prod", () => {})() as ReturnType<typeof loadAzureConfig>;
+    assert.deepEqual([dev.monitoring, dev.dapr], [{ retention: "7d", storageSize: "20Gi" }, { tracingSamplingRate: "1" }]);
+    assert.deepEqual([prod.monitoring, prod.dapr], [{ retention: "30d", storageSize: "100Gi" }, { tracingSamplingRate: "0.1" }]);
+    // An unquoted YAML number is a rate too.
+    const unquoted = withConfig("dev", (c) => setIn(c, "dapr", ["tracingSamplingRate"], 0.25))() as ReturnType<typeof loadAzureConfig>;
+    assert.equal(unquoted.dapr.tracingSamplingRate, "0.25");
+    assert.throws(
+      withConfig("prod", (c) => {
+        setIn(c, "dapr", ["tracingSamplingRate"], "1.5");
+        setIn(c, "monitoring", ["retention"], "30 days");
+        setIn(c, "monitoring", ["storageSize"], "100GB");
+      }),
+      {
+        message:
+          "Invalid stack config: " +
+          [
+            'tasks-platform:dapr.tracingSamplingRate: expected a number from 0 to 1 such as "0.1"',
+            "tasks-platform:monitoring.retention: expected a duration such as 30d",
+            "tasks-platform:monitoring.storageSize: expected a size such as 100Gi",
+          ].join("; "),
+      },
+    );
+    assert.throws(
+      withConfig("dev", (c) => {
+        delete c["tasks-platform:monitoring"];
+        delete c["tasks-platform:dapr"];
+      }),
+      {
+        message:
+          "Invalid stack config: tasks-platform:dapr: missing, expected an object; tasks-platform:monitoring: missing, expected an object",
+      },
+    );
+  });
+
   it("stops a real run whose stack file lacks the SMTP password, naming the command that sets it", () => {
     assert.throws(
       withConfig("prod", (c) => delete c["tasks-platform:smtpPassword"]),

@@ -3,6 +3,7 @@ import { before, describe, it } from "node:test";
 import { allBrokerTopics, databaseRole, secretNames, servicesWithDatabase } from "@tasks/catalog";
 import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
+import { loadStackConfig } from "../src/offline/stack-config.js";
 import {
   byKind,
   checkDapr,
@@ -112,6 +113,18 @@ describe("local stack (minikube, mocked)", () => {
     assert.deepEqual(JSON.parse(String(provider?.inputs.bootstrapServers)), ["192.168.49.2:31092"]);
     assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "tcp"), { "19092": "tasks-data/redpanda:19092" });
     assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "controller", "service", "nodePorts", "tcp"), { "19092": 31092 });
+  });
+
+  it("takes Prometheus' retention and the Dapr tracing rate from Pulumi.local.yaml; Prometheus keeps no volume", () => {
+    const { config } = loadStackConfig("local");
+    const monitoring = JSON.parse(config["tasks-platform:monitoring"]!) as { retention: string };
+    const dapr = JSON.parse(config["tasks-platform:dapr"]!) as { tracingSamplingRate: string };
+    const spec = get(releaseValues(run, "kube-prometheus-stack"), "prometheus", "prometheusSpec");
+    assert.equal(get(spec, "retention"), monitoring.retention);
+    assert.equal(get(spec, "storageSpec"), undefined);
+    const rates = byKind(manifests, "Configuration").map((c) => get(c, "spec", "tracing", "samplingRate"));
+    assert.ok(rates.length > 0);
+    assert.deepEqual([...new Set(rates)], [dapr.tracingSamplingRate]);
   });
 
   it("keeps Redpanda and Postgres data on persistent volumes and creates one database per service that owns data", () => {

@@ -141,6 +141,16 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       assert.equal(get(releaseValues(run, "dapr"), "global", "ha", "enabled"), ha);
     });
 
+    it("takes Prometheus' retention and volume and the Dapr tracing rate from the stack config", () => {
+      const monitoring = cfg("monitoring") as { retention: string; storageSize: string };
+      const spec = get(releaseValues(run, "kube-prometheus-stack"), "prometheus", "prometheusSpec");
+      assert.equal(get(spec, "retention"), monitoring.retention);
+      assert.equal(get(spec, "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"), monitoring.storageSize);
+      const rates = byKind(manifests, "Configuration").map((c) => get(c, "spec", "tracing", "samplingRate"));
+      assert.ok(rates.length > 0);
+      assert.deepEqual([...new Set(rates)], [(cfg("dapr") as { tracingSamplingRate: string }).tracingSamplingRate]);
+    });
+
     it("reads Event Hubs' connection string from Key Vault by the name the Azure side stores it under", () => {
       assert.ok((run.outputs.keyVaultSecrets as string[]).includes(secretNames.eventHubsConnectionString));
       const store = named(manifests, "Component", "secretstore");

@@ -10,6 +10,8 @@ const aks = (over: Partial<PlatformTarget> = {}): PlatformTarget => ({
   kind: "aks",
   provider: {} as k8s.Provider,
   highAvailability: false,
+  monitoring: { retention: "7d", storageSize: "20Gi" },
+  tracingSamplingRate: "1",
   registry: { loginServer: "acr.example.com" },
   broker: { kind: "eventhubs", namespaceName: "ehns" },
   secretStore: { kind: "keyvault", vaultName: "kv", tenantId: "t" },

@@ -26,6 +26,8 @@ export function azurePlatformTarget(
     kind: "aks",
     provider,
     highAvailability: cfg.highAvailability,
+    monitoring: { retention: cfg.monitoring.retention, storageSize: cfg.monitoring.storageSize },
+    tracingSamplingRate: cfg.dapr.tracingSamplingRate,
     registry: { loginServer: foundation.acr.loginServer },
     ...(cfg.imageDigests ? { imageDigests: cfg.imageDigests } : {}),
     broker: { kind: "eventhubs", namespaceName: data.eventHubs.namespaceName },

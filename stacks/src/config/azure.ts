@@ -13,7 +13,9 @@ import {
   nonEmptyString,
   oneOf,
   pattern,
+  prometheusDuration,
   section,
+  storageSize,
   throwIfInvalid,
   uuid,
   validateConfig,
@@ -133,6 +135,8 @@ export const azureShape = {
   eventHubs: eventHubsShape,
   keyVault: section({ sku: oneOf(["standard", "premium"]), softDeleteRetentionDays: integer(7, 90) }),
   postgres: postgresShape,
+  /** Prometheus (kube-prometheus-stack): how long it keeps samples and the size of its volume. */
+  monitoring: section({ retention: prometheusDuration("30d"), storageSize: storageSize("100Gi") }),
   smtp: section({
     host: dnsName("smtp.example.com"),
     port: integer(1, 65535),

@@ -59,6 +59,18 @@ export const email = () => pattern(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, "an email addre
 export const uuid = () =>
   pattern(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "a GUID such as 00000000-0000-0000-0000-000000000000");
 
+/** A Kubernetes storage size in Mi or Gi. */
+export const storageSize = (example = "5Gi") => pattern(/^[1-9]\d*(Mi|Gi)$/, `a size such as ${example}`);
+
+/** A Prometheus duration (its --storage.tsdb.retention.time). */
+export const prometheusDuration = (example = "7d") => pattern(/^[1-9]\d*(h|d|w|y)$/, `a duration such as ${example}`);
+
+/** A share between 0 and 1 as a decimal string; an unquoted YAML number is accepted too. */
+export const fraction = (example = "0.1") => {
+  const form = `a number from 0 to 1 such as "${example}"`;
+  return z.preprocess((v) => (typeof v === "number" ? String(v) : v), pattern(/^(0(\.\d+)?|1(\.0+)?)$/, form));
+};
+
 /** A nested config object; unknown keys are reported (they are usually typos). */
 export const section = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, expect("an object"));
 
@@ -70,6 +82,8 @@ export const commonShape = {
   costCenter: nonEmptyString("a non-empty cost center code"),
   /** Public host of the ingress, e.g. tasks.dev.example.com. */
   domain: dnsName(),
+  /** Dapr sidecars: the share of requests they trace (the Configuration's tracing.samplingRate). */
+  dapr: section({ tracingSamplingRate: fraction() }),
 };
 
 export type CommonConfig = z.infer<z.ZodObject<typeof commonShape>>;

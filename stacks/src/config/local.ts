@@ -1,12 +1,23 @@
 import { type z } from "zod";
-import { cidr, cidrList, commonShape, email, integer, nonEmptyString, pattern, readConfig, section } from "./common.js";
+import {
+  cidr,
+  cidrList,
+  commonShape,
+  email,
+  integer,
+  nonEmptyString,
+  pattern,
+  prometheusDuration,
+  readConfig,
+  section,
+  storageSize,
+} from "./common.js";
 
 /**
  * Config of the local stack (minikube), set in Pulumi.local.yaml and validated at start. The defaults
  * there match `minikube start --driver=docker --cni=calico`: node 192.168.49.2, host gateway 192.168.49.1.
  */
 const ipv4 = pattern(/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/, "an IPv4 address such as 192.168.49.2");
-const size = pattern(/^\d+(Mi|Gi)$/, "a size such as 5Gi");
 
 export const localShape = {
   ...commonShape,
@@ -27,7 +38,9 @@ export const localShape = {
   }),
   /** The API server as pods reach it after the kubernetes Service DNAT (minikube: the node, port 8443). */
   apiServer: section({ cidr: cidr(32, "192.168.49.2/32"), port: integer(1, 65535) }),
-  storage: section({ postgres: size, redpanda: size }),
+  storage: section({ postgres: storageSize(), redpanda: storageSize() }),
+  /** Prometheus: how long it keeps samples (no volume on minikube). */
+  monitoring: section({ retention: prometheusDuration("2d") }),
 };
 
 export type LocalConfig = z.infer<z.ZodObject<typeof localShape>>;

@@ -14,6 +14,8 @@ export function localPlatformTarget(ctx: LocalContext, data: LocalData): Platfor
     kind: "minikube",
     provider: ctx.provider,
     highAvailability: false,
+    monitoring: { retention: cfg.monitoring.retention },
+    tracingSamplingRate: cfg.dapr.tracingSamplingRate,
     registry: { loginServer: cfg.imageRegistry },
     broker: { kind: "redpanda", brokers: redpanda.internalBrokers },
     secretStore: { kind: "kubernetes" },

@@ -26,8 +26,10 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       workloadNamespace: namespaces.workloads,
       services: ctx.services,
       highAvailability: ha,
-      retention: target.environment === "prod" ? "30d" : target.environment === "dev" ? "7d" : "2d",
-      ...(aks ? { storage: { size: target.environment === "prod" ? "100Gi" : "20Gi", storageClassName: "managed-csi-premium" } } : {}),
+      retention: target.monitoring.retention,
+      ...(aks && target.monitoring.storageSize
+        ? { storage: { size: target.monitoring.storageSize, storageClassName: "managed-csi-premium" } }
+        : {}),
       dependsOn: nsDeps,
     },
     k8sOpts,

@@ -14,7 +14,7 @@ export function daprSettings(target: PlatformTarget, services: readonly ServiceS
         : { kind: "kafka", brokers: target.broker.brokers },
     secretStore:
       target.secretStore.kind === "keyvault" ? { kind: "keyvault", vaultName: target.secretStore.vaultName } : { kind: "kubernetes" },
-    tracingSamplingRate: target.environment === "prod" ? "0.1" : "1",
+    tracingSamplingRate: target.tracingSamplingRate,
     services,
   };
 }
