@@ -33,13 +33,7 @@ export class Postgres extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:local:Postgres", name, {}, opts);
-    if (args.databases.length === 0) throw new pulumi.ResourceError("databases: give at least one database to create", this);
-    let sql: string;
-    try {
-      sql = initDatabasesSql(args.databases);
-    } catch (e) {
-      throw new pulumi.ResourceError((e as Error).message, this);
-    }
+    const sql = initSql(args.databases, this);
     this.host = `postgres.${args.namespace}.svc.cluster.local`;
     const meta = (n: string) => ({ name: n, namespace: args.namespace, labels: { ...postgresLabels } });
     const child = { parent: this, dependsOn: args.dependsOn };
@@ -74,39 +68,7 @@ export class Postgres extends pulumi.ComponentResource {
             spec: {
               automountServiceAccountToken: false,
               securityContext: restrictedPod(postgresUid),
-              containers: [
-                {
-                  name: "postgres",
-                  image: args.image ?? postgresImage,
-                  env: [
-                    { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
-                    { name: "POSTGRES_USER", value: "postgres" },
-                    // The image reads the password from this file: no secret value in the environment.
-                    { name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/postgres/password" },
-                  ],
-                  ports: [{ name: "postgres", containerPort: postgresPort }],
-                  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
-                  readinessProbe: { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] }, periodSeconds: 5 },
-                  livenessProbe: {
-                    exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
-                    initialDelaySeconds: 30,
-                    periodSeconds: 10,
-                  },
-                  startupProbe: {
-                    exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
-                    periodSeconds: 2,
-                    failureThreshold: 60,
-                  },
-                  securityContext: restrictedContainer(postgresUid),
-                  volumeMounts: [
-                    { name: "data", mountPath: "/var/lib/postgresql/data" },
-                    { name: "run", mountPath: "/var/run/postgresql" },
-                    { name: "tmp", mountPath: "/tmp" },
-                    { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
-                    { name: "superuser", mountPath: "/run/secrets/postgres", readOnly: true },
-                  ],
-                },
-              ],
+              containers: [postgresContainer(args.image ?? postgresImage)],
               volumes: [
                 { name: "run", emptyDir: { sizeLimit: "16Mi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
@@ -126,5 +88,49 @@ export class Postgres extends pulumi.ComponentResource {
       { parent: this, dependsOn: [secret, init, ...(args.dependsOn ?? [])] },
     );
     this.registerOutputs({ host: this.host });
+  }
+}
+
+/** The postgres container: password from a mounted file, pg_isready probes, writable paths only on volumes. */
+function postgresContainer(image: string): k8s.types.input.core.v1.Container {
+  return {
+    name: "postgres",
+    image,
+    env: [
+      { name: "PGDATA", value: "/var/lib/postgresql/data/pgdata" },
+      { name: "POSTGRES_USER", value: "postgres" },
+      // The image reads the password from this file: no secret value in the environment.
+      { name: "POSTGRES_PASSWORD_FILE", value: "/run/secrets/postgres/password" },
+    ],
+    ports: [{ name: "postgres", containerPort: postgresPort }],
+    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    readinessProbe: { exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] }, periodSeconds: 5 },
+    livenessProbe: {
+      exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
+      initialDelaySeconds: 30,
+      periodSeconds: 10,
+    },
+    startupProbe: {
+      exec: { command: ["pg_isready", "-U", "postgres", "-h", "127.0.0.1"] },
+      periodSeconds: 2,
+      failureThreshold: 60,
+    },
+    securityContext: restrictedContainer(postgresUid),
+    volumeMounts: [
+      { name: "data", mountPath: "/var/lib/postgresql/data" },
+      { name: "run", mountPath: "/var/run/postgresql" },
+      { name: "tmp", mountPath: "/tmp" },
+      { name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true },
+      { name: "superuser", mountPath: "/run/secrets/postgres", readOnly: true },
+    ],
+  };
+}
+
+function initSql(databases: readonly string[], self: pulumi.Resource): string {
+  if (databases.length === 0) throw new pulumi.ResourceError("databases: give at least one database to create", self);
+  try {
+    return initDatabasesSql(databases);
+  } catch (e) {
+    throw new pulumi.ResourceError((e as Error).message, self);
   }
 }

@@ -67,45 +67,7 @@ export class Redpanda extends pulumi.ComponentResource {
             spec: {
               automountServiceAccountToken: false,
               securityContext: restrictedPod(101),
-              containers: [
-                {
-                  name: "redpanda",
-                  image: args.image ?? redpandaImage,
-                  args: [
-                    "redpanda",
-                    "start",
-                    "--mode=dev-container",
-                    "--smp=1",
-                    "--memory=1G",
-                    "--reserve-memory=0M",
-                    "--overprovisioned",
-                    "--node-id=0",
-                    "--check=false",
-                    "--default-log-level=info",
-                    `--kafka-addr=internal://0.0.0.0:${p.kafka},external://0.0.0.0:${p.external}`,
-                    `--advertise-kafka-addr=internal://${host}:${p.kafka},external://${args.externalAddress}`,
-                    `--rpc-addr=0.0.0.0:${p.rpc}`,
-                    `--advertise-rpc-addr=${host}:${p.rpc}`,
-                  ],
-                  ports: [
-                    { name: "kafka", containerPort: p.kafka },
-                    { name: "external", containerPort: p.external },
-                    { name: "admin", containerPort: p.admin },
-                    { name: "rpc", containerPort: p.rpc },
-                  ],
-                  resources: { requests: { cpu: "250m", memory: "1280Mi" }, limits: { cpu: "1", memory: "1536Mi" } },
-                  readinessProbe: { httpGet: { path: "/v1/status/ready", port: "admin" }, periodSeconds: 5, failureThreshold: 6 },
-                  livenessProbe: { tcpSocket: { port: "kafka" }, initialDelaySeconds: 20, periodSeconds: 10 },
-                  startupProbe: { tcpSocket: { port: "kafka" }, periodSeconds: 5, failureThreshold: 30 },
-                  securityContext: restrictedContainer(101),
-                  volumeMounts: [
-                    { name: "data", mountPath: "/var/lib/redpanda/data" },
-                    // The container writes its generated redpanda.yaml at start.
-                    { name: "config", mountPath: "/etc/redpanda" },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                },
-              ],
+              containers: [redpandaContainer(args.image ?? redpandaImage, host, args.externalAddress)],
               volumes: [
                 { name: "config", emptyDir: { sizeLimit: "16Mi" } },
                 { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
@@ -124,4 +86,46 @@ export class Redpanda extends pulumi.ComponentResource {
     );
     this.registerOutputs({ internalBrokers: this.internalBrokers });
   }
+}
+
+/** The Redpanda container: one dev-mode broker, internal and external Kafka listeners, on volumes only. */
+function redpandaContainer(image: string, host: string, externalAddress: string): k8s.types.input.core.v1.Container {
+  const p = redpandaPorts;
+  return {
+    name: "redpanda",
+    image,
+    args: [
+      "redpanda",
+      "start",
+      "--mode=dev-container",
+      "--smp=1",
+      "--memory=1G",
+      "--reserve-memory=0M",
+      "--overprovisioned",
+      "--node-id=0",
+      "--check=false",
+      "--default-log-level=info",
+      `--kafka-addr=internal://0.0.0.0:${p.kafka},external://0.0.0.0:${p.external}`,
+      `--advertise-kafka-addr=internal://${host}:${p.kafka},external://${externalAddress}`,
+      `--rpc-addr=0.0.0.0:${p.rpc}`,
+      `--advertise-rpc-addr=${host}:${p.rpc}`,
+    ],
+    ports: [
+      { name: "kafka", containerPort: p.kafka },
+      { name: "external", containerPort: p.external },
+      { name: "admin", containerPort: p.admin },
+      { name: "rpc", containerPort: p.rpc },
+    ],
+    resources: { requests: { cpu: "250m", memory: "1280Mi" }, limits: { cpu: "1", memory: "1536Mi" } },
+    readinessProbe: { httpGet: { path: "/v1/status/ready", port: "admin" }, periodSeconds: 5, failureThreshold: 6 },
+    livenessProbe: { tcpSocket: { port: "kafka" }, initialDelaySeconds: 20, periodSeconds: 10 },
+    startupProbe: { tcpSocket: { port: "kafka" }, periodSeconds: 5, failureThreshold: 30 },
+    securityContext: restrictedContainer(101),
+    volumeMounts: [
+      { name: "data", mountPath: "/var/lib/redpanda/data" },
+      // The container writes its generated redpanda.yaml at start.
+      { name: "config", mountPath: "/etc/redpanda" },
+      { name: "tmp", mountPath: "/tmp" },
+    ],
+  };
 }

@@ -89,20 +89,10 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     super("tasks:workload:DatabaseRoles", name, {}, opts);
     const problems = databaseRolesProblems(args.passwords);
     if (problems.length) throw new pulumi.ResourceError(`DatabaseRoles "${name}": ${problems.join("; ")}`, this);
-    const uid = args.runAsUser ?? serviceUid;
-    const r = args.resources ?? { cpuRequest: "50m", memoryRequest: "96Mi", cpuLimit: "500m", memoryLimit: "256Mi" };
     const labels = { ...databaseRolesPodLabels, "app.kubernetes.io/part-of": partOf };
     const data: Record<string, pulumi.Input<string>> = { "admin-url": args.adminUrl };
     for (const s of servicesWithDatabase()) data[`${s.name}-password`] = args.passwords[s.name]!;
-    // A digest of 32-character generated passwords reveals nothing: unsecret, so the pod template stays
-    // readable by the policy pack and in previews (a secret value would hide the whole spec).
-    const content = pulumi.unsecret(
-      pulumi.all(data).apply((d) => {
-        const h = createHash("sha256");
-        for (const k of Object.keys(d).sort()) h.update(`${k}\0${d[k]}\0`);
-        return h.digest("hex");
-      }),
-    );
+    const content = contentDigest(data);
 
     this.secret = new k8s.core.v1.Secret(
       `${name}-secret`,
@@ -134,37 +124,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
               labels: { ...databaseRolesPodLabels },
               annotations: { "dapr.io/enabled": "false", "tasks-platform.dev/secret-sha256": content },
             },
-            spec: {
-              restartPolicy: "Never",
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              securityContext: restrictedPod(uid),
-              containers: [
-                {
-                  name: databaseRolesName,
-                  image: args.image,
-                  imagePullPolicy: "IfNotPresent",
-                  command: [...databaseRolesCommand],
-                  env: [
-                    { name: "DB_ROLES_DIR", value: databaseRolesMountPath },
-                    { name: "NODE_ENV", value: "production" },
-                  ],
-                  resources: {
-                    requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
-                    limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
-                  },
-                  securityContext: restrictedContainer(uid),
-                  volumeMounts: [
-                    { name: "db-roles", mountPath: databaseRolesMountPath, readOnly: true },
-                    { name: "tmp", mountPath: "/tmp" },
-                  ],
-                },
-              ],
-              volumes: [
-                { name: "db-roles", secret: { secretName: databaseRolesName, defaultMode: 0o440 } },
-                { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
-              ],
-            },
+            spec: rolesPodSpec(args),
           },
         },
       },
@@ -172,4 +132,56 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     );
     this.registerOutputs({});
   }
+}
+
+/**
+ * A digest of the Secret's content. A digest of 32-character generated passwords reveals nothing:
+ * unsecret, so the pod template stays readable by the policy pack and in previews (a secret value
+ * would hide the whole spec).
+ */
+function contentDigest(data: Record<string, pulumi.Input<string>>): pulumi.Output<string> {
+  return pulumi.unsecret(
+    pulumi.all(data).apply((d) => {
+      const h = createHash("sha256");
+      for (const k of Object.keys(d).sort()) h.update(`${k}\0${d[k]}\0`);
+      return h.digest("hex");
+    }),
+  );
+}
+
+/** The Job's pod: restricted, without the API token, the Secret mounted read-only as files. */
+function rolesPodSpec(args: DatabaseRolesArgs): k8s.types.input.core.v1.PodSpec {
+  const uid = args.runAsUser ?? serviceUid;
+  const r = args.resources ?? { cpuRequest: "50m", memoryRequest: "96Mi", cpuLimit: "500m", memoryLimit: "256Mi" };
+  return {
+    restartPolicy: "Never",
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    securityContext: restrictedPod(uid),
+    containers: [
+      {
+        name: databaseRolesName,
+        image: args.image,
+        imagePullPolicy: "IfNotPresent",
+        command: [...databaseRolesCommand],
+        env: [
+          { name: "DB_ROLES_DIR", value: databaseRolesMountPath },
+          { name: "NODE_ENV", value: "production" },
+        ],
+        resources: {
+          requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+          limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
+        },
+        securityContext: restrictedContainer(uid),
+        volumeMounts: [
+          { name: "db-roles", mountPath: databaseRolesMountPath, readOnly: true },
+          { name: "tmp", mountPath: "/tmp" },
+        ],
+      },
+    ],
+    volumes: [
+      { name: "db-roles", secret: { secretName: databaseRolesName, defaultMode: 0o440 } },
+      { name: "tmp", emptyDir: { sizeLimit: "16Mi" } },
+    ],
+  };
 }

@@ -42,41 +42,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
     const meta = { name: s.name, namespace: args.namespace, labels };
     const child = { parent: this };
 
-    const sa = new k8s.core.v1.ServiceAccount(
-      `${name}-sa`,
-      {
-        metadata: {
-          ...meta,
-          name: serviceAccounts.nameOf(s.name),
-          ...(args.workloadIdentityClientId ? { annotations: { "azure.workload.identity/client-id": args.workloadIdentityClientId } } : {}),
-        },
-        automountServiceAccountToken: args.mountServiceAccountToken ?? false,
-      },
-      { ...child, dependsOn: args.dependsOn },
-    );
-    const rbac: pulumi.Resource[] = [];
-    if (args.readableSecrets?.length) {
-      const role = new k8s.rbac.v1.Role(
-        `${name}-secret-reader`,
-        {
-          metadata: { ...meta, name: `${s.name}-secret-reader` },
-          rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [...args.readableSecrets] }],
-        },
-        child,
-      );
-      rbac.push(
-        role,
-        new k8s.rbac.v1.RoleBinding(
-          `${name}-secret-reader`,
-          {
-            metadata: { ...meta, name: `${s.name}-secret-reader` },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `${s.name}-secret-reader` },
-            subjects: [{ kind: "ServiceAccount", name: serviceAccounts.nameOf(s.name), namespace: args.namespace }],
-          },
-          { ...child, dependsOn: [role, sa] },
-        ),
-      );
-    }
+    const access = createServiceAccess(name, args, this);
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -92,7 +58,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
           }),
         },
       },
-      { ...child, dependsOn: [sa, ...rbac, ...(args.dependsOn ?? [])] },
+      { ...child, dependsOn: [...access, ...(args.dependsOn ?? [])] },
     );
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -106,30 +72,87 @@ export class ServiceWorkload extends pulumi.ComponentResource {
       },
       child,
     );
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: meta,
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
-          minReplicas: s.scaling.min,
-          maxReplicas: s.scaling.max,
-          metrics: [
-            {
-              type: "Resource",
-              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.scaling.targetCpuPercent } },
-            },
-          ],
-          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
-        },
-      },
-      { ...child, dependsOn: [this.deployment] },
-    );
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } },
-      child,
-    );
+    createScaling(name, s, meta, this.deployment, child);
     this.registerOutputs({});
   }
+}
+
+/**
+ * The service account (annotated for workload identity), and for a sidecar that reads Kubernetes
+ * secrets a Role and RoleBinding limited to those secrets. Returns what the Deployment waits for.
+ */
+function createServiceAccess(name: string, args: ServiceWorkloadArgs, parent: pulumi.Resource): pulumi.Resource[] {
+  const s = args.service;
+  const meta = { name: s.name, namespace: args.namespace, labels: appLabels(s.name) };
+  const child = { parent };
+  const sa = new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    {
+      metadata: {
+        ...meta,
+        name: serviceAccounts.nameOf(s.name),
+        ...(args.workloadIdentityClientId ? { annotations: { "azure.workload.identity/client-id": args.workloadIdentityClientId } } : {}),
+      },
+      automountServiceAccountToken: args.mountServiceAccountToken ?? false,
+    },
+    { ...child, dependsOn: args.dependsOn },
+  );
+  const rbac: pulumi.Resource[] = [];
+  if (args.readableSecrets?.length) {
+    const role = new k8s.rbac.v1.Role(
+      `${name}-secret-reader`,
+      {
+        metadata: { ...meta, name: `${s.name}-secret-reader` },
+        rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"], resourceNames: [...args.readableSecrets] }],
+      },
+      child,
+    );
+    rbac.push(
+      role,
+      new k8s.rbac.v1.RoleBinding(
+        `${name}-secret-reader`,
+        {
+          metadata: { ...meta, name: `${s.name}-secret-reader` },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: `${s.name}-secret-reader` },
+          subjects: [{ kind: "ServiceAccount", name: serviceAccounts.nameOf(s.name), namespace: args.namespace }],
+        },
+        { ...child, dependsOn: [role, sa] },
+      ),
+    );
+  }
+  return [sa, ...rbac];
+}
+
+/** HPA with the catalog's bounds (scaling on CPU, slow scale-down) and a PDB of one pod at a time. */
+function createScaling(
+  name: string,
+  s: ServiceSpec,
+  meta: { name: string; namespace: string; labels: Record<string, string> },
+  deployment: k8s.apps.v1.Deployment,
+  child: pulumi.CustomResourceOptions,
+): void {
+  new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    `${name}-hpa`,
+    {
+      metadata: meta,
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: s.name },
+        minReplicas: s.scaling.min,
+        maxReplicas: s.scaling.max,
+        metrics: [
+          {
+            type: "Resource",
+            resource: { name: "cpu", target: { type: "Utilization", averageUtilization: s.scaling.targetCpuPercent } },
+          },
+        ],
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+      },
+    },
+    { ...child, dependsOn: [deployment] },
+  );
+  new k8s.policy.v1.PodDisruptionBudget(
+    `${name}-pdb`,
+    { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } },
+    child,
+  );
 }

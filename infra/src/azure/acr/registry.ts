@@ -39,11 +39,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       ...args,
     };
     const premium = a.sku === "Premium";
-    const premiumOnly = [
-      a.zoneRedundant && "zoneRedundant",
-      a.privateEndpoint && "privateEndpoint",
-      a.allowedIpRanges.length > 0 && "allowedIpRanges",
-    ].filter((x): x is string => typeof x === "string");
+    const premiumOnly = premiumOnlyOptions(a);
     if (!premium && premiumOnly.length) {
       throw new pulumi.ResourceError(`ContainerRegistry "${name}": ${premiumOnly.join(", ")} need sku Premium, got ${a.sku}`, this);
     }
@@ -70,20 +66,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    for (const [who, principalId] of Object.entries(a.pullPrincipals)) {
-      assignRole(
-        childName(name, `${who}-acrpull`),
-        {
-          role: "acrPull",
-          scope: registry.id,
-          principalId,
-          principalType: "ServicePrincipal",
-          subscriptionId: a.subscriptionId,
-          description: `${who} pulls images`,
-        },
-        registry,
-      );
-    }
+    grantPull(name, registry, a.pullPrincipals, a.subscriptionId);
     if (a.privateEndpoint) {
       createPrivateEndpoint(
         name,
@@ -102,4 +85,36 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     this.loginServer = registry.loginServer;
     this.registerOutputs({ loginServer: this.loginServer });
   }
+}
+
+/** AcrPull on the registry for each principal (the kubelet identity), by name. */
+function grantPull(
+  name: string,
+  registry: Registry,
+  principals: Readonly<Record<string, pulumi.Input<string>>>,
+  subscriptionId: pulumi.Input<string>,
+): void {
+  for (const [who, principalId] of Object.entries(principals)) {
+    assignRole(
+      childName(name, `${who}-acrpull`),
+      {
+        role: "acrPull",
+        scope: registry.id,
+        principalId,
+        principalType: "ServicePrincipal",
+        subscriptionId: subscriptionId,
+        description: `${who} pulls images`,
+      },
+      registry,
+    );
+  }
+}
+
+/** The options set that only the Premium SKU has. */
+function premiumOnlyOptions(a: Pick<ContainerRegistryArgs, "zoneRedundant" | "privateEndpoint" | "allowedIpRanges">): string[] {
+  return [
+    a.zoneRedundant && "zoneRedundant",
+    a.privateEndpoint && "privateEndpoint",
+    (a.allowedIpRanges?.length ?? 0) > 0 && "allowedIpRanges",
+  ].filter((x): x is string => typeof x === "string");
 }

@@ -1,18 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyAssignment } from "@pulumi/azure-native/authorization/policyAssignment.js";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster.js";
-import { UserAssignedIdentity } from "@pulumi/azure-native/managedidentity/userAssignedIdentity.js";
-import { DataCollectionRuleAssociation } from "@pulumi/azure-native/monitor/dataCollectionRuleAssociation.js";
-import { childName } from "../../naming.js";
-import { assignRole } from "../roles.js";
 import type { AzureScope } from "../scope.js";
-import { overlayRanges } from "../network/layout.js";
-import { createMaintenanceWindows, maintenanceWindowProblems, type MaintenanceWindow } from "./maintenance.js";
-import { agentPoolProfile, nodePoolProblems, type NodePoolSize, type NodePoolSpec } from "./pools.js";
+import { attachClusterExtras, createControlPlaneIdentity } from "./cluster-extras.js";
+import { aksClusterProblems, managedClusterArgs, withDefaults } from "./cluster-spec.js";
+import { createMaintenanceWindows, type MaintenanceWindow } from "./maintenance.js";
+import type { NodePoolSize } from "./pools.js";
 
-/** Built-in initiative "Kubernetes cluster pod security restricted standards for Linux-based workloads". */
-export const podSecurityRestrictedInitiative =
-  "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00";
+export { podSecurityRestrictedInitiative } from "./cluster-extras.js";
 
 export interface AksClusterArgs extends AzureScope {
   readonly clusterName: string;
@@ -60,133 +54,19 @@ export class AksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:AksCluster", name, {}, opts);
-    const a = {
-      tier: "Standard" as const,
-      privateCluster: false,
-      upgradeChannel: "patch" as const,
-      nodeOsUpgradeChannel: "NodeImage" as const,
-      podSecurityEffect: "Audit" as const,
-      podSecurityExcludedNamespaces: ["kube-system", "gatekeeper-system", "azure-arc"],
-      ...args,
-    };
-    const pools: NodePoolSpec[] = [
-      { name: "system", mode: "System", ...a.systemPool },
-      { name: "user", mode: "User", ...a.userPool },
-    ];
-    const problems = [...pools.flatMap(nodePoolProblems), ...maintenanceWindowProblems(a.maintenanceWindow)];
-    if (!a.privateCluster && !a.authorizedIpRanges?.length)
-      problems.push("authorizedIpRanges must list at least one CIDR unless privateCluster is true");
+    const a = withDefaults(args);
+    const problems = aksClusterProblems(a);
     if (problems.length) throw new pulumi.ResourceError(`AksCluster "${name}": ${problems.join("; ")}`, this);
 
-    // A user-assigned control-plane identity, so that it can be granted the node subnet before the cluster exists.
-    const controlPlane = new UserAssignedIdentity(
-      childName(name, "control-plane"),
-      {
-        resourceGroupName: a.resourceGroupName,
-        location: a.location,
-        tags: a.tags,
-      },
-      { parent: this },
-    );
-    const subnetAccess = assignRole(
-      childName(name, "control-plane-subnet"),
-      {
-        role: "networkContributor",
-        scope: a.nodeSubnetId,
-        principalId: controlPlane.principalId,
-        principalType: "ServicePrincipal",
-        subscriptionId: a.subscriptionId,
-        description: "AKS control plane manages load balancers and IPs on the node subnet",
-      },
-      controlPlane,
-    );
-
-    const placement = { vnetSubnetId: a.nodeSubnetId, kubernetesVersion: a.kubernetesVersion, tags: a.tags };
-    const cluster = new ManagedCluster(
-      name,
-      {
-        resourceGroupName: a.resourceGroupName,
-        location: a.location,
-        resourceName: a.clusterName,
-        dnsPrefix: a.dnsPrefix,
-        kubernetesVersion: a.kubernetesVersion,
-        sku: { name: "Base", tier: a.tier },
-        identity: { type: "UserAssigned", userAssignedIdentities: [controlPlane.id] },
-        agentPoolProfiles: pools.map((p) => agentPoolProfile(p, placement)),
-        networkProfile: {
-          networkPlugin: "azure",
-          networkPluginMode: "overlay",
-          networkDataplane: "cilium",
-          networkPolicy: "cilium",
-          loadBalancerSku: "standard",
-          outboundType: "loadBalancer",
-          podCidr: overlayRanges.podCidr,
-          serviceCidr: overlayRanges.serviceCidr,
-          dnsServiceIP: overlayRanges.dnsServiceIP,
-        },
-        aadProfile: { managed: true, enableAzureRBAC: true, tenantID: a.tenantId, adminGroupObjectIDs: [a.adminGroupObjectId] },
-        enableRBAC: true,
-        disableLocalAccounts: true,
-        oidcIssuerProfile: { enabled: true },
-        securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 48 } },
-        apiServerAccessProfile: a.privateCluster
-          ? { enablePrivateCluster: true }
-          : { authorizedIPRanges: [...(a.authorizedIpRanges ?? [])] },
-        autoUpgradeProfile: { upgradeChannel: a.upgradeChannel, nodeOSUpgradeChannel: a.nodeOsUpgradeChannel },
-        autoScalerProfile: { expander: "least-waste", balanceSimilarNodeGroups: "true" },
-        addonProfiles: {
-          omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: a.logAnalyticsWorkspaceId, useAADAuth: "true" } },
-          azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
-          azurepolicy: { enabled: true, config: { version: "v2" } },
-        },
-        tags: a.tags,
-      },
-      {
-        parent: this,
-        dependsOn: [subnetAccess],
-        // The autoscaler owns the node count after creation (pulumi/pulumi-azure#780, pulumi/pulumi-azure-native#2943).
-        ignoreChanges: ["agentPoolProfiles[*].count"],
-      },
-    );
-
+    const subnetAccess = createControlPlaneIdentity(name, a, this);
+    const cluster = new ManagedCluster(name, managedClusterArgs(a, subnetAccess.identityId), {
+      parent: this,
+      dependsOn: [subnetAccess.assignment],
+      // The autoscaler owns the node count after creation (pulumi/pulumi-azure#780, pulumi/pulumi-azure-native#2943).
+      ignoreChanges: ["agentPoolProfiles[*].count"],
+    });
     createMaintenanceWindows(name, cluster, a.resourceGroupName, a.maintenanceWindow);
-    new DataCollectionRuleAssociation(
-      childName(name, "container-insights"),
-      {
-        associationName: "ContainerInsightsExtension",
-        resourceUri: cluster.id,
-        dataCollectionRuleId: a.containerInsightsRuleId,
-        description: "Sends Container Insights data of this cluster to the Log Analytics workspace",
-      },
-      { parent: cluster },
-    );
-    for (const role of ["aksRbacClusterAdmin", "aksClusterUser"] as const) {
-      assignRole(
-        childName(name, `admins-${role === "aksRbacClusterAdmin" ? "cluster-admin" : "cluster-user"}`),
-        {
-          role,
-          scope: cluster.id,
-          principalId: a.adminGroupObjectId,
-          principalType: "Group",
-          subscriptionId: a.subscriptionId,
-          description: "AKS admins group: Kubernetes cluster-admin through Azure RBAC, and the right to fetch the (Entra) kubeconfig",
-        },
-        cluster,
-      );
-    }
-    new PolicyAssignment(
-      childName(name, "pod-security"),
-      {
-        scope: cluster.id,
-        displayName: `${a.clusterName}: pod security restricted standards`,
-        policyDefinitionId: podSecurityRestrictedInitiative,
-        parameters: {
-          effect: { value: a.podSecurityEffect },
-          excludedNamespaces: { value: [...a.podSecurityExcludedNamespaces] },
-        },
-      },
-      { parent: cluster },
-    );
+    attachClusterExtras(name, a, cluster);
 
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;

@@ -85,28 +85,33 @@ export class GitHubDeployer extends pulumi.ComponentResource {
         { parent: app },
       );
     }
-    const roles: { role: BuiltInRole; condition?: string; why: string }[] = [
-      { role: "contributor", why: "creates and updates the stack's resources" },
-      { role: "aksRbacClusterAdmin", why: "applies the platform's Kubernetes objects through Entra ID" },
-      { role: "rbacAdministrator", condition: onlyAssignRoles(args.assignableRoles), why: "assigns only the roles the program needs" },
-    ];
-    for (const r of roles) {
-      assignRole(
-        childName(name, r.role),
-        {
-          role: r.role,
-          scope: args.resourceGroupId,
-          principalId: sp.objectId,
-          principalType: "ServicePrincipal",
-          subscriptionId: args.subscriptionId,
-          description: `GitHub deployer ${r.why}`,
-          ...(r.condition ? { condition: r.condition } : {}),
-        },
-        sp,
-      );
-    }
+    assignDeployerRoles(name, args, sp);
     this.clientId = app.clientId;
     this.servicePrincipalObjectId = sp.objectId;
     this.registerOutputs({ clientId: this.clientId });
+  }
+}
+
+/** The deployer's roles on the resource group; RBAC Administrator only for the roles the program assigns. */
+function assignDeployerRoles(name: string, args: GitHubDeployerArgs, sp: ServicePrincipal): void {
+  const roles: { role: BuiltInRole; condition?: string; why: string }[] = [
+    { role: "contributor", why: "creates and updates the stack's resources" },
+    { role: "aksRbacClusterAdmin", why: "applies the platform's Kubernetes objects through Entra ID" },
+    { role: "rbacAdministrator", condition: onlyAssignRoles(args.assignableRoles), why: "assigns only the roles the program needs" },
+  ];
+  for (const r of roles) {
+    assignRole(
+      childName(name, r.role),
+      {
+        role: r.role,
+        scope: args.resourceGroupId,
+        principalId: sp.objectId,
+        principalType: "ServicePrincipal",
+        subscriptionId: args.subscriptionId,
+        description: `GitHub deployer ${r.why}`,
+        ...(r.condition ? { condition: r.condition } : {}),
+      },
+      sp,
+    );
   }
 }

@@ -84,48 +84,8 @@ export class EventHubs extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    for (const t of planned) {
-      const hub = new EventHub(
-        childName(name, t.name),
-        {
-          resourceGroupName: a.resourceGroupName,
-          namespaceName: ns.name,
-          eventHubName: t.name,
-          partitionCount: t.partitions,
-          retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: t.retentionDays * 24 },
-          ...(t.deadLetterOf ? { userMetadata: `dead-letter topic of ${t.deadLetterOf}` } : {}),
-        },
-        { parent: ns },
-      );
-      for (const group of t.groups) {
-        new ConsumerGroup(
-          childName(name, `${t.name}-${group}`),
-          {
-            resourceGroupName: a.resourceGroupName,
-            namespaceName: ns.name,
-            eventHubName: hub.name,
-            consumerGroupName: group,
-            userMetadata: `subscriber ${group}`,
-          },
-          { parent: hub },
-        );
-      }
-    }
-
-    const rule = new NamespaceAuthorizationRule(
-      childName(name, "dapr"),
-      {
-        resourceGroupName: a.resourceGroupName,
-        namespaceName: ns.name,
-        authorizationRuleName: "dapr-pubsub",
-        rights: [...brokerClientRights],
-      },
-      { parent: ns },
-    );
-    const keys = listNamespaceKeysOutput(
-      { resourceGroupName: a.resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name },
-      { parent: this },
-    );
+    createHubs(name, a.resourceGroupName, ns, planned);
+    const keys = createClientKeys(name, a.resourceGroupName, ns, this);
 
     if (a.privateEndpoint) {
       createPrivateEndpoint(
@@ -156,4 +116,52 @@ function validate(name: string, self: pulumi.Resource, sku: EventHubsSku, capaci
   if (sku === "Standard" && maxTu > 0 && maxTu < capacity)
     problems.push(`maxThroughputUnits must be >= capacity (${capacity}), got ${maxTu}`);
   if (problems.length) throw new pulumi.ResourceError(`EventHubs "${name}": ${problems.join("; ")}`, self);
+}
+
+type PlannedTopic = ReturnType<typeof allBrokerTopics>[number] & { readonly groups: readonly string[] };
+
+/** One event hub per topic and dead-letter topic, with a consumer group per subscribing service. */
+function createHubs(name: string, resourceGroupName: pulumi.Input<string>, ns: Namespace, planned: readonly PlannedTopic[]): void {
+  for (const t of planned) {
+    const hub = new EventHub(
+      childName(name, t.name),
+      {
+        resourceGroupName,
+        namespaceName: ns.name,
+        eventHubName: t.name,
+        partitionCount: t.partitions,
+        retentionDescription: { cleanupPolicy: "Delete", retentionTimeInHours: t.retentionDays * 24 },
+        ...(t.deadLetterOf ? { userMetadata: `dead-letter topic of ${t.deadLetterOf}` } : {}),
+      },
+      { parent: ns },
+    );
+    for (const group of t.groups) {
+      new ConsumerGroup(
+        childName(name, `${t.name}-${group}`),
+        {
+          resourceGroupName,
+          namespaceName: ns.name,
+          eventHubName: hub.name,
+          consumerGroupName: group,
+          userMetadata: `subscriber ${group}`,
+        },
+        { parent: hub },
+      );
+    }
+  }
+}
+
+/** The Listen+Send rule Dapr's Kafka pub/sub signs in with, and its keys. */
+function createClientKeys(name: string, resourceGroupName: pulumi.Input<string>, ns: Namespace, parent: pulumi.Resource) {
+  const rule = new NamespaceAuthorizationRule(
+    childName(name, "dapr"),
+    {
+      resourceGroupName,
+      namespaceName: ns.name,
+      authorizationRuleName: "dapr-pubsub",
+      rights: [...brokerClientRights],
+    },
+    { parent: ns },
+  );
+  return listNamespaceKeysOutput({ resourceGroupName, namespaceName: ns.name, authorizationRuleName: rule.name }, { parent });
 }

@@ -35,12 +35,7 @@ export class KeyVault extends pulumi.ComponentResource {
   constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:KeyVault", name, {}, opts);
     const a = { sku: "standard" as const, softDeleteRetentionDays: 90, allowedIpRanges: [] as readonly string[], secrets: {}, ...args };
-    const problems: string[] = [];
-    if (!Number.isInteger(a.softDeleteRetentionDays) || a.softDeleteRetentionDays < 7 || a.softDeleteRetentionDays > 90) {
-      problems.push(`softDeleteRetentionDays must be an integer 7..90, got ${a.softDeleteRetentionDays}`);
-    }
-    const badNames = Object.keys(a.secrets).filter((n) => !secretNamePattern.test(n));
-    if (badNames.length) problems.push(`secret names must be 1-127 letters, digits and hyphens: ${badNames.join(", ")}`);
+    const problems = keyVaultProblems(a.softDeleteRetentionDays, Object.keys(a.secrets));
     if (problems.length) throw new pulumi.ResourceError(`KeyVault "${name}": ${problems.join("; ")}`, this);
 
     const open = a.allowedIpRanges.length > 0;
@@ -99,4 +94,15 @@ export class KeyVault extends pulumi.ComponentResource {
     this.secretNames = Object.keys(a.secrets);
     this.registerOutputs({ vaultUri: this.vaultUri });
   }
+}
+
+/** Problems with the args, each naming the option; empty when valid. */
+function keyVaultProblems(softDeleteRetentionDays: number, secretNames: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (!Number.isInteger(softDeleteRetentionDays) || softDeleteRetentionDays < 7 || softDeleteRetentionDays > 90) {
+    problems.push(`softDeleteRetentionDays must be an integer 7..90, got ${softDeleteRetentionDays}`);
+  }
+  const badNames = secretNames.filter((n) => !secretNamePattern.test(n));
+  if (badNames.length) problems.push(`secret names must be 1-127 letters, digits and hyphens: ${badNames.join(", ")}`);
+  return problems;
 }

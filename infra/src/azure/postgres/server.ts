@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AdministratorsMicrosoftEntra } from "@pulumi/azure-native/dbforpostgresql/administratorsMicrosoftEntra.js";
 import { Configuration } from "@pulumi/azure-native/dbforpostgresql/configuration.js";
 import { Database } from "@pulumi/azure-native/dbforpostgresql/database.js";
-import { Server } from "@pulumi/azure-native/dbforpostgresql/server.js";
+import { Server, type ServerArgs } from "@pulumi/azure-native/dbforpostgresql/server.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
 import { servicesWithDatabase } from "@tasks/catalog";
 import { childName } from "../../naming.js";
@@ -54,22 +54,8 @@ export class PostgresServer extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:PostgresServer", name, {}, opts);
-    const a = {
-      version: "16" as const,
-      storageSizeGb: 32,
-      highAvailability: "Disabled" as PostgresHighAvailability,
-      backupRetentionDays: 7,
-      geoRedundantBackup: false,
-      administratorLogin: "tasksadmin",
-      databases: servicesWithDatabase().map((s) => s.database),
-      ...args,
-    };
-    const problems: string[] = [];
-    if (Number(a.version) < 16) problems.push(`version must be 16 or later, got ${a.version}`);
-    if (a.highAvailability !== "Disabled" && a.skuTier === "Burstable")
-      problems.push(`highAvailability ${a.highAvailability} needs skuTier GeneralPurpose or MemoryOptimized, got Burstable`);
-    if (!Number.isInteger(a.backupRetentionDays) || a.backupRetentionDays < 7 || a.backupRetentionDays > 35)
-      problems.push(`backupRetentionDays must be an integer 7..35, got ${a.backupRetentionDays}`);
+    const a = withDefaults(args);
+    const problems = postgresProblems(a);
     if (problems.length) throw new pulumi.ResourceError(`PostgresServer "${name}": ${problems.join("; ")}`, this);
 
     const password = new RandomPassword(
@@ -84,69 +70,8 @@ export class PostgresServer extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const server = new Server(
-      name,
-      {
-        resourceGroupName: a.resourceGroupName,
-        location: a.location,
-        serverName: a.serverName,
-        version: a.version,
-        sku: { name: a.skuName, tier: a.skuTier },
-        storage: { storageSizeGB: a.storageSizeGb, autoGrow: "Enabled" },
-        backup: { backupRetentionDays: a.backupRetentionDays, geoRedundantBackup: a.geoRedundantBackup ? "Enabled" : "Disabled" },
-        availabilityZone: "1",
-        highAvailability:
-          a.highAvailability === "ZoneRedundant" ? { mode: "ZoneRedundant", standbyAvailabilityZone: "2" } : { mode: a.highAvailability },
-        network: {
-          delegatedSubnetResourceId: a.delegatedSubnetId,
-          privateDnsZoneArmResourceId: a.privateDnsZoneId,
-          publicNetworkAccess: "Disabled",
-        },
-        authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: a.tenantId },
-        administratorLogin: a.administratorLogin,
-        administratorLoginPassword: pulumi.secret(password.result),
-        tags: a.tags,
-      },
-      { parent: this },
-    );
-
-    const tls = new Configuration(
-      childName(name, "require-tls"),
-      {
-        resourceGroupName: a.resourceGroupName,
-        serverName: server.name,
-        configurationName: "require_secure_transport",
-        value: "ON",
-        source: "user-override",
-      },
-      { parent: server },
-    );
-    // The server takes one change at a time: the admin and databases wait for the TLS setting.
-    const admin = new AdministratorsMicrosoftEntra(
-      childName(name, "entra-admin"),
-      {
-        resourceGroupName: a.resourceGroupName,
-        serverName: server.name,
-        objectId: a.entraAdmin.objectId,
-        principalName: a.entraAdmin.principalName,
-        principalType: "Group",
-        tenantId: a.tenantId,
-      },
-      { parent: server, dependsOn: [tls] },
-    );
-    for (const db of a.databases) {
-      new Database(
-        childName(name, `db-${db}`),
-        {
-          resourceGroupName: a.resourceGroupName,
-          serverName: server.name,
-          databaseName: db,
-          charset: "UTF8",
-          collation: "en_US.utf8",
-        },
-        { parent: server, dependsOn: [admin] },
-      );
-    }
+    const server = new Server(name, serverArgs(a, password.result), { parent: this });
+    createServerSettings(name, a, server);
     this.serverId = server.id;
     this.fqdn = server.fullyQualifiedDomainName.apply((f) => f ?? "");
     this.administratorLogin = a.administratorLogin;
@@ -170,5 +95,97 @@ export class PostgresServer extends pulumi.ComponentResource {
   /** The administrator's URL of the maintenance database "postgres", for the database-roles Job only; secret. */
   adminUrl(): pulumi.Output<string> {
     return postgresUrl({ host: this.fqdn, user: this.administratorLogin, password: this.administratorPassword }, "postgres");
+  }
+}
+
+type ResolvedPostgresArgs = ReturnType<typeof withDefaults>;
+
+function withDefaults(args: PostgresServerArgs) {
+  return {
+    version: "16" as const,
+    storageSizeGb: 32,
+    highAvailability: "Disabled" as PostgresHighAvailability,
+    backupRetentionDays: 7,
+    geoRedundantBackup: false,
+    administratorLogin: "tasksadmin",
+    databases: servicesWithDatabase().map((s) => s.database),
+    ...args,
+  };
+}
+
+/** Problems with the args, each naming the option; empty when valid. */
+function postgresProblems(a: ResolvedPostgresArgs): string[] {
+  const problems: string[] = [];
+  if (Number(a.version) < 16) problems.push(`version must be 16 or later, got ${a.version}`);
+  if (a.highAvailability !== "Disabled" && a.skuTier === "Burstable")
+    problems.push(`highAvailability ${a.highAvailability} needs skuTier GeneralPurpose or MemoryOptimized, got Burstable`);
+  if (!Number.isInteger(a.backupRetentionDays) || a.backupRetentionDays < 7 || a.backupRetentionDays > 35)
+    problems.push(`backupRetentionDays must be an integer 7..35, got ${a.backupRetentionDays}`);
+  return problems;
+}
+
+/** The Flexible Server: in the delegated subnet without public access, Entra and password auth, backups, optional HA. */
+function serverArgs(a: ResolvedPostgresArgs, password: pulumi.Output<string>): ServerArgs {
+  return {
+    resourceGroupName: a.resourceGroupName,
+    location: a.location,
+    serverName: a.serverName,
+    version: a.version,
+    sku: { name: a.skuName, tier: a.skuTier },
+    storage: { storageSizeGB: a.storageSizeGb, autoGrow: "Enabled" },
+    backup: { backupRetentionDays: a.backupRetentionDays, geoRedundantBackup: a.geoRedundantBackup ? "Enabled" : "Disabled" },
+    availabilityZone: "1",
+    highAvailability:
+      a.highAvailability === "ZoneRedundant" ? { mode: "ZoneRedundant", standbyAvailabilityZone: "2" } : { mode: a.highAvailability },
+    network: {
+      delegatedSubnetResourceId: a.delegatedSubnetId,
+      privateDnsZoneArmResourceId: a.privateDnsZoneId,
+      publicNetworkAccess: "Disabled",
+    },
+    authConfig: { activeDirectoryAuth: "Enabled", passwordAuth: "Enabled", tenantId: a.tenantId },
+    administratorLogin: a.administratorLogin,
+    administratorLoginPassword: pulumi.secret(password),
+    tags: a.tags,
+  };
+}
+
+/** TLS required, the Entra admin group, then one database per service that owns data. */
+function createServerSettings(name: string, a: ResolvedPostgresArgs, server: Server): void {
+  const tls = new Configuration(
+    childName(name, "require-tls"),
+    {
+      resourceGroupName: a.resourceGroupName,
+      serverName: server.name,
+      configurationName: "require_secure_transport",
+      value: "ON",
+      source: "user-override",
+    },
+    { parent: server },
+  );
+  // The server takes one change at a time: the admin and databases wait for the TLS setting.
+  const admin = new AdministratorsMicrosoftEntra(
+    childName(name, "entra-admin"),
+    {
+      resourceGroupName: a.resourceGroupName,
+      serverName: server.name,
+      objectId: a.entraAdmin.objectId,
+      principalName: a.entraAdmin.principalName,
+      principalType: "Group",
+      tenantId: a.tenantId,
+    },
+    { parent: server, dependsOn: [tls] },
+  );
+  for (const db of a.databases) {
+    new Database(
+      childName(name, `db-${db}`),
+      {
+        resourceGroupName: a.resourceGroupName,
+        serverName: server.name,
+        databaseName: db,
+        charset: "UTF8",
+        collation: "en_US.utf8",
+      },
+      { parent: server, dependsOn: [admin] },
+    );
   }
 }

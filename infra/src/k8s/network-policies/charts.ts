@@ -30,6 +30,12 @@ const apiServerCallers: Peer[] = [{ ipBlock: { cidr: "0.0.0.0/0" } }, { namespac
 const prometheus = podsIn(namespaces.monitoring, chartPodLabels.prometheus);
 const sameNamespace: Peer = { podSelector: {} };
 
+/** The services' pods (every pod of the workload namespace that is part of the platform). */
+const workloadPods: Peer = {
+  namespaceSelector: namespaceSelector(namespaces.workloads),
+  podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
+};
+
 /**
  * Policies of the namespaces the Helm charts run in. Each starts from default deny like the workload
  * namespace, then opens what the chart needs: DNS, the API server, traffic between its own pods,
@@ -38,79 +44,76 @@ const sameNamespace: Peer = { podSelector: {} };
  */
 export function chartNetworkPolicies(input: ChartNetworkInput): NetworkPolicyManifest[] {
   const chartNamespaces = [namespaces.certManager, namespaces.ingress, namespaces.monitoring, namespaces.dapr];
-  const out: NetworkPolicyManifest[] = [];
-  for (const ns of chartNamespaces) {
-    out.push(
-      defaultDeny(ns),
-      allowDns(ns),
-      policy(ns, "allow-same-namespace", undefined, { ingress: [{ from: [sameNamespace] }], egress: [{ to: [sameNamespace] }] }),
-      policy(ns, "allow-kube-api", undefined, {
-        egress: [{ to: input.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.apiServer.port) }],
-      }),
-      policy(ns, "allow-webhooks", undefined, { ingress: [{ from: apiServerCallers, ports: tcp(...webhookPorts[ns]) }] }),
-    );
-    if (ns !== namespaces.monitoring) out.push(policy(ns, "allow-prometheus-scrape", undefined, { ingress: [{ from: [prometheus] }] }));
-  }
-  const tcpPassthrough = input.ingressTcp ?? [];
-  out.push(
-    policy(
-      namespaces.ingress,
-      "allow-public-traffic",
-      { ...chartPodLabels.ingressController },
-      {
-        ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(80, 443, ...tcpPassthrough.map((t) => t.port)) }],
-        egress: [
-          {
-            to: [
-              {
-                namespaceSelector: namespaceSelector(namespaces.workloads),
-                podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
-              },
-            ],
-            ports: tcp(...new Set(input.publicAppPorts)),
-          },
-          ...(input.acme ? [{ to: [podsIn(namespaces.workloads, chartPodLabels.acmeSolver)], ports: tcp(8089) }] : []),
-          ...tcpPassthrough.map((t) => ({ to: [podsIn(t.namespace, t.podLabels)], ports: tcp(t.port) })),
-        ],
-      },
-    ),
-    policy(namespaces.dapr, "allow-sidecars", undefined, {
-      ingress: [
-        {
-          from: [
-            {
-              namespaceSelector: namespaceSelector(namespaces.workloads),
-              podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
-            },
-          ],
-          ports: tcp(
-            daprControlPlanePorts.operator,
-            daprControlPlanePorts.sentry,
-            daprControlPlanePorts.placement,
-            daprControlPlanePorts.scheduler,
-          ),
-        },
-      ],
-    }),
-    // Prometheus scrapes pods in every namespace, and node-exporter (host network, 9100) and the kubelets (10250) on the nodes.
-    policy(
-      namespaces.monitoring,
-      "allow-scraping",
-      { ...chartPodLabels.prometheus },
-      {
-        egress: [
-          { to: [{ namespaceSelector: {}, podSelector: {} }] },
-          { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(9100, 10250) },
-        ],
-      },
-    ),
-  );
-  if (input.acme) {
-    out.push(
-      policy(namespaces.certManager, "allow-acme", undefined, {
-        egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...nonPublicRanges] } }], ports: tcp(80, 443) }],
-      }),
-    );
-  }
-  return out;
+  return [
+    ...chartNamespaces.flatMap((ns) => chartBaseline(ns, input)),
+    ingressControllerPolicy(input),
+    daprSidecarsPolicy(),
+    prometheusScrapingPolicy(),
+    ...(input.acme ? [acmePolicy()] : []),
+  ];
 }
+
+/** What every chart namespace gets: default deny, DNS, its own pods, the API server, webhooks, being scraped. */
+function chartBaseline(ns: keyof typeof webhookPorts, input: ChartNetworkInput): NetworkPolicyManifest[] {
+  return [
+    defaultDeny(ns),
+    allowDns(ns),
+    policy(ns, "allow-same-namespace", undefined, { ingress: [{ from: [sameNamespace] }], egress: [{ to: [sameNamespace] }] }),
+    policy(ns, "allow-kube-api", undefined, {
+      egress: [{ to: input.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.apiServer.port) }],
+    }),
+    policy(ns, "allow-webhooks", undefined, { ingress: [{ from: apiServerCallers, ports: tcp(...webhookPorts[ns]) }] }),
+    ...(ns !== namespaces.monitoring ? [policy(ns, "allow-prometheus-scrape", undefined, { ingress: [{ from: [prometheus] }] })] : []),
+  ];
+}
+
+/** Public traffic into the ingress controller, and from it to the public services, ACME solvers and TCP passthroughs. */
+function ingressControllerPolicy(input: ChartNetworkInput): NetworkPolicyManifest {
+  const tcpPassthrough = input.ingressTcp ?? [];
+  return policy(
+    namespaces.ingress,
+    "allow-public-traffic",
+    { ...chartPodLabels.ingressController },
+    {
+      ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(80, 443, ...tcpPassthrough.map((t) => t.port)) }],
+      egress: [
+        { to: [workloadPods], ports: tcp(...new Set(input.publicAppPorts)) },
+        ...(input.acme ? [{ to: [podsIn(namespaces.workloads, chartPodLabels.acmeSolver)], ports: tcp(8089) }] : []),
+        ...tcpPassthrough.map((t) => ({ to: [podsIn(t.namespace, t.podLabels)], ports: tcp(t.port) })),
+      ],
+    },
+  );
+}
+
+/** The services' sidecars reach the Dapr operator, sentry, placement and scheduler. */
+const daprSidecarsPolicy = (): NetworkPolicyManifest =>
+  policy(namespaces.dapr, "allow-sidecars", undefined, {
+    ingress: [
+      {
+        from: [workloadPods],
+        ports: tcp(
+          daprControlPlanePorts.operator,
+          daprControlPlanePorts.sentry,
+          daprControlPlanePorts.placement,
+          daprControlPlanePorts.scheduler,
+        ),
+      },
+    ],
+  });
+
+// Prometheus scrapes pods in every namespace, and node-exporter (host network, 9100) and the kubelets (10250) on the nodes.
+const prometheusScrapingPolicy = (): NetworkPolicyManifest =>
+  policy(
+    namespaces.monitoring,
+    "allow-scraping",
+    { ...chartPodLabels.prometheus },
+    {
+      egress: [{ to: [{ namespaceSelector: {}, podSelector: {} }] }, { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(9100, 10250) }],
+    },
+  );
+
+/** cert-manager reaches Let's Encrypt and self-checks HTTP-01 through the public address. */
+const acmePolicy = (): NetworkPolicyManifest =>
+  policy(namespaces.certManager, "allow-acme", undefined, {
+    egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...nonPublicRanges] } }], ports: tcp(80, 443) }],
+  });
