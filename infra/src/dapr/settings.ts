@@ -1,5 +1,6 @@
 import { allServices, allTopics, serviceAccounts, type DaprBlock, type ServiceSpec } from "@tasks/catalog";
 import type { DaprObjectMeta, DaprSettings, MetadataItem, SecretKeyRef } from "./types.js";
+import { partOfLabels } from "../k8s/names.js";
 
 /** DaprSettings with every default applied. */
 export interface ResolvedDaprSettings extends Required<Omit<DaprSettings, "namespace">> {
@@ -30,8 +31,8 @@ export function resolveSettings(settings: DaprSettings): ResolvedDaprSettings {
 
 export const objectMeta = (settings: ResolvedDaprSettings, name: string): DaprObjectMeta =>
   settings.namespace === undefined
-    ? { name, labels: { "app.kubernetes.io/part-of": "tasks" } }
-    : { name, namespace: settings.namespace, labels: { "app.kubernetes.io/part-of": "tasks" } };
+    ? { name, labels: { ...partOfLabels } }
+    : { name, namespace: settings.namespace, labels: { ...partOfLabels } };
 
 /** App ids of the services that declare a Dapr building block, sorted. */
 export const appsUsing = (services: readonly ServiceSpec[], block: DaprBlock): string[] =>

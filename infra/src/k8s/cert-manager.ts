@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts } from "./charts.js";
 import { helmRelease } from "./helm.js";
-import { ingressClassName, namespaces, partOf } from "./names.js";
+import { ingressClassName, namespaces, partOfLabels } from "./names.js";
 
 export type IssuerName = "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned";
 
@@ -42,7 +42,7 @@ type ClusterIssuerManifest = {
  * "selfsigned" (so local certificates share one root a browser can be told to trust).
  */
 export function clusterIssuerManifests(kind: "acme" | "selfsigned", acmeEmail?: string): ClusterIssuerManifest[] {
-  const labels = { "app.kubernetes.io/part-of": partOf };
+  const labels = { ...partOfLabels };
   if (kind === "acme") {
     if (!acmeEmail) throw new Error("tls.acmeEmail: Let's Encrypt issuers need a contact email");
     return (Object.keys(acmeServers) as (keyof typeof acmeServers)[]).map((name) => ({
@@ -79,7 +79,7 @@ export function clusterIssuerManifests(kind: "acme" | "selfsigned", acmeEmail?: 
 export const localCaCertificate = {
   apiVersion: "cert-manager.io/v1",
   kind: "Certificate",
-  metadata: { name: localCaSecret, namespace: namespaces.certManager, labels: { "app.kubernetes.io/part-of": partOf } },
+  metadata: { name: localCaSecret, namespace: namespaces.certManager, labels: { ...partOfLabels } },
   spec: {
     isCA: true,
     commonName: "tasks local CA",

@@ -8,3 +8,4 @@ export * from "./ingress-routes.js";
 export * from "./dapr-control-plane.js";
 export * from "./network-policies/index.js";
 export * from "./monitoring/index.js";
+export * from "./security.js";

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSpec } from "@tasks/catalog";
-import { appLabels, ingressClassName, publicTlsSecret } from "./names.js";
+import { appLabels, ingressClassName, partOfLabels, publicTlsSecret } from "./names.js";
 
 /** Seconds a WebSocket may stay idle through the controller before it is closed. */
 export const websocketTimeoutSeconds = 3600;
@@ -67,7 +67,7 @@ export function publicCertificateManifest(namespace: string, host: string, issue
   return {
     apiVersion: "cert-manager.io/v1",
     kind: "Certificate",
-    metadata: { name: publicTlsSecret, namespace, labels: { "app.kubernetes.io/part-of": "tasks" } },
+    metadata: { name: publicTlsSecret, namespace, labels: { ...partOfLabels } },
     spec: {
       secretName: publicTlsSecret,
       dnsNames: [host],

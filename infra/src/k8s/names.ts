@@ -11,10 +11,17 @@ export const namespaces = {
   dapr: daprSystemNamespace,
 } as const;
 
-export const partOf = "tasks";
+const partOf = "tasks";
+
+/**
+ * The label every object of the platform carries (`app.kubernetes.io/part-of: tasks`). Network policies
+ * select the services' pods by it (the Dapr control plane, the ingress controller, the data pods admit
+ * them), so a pod without it is cut off, and one with it is let in: the database-roles Job goes without.
+ */
+export const partOfLabels: Readonly<Record<"app.kubernetes.io/part-of", string>> = { "app.kubernetes.io/part-of": partOf };
 
 /** Labels every object of a service carries. */
-export const appLabels = (app: string): Record<string, string> => ({ "app.kubernetes.io/name": app, "app.kubernetes.io/part-of": partOf });
+export const appLabels = (app: string): Record<string, string> => ({ "app.kubernetes.io/name": app, ...partOfLabels });
 
 /** The immutable subset used in selectors (Deployment, Service, PDB, NetworkPolicy). */
 export const selectorLabels = (app: string): Record<string, string> => ({ "app.kubernetes.io/name": app });

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { namespaces, partOf } from "./names.js";
+import { namespaces, partOfLabels } from "./names.js";
 
 /** Pod Security Standards level enforced by the namespace's admission labels. */
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
@@ -44,7 +44,7 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
           metadata: {
             name: ns.name,
             labels: {
-              "app.kubernetes.io/part-of": partOf,
+              ...partOfLabels,
               "pod-security.kubernetes.io/enforce": ns.enforce,
               "pod-security.kubernetes.io/enforce-version": "latest",
               "pod-security.kubernetes.io/warn": "restricted",

@@ -1,4 +1,3 @@
-export * from "./security.js";
 export * from "./redpanda.js";
 export * from "./postgres.js";
 export * from "./topics.js";

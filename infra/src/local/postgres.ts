@@ -1,9 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { restrictedContainer, restrictedPod } from "./security.js";
+import { restrictedContainer, restrictedPod } from "../k8s/security.js";
+import { partOfLabels } from "../k8s/names.js";
 
 export const postgresImage = "postgres:16.6-bookworm";
-export const postgresLabels = { "app.kubernetes.io/name": "postgres", "app.kubernetes.io/part-of": "tasks" } as const;
+export const postgresLabels = { "app.kubernetes.io/name": "postgres", ...partOfLabels } as const;
 export const postgresPort = 5432;
 /** uid of the `postgres` user in the Debian-based image. */
 const postgresUid = 999;
@@ -67,7 +68,7 @@ export class Postgres extends pulumi.ComponentResource {
             metadata: { labels: { ...postgresLabels } },
             spec: {
               automountServiceAccountToken: false,
-              securityContext: restrictedPod(postgresUid),
+              securityContext: restrictedPod(postgresUid, { fsGroupChangePolicy: "OnRootMismatch" }),
               containers: [postgresContainer(args.image ?? postgresImage)],
               volumes: [
                 { name: "run", emptyDir: { sizeLimit: "16Mi" } },

@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { restrictedContainer, restrictedPod } from "./security.js";
+import { restrictedContainer, restrictedPod } from "../k8s/security.js";
+import { partOfLabels } from "../k8s/names.js";
 
 /** Docker Hub mirror of Redpanda's image, pulled by the minikube node like the other local images. */
 export const redpandaImage = "redpandadata/redpanda:v24.2.7";
-export const redpandaLabels = { "app.kubernetes.io/name": "redpanda", "app.kubernetes.io/part-of": "tasks" } as const;
+export const redpandaLabels = { "app.kubernetes.io/name": "redpanda", ...partOfLabels } as const;
 export const redpandaPorts = { kafka: 9092, external: 19092, admin: 9644, rpc: 33145 } as const;
 
 export interface RedpandaArgs {
@@ -66,7 +67,7 @@ export class Redpanda extends pulumi.ComponentResource {
             metadata: { labels: { ...redpandaLabels } },
             spec: {
               automountServiceAccountToken: false,
-              securityContext: restrictedPod(101),
+              securityContext: restrictedPod(101, { fsGroupChangePolicy: "OnRootMismatch" }),
               containers: [redpandaContainer(args.image ?? redpandaImage, host, args.externalAddress)],
               volumes: [
                 { name: "config", emptyDir: { sizeLimit: "16Mi" } },

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { vapidKeysFrom } from "../secrets/vapid.js";
+import { partOfLabels } from "../k8s/names.js";
 
 export interface LocalSecretsArgs {
   /** Namespace of the workloads (the Kubernetes secret store reads secrets there). */
@@ -59,7 +60,7 @@ export class LocalSecrets extends pulumi.ComponentResource {
       new k8s.core.v1.Secret(
         `${name}-${secret}`,
         {
-          metadata: { name: secret, namespace: args.namespace, labels: { "app.kubernetes.io/part-of": "tasks" } },
+          metadata: { name: secret, namespace: args.namespace, labels: { ...partOfLabels } },
           type: "Opaque",
           stringData: { [secret]: pulumi.secret(value) },
         },

@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { databaseRole, serviceUid, servicesWithDatabase, type ResourceSpec, type ServiceName } from "@tasks/catalog";
 import { destinationPeers, policy, tcp, type EgressDestination, type NetworkPolicyManifest } from "../k8s/network-policies/build.js";
-import { partOf } from "../k8s/names.js";
-import { restrictedContainer, restrictedPod } from "../local/security.js";
+import { partOfLabels } from "../k8s/names.js";
+import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
 /** Name of the Secret and prefix of the Job (Pulumi appends a suffix: a new Job on every relevant change). */
 export const databaseRolesName = "database-roles";
@@ -89,7 +89,7 @@ export class DatabaseRoles extends pulumi.ComponentResource {
     super("tasks:workload:DatabaseRoles", name, {}, opts);
     const problems = databaseRolesProblems(args.passwords);
     if (problems.length) throw new pulumi.ResourceError(`DatabaseRoles "${name}": ${problems.join("; ")}`, this);
-    const labels = { ...databaseRolesPodLabels, "app.kubernetes.io/part-of": partOf };
+    const labels = { ...databaseRolesPodLabels, ...partOfLabels };
     const data: Record<string, pulumi.Input<string>> = { "admin-url": args.adminUrl };
     for (const s of servicesWithDatabase()) data[`${s.name}-password`] = args.passwords[s.name]!;
     const content = contentDigest(data);
@@ -157,7 +157,7 @@ function rolesPodSpec(args: DatabaseRolesArgs): k8s.types.input.core.v1.PodSpec 
     restartPolicy: "Never",
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    securityContext: restrictedPod(uid),
+    securityContext: restrictedPod(uid, { fsGroupChangePolicy: "OnRootMismatch" }),
     containers: [
       {
         name: databaseRolesName,

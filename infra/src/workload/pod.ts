@@ -2,6 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
+import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
 export type DaprLogLevel = "debug" | "info" | "warn" | "error";
 
@@ -82,7 +83,7 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
       automountServiceAccountToken: o.mountServiceAccountToken ?? false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 30,
-      securityContext: { runAsNonRoot: true, runAsUser: uid, runAsGroup: uid, fsGroup: uid, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: restrictedPod(uid),
       topologySpreadConstraints: [zoneSpread, hostSpread],
       containers: [
         {
@@ -98,15 +99,7 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
           startupProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 2, failureThreshold: 30, timeoutSeconds: 2 },
           livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
           readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: uid,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            privileged: false,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-          },
+          securityContext: restrictedContainer(uid),
           volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         },
       ],

@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type * as pulumi from "@pulumi/pulumi";
 import { servicesWithDatabase } from "@tasks/catalog";
-import { NetworkPolicies, dataNetworkPolicies, namespaces } from "@tasks/infra/k8s/index";
+import { NetworkPolicies, dataNetworkPolicies, namespaces, partOfLabels } from "@tasks/infra/k8s/index";
 import { LocalSecrets, Postgres, Redpanda, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
 import { databaseRolesPodLabels } from "@tasks/infra/workload/index";
 import type { LocalConfig } from "../config/local.js";
@@ -65,7 +65,7 @@ export function createLocalData(ctx: LocalContext): LocalData {
 
 /** Who may reach the data pods: the services and the database-roles Job; the ingress for Redpanda's external listener. */
 function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
-  const fromWorkloads = { namespace: namespaces.workloads, podLabels: { "app.kubernetes.io/part-of": "tasks" } };
+  const fromWorkloads = { namespace: namespaces.workloads, podLabels: { ...partOfLabels } };
   const fromDatabaseRoles = { namespace: namespaces.workloads, podLabels: databaseRolesPodLabels };
   return new NetworkPolicies(
     "data-network-policies",

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import type { ServiceSpec } from "@tasks/catalog";
 import { charts } from "../charts.js";
 import { helmRelease } from "../helm.js";
-import { namespaces, partOf } from "../names.js";
+import { namespaces, partOfLabels } from "../names.js";
 import { dashboards } from "./dashboards.js";
 import { kubePrometheusStackValues, type KubePrometheusStackOptions } from "./kube-prometheus-stack.js";
 import { dashboardConfigMapManifests, daprPodMonitorManifests, prometheusRuleManifest, serviceMonitorManifests } from "./monitors.js";
@@ -50,7 +50,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const adminSecret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
-        metadata: { name: grafanaAdminSecretName, namespace: namespaces.monitoring, labels: { "app.kubernetes.io/part-of": partOf } },
+        metadata: { name: grafanaAdminSecretName, namespace: namespaces.monitoring, labels: { ...partOfLabels } },
         type: "Opaque",
         stringData: { "admin-user": "admin", "admin-password": password.result },
       },

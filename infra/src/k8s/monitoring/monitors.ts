@@ -1,9 +1,9 @@
-import { daprSidecarPorts, type ServiceSpec } from "@tasks/catalog";
-import { appLabels, namespaces, partOf, selectorLabels } from "../names.js";
+import type { ServiceSpec } from "@tasks/catalog";
+import { appLabels, namespaces, partOfLabels, selectorLabels } from "../names.js";
 import { alertRules } from "./rules.js";
 import { dashboardJson, dashboards } from "./dashboards.js";
 
-const labels = { "app.kubernetes.io/part-of": partOf };
+const labels = { ...partOfLabels };
 
 /** A ServiceMonitor per service: prom-client metrics at /metrics on the app port (the Service's "http" port). */
 export function serviceMonitorManifests(namespace: string, services: readonly ServiceSpec[]) {
@@ -30,7 +30,7 @@ export function daprPodMonitorManifests(namespace: string) {
       kind: "PodMonitor",
       metadata: { name: "dapr-sidecars", namespace, labels },
       spec: {
-        selector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
+        selector: { matchLabels: { ...partOfLabels } },
         namespaceSelector: { matchNames: [namespace] },
         podMetricsEndpoints: [{ port: "dapr-metrics", path: "/", interval: "30s" }],
       },
@@ -47,8 +47,6 @@ export function daprPodMonitorManifests(namespace: string) {
     },
   ];
 }
-
-export const sidecarMetricsPort = daprSidecarPorts.metrics;
 
 export function prometheusRuleManifest(namespace: string) {
   return {

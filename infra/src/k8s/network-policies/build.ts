@@ -1,5 +1,5 @@
 import { daprControlPlanePorts, daprSidecarPorts, type EgressTarget, type ServiceSpec } from "@tasks/catalog";
-import { chartPodLabels, namespaceSelector, namespaces, partOf, selectorLabels } from "../names.js";
+import { chartPodLabels, namespaceSelector, namespaces, partOfLabels, selectorLabels } from "../names.js";
 
 /** Pods in another namespace, for in-cluster destinations (the local stack's Postgres and Redpanda). */
 export interface PeerSelector {
@@ -69,7 +69,7 @@ export function policy(
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name, namespace, labels: { "app.kubernetes.io/part-of": partOf } },
+    metadata: { name, namespace, labels: { ...partOfLabels } },
     spec: {
       podSelector: podLabels ? { matchLabels: podLabels } : {},
       policyTypes: [...(rules.ingress ? (["Ingress"] as const) : []), ...(rules.egress ? (["Egress"] as const) : [])],
@@ -119,7 +119,7 @@ export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPol
     policy(
       ns,
       "allow-dapr-control-plane",
-      { "app.kubernetes.io/part-of": partOf },
+      { ...partOfLabels },
       {
         egress: [
           {

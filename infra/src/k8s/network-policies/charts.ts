@@ -1,5 +1,5 @@
 import { daprControlPlanePorts } from "@tasks/catalog";
-import { chartPodLabels, namespaceSelector, namespaces, partOf } from "../names.js";
+import { chartPodLabels, namespaceSelector, namespaces, partOfLabels } from "../names.js";
 import { allowDns, defaultDeny, nonPublicRanges, podsIn, policy, tcp, type NetworkPolicyManifest, type Peer } from "./build.js";
 
 /** Container ports the API server calls back into (admission and conversion webhooks). */
@@ -33,7 +33,7 @@ const sameNamespace: Peer = { podSelector: {} };
 /** The services' pods (every pod of the workload namespace that is part of the platform). */
 const workloadPods: Peer = {
   namespaceSelector: namespaceSelector(namespaces.workloads),
-  podSelector: { matchLabels: { "app.kubernetes.io/part-of": partOf } },
+  podSelector: { matchLabels: { ...partOfLabels } },
 };
 
 /**
