@@ -173,12 +173,6 @@ export const services = {
 
 export const allServices: readonly ServiceSpec[] = Object.values(services);
 
-export function serviceByName(name: string): ServiceSpec {
-  const found = allServices.find((s) => s.name === name);
-  if (!found) throw new Error(`Unknown service "${name}"; known services: ${allServices.map((s) => s.name).join(", ")}`);
-  return found;
-}
-
 /** Services that subscribe to a topic (one consumer group each on Event Hubs/Kafka). */
 export const subscribersOf = (topic: string): ServiceSpec[] => allServices.filter((s) => s.subscribes.some((x) => x.topic === topic));
 

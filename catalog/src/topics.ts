@@ -14,10 +14,14 @@ export interface TopicSpec {
   readonly deadLetterTopic: string;
 }
 
-const deadLetterOf = (name: string): string => `${name}.dlq`;
+/** What a topic's dead-letter topic is called: the topic's name and this suffix. */
+export const deadLetterSuffix = ".dlq";
+
+/** The name of a topic's dead-letter topic (TopicSpec.deadLetterTopic of catalog topics). */
+export const deadLetterTopicName = (topic: string): string => `${topic}${deadLetterSuffix}`;
 
 function topic(name: string, partitions = 4, retentionDays = 7): TopicSpec {
-  return { name, eventType: `com.tasks.${name}`, partitions, retentionDays, deadLetterTopic: deadLetterOf(name) };
+  return { name, eventType: `com.tasks.${name}`, partitions, retentionDays, deadLetterTopic: deadLetterTopicName(name) };
 }
 
 export const topics = {

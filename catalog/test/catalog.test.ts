@@ -5,6 +5,8 @@ import {
   allServices,
   allTopics,
   catalogProblems,
+  deadLetterSuffix,
+  deadLetterTopicName,
   invocationPaths,
   services,
   subscribersOf,
@@ -22,6 +24,9 @@ describe("catalog", () => {
       assert.ok(names.includes(t.name));
       assert.ok(names.includes(t.deadLetterTopic));
       assert.notEqual(t.name, t.deadLetterTopic);
+      // One naming rule, which the policy pack also uses for hubs the catalog does not know.
+      assert.equal(t.deadLetterTopic, deadLetterTopicName(t.name));
+      assert.ok(t.deadLetterTopic.endsWith(deadLetterSuffix));
     }
     assert.equal(names.length, allTopics.length * 2);
   });

@@ -32,10 +32,6 @@ export function userIdOf(req: Request): string {
   return ctx.userId;
 }
 
-export function authOf(req: Request): AuthContext | undefined {
-  return contexts.get(req);
-}
-
 /** A user id is 1..200 printable characters (no control characters). */
 const USER_ID = /^[^\u0000-\u001f\u007f]{1,200}$/;
 

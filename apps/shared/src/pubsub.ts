@@ -10,7 +10,7 @@
  * programmatic subscriptions), because the router is mounted before the server starts listening.
  */
 import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
-import { DaprPubSubStatusEnum } from "@dapr/dapr/enum/DaprPubSubStatus.enum.js";
+import type { DaprPubSubStatusEnum } from "@dapr/dapr/enum/DaprPubSubStatus.enum.js";
 import express, { type Request, type Response as ExpressResponse, type Router } from "express";
 import type { z } from "zod";
 import { cloudEventSchema, taskEventSchema, type TaskEvent } from "./events.js";
@@ -21,7 +21,6 @@ import { fieldErrors } from "./errors.js";
 
 /** What the app answers Dapr for a delivery (the SDK's DaprPubSubStatusEnum values). */
 export type DeliveryStatus = `${DaprPubSubStatusEnum}`;
-export const deliveryStatus = DaprPubSubStatusEnum;
 
 /** Content types Dapr uses for deliveries and callers use for CloudEvents. */
 export const jsonContentTypes = ["application/json", "application/*+json"];

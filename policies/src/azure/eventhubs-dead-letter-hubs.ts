@@ -1,14 +1,14 @@
-import { allTopics } from "@tasks/catalog";
+import { allTopics, deadLetterSuffix, deadLetterTopicName } from "@tasks/catalog";
 import { stackPolicy, source } from "../lib/metadata.js";
 import { eventHubNamespaces } from "../lib/eventhubs.js";
 
 const deadLetterOf = new Map(allTopics.map((t) => [t.name, t.deadLetterTopic]));
 const deadLetterNames = new Set(allTopics.map((t) => t.deadLetterTopic));
 
-/** The dead-letter hub a topic hub needs: the catalog's, else `<topic>.dlq`. */
-export const expectedDeadLetter = (topic: string): string => deadLetterOf.get(topic) ?? `${topic}.dlq`;
+/** The dead-letter hub a topic hub needs: the catalog's, else named by the catalog's rule (`<topic>.dlq`). */
+export const expectedDeadLetter = (topic: string): string => deadLetterOf.get(topic) ?? deadLetterTopicName(topic);
 
-const isDeadLetter = (name: string): boolean => deadLetterNames.has(name) || name.endsWith(".dlq");
+const isDeadLetter = (name: string): boolean => deadLetterNames.has(name) || name.endsWith(deadLetterSuffix);
 
 export const eventHubsDeadLetterHubs = stackPolicy({
   name: "azure-eventhubs-dead-letter-hubs",

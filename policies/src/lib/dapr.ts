@@ -13,10 +13,6 @@ export function daprKindOf(type: string): DaprKind | undefined {
   return daprType.exec(type)?.[2] as DaprKind | undefined;
 }
 
-export function daprApiVersionOf(type: string): string | undefined {
-  return daprType.exec(type)?.[1];
-}
-
 /** One `spec.metadata` entry of a Component. */
 export interface ComponentMetadataItem {
   readonly name: string;
@@ -38,9 +34,6 @@ export function componentMetadata(spec: Record<string, unknown>): ComponentMetad
     };
   });
 }
-
-/** Name of the Configuration the Dapr control plane reads its own settings (mTLS) from. */
-export const daprSystemConfigurationName = "daprsystem";
 
 /** A Dapr Component as the linter reads it: name, type and version, metadata items. */
 export interface ComponentView {
