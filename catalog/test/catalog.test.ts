@@ -8,6 +8,9 @@ import {
   deadLetterSuffix,
   deadLetterTopicName,
   invocationPaths,
+  secretNames,
+  secretStoreContents,
+  type ServiceSpec,
   services,
   subscribersOf,
   topics,
@@ -54,6 +57,35 @@ describe("catalog", () => {
         .map((s) => s.name)
         .sort(),
       ["audit", "notifications", "realtime", "recurrence"],
+    );
+  });
+
+  it("builds every secret store's contents in one place: keys, SMTP, the broker where it needs one, a URL per database", () => {
+    // Fixture services: the builder follows the entries (who owns a database), not today's catalog.
+    const withDb = { ...services.audit, name: "ledger", database: "ledger" } as unknown as ServiceSpec;
+    const without = { ...services.recurrence, name: "clock" } as unknown as ServiceSpec;
+    const sources = {
+      jwtSigningKey: "jwt",
+      smtpUsername: "user",
+      smtpPassword: "pass",
+      vapidPublicKey: "pub",
+      vapidPrivateKey: "priv",
+      databaseUrl: (s: ServiceSpec & { database: string }) => `postgres://${s.name}@db/${s.database}`,
+    };
+    assert.deepEqual(secretStoreContents(sources, [withDb, without]), {
+      [secretNames.vapidPublicKey]: "pub",
+      [secretNames.vapidPrivateKey]: "priv",
+      [secretNames.jwtSigningKey]: "jwt",
+      [secretNames.smtpUsername]: "user",
+      [secretNames.smtpPassword]: "pass",
+      "ledger-database-url": "postgres://ledger@db/ledger",
+    });
+    const azure = secretStoreContents({ ...sources, eventHubsConnectionString: "Endpoint=sb://x" }, [withDb]);
+    assert.equal(azure[secretNames.eventHubsConnectionString], "Endpoint=sb://x");
+    // By default, the catalog's services.
+    assert.deepEqual(
+      Object.keys(secretStoreContents(sources)).filter((k) => k.endsWith("-database-url")),
+      allServices.filter((s) => s.database).map((s) => secretNames.databaseUrl(s.name)),
     );
   });
 });

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
+import { databaseRole, secretStoreContents, type ServiceName } from "@tasks/catalog";
 import { vapidKeysFrom } from "../secrets/vapid.js";
 import { partOfLabels } from "../k8s/names.js";
 
@@ -34,27 +34,19 @@ export class LocalSecrets extends pulumi.ComponentResource {
     const jwt = new random.RandomBytes(`${name}-jwt`, { length: 48 }, child);
     const vapidSeed = new random.RandomBytes(`${name}-vapid`, { length: 32 }, child);
     const vapid = vapidSeed.base64.apply(vapidKeysFrom);
-    const values: Record<string, pulumi.Input<string>> = {
-      [secretNames.jwtSigningKey]: jwt.base64,
-      [secretNames.smtpUsername]: args.smtp.username,
-      [secretNames.smtpPassword]: args.smtp.password,
-      [secretNames.vapidPublicKey]: vapid.publicKey,
-      [secretNames.vapidPrivateKey]: vapid.privateKey,
-      ...Object.fromEntries(
-        servicesWithDatabase().map((s) => {
-          const password = args.rolePasswords[s.name];
-          if (password === undefined)
-            throw new pulumi.ResourceError(
-              `rolePasswords.${s.name}: missing; every service with a database connects as its own role`,
-              this,
-            );
-          return [
-            secretNames.databaseUrl(s.name),
-            pulumi.interpolate`postgres://${databaseRole(s.name)}:${password}@${args.postgresHost}:${args.postgresPort ?? 5432}/${s.database}?sslmode=disable`,
-          ];
-        }),
-      ),
-    };
+    const values = secretStoreContents<pulumi.Input<string>>({
+      jwtSigningKey: jwt.base64,
+      smtpUsername: args.smtp.username,
+      smtpPassword: args.smtp.password,
+      vapidPublicKey: vapid.publicKey,
+      vapidPrivateKey: vapid.privateKey,
+      databaseUrl: (s) => {
+        const password = args.rolePasswords[s.name];
+        if (password === undefined)
+          throw new pulumi.ResourceError(`rolePasswords.${s.name}: missing; every service with a database connects as its own role`, this);
+        return pulumi.interpolate`postgres://${databaseRole(s.name)}:${password}@${args.postgresHost}:${args.postgresPort ?? 5432}/${s.database}?sslmode=disable`;
+      },
+    });
     this.names = Object.keys(values).sort();
     for (const [secret, value] of Object.entries(values)) {
       new k8s.core.v1.Secret(

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RandomBytes } from "@pulumi/random/randomBytes.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
-import { databaseRole, secretNames, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
+import { databaseRole, secretNames, secretStoreContents, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { childName } from "@tasks/infra/naming";
 import { EventHubs } from "@tasks/infra/azure/eventhubs/index";
 import { KeyVault } from "@tasks/infra/azure/keyvault/index";
@@ -93,18 +93,13 @@ function vaultSecrets(
   const jwt = new RandomPassword(childName(prefix, secretNames.jwtSigningKey), { length: 64, special: false });
   // Web Push (VAPID) key pair: a P-256 key from 32 random bytes kept in state, as the local stack does.
   const vapid = new RandomBytes(childName(prefix, "vapid-seed"), { length: 32 }).base64.apply(vapidKeysFrom);
-  return {
-    [secretNames.vapidPublicKey]: vapid.publicKey,
-    [secretNames.vapidPrivateKey]: vapid.privateKey,
-    [secretNames.eventHubsConnectionString]: eventHubs.connectionString,
-    [secretNames.jwtSigningKey]: jwt.result,
-    [secretNames.smtpUsername]: cfg.smtp.username,
-    [secretNames.smtpPassword]: cfg.smtpPassword,
-    ...Object.fromEntries(
-      servicesWithDatabase().map((s) => [
-        secretNames.databaseUrl(s.name),
-        postgres.databaseUrl(s.database, { user: databaseRole(s.name), password: rolePasswords[s.name]! }),
-      ]),
-    ),
-  };
+  return secretStoreContents<pulumi.Input<string>>({
+    vapidPublicKey: vapid.publicKey,
+    vapidPrivateKey: vapid.privateKey,
+    eventHubsConnectionString: eventHubs.connectionString,
+    jwtSigningKey: jwt.result,
+    smtpUsername: cfg.smtp.username,
+    smtpPassword: cfg.smtpPassword,
+    databaseUrl: (s) => postgres.databaseUrl(s.database, { user: databaseRole(s.name), password: rolePasswords[s.name]! }),
+  });
 }

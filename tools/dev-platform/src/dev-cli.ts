@@ -3,7 +3,9 @@
  * Env: KAFKA_BROKERS (use that broker), DATABASE_URL (use that Postgres, admin URL), DAPRD and
  * DAPR_SCHEDULER (binaries; else scripts/integration/dapr-binaries.sh finds or builds them).
  */
+import { allServices } from "@tasks/catalog";
 import { startPlatform } from "./dev-platform.js";
+import { serviceBannerLines } from "./dev-services.js";
 
 const say = (line: string): void => void process.stderr.write(`[dev ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
@@ -47,15 +49,12 @@ export async function runDev(): Promise<void> {
   }
   takeSignals();
   if (stopping) await new Promise(() => undefined);
-  const s = platform.services;
   const token = await platform.token("dev-user", 12 * 3600);
+  const up = platform;
+  const services = allServices.map((spec) => ({ spec, url: up.services[spec.name].url }));
   console.log(`
 tasks platform up in ${(platform.timings.total! / 1000).toFixed(1)}s (logs: ${platform.workDir}/logs)
-  tasks API      ${s["tasks-api"].url}/api/v1/tasks   (OpenAPI ${s["tasks-api"].url}/api/v1/openapi.json)
-  audit          ${s.audit.url}/api/v1/audit
-  notifications  ${s.notifications.url}/api/v1/notifications
-  realtime       ${s.realtime.url.replace("http", "ws")}/ws
-  recurrence     ${s.recurrence.url}/healthz
+${serviceBannerLines(services).join("\n")}
   kafka          ${platform.kafkaBrokers}
   smtp catcher   127.0.0.1:${platform.smtp.port} (mails are printed here)
   dev JWT (user dev-user, 12 h):
