@@ -5,6 +5,9 @@ import { allServices, services } from "@tasks/catalog";
 import type { PlatformTarget } from "../src/contracts.js";
 import { networkInput, platformTargetProblems, smtpEnvironment } from "../src/platform.js";
 
+/** Today's five services as a fixture: a service added to the catalog does not change these expectations. */
+const fixture = [services["tasks-api"], services.recurrence, services.notifications, services.audit, services.realtime];
+
 const aks = (over: Partial<PlatformTarget> = {}): PlatformTarget => ({
   environment: "dev",
   kind: "aks",
@@ -68,7 +71,7 @@ describe("platform target validation", () => {
   });
 
   it("sends sidecars to Entra ID on 443 for workload identity, and to the API server on minikube", () => {
-    const extra = networkInput(aks(), allServices).additionalEgress!;
+    const extra = networkInput(aks(), fixture).additionalEgress!;
     // recurrence reads no secret itself, but its sidecar loads the Key Vault store for the Event Hubs connection string.
     assert.deepEqual(
       extra.map((e) => [e.apps.join(), e.destination.port, e.destination.cidrs]),
@@ -77,11 +80,11 @@ describe("platform target validation", () => {
         ["tasks-api,notifications,audit,realtime,recurrence", 443, ["0.0.0.0/0"]],
       ],
     );
-    assert.deepEqual(networkInput(aks({ identityEgressCidrs: ["20.190.128.0/18"] }), allServices).additionalEgress![1]!.destination, {
+    assert.deepEqual(networkInput(aks({ identityEgressCidrs: ["20.190.128.0/18"] }), fixture).additionalEgress![1]!.destination, {
       port: 443,
       cidrs: ["20.190.128.0/18"],
     });
-    const local = networkInput(aks({ kind: "minikube", apiServerEgress: { cidrs: ["192.168.49.2/32"], port: 8443 } }), allServices);
+    const local = networkInput(aks({ kind: "minikube", apiServerEgress: { cidrs: ["192.168.49.2/32"], port: 8443 } }), fixture);
     assert.deepEqual(local.additionalEgress, [
       { apps: ["tasks-api", "notifications", "audit", "realtime"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } },
     ]);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { databaseRole, serviceUid, servicesWithDatabase, type ResourceSpec, type ServiceName } from "@tasks/catalog";
+import { databaseRole, serviceUid, servicesWithDatabase, type ResourceSpec, type ServiceName, type ServiceSpec } from "@tasks/catalog";
 import { destinationPeers, policy, tcp, type EgressDestination, type NetworkPolicyManifest } from "../k8s/network-policies/build.js";
 import { partOfLabels } from "../k8s/names.js";
 import { restrictedContainer, restrictedPod } from "../k8s/security.js";
@@ -59,8 +59,11 @@ export function databaseRolesNetworkPolicy(namespace: string, postgres: EgressDe
 }
 
 /** Problems with the passwords: each catalog service with a database needs one, and only those. */
-export function databaseRolesProblems(passwords: DatabaseRolesArgs["passwords"]): string[] {
-  const expected = servicesWithDatabase().map((s) => s.name);
+export function databaseRolesProblems(
+  passwords: DatabaseRolesArgs["passwords"],
+  services: readonly ServiceSpec[] = servicesWithDatabase(),
+): string[] {
+  const expected = services.filter((s) => s.database).map((s) => s.name);
   return [
     ...expected
       .filter((s) => passwords[s] === undefined)

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { services } from "@tasks/catalog";
+import { services, type ServiceSpec } from "@tasks/catalog";
+
 import {
   catalogSecretNames,
   contentTag,
@@ -14,6 +15,15 @@ import {
   imageSourcePaths,
   podTemplate,
 } from "../../src/workload/index.js";
+
+/** Today's five services as a fixture: a service added to the catalog does not change these expectations. */
+const fixture: readonly ServiceSpec[] = [
+  services["tasks-api"],
+  services.recurrence,
+  services.notifications,
+  services.audit,
+  services.realtime,
+];
 
 type Obj = Record<string, unknown>;
 
@@ -121,7 +131,18 @@ describe("service pod template", () => {
   });
 
   it("lists every catalog secret, with a database URL per service that owns data", () => {
-    assert.deepEqual(catalogSecretNames(), [
+    // Fixture services: one with a database, one without.
+    const ledger = { ...services.audit, name: "ledger", database: "ledger" } as unknown as ServiceSpec;
+    assert.deepEqual(catalogSecretNames([ledger, services.recurrence]), [
+      "eventhubs-connection-string",
+      "jwt-signing-key",
+      "ledger-database-url",
+      "smtp-password",
+      "smtp-username",
+      "vapid-private-key",
+      "vapid-public-key",
+    ]);
+    assert.deepEqual(catalogSecretNames(fixture), [
       "audit-database-url",
       "eventhubs-connection-string",
       "jwt-signing-key",
@@ -138,8 +159,8 @@ describe("service pod template", () => {
 
 describe("database roles", () => {
   it("needs a password for exactly the catalog's services with a database", () => {
-    assert.deepEqual(databaseRolesProblems({ "tasks-api": "p", audit: "p", notifications: "p", realtime: "p" }), []);
-    assert.deepEqual(databaseRolesProblems({ "tasks-api": "p", recurrence: "p" }), [
+    assert.deepEqual(databaseRolesProblems({ "tasks-api": "p", audit: "p", notifications: "p", realtime: "p" }, fixture), []);
+    assert.deepEqual(databaseRolesProblems({ "tasks-api": "p", recurrence: "p" }, fixture), [
       "passwords.notifications: missing (the CLI ensures every catalog service with a database)",
       "passwords.audit: missing (the CLI ensures every catalog service with a database)",
       "passwords.realtime: missing (the CLI ensures every catalog service with a database)",
