@@ -69,10 +69,10 @@ export function serviceEndpoints(spec: ServiceSpec, url: string): string[] {
   return spec.publicRoutes.map((r) => (r.websocket ? `${url.replace(/^http/, "ws")}${r.path}` : `${url}${r.path}`));
 }
 
-/** The banner's service lines: one per catalog service, name padded to a column. */
+/** The banner's service lines: one per catalog service, the name in the banner's 15-character column. */
 export function serviceBannerLines(services: readonly { readonly spec: ServiceSpec; readonly url: string }[]): string[] {
-  const width = Math.max(14, ...services.map((s) => s.spec.name.length + 2));
-  return services.map((s) => `  ${s.spec.name.padEnd(width)} ${serviceEndpoints(s.spec, s.url).join("  ")}`);
+  const width = Math.max(15, ...services.map((s) => s.spec.name.length + 1));
+  return services.map((s) => `  ${s.spec.name.padEnd(width)}${serviceEndpoints(s.spec, s.url).join("  ")}`);
 }
 
 /** The app's process: the node process given, or what `appCommand` makes of it. */

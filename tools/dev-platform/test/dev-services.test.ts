@@ -74,7 +74,18 @@ describe("dev platform: a service's environment, sidecar and banner come from it
         { spec: mailer, url: "http://127.0.0.1:4100" },
         { spec: worker, url: "http://127.0.0.1:4102" },
       ]),
+      // Aligned with the banner's other lines ("  kafka          127.0.0.1:9092").
       ["  mailer         http://127.0.0.1:4100/api/v1/mail", "  worker         http://127.0.0.1:4102/healthz"],
+    );
+    // A 13-character name still fits the column; a longer one widens it for every line.
+    const long = (name: string) => spec({ name: name as ServiceSpec["name"], port: 1 });
+    assert.deepEqual(serviceBannerLines([{ spec: long("notifications"), url: "http://h:1" }]), ["  notifications  http://h:1/healthz"]);
+    assert.deepEqual(
+      serviceBannerLines([
+        { spec: long("a-much-longer-name"), url: "http://h:1" },
+        { spec: worker, url: "http://h:2" },
+      ]),
+      ["  a-much-longer-name http://h:1/healthz", "  worker             http://h:2/healthz"],
     );
   });
 });
