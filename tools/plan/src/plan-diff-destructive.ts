@@ -11,7 +11,9 @@ import { isSecretValue, sensitiveKeyPattern, type PlanResource, type PlanSnapsho
  *   a create — of the same cloud object when its identity properties did not change — unless the new
  *   resource declares the old one in `aliases`.
  * - replace: a change of a property the provider cannot update in place (stacks/src/offline/replacements.ts,
- *   each rule with its source).
+ *   each rule with its source), of a stateful resource (stacks/src/protection.ts). A stateless one that is
+ *   replaced (the database-roles Job on every new image, a Secret whose data changed) loses nothing: it is
+ *   an ordinary change of the diff, not a destructive one.
  * - unprotect: a resource that loses `protect` (the next change can delete it).
  */
 export type DestructiveKind = "delete" | "rename" | "replace" | "unprotect";
@@ -103,7 +105,7 @@ export function destructiveChanges(base: PlanSnapshot, head: PlanSnapshot, diff:
     const after = head.resources.get(changed.urn);
     if (!before || !after) continue;
     const replacements = replacingChanges(after.type, before.props, after.props);
-    if (replacements.length > 0) {
+    if (replacements.length > 0 && statefulResource(before.type, before.props) !== undefined) {
       out.push({
         ...describe(after, "replace", before),
         reasons: replacements.map((r) => {

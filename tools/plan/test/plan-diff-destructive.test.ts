@@ -111,17 +111,14 @@ describe("destructiveChanges", () => {
     );
   });
 
-  it("flags a resource that loses its protection, and puts stateful resources first", () => {
+  it("flags a resource that loses its protection; a stateless resource replaced loses nothing and is not flagged", () => {
     const head = plan({ ...server, protect: false }, hub("task.created"), hub("task.created.dlq"), {
       ...deployment,
       props: { ...deployment.props, metadata: { name: "audit2", namespace: "tasks" } },
     });
     assert.deepEqual(
       changes(head).map((d) => [d.kind, d.name]),
-      [
-        ["unprotect", "tasks-prod-postgres"],
-        ["replace", "audit"],
-      ],
+      [["unprotect", "tasks-prod-postgres"]],
     );
   });
 });
