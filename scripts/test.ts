@@ -23,6 +23,7 @@ import { spawn } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { failedTests } from "./lib/test-failures.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TIME_ZONES = ["UTC", "America/New_York", "Australia/Lord_Howe"];
@@ -62,6 +63,8 @@ interface RunResult {
   code: number;
   /** The tier's prerequisites are missing outside CI: its tests do not run. */
   skipped?: boolean;
+  /** The names of the failing tests, for the closing summary. */
+  failures?: string[];
 }
 
 /**
@@ -217,7 +220,7 @@ function runNodeTest(files: string[], env: NodeJS.ProcessEnv, label: string, ext
       const { readFile } = await import("node:fs/promises");
       const tap = await readFile(path.join(root, ".tmp", `tap-${label.replace(/\W+/g, "_")}.txt`), "utf8").catch(() => "");
       const num = (k: string): number => Number(tap.match(new RegExp(`^# ${k} (\\d+)$`, "m"))?.[1] ?? 0);
-      resolve({ pass: num("pass"), fail: num("fail") + num("cancelled"), code: code ?? 1 });
+      resolve({ pass: num("pass"), fail: num("fail") + num("cancelled"), code: code ?? 1, failures: failedTests(tap, label, root) });
     });
   });
 }
@@ -286,6 +289,8 @@ async function main(): Promise<void> {
   const pass = results.reduce((n, r) => n + r.pass, 0);
   const fail = results.reduce((n, r) => n + r.fail, 0);
   const failedRun = results.some((r) => r.code !== 0);
+  const failures = results.flatMap((r) => r.failures ?? []);
+  if (failures.length) console.log(`\nfailed:\n${failures.map((f) => `  ✖ ${f}`).join("\n")}`);
   console.log(`\ntests: ${pass} passed, ${fail} failed`);
   process.exit(fail > 0 || failedRun || pass === 0 ? 1 : 0);
 }
