@@ -16,4 +16,3 @@ export function failedTests(tap: string, label: string, root: string): string[] 
     return [`${label}: ${name}${location ? ` (${path.relative(root, location.replace(/^file:\/\//, ""))})` : ""}`];
   });
 }
-
