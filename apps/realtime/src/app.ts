@@ -18,7 +18,7 @@ import type { Server } from "node:http";
 import type { HistoryStore } from "./history.js";
 import { Hub } from "./hub.js";
 import type { UpdateEvent } from "./protocol.js";
-import { attachRealtime } from "./ws-server.js";
+import { attachRealtime, type RealtimeSocketOptions } from "./ws-server.js";
 
 export interface RealtimeAppDeps {
   readonly logger: Logger;
@@ -30,6 +30,11 @@ export interface RealtimeAppDeps {
   readonly maxBufferedBytes?: number;
   readonly heartbeatMs?: number;
   readonly authTimeoutMs?: number;
+  /** Per-connection and per-process limits of the WebSocket endpoint (see attachRealtime). */
+  readonly limits?: Pick<
+    RealtimeSocketOptions,
+    "maxPayload" | "messagesPerSecond" | "messageBurst" | "maxReplayEvents" | "replayConcurrency"
+  >;
 }
 
 export const wsPath = services.realtime.publicRoutes[0].path;
@@ -75,6 +80,7 @@ export function buildRealtimeApp(deps: RealtimeAppDeps) {
       logger: deps.logger,
       ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
       ...(deps.authTimeoutMs !== undefined ? { authTimeoutMs: deps.authTimeoutMs } : {}),
+      ...deps.limits,
     });
   return { app, health, hub, attach };
 }

@@ -20,6 +20,11 @@ export const realtimeEnvSchema = baseEnvSchema.extend({
     .default(1024 * 1024),
   WS_HEARTBEAT_MS: z.coerce.number().int().min(1000).default(30_000),
   WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
+  /** Client messages per second per connection, with bursts up to WS_MESSAGE_BURST; more closes it with 4429. */
+  WS_MESSAGES_PER_SECOND: z.coerce.number().positive().max(1000).default(5),
+  WS_MESSAGE_BURST: z.coerce.number().int().min(1).max(1000).default(20),
+  /** State-store reads for replays at once in this process; further replays wait their turn. */
+  WS_REPLAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 });
 
 export function loadRealtimeConfig(env: Readonly<Record<string, string | undefined>> = process.env) {

@@ -5,6 +5,8 @@ import { closeCodes, type ServerMessage } from "./protocol.js";
 export interface HubOptions {
   /** Bytes queued on a socket beyond which it is a slow consumer and is dropped. @default 1 MiB */
   readonly maxBufferedBytes?: number;
+  /** Live updates held for a socket while its replay is read, at most; past it the socket is a slow consumer. @default 1000 */
+  readonly maxPending?: number;
   readonly connections?: Gauge;
   readonly onSlowConsumer?: (userId: string) => void;
 }
@@ -23,11 +25,13 @@ export class Hub {
   private readonly byUser = new Map<string, Set<Client>>();
   private readonly bySocket = new Map<WebSocket, Client>();
   private readonly maxBuffered: number;
+  private readonly maxPending: number;
   /** Ids recently published per user: a redelivered update reaches each socket once. */
   private readonly recent = new Map<string, Set<string>>();
 
   constructor(private readonly opts: HubOptions = {}) {
     this.maxBuffered = opts.maxBufferedBytes ?? 1024 * 1024;
+    this.maxPending = opts.maxPending ?? 1000;
   }
 
   get size(): number {
@@ -64,17 +68,22 @@ export class Hub {
     const client = this.bySocket.get(socket);
     if (socket.readyState !== socket.OPEN) return false;
     if (socket.bufferedAmount > this.maxBuffered) {
-      // A close frame would queue behind the backlog; cut the connection so memory is released now.
-      socket.terminate();
-      if (client) {
-        this.remove(socket);
-        this.opts.onSlowConsumer?.(client.userId);
-      }
+      this.cut(socket);
       return false;
     }
     socket.send(text);
     if (message.type === "event") client?.sentIds?.add(message.id);
     return true;
+  }
+
+  /** A close frame would queue behind the backlog; cut the connection so memory is released now. */
+  private cut(socket: WebSocket): void {
+    const client = this.bySocket.get(socket);
+    socket.terminate();
+    if (client) {
+      this.remove(socket);
+      this.opts.onSlowConsumer?.(client.userId);
+    }
   }
 
   /** Delivers an update to every open socket of `userId` (queued for sockets still replaying). */
@@ -87,8 +96,10 @@ export class Hub {
     let n = 0;
     const text = JSON.stringify(message);
     for (const client of [...(this.byUser.get(userId) ?? [])]) {
-      if (client.pending) client.pending.push(message);
-      else if (this.send(client.socket, message, text)) n++;
+      if (client.pending) {
+        if (client.pending.length >= this.maxPending) this.cut(client.socket);
+        else client.pending.push(message);
+      } else if (this.send(client.socket, message, text)) n++;
     }
     return n;
   }

@@ -40,6 +40,12 @@ const realtime = buildRealtimeApp({
   maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
   heartbeatMs: config.WS_HEARTBEAT_MS,
   authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
+  limits: {
+    messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
+    messageBurst: config.WS_MESSAGE_BURST,
+    maxReplayEvents: config.HISTORY_MAX_EVENTS,
+    replayConcurrency: config.WS_REPLAY_CONCURRENCY,
+  },
 });
 const server = await listen(realtime.app, config.PORT, config.HOST);
 const sockets = realtime.attach(server);

@@ -15,13 +15,22 @@ import { z } from "zod";
 export const SUBPROTOCOL = "tasks.v1";
 export const BEARER_PREFIX = "bearer.";
 
-/** Close codes (4000-4999 are for applications). */
+/**
+ * Close codes. 1002, 1007 and 1009 are sent by the ws library itself when a frame breaks RFC 6455
+ * (unmasked client frame, RSV bits, unknown opcode), is not valid UTF-8 text, or exceeds the frame
+ * limit; 4000-4999 are this protocol's.
+ */
 export const closeCodes = {
+  goingAway: 1001,
+  protocolError: 1002,
+  unsupportedData: 1003,
+  invalidPayload: 1007,
+  messageTooBig: 1009,
+  badMessage: 4400,
   unauthorized: 4401,
   authTimeout: 4408,
-  badMessage: 4400,
-  slowConsumer: 4429,
-  goingAway: 1001,
+  /** More client messages than the per-connection rate allows, or a resume while one is running. */
+  rateLimited: 4429,
 } as const;
 
 const eventId = z.string().min(1).max(200);

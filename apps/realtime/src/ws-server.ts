@@ -4,6 +4,7 @@ import type { AuthContext, Logger } from "@tasks/shared";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { eventsAfter, type HistoryStore } from "./history.js";
 import type { Hub } from "./hub.js";
+import { MessageBudget, Semaphore } from "./limits.js";
 import { closeCodes, forbiddenQueryParams, parseClientMessage, SUBPROTOCOL, tokenFromProtocols } from "./protocol.js";
 
 export interface RealtimeSocketOptions {
@@ -18,8 +19,16 @@ export interface RealtimeSocketOptions {
   readonly authTimeoutMs?: number;
   /** Ping interval; a socket that missed one pong is terminated at the next. @default 30000 */
   readonly heartbeatMs?: number;
-  /** Largest client frame accepted. @default 16 KiB */
+  /** Largest client frame accepted; a larger one closes the socket with 1009. @default 16 KiB */
   readonly maxPayload?: number;
+  /** Client messages per second per connection (bursts up to `messageBurst`); more closes with 4429. @default 5 */
+  readonly messagesPerSecond?: number;
+  /** @default 20 */
+  readonly messageBurst?: number;
+  /** Events sent by one replay, at most (the newest ones). @default 100 */
+  readonly maxReplayEvents?: number;
+  /** History reads for replays running at once in this process; more wait their turn. @default 16 */
+  readonly replayConcurrency?: number;
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
@@ -28,42 +37,59 @@ function reject(socket: Duplex, status: number, reason: string): void {
   );
 }
 
-/** Serves the realtime WebSocket endpoint on the app's own HTTP server (same port as /healthz). */
+/**
+ * Serves the realtime WebSocket endpoint on the app's own HTTP server (same port as /healthz).
+ *
+ * Hostile input never reaches an unhandled 'error' event: the raw socket has an error listener from the
+ * upgrade on, and every WebSocket one from its creation, so a frame that breaks RFC 6455 only closes
+ * its own connection (the ws library picks the code: 1002, 1007 or 1009). Each connection may send
+ * `messagesPerSecond` messages and run one replay at a time; replays share `replayConcurrency` history
+ * reads and send at most `maxReplayEvents` events.
+ */
 export function attachRealtime(opts: RealtimeSocketOptions): { close(): void; readonly wss: WebSocketServer } {
   const { hub, logger } = opts;
+  const maxReplayEvents = opts.maxReplayEvents ?? 100;
+  const historyReads = new Semaphore(opts.replayConcurrency ?? 16);
+  const replaying = new WeakSet<WebSocket>();
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxPayload ?? 16 * 1024,
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
+  wss.on("error", (err) => logger.error({ err }, "websocket server error"));
 
   async function replay(ws: WebSocket, userId: string, lastEventId: string | undefined): Promise<void> {
+    replaying.add(ws);
     hub.beginReplay(ws);
     try {
       if (lastEventId !== undefined) {
         let result: ReturnType<typeof eventsAfter>;
         try {
-          result = eventsAfter(await opts.history.list(userId), lastEventId);
+          const kept = await historyReads.run(() => opts.history.list(userId));
+          result = eventsAfter(kept.slice(-maxReplayEvents), lastEventId);
         } catch (err) {
           logger.warn({ userId, err: err instanceof Error ? err.message : String(err) }, "history unavailable for replay");
           result = { events: [], complete: false };
         }
-        for (const e of result.events) hub.send(ws, { type: "event", ...e });
+        for (const e of result.events) if (!hub.send(ws, { type: "event", ...e })) return;
         hub.send(ws, { type: "replayed", count: result.events.length, complete: result.complete });
       }
     } finally {
       hub.endReplay(ws);
+      replaying.delete(ws);
     }
   }
 
   function authenticated(ws: WebSocket, userId: string, lastEventId: string | undefined): void {
     hub.add(ws, userId);
     ws.on("close", () => hub.remove(ws));
-    ws.on("message", (raw: RawData) => {
+    ws.on("message", (raw: RawData, isBinary: boolean) => {
+      if (isBinary || ws.readyState !== ws.OPEN) return;
       const msg = parseClientMessage(raw.toString());
-      if (msg?.type === "resume") void replay(ws, userId, msg.lastEventId);
-      else ws.close(closeCodes.badMessage, "unexpected message");
+      if (msg?.type !== "resume") return ws.close(closeCodes.badMessage, "unexpected message");
+      if (replaying.has(ws)) return ws.close(closeCodes.rateLimited, "one resume at a time");
+      void replay(ws, userId, msg.lastEventId);
     });
     hub.send(ws, { type: "ready", userId });
     void replay(ws, userId, lastEventId);
@@ -71,8 +97,10 @@ export function attachRealtime(opts: RealtimeSocketOptions): { close(): void; re
 
   function awaitAuthMessage(ws: WebSocket): void {
     const timer = setTimeout(() => ws.close(closeCodes.authTimeout, "authentication timeout"), opts.authTimeoutMs ?? 5000);
-    ws.once("message", async (raw: RawData) => {
+    ws.once("close", () => clearTimeout(timer));
+    ws.once("message", async (raw: RawData, isBinary: boolean) => {
       clearTimeout(timer);
+      if (isBinary || ws.readyState !== ws.OPEN) return;
       const msg = parseClientMessage(raw.toString());
       if (msg?.type !== "auth") return ws.close(closeCodes.unauthorized, "authenticate first");
       try {
@@ -82,10 +110,32 @@ export function attachRealtime(opts: RealtimeSocketOptions): { close(): void; re
         ws.close(closeCodes.unauthorized, "invalid token");
       }
     });
-    ws.once("close", () => clearTimeout(timer));
   }
 
+  /** What every connection gets before anything else: error handling, text-only frames, a message budget. */
+  function guard(ws: WebSocket): void {
+    ws.on("error", (err: Error & { code?: string }) => {
+      // ws has already started the close handshake with the right code (1002, 1007, 1009).
+      logger.info({ code: err.code, reason: err.message }, "websocket closed on a protocol error");
+    });
+    const budget = new MessageBudget(opts.messagesPerSecond ?? 5, opts.messageBurst ?? 20);
+    ws.on("message", (_raw: RawData, isBinary: boolean) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (isBinary) ws.close(closeCodes.unsupportedData, "text frames only");
+      else if (!budget.take()) ws.close(closeCodes.rateLimited, "too many messages");
+    });
+  }
+
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, then: (ws: WebSocket) => void): void =>
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      guard(ws);
+      then(ws);
+    });
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Node removes its own listeners from an upgraded socket: without this, a reset while the token is
+    // being verified would be an unhandled 'error' event.
+    socket.on("error", (err: Error & { code?: string }) => logger.debug({ code: err.code }, "upgrade socket error"));
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== opts.path) return reject(socket, 404, "Not Found");
     if (forbiddenQueryParams.some((p) => url.searchParams.has(p)))
@@ -97,13 +147,10 @@ export function attachRealtime(opts: RealtimeSocketOptions): { close(): void; re
         .filter(Boolean),
     );
     const { token, acceptable } = tokenFromProtocols(offered);
-    if (token === undefined) {
-      wss.handleUpgrade(req, socket, head, (ws) => awaitAuthMessage(ws));
-      return;
-    }
+    if (token === undefined) return upgrade(req, socket, head, awaitAuthMessage);
     if (!acceptable) return reject(socket, 400, `Offer the "${SUBPROTOCOL}" subprotocol with the bearer token`);
     opts.verify(token).then(
-      (ctx) => wss.handleUpgrade(req, socket, head, (ws) => authenticated(ws, ctx.userId, undefined)),
+      (ctx) => upgrade(req, socket, head, (ws) => authenticated(ws, ctx.userId, undefined)),
       () => reject(socket, 401, "Unauthorized"),
     );
   };

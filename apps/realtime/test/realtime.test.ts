@@ -10,7 +10,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
 import { createLogger, createRegistry, listen, type TaskSnapshot } from "@tasks/shared";
 import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey } from "@tasks/shared/testing";
-import { buildRealtimeApp, closeCodes, daprStateHistory, wsPath } from "../src/index.js";
+import { buildRealtimeApp, closeCodes, daprStateHistory, Hub, wsPath } from "../src/index.js";
+import { MessageBudget, Semaphore } from "../src/limits.js";
 import { connect, type TestClient } from "./support/client.js";
 import { startStateSidecar, type StateSidecar } from "./support/state-sidecar.js";
 
@@ -59,7 +60,37 @@ beforeEach(() => {
   for (const c of open.splice(0)) c.ws.terminate();
   sidecar.state.clear();
   sidecar.stateStatus = null;
+  sidecar.stateDelayMs = 0;
 });
+
+/** A separate instance with its own limits, on its own port; `stop` closes it. */
+async function ownInstance(limits: Parameters<typeof buildRealtimeApp>[0]["limits"], maxEvents = 3) {
+  const own = buildRealtimeApp({
+    logger: createLogger({ service: "realtime", level: "silent" }),
+    registry: createRegistry("realtime"),
+    sidecar: { daprHttpUrl: sidecar.url },
+    auth: { hs256Key: testJwtKey },
+    history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents }),
+    heartbeatMs: 600_000,
+    ...(limits ? { limits } : {}),
+  });
+  const srv = await listen(own.app, 0, "127.0.0.1");
+  const ws = own.attach(srv);
+  const url = `ws://127.0.0.1:${(srv.address() as AddressInfo).port}${wsPath}`;
+  return {
+    connect: async (token: string) => {
+      const c = await connect(url, ["tasks.v1", `bearer.${token}`]);
+      open.push(c);
+      await c.next((m) => m.type === "ready");
+      return c;
+    },
+    async stop() {
+      ws.close();
+      srv.closeAllConnections();
+      await new Promise<void>((r) => srv.close(() => r()));
+    },
+  };
+}
 
 async function client(token: string, protocols = true): Promise<TestClient> {
   const c = await connect(wsUrl, protocols ? ["tasks.v1", `bearer.${token}`] : undefined);
@@ -292,5 +323,116 @@ describe("liveness and backpressure", () => {
       srv.closeAllConnections();
       await new Promise<void>((r) => srv.close(() => r()));
     }
+  });
+});
+
+describe("limits on client messages", () => {
+  test("more messages than the per-connection rate close the socket with 4429", async () => {
+    const own = await ownInstance({ messagesPerSecond: 1, messageBurst: 3 });
+    try {
+      const a = await own.connect(tokenA);
+      const readsBefore = sidecar.stateReads;
+      for (let i = 0; i < 3; i++) {
+        a.ws.send(JSON.stringify({ type: "resume", lastEventId: `e${i}` }));
+        await a.next((m) => m.type === "replayed");
+      }
+      a.ws.send(JSON.stringify({ type: "resume", lastEventId: "e3" }));
+      assert.deepEqual(await a.closed, { code: closeCodes.rateLimited, reason: "too many messages" });
+      assert.equal(sidecar.stateReads - readsBefore, 3, "the refused message read nothing");
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test("10,000 resume messages from one socket: one history read, the socket closed with 4429, others unaffected", async () => {
+    sidecar.stateDelayMs = 200;
+    const own = await ownInstance(undefined);
+    try {
+      const a = await own.connect(tokenA);
+      const b = await own.connect(tokenB);
+      const readsBefore = sidecar.stateReads;
+      const burst = JSON.stringify({ type: "resume", lastEventId: "x" });
+      for (let i = 0; i < 10_000; i++) a.ws.send(burst);
+      assert.deepEqual(await a.closed, { code: closeCodes.rateLimited, reason: "one resume at a time" });
+      await sleep(300);
+      assert.equal(sidecar.stateReads - readsBefore, 1, "only the first resume reached the state store");
+      b.ws.send(JSON.stringify({ type: "resume", lastEventId: "y" }));
+      assert.deepEqual(await b.next((m) => m.type === "replayed"), { type: "replayed", count: 0, complete: false });
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test("a replay sends at most maxReplayEvents events even when the store holds more", async () => {
+    const own = await ownInstance({ maxReplayEvents: 2 }, 10);
+    try {
+      const stored = Array.from({ length: 10 }, (_, i) => ({
+        id: `h${i}`,
+        topic: "task.updated",
+        time: new Date().toISOString(),
+        taskId: "t",
+        data: {},
+      }));
+      sidecar.state.set("statestore/history-user-a", { value: stored, etag: 1, metadata: undefined });
+      const a = await own.connect(tokenA);
+      a.ws.send(JSON.stringify({ type: "resume", lastEventId: "h0" }));
+      assert.deepEqual(await a.next((m) => m.type === "replayed"), { type: "replayed", count: 2, complete: false });
+      assert.deepEqual(
+        a.messages.filter((m) => m.type === "event").map((m) => m.id),
+        ["h8", "h9"],
+      );
+    } finally {
+      await own.stop();
+    }
+  });
+
+  test("live updates held during a slow replay are bounded: past the cap the socket is cut as a slow consumer", async () => {
+    const hub = new Hub({ maxPending: 2 });
+    const sent: string[] = [];
+    let terminated = false;
+    const socket = {
+      OPEN: 1,
+      readyState: 1,
+      bufferedAmount: 0,
+      on: () => undefined,
+      send: (t: string) => void sent.push(t),
+      terminate: () => void (terminated = true),
+    } as unknown as import("ws").WebSocket;
+    hub.add(socket, "u");
+    hub.beginReplay(socket);
+    for (let i = 0; i < 2; i++) hub.publish("u", { type: "event", id: `e${i}`, topic: "t", time: "", taskId: "x", data: {} });
+    assert.equal(terminated, false);
+    hub.publish("u", { type: "event", id: "e2", topic: "t", time: "", taskId: "x", data: {} });
+    assert.equal(terminated, true);
+    assert.equal(hub.size, 0);
+  });
+});
+
+describe("limit helpers", () => {
+  test("MessageBudget refills at its rate up to the burst", () => {
+    let t = 0;
+    const b = new MessageBudget(2, 3, () => t);
+    assert.deepEqual([b.take(), b.take(), b.take(), b.take()], [true, true, true, false]);
+    t += 500;
+    assert.deepEqual([b.take(), b.take()], [true, false]);
+    t += 10_000;
+    assert.deepEqual([b.take(), b.take(), b.take(), b.take()], [true, true, true, false]);
+  });
+
+  test("Semaphore runs at most `limit` tasks at once, the rest in order", async () => {
+    const s = new Semaphore(2);
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        s.run(async () => {
+          peak = Math.max(peak, s.running);
+          await sleep(10);
+          order.push(i);
+        }),
+      ),
+    );
+    assert.equal(peak, 2);
+    assert.deepEqual(order, [0, 1, 2, 3, 4, 5]);
   });
 });

@@ -5,18 +5,31 @@ export interface StateSidecar extends FakeSidecar {
   readonly state: Map<string, { value: unknown; etag: number; metadata: Record<string, string> | undefined }>;
   /** Answer state calls with this status instead (e.g. 500). */
   stateStatus: number | null;
+  /** Delay before answering a state read, to hold replays in flight. @default 0 */
+  stateDelayMs: number;
+  /** State reads (GET) served so far. */
+  stateReads: number;
 }
 
 /** The shared fake sidecar plus the Dapr HTTP state API (GET key, POST bulk save with first-write ETags). */
 export async function startStateSidecar(): Promise<StateSidecar> {
   const sidecar = (await startFakeSidecar()) as StateSidecar;
-  Object.assign(sidecar, { state: new Map(), stateStatus: null });
+  Object.assign(sidecar, { state: new Map(), stateStatus: null, stateDelayMs: 0, stateReads: 0 });
   sidecar.onRequest = (req, res) => {
     const get = /^\/v1\.0\/state\/([^/]+)\/([^/]+)$/.exec(req.path);
     const save = /^\/v1\.0\/state\/([^/]+)$/.exec(req.path);
     if (!get && !save) return false;
     if (sidecar.stateStatus !== null) return (res.writeHead(sidecar.stateStatus).end(), true);
     if (req.method === "GET" && get) {
+      sidecar.stateReads++;
+      if (sidecar.stateDelayMs > 0) {
+        const entry = sidecar.state.get(`${decodeURIComponent(get[1]!)}/${decodeURIComponent(get[2]!)}`);
+        setTimeout(() => {
+          if (!entry) res.writeHead(204).end();
+          else res.writeHead(200, { "content-type": "application/json", etag: String(entry.etag) }).end(JSON.stringify(entry.value));
+        }, sidecar.stateDelayMs);
+        return true;
+      }
       const entry = sidecar.state.get(`${decodeURIComponent(get[1]!)}/${decodeURIComponent(get[2]!)}`);
       if (!entry) return (res.writeHead(204).end(), true);
       return (res.writeHead(200, { "content-type": "application/json", etag: String(entry.etag) }).end(JSON.stringify(entry.value)), true);
