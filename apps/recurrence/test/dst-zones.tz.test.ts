@@ -400,14 +400,6 @@ export const dstCases: ZoneCase[] = [
     rule: "DTSTART;TZID=Europe/London:20250329T090000\nRRULE:FREQ=DAILY",
     expect: ["2025-03-29T09:00+00:00", "2025-03-30T09:00+01:00"],
   },
-  {
-    name: "a YEARLY rule on 30 February never occurs",
-    zone: "Europe/London",
-    rule: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
-    start: "2025-01-01T09:00+00:00",
-    expect: [],
-    end: "no-more-occurrences",
-  },
 ];
 
 describe(`DST transitions and zones (TZ=${process.env.TZ ?? "unset"})`, () => {

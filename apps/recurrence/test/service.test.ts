@@ -200,6 +200,29 @@ describe("poison events are dropped with the reason logged", () => {
     );
   });
 
+  test("a rule stored before validation that never occurs (30 February, hourly) is dropped once, within the budget", async () => {
+    const task = completedTask({
+      dueAt: "2025-03-07T14:00:00.000Z",
+      timeZone: "UTC",
+      recurrence: "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30",
+    });
+    assert.equal(await deliver(task), "DROP");
+    assert.equal(invocations().length, 0);
+    assert.match(
+      String(logs.find((l) => l.msg === "event dropped by handler")?.reason),
+      /cannot be evaluated: rule is too costly to evaluate: the search for the next occurrence needs more than 4000 rrule periods$/,
+    );
+  });
+
+  test("an HOURLY rule whose INTERVAL never reaches its BYHOUR (rrule would loop forever) is dropped", async () => {
+    const task = completedTask({ dueAt: "2025-03-07T09:00:00.000Z", timeZone: "UTC", recurrence: "FREQ=HOURLY;INTERVAL=24;BYHOUR=3" });
+    assert.equal(await deliver(task), "DROP");
+    assert.match(
+      String(logs.find((l) => l.msg === "event dropped by handler")?.reason),
+      /INTERVAL=24 hours from 09:00 never reaches BYHOUR 3$/,
+    );
+  });
+
   test("an invalid payload", async () => {
     const res = await request(app(), {
       method: "POST",

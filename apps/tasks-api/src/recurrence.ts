@@ -1,8 +1,11 @@
 /**
  * RRULE validation. rrule's parser (2.8) is lenient — it accepts FREQ=NOPE, BYDAY=XX, COUNT=abc —
- * so every part is checked here first, then the rule is parsed with rrule and re-serialised, which
- * is what is stored. DTSTART is not allowed: a series is anchored at the task's dueAt + timeZone.
+ * so every part is checked here first, then by the recurrence engine's strict RFC 5545 parser (the one
+ * the recurrence service evaluates it with), then the rule is parsed with rrule and re-serialised,
+ * which is what is stored. DTSTART is not allowed: a series is anchored at the task's dueAt + timeZone;
+ * `scheduleProblem` (cross-field, with dueAt) then checks the next occurrence can be found in budget.
  */
+import { parseRRuleBody, RecurrenceRuleError } from "@tasks/shared/recurrence/index";
 import rrulePkg from "rrule";
 
 const { RRule } = rrulePkg;
@@ -28,6 +31,7 @@ const parts: Record<string, (v: string) => string | undefined> = {
   BYMONTH: (v) => (unsigned(1, 12)(v) ? undefined : "BYMONTH values must be 1..12"),
   BYHOUR: (v) => (unsigned(0, 23)(v) ? undefined : "BYHOUR values must be 0..23"),
   BYMINUTE: (v) => (unsigned(0, 59)(v) ? undefined : "BYMINUTE values must be 0..59"),
+  BYSECOND: (v) => (unsigned(0, 59)(v) ? undefined : "BYSECOND values must be 0..59"),
   WKST: (v) => (/^(MO|TU|WE|TH|FR|SA|SU)$/.test(v) ? undefined : "WKST must be a weekday (MO..SU)"),
 };
 
@@ -69,6 +73,12 @@ export function checkRecurrence(input: string): RecurrenceCheck {
   }
   if (!seen.has("FREQ")) return { ok: false, message: "RRULE needs FREQ." };
   if (seen.has("COUNT") && seen.has("UNTIL")) return { ok: false, message: "RRULE may have COUNT or UNTIL, not both." };
+  try {
+    parseRRuleBody(text);
+  } catch (err) {
+    if (err instanceof RecurrenceRuleError) return { ok: false, message: `Invalid RRULE: ${err.message}.` };
+    throw err;
+  }
   try {
     const options = RRule.parseString(text.toUpperCase());
     return { ok: true, rule: RRule.optionsToString(options).replace(/^RRULE:/, "") };

@@ -3,17 +3,9 @@
  * app so the OpenAPI test can compare the document with what Express really serves.
  */
 import { invocationPaths, services, tasksInternalRoutes } from "@tasks/catalog";
-import {
-  authenticate,
-  createOccurrenceRequestSchema,
-  ForbiddenError,
-  parseOrThrow,
-  userIdOf,
-  ValidationError,
-  type AuthConfig,
-} from "@tasks/shared";
+import { authenticate, ForbiddenError, parseOrThrow, userIdOf, ValidationError, type AuthConfig } from "@tasks/shared";
 import type { Express, Request, RequestHandler, Response } from "express";
-import { createTaskSchema, listQuerySchema, updateTaskSchema } from "./schemas.js";
+import { createOccurrenceSchema, createTaskSchema, listQuerySchema, taskRuleErrors, updateTaskSchema } from "./schemas.js";
 import type { TasksService } from "./tasks-service.js";
 
 export type Method = "get" | "post" | "patch" | "delete";
@@ -115,7 +107,12 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
       handlers: [
         requireCaller(tasksInternalRoutes.createOccurrence),
         async (req, res) => {
-          const body = parseOrThrow(createOccurrenceRequestSchema, req.body);
+          const body = parseOrThrow(createOccurrenceSchema, req.body);
+          const errors = taskRuleErrors({ ...body.sourceTask, dueAt: body.occurrenceAt }).map((e) => ({
+            ...e,
+            field: `sourceTask.${e.field}`,
+          }));
+          if (errors.length) throw new ValidationError(errors);
           const result = await service.createOccurrence(body.sourceTask, body.occurrenceAt, `service:${req.get("dapr-caller-app-id")}`);
           res.status(result.created ? 201 : 200).json(result);
         },

@@ -3,8 +3,9 @@
  * document. Cross-field rules (dueAt needs timeZone; reminders and recurrence need dueAt) are
  * checked on the merged task by `taskRuleErrors`, so create and PATCH report them the same way.
  */
-import { instantSchema, priorities, taskSnapshotSchema, taskStatuses, type FieldError } from "@tasks/shared";
+import { createOccurrenceRequestSchema, instantSchema, priorities, taskSnapshotSchema, taskStatuses, type FieldError } from "@tasks/shared";
 import { z } from "zod";
+import { parseRecurrence, RecurrenceRuleError, scheduleProblem } from "@tasks/shared/recurrence/index";
 import { checkRecurrence } from "./recurrence.js";
 
 export const limits = {
@@ -133,6 +134,36 @@ export const updateTaskSchema = z.strictObject({
 });
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 
+/**
+ * POST /internal/occurrences: the shared contract (createOccurrenceRequestSchema) with the source task's
+ * user-controlled fields held to the public create rules, so nothing a public route would refuse is
+ * stored through the internal one. The rule text is the recurrence service's continuation (it may carry
+ * BYSECOND and a reduced COUNT), so it gets the engine's strict parser and the schedule check rather
+ * than the public rule normalisation.
+ */
+export const createOccurrenceSchema = createOccurrenceRequestSchema.extend({
+  sourceTask: taskSnapshotSchema.extend({
+    title,
+    description: description.nullable(),
+    tags,
+    timeZone,
+    reminders,
+    recurrence: z
+      .string()
+      .max(limits.recurrence, `Recurrence must be at most ${limits.recurrence} characters.`)
+      .superRefine((s, ctx) => {
+        try {
+          parseRecurrence(s);
+        } catch (err) {
+          if (!(err instanceof RecurrenceRuleError)) throw err;
+          ctx.addIssue({ code: "custom", message: `Invalid RRULE: ${err.message}.` });
+        }
+      })
+      .nullable(),
+  }),
+  occurrenceAt: dueInstant,
+});
+
 /** The fields cross-field rules look at, after a create or a patch is applied. */
 export interface TaskRuleFields {
   dueAt: string | null;
@@ -141,12 +172,21 @@ export interface TaskRuleFields {
   recurrence: string | null;
 }
 
-export function taskRuleErrors(t: TaskRuleFields): FieldError[] {
+/**
+ * Cross-field rules. With `schedule` (a create, or a change of recurrence, dueAt or timeZone), the
+ * rule must also find its next occurrence after dueAt within the recurrence engine's budget and horizon,
+ * as the recurrence service will when the task is completed: 30 February is refused here, not there.
+ */
+export function taskRuleErrors(t: TaskRuleFields, schedule = true): FieldError[] {
   const errors: FieldError[] = [];
   if (t.dueAt !== null && t.timeZone === null) errors.push({ field: "timeZone", message: "Required when dueAt is set." });
   if (t.dueAt === null && t.reminders.length > 0) errors.push({ field: "reminders", message: "Reminders need dueAt." });
   if (t.dueAt === null && t.recurrence !== null)
     errors.push({ field: "recurrence", message: "A recurrence needs dueAt (the first occurrence)." });
+  if (schedule && errors.length === 0 && t.recurrence !== null && t.dueAt !== null && t.timeZone !== null) {
+    const problem = scheduleProblem(t.recurrence, t.timeZone, t.dueAt);
+    if (problem) errors.push({ field: "recurrence", message: problem });
+  }
   return errors;
 }
 

@@ -125,7 +125,7 @@ export class TasksService {
         if (JSON.stringify(before[k]) !== JSON.stringify(value)) changed.push(k);
         (merged as Record<string, unknown>)[k] = value;
       }
-      const errors = taskRuleErrors(merged);
+      const errors = taskRuleErrors(merged, patch.recurrence !== undefined || patch.dueAt !== undefined || patch.timeZone !== undefined);
       if (errors.length) throw new ValidationError(errors);
       if (changed.length === 0) return { task: before, wrote: false };
       const after: TaskSnapshot = { ...merged, updatedAt: new Date().toISOString(), version: before.version + 1 };

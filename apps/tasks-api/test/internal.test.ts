@@ -105,6 +105,50 @@ describe("internal: create the next occurrence", () => {
   });
 });
 
+describe("internal: the source task is validated like the public routes (issue 21)", () => {
+  const fields = (res: Awaited<ReturnType<typeof occurrence>>) =>
+    res
+      .json<ProblemJson>()
+      .errors!.map((e) => e.field)
+      .sort();
+  test("a reminder offset above 2^31, an empty title, an empty or unknown time zone are 400s naming the field, never 500", async () => {
+    const at = "2030-03-06T09:00:00Z";
+    const cases: [Partial<TaskSnapshot>, string][] = [
+      [{ reminders: [2 ** 31 + 1] }, "sourceTask.reminders.0"],
+      [{ reminders: [525_601] }, "sourceTask.reminders.0"],
+      [{ title: "" }, "sourceTask.title"],
+      [{ title: "   " }, "sourceTask.title"],
+      [{ title: "x".repeat(201) }, "sourceTask.title"],
+      [{ timeZone: "" }, "sourceTask.timeZone"],
+      [{ timeZone: "Mars/Olympus" }, "sourceTask.timeZone"],
+      [{ tags: ["bad tag!"] }, "sourceTask.tags.0"],
+      [{ description: "\u0000" }, "sourceTask.description"],
+    ];
+    for (const [override, field] of cases) {
+      const res = await occurrence({ sourceTask: { ...source, ...override }, occurrenceAt: at });
+      assert.equal(res.status, 400, `${JSON.stringify(override)}: ${res.status} ${res.text}`);
+      assert.deepEqual(fields(res), [field], JSON.stringify(override));
+    }
+    const year0 = await occurrence({ sourceTask: source, occurrenceAt: "0000-01-01T00:00:00Z" });
+    assert.deepEqual([year0.status, fields(year0)], [400, ["occurrenceAt"]]);
+  });
+
+  test("a rule that can never be scheduled is refused; the recurrence service's continuation text is accepted", async () => {
+    const never = await occurrence({
+      sourceTask: { ...source, recurrence: "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" },
+      occurrenceAt: "2030-03-07T09:00:00Z",
+    });
+    assert.deepEqual([never.status, fields(never)], [400, ["sourceTask.recurrence"]]);
+    const garbage = await occurrence({ sourceTask: { ...source, recurrence: "FREQ=SOMETIMES" }, occurrenceAt: "2030-03-07T09:00:00Z" });
+    assert.deepEqual([garbage.status, fields(garbage)], [400, ["sourceTask.recurrence"]]);
+    const continued = await occurrence({
+      sourceTask: { ...source, recurrence: "FREQ=DAILY;COUNT=3;BYHOUR=9;BYMINUTE=0;BYSECOND=0" },
+      occurrenceAt: "2030-03-07T09:00:00Z",
+    });
+    assert.equal(continued.status, 201, continued.text);
+  });
+});
+
 describe("internal: get a task", () => {
   const url = (id: string) => tasksInternalRoutes.getTask.replace("*", id);
   test("notifications reads any user's task status and due time; others are refused", async () => {

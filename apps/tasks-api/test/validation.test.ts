@@ -101,6 +101,83 @@ describe("create: every field's validation", () => {
   });
 });
 
+describe("recurrence: rules that never occur or cost more than the search budget are refused (issue 21)", () => {
+  test("FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30 (30 February) is a 400 naming recurrence, on create and on PATCH", async () => {
+    const res = await expect400({ ...valid, recurrence: "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" }, ["recurrence"]);
+    assert.match(
+      res.json<ProblemJson>().errors![0]!.message,
+      /^The rule cannot be scheduled: rule is too costly to evaluate: the search for the next occurrence needs more than 4000 rrule periods\.$/,
+    );
+    const recurring = (
+      await h.as("alice", { method: "POST", url: base, body: { ...valid, title: "weekly", recurrence: "FREQ=WEEKLY" } })
+    ).json<TaskSnapshot>();
+    const patch = await h.as("alice", {
+      method: "PATCH",
+      url: `${base}/${recurring.id}`,
+      body: { recurrence: "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30" },
+    });
+    assert.equal(patch.status, 400, patch.text);
+    assert.deepEqual(fieldsOf(patch), ["recurrence"]);
+  });
+
+  test("an HOURLY INTERVAL that never reaches its BYHOUR (rrule would loop forever) is refused", async () => {
+    const res = await expect400(
+      { ...valid, dueAt: "2030-01-01T09:00:00Z", timeZone: "UTC", recurrence: "FREQ=HOURLY;INTERVAL=24;BYHOUR=3" },
+      ["recurrence"],
+    );
+    assert.match(res.json<ProblemJson>().errors![0]!.message, /INTERVAL=24 hours from 09:00 never reaches BYHOUR 3/);
+  });
+
+  test("RFC 5545 structure the recurrence service enforces is enforced here too", async () => {
+    await expect400(
+      { ...valid, recurrence: "FREQ=DAILY;BYDAY=1MO" },
+      ["recurrence"],
+      'Invalid RRULE: BYDAY with an ordinal ("1MO") is only valid with FREQ=MONTHLY or FREQ=YEARLY.',
+    );
+    await expect400(
+      { ...valid, recurrence: "FREQ=WEEKLY;BYMONTHDAY=3" },
+      ["recurrence"],
+      "Invalid RRULE: BYMONTHDAY must not be used with FREQ=WEEKLY.",
+    );
+    await expect400(
+      { ...valid, recurrence: "FREQ=MONTHLY;BYWEEKNO=3" },
+      ["recurrence"],
+      "Invalid RRULE: BYWEEKNO is only valid with FREQ=YEARLY.",
+    );
+    await expect400(
+      { ...valid, recurrence: "FREQ=MONTHLY;BYSETPOS=1" },
+      ["recurrence"],
+      "Invalid RRULE: BYSETPOS needs another BYxxx rule part.",
+    );
+  });
+
+  test("sparse real series, series that end, and the recurrence service's own continuation text are accepted", async () => {
+    for (const recurrence of [
+      "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+      "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
+      "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+      "FREQ=DAILY;COUNT=1",
+      "FREQ=DAILY;UNTIL=20200101",
+      "FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=9;BYMINUTE=0;BYSECOND=0",
+    ]) {
+      const res = await h.as("alice", { method: "POST", url: base, body: { ...valid, recurrence } });
+      assert.equal(res.status, 201, `${recurrence}: ${res.text}`);
+    }
+  });
+
+  test("a rule stored before this validation still lets the task be edited (only a change of rule, dueAt or zone re-checks it)", async () => {
+    const t = (
+      await h.as("alice", { method: "POST", url: base, body: { ...valid, title: "old", recurrence: "FREQ=DAILY" } })
+    ).json<TaskSnapshot>();
+    await h.knex("tasks").where({ id: t.id }).update({ recurrence: "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" });
+    const edit = await h.as("alice", { method: "PATCH", url: `${base}/${t.id}`, body: { title: "renamed" } });
+    assert.equal(edit.status, 200, edit.text);
+    const move = await h.as("alice", { method: "PATCH", url: `${base}/${t.id}`, body: { dueAt: "2031-01-01T10:00:00Z" } });
+    assert.equal(move.status, 400);
+    assert.deepEqual(fieldsOf(move), ["recurrence"]);
+  });
+});
+
 describe("PATCH validation", () => {
   test("field errors, empty patch, unknown and read-only fields", async () => {
     await expect400({}, ["body"], "The patch must change at least one field.", "PATCH");

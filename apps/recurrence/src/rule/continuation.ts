@@ -1,7 +1,6 @@
 import rrulePkg from "rrule";
 import type { Temporal } from "@js-temporal/polyfill";
-import { parseRecurrence } from "./parse.js";
-import type { WallClockFit } from "./wall-clock.js";
+import { parseRecurrence, type WallClockFit } from "@tasks/shared/recurrence/index";
 
 const { Frequency } = rrulePkg;
 const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;

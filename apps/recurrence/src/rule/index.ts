@@ -1,5 +1,2 @@
-export { RecurrenceRuleError } from "./errors.js";
-export { parseRecurrence, parseRRuleBody, parseRuleTime, type ParsedRecurrence, type RuleOptions, type RuleTime } from "./parse.js";
-export { nextOccurrence, type NextOccurrence, type Series } from "./next.js";
-export { checkTimeZone, instantToWallClock, wallClockToInstant, type WallClockFit, type ZonedTime } from "./wall-clock.js";
+export * from "@tasks/shared/recurrence/index";
 export { continuationRule } from "./continuation.js";
