@@ -194,4 +194,31 @@ describe("GET /api/v1/audit", () => {
     }
     assert.equal((await request(app, { url: base })).status, 401);
   });
+
+  test("the outside probe's 500s are 400s: year 0000, offsets beyond ±15:59, tampered cursors (issue 21)", async () => {
+    for (const v of ["0000-01-01T00:00:00Z", "2031-01-01T00:00:00+16:00", "2031-01-01T00:00:00-23:59"]) {
+      for (const p of ["from", "to"]) {
+        const res = await get("carol", `${p}=${encodeURIComponent(v)}`);
+        assert.equal(res.status, 400, `${p}=${v}: ${res.status} ${res.text}`);
+        assert.deepEqual(
+          (res.json<{ errors: { field: string }[] }>().errors ?? []).map((e) => e.field),
+          [`query.${p}`],
+        );
+      }
+    }
+    const cursors = [
+      { t: "0000-01-01 00:00:00+00", id: "1" },
+      { t: "2031-01-01 00:00:00+99", id: "1" },
+      { t: "2031-01-01 00:00:00+00", id: "-".repeat(36) },
+      { t: "2031-01-01 00:00:00+00", id: "99999999999999999999" },
+    ];
+    for (const c of cursors) {
+      const bad = await get("carol", `cursor=${Buffer.from(JSON.stringify(c)).toString("base64url")}`);
+      assert.deepEqual(
+        [bad.status, bad.json<{ errors: unknown }>().errors],
+        [400, [{ field: "query.cursor", message: "Invalid cursor." }]],
+        JSON.stringify(c),
+      );
+    }
+  });
 });

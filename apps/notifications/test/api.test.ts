@@ -109,6 +109,28 @@ describe("listing", () => {
     assert.deepEqual((bad.body as { errors: unknown }).errors, [{ field: "query.cursor", message: "Invalid cursor." }]);
   });
 
+  test("tampered cursors from the outside probe are 400s, not failed casts (issue 21)", async () => {
+    await seed("user-a", 3);
+    const cursors = [
+      { createdAt: "2025-06-30T11:00:00.000Z", id: "-".repeat(36) },
+      { createdAt: "0000-01-01T00:00:00Z", id: randomUUID() },
+      { createdAt: "2025-06-30T11:00:00+16:00", id: randomUUID() },
+      { createdAt: "1", id: randomUUID() },
+      { createdAt: "2025-06-30T11:00:00.000Z", id: randomUUID(), extra: 1 },
+    ];
+    for (const c of cursors) {
+      const res = await api("GET", `?cursor=${Buffer.from(JSON.stringify(c)).toString("base64url")}`, tokenA);
+      assert.deepEqual(
+        [res.status, (res.body as { errors: unknown }).errors],
+        [400, [{ field: "query.cursor", message: "Invalid cursor." }]],
+        JSON.stringify(c),
+      );
+    }
+    const page = await api("GET", "?limit=1", tokenA);
+    const next = await api("GET", `?limit=1&cursor=${(page.body as { nextCursor: string }).nextCursor}`, tokenA);
+    assert.equal(next.status, 200, "a real cursor still works");
+  });
+
   test("unread filter and count", async () => {
     const ids = await seed("user-a", 4);
     await db("notifications")

@@ -117,8 +117,9 @@ export function databaseUrl(adminUrl: string, name: string): string {
  */
 export function isPgTimestamptzText(v: string): boolean {
   if (v === "infinity" || v === "-infinity") return true;
-  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}$/.exec(v);
-  if (!m) return false;
+  // Postgres refuses year 0 and offsets beyond ±15:59:59 ("time zone displacement out of range").
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](?:0\d|1[0-5])(?::[0-5]\d){0,2}$/.exec(v);
+  if (!m || m[1] === "0000") return false;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const dt = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
   return (

@@ -14,8 +14,15 @@ export type Priority = (typeof priorities)[number];
 export const taskStatuses = ["open", "completed"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 
-/** RFC 3339 instant with an explicit offset (`Z` or ±hh:mm). */
-export const instantSchema = z.iso.datetime({ offset: true });
+/**
+ * RFC 3339 instant with an explicit offset (`Z` or ±hh:mm) that PostgreSQL's timestamptz can store:
+ * year 0001-9999 (Postgres has no year 0) and an offset within ±15:59 (beyond it Postgres refuses the
+ * value: "time zone displacement out of range"), so no such value reaches SQL.
+ */
+export const instantSchema = z.iso.datetime({ offset: true, abort: true }).regex(/^(?!0000)\d{4}-.*(?:Z|[+-](?:0\d|1[0-5]):[0-5]\d)$/, {
+  message: "Year 0001-9999 with an offset within ±15:59.",
+  abort: true,
+});
 
 /**
  * A task as the tasks API returns it and as events carry it. `reminders` are offsets before `dueAt`

@@ -31,8 +31,21 @@ const keyExprs: Record<SortKey, KeyExpr> = {
   priority: { sql: () => "t.priority", type: "smallint", valid: (v) => /^[1-4]$/.test(v) },
   created: { sql: () => "t.created_at", type: "timestamptz", valid: isPgTimestamptzText },
   title: { sql: () => "lower(t.title)", type: "text", valid: (v) => !v.includes("\u0000") && v.length <= 1000 },
-  rank: { sql: () => "ts_rank_cd(t.search, query)", type: "real", valid: (v) => /^-?\d{1,20}(\.\d{1,20})?(e[+-]?\d{1,3})?$/i.test(v) },
+  rank: { sql: () => "ts_rank_cd(t.search, query)", type: "real", valid: isPgRealText },
 };
+
+/**
+ * A number Postgres' `real` accepts: finite, and neither overflowing (|v| > 3.4e38) nor underflowing
+ * (0 < |v| < 1.2e-38, "1e-999") the float4 range, where it answers "out of range for type real".
+ */
+function isPgRealText(v: string): boolean {
+  const m = /^-?(\d{1,20}(?:\.\d{1,20})?)(e[+-]?\d{1,3})?$/i.exec(v);
+  if (!m) return false;
+  const n = Math.abs(Number(v));
+  // A zero is only a zero when every digit is: 1e-999 rounds to 0 here but underflows in Postgres.
+  if (n === 0) return !/[1-9]/.test(m[1]!);
+  return Number.isFinite(n) && n >= 1.2e-38 && n <= 3.4e38;
+}
 
 const cursorSchema = z.object({ s: z.string(), f: z.string(), k: z.array(z.string()), id: z.uuid() });
 type Cursor = z.infer<typeof cursorSchema>;

@@ -188,6 +188,44 @@ describe("PATCH validation", () => {
   });
 });
 
+describe("the outside probe's 500s are 400s: dates and cursors are range-checked before SQL (issue 21)", () => {
+  test("dueBefore / dueAfter in year 0000 or with an offset beyond ±15:59", async () => {
+    for (const v of ["0000-01-01T00:00:00Z", "2030-01-01T00:00:00+16:00", "2030-01-01T00:00:00-23:59", "2030-01-01T00:00:00+15:60"]) {
+      for (const p of ["dueBefore", "dueAfter"]) {
+        const res = await h.as("alice", { url: `${base}?${p}=${encodeURIComponent(v)}` });
+        assert.equal(res.status, 400, `${p}=${v}: ${res.status} ${res.text}`);
+        assert.deepEqual(fieldsOf(res), [`query.${p}`]);
+      }
+    }
+    assert.equal((await h.as("alice", { url: `${base}?dueBefore=${encodeURIComponent("9999-12-31T23:59:59-15:59")}` })).status, 200);
+  });
+
+  test("tampered keyset cursors: a rank of 1e999 or 1e-999, an id of 36 dashes, a timestamp offset of +99", async () => {
+    for (let i = 0; i < 3; i++) await h.as("alice", { method: "POST", url: base, body: { title: `probe cursor ${i}` } });
+    const tamper = async (qs: string, edit: (c: { k: string[]; id: string }) => void) => {
+      const first = (await h.as("alice", { url: `${base}?${qs}&limit=1` })).json<{ nextCursor: string }>();
+      const c = JSON.parse(Buffer.from(first.nextCursor, "base64url").toString("utf8")) as { k: string[]; id: string };
+      edit(c);
+      return h.as("alice", { url: `${base}?${qs}&limit=1&cursor=${Buffer.from(JSON.stringify(c)).toString("base64url")}` });
+    };
+    const cases: [string, (c: { k: string[]; id: string }) => void][] = [
+      ["q=probe&sort=rank", (c) => (c.k[0] = "1e999")],
+      ["q=probe&sort=rank", (c) => (c.k[0] = "1e-999")],
+      ["q=probe&sort=rank", (c) => (c.k[0] = "-4e38")],
+      ["sort=created", (c) => (c.id = "-".repeat(36))],
+      ["sort=created", (c) => (c.k[0] = "2030-01-01 00:00:00+99")],
+      ["sort=created", (c) => (c.k[0] = "0000-01-01 00:00:00+00")],
+      ["sort=due", (c) => (c.k[0] = "2030-01-01 00:00:00.123456-16")],
+    ];
+    for (const [qs, edit] of cases) {
+      const res = await tamper(qs, edit);
+      assert.equal(res.status, 400, `${qs} ${edit.toString()}: ${res.status} ${res.text}`);
+      assert.deepEqual(fieldsOf(res), ["query.cursor"]);
+    }
+    assert.equal((await tamper("q=probe&sort=rank", () => undefined)).status, 200, "an untouched cursor still works");
+  });
+});
+
 describe("list query validation", () => {
   const q = async (qs: string, fields: string[], message?: string) => {
     const res = await h.as("alice", { url: `${base}?${qs}` });

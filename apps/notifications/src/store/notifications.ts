@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Knex } from "@tasks/shared";
+import { instantSchema, type Knex } from "@tasks/shared";
+import { z } from "zod";
 
 export interface NotificationRow {
   id: string;
@@ -56,20 +57,16 @@ export interface Cursor {
 
 export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString("base64url");
 
+/** A cursor holds an instant Postgres can store and a UUID: a tampered one is a 400, never a failed cast. */
+const cursorSchema = z.strictObject({ createdAt: instantSchema, id: z.uuid() });
+
 export function decodeCursor(text: string): Cursor | undefined {
   try {
-    const v = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Partial<Cursor>;
-    if (
-      typeof v.createdAt === "string" &&
-      !Number.isNaN(Date.parse(v.createdAt)) &&
-      typeof v.id === "string" &&
-      /^[0-9a-f-]{36}$/.test(v.id)
-    )
-      return { createdAt: v.createdAt, id: v.id };
+    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(text, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    // fall through
+    return undefined;
   }
-  return undefined;
 }
 
 /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while rows arrive. */
