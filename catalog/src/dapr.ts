@@ -29,3 +29,19 @@ export const daprConfigurationFor = (app: string): string => `${daprConfiguratio
 
 /** Namespace the Dapr control plane runs in (the Helm chart default). */
 export const daprSystemNamespace = "dapr-system";
+
+/**
+ * Dapr's app API token: daprd sends it as the `dapr-api-token` header on every call to its app
+ * (deliveries, jobs, bindings, invocation, /dapr/subscribe), and the apps refuse those routes without
+ * it. On Kubernetes the per-app Secret (key `token`, the key Dapr's injector reads for the
+ * `dapr.io/app-token-secret` annotation) feeds the sidecar and is mounted read-only into the app
+ * container at `file`; `npm run dev` writes the file and gives daprd APP_API_TOKEN.
+ */
+export const daprAppToken = {
+  header: "dapr-api-token",
+  annotation: "dapr.io/app-token-secret",
+  secretName: (app: string): string => `${app}-dapr-app-token`,
+  secretKey: "token",
+  mountDir: "/var/run/secrets/tasks/dapr-app-token",
+  file: "/var/run/secrets/tasks/dapr-app-token/token",
+} as const;

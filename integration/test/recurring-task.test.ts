@@ -7,8 +7,9 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { topics } from "@tasks/catalog";
+import { subscriptionRoute, tasksInternalRoutes, topics } from "@tasks/catalog";
 import type { Platform } from "@tasks/dev-platform/dev-platform";
+import { sampleTask, sampleTaskEvent } from "@tasks/shared/testing";
 import { api, connectRealtime, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
 
 interface Task {
@@ -82,5 +83,116 @@ test(
     } finally {
       realtime.close();
     }
+  },
+);
+
+test(
+  "issue 21: forged deliveries on the app ports are refused, and sidecars may only invoke what the access-control policies allow",
+  { timeout: 120_000 },
+  async () => {
+    const victim = `victim-${randomUUID()}`;
+    const token = await platform.token(victim);
+    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+    const realtime = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
+    try {
+      const own = await api<Task>(tasksUrl, token, { body: { title: "victim's task", dueAt: "2027-05-01T09:00:00Z", timeZone: "UTC" } });
+      assert.equal(own.status, 201);
+      const forgedTask = sampleTask({
+        userId: victim,
+        title: "FORGED",
+        dueAt: "2027-05-01T09:00:00.000Z",
+        timeZone: "UTC",
+        recurrence: "FREQ=DAILY",
+      });
+      const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+        fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/cloudevents+json", ...headers },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
+      // 1. A forged entry in the victim's append-only audit trail.
+      const auditForgery = sampleTaskEvent("taskCreated", { actor: victim, task: forgedTask });
+      assert.equal((await post(`${platform.services.audit.url}${subscriptionRoute(topics.taskCreated.name)}`, auditForgery)).status, 401);
+      // 2. A forged completion that would make recurrence create a task in the victim's account.
+      const completion = sampleTaskEvent("taskCompleted", { actor: victim, task: { ...forgedTask, status: "completed" } });
+      assert.equal(
+        (await post(`${platform.services.recurrence.url}${subscriptionRoute(topics.taskCompleted.name)}`, completion)).status,
+        401,
+      );
+      // 3. A fake event pushed to the victim's socket; a made-up app token does not help.
+      const fake = sampleTaskEvent("taskUpdated", {
+        actor: victim,
+        task: forgedTask,
+        before: forgedTask,
+        after: forgedTask,
+        changed: ["title"],
+      });
+      for (const headers of [{} as Record<string, string>, { "dapr-api-token": "guessed-token-guessed-token-guessed" }]) {
+        assert.equal(
+          (await post(`${platform.services.realtime.url}${subscriptionRoute(topics.taskUpdated.name)}`, fake, headers)).status,
+          401,
+        );
+      }
+      // 4. A forged caller header on the internal route, straight to the app port.
+      const internal = await fetch(`${platform.services["tasks-api"].url}${tasksInternalRoutes.getTask.replace("*", own.body.id)}`, {
+        headers: { "dapr-caller-app-id": "notifications" },
+      });
+      assert.equal(internal.status, 401);
+
+      // Through the sidecars (mTLS with the local sentry): only the catalog's callers, only their operation.
+      const invoke = (caller: "audit" | "recurrence" | "notifications", method: string, path: string) =>
+        fetch(`http://127.0.0.1:${platform.services[caller].daprHttpPort}/v1.0/invoke/tasks-api/method${path}`, {
+          method,
+          headers: { "content-type": "application/json", "dapr-caller-app-id": "notifications" },
+          ...(method === "POST" ? { body: "{}" } : {}),
+          signal: AbortSignal.timeout(10_000),
+        });
+      const getPath = tasksInternalRoutes.getTask.replace("*", own.body.id);
+      // mDNS may also find another platform's tasks-api on this machine (its TLS handshake fails): retry until our own answers.
+      const denied = async (caller: "audit" | "recurrence" | "notifications", method: string, path: string) =>
+        eventually(`${caller} → ${method} ${path} denied by access control`, 30_000, async () => {
+          const res = await invoke(caller, method, path);
+          const text = await res.text();
+          return res.status === 403 && text.includes("access control policy has denied access") ? text : undefined;
+        });
+      await denied("audit", "GET", getPath);
+      await denied("recurrence", "GET", getPath);
+      await denied("notifications", "POST", tasksInternalRoutes.createOccurrence);
+      const allowed = await eventually("notifications → GET /internal/tasks allowed", 30_000, async () => {
+        const res = await invoke("notifications", "GET", getPath);
+        return res.status === 200 ? ((await res.json()) as { task: { id: string } }) : undefined;
+      });
+      assert.equal(allowed.task.id, own.body.id);
+
+      // Nothing forged arrived anywhere: no audit entry, no task, no pushed event.
+      await new Promise((r) => setTimeout(r, 3000));
+      const audit = await api<{ items: unknown[] }>(`${platform.services.audit.url}/api/v1/audit?taskId=${forgedTask.id}`, token);
+      assert.deepEqual(audit.body.items, []);
+      const tasks = await api<{ items: { title: string }[] }>(`${tasksUrl}?limit=100`, token);
+      assert.deepEqual(
+        tasks.body.items.map((t) => t.title),
+        ["victim's task"],
+      );
+      assert.equal(realtime.events.filter((e) => e.taskId === forgedTask.id).length, 0);
+    } finally {
+      realtime.close();
+    }
+  },
+);
+
+test(
+  "issue 21: a rule that never occurs is refused when the task is created, not evaluated for seconds later",
+  { timeout: 30_000 },
+  async () => {
+    const token = await platform.token(`rule-${randomUUID()}`);
+    const res = await api<{ errors: { field: string; message: string }[] }>(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, {
+      body: { title: "never", dueAt: "2027-01-01T09:00:00Z", timeZone: "UTC", recurrence: "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" },
+    });
+    assert.equal(res.status, 400);
+    assert.deepEqual(
+      res.body.errors.map((e) => e.field),
+      ["recurrence"],
+    );
   },
 );

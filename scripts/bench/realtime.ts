@@ -21,7 +21,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { subscriptionRoute, topics } from "@tasks/catalog";
 import { createLogger, createRegistry, listen } from "@tasks/shared";
-import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey } from "@tasks/shared/testing";
+import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, testAppToken } from "@tasks/shared/testing";
 import WebSocket from "ws";
 import { buildRealtimeApp, daprStateHistory, wsPath } from "@tasks/realtime";
 
@@ -41,6 +41,7 @@ async function serve(): Promise<void> {
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecarUrl },
     auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
     history: daprStateHistory({ daprHttpUrl: sidecarUrl, timeoutMs: 30_000 }, { store: "statestore", maxEvents: 100, ttlSeconds: 3600 }),
   });
   const server = await listen(realtime.app, 0, "127.0.0.1");

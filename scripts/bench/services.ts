@@ -31,7 +31,7 @@ import {
   outboxMetrics,
   publisherMetrics,
 } from "@tasks/shared";
-import { signTestToken, startFakeSidecar, testJwtKey } from "@tasks/shared/testing";
+import { signTestToken, startFakeSidecar, testJwtKey, testAppToken } from "@tasks/shared/testing";
 import { createTasksApp, migrations, OutboxRelay } from "@tasks/tasks-api";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@tasks/dev-platform/test-servers";
@@ -61,7 +61,14 @@ async function serve(): Promise<void> {
     metrics: outboxMetrics(registry),
     publisher: { daprHttpUrl: process.env.BENCH_SIDECAR_URL!, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) },
   });
-  const { app } = createTasksApp({ knex, logger, registry, auth: { hs256Key: testJwtKey }, onEventsWritten: () => relay.notify() });
+  const { app } = createTasksApp({
+    knex,
+    logger,
+    registry,
+    auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
+    onEventsWritten: () => relay.notify(),
+  });
   // BENCH_NO_RELAY=1 isolates the request path (diagnostics only; reported numbers run the relay).
   if (!process.env.BENCH_NO_RELAY) relay.start();
   const server = await listen(app, 0, "127.0.0.1");

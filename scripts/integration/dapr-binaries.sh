@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Finds or builds daprd and the Dapr scheduler, then prints on stdout:
-#   DAPR_VERSION=<version>  DAPRD=<path>  DAPR_SCHEDULER=<path>
+# Finds or builds daprd, the Dapr scheduler and the Dapr sentry (the CA that gives sidecars their mTLS
+# identities, so access-control policies apply on this machine too), then prints on stdout:
+#   DAPR_VERSION=<version>  DAPRD=<path>  DAPR_SCHEDULER=<path>  DAPR_SENTRY=<path>
 # so that callers can `eval "$(scripts/integration/dapr-binaries.sh)"`. Progress goes to stderr.
 #
 # Lookup order, for each binary: PATH, then ~/.dapr/bin (what `dapr init --slim` installs), then the
@@ -26,11 +27,12 @@ DAPR_VERSION="$(awk '$1 == "github.com/dapr/dapr" && $2 ~ /^v/ { sub(/^v/, "", $
 [[ -n "$DAPR_VERSION" ]] || die "cannot read the github.com/dapr/dapr version from $MODULE_DIR/go.mod"
 DAPR_BIN_DIR="${DAPR_BIN_DIR:-$TASKS_PLATFORM_CACHE/dapr/$DAPR_VERSION}"
 
-# find_installed NAME: print the path of an already-installed NAME, if any.
+# find_installed NAME: print the path of an already-installed NAME, if any. "sentry" is too generic a
+# name to take from PATH: only ~/.dapr/bin and the build cache count for it.
 find_installed() {
   [[ "${DAPR_FORCE_BUILD:-0}" == 1 ]] && return 0
   local p
-  if p="$(command -v "$1" 2>/dev/null)"; then printf '%s\n' "$p"; return 0; fi
+  if [[ "$1" != sentry ]] && p="$(command -v "$1" 2>/dev/null)"; then printf '%s\n' "$p"; return 0; fi
   if [[ -x "$HOME/.dapr/bin/$1" ]]; then printf '%s\n' "$HOME/.dapr/bin/$1"; return 0; fi
   return 0
 }
@@ -47,7 +49,7 @@ check_go() {
 }
 go_required() { awk '$1 == "go" { print $2; exit }' "$MODULE_DIR/go.mod"; }
 
-# build NAME...: build the given commands (daprd, scheduler) into $DAPR_BIN_DIR. Holds the cache lock.
+# build NAME...: build the given commands (daprd, scheduler, sentry) into $DAPR_BIN_DIR. Holds the cache lock.
 build() {
   local stamp_want stamp_file="$DAPR_BIN_DIR/.stamp" missing=() name
   stamp_want="v$DAPR_VERSION $(sha256_of "$MODULE_DIR/go.mod" "$MODULE_DIR/go.sum") $(go env GOVERSION)"
@@ -86,23 +88,28 @@ build() {
 }
 
 main() {
-  local daprd scheduler to_build=()
+  local daprd scheduler sentry to_build=()
   daprd="$(find_installed daprd)"
   scheduler="$(find_installed scheduler)"
+  sentry="$(find_installed sentry)"
   [[ -n "$daprd" ]] && log "using installed daprd: $daprd ($("$daprd" --version 2>/dev/null || echo 'version unknown'))" || to_build+=(daprd)
   [[ -n "$scheduler" ]] && log "using installed scheduler: $scheduler" || to_build+=(scheduler)
+  [[ -n "$sentry" ]] && log "using installed sentry: $sentry" || to_build+=(sentry)
 
   if (( ${#to_build[@]} > 0 )); then
     mkdir -p "$DAPR_BIN_DIR"
     with_lock "$DAPR_BIN_DIR/.lock" build "${to_build[@]}"
     [[ -z "$daprd" ]] && daprd="$DAPR_BIN_DIR/daprd"
     [[ -z "$scheduler" ]] && scheduler="$DAPR_BIN_DIR/scheduler"
+    [[ -z "$sentry" ]] && sentry="$DAPR_BIN_DIR/sentry"
   fi
   [[ -x "$daprd" ]] || die "daprd is not executable: $daprd"
   [[ -x "$scheduler" ]] || die "scheduler is not executable: $scheduler"
+  [[ -x "$sentry" ]] || die "sentry is not executable: $sentry"
   log "daprd:     $daprd"
   log "scheduler: $scheduler"
-  printf 'DAPR_VERSION=%q\nDAPRD=%q\nDAPR_SCHEDULER=%q\n' "$DAPR_VERSION" "$daprd" "$scheduler"
+  log "sentry:    $sentry"
+  printf 'DAPR_VERSION=%q\nDAPRD=%q\nDAPR_SCHEDULER=%q\nDAPR_SENTRY=%q\n' "$DAPR_VERSION" "$daprd" "$scheduler" "$sentry"
 }
 
 main "$@"

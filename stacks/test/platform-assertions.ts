@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import {
   allServices,
   allTopics,
+  daprAppToken,
   daprComponents,
   daprConfigurationFor,
   daprSidecarPorts,
@@ -135,7 +136,20 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
       requests: { cpu: s.resources.cpuRequest, memory: s.resources.memoryRequest },
       limits: { cpu: s.resources.cpuLimit, memory: s.resources.memoryLimit },
     });
-    assert.deepEqual(get(c, "volumeMounts"), [{ name: "tmp", mountPath: "/tmp" }]);
+    assert.deepEqual(get(c, "volumeMounts"), [
+      { name: "tmp", mountPath: "/tmp" },
+      { name: "dapr-app-token", mountPath: daprAppToken.mountDir, readOnly: true },
+    ]);
+    // Dapr's app API token: the sidecar gets the Secret through the annotation, the app reads it from
+    // its read-only volume (never env), and the sidecar's secret-store Role cannot read it.
+    const tokenSecret = daprAppToken.secretName(s.name);
+    assert.equal(ann[daprAppToken.annotation], tokenSecret);
+    assert.deepEqual(
+      (arr(get(tpl, "spec", "volumes")) as Obj[]).find((v) => v.name === "dapr-app-token"),
+      { name: "dapr-app-token", secret: { secretName: tokenSecret, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
+    );
+    assert.deepEqual(Object.keys(secretStringData(run, serviceAccounts.namespace, tokenSecret)), [daprAppToken.secretKey]);
+    assert.ok(!JSON.stringify(get(c, "env")).includes(tokenSecret), `${s.name}: the token is not in the app's environment`);
     const image = String(c.image);
     assert.match(image, new RegExp(`/${s.name}:src-[0-9a-f]{20}(@sha256:[0-9a-f]{64})?$`), `${s.name}: image ${image} has no content tag`);
     assert.doesNotMatch(image, /:latest\b/);
@@ -164,7 +178,11 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
       );
       if (s.dapr.includes("secrets"))
         assert.ok(
-          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey),
+          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey) &&
+            !arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).some((n) =>
+              String(n).endsWith("-dapr-app-token"),
+            ),
+          `${s.name}: the sidecar's secret store reads the catalog's secrets, no app token`,
         );
     }
     const hpa = named(manifests, "HorizontalPodAutoscaler", s.name);
@@ -174,7 +192,6 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
     assert.ok(named(manifests, "PodDisruptionBudget", s.name));
     assert.equal(get(named(manifests, "Service", s.name), "spec", "ports", 0, "port"), s.port);
   }
-  void run;
 }
 
 /**

@@ -1,7 +1,6 @@
 /** Builds the audit service (no listening): event deliveries and the per-user audit API. */
 import { services } from "@tasks/catalog";
 import {
-  authenticate,
   consumerMetrics,
   createServiceApp,
   parseOrThrow,
@@ -25,6 +24,8 @@ export interface AuditAppDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly auth: AuthConfig;
+  /** Dapr's app API token: the delivery routes need it. */
+  readonly daprAppToken: string;
   /** Sidecar base URL for the readiness check; omitted = not checked (tests). */
   readonly daprHttpUrl?: string;
 }
@@ -35,6 +36,8 @@ export function createAuditApp(deps: AuditAppDeps): ServiceApp {
     logger: deps.logger,
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.knex), ...(daprHttpUrl ? { sidecar: () => sidecarReady({ daprHttpUrl }) } : {}) },
+    daprAppToken: deps.daprAppToken,
+    publicRoutes: { paths: [auditBase], auth: deps.auth },
     preRoutes: (app) =>
       app.use(
         subscriptionRouter({
@@ -45,7 +48,7 @@ export function createAuditApp(deps: AuditAppDeps): ServiceApp {
         }),
       ),
     routes: (app) => {
-      app.get(auditBase, authenticate(deps.auth), async (req, res) => {
+      app.get(auditBase, async (req, res) => {
         res.json(await listEntries(deps.knex, userIdOf(req), parseOrThrow(auditQuerySchema, req.query ?? {}, "query")));
       });
     },

@@ -29,6 +29,7 @@ try {
     logger,
     registry: createRegistry(name),
     auth: config.auth,
+    daprAppToken: config.daprAppToken,
     daprHttpUrl: config.daprHttpUrl,
   });
   const server = await listen(app, config.port, config.env.HOST);

@@ -10,6 +10,8 @@ import {
   signTestToken,
   testJwtKey,
   type TestDatabase,
+  testAppToken,
+  daprHeaders,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
 import { migrations } from "../migrations/index.js";
@@ -23,7 +25,13 @@ before(async () => {
   db = await createTestDatabase("audit");
   knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
   await migrateLatest(knex, migrations);
-  app = createAuditApp({ knex, logger: createLogger({ service: "audit", level: "silent" }), registry, auth: { hs256Key: testJwtKey } }).app;
+  app = createAuditApp({
+    knex,
+    logger: createLogger({ service: "audit", level: "silent" }),
+    registry,
+    auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
+  }).app;
 });
 after(async () => {
   await knex.destroy();
@@ -35,7 +43,7 @@ const deliver = (topic: string, body: unknown) =>
     method: "POST",
     url: subscriptionRoute(topic),
     body: JSON.stringify(body),
-    headers: { "content-type": "application/cloudevents+json" },
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
   });
 const count = async () => Number((await knex("audit_entries").count<{ count: string }[]>("* as count"))[0]!.count);
 const base = "/api/v1/audit";

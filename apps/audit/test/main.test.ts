@@ -17,6 +17,7 @@ import {
   testJwtKey,
   type FakeSidecar,
   type TestDatabase,
+  writeTestAppTokenFile,
 } from "@tasks/shared/testing";
 
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
@@ -36,7 +37,12 @@ after(async () => {
 test("boots from the secret store, serves, drains on SIGTERM", async () => {
   const port = await freeTcpPort();
   const { port: daprPort } = new URL(sidecar.url);
-  const svc = startServiceProcess(entry, { PORT: String(port), HOST: "127.0.0.1", DAPR_HTTP_PORT: daprPort });
+  const svc = startServiceProcess(entry, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DAPR_HTTP_PORT: daprPort,
+    DAPR_APP_TOKEN_FILE: writeTestAppTokenFile(),
+  });
   try {
     await svc.waitForLog((l) => l.msg === "listening");
     assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries"]);

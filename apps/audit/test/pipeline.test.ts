@@ -15,6 +15,8 @@ import {
   testJwtKey,
   type FakeSidecar,
   type TestDatabase,
+  testAppToken,
+  daprHeaders,
 } from "@tasks/shared/testing";
 import { createTasksApp, migrations as tasksMigrations, OutboxRelay } from "@tasks/tasks-api";
 import type { Express } from "express";
@@ -36,8 +38,20 @@ before(async () => {
   await migrateLatest(pools[1]!, auditMigrations);
   sidecar = await startFakeSidecar();
   relay = new OutboxRelay({ knex: pools[0]!, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub } });
-  tasks = createTasksApp({ knex: pools[0]!, logger, registry: createRegistry("tasks-api"), auth: { hs256Key: testJwtKey } }).app;
-  audit = createAuditApp({ knex: pools[1]!, logger, registry: createRegistry("audit"), auth: { hs256Key: testJwtKey } }).app;
+  tasks = createTasksApp({
+    knex: pools[0]!,
+    logger,
+    registry: createRegistry("tasks-api"),
+    auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
+  }).app;
+  audit = createAuditApp({
+    knex: pools[1]!,
+    logger,
+    registry: createRegistry("audit"),
+    auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
+  }).app;
 });
 after(async () => {
   await sidecar.close();
@@ -54,7 +68,7 @@ async function relayToAudit(): Promise<void> {
       method: "POST",
       url: subscriptionRoute(p.topic),
       body: JSON.stringify(delivered),
-      headers: { "content-type": "application/cloudevents+json" },
+      headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
     });
     assert.deepEqual(res.body, { status: "SUCCESS" });
   }

@@ -14,7 +14,7 @@ import {
   type ServiceApp,
   type SidecarOptions,
 } from "@tasks/shared";
-import { notificationsRouter } from "./api/router.js";
+import { basePath, notificationsRouter } from "./api/router.js";
 import type { EmailSender } from "./delivery/email.js";
 import type { PushSender } from "./delivery/push.js";
 import { reminderDelivery } from "./delivery/reminder-delivery.js";
@@ -29,6 +29,8 @@ export interface NotificationsAppDeps {
   readonly registry: Registry;
   readonly sidecar: SidecarOptions;
   readonly auth: AuthConfig;
+  /** Dapr's app API token: deliveries, job triggers and the cron binding need it. */
+  readonly daprAppToken: string;
   readonly email: EmailSender;
   readonly push: PushSender;
   /** @default through `sidecar` */
@@ -68,6 +70,8 @@ export function buildNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
     logger: deps.logger,
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.db), sidecar: () => sidecarReady(deps.sidecar) },
+    daprAppToken: deps.daprAppToken,
+    publicRoutes: { paths: [basePath], auth: deps.auth },
     preRoutes: (app) => {
       app.use(
         subscriptionRouter({
@@ -102,7 +106,7 @@ export function buildNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
         deps.logger.info({ archived, before: before.toISOString() }, "notifications archived");
         res.json({ archived });
       });
-      app.use(notificationsRouter(deps.db, deps.auth));
+      app.use(notificationsRouter(deps.db));
     },
   });
 }

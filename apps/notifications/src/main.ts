@@ -7,7 +7,9 @@ import {
   daprHttpUrl,
   listen,
   migrateLatest,
+  jwtClaimsConfig,
   onSignals,
+  readAppToken,
   readSecret,
   waitForSidecar,
   type AuthConfig,
@@ -34,16 +36,8 @@ const db = createDatabase({
 });
 await migrateLatest(db, migrations);
 const auth: AuthConfig = config.JWT_JWKS_URL
-  ? {
-      jwksUrl: config.JWT_JWKS_URL,
-      ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
-      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
-    }
-  : {
-      hs256Key: await secret(secretNames.jwtSigningKey),
-      ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
-      ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
-    };
+  ? { jwksUrl: config.JWT_JWKS_URL, ...jwtClaimsConfig(config) }
+  : { hs256Key: await secret(secretNames.jwtSigningKey), ...jwtClaimsConfig(config) };
 const email = circuitBreakingSender(
   smtpSender({
     host: config.SMTP_HOST,
@@ -73,6 +67,7 @@ const { app, health } = buildNotificationsApp({
   registry: createRegistry(name),
   sidecar,
   auth,
+  daprAppToken: readAppToken(config.DAPR_APP_TOKEN_FILE),
   email,
   push,
   failurePolicy: { constant: { interval: config.JOB_RETRY_INTERVAL, maxRetries: config.DELIVERY_MAX_ATTEMPTS + 2 } },

@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
-import { createTestDatabase, request, signTestToken, testJwtKey, type TestDatabase } from "@tasks/shared/testing";
+import {
+  createTestDatabase,
+  request,
+  signTestToken,
+  testJwtKey,
+  type TestDatabase,
+  testAppToken,
+  daprHeaders,
+} from "@tasks/shared/testing";
 import type { Express } from "express";
 import { archiveRoute, basePath, buildNotificationsApp, migrations } from "../src/index.js";
 
@@ -28,6 +36,7 @@ before(async () => {
     registry: createRegistry("notifications"),
     sidecar: { daprHttpUrl: "http://127.0.0.1:9" },
     auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
     email: { send: async () => assert.fail("no email in API tests"), close: () => undefined },
     push: { send: async () => assert.fail("no push in API tests") },
     now: () => NOW,
@@ -263,11 +272,16 @@ describe(`archival (POST ${archiveRoute}, the cron binding)`, () => {
     const old = await seed("user-a", 2, NOW - 40 * 86_400_000);
     const boundary = await seed("user-b", 1, NOW - 30 * 86_400_000 + 1000);
     const recent = await seed("user-a", 1, NOW - 86_400_000);
-    assert.equal((await request(app, { method: "OPTIONS", url: archiveRoute })).status, 200);
-    const res = await request(app, { method: "POST", url: archiveRoute, body: {} });
+    assert.equal((await request(app, { method: "OPTIONS", url: archiveRoute, headers: daprHeaders })).status, 200);
+    assert.equal(
+      (await request(app, { method: "POST", url: archiveRoute, body: {} })).status,
+      401,
+      "the cron binding route needs the app token",
+    );
+    const res = await request(app, { method: "POST", url: archiveRoute, body: {}, headers: daprHeaders });
     assert.deepEqual(res.body, { archived: 2 });
     assert.deepEqual((await db("notifications_archive").pluck("id")).sort(), [...old].sort());
     assert.deepEqual((await db("notifications").pluck("id")).sort(), [...boundary, ...recent].sort());
-    assert.deepEqual((await request(app, { method: "POST", url: archiveRoute, body: {} })).body, { archived: 0 });
+    assert.deepEqual((await request(app, { method: "POST", url: archiveRoute, body: {}, headers: daprHeaders })).body, { archived: 0 });
   });
 });

@@ -23,6 +23,8 @@ import {
   signTestToken,
   testJwtKey,
   type TestDatabase,
+  testAppToken,
+  daprHeaders,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
 import { buildNotificationsApp, circuitBreakingSender, migrations, smtpSender, type EmailSender, type PushSender } from "../src/index.js";
@@ -66,6 +68,7 @@ before(async () => {
     registry,
     sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 },
     auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
     email,
     push,
     failurePolicy,
@@ -101,7 +104,7 @@ async function publish<K extends TopicKey>(key: K, data: TaskEventDataByKey[K]):
     method: "POST",
     url: subscriptionRoute(topics[key].name),
     body: event,
-    headers: { "content-type": "application/cloudevents+json" },
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
   });
   assert.equal(res.status, 200);
   assert.deepEqual(res.body, { status: "SUCCESS" });
@@ -109,7 +112,7 @@ async function publish<K extends TopicKey>(key: K, data: TaskEventDataByKey[K]):
 
 async function trigger(name: string): Promise<{ status: number; result: string }> {
   const job = sidecar.jobs.get(name);
-  const res = await request(app, { method: "POST", url: `/job/${name}`, body: job?.spec.data ?? {} });
+  const res = await request(app, { method: "POST", url: `/job/${name}`, body: job?.spec.data ?? {}, headers: daprHeaders });
   return { status: res.status, result: (res.body as { result: string }).result };
 }
 
@@ -366,6 +369,7 @@ describe("delivering a reminder", () => {
         registry: createRegistry("notifications"),
         sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 },
         auth: { hs256Key: testJwtKey },
+        daprAppToken: testAppToken,
         email: breaking,
         push,
         failurePolicy,
@@ -373,7 +377,12 @@ describe("delivering a reminder", () => {
         now: () => clock,
       }).app;
       const fire = async (name: string) => {
-        const res = await request(guarded, { method: "POST", url: `/job/${name}`, body: sidecar.jobs.get(name)?.spec.data ?? {} });
+        const res = await request(guarded, {
+          method: "POST",
+          url: `/job/${name}`,
+          body: sidecar.jobs.get(name)?.spec.data ?? {},
+          headers: daprHeaders,
+        });
         return { status: res.status, result: JSON.parse((res.body as { result: string }).result) as Record<string, string> };
       };
       const task = await scheduled();
@@ -401,7 +410,7 @@ describe("delivering a reminder", () => {
     const moved = { ...task, dueAt: "2025-06-02T15:00:00.000Z", version: 2 };
     sidecar.tasks.set(task.id, moved);
     await publish("taskUpdated", { actor: task.userId, task: moved, before: task, after: moved, changed: ["dueAt"] });
-    const res = await request(app, { method: "POST", url: `/job/reminder-${task.id}-30`, body: stale });
+    const res = await request(app, { method: "POST", url: `/job/reminder-${task.id}-30`, body: stale, headers: daprHeaders });
     assert.deepEqual(res.body, { result: "superseded trigger" });
     assert.equal(smtp.mails.length, 0);
   });

@@ -25,6 +25,8 @@ export interface RealtimeAppDeps {
   readonly registry: Registry;
   readonly sidecar: SidecarOptions;
   readonly auth: AuthConfig;
+  /** Dapr's app API token: the delivery routes need it. */
+  readonly daprAppToken: string;
   readonly history: HistoryStore;
   /** @default 1 MiB */
   readonly maxBufferedBytes?: number;
@@ -66,6 +68,7 @@ export function buildRealtimeApp(deps: RealtimeAppDeps) {
     logger: deps.logger,
     registry: deps.registry,
     readiness: { sidecar: () => sidecarReady(deps.sidecar) },
+    daprAppToken: deps.daprAppToken,
     preRoutes: (a) => a.use(subscriptionRouter({ handlers, logger: deps.logger, metrics: consumerMetrics(deps.registry) })),
     routes: () => undefined,
   });

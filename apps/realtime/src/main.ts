@@ -5,7 +5,9 @@ import {
   createShutdown,
   daprHttpUrl,
   listen,
+  jwtClaimsConfig,
   onSignals,
+  readAppToken,
   readSecret,
   waitForSidecar,
   type AuthConfig,
@@ -19,10 +21,7 @@ const name = services.realtime.name;
 const logger = createLogger({ service: name, level: config.LOG_LEVEL });
 const sidecar = { daprHttpUrl: daprHttpUrl(config) };
 await waitForSidecar(sidecar);
-const claims = {
-  ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
-  ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
-};
+const claims = jwtClaimsConfig(config);
 const auth: AuthConfig = config.JWT_JWKS_URL
   ? { jwksUrl: config.JWT_JWKS_URL, ...claims }
   : { hs256Key: await readSecret({ ...sidecar, store: config.DAPR_SECRET_STORE }, secretNames.jwtSigningKey), ...claims };
@@ -36,6 +35,7 @@ const realtime = buildRealtimeApp({
   registry: createRegistry(name),
   sidecar,
   auth,
+  daprAppToken: readAppToken(config.DAPR_APP_TOKEN_FILE),
   history,
   maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
   heartbeatMs: config.WS_HEARTBEAT_MS,

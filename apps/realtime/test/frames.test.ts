@@ -17,6 +17,8 @@ import {
   startServiceProcess,
   testJwtKey,
   type ServiceProcess,
+  daprHeaders,
+  writeTestAppTokenFile,
 } from "@tasks/shared/testing";
 import { closeCodes, wsPath } from "../src/index.js";
 import { connect, type TestClient } from "./support/client.js";
@@ -35,7 +37,13 @@ before(async () => {
   sidecar = await startStateSidecar();
   sidecar.secrets[secretNames.jwtSigningKey] = testJwtKey;
   port = await freeTcpPort();
-  svc = startServiceProcess(entry, { PORT: String(port), HOST: "127.0.0.1", DAPR_HTTP_PORT: new URL(sidecar.url).port, LOG_LEVEL: "info" });
+  svc = startServiceProcess(entry, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DAPR_HTTP_PORT: new URL(sidecar.url).port,
+    DAPR_APP_TOKEN_FILE: writeTestAppTokenFile(),
+    LOG_LEVEL: "info",
+  });
   await svc.waitForLog((l) => l.msg === "realtime listening (HTTP and WebSocket)");
   // Another user's connection, open through every attack: it must keep receiving its updates.
   bystander = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${await signTestToken("bystander")}`]);
@@ -54,7 +62,7 @@ async function stillServing(label: string): Promise<void> {
   const event = sampleTaskEvent("taskUpdated", { actor: "bystander", task, before: task, after: task, changed: ["title"] });
   const res = await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskUpdated.name)}`, {
     method: "POST",
-    headers: { "content-type": "application/cloudevents+json" },
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
     body: JSON.stringify(event),
   });
   assert.deepEqual(await res.json(), { status: "SUCCESS" });

@@ -9,7 +9,7 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
 import { createLogger, createRegistry, listen, type TaskSnapshot } from "@tasks/shared";
-import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey } from "@tasks/shared/testing";
+import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, testAppToken, daprHeaders } from "@tasks/shared/testing";
 import { buildRealtimeApp, closeCodes, daprStateHistory, Hub, wsPath } from "../src/index.js";
 import { MessageBudget, Semaphore } from "../src/limits.js";
 import { connect, type TestClient } from "./support/client.js";
@@ -37,6 +37,7 @@ before(async () => {
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecar.url },
     auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
     history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 3, ttlSeconds: 600 }),
     maxBufferedBytes: 64 * 1024,
     heartbeatMs: 200,
@@ -70,6 +71,7 @@ async function ownInstance(limits: Parameters<typeof buildRealtimeApp>[0]["limit
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecar.url },
     auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
     history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents }),
     heartbeatMs: 600_000,
     ...(limits ? { limits } : {}),
@@ -106,7 +108,7 @@ async function deliver<K extends TopicKey>(key: K, task: TaskSnapshot, id?: stri
   const event = sampleTaskEvent(key, data as never, id ? { id } : {});
   const res = await fetch(`${base}${subscriptionRoute(topics[key].name)}`, {
     method: "POST",
-    headers: { "content-type": "application/cloudevents+json" },
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
     body: JSON.stringify(event),
   });
   assert.deepEqual(await res.json(), { status: "SUCCESS" });
@@ -196,7 +198,7 @@ describe("fan-out", () => {
     const event = sampleTaskEvent("taskCreated", { actor: "user-a", task: sampleTask({ userId: "user-a" }) });
     const res = await fetch(`${base}${subscriptionRoute(topics.taskCreated.name)}`, {
       method: "POST",
-      headers: { "content-type": "application/cloudevents+json" },
+      headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
       body: JSON.stringify(event),
     });
     assert.deepEqual(await res.json(), { status: "RETRY" });
@@ -280,6 +282,7 @@ describe("liveness and backpressure", () => {
       registry: createRegistry("realtime"),
       sidecar: { daprHttpUrl: sidecar.url },
       auth: { hs256Key: testJwtKey },
+      daprAppToken: testAppToken,
       history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 2 }),
       maxBufferedBytes: 64 * 1024,
       heartbeatMs: 600_000,
@@ -301,7 +304,7 @@ describe("liveness and backpressure", () => {
         const event = sampleTaskEvent("taskUpdated", { actor: "user-a", task: big, before: big, after: big, changed: ["description"] });
         const res = await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskUpdated.name)}`, {
           method: "POST",
-          headers: { "content-type": "application/cloudevents+json" },
+          headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
           body: JSON.stringify(event),
         });
         assert.deepEqual(await res.json(), { status: "SUCCESS" });
@@ -314,7 +317,7 @@ describe("liveness and backpressure", () => {
       const event = sampleTaskEvent("taskCreated", { actor: "user-b", task: t });
       await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskCreated.name)}`, {
         method: "POST",
-        headers: { "content-type": "application/cloudevents+json" },
+        headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
         body: JSON.stringify(event),
       });
       assert.equal((await fast.next((m) => m.id === event.id)).id, event.id);

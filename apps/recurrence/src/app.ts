@@ -15,6 +15,8 @@ export interface RecurrenceAppDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly sidecar: SidecarOptions;
+  /** Dapr's app API token: the delivery route needs it. */
+  readonly daprAppToken: string;
   /** @default invocation through `sidecar` */
   readonly client?: OccurrenceClient;
 }
@@ -26,6 +28,7 @@ export function buildRecurrenceApp(deps: RecurrenceAppDeps): ServiceApp {
     logger: deps.logger,
     registry: deps.registry,
     readiness: { sidecar: () => sidecarReady(deps.sidecar) },
+    daprAppToken: deps.daprAppToken,
     preRoutes: (app) => {
       app.use(
         subscriptionRouter({

@@ -1,5 +1,5 @@
 import { services } from "@tasks/catalog";
-import { createLogger, createRegistry, createShutdown, daprHttpUrl, listen, onSignals, waitForSidecar } from "@tasks/shared";
+import { createLogger, createRegistry, createShutdown, daprHttpUrl, listen, onSignals, readAppToken, waitForSidecar } from "@tasks/shared";
 import { buildRecurrenceApp } from "./app.js";
 import { loadRecurrenceConfig } from "./config.js";
 
@@ -7,7 +7,12 @@ const config = loadRecurrenceConfig();
 const logger = createLogger({ service: services.recurrence.name, level: config.LOG_LEVEL });
 const sidecar = { daprHttpUrl: daprHttpUrl(config) };
 await waitForSidecar(sidecar);
-const { app, health } = buildRecurrenceApp({ logger, registry: createRegistry(services.recurrence.name), sidecar });
+const { app, health } = buildRecurrenceApp({
+  logger,
+  registry: createRegistry(services.recurrence.name),
+  sidecar,
+  daprAppToken: readAppToken(config.DAPR_APP_TOKEN_FILE),
+});
 const server = await listen(app, config.PORT, config.HOST);
 logger.info({ port: config.PORT }, "recurrence listening");
 onSignals(

@@ -8,7 +8,16 @@ import type http from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { subscriptionRoute, tasksInternalRoutes, topics } from "@tasks/catalog";
 import { createLogger, createRegistry, type CreateOccurrenceRequest, type TaskSnapshot } from "@tasks/shared";
-import { request, sampleTask, sampleTaskEvent, startFakeSidecar, type FakeSidecar, type RecordedRequest } from "@tasks/shared/testing";
+import {
+  request,
+  sampleTask,
+  sampleTaskEvent,
+  startFakeSidecar,
+  type FakeSidecar,
+  type RecordedRequest,
+  daprHeaders,
+  testAppToken,
+} from "@tasks/shared/testing";
 import { buildRecurrenceApp } from "../src/index.js";
 
 const route = subscriptionRoute(topics.taskCompleted.name);
@@ -69,7 +78,12 @@ function app(daprHttpUrl = sidecar.url) {
     level: "debug",
     destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   });
-  return buildRecurrenceApp({ logger, registry: createRegistry("recurrence"), sidecar: { daprHttpUrl, timeoutMs: 1000 } }).app;
+  return buildRecurrenceApp({
+    logger,
+    registry: createRegistry("recurrence"),
+    sidecar: { daprHttpUrl, timeoutMs: 1000 },
+    daprAppToken: testAppToken,
+  }).app;
 }
 
 const completedTask = (overrides: Partial<TaskSnapshot>): TaskSnapshot =>
@@ -90,7 +104,7 @@ async function deliver(task: TaskSnapshot, eventId?: string, daprHttpUrl?: strin
     method: "POST",
     url: route,
     body: event,
-    headers: { "content-type": "application/cloudevents+json" },
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
   });
   assert.equal(res.status, 200);
   return (res.body as { status: string }).status;
@@ -228,6 +242,7 @@ describe("poison events are dropped with the reason logged", () => {
       method: "POST",
       url: route,
       body: { specversion: "1.0", id: "x", source: "s", type: topics.taskCompleted.eventType, data: { task: { id: "nope" } } },
+      headers: daprHeaders,
     });
     assert.deepEqual(res.body, { status: "DROP" });
     assert.equal(invocations().length, 0);

@@ -1,6 +1,7 @@
 /**
  * Bearer JWT authentication (jose): an HS256 key or a JWKS URL from config. The user id is `sub`.
- * Handlers read it with `userIdOf(req)`.
+ * Every token must carry `exp`, at most `maxLifetimeSeconds` after its `iat` (or after now, without
+ * `iat`): a signed token that never expires is refused. Handlers read the user with `userIdOf(req)`.
  */
 import type { NextFunction, Request, Response } from "express";
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
@@ -9,9 +10,14 @@ import { UnauthorizedError } from "./errors.js";
 interface AuthCommon {
   readonly issuer?: string;
   readonly audience?: string;
-  /** Verified tokens remembered until their `exp` (tokens without `exp` are never cached). 0 disables. @default 10000 */
+  /** Verified tokens remembered until their `exp`. 0 disables. @default 10000 */
   readonly cacheSize?: number;
+  /** Longest lifetime accepted (`exp` minus `iat`, or minus now). @default 86400 */
+  readonly maxLifetimeSeconds?: number;
 }
+
+/** Default for AuthConfig.maxLifetimeSeconds and the JWT_MAX_LIFETIME_SECONDS setting: one day. */
+export const defaultMaxTokenLifetimeSeconds = 86_400;
 
 export type AuthConfig = (
   { readonly hs256Key: string | Uint8Array; readonly jwksUrl?: undefined } | { readonly jwksUrl: string; readonly hs256Key?: undefined }
@@ -52,6 +58,7 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
   // token, signature included, so nothing can be forged into the cache) until they expire.
   const cache = new Map<string, { ctx: AuthContext; expiresAt: number }>();
   const maxEntries = config.cacheSize ?? 10_000;
+  const maxLifetime = config.maxLifetimeSeconds ?? defaultMaxTokenLifetimeSeconds;
   return async (token) => {
     const hit = cache.get(token);
     if (hit && Date.now() < hit.expiresAt) return hit.ctx;
@@ -59,8 +66,12 @@ export function createTokenVerifier(config: AuthConfig): (token: string) => Prom
     const claims = await verify(token);
     const sub = claims.sub;
     if (typeof sub !== "string" || !USER_ID.test(sub)) throw new Error("token has no usable sub claim");
+    if (typeof claims.exp !== "number") throw new Error("token has no exp claim");
+    const now = Date.now() / 1000;
+    const from = Math.min(typeof claims.iat === "number" ? claims.iat : now, now);
+    if (claims.exp - from > maxLifetime) throw new Error(`token lifetime exceeds ${maxLifetime} s`);
     const ctx = { userId: sub, claims };
-    if (typeof claims.exp === "number" && maxEntries > 0 && (typeof claims.nbf !== "number" || claims.nbf * 1000 <= Date.now())) {
+    if (maxEntries > 0 && (typeof claims.nbf !== "number" || claims.nbf * 1000 <= Date.now())) {
       if (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
       cache.set(token, { ctx, expiresAt: claims.exp * 1000 });
     }

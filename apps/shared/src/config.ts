@@ -4,7 +4,8 @@
  * Tests build the config objects directly.
  */
 import { z } from "zod";
-import { daprComponents, daprSidecarPorts } from "@tasks/catalog";
+import { daprAppToken, daprComponents, daprSidecarPorts } from "@tasks/catalog";
+import { defaultMaxTokenLifetimeSeconds } from "./auth.js";
 import type { LevelWithSilent } from "pino";
 
 export class ConfigError extends Error {
@@ -41,10 +42,32 @@ export const baseEnvSchema = z.object({
   JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
   JWT_ISSUER: z.string().optional(),
   JWT_AUDIENCE: z.string().optional(),
+  /** Longest bearer-token lifetime accepted (exp minus iat); tokens without exp are always refused. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 86_400)
+    .default(defaultMaxTokenLifetimeSeconds),
+  /** The file holding Dapr's app API token (a mounted Secret; a path, not a secret). */
+  DAPR_APP_TOKEN_FILE: z.string().min(1).default(daprAppToken.file),
   /** Seconds to drain in-flight requests on SIGTERM. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
 });
 export type BaseEnv = z.output<typeof baseEnvSchema>;
+
+/** The claims settings of AuthConfig from the environment (issuer, audience, maximum lifetime). */
+export function jwtClaimsConfig(env: Pick<BaseEnv, "JWT_ISSUER" | "JWT_AUDIENCE" | "JWT_MAX_LIFETIME_SECONDS">): {
+  issuer?: string;
+  audience?: string;
+  maxLifetimeSeconds: number;
+} {
+  return {
+    ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
+    ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+    maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
+  };
+}
 
 export function daprHttpUrl(env: Pick<BaseEnv, "DAPR_HOST" | "DAPR_HTTP_PORT">): string {
   return `http://${env.DAPR_HOST}:${env.DAPR_HTTP_PORT}`;

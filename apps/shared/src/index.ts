@@ -1,4 +1,5 @@
 export * from "./app.js";
+export * from "./app-token.js";
 export * from "./auth.js";
 export * from "./config.js";
 export * from "./dapr.js";

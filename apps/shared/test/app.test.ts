@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
-import { test } from "node:test";
+import { describe, test } from "node:test";
+import express from "express";
 import { z } from "zod";
 import { createServiceApp } from "../src/app.js";
 import { ConflictError, parseOrThrow, ValidationError } from "../src/errors.js";
 import { createLogger } from "../src/logging.js";
 import { createRegistry } from "../src/metrics.js";
 import { request } from "../src/testing/inject.js";
+import { daprHeaders, signTestToken, testAppToken, testJwtKey } from "../src/testing/tokens.js";
+import { userIdOf } from "../src/auth.js";
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -29,6 +32,8 @@ function makeApp() {
     registry,
     readiness: {},
     bodyLimit: "1kb",
+    daprAppToken: testAppToken,
+    openPaths: ["/things", "/boom", "/conflict", "/invalid"],
     routes: (a) => {
       a.post("/things", (req, res) => {
         logger.info("creating");
@@ -72,7 +77,7 @@ test("malformed JSON is 400, an oversized body is 413, an unknown route 404, all
   assert.equal(big.status, 413);
   assert.equal(big.headers["content-type"], problemType);
   assert.equal(big.json<{ detail: string }>().detail, "The request body exceeds the limit of 1024 bytes.");
-  const missing = await request(app, { url: "/nope" });
+  const missing = await request(app, { url: "/nope", headers: { "dapr-api-token": testAppToken } });
   assert.equal(missing.status, 404);
   assert.equal(missing.json<{ detail: string }>().detail, "No route for GET /nope.");
   const conflict = await request(app, { url: "/conflict" });
@@ -120,4 +125,88 @@ test("the HTTP latency histogram labels the route pattern, health and metrics ar
     (await registry.getMetricsAsJSON()).map((m) => m.name),
     ["http_request_duration_seconds"],
   );
+});
+
+describe("who may call what (issue 21): decided before the body is parsed", () => {
+  function gated() {
+    const { logger } = capture();
+    return createServiceApp({
+      logger,
+      registry: createRegistry("svc"),
+      readiness: {},
+      daprAppToken: testAppToken,
+      publicRoutes: { paths: ["/api/v1/things"], auth: { hs256Key: testJwtKey } },
+      openPaths: ["/api/v1/openapi.json"],
+      preRoutes: (a) => a.post("/events/thing", express.json(), (req, res) => void res.json({ status: "SUCCESS", got: req.body })),
+      routes: (a) => {
+        a.get("/api/v1/openapi.json", (_req, res) => void res.json({ openapi: "3.1.0" }));
+        a.get("/api/v1/things", (req, res) => void res.json({ user: userIdOf(req) }));
+        a.post("/api/v1/things", (req, res) => void res.status(201).json({ user: userIdOf(req), body: req.body }));
+        a.delete("/api/v1/things/:id", (_req, res) => void res.status(204).end());
+        a.post("/internal/do", (req, res) => void res.json({ caller: req.get("dapr-caller-app-id") }));
+      },
+    }).app;
+  }
+
+  test("Dapr routes need the app token: without it (or with a wrong one) 401, even with a caller header", async () => {
+    const app = gated();
+    for (const headers of [
+      {} as Record<string, string>,
+      { "dapr-api-token": "wrong" },
+      { "dapr-api-token": `${testAppToken}x` },
+      { "dapr-caller-app-id": "recurrence" },
+    ]) {
+      for (const [method, url] of [
+        ["POST", "/events/thing"],
+        ["POST", "/internal/do"],
+        ["GET", "/dapr/subscribe"],
+        ["POST", "/job/x"],
+      ] as const) {
+        const res = await request(app, { method, url, body: {}, headers });
+        assert.equal(res.status, 401, `${method} ${url} ${JSON.stringify(headers)}`);
+        assert.equal(res.json<{ detail: string }>().detail, "Only the Dapr sidecar may call this route.");
+      }
+    }
+    const ok = await request(app, {
+      method: "POST",
+      url: "/internal/do",
+      body: {},
+      headers: { ...daprHeaders, "dapr-caller-app-id": "recurrence" },
+    });
+    assert.deepEqual([ok.status, ok.body], [200, { caller: "recurrence" }]);
+    const delivered = await request(app, { method: "POST", url: "/events/thing", body: { a: 1 }, headers: daprHeaders });
+    assert.deepEqual(delivered.body, { status: "SUCCESS", got: { a: 1 } });
+  });
+
+  test("health, metrics and open paths need nothing; public paths need a user token, not the app token", async () => {
+    const app = gated();
+    for (const url of ["/healthz", "/readyz", "/metrics", "/api/v1/openapi.json"])
+      assert.equal((await request(app, { url })).status, 200, url);
+    assert.equal((await request(app, { url: "/api/v1/things", headers: daprHeaders })).status, 401);
+    const me = await request(app, { url: "/api/v1/things", token: await signTestToken("ann") });
+    assert.deepEqual([me.status, me.body], [200, { user: "ann" }]);
+  });
+
+  test("authentication comes before body parsing: bad JSON without a token is 401, with one 400", async () => {
+    const app = gated();
+    const headers = { "content-type": "application/json" };
+    const anonymous = await request(app, { method: "POST", url: "/api/v1/things", body: "{nope", headers });
+    assert.equal(anonymous.status, 401);
+    const forged = await request(app, { method: "POST", url: "/events/thing", body: "{nope", headers });
+    assert.equal(forged.status, 401);
+    const authed = await request(app, { method: "POST", url: "/api/v1/things", body: "{nope", headers, token: await signTestToken("ann") });
+    assert.deepEqual([authed.status, authed.json<{ errors: unknown }>().errors], [400, [{ field: "body", message: "Malformed JSON." }]]);
+  });
+
+  test("an undeclared method on a served path is 405 with Allow; an unserved path stays 404", async () => {
+    const app = gated();
+    const token = await signTestToken("ann");
+    const put = await request(app, { method: "PUT", url: "/api/v1/things", token, body: {} });
+    assert.equal(put.status, 405);
+    assert.equal(put.headers.allow, "GET, HEAD, POST");
+    assert.equal(put.headers["content-type"], problemType);
+    const patch = await request(app, { method: "PATCH", url: "/api/v1/things/42", token, body: {} });
+    assert.deepEqual([patch.status, patch.headers.allow], [405, "DELETE"]);
+    assert.equal((await request(app, { url: "/api/v1/things/42/nope", token })).status, 404);
+  });
 });

@@ -9,13 +9,15 @@ import { authenticate, userIdOf, type AuthConfig } from "../src/auth.js";
 import { createLogger } from "../src/logging.js";
 import { createRegistry } from "../src/metrics.js";
 import { request } from "../src/testing/inject.js";
-import { signTestToken, testJwtKey } from "../src/testing/tokens.js";
+import { signTestToken, testAppToken, testJwtKey } from "../src/testing/tokens.js";
 
 function appWith(config: AuthConfig) {
   const { app } = createServiceApp({
     logger: createLogger({ service: "t", level: "silent" }),
     registry: createRegistry("t"),
     readiness: {},
+    daprAppToken: testAppToken,
+    openPaths: ["/me"],
     routes: (a) => a.get("/me", authenticate(config), (req, res) => void res.json({ userId: userIdOf(req) })),
   });
   return app;
@@ -105,4 +107,30 @@ test("verified tokens are cached until exp, never beyond it, and never for anoth
   await assert.rejects(verify(`${short.slice(0, -2)}${short.endsWith("AA") ? "BB" : "AA"}`));
   await new Promise((r) => setTimeout(r, 1100));
   await assert.rejects(verify(short), /"exp" claim timestamp check failed/);
+});
+
+test("a token without exp, or living longer than the maximum lifetime, is refused (issue 21)", async () => {
+  const key = new TextEncoder().encode(testJwtKey);
+  const sign = (claims: Record<string, unknown>, exp?: string | number) => {
+    let jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("eve");
+    if (exp !== undefined) jwt = jwt.setExpirationTime(exp);
+    return jwt.sign(key);
+  };
+  const now = Math.floor(Date.now() / 1000);
+  const app = appWith({ hs256Key: testJwtKey, maxLifetimeSeconds: 3600 });
+  const status = async (token: string) => (await request(app, { url: "/me", token })).status;
+  assert.equal(await status(await sign({ iat: now })), 401, "no exp: never expires");
+  assert.equal(await status(await sign({})), 401, "no exp, no iat");
+  assert.equal(await status(await sign({ iat: now }, now + 3601)), 401, "longer than the maximum");
+  assert.equal(await status(await sign({ iat: now - 7200 }, now + 60)), 401, "issued 2 h before a 1 h maximum");
+  assert.equal(await status(await sign({}, now + 3601)), 401, "no iat: counted from now");
+  assert.equal(await status(await sign({ iat: now }, now + 3600)), 200, "exactly the maximum");
+  assert.equal(await status(await sign({}, now + 600)), 200, "no iat, within the maximum from now");
+  const defaults = appWith({ hs256Key: testJwtKey });
+  assert.equal(
+    (await request(defaults, { url: "/me", token: await sign({ iat: now }, now + 86_400) })).status,
+    200,
+    "default maximum is one day",
+  );
+  assert.equal((await request(defaults, { url: "/me", token: await sign({ iat: now }, now + 86_401) })).status, 401);
 });

@@ -46,6 +46,7 @@ test("/readyz is 200 when the database and sidecar answer, 503 naming the failin
   const { app, health } = createServiceApp({
     logger: createLogger({ service: "t", level: "silent" }),
     registry: createRegistry("t"),
+    daprAppToken: "x".repeat(32),
     readiness: { database: () => pingDatabase(useBroken ? broken : knex), sidecar: () => sidecarReady({ daprHttpUrl: sidecar.url }) },
     routes: () => undefined,
   });

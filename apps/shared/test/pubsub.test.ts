@@ -8,6 +8,7 @@ import { DropEvent, PublishError, publishCloudEvent, subscriptionRouter, type Ta
 import { startFakeSidecar, type FakeSidecar } from "../src/testing/fake-sidecar.js";
 import { sampleTask, sampleTaskEvent } from "../src/testing/fixtures.js";
 import { request } from "../src/testing/inject.js";
+import { daprHeaders, testAppToken } from "../src/testing/index.js";
 
 let sidecar: FakeSidecar;
 before(async () => {
@@ -55,6 +56,7 @@ function appWith(handlers: TaskEventHandlers) {
   const { app } = createServiceApp({
     logger,
     registry,
+    daprAppToken: testAppToken,
     readiness: {},
     preRoutes: (a) => a.use(subscriptionRouter({ handlers, logger, metrics })),
     routes: () => undefined,
@@ -78,7 +80,7 @@ test("deliveries answer SUCCESS, RETRY (handler throws) or DROP (DropEvent, or n
       method: "POST",
       url: route,
       body: JSON.stringify(body ?? sampleTaskEvent("taskCompleted", { actor: "u", task: sampleTask({ title }) })),
-      headers: { "content-type": "application/cloudevents+json" },
+      headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
     });
   assert.deepEqual((await send("ok")).body, { status: "SUCCESS" });
   assert.deepEqual((await send("retry")).body, { status: "RETRY" });
@@ -95,8 +97,11 @@ test("deliveries answer SUCCESS, RETRY (handler throws) or DROP (DropEvent, or n
   assert.match(text, /events_dead_lettered_total\{topic="task.completed",service="t"\} 2/);
   assert.match(text, /event_consume_lag_seconds_count\{service="t",topic="task.completed"\} 4/);
   // Only handled topics get a route; /dapr/subscribe lists no programmatic subscriptions.
-  assert.equal((await request(app, { method: "POST", url: subscriptionRoute(topics.taskCreated.name), body: {} })).status, 404);
-  assert.deepEqual((await request(app, { url: "/dapr/subscribe" })).body, []);
+  assert.equal(
+    (await request(app, { method: "POST", url: subscriptionRoute(topics.taskCreated.name), body: {}, headers: daprHeaders })).status,
+    404,
+  );
+  assert.deepEqual((await request(app, { url: "/dapr/subscribe", headers: daprHeaders })).body, []);
 });
 
 test("registered metric names are exactly catalog names", async () => {

@@ -10,7 +10,7 @@ import {
   type ServiceApp,
 } from "@tasks/shared";
 import { openapiDocument } from "./openapi.js";
-import { registerRoutes, tasksRoutes } from "./routes.js";
+import { openapiPath, registerRoutes, tasksBase, tasksRoutes } from "./routes.js";
 import { TasksService } from "./tasks-service.js";
 
 export interface TasksAppDeps {
@@ -18,6 +18,8 @@ export interface TasksAppDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly auth: AuthConfig;
+  /** Dapr's app API token: the internal routes (service invocation) need it. */
+  readonly daprAppToken: string;
   /** Sidecar base URL for the readiness check; omitted = not checked (tests). */
   readonly daprHttpUrl?: string;
   /** Called after events were committed to the outbox (wakes the relay). */
@@ -36,7 +38,10 @@ export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: Task
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.knex), ...(daprHttpUrl ? { sidecar: () => sidecarReady({ daprHttpUrl }) } : {}) },
     bodyLimit: deps.bodyLimit ?? "64kb",
-    routes: (app) => registerRoutes(app, tasksRoutes(service, deps.auth, openapi)),
+    daprAppToken: deps.daprAppToken,
+    publicRoutes: { paths: [tasksBase], auth: deps.auth },
+    openPaths: [openapiPath],
+    routes: (app) => registerRoutes(app, tasksRoutes(service, openapi)),
   });
   return { ...built, service };
 }

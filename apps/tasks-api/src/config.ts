@@ -1,6 +1,6 @@
 /** tasks-api configuration: plain settings from env; the database URL and JWT key from the Dapr secret store. */
 import { secretNames, services } from "@tasks/catalog";
-import { baseEnvSchema, daprHttpUrl, loadEnv, readSecret, type AuthConfig } from "@tasks/shared";
+import { baseEnvSchema, daprHttpUrl, jwtClaimsConfig, loadEnv, readAppToken, readSecret, type AuthConfig } from "@tasks/shared";
 import { z } from "zod";
 
 export const envSchema = baseEnvSchema.extend({
@@ -19,13 +19,15 @@ export interface TasksConfig {
   readonly daprHttpUrl: string;
   readonly databaseUrl: string;
   readonly auth: AuthConfig;
+  /** Dapr's app API token, from the mounted file DAPR_APP_TOKEN_FILE. */
+  readonly daprAppToken: string;
 }
 
 export async function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Promise<TasksConfig> {
   const e = loadEnv(envSchema, env);
   const dapr = daprHttpUrl(e);
   const secret = (name: string) => readSecret({ daprHttpUrl: dapr, store: e.DAPR_SECRET_STORE }, name);
-  const claims = { ...(e.JWT_ISSUER ? { issuer: e.JWT_ISSUER } : {}), ...(e.JWT_AUDIENCE ? { audience: e.JWT_AUDIENCE } : {}) };
+  const claims = jwtClaimsConfig(e);
   const auth: AuthConfig = e.JWT_JWKS_URL
     ? { jwksUrl: e.JWT_JWKS_URL, ...claims }
     : { hs256Key: await secret(secretNames.jwtSigningKey), ...claims };
@@ -35,5 +37,6 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
     daprHttpUrl: dapr,
     databaseUrl: await secret(secretNames.databaseUrl(services["tasks-api"].name)),
     auth,
+    daprAppToken: readAppToken(e.DAPR_APP_TOKEN_FILE),
   };
 }

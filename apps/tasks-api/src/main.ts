@@ -40,6 +40,7 @@ try {
     logger,
     registry,
     auth: config.auth,
+    daprAppToken: config.daprAppToken,
     daprHttpUrl: config.daprHttpUrl,
     onEventsWritten: () => relay.notify(),
   });

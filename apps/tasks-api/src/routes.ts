@@ -3,7 +3,7 @@
  * app so the OpenAPI test can compare the document with what Express really serves.
  */
 import { invocationPaths, services, tasksInternalRoutes } from "@tasks/catalog";
-import { authenticate, ForbiddenError, parseOrThrow, userIdOf, ValidationError, type AuthConfig } from "@tasks/shared";
+import { ForbiddenError, parseOrThrow, userIdOf, ValidationError } from "@tasks/shared";
 import type { Express, Request, RequestHandler, Response } from "express";
 import { createOccurrenceSchema, createTaskSchema, listQuerySchema, taskRuleErrors, updateTaskSchema } from "./schemas.js";
 import type { TasksService } from "./tasks-service.js";
@@ -23,9 +23,10 @@ export const openapiPath = "/api/v1/openapi.json";
 export const expressPath = (catalogPath: string, param = "id"): string => catalogPath.replace("*", `:${param}`);
 
 /**
- * Internal routes are reachable only through Dapr service invocation: network policy admits only
- * the sidecar, Dapr access control admits only the catalog's callers, and here the
- * `dapr-caller-app-id` header Dapr sets must name one of those callers (403 otherwise).
+ * Internal routes are reachable only through Dapr service invocation: the app refuses any request
+ * without Dapr's app API token (createServiceApp), Dapr access control admits only the catalog's
+ * callers, and here the `dapr-caller-app-id` header Dapr sets must name one of those callers (403
+ * otherwise). The header is only read on requests that carried the token, i.e. came from the sidecar.
  */
 export function requireCaller(catalogPath: string): RequestHandler {
   const allowed = new Set(
@@ -43,15 +44,18 @@ export function requireCaller(catalogPath: string): RequestHandler {
 
 const param = (req: Request): string => String(req.params.id);
 
-export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: () => unknown): RouteDef[] {
-  const authn = authenticate(auth);
+/**
+ * The routes. The public ones are authenticated before they run (createServiceApp's `publicRoutes`:
+ * bearer JWT, checked before the body is parsed); the internal ones need Dapr's app API token there,
+ * and `requireCaller` here.
+ */
+export function tasksRoutes(service: TasksService, openapi: () => unknown): RouteDef[] {
   const base = tasksBase;
   return [
     {
       method: "post",
       path: base,
       handlers: [
-        authn,
         async (req: Request, res: Response) => {
           const task = await service.create(userIdOf(req), parseOrThrow(createTaskSchema, req.body));
           res.status(201).location(`${base}/${task.id}`).json(task);
@@ -62,20 +66,18 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
       method: "get",
       path: base,
       handlers: [
-        authn,
         async (req, res) => void res.json(await service.list(userIdOf(req), parseOrThrow(listQuerySchema, req.query ?? {}, "query"))),
       ],
     },
     {
       method: "get",
       path: `${base}/:id`,
-      handlers: [authn, async (req, res) => void res.json(await service.get(userIdOf(req), param(req)))],
+      handlers: [async (req, res) => void res.json(await service.get(userIdOf(req), param(req)))],
     },
     {
       method: "patch",
       path: `${base}/:id`,
       handlers: [
-        authn,
         async (req, res) => {
           const patch = parseOrThrow(updateTaskSchema, req.body);
           if (Object.keys(patch).length === 0)
@@ -88,7 +90,6 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
       method: "delete",
       path: `${base}/:id`,
       handlers: [
-        authn,
         async (req, res) => {
           await service.delete(userIdOf(req), param(req));
           res.status(204).end();
@@ -98,7 +99,7 @@ export function tasksRoutes(service: TasksService, auth: AuthConfig, openapi: ()
     {
       method: "post",
       path: `${base}/:id/complete`,
-      handlers: [authn, async (req, res) => void res.json(await service.complete(userIdOf(req), param(req)))],
+      handlers: [async (req, res) => void res.json(await service.complete(userIdOf(req), param(req)))],
     },
     { method: "get", path: openapiPath, handlers: [(_req, res) => void res.json(openapi())] },
     {

@@ -8,6 +8,7 @@ import {
   type InjectRequest,
   type InjectResponse,
   type TestDatabase,
+  testAppToken,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
 import { migrations } from "../migrations/index.js";
@@ -33,6 +34,7 @@ export async function startHarness(opts: { onEventsWritten?: () => void } = {}):
     logger: createLogger({ service: "tasks-api", level: "silent" }),
     registry: createRegistry("tasks-api"),
     auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
     ...(opts.onEventsWritten ? { onEventsWritten: opts.onEventsWritten } : {}),
   });
   const tokens = new Map<string, string>();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { tasksInternalRoutes, topics } from "@tasks/catalog";
 import { createOccurrenceResponseSchema, internalTaskResponseSchema, type TaskSnapshot } from "@tasks/shared";
-import { request } from "@tasks/shared/testing";
+import { daprHeaders, request } from "@tasks/shared/testing";
 import { startHarness, type Harness, type ProblemJson } from "./harness.js";
 
 let h: Harness;
@@ -28,7 +28,8 @@ before(async () => {
 });
 after(() => h.close());
 
-const fromRecurrence = { "dapr-caller-app-id": "recurrence" };
+const fromRecurrence = { ...daprHeaders, "dapr-caller-app-id": "recurrence" };
+const fromNotifications = { ...daprHeaders, "dapr-caller-app-id": "notifications" };
 const occurrence = (body: unknown, headers: Record<string, string> = fromRecurrence) =>
   request(h.app, { method: "POST", url: tasksInternalRoutes.createOccurrence, body, headers });
 
@@ -87,7 +88,7 @@ describe("internal: create the next occurrence", () => {
   });
 
   test("only the recurrence app may call it (dapr-caller-app-id), and the body is validated", async () => {
-    const callers: Record<string, string>[] = [{}, { "dapr-caller-app-id": "notifications" }, { "dapr-caller-app-id": "Recurrence" }];
+    const callers: Record<string, string>[] = [daprHeaders, fromNotifications, { ...daprHeaders, "dapr-caller-app-id": "Recurrence" }];
     for (const headers of callers) {
       const res = await occurrence({ sourceTask: source, occurrenceAt: "2030-03-05T09:00:00Z" }, headers);
       assert.equal(res.status, 403);
@@ -152,15 +153,11 @@ describe("internal: the source task is validated like the public routes (issue 2
 describe("internal: get a task", () => {
   const url = (id: string) => tasksInternalRoutes.getTask.replace("*", id);
   test("notifications reads any user's task status and due time; others are refused", async () => {
-    const res = await request(h.app, { url: url(source.id), headers: { "dapr-caller-app-id": "notifications" } });
+    const res = await request(h.app, { url: url(source.id), headers: fromNotifications });
     assert.equal(res.status, 200);
     assert.deepEqual(internalTaskResponseSchema.parse(res.body).task, source);
     assert.equal((await request(h.app, { url: url(source.id), headers: fromRecurrence })).status, 403);
-    assert.equal((await request(h.app, { url: url(source.id) })).status, 403);
-    assert.equal(
-      (await request(h.app, { url: url("00000000-0000-4000-8000-000000000000"), headers: { "dapr-caller-app-id": "notifications" } }))
-        .status,
-      404,
-    );
+    assert.equal((await request(h.app, { url: url(source.id), headers: daprHeaders })).status, 403);
+    assert.equal((await request(h.app, { url: url("00000000-0000-4000-8000-000000000000"), headers: fromNotifications })).status, 404);
   });
 });

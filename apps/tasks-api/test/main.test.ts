@@ -17,6 +17,7 @@ import {
   testJwtKey,
   type FakeSidecar,
   type TestDatabase,
+  writeTestAppTokenFile,
 } from "@tasks/shared/testing";
 
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
@@ -36,7 +37,13 @@ after(async () => {
 test("boots from the secret store, serves, publishes through the sidecar, drains on SIGTERM", async () => {
   const port = await freeTcpPort();
   const { port: daprPort } = new URL(sidecar.url);
-  const svc = startServiceProcess(entry, { PORT: String(port), HOST: "127.0.0.1", DAPR_HTTP_PORT: daprPort, OUTBOX_POLL_MS: "100" });
+  const svc = startServiceProcess(entry, {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DAPR_HTTP_PORT: daprPort,
+    DAPR_APP_TOKEN_FILE: writeTestAppTokenFile(),
+    OUTBOX_POLL_MS: "100",
+  });
   try {
     await svc.waitForLog((l) => l.msg === "listening");
     assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_tasks", "0002_outbox"]);

@@ -6,6 +6,12 @@ import { daprApiVersion, type AccessControlPolicy, type DaprConfiguration } from
 export const trustDomain = "public";
 
 /**
+ * The namespace a selfhosted daprd puts in its SPIFFE id (Dapr reads NAMESPACE, default "default"):
+ * Dapr refuses an access-control policy without a namespace, so selfhosted policies name this one.
+ */
+export const selfhostedNamespace = "default";
+
+/**
  * The access-control policies of a callee: deny by default, then for each catalog invocation path that
  * targets it, allow that caller exactly that verb on that path (and nothing else).
  */
@@ -33,6 +39,8 @@ export function accessPoliciesFor(callee: string, services: readonly ServiceSpec
  * its own allow list): W3C tracing, metrics, mTLS and default-deny service invocation.
  * On Kubernetes the effective mTLS switch is the control plane's `daprsystem` Configuration (set by the
  * Helm chart's global.mtls.enabled); the app Configuration repeats it so the intent is visible.
+ * Selfhosted daprd (npm run dev, the integration tests) runs with `--enable-mtls` against a local Dapr
+ * sentry, so it gets the same access control; its policies name the selfhosted namespace.
  */
 export function configurations(settings: ResolvedDaprSettings): DaprConfiguration[] {
   const ns = settings.namespace;
@@ -57,7 +65,13 @@ export function configurations(settings: ResolvedDaprSettings): DaprConfiguratio
       // Without mTLS a callee cannot verify who calls, and Dapr then applies the default action to
       // every call; so access control is only emitted where sidecars have certificates.
       ...(settings.mtls
-        ? { accessControl: { defaultAction: "deny" as const, trustDomain, policies: accessPoliciesFor(s.name, settings.services, ns) } }
+        ? {
+            accessControl: {
+              defaultAction: "deny" as const,
+              trustDomain,
+              policies: accessPoliciesFor(s.name, settings.services, ns ?? selfhostedNamespace),
+            },
+          }
         : {}),
     },
   }));

@@ -3,13 +3,15 @@ import path from "node:path";
 import { stringify } from "yaml";
 import { allDaprResources, daprResources } from "./resources.js";
 import { resolveSettings } from "./settings.js";
-import type { DaprResource, DaprSettings } from "./types.js";
+import { daprApiVersion, type DaprResource, type DaprSettings } from "./types.js";
 
 export interface SelfhostedFiles {
   /** Directory for `daprd --resources-path`: components, subscriptions and the resiliency policy. */
   readonly resourcesDir: string;
   /** Per app id, the file for `daprd --config`. */
   readonly configFiles: Readonly<Record<string, string>>;
+  /** The control plane's `daprsystem` Configuration (mTLS certificate lifetimes), for `sentry --config`. */
+  readonly controlPlaneConfigFile: string;
   readonly written: readonly string[];
 }
 
@@ -53,5 +55,14 @@ export function writeSelfhostedResources(settings: DaprSettings, resourcesDir: s
     write(file, c);
     configFiles[app] = file;
   }
-  return { resourcesDir, configFiles, written };
+  const controlPlaneConfigFile = path.join(configDir, "daprsystem.yaml");
+  const controlPlane = {
+    apiVersion: daprApiVersion,
+    kind: "Configuration" as const,
+    metadata: { name: "daprsystem" },
+    spec: { mtls: { enabled: true, workloadCertTTL: "24h", allowedClockSkew: "15m" } },
+  };
+  writeFileSync(controlPlaneConfigFile, stringify(controlPlane, { lineWidth: 0 }));
+  written.push(controlPlaneConfigFile);
+  return { resourcesDir, configFiles, controlPlaneConfigFile, written };
 }

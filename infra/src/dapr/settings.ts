@@ -21,7 +21,7 @@ export function resolveSettings(settings: DaprSettings): ResolvedDaprSettings {
   }
   return {
     tracingSamplingRate: "1",
-    mtls: !selfhosted,
+    mtls: true,
     services: allServices,
     topics: allTopics,
     ...settings,

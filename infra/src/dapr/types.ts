@@ -158,8 +158,9 @@ export interface DaprSettings {
   readonly tracingSamplingRate?: string;
   /**
    * Whether sidecars authenticate each other with mTLS (Sentry). Access control needs the caller's
-   * identity from its certificate, so it is only emitted when this is on.
-   * @default true on aks and minikube, false on selfhosted
+   * identity from its certificate, so it is only emitted when this is on; selfhosted daprd then needs
+   * a local sentry and `--enable-mtls` (scripts/lib/dev-platform.ts starts both).
+   * @default true
    */
   readonly mtls?: boolean;
   /** The services to generate for. @default allServices */

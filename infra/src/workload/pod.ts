@@ -1,6 +1,7 @@
+import path from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
+import { daprAppToken, daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
 import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
@@ -31,16 +32,25 @@ export interface PodOptions {
 export const tokenReasonAnnotation = "policy.tasks-platform.dev/service-account-token";
 export const sidecarTokenReason = "the Dapr sidecar's kubernetes secret store reads this app's secrets from the API server (minikube)";
 
+/** The volume with the app's Dapr app API token (a file, never an environment variable of the app). */
+export const appTokenVolume = "dapr-app-token";
+
 /** Env names that would mean a secret is passed in the environment. */
 export const secretLikeEnvName = /(PASSWORD|SECRET|TOKEN|PRIVATE|CONNECTION_STRING|DATABASE_URL|API_KEY|CREDENTIAL)/i;
 
-/** Dapr sidecar annotations: app id = service name, app port, config, logs, metrics, a restricted sidecar. */
+/**
+ * Dapr sidecar annotations: app id = service name, app port, config, logs, metrics, a restricted sidecar,
+ * and the app API token Secret (`dapr.io/app-token-secret`): the injector gives daprd the Secret's
+ * `token` key, daprd sends it as `dapr-api-token` on every call to the app, and the app (which reads the
+ * same Secret from its volume, see podTemplate) refuses Dapr routes without it.
+ */
 export function daprAnnotations(service: ServiceSpec, o: Pick<PodOptions, "daprConfig" | "daprLogLevel">): Record<string, string> {
   return {
     "dapr.io/enabled": "true",
     "dapr.io/app-id": service.name,
     "dapr.io/app-port": String(service.port),
     "dapr.io/app-protocol": "http",
+    [daprAppToken.annotation]: daprAppToken.secretName(service.name),
     "dapr.io/config": o.daprConfig,
     "dapr.io/log-level": o.daprLogLevel ?? "info",
     "dapr.io/log-as-json": "true",
@@ -100,10 +110,24 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
           livenessProbe: { httpGet: { path: "/healthz", port: "http" }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 },
           readinessProbe: { httpGet: { path: "/readyz", port: "http" }, periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3 },
           securityContext: restrictedContainer(uid),
-          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          volumeMounts: [
+            { name: "tmp", mountPath: "/tmp" },
+            { name: appTokenVolume, mountPath: daprAppToken.mountDir, readOnly: true },
+          ],
         },
       ],
-      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+      volumes: [
+        { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+        {
+          name: appTokenVolume,
+          secret: {
+            secretName: daprAppToken.secretName(service.name),
+            items: [{ key: daprAppToken.secretKey, path: path.basename(daprAppToken.file) }],
+            // Readable by the app's group (fsGroup) only.
+            defaultMode: 0o440,
+          },
+        },
+      ],
     },
   };
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccounts, type ServiceSpec } from "@tasks/catalog";
+import * as random from "@pulumi/random";
+import { daprAppToken, serviceAccounts, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
 import { podTemplate, type PodOptions } from "./pod.js";
 
@@ -17,8 +18,9 @@ export interface ServiceWorkloadArgs extends Omit<PodOptions, "workloadIdentity"
 }
 
 /**
- * One catalog service on Kubernetes: ServiceAccount, Deployment (Dapr sidecar, restricted pod, rolling
- * update that never drops below the current capacity), Service, HPA with the catalog's bounds, PDB.
+ * One catalog service on Kubernetes: ServiceAccount, the Dapr app API token Secret, Deployment (Dapr
+ * sidecar, restricted pod, rolling update that never drops below the current capacity), Service, HPA
+ * with the catalog's bounds, PDB.
  * The Deployment leaves `replicas` to the HPA: a replica count in the manifest would reset the HPA's
  * choice on every update.
  */
@@ -43,6 +45,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
     const child = { parent: this };
 
     const access = createServiceAccess(name, args, this);
+    const tokens = createDaprTokens(name, args, this);
     this.deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -58,7 +61,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
           }),
         },
       },
-      { ...child, dependsOn: [...access, ...(args.dependsOn ?? [])] },
+      { ...child, dependsOn: [...access, ...tokens, ...(args.dependsOn ?? [])] },
     );
     this.service = new k8s.core.v1.Service(
       `${name}-service`,
@@ -75,6 +78,26 @@ export class ServiceWorkload extends pulumi.ComponentResource {
     createScaling(name, s, meta, this.deployment, child);
     this.registerOutputs({});
   }
+}
+
+/**
+ * Dapr's app token: the sidecar gets it through the dapr.io/app-token-secret annotation, the app reads
+ * the same Secret from a read-only volume (podTemplate). A new token rolls both together.
+ */
+function createDaprTokens(name: string, args: ServiceWorkloadArgs, parent: pulumi.Resource): pulumi.Resource[] {
+  const s = args.service;
+  const child = { parent };
+  const token = new random.RandomPassword(`${name}-dapr-app-token`, { length: 48, special: false }, child);
+  const secret = new k8s.core.v1.Secret(
+    `${name}-dapr-app-token`,
+    {
+      metadata: { name: daprAppToken.secretName(s.name), namespace: args.namespace, labels: appLabels(s.name) },
+      type: "Opaque",
+      stringData: { [daprAppToken.secretKey]: token.result },
+    },
+    { ...child, dependsOn: args.dependsOn },
+  );
+  return [secret];
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   subscriptions,
   writeSelfhostedResources,
   type DaprComponent,
+  type DaprConfiguration,
   type DaprSettings,
 } from "../../src/dapr/index.js";
 
@@ -263,12 +264,32 @@ describe("selfhosted writer", () => {
       const state = parse(readFileSync(path.join(out.resourcesDir, "component-statestore.yaml"), "utf8")) as DaprComponent;
       assert.deepEqual(state.auth, { secretStore: "secretstore" }, "selfhosted sidecars resolve secrets through the file store");
       assert.deepEqual(Object.keys(out.configFiles).sort(), fixture.map((s) => s.name).sort());
-      const conf = parse(readFileSync(out.configFiles["tasks-api"]!, "utf8")) as { spec: Record<string, unknown> };
-      // No Sentry in selfhosted mode: without caller identities access control would deny every call.
-      assert.equal(conf.spec.accessControl, undefined);
-      assert.equal(conf.spec.mtls, undefined);
-      const withMtls = writeSelfhostedResources({ ...selfhosted(), mtls: true }, path.join(dir, "r2"), path.join(dir, "c2"));
-      assert.ok((parse(readFileSync(withMtls.configFiles["tasks-api"]!, "utf8")) as { spec: Record<string, unknown> }).spec.accessControl);
+      const conf = parse(readFileSync(out.configFiles["tasks-api"]!, "utf8")) as DaprConfiguration;
+      // Selfhosted daprd runs with a local sentry (--enable-mtls), so the same access control applies;
+      // Dapr refuses a policy without a namespace, and a selfhosted sidecar's SPIFFE id says "default".
+      assert.equal(conf.spec.mtls, undefined, "daprd takes mTLS from --enable-mtls in selfhosted mode");
+      assert.deepEqual(conf.spec.accessControl, {
+        defaultAction: "deny",
+        trustDomain: "public",
+        policies: [
+          {
+            appId: "notifications",
+            defaultAction: "deny",
+            trustDomain: "public",
+            namespace: "default",
+            operations: [{ name: "/internal/tasks/*", httpVerb: ["GET"], action: "allow" }],
+          },
+          {
+            appId: "recurrence",
+            defaultAction: "deny",
+            trustDomain: "public",
+            namespace: "default",
+            operations: [{ name: "/internal/occurrences", httpVerb: ["POST"], action: "allow" }],
+          },
+        ],
+      });
+      const audit = parse(readFileSync(out.configFiles.audit!, "utf8")) as DaprConfiguration;
+      assert.deepEqual(audit.spec.accessControl, { defaultAction: "deny", trustDomain: "public", policies: [] }, "nobody may invoke audit");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

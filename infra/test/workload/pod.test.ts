@@ -110,7 +110,18 @@ describe("service pod template", () => {
       capabilities: { drop: ["ALL"] },
       seccompProfile: { type: "RuntimeDefault" },
     });
-    assert.deepEqual(spec.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
+    assert.deepEqual(spec.volumes, [
+      { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+      {
+        name: "dapr-app-token",
+        secret: { secretName: "audit-dapr-app-token", items: [{ key: "token", path: "token" }], defaultMode: 0o440 },
+      },
+    ]);
+    assert.deepEqual(c.volumeMounts, [
+      { name: "tmp", mountPath: "/tmp" },
+      { name: "dapr-app-token", mountPath: "/var/run/secrets/tasks/dapr-app-token", readOnly: true },
+    ]);
+    assert.equal(((t.metadata as Obj).annotations as Obj)["dapr.io/app-token-secret"], "audit-dapr-app-token");
     assert.equal(spec.automountServiceAccountToken, false);
     assert.equal((t.metadata as Obj).labels && ((t.metadata as Obj).labels as Obj)["azure.workload.identity/use"], "true");
   });

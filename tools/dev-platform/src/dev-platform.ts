@@ -1,7 +1,8 @@
 /**
  * The whole platform on one machine: Kafka (or KAFKA_BROKERS), Postgres (embedded, or DATABASE_URL), an
- * SMTP catcher, the Dapr scheduler, and every catalog service behind its own daprd, using the selfhosted
- * Dapr resources the infra builders generate (the same ones the Kubernetes stacks deploy).
+ * SMTP catcher, the Dapr sentry and scheduler, and every catalog service behind its own daprd (mTLS,
+ * app tokens), using the selfhosted Dapr resources the infra builders generate (the same ones the
+ * Kubernetes stacks deploy).
  * `npm run dev` (dev-cli.ts) and the integration tests (integration/test) both call startPlatform.
  */
 import { rmSync } from "node:fs";
@@ -10,7 +11,17 @@ import type { ManagedProcess, ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
 import { mintToken } from "./mint-token.js";
 import { createService, startServices } from "./dev-services.js";
-import { daprBinaries, startContext, startDatabase, startKafka, startScheduler, uniquePort, writeDaprFiles } from "./dev-start.js";
+import { sidecarMtls } from "./dev-security.js";
+import {
+  daprBinaries,
+  startContext,
+  startDatabase,
+  startKafka,
+  startScheduler,
+  startSentry,
+  uniquePort,
+  writeDaprFiles,
+} from "./dev-start.js";
 
 export { ensureServiceRoles, repoRoot } from "./dev-start.js";
 
@@ -82,12 +93,20 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const smtp = await ctx.step("smtp catcher", async () => startSmtpCatcher(await uniquePort(), opts.onMail));
     ctx.onStop("smtp catcher", smtp.stop);
     const { jwtKey, dapr } = writeDaprFiles(ctx, brokers, serviceUrls);
-    const schedulerPort = await startScheduler(ctx, bins.scheduler);
+    // mTLS between the sidecars, so the Configurations' access control applies as on Kubernetes.
+    const sentry = await startSentry(ctx, bins.sentry, dapr.controlPlaneConfigFile);
+    const schedulerPort = await startScheduler(ctx, bins.scheduler, sentry);
     await topicsDone;
 
     const services = {} as Record<ServiceName, PlatformService>;
     for (const spec of allServices) {
-      const daprd = { binary: bins.daprd, resourcesDir: dapr.resourcesDir, configFile: dapr.configFiles[spec.name]!, schedulerPort };
+      const daprd = {
+        binary: bins.daprd,
+        resourcesDir: dapr.resourcesDir,
+        configFile: dapr.configFiles[spec.name]!,
+        schedulerPort,
+        mtls: sidecarMtls(sentry),
+      };
       services[spec.name] = await createService(ctx, spec, daprd, smtp.port);
     }
     await startServices(ctx, services);

@@ -6,6 +6,7 @@ import path from "node:path";
 import type { ServiceName, ServiceSpec } from "@tasks/catalog";
 import type { PlatformOptions, PlatformService } from "./dev-platform.js";
 import { ManagedProcess, waitReady, type ProcessSpec } from "./dev-process.js";
+import { appToken } from "./dev-security.js";
 import { repoRoot, uniquePort, type StartContext } from "./dev-start.js";
 
 /** Ports of one service on this machine. */
@@ -84,7 +85,14 @@ function appProcess(opts: PlatformOptions, service: ServiceName, node: ProcessSp
 export async function createService(
   ctx: StartContext,
   spec: ServiceSpec,
-  daprd: { readonly binary: string; readonly resourcesDir: string; readonly configFile: string; readonly schedulerPort: number },
+  daprd: {
+    readonly binary: string;
+    readonly resourcesDir: string;
+    readonly configFile: string;
+    readonly schedulerPort: number;
+    /** daprd's arguments and environment for mTLS with the local sentry. */
+    readonly mtls: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
+  },
   smtpPort: number,
 ): Promise<PlatformService> {
   const ports: DevPorts = {
@@ -94,11 +102,15 @@ export async function createService(
     daprInternalGrpc: await uniquePort(),
     daprMetrics: await uniquePort(),
   };
+  // Dapr's app token: daprd sends it to the app (APP_API_TOKEN, Dapr's only input for it outside
+  // Kubernetes); the app reads it from a 0600 file, as it reads the mounted Secret in a cluster.
+  const token = appToken(path.join(ctx.workDir, "app-tokens"), spec.name);
   const sidecar = new ManagedProcess({
     name: `daprd ${spec.name}`,
     command: daprd.binary,
     logFile: path.join(ctx.logs, `daprd-${spec.name}.log`),
-    args: daprdArgs(spec, ports, daprd),
+    env: { ...daprd.mtls.env, APP_API_TOKEN: token.token },
+    args: [...daprd.mtls.args, ...daprdArgs(spec, ports, daprd)],
   });
   const nodeApp: ProcessSpec = {
     name: spec.name,
@@ -106,7 +118,7 @@ export async function createService(
     args: ["--import", "tsx", path.join(repoRoot, "apps", spec.name, "src", "main.ts")],
     cwd: repoRoot,
     logFile: path.join(ctx.logs, `${spec.name}.log`),
-    env: devServiceEnv(spec, ports, smtpPort, ctx.opts.serviceEnv?.[spec.name]),
+    env: devServiceEnv(spec, ports, smtpPort, { DAPR_APP_TOKEN_FILE: token.file, ...ctx.opts.serviceEnv?.[spec.name] }),
   };
   const app = new ManagedProcess(appProcess(ctx.opts, spec.name, nodeApp));
   const url = `http://127.0.0.1:${ports.app}`;

@@ -18,6 +18,7 @@ import type { PlatformOptions } from "./dev-platform.js";
 import { ManagedProcess, waitReady } from "./dev-process.js";
 import { startDevPostgres, type DevPostgres } from "./dev-postgres.js";
 import { schedulerArgs } from "./dev-scheduler.js";
+import { schedulerTls, startLocalSentry, type LocalSentry } from "./dev-security.js";
 import { freePort } from "./test-servers.js";
 import { serviceUrlVariable } from "./migrate.js";
 
@@ -35,12 +36,14 @@ function parseKeyValues(out: string): Record<string, string> {
   );
 }
 
-export async function daprBinaries(): Promise<{ daprd: string; scheduler: string }> {
-  if (process.env.DAPRD && process.env.DAPR_SCHEDULER) return { daprd: process.env.DAPRD, scheduler: process.env.DAPR_SCHEDULER };
+export async function daprBinaries(): Promise<{ daprd: string; scheduler: string; sentry: string }> {
+  const { DAPRD, DAPR_SCHEDULER, DAPR_SENTRY } = process.env;
+  if (DAPRD && DAPR_SCHEDULER && DAPR_SENTRY) return { daprd: DAPRD, scheduler: DAPR_SCHEDULER, sentry: DAPR_SENTRY };
   const { stdout } = await run(path.join(integrationDir, "dapr-binaries.sh"), [], { maxBuffer: 1 << 20, timeout: 30 * 60_000 });
   const kv = parseKeyValues(stdout);
-  if (!kv.DAPRD || !kv.DAPR_SCHEDULER) throw new Error(`dapr-binaries.sh printed no DAPRD/DAPR_SCHEDULER:\n${stdout}`);
-  return { daprd: kv.DAPRD, scheduler: kv.DAPR_SCHEDULER };
+  if (!kv.DAPRD || !kv.DAPR_SCHEDULER || !kv.DAPR_SENTRY)
+    throw new Error(`dapr-binaries.sh printed no DAPRD/DAPR_SCHEDULER/DAPR_SENTRY:\n${stdout}`);
+  return { daprd: kv.DAPRD, scheduler: kv.DAPR_SCHEDULER, sentry: kv.DAPR_SENTRY };
 }
 
 /** freePort() releases the port at once, so the kernel may hand it out twice: never give out one twice. */
@@ -226,8 +229,25 @@ export function writeDaprFiles(ctx: StartContext, brokers: string, serviceUrls: 
   return { jwtKey, dapr };
 }
 
-/** The Dapr scheduler (Jobs API), standalone; resolves to its port once healthy. */
-export async function startScheduler(ctx: StartContext, binary: string): Promise<number> {
+/** The local Dapr sentry (the CA of every daprd's mTLS identity), healthy; stopped with the platform. */
+export async function startSentry(ctx: StartContext, binary: string, controlPlaneConfigFile: string): Promise<LocalSentry> {
+  const ports = { grpc: await uniquePort(), healthz: await uniquePort(), metrics: await uniquePort() };
+  return ctx.step("dapr sentry", async () => {
+    const sentry = await startLocalSentry({
+      binary,
+      dir: path.join(ctx.workDir, "sentry"),
+      configFile: controlPlaneConfigFile,
+      logFile: path.join(ctx.logs, "sentry.log"),
+      ports,
+      timeoutMs: ctx.timeoutMs,
+    });
+    ctx.onStop("dapr sentry", () => sentry.process.stop());
+    return sentry;
+  });
+}
+
+/** The Dapr scheduler (Jobs API), standalone with TLS from the local sentry; resolves to its port once healthy. */
+export async function startScheduler(ctx: StartContext, binary: string, sentry: LocalSentry): Promise<number> {
   const ports = {
     port: await uniquePort(),
     healthz: await uniquePort(),
@@ -239,7 +259,7 @@ export async function startScheduler(ctx: StartContext, binary: string): Promise
     name: "dapr scheduler",
     command: binary,
     logFile: path.join(ctx.logs, "scheduler.log"),
-    args: schedulerArgs(ports, ctx.workDir),
+    args: [...schedulerArgs(ports, ctx.workDir), ...schedulerTls(sentry, path.join(ctx.workDir, "scheduler-identity"))],
   });
   await ctx.step("dapr scheduler", async () => {
     scheduler.start();

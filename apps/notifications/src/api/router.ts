@@ -1,5 +1,5 @@
 import { services } from "@tasks/catalog";
-import { authenticate, NotFoundError, parseOrThrow, userIdOf, ValidationError, type AuthConfig, type Knex } from "@tasks/shared";
+import { NotFoundError, parseOrThrow, userIdOf, ValidationError, type Knex } from "@tasks/shared";
 import express, { type Router } from "express";
 import { clearNotifications, decodeCursor, listNotifications, markAllRead, markRead, unreadCount } from "../store/notifications.js";
 import { getPreferences, savePreferences, type Preferences } from "../store/preferences.js";
@@ -20,10 +20,12 @@ export function applyPatch(current: Preferences, patch: PreferencesPatch): Prefe
   };
 }
 
-/** The notifications API: every query is scoped to the caller (`sub` of the bearer token). */
-export function notificationsRouter(db: Knex, auth: AuthConfig): Router {
+/**
+ * The notifications API: every query is scoped to the caller (`sub` of the bearer token, verified by
+ * createServiceApp's `publicRoutes` before the router runs).
+ */
+export function notificationsRouter(db: Knex): Router {
   const r = express.Router();
-  r.use(basePath, authenticate(auth));
 
   r.get(basePath, async (req, res) => {
     const q = parseOrThrow(listQuerySchema, req.query, "query");

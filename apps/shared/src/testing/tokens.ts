@@ -1,4 +1,7 @@
-/** HS256 tokens for tests. */
+/** HS256 tokens and the Dapr app token for tests. */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { SignJWT } from "jose";
 
 export const testJwtKey = "test-only-hs256-key-with-at-least-32-bytes!!";
@@ -15,4 +18,18 @@ export async function signTestToken(
   if (opts.issuer) jwt = jwt.setIssuer(opts.issuer);
   if (opts.audience) jwt = jwt.setAudience(opts.audience);
   return jwt.sign(new TextEncoder().encode(opts.key ?? testJwtKey));
+}
+
+/** Dapr's app API token in tests: what the sidecar would send as `dapr-api-token`. */
+export const testAppToken = "test-only-dapr-app-token-of-at-least-32-characters";
+
+/** Headers of a request that comes from the Dapr sidecar (a delivery, a job, an invocation). */
+export const daprHeaders: Readonly<Record<string, string>> = { "dapr-api-token": testAppToken };
+
+/** Writes `testAppToken` to a private file, as the mounted Secret would be, for booting a main.ts; returns its path. */
+export function writeTestAppTokenFile(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "dapr-app-token-"));
+  const file = path.join(dir, "token");
+  writeFileSync(file, `${testAppToken}\n`, { mode: 0o600 });
+  return file;
 }
