@@ -4,14 +4,24 @@
  */
 import { tasksInternalRoutes } from "@tasks/catalog";
 import {
-  createOccurrenceRequestSchema,
   createOccurrenceResponseSchema,
+  instantSchema,
   internalTaskResponseSchema,
+  priorities,
   taskSnapshotSchema,
+  taskStatuses,
 } from "@tasks/shared";
 import { z } from "zod";
 import { expressPath, openapiPath, tasksBase } from "./routes.js";
-import { createTaskSchema, limits, type listQuerySchema, listResponseSchema, sortKeys, updateTaskSchema } from "./schemas.js";
+import {
+  createOccurrenceSchema,
+  createTaskSchema,
+  limits,
+  type listQuerySchema,
+  listResponseSchema,
+  sortKeys,
+  updateTaskSchema,
+} from "./schemas.js";
 
 type Json = Record<string, unknown>;
 const schema = (s: z.ZodType): Json => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" }) as Json;
@@ -29,6 +39,28 @@ const problemSchema = z.object({
   correlationId: z.string().optional(),
 });
 
+const sortTerm = `-?(?:${sortKeys.join("|")})(?::(?:asc|desc))?`;
+const priorityName = `(?:${priorities.join("|")})`;
+const tagText = "[\\p{L}\\p{N}][\\p{L}\\p{N}_\\-:.]{0,39}";
+
+/**
+ * The query parameters as the server checks them (a test, openapi-limits.test.ts, compares both ways).
+ * Lists are written canonically (no spaces, no empty items); the server also trims those.
+ */
+export const queryParamSchemas: Record<keyof z.infer<typeof listQuerySchema>, Json> = {
+  q: { type: "string", minLength: 1, maxLength: limits.query, pattern: "^(?=.*\\S)[^\\u0000-\\u001f\\u007f\\p{Cs}]*$" },
+  status: { type: "string", enum: [...taskStatuses] },
+  priority: { type: "string", pattern: `^${priorityName}(?:,${priorityName})*$` },
+  tags: { type: "string", pattern: `^${tagText}(?:,${tagText}){0,${limits.tags - 1}}$` },
+  tagMode: { type: "string", enum: ["all", "any"], default: "all" },
+  dueBefore: schema(instantSchema),
+  dueAfter: schema(instantSchema),
+  overdue: { type: "string", enum: ["true", "false"] },
+  sort: { type: "string", maxLength: 200, pattern: `^${sortTerm}(?:,${sortTerm}){0,${limits.sortKeys - 1}}$` },
+  limit: { type: "string", pattern: `^(?:[1-9]\\d?|${limits.pageSize})$`, default: "20" },
+  cursor: { type: "string", maxLength: 4096 },
+};
+
 const queryDocs: Record<keyof z.infer<typeof listQuerySchema>, string> = {
   q: "Full-text search over title, tags and description (web search syntax: quotes, OR, -word); results ranked.",
   status: "open or completed.",
@@ -38,10 +70,12 @@ const queryDocs: Record<keyof z.infer<typeof listQuerySchema>, string> = {
   dueBefore: "Due strictly before this instant (RFC 3339).",
   dueAfter: "Due at or after this instant (RFC 3339).",
   overdue: "true: open and due in the past; false: everything else.",
-  sort: `Comma-separated keys (${sortKeys.join(", ")}), each optionally :asc/:desc or prefixed with - for desc. Default: rank:desc with q, else created:desc. Ties break on id.`,
+  sort: `Comma-separated keys (${sortKeys.join(", ")}), each at most once, optionally :asc/:desc or prefixed with - for desc; rank needs q. Default: rank:desc with q, else created:desc. Ties break on id.`,
   limit: `Page size, 1..${limits.pageSize} (default 20).`,
   cursor: "nextCursor from the previous page (same query).",
 };
+
+const bodyLimitDoc = "At most 64 kB of JSON (413 beyond). Cross-field rules: dueAt needs timeZone; reminders and recurrence need dueAt.";
 
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
 const bearer = [{ bearer: [] }];
@@ -68,7 +102,7 @@ export function openapiDocument(): Json {
         UpdateTask: schema(updateTaskSchema),
         TaskPage: schema(listResponseSchema),
         Problem: schema(problemSchema),
-        CreateOccurrenceRequest: schema(createOccurrenceRequestSchema),
+        CreateOccurrenceRequest: schema(createOccurrenceSchema),
         CreateOccurrenceResponse: schema(createOccurrenceResponseSchema),
         InternalTask: schema(internalTaskResponseSchema),
       },
@@ -78,7 +112,7 @@ export function openapiDocument(): Json {
         post: {
           operationId: "createTask",
           security: bearer,
-          requestBody: { required: true, content: json(ref("CreateTask")) },
+          requestBody: { required: true, description: bodyLimitDoc, content: json(ref("CreateTask")) },
           responses: { "201": { description: "Created.", content: json(ref("Task")) }, ...common, "413": problem("Body too large.") },
         },
         get: {
@@ -89,7 +123,7 @@ export function openapiDocument(): Json {
             in: "query",
             required: false,
             description,
-            schema: { type: "string" },
+            schema: queryParamSchemas[name as keyof typeof queryParamSchemas],
           })),
           responses: { "200": { description: "A page of tasks.", content: json(ref("TaskPage")) }, ...common },
         },
@@ -104,7 +138,7 @@ export function openapiDocument(): Json {
         patch: {
           operationId: "updateTask",
           security: bearer,
-          requestBody: { required: true, content: json(ref("UpdateTask")) },
+          requestBody: { required: true, description: bodyLimitDoc, content: json(ref("UpdateTask")) },
           responses: {
             "200": { description: "Updated (null clears a field).", content: json(ref("Task")) },
             ...common,

@@ -30,26 +30,43 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
 const notWellFormed = "Must be valid Unicode text.";
 
+/**
+ * JSON Schema patterns for the OpenAPI document (`.meta`), stating what the refinements check: no
+ * control characters, no lone surrogates (`\p{Cs}`, patterns are Unicode), not blank. Leading and
+ * trailing whitespace is trimmed before the checks (documented, not expressible).
+ */
+const patterns = {
+  title: "^(?=.*\\S)[^\\u0000-\\u001f\\u007f\\p{Cs}]*$",
+  description: "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\p{Cs}]*$",
+  timeZone: "^[A-Za-z][A-Za-z0-9_+\\-/]*$",
+} as const;
+
+/** Lengths count code points, as JSON Schema's maxLength does (an emoji is one character, not two). */
+const codePoints = (s: string): number => [...s].length;
+
 const title = z
   .string()
   .trim()
   .min(1, "Title must not be empty.")
-  .max(limits.title, `Title must be at most ${limits.title} characters.`)
+  .refine((s) => codePoints(s) <= limits.title, `Title must be at most ${limits.title} characters.`)
   .refine((s) => !CONTROL.test(s), "Title must not contain control characters.")
-  .refine(wellFormed, notWellFormed);
+  .refine(wellFormed, notWellFormed)
+  .meta({ maxLength: limits.title, pattern: patterns.title, description: "Trimmed first; no control characters." });
 
 const description = z
   .string()
-  .max(limits.description, `Description must be at most ${limits.description} characters.`)
+  .refine((s) => codePoints(s) <= limits.description, `Description must be at most ${limits.description} characters.`)
   .refine((s) => !CONTROL_EXCEPT_WHITESPACE.test(s), "Description must not contain control characters.")
-  .refine(wellFormed, notWellFormed);
+  .refine(wellFormed, notWellFormed)
+  .meta({ maxLength: limits.description, pattern: patterns.description });
 
 const tag = z
   .string()
   .trim()
   .toLowerCase()
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}_\-:.]*$/u, "Tags are letters, digits, and _ - : . (starting with a letter or digit).")
-  .max(limits.tag, `Tags must be at most ${limits.tag} characters.`);
+  .refine((s) => codePoints(s) <= limits.tag, `Tags must be at most ${limits.tag} characters.`)
+  .meta({ maxLength: limits.tag, description: "Trimmed and lower-cased first." });
 
 const tags = z
   .array(tag)
@@ -58,11 +75,13 @@ const tags = z
 
 const minDue = Date.UTC(1970, 0, 1);
 const maxDue = Date.UTC(9999, 11, 31, 23, 59, 59);
-export const dueInstant = instantSchema.refine((s) => {
-  const t = Date.parse(s);
-  // An unparsable value already failed the format check; report only that.
-  return Number.isNaN(t) || (t >= minDue && t <= maxDue);
-}, "Must be between 1970-01-01 and 9999-12-31.");
+export const dueInstant = instantSchema
+  .refine((s) => {
+    const t = Date.parse(s);
+    // An unparsable value already failed the format check; report only that.
+    return Number.isNaN(t) || (t >= minDue && t <= maxDue);
+  }, "Must be between 1970-01-01 and 9999-12-31.")
+  .meta({ format: "date-time", formatMinimum: new Date(minDue).toISOString(), formatMaximum: new Date(maxDue).toISOString() });
 
 // Building an Intl.DateTimeFormat costs far more than the rest of the validation: remember answers.
 const knownZones = new Map<string, boolean>();
@@ -82,7 +101,11 @@ export function isIanaTimeZone(tz: string): boolean {
   return ok;
 }
 
-const timeZone = z.string().refine(isIanaTimeZone, "Must be an IANA time zone such as Europe/Paris.");
+const timeZone = z.string().refine(isIanaTimeZone, "Must be an IANA time zone such as Europe/Paris.").meta({
+  pattern: patterns.timeZone,
+  maxLength: 64,
+  "x-server-checks": "An IANA time zone the server's time-zone database knows, such as Europe/Paris.",
+});
 
 const reminders = z
   .array(
@@ -98,6 +121,10 @@ const reminders = z
 const recurrence = z
   .string()
   .max(limits.recurrence, `Recurrence must be at most ${limits.recurrence} characters.`)
+  .meta({
+    "x-server-checks":
+      "An RFC 5545 RRULE (FREQ YEARLY..HOURLY, no DTSTART) whose next occurrence after dueAt is found within the recurrence engine's search budget and 400 years.",
+  })
   .transform((s, ctx) => {
     const r = checkRecurrence(s);
     if (!r.ok) {
@@ -239,7 +266,7 @@ export const listQuerySchema = z
           .string()
           .trim()
           .min(1, "Search text must not be empty.")
-          .max(limits.query, `Search text must be at most ${limits.query} characters.`)
+          .refine((s) => codePoints(s) <= limits.query, `Search text must be at most ${limits.query} characters.`)
           .refine((s) => !CONTROL.test(s), "Search text must not contain control characters.")
           .refine(wellFormed, notWellFormed),
       )
@@ -272,7 +299,7 @@ export const listQuerySchema = z
       .refine((terms) => new Set(terms.map((t) => t.key)).size === terms.length, "Each sort key may appear once.")
       .optional(),
     limit: single("limit")
-      .pipe(z.string().regex(/^\d{1,3}$/, `limit must be an integer from 1 to ${limits.pageSize}.`))
+      .pipe(z.string().regex(/^[1-9]\d{0,2}$/, `limit must be an integer from 1 to ${limits.pageSize}.`))
       .transform(Number)
       .pipe(
         z
