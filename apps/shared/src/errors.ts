@@ -91,6 +91,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
 
 function problemFrom(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
+  // The router's decodeURIComponent of a path parameter (e.g. %ED%A0%80, not UTF-8).
+  if (err instanceof URIError) return new HttpProblem(400, "Bad Request", "The URL is not valid percent-encoded UTF-8.");
   // body-parser errors carry `type` and `status` (express.json()).
   if (typeof err === "object" && err !== null && "type" in err && typeof (err as { type: unknown }).type === "string") {
     const e = err as { type: string; status?: number; limit?: number };

@@ -198,6 +198,11 @@ describe("who may call what (issue 21): decided before the body is parsed", () =
     assert.deepEqual([authed.status, authed.json<{ errors: unknown }>().errors], [400, [{ field: "body", message: "Malformed JSON." }]]);
   });
 
+  test("a path parameter that is not percent-encoded UTF-8 is a 400, not a 500 (found by the fuzz test)", async () => {
+    const res = await request(gated(), { method: "DELETE", url: "/api/v1/things/%ED%A0%80", token: await signTestToken("ann") });
+    assert.deepEqual([res.status, res.json<{ detail: string }>().detail], [400, "The URL is not valid percent-encoded UTF-8."]);
+  });
+
   test("an undeclared method on a served path is 405 with Allow; an unserved path stays 404", async () => {
     const app = gated();
     const token = await signTestToken("ann");

@@ -5,3 +5,4 @@ export * from "./inject.js";
 export * from "./fixtures.js";
 export * from "./dockerfile.js";
 export * from "./process.js";
+export * from "./http-fuzz.js";
