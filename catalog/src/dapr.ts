@@ -45,3 +45,19 @@ export const daprAppToken = {
   mountDir: "/var/run/secrets/tasks/dapr-app-token",
   file: "/var/run/secrets/tasks/dapr-app-token/token",
 } as const;
+
+/**
+ * Dapr's API token, the other direction: daprd refuses calls to its own HTTP API (publish, secrets,
+ * state, invocation, jobs; not /v1.0/healthz) without `dapr-api-token`, so only its app can use it.
+ * Without it, anything that reached a sidecar's API could invoke that sidecar's own app with any
+ * `dapr-caller-app-id` (Dapr passes headers through when an app invokes itself). Same layout as the
+ * app token: a per-app Secret for the `dapr.io/api-token-secret` annotation, mounted read-only into the app.
+ */
+export const daprApiToken = {
+  header: "dapr-api-token",
+  annotation: "dapr.io/api-token-secret",
+  secretName: (app: string): string => `${app}-dapr-api-token`,
+  secretKey: "token",
+  mountDir: "/var/run/secrets/tasks/dapr-api-token",
+  file: "/var/run/secrets/tasks/dapr-api-token/token",
+} as const;

@@ -71,7 +71,8 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
     `http://127.0.0.1:${platform.services["tasks-api"].daprHttpPort}/v1.0/publish/pubsub/${topics.taskCompleted.name}`,
     {
       method: "POST",
-      headers: { "content-type": "application/cloudevents+json" },
+      // The sidecar's API needs its app's API token (only tasks-api holds it).
+      headers: { "content-type": "application/cloudevents+json", "dapr-api-token": platform.services["tasks-api"].daprApiToken },
       body: JSON.stringify({
         specversion: "1.0",
         id,

@@ -139,13 +139,25 @@ test(
         headers: { "dapr-caller-app-id": "notifications" },
       });
       assert.equal(internal.status, 401);
+      // 5. The same header through tasks-api's own sidecar: Dapr passes headers through when an app invokes
+      // itself, so only tasks-api may use that sidecar's API: without its API token, daprd answers 401.
+      const ownSidecar = `http://127.0.0.1:${platform.services["tasks-api"].daprHttpPort}/v1.0/invoke/tasks-api/method`;
+      const selfInvoke = await fetch(`${ownSidecar}${tasksInternalRoutes.getTask.replace("*", own.body.id)}`, {
+        headers: { "dapr-caller-app-id": "notifications" },
+      });
+      assert.equal(selfInvoke.status, 401);
+      assert.equal((await selfInvoke.text()).trim(), "invalid api token");
 
       // Through the sidecars (mTLS with the local sentry): only the catalog's callers, only their operation.
       // The callers claim to be notifications: the callee's sidecar goes by the caller's certificate instead.
       const invoke = (caller: "audit" | "recurrence" | "notifications", method: string, path: string, claim = true) =>
         fetch(`http://127.0.0.1:${platform.services[caller].daprHttpPort}/v1.0/invoke/tasks-api/method${path}`, {
           method,
-          headers: { "content-type": "application/json", ...(claim ? { "dapr-caller-app-id": "notifications" } : {}) },
+          headers: {
+            "content-type": "application/json",
+            "dapr-api-token": platform.services[caller].daprApiToken,
+            ...(claim ? { "dapr-caller-app-id": "notifications" } : {}),
+          },
           ...(method === "POST" ? { body: "{}" } : {}),
           signal: AbortSignal.timeout(10_000),
         });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { allBrokerTopics, allServices, daprAppToken, databaseRole, secretNames, servicesWithDatabase } from "@tasks/catalog";
+import { allBrokerTopics, allServices, daprApiToken, daprAppToken, databaseRole, secretNames, servicesWithDatabase } from "@tasks/catalog";
 import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
@@ -144,7 +144,11 @@ describe("local stack (minikube, mocked)", () => {
     // Plus the database-roles Job's own Secret and each app's Dapr app token, which no sidecar's secret store may read.
     assert.deepEqual(
       secrets,
-      [...(run.outputs.localSecrets as string[]), "database-roles", ...allServices.map((s) => daprAppToken.secretName(s.name))].sort(),
+      [
+        ...(run.outputs.localSecrets as string[]),
+        "database-roles",
+        ...allServices.flatMap((s) => [daprAppToken.secretName(s.name), daprApiToken.secretName(s.name)]),
+      ].sort(),
     );
     assert.ok(!secrets.includes("postgres-password"), "the superuser password is not in the secret store");
     assert.deepEqual(

@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import {
   allServices,
   allTopics,
+  daprApiToken,
   daprAppToken,
   daprComponents,
   daprConfigurationFor,
@@ -139,17 +140,23 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
     assert.deepEqual(get(c, "volumeMounts"), [
       { name: "tmp", mountPath: "/tmp" },
       { name: "dapr-app-token", mountPath: daprAppToken.mountDir, readOnly: true },
+      { name: "dapr-api-token", mountPath: daprApiToken.mountDir, readOnly: true },
     ]);
-    // Dapr's app API token: the sidecar gets the Secret through the annotation, the app reads it from
-    // its read-only volume (never env), and the sidecar's secret-store Role cannot read it.
-    const tokenSecret = daprAppToken.secretName(s.name);
-    assert.equal(ann[daprAppToken.annotation], tokenSecret);
-    assert.deepEqual(
-      (arr(get(tpl, "spec", "volumes")) as Obj[]).find((v) => v.name === "dapr-app-token"),
-      { name: "dapr-app-token", secret: { secretName: tokenSecret, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
-    );
-    assert.deepEqual(Object.keys(secretStringData(run, serviceAccounts.namespace, tokenSecret)), [daprAppToken.secretKey]);
-    assert.ok(!JSON.stringify(get(c, "env")).includes(tokenSecret), `${s.name}: the token is not in the app's environment`);
+    // Dapr's app token and API token: the sidecar gets each Secret through its annotation, the app reads
+    // them from read-only volumes (never env), and the sidecar's secret-store Role cannot read them.
+    for (const [volume, token] of [
+      ["dapr-app-token", daprAppToken],
+      ["dapr-api-token", daprApiToken],
+    ] as const) {
+      const tokenSecret = token.secretName(s.name);
+      assert.equal(ann[token.annotation], tokenSecret);
+      assert.deepEqual(
+        (arr(get(tpl, "spec", "volumes")) as Obj[]).find((v) => v.name === volume),
+        { name: volume, secret: { secretName: tokenSecret, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
+      );
+      assert.deepEqual(Object.keys(secretStringData(run, serviceAccounts.namespace, tokenSecret)), [token.secretKey]);
+      assert.ok(!JSON.stringify(get(c, "env")).includes(tokenSecret), `${s.name}: ${volume} is not in the app's environment`);
+    }
     const image = String(c.image);
     assert.match(image, new RegExp(`/${s.name}:src-[0-9a-f]{20}(@sha256:[0-9a-f]{64})?$`), `${s.name}: image ${image} has no content tag`);
     assert.doesNotMatch(image, /:latest\b/);
@@ -180,7 +187,7 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
         assert.ok(
           arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey) &&
             !arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).some((n) =>
-              String(n).endsWith("-dapr-app-token"),
+              /-dapr-(app|api)-token$/.test(String(n)),
             ),
           `${s.name}: the sidecar's secret store reads the catalog's secrets, no app token`,
         );

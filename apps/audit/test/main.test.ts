@@ -17,6 +17,7 @@ import {
   testJwtKey,
   type FakeSidecar,
   type TestDatabase,
+  testApiToken,
   writeTestAppTokenFile,
 } from "@tasks/shared/testing";
 
@@ -26,6 +27,7 @@ let sidecar: FakeSidecar;
 before(async () => {
   db = await createTestDatabase("audit_main");
   sidecar = await startFakeSidecar();
+  sidecar.apiToken = testApiToken;
   sidecar.secrets[secretNames.databaseUrl("audit")] = db.url;
   sidecar.secrets[secretNames.jwtSigningKey] = testJwtKey;
 });
@@ -42,6 +44,7 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
     HOST: "127.0.0.1",
     DAPR_HTTP_PORT: daprPort,
     DAPR_APP_TOKEN_FILE: writeTestAppTokenFile(),
+    DAPR_API_TOKEN_FILE: writeTestAppTokenFile(testApiToken),
   });
   try {
     await svc.waitForLog((l) => l.msg === "listening");

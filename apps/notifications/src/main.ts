@@ -9,6 +9,7 @@ import {
   migrateLatest,
   jwtClaimsConfig,
   onSignals,
+  readApiToken,
   readAppToken,
   readSecret,
   waitForSidecar,
@@ -24,7 +25,7 @@ import { webPushSender } from "./delivery/push.js";
 const config = loadNotificationsConfig();
 const name = services.notifications.name;
 const logger = createLogger({ service: name, level: config.LOG_LEVEL });
-const sidecar = { daprHttpUrl: daprHttpUrl(config) };
+const sidecar = { daprHttpUrl: daprHttpUrl(config), apiToken: readApiToken(config.DAPR_API_TOKEN_FILE) };
 await waitForSidecar(sidecar);
 const secret = (key: string) => readSecret({ ...sidecar, store: config.DAPR_SECRET_STORE ?? daprComponents.secretStore }, key);
 

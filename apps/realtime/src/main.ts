@@ -7,6 +7,7 @@ import {
   listen,
   jwtClaimsConfig,
   onSignals,
+  readApiToken,
   readAppToken,
   readSecret,
   waitForSidecar,
@@ -19,7 +20,7 @@ import { daprStateHistory } from "./history.js";
 const config = loadRealtimeConfig();
 const name = services.realtime.name;
 const logger = createLogger({ service: name, level: config.LOG_LEVEL });
-const sidecar = { daprHttpUrl: daprHttpUrl(config) };
+const sidecar = { daprHttpUrl: daprHttpUrl(config), apiToken: readApiToken(config.DAPR_API_TOKEN_FILE) };
 await waitForSidecar(sidecar);
 const claims = jwtClaimsConfig(config);
 const auth: AuthConfig = config.JWT_JWKS_URL

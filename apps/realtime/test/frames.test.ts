@@ -18,6 +18,7 @@ import {
   testJwtKey,
   type ServiceProcess,
   daprHeaders,
+  testApiToken,
   writeTestAppTokenFile,
 } from "@tasks/shared/testing";
 import { closeCodes, wsPath } from "../src/index.js";
@@ -35,6 +36,7 @@ let bystander: TestClient;
 
 before(async () => {
   sidecar = await startStateSidecar();
+  sidecar.apiToken = testApiToken;
   sidecar.secrets[secretNames.jwtSigningKey] = testJwtKey;
   port = await freeTcpPort();
   svc = startServiceProcess(entry, {
@@ -42,6 +44,7 @@ before(async () => {
     HOST: "127.0.0.1",
     DAPR_HTTP_PORT: new URL(sidecar.url).port,
     DAPR_APP_TOKEN_FILE: writeTestAppTokenFile(),
+    DAPR_API_TOKEN_FILE: writeTestAppTokenFile(testApiToken),
     LOG_LEVEL: "info",
   });
   await svc.waitForLog((l) => l.msg === "realtime listening (HTTP and WebSocket)");

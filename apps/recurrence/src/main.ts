@@ -1,11 +1,21 @@
 import { services } from "@tasks/catalog";
-import { createLogger, createRegistry, createShutdown, daprHttpUrl, listen, onSignals, readAppToken, waitForSidecar } from "@tasks/shared";
+import {
+  createLogger,
+  createRegistry,
+  createShutdown,
+  daprHttpUrl,
+  listen,
+  onSignals,
+  readApiToken,
+  readAppToken,
+  waitForSidecar,
+} from "@tasks/shared";
 import { buildRecurrenceApp } from "./app.js";
 import { loadRecurrenceConfig } from "./config.js";
 
 const config = loadRecurrenceConfig();
 const logger = createLogger({ service: services.recurrence.name, level: config.LOG_LEVEL });
-const sidecar = { daprHttpUrl: daprHttpUrl(config) };
+const sidecar = { daprHttpUrl: daprHttpUrl(config), apiToken: readApiToken(config.DAPR_API_TOKEN_FILE) };
 await waitForSidecar(sidecar);
 const { app, health } = buildRecurrenceApp({
   logger,

@@ -19,18 +19,24 @@ export class AppTokenError extends Error {
   override readonly name = "AppTokenError";
 }
 
-/** Reads the app token from `file`; throws AppTokenError naming the file when it is missing or too short. */
-export function readAppToken(file: string): string {
+/** Reads a token from `file`; throws AppTokenError naming `what` and the file when it is missing or too short. */
+export function readTokenFile(file: string, what: string): string {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new AppTokenError(`Dapr app token: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    throw new AppTokenError(`${what}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
   const token = text.trim();
-  if (token.length < minAppTokenLength) throw new AppTokenError(`Dapr app token: ${file} holds fewer than ${minAppTokenLength} characters`);
+  if (token.length < minAppTokenLength) throw new AppTokenError(`${what}: ${file} holds fewer than ${minAppTokenLength} characters`);
   return token;
 }
+
+/** Dapr's app API token (what the sidecar sends to the app). */
+export const readAppToken = (file: string): string => readTokenFile(file, "Dapr app token");
+
+/** Dapr's API token (what the app sends to its sidecar). */
+export const readApiToken = (file: string): string => readTokenFile(file, "Dapr API token");
 
 const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
 

@@ -4,7 +4,7 @@
  * Tests build the config objects directly.
  */
 import { z } from "zod";
-import { daprAppToken, daprComponents, daprSidecarPorts } from "@tasks/catalog";
+import { daprApiToken, daprAppToken, daprComponents, daprSidecarPorts } from "@tasks/catalog";
 import { defaultMaxTokenLifetimeSeconds } from "./auth.js";
 import type { LevelWithSilent } from "pino";
 
@@ -51,6 +51,8 @@ export const baseEnvSchema = z.object({
     .default(defaultMaxTokenLifetimeSeconds),
   /** The file holding Dapr's app API token (a mounted Secret; a path, not a secret). */
   DAPR_APP_TOKEN_FILE: z.string().min(1).default(daprAppToken.file),
+  /** The file holding Dapr's API token for calls to the sidecar (a mounted Secret; a path). */
+  DAPR_API_TOKEN_FILE: z.string().min(1).default(daprApiToken.file),
   /** Seconds to drain in-flight requests on SIGTERM. */
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
 });

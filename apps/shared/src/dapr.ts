@@ -8,7 +8,12 @@ export interface SidecarOptions {
   readonly fetch?: typeof fetch;
   /** Per-call timeout. @default 5000 */
   readonly timeoutMs?: number;
+  /** Dapr's API token (catalog daprApiToken), sent as `dapr-api-token` on every call. */
+  readonly apiToken?: string;
 }
+
+const withToken = (opts: SidecarOptions, headers: Readonly<Record<string, string>> = {}): Record<string, string> =>
+  opts.apiToken ? { ...headers, "dapr-api-token": opts.apiToken } : { ...headers };
 
 export class SidecarError extends Error {
   constructor(
@@ -24,7 +29,9 @@ export async function sidecarFetch(opts: SidecarOptions, path: string, init: Req
   const doFetch = opts.fetch ?? globalThis.fetch;
   const url = `${opts.daprHttpUrl.replace(/\/+$/, "")}${path}`;
   try {
-    return await doFetch(url, { ...init, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
+    const headers = new Headers(init.headers);
+    if (opts.apiToken) headers.set("dapr-api-token", opts.apiToken);
+    return await doFetch(url, { ...init, headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
   } catch (err) {
     throw new SidecarError(`Dapr sidecar ${init.method ?? "GET"} ${path} failed: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -62,7 +69,7 @@ export async function sidecarRequest(
         method,
         agent: keepAlive,
         timeout: ms,
-        headers: { ...headers, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) },
+        headers: withToken(opts, { ...headers, ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}) }),
       },
       (res) => {
         const chunks: Buffer[] = [];

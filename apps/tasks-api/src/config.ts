@@ -1,6 +1,15 @@
 /** tasks-api configuration: plain settings from env; the database URL and JWT key from the Dapr secret store. */
 import { secretNames, services } from "@tasks/catalog";
-import { baseEnvSchema, daprHttpUrl, jwtClaimsConfig, loadEnv, readAppToken, readSecret, type AuthConfig } from "@tasks/shared";
+import {
+  baseEnvSchema,
+  daprHttpUrl,
+  jwtClaimsConfig,
+  loadEnv,
+  readApiToken,
+  readAppToken,
+  readSecret,
+  type AuthConfig,
+} from "@tasks/shared";
 import { z } from "zod";
 
 export const envSchema = baseEnvSchema.extend({
@@ -17,6 +26,8 @@ export interface TasksConfig {
   readonly env: TasksEnv;
   readonly port: number;
   readonly daprHttpUrl: string;
+  /** Dapr's API token for calls to the sidecar, from the mounted file DAPR_API_TOKEN_FILE. */
+  readonly daprApiToken: string;
   readonly databaseUrl: string;
   readonly auth: AuthConfig;
   /** Dapr's app API token, from the mounted file DAPR_APP_TOKEN_FILE. */
@@ -26,7 +37,8 @@ export interface TasksConfig {
 export async function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Promise<TasksConfig> {
   const e = loadEnv(envSchema, env);
   const dapr = daprHttpUrl(e);
-  const secret = (name: string) => readSecret({ daprHttpUrl: dapr, store: e.DAPR_SECRET_STORE }, name);
+  const apiToken = readApiToken(e.DAPR_API_TOKEN_FILE);
+  const secret = (name: string) => readSecret({ daprHttpUrl: dapr, apiToken, store: e.DAPR_SECRET_STORE }, name);
   const claims = jwtClaimsConfig(e);
   const auth: AuthConfig = e.JWT_JWKS_URL
     ? { jwksUrl: e.JWT_JWKS_URL, ...claims }
@@ -35,6 +47,7 @@ export async function loadConfig(env: Readonly<Record<string, string | undefined
     env: e,
     port: e.PORT ?? services["tasks-api"].port,
     daprHttpUrl: dapr,
+    daprApiToken: apiToken,
     databaseUrl: await secret(secretNames.databaseUrl(services["tasks-api"].name)),
     auth,
     daprAppToken: readAppToken(e.DAPR_APP_TOKEN_FILE),

@@ -33,7 +33,12 @@ try {
     logger,
     metrics: outboxMetrics(registry),
     pollMs: config.env.OUTBOX_POLL_MS,
-    publisher: { daprHttpUrl: config.daprHttpUrl, pubsubName: config.env.DAPR_PUBSUB_NAME, metrics: publisherMetrics(registry) },
+    publisher: {
+      daprHttpUrl: config.daprHttpUrl,
+      apiToken: config.daprApiToken,
+      pubsubName: config.env.DAPR_PUBSUB_NAME,
+      metrics: publisherMetrics(registry),
+    },
   });
   const { app, health } = createTasksApp({
     knex,

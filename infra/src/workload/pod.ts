@@ -1,7 +1,7 @@
 import path from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { daprAppToken, daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
+import { daprApiToken, daprAppToken, daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
 import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
@@ -32,17 +32,21 @@ export interface PodOptions {
 export const tokenReasonAnnotation = "policy.tasks-platform.dev/service-account-token";
 export const sidecarTokenReason = "the Dapr sidecar's kubernetes secret store reads this app's secrets from the API server (minikube)";
 
-/** The volume with the app's Dapr app API token (a file, never an environment variable of the app). */
-export const appTokenVolume = "dapr-app-token";
+/** The volumes with the app's Dapr tokens (files, never environment variables of the app). */
+export const tokenVolumes = [
+  { volume: "dapr-app-token", token: daprAppToken },
+  { volume: "dapr-api-token", token: daprApiToken },
+] as const;
 
 /** Env names that would mean a secret is passed in the environment. */
 export const secretLikeEnvName = /(PASSWORD|SECRET|TOKEN|PRIVATE|CONNECTION_STRING|DATABASE_URL|API_KEY|CREDENTIAL)/i;
 
 /**
  * Dapr sidecar annotations: app id = service name, app port, config, logs, metrics, a restricted sidecar,
- * and the app API token Secret (`dapr.io/app-token-secret`): the injector gives daprd the Secret's
- * `token` key, daprd sends it as `dapr-api-token` on every call to the app, and the app (which reads the
- * same Secret from its volume, see podTemplate) refuses Dapr routes without it.
+ * and the two token Secrets. `dapr.io/app-token-secret`: daprd sends that token as `dapr-api-token` on
+ * every call to the app, which refuses Dapr routes without it. `dapr.io/api-token-secret`: daprd refuses
+ * calls to its own API without that one, which only the app holds. The injector gives daprd each
+ * Secret's `token` key; the app reads both Secrets from read-only volumes (see podTemplate).
  */
 export function daprAnnotations(service: ServiceSpec, o: Pick<PodOptions, "daprConfig" | "daprLogLevel">): Record<string, string> {
   return {
@@ -51,6 +55,7 @@ export function daprAnnotations(service: ServiceSpec, o: Pick<PodOptions, "daprC
     "dapr.io/app-port": String(service.port),
     "dapr.io/app-protocol": "http",
     [daprAppToken.annotation]: daprAppToken.secretName(service.name),
+    [daprApiToken.annotation]: daprApiToken.secretName(service.name),
     "dapr.io/config": o.daprConfig,
     "dapr.io/log-level": o.daprLogLevel ?? "info",
     "dapr.io/log-as-json": "true",
@@ -112,21 +117,21 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
           securityContext: restrictedContainer(uid),
           volumeMounts: [
             { name: "tmp", mountPath: "/tmp" },
-            { name: appTokenVolume, mountPath: daprAppToken.mountDir, readOnly: true },
+            ...tokenVolumes.map((t) => ({ name: t.volume, mountPath: t.token.mountDir, readOnly: true })),
           ],
         },
       ],
       volumes: [
         { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-        {
-          name: appTokenVolume,
+        ...tokenVolumes.map((t) => ({
+          name: t.volume,
           secret: {
-            secretName: daprAppToken.secretName(service.name),
-            items: [{ key: daprAppToken.secretKey, path: path.basename(daprAppToken.file) }],
+            secretName: t.token.secretName(service.name),
+            items: [{ key: t.token.secretKey, path: path.basename(t.token.file) }],
             // Readable by the app's group (fsGroup) only.
             defaultMode: 0o440,
           },
-        },
+        })),
       ],
     },
   };

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { daprAppToken, serviceAccounts, type ServiceSpec } from "@tasks/catalog";
+import { serviceAccounts, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
-import { podTemplate, type PodOptions } from "./pod.js";
+import { podTemplate, tokenVolumes, type PodOptions } from "./pod.js";
 
 export interface ServiceWorkloadArgs extends Omit<PodOptions, "workloadIdentity" | "strictZoneSpread"> {
   readonly service: ServiceSpec;
@@ -81,23 +81,25 @@ export class ServiceWorkload extends pulumi.ComponentResource {
 }
 
 /**
- * Dapr's app token: the sidecar gets it through the dapr.io/app-token-secret annotation, the app reads
- * the same Secret from a read-only volume (podTemplate). A new token rolls both together.
+ * Dapr's app token (sidecar -> app) and API token (app -> sidecar): the sidecar gets each through its
+ * dapr.io/*-token-secret annotation, the app reads the same Secrets from read-only volumes (podTemplate).
+ * A new token rolls both together.
  */
 function createDaprTokens(name: string, args: ServiceWorkloadArgs, parent: pulumi.Resource): pulumi.Resource[] {
   const s = args.service;
   const child = { parent };
-  const token = new random.RandomPassword(`${name}-dapr-app-token`, { length: 48, special: false }, child);
-  const secret = new k8s.core.v1.Secret(
-    `${name}-dapr-app-token`,
-    {
-      metadata: { name: daprAppToken.secretName(s.name), namespace: args.namespace, labels: appLabels(s.name) },
-      type: "Opaque",
-      stringData: { [daprAppToken.secretKey]: token.result },
-    },
-    { ...child, dependsOn: args.dependsOn },
-  );
-  return [secret];
+  return tokenVolumes.map(({ volume, token }) => {
+    const value = new random.RandomPassword(`${name}-${volume}`, { length: 48, special: false }, child);
+    return new k8s.core.v1.Secret(
+      `${name}-${volume}`,
+      {
+        metadata: { name: token.secretName(s.name), namespace: args.namespace, labels: appLabels(s.name) },
+        type: "Opaque",
+        stringData: { [token.secretKey]: value.result },
+      },
+      { ...child, dependsOn: args.dependsOn },
+    );
+  });
 }
 
 /**

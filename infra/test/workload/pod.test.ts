@@ -116,12 +116,18 @@ describe("service pod template", () => {
         name: "dapr-app-token",
         secret: { secretName: "audit-dapr-app-token", items: [{ key: "token", path: "token" }], defaultMode: 0o440 },
       },
+      {
+        name: "dapr-api-token",
+        secret: { secretName: "audit-dapr-api-token", items: [{ key: "token", path: "token" }], defaultMode: 0o440 },
+      },
     ]);
     assert.deepEqual(c.volumeMounts, [
       { name: "tmp", mountPath: "/tmp" },
       { name: "dapr-app-token", mountPath: "/var/run/secrets/tasks/dapr-app-token", readOnly: true },
+      { name: "dapr-api-token", mountPath: "/var/run/secrets/tasks/dapr-api-token", readOnly: true },
     ]);
     assert.equal(((t.metadata as Obj).annotations as Obj)["dapr.io/app-token-secret"], "audit-dapr-app-token");
+    assert.equal(((t.metadata as Obj).annotations as Obj)["dapr.io/api-token-secret"], "audit-dapr-api-token");
     assert.equal(spec.automountServiceAccountToken, false);
     assert.equal((t.metadata as Obj).labels && ((t.metadata as Obj).labels as Obj)["azure.workload.identity/use"], "true");
   });

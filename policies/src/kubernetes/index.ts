@@ -1,6 +1,6 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { daprAnnotations } from "./dapr-annotations.js";
-import { daprAppTokenPolicy } from "./dapr-app-token.js";
+import { daprTokensPolicy } from "./dapr-tokens.js";
 import { dropAllCapabilities } from "./drop-all-capabilities.js";
 import { helmChartVersionPinned } from "./helm-chart-version-pinned.js";
 import { imageImmutableTag } from "./image-immutable-tag.js";
@@ -33,7 +33,7 @@ import { topologySpreadProd } from "./topology-spread-prod.js";
 
 export const kubernetesPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   daprAnnotations,
-  daprAppTokenPolicy,
+  daprTokensPolicy,
   dropAllCapabilities,
   helmChartVersionPinned,
   imageImmutableTag,

@@ -1,7 +1,7 @@
 /**
  * `npm run dev`: the whole platform on one machine (see dev-platform.ts), until Ctrl-C.
- * Env: KAFKA_BROKERS (use that broker), DATABASE_URL (use that Postgres, admin URL), DAPRD and
- * DAPR_SCHEDULER (binaries; else scripts/integration/dapr-binaries.sh finds or builds them).
+ * Env: KAFKA_BROKERS (use that broker), DATABASE_URL (use that Postgres, admin URL), DAPRD,
+ * DAPR_SCHEDULER and DAPR_SENTRY (binaries; else scripts/integration/dapr-binaries.sh finds or builds them).
  */
 import { allServices } from "@tasks/catalog";
 import { startPlatform } from "./dev-platform.js";

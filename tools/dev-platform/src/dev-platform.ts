@@ -53,6 +53,8 @@ export interface PlatformService {
   readonly appPort: number;
   readonly url: string;
   readonly daprHttpPort: number;
+  /** Dapr's API token of this sidecar: its HTTP API answers 401 without it (as only the app has it). */
+  readonly daprApiToken: string;
   readonly app: ManagedProcess;
   readonly daprd: ManagedProcess;
   /** Starts the app again (after kill/stop) and waits until it is ready. */

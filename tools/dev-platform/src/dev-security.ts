@@ -4,8 +4,9 @@
  *   with TLS, and the access-control policies of the app Configurations apply to invocation exactly
  *   as on Kubernetes (the standalone sentry signs any app id it is asked for: it proves the policies,
  *   not the identities, which only Kubernetes' service-account validation can);
- * - Dapr's app API token per app: daprd gets it as APP_API_TOKEN (Dapr's only input for it outside
- *   Kubernetes), the app reads it from a 0600 file (DAPR_APP_TOKEN_FILE), never from its environment.
+ * - Dapr's app token and API token per app: daprd gets them as APP_API_TOKEN and DAPR_API_TOKEN (Dapr's
+ *   only input for them outside Kubernetes), the app reads them from 0600 files (DAPR_APP_TOKEN_FILE,
+ *   DAPR_API_TOKEN_FILE), never from its environment.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -90,7 +91,7 @@ export function schedulerTls(sentry: LocalSentry, identityDir: string): string[]
   ];
 }
 
-/** A fresh app API token for `app`, written to a 0600 file under `dir`; returns the token and the file. */
+/** A fresh token for `app`, written to a 0600 file under `dir`; returns the token and the file. */
 export function appToken(dir: string, app: string): { token: string; file: string } {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const token = randomBytes(36).toString("base64url");

@@ -102,14 +102,16 @@ export async function createService(
     daprInternalGrpc: await uniquePort(),
     daprMetrics: await uniquePort(),
   };
-  // Dapr's app token: daprd sends it to the app (APP_API_TOKEN, Dapr's only input for it outside
-  // Kubernetes); the app reads it from a 0600 file, as it reads the mounted Secret in a cluster.
+  // Dapr's app token (daprd sends it to the app) and API token (daprd answers only calls with it):
+  // daprd gets them as APP_API_TOKEN and DAPR_API_TOKEN (Dapr's only inputs for them outside
+  // Kubernetes); the app reads them from 0600 files, as it reads the mounted Secrets in a cluster.
   const token = appToken(path.join(ctx.workDir, "app-tokens"), spec.name);
+  const apiToken = appToken(path.join(ctx.workDir, "api-tokens"), spec.name);
   const sidecar = new ManagedProcess({
     name: `daprd ${spec.name}`,
     command: daprd.binary,
     logFile: path.join(ctx.logs, `daprd-${spec.name}.log`),
-    env: { ...daprd.mtls.env, APP_API_TOKEN: token.token },
+    env: { ...daprd.mtls.env, APP_API_TOKEN: token.token, DAPR_API_TOKEN: apiToken.token },
     args: [...daprd.mtls.args, ...daprdArgs(spec, ports, daprd)],
   });
   const nodeApp: ProcessSpec = {
@@ -118,7 +120,11 @@ export async function createService(
     args: ["--import", "tsx", path.join(repoRoot, "apps", spec.name, "src", "main.ts")],
     cwd: repoRoot,
     logFile: path.join(ctx.logs, `${spec.name}.log`),
-    env: devServiceEnv(spec, ports, smtpPort, { DAPR_APP_TOKEN_FILE: token.file, ...ctx.opts.serviceEnv?.[spec.name] }),
+    env: devServiceEnv(spec, ports, smtpPort, {
+      DAPR_APP_TOKEN_FILE: token.file,
+      DAPR_API_TOKEN_FILE: apiToken.file,
+      ...ctx.opts.serviceEnv?.[spec.name],
+    }),
   };
   const app = new ManagedProcess(appProcess(ctx.opts, spec.name, nodeApp));
   const url = `http://127.0.0.1:${ports.app}`;
@@ -130,6 +136,7 @@ export async function createService(
     appPort: ports.app,
     url,
     daprHttpPort: ports.daprHttp,
+    daprApiToken: apiToken.token,
     app,
     daprd: sidecar,
     restartApp: async () => {

@@ -30,6 +30,8 @@ export interface FakeSidecar {
   healthStatus: number;
   /** Secrets served by GET /v1.0/secrets/<store>/<name>. */
   secrets: Record<string, string>;
+  /** When set, every call but GET /v1.0/healthz[/outbound] needs it in `dapr-api-token` (401 otherwise), as daprd with DAPR_API_TOKEN. */
+  apiToken: string | null;
   /** Extra handler for other paths (e.g. service invocation); return false to 404. */
   onRequest?: (req: RecordedRequest, res: http.ServerResponse) => boolean;
   /** Resolves when `n` publishes have been recorded in total. */
@@ -45,6 +47,7 @@ export async function startFakeSidecar(): Promise<FakeSidecar> {
     publishStatus: null,
     healthStatus: 204,
     secrets: {},
+    apiToken: null,
   };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -58,6 +61,11 @@ export async function startFakeSidecar(): Promise<FakeSidecar> {
         body: Buffer.concat(chunks).toString("utf8"),
       };
       state.requests.push(rec);
+      const exempt = req.method === "GET" && (path === "/v1.0/healthz" || path === "/v1.0/healthz/outbound");
+      if (state.apiToken !== null && !exempt && req.headers["dapr-api-token"] !== state.apiToken) {
+        res.writeHead(401).end("invalid api token");
+        return;
+      }
       const pub = /^\/v1\.0\/publish\/([^/]+)\/([^/]+)$/.exec(path);
       const secret = /^\/v1\.0\/secrets\/([^/]+)\/([^/]+)$/.exec(path);
       if (req.method === "POST" && pub) {

@@ -26,10 +26,13 @@ export const testAppToken = "test-only-dapr-app-token-of-at-least-32-characters"
 /** Headers of a request that comes from the Dapr sidecar (a delivery, a job, an invocation). */
 export const daprHeaders: Readonly<Record<string, string>> = { "dapr-api-token": testAppToken };
 
-/** Writes `testAppToken` to a private file, as the mounted Secret would be, for booting a main.ts; returns its path. */
-export function writeTestAppTokenFile(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), "dapr-app-token-"));
+/** Dapr's API token in tests: what the app must send to its (fake) sidecar. */
+export const testApiToken = "test-only-dapr-api-token-of-at-least-32-characters";
+
+/** Writes `token` (default `testAppToken`) to a private file, as a mounted Secret would be, for booting a main.ts; returns its path. */
+export function writeTestAppTokenFile(token: string = testAppToken): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "dapr-token-"));
   const file = path.join(dir, "token");
-  writeFileSync(file, `${testAppToken}\n`, { mode: 0o600 });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return file;
 }
