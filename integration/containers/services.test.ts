@@ -41,6 +41,7 @@ after(
 interface Inspect {
   ImageName: string;
   Config: { User: string; Env: string[] };
+  Mounts: { Type: string; Destination: string; RW: boolean }[] | null;
   HostConfig: {
     ReadonlyRootfs: boolean;
     CapDrop: string[] | null;
@@ -54,6 +55,16 @@ interface Inspect {
 const inspect = async (service: ServiceName): Promise<Inspect> =>
   (JSON.parse(await podmanOk(["container", "inspect", cp.containerName(service)])) as Inspect[])[0]!;
 const exec = (service: ServiceName, cmd: string[]) => podman(["exec", cp.containerName(service), ...cmd]);
+/** Where the pod mounts each item of its Secret volumes (the Dapr tokens). */
+const secretTargets = (service: ServiceName): string[] => {
+  const pod = cp.deployments[service].spec.template.spec;
+  return (appContainer(cp.deployments[service]).volumeMounts ?? [])
+    .flatMap((m) => {
+      const secret = pod.volumes?.find((v) => v.name === m.name)?.secret;
+      return (secret?.items ?? []).map((item) => `${m.mountPath}/${item.path}`);
+    })
+    .sort();
+};
 const podEnv = (service: ServiceName) => new Map((appContainer(cp.deployments[service]).env ?? []).map((e) => [e.name, e.value!]));
 
 test("every Deployment of the local stack runs the image npm run images built, under the tag the Pulumi program computes", async () => {
@@ -82,8 +93,21 @@ test("each container has its pod's user, read-only root, dropped capabilities, n
     assert.equal(i.HostConfig.ReadonlyRootfs, true, `${service}: read-only root`);
     assert.deepEqual(i.HostConfig.CapAdd ?? [], [], `${service}: no added capability`);
     assert.ok((i.HostConfig.SecurityOpt ?? []).includes("no-new-privileges"), `${service}: ${i.HostConfig.SecurityOpt}`);
-    const emptyDirs = (c.volumeMounts ?? []).map((m) => m.mountPath).sort();
+    const volumeOf = (name: string) => d.spec.template.spec.volumes?.find((v) => v.name === name);
+    const emptyDirs = (c.volumeMounts ?? [])
+      .filter((m) => volumeOf(m.name)?.emptyDir)
+      .map((m) => m.mountPath)
+      .sort();
     assert.deepEqual(Object.keys(i.HostConfig.Tmpfs ?? {}).sort(), emptyDirs, `${service}: tmpfs exactly where the pod mounts an emptyDir`);
+    // The Dapr tokens: each Secret item bind-mounted read-only where the pod mounts it, nothing else.
+    assert.deepEqual(
+      (i.Mounts ?? [])
+        .filter((m) => m.Type === "bind")
+        .map((m) => `${m.Destination}:${m.RW ? "rw" : "ro"}`)
+        .sort(),
+      secretTargets(service).map((t) => `${t}:ro`),
+      `${service}: the token files`,
+    );
     assert.equal(i.HostConfig.Memory, memoryBytes(c.resources!.limits!.memory!), `${service}: memory limit`);
     assert.ok(i.HostConfig.NanoCpus > 0, `${service}: a CPU limit`);
     const env = new Map(i.Config.Env.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
@@ -217,8 +241,10 @@ test("after the flows no container has written to its filesystem outside its tmp
     try {
       const engine = new Set((await podmanOk(["diff", idle])).split("\n").filter(Boolean));
       const app = (await podmanOk(["diff", cp.containerName(service)])).split("\n").filter(Boolean);
+      // The engine also makes the mount points of the token files (and their directories).
+      const mountPoints = (l: string) => secretTargets(service).some((t) => `${t}/`.startsWith(`${l.slice(2)}/`));
       assert.deepEqual(
-        app.filter((l) => !engine.has(l)),
+        app.filter((l) => !engine.has(l) && !mountPoints(l)),
         [],
         `${service}: changes beyond the engine's own (${[...engine].join(", ") || "none"})`,
       );

@@ -5,7 +5,8 @@
  * Postgres, SMTP catcher) is the dev platform's: pass `appCommand` to its startPlatform.
  */
 import { randomBytes } from "node:crypto";
-import type { ServiceName } from "@tasks/catalog";
+import { chmodSync, chownSync } from "node:fs";
+import { daprApiToken, daprAppToken, type ServiceName } from "@tasks/catalog";
 import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
 import { manifestsOf } from "@tasks/stacks/offline/render-manifests";
 import { appContainer, podmanRunArgs, type DeploymentManifest } from "./pod-run.js";
@@ -49,6 +50,31 @@ export interface ContainerRun {
   removeContainers(): Promise<void>;
 }
 
+/**
+ * The dev platform's token files (DAPR_APP_TOKEN_FILE, DAPR_API_TOKEN_FILE: host paths the node process
+ * would read) as the Secrets the Deployment mounts, owned as a kubelet would leave them: root and the
+ * pod's fsGroup, the volume's defaultMode, so the container user reads them through its group only.
+ */
+function tokenSecretFiles(
+  d: DeploymentManifest,
+  service: ServiceName,
+  env: Readonly<Record<string, string>>,
+): Record<string, Record<string, string>> {
+  const pod = d.spec.template.spec;
+  const files: Record<string, Record<string, string>> = {};
+  for (const [token, file] of [
+    [daprAppToken, env.DAPR_APP_TOKEN_FILE],
+    [daprApiToken, env.DAPR_API_TOKEN_FILE],
+  ] as const) {
+    if (!file) continue;
+    const volume = pod.volumes?.find((v) => v.secret?.secretName === token.secretName(service));
+    if (pod.securityContext?.fsGroup !== undefined) chownSync(file, 0, pod.securityContext.fsGroup);
+    chmodSync(file, volume?.secret?.defaultMode ?? 0o644);
+    files[token.secretName(service)] = { [token.secretKey]: file };
+  }
+  return files;
+}
+
 export function containerRun(deployments: Readonly<Record<ServiceName, DeploymentManifest>>): ContainerRun {
   const runId = randomBytes(4).toString("hex");
   const containerName = (service: ServiceName) => `tasks-ct-${runId}-${service}`;
@@ -61,6 +87,7 @@ export function containerRun(deployments: Readonly<Record<ServiceName, Deploymen
         name: containerName(service),
         envOverrides: Object.fromEntries(hostNetworkEnv.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!])),
         labels: { [runLabel]: runId },
+        secretFiles: tokenSecretFiles(deployments[service], service, env),
       }),
       env: { CONTAINERS_CONF: podmanEnv().CONTAINERS_CONF! },
     }),

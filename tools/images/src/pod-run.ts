@@ -6,7 +6,9 @@
  *
  * Differences from a kubelet that remain: host networking (every service and its daprd on 127.0.0.1,
  * on free ports, so PORT and DAPR_HTTP_PORT are overridden), no service-account token mount (there is no
- * API server; only the sidecar uses it), and an emptyDir is a tmpfs of the same size limit.
+ * API server; only the sidecar uses it), an emptyDir is a tmpfs of the same size limit, and a `secret`
+ * volume's items are bind-mounted read-only from files the caller supplies (`secretFiles`), which the
+ * caller gives the pod's ownership (root, fsGroup) and defaultMode.
  */
 
 /** The parts of a rendered apps/v1 Deployment this reads. */
@@ -54,7 +56,17 @@ export interface PodSpec {
   readonly initContainers?: readonly ContainerSpec[];
   readonly securityContext?: SecurityContext;
   readonly terminationGracePeriodSeconds?: number;
-  readonly volumes?: readonly { readonly name: string; readonly emptyDir?: { readonly sizeLimit?: string; readonly medium?: string } }[];
+  readonly volumes?: readonly {
+    readonly name: string;
+    readonly emptyDir?: { readonly sizeLimit?: string; readonly medium?: string };
+    readonly secret?: SecretVolume;
+  }[];
+}
+
+export interface SecretVolume {
+  readonly secretName: string;
+  readonly items?: readonly { readonly key: string; readonly path: string }[];
+  readonly defaultMode?: number;
 }
 
 export interface PodmanRunOptions {
@@ -63,6 +75,8 @@ export interface PodmanRunOptions {
   /** Env set over the pod's, with the reason the tier needs each (host networking: ports). */
   readonly envOverrides?: Readonly<Record<string, string>>;
   readonly labels?: Readonly<Record<string, string>>;
+  /** Host files holding the pod's Secrets, by Secret name and key: each `secret` volume item is mounted from one. */
+  readonly secretFiles?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** "500m" → "0.5", "2" → "2". */
@@ -115,7 +129,18 @@ export function podmanRunArgs(d: DeploymentManifest, o: PodmanRunOptions): strin
   if (sc.readOnlyRootFilesystem) args.push("--read-only", "--read-only-tmpfs=false");
   for (const m of c.volumeMounts ?? []) {
     const v = pod.volumes?.find((x) => x.name === m.name);
-    if (!v?.emptyDir) throw new Error(`${where}: volume ${m.name} is not an emptyDir; only emptyDir volumes are supported`);
+    if (v?.secret) {
+      if (!m.readOnly) throw new Error(`${where}: volume ${m.name} mounts Secret ${v.secret.secretName} writable`);
+      const items = v.secret.items;
+      if (!items?.length) throw new Error(`${where}: volume ${m.name} mounts all of Secret ${v.secret.secretName}; list its items`);
+      for (const item of items) {
+        const file = o.secretFiles?.[v.secret.secretName]?.[item.key];
+        if (!file) throw new Error(`${where}: no file given for key ${item.key} of Secret ${v.secret.secretName} (volume ${m.name})`);
+        args.push("--volume", `${file}:${m.mountPath}/${item.path}:ro`);
+      }
+      continue;
+    }
+    if (!v?.emptyDir) throw new Error(`${where}: volume ${m.name} is neither an emptyDir nor a Secret; only those are supported`);
     const size = v.emptyDir.sizeLimit ? `,size=${memoryBytes(v.emptyDir.sizeLimit)}` : "";
     args.push("--tmpfs", `${m.mountPath}:${m.readOnly ? "ro" : "rw"},nosuid,nodev,mode=1777${size}`);
   }

@@ -87,9 +87,35 @@ describe("podmanRunArgs", () => {
     assert.deepEqual(args.slice(-4), ["tasks.local/audit:src-0123", "--import", "tsx", "x.ts"]);
   });
 
+  it("mounts each item of a Secret volume read-only from the file given for it", () => {
+    const secret = { secretName: "audit-dapr-app-token", items: [{ key: "token", path: "token" }], defaultMode: 0o440 };
+    const d = deployment(
+      {
+        volumes: [
+          { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+          { name: "dapr-app-token", secret },
+        ],
+      },
+      {
+        volumeMounts: [
+          { name: "tmp", mountPath: "/tmp" },
+          { name: "dapr-app-token", mountPath: "/var/run/secrets/tasks/dapr-app-token", readOnly: true },
+        ],
+      },
+    );
+    const args = podmanRunArgs(d, { name: "c", secretFiles: { "audit-dapr-app-token": { token: "/work/app-tokens/audit" } } });
+    assert.deepEqual(pairs(args, "--volume"), ["/work/app-tokens/audit:/var/run/secrets/tasks/dapr-app-token/token:ro"]);
+    assert.throws(() => podmanRunArgs(d, { name: "c" }), /no file given for key token of Secret audit-dapr-app-token/);
+    const writable = deployment({ volumes: [{ name: "s", secret }] }, { volumeMounts: [{ name: "s", mountPath: "/s" }] });
+    assert.throws(
+      () => podmanRunArgs(writable, { name: "c", secretFiles: { "audit-dapr-app-token": { token: "/f" } } }),
+      /mounts Secret audit-dapr-app-token writable/,
+    );
+  });
+
   it("refuses what it cannot reproduce, naming the field", () => {
     const fails = (d: DeploymentManifest, message: RegExp) => assert.throws(() => podmanRunArgs(d, { name: "c" }), message);
-    fails(deployment({ volumes: [{ name: "tmp" }] }), /volume tmp is not an emptyDir/);
+    fails(deployment({ volumes: [{ name: "tmp" }] }), /volume tmp is neither an emptyDir nor a Secret/);
     fails(deployment({}, { env: [{ name: "DB", valueFrom: { secretKeyRef: { name: "s", key: "k" } } }] }), /env DB uses valueFrom/);
     fails(deployment({}, { envFrom: [{ secretRef: { name: "s" } }] }), /envFrom is not supported/);
     fails(deployment({}, { securityContext: { runAsUser: 10001, privileged: true } }), /privileged containers are not supported/);
