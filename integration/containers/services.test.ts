@@ -242,7 +242,9 @@ test("after the flows no container has written to its filesystem outside its tmp
       const engine = new Set((await podmanOk(["diff", idle])).split("\n").filter(Boolean));
       const app = (await podmanOk(["diff", cp.containerName(service)])).split("\n").filter(Boolean);
       // The engine also makes the mount points of the token files (and their directories).
-      const mountPoints = (l: string) => secretTargets(service).some((t) => `${t}/`.startsWith(`${l.slice(2)}/`));
+      // /var/run is a link to /run in the image, so the engine's mount points show under /run.
+      const mountPoints = (l: string) =>
+        secretTargets(service).some((t) => `${t.replace(/^\/var\/run\//, "/run/")}/`.startsWith(`${l.slice(2)}/`));
       assert.deepEqual(
         app.filter((l) => !engine.has(l) && !mountPoints(l)),
         [],
@@ -256,9 +258,10 @@ test("after the flows no container has written to its filesystem outside its tmp
 
 /**
  * A POST to the app whose JSON body is held back, so the request is in flight (Express's body parser waits
- * for it); `finish()` sends the rest and resolves with the response's status line, or the socket error.
+ * for it; the request carries the app token, as the sidecar's do, or it would be refused before the body);
+ * `finish()` sends the rest and resolves with the response's status line, or the socket error.
  */
-async function heldRequest(port: number): Promise<{ finish(): Promise<string> }> {
+async function heldRequest(port: number, appToken: string): Promise<{ finish(): Promise<string> }> {
   const body = '{"drain":"probe"}';
   const socket = net.connect(port, "127.0.0.1");
   let response = "";
@@ -269,7 +272,7 @@ async function heldRequest(port: number): Promise<{ finish(): Promise<string> }>
   });
   await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
   socket.write(
-    `POST /drain-probe HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
+    `POST /drain-probe HTTP/1.1\r\nHost: 127.0.0.1\r\ndapr-api-token: ${appToken}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.slice(0, 5)}`,
   );
   await new Promise((r) => setTimeout(r, 300));
   return {
@@ -306,8 +309,8 @@ test(
     });
     for (const service of names) {
       const grace = cp.deployments[service].spec.template.spec.terminationGracePeriodSeconds ?? 30;
-      const { app, appPort } = p.services[service];
-      const held = await heldRequest(appPort);
+      const { app, appPort, daprAppToken } = p.services[service];
+      const held = await heldRequest(appPort, daprAppToken);
       const t0 = Date.now();
       await podmanOk(["kill", "--signal", "TERM", cp.containerName(service)]);
       // Draining: the listener is closed (new connections refused) while the held request is still open.

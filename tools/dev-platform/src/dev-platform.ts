@@ -55,6 +55,8 @@ export interface PlatformService {
   readonly daprHttpPort: number;
   /** Dapr's API token of this sidecar: its HTTP API answers 401 without it (as only the app has it). */
   readonly daprApiToken: string;
+  /** Dapr's app token: what this sidecar sends to its app (tests that stand in for the sidecar need it). */
+  readonly daprAppToken: string;
   readonly app: ManagedProcess;
   readonly daprd: ManagedProcess;
   /** Starts the app again (after kill/stop) and waits until it is ready. */

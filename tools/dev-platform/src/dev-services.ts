@@ -137,6 +137,7 @@ export async function createService(
     url,
     daprHttpPort: ports.daprHttp,
     daprApiToken: apiToken.token,
+    daprAppToken: token.token,
     app,
     daprd: sidecar,
     restartApp: async () => {
