@@ -81,7 +81,12 @@ export const dueInstant = instantSchema
     // An unparsable value already failed the format check; report only that.
     return Number.isNaN(t) || (t >= minDue && t <= maxDue);
   }, "Must be between 1970-01-01 and 9999-12-31.")
-  .meta({ format: "date-time", formatMinimum: new Date(minDue).toISOString(), formatMaximum: new Date(maxDue).toISOString() });
+  // JSON Schema has no instant bounds: ajv-formats' formatMinimum compares the local date-time and ignores
+  // the offset (1970-01-01T00:00:00+15:59 is in 1969), so the range is a stated server check.
+  .meta({
+    format: "date-time",
+    "x-server-checks": "An instant from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z, compared as instants whatever the offset.",
+  });
 
 // Building an Intl.DateTimeFormat costs far more than the rest of the validation: remember answers.
 const knownZones = new Map<string, boolean>();
