@@ -23,7 +23,7 @@ import { subscriptionRoute, topics } from "@tasks/catalog";
 import { createLogger, createRegistry, listen } from "@tasks/shared";
 import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, testAppToken } from "@tasks/shared/testing";
 import WebSocket from "ws";
-import { buildRealtimeApp, daprStateHistory, wsPath } from "@tasks/realtime";
+import { createRealtimeApp, daprStateHistory, wsPath } from "@tasks/realtime";
 
 const SOCKETS_PER_USER = 5;
 
@@ -36,7 +36,7 @@ function arg(name: string, fallback: string): string {
 async function serve(): Promise<void> {
   const sidecarUrl = process.env.BENCH_SIDECAR_URL;
   if (!sidecarUrl) throw new Error("BENCH_SIDECAR_URL is not set");
-  const realtime = buildRealtimeApp({
+  const realtime = createRealtimeApp({
     logger: createLogger({ service: "realtime", level: "warn" }),
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecarUrl },

@@ -56,13 +56,13 @@ async function serve(): Promise<void> {
   const logger = createLogger({ service: "tasks-api", level: "warn" });
   const registry = createRegistry("tasks-api");
   const relay = new OutboxRelay({
-    knex,
+    db: knex,
     logger,
     metrics: outboxMetrics(registry),
     publisher: { daprHttpUrl: process.env.BENCH_SIDECAR_URL!, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) },
   });
   const { app } = createTasksApp({
-    knex,
+    db: knex,
     logger,
     registry,
     auth: { hs256Key: testJwtKey },

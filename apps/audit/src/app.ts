@@ -13,6 +13,7 @@ import {
   type Logger,
   type Registry,
   type ServiceApp,
+  type SidecarOptions,
 } from "@tasks/shared";
 import { auditQuerySchema, listEntries } from "./query.js";
 import { auditHandlers } from "./recorder.js";
@@ -20,28 +21,28 @@ import { auditHandlers } from "./recorder.js";
 export const auditBase = services.audit.publicRoutes[0]!.path;
 
 export interface AuditAppDeps {
-  readonly knex: Knex;
+  readonly db: Knex;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly auth: AuthConfig;
   /** Dapr's app API token: the delivery routes need it. */
   readonly daprAppToken: string;
-  /** Sidecar base URL for the readiness check; omitted = not checked (tests). */
-  readonly daprHttpUrl?: string;
+  /** The sidecar, for the readiness check; omitted = not checked (tests). */
+  readonly sidecar?: SidecarOptions;
 }
 
 export function createAuditApp(deps: AuditAppDeps): ServiceApp {
-  const daprHttpUrl = deps.daprHttpUrl;
+  const sidecar = deps.sidecar;
   return createServiceApp({
     logger: deps.logger,
     registry: deps.registry,
-    readiness: { database: () => pingDatabase(deps.knex), ...(daprHttpUrl ? { sidecar: () => sidecarReady({ daprHttpUrl }) } : {}) },
+    readiness: { database: () => pingDatabase(deps.db), ...(sidecar ? { sidecar: () => sidecarReady(sidecar) } : {}) },
     daprAppToken: deps.daprAppToken,
     publicRoutes: { paths: [auditBase], auth: deps.auth },
     preRoutes: (app) =>
       app.use(
         subscriptionRouter({
-          handlers: auditHandlers(deps.knex),
+          handlers: auditHandlers(deps.db),
           logger: deps.logger,
           metrics: consumerMetrics(deps.registry),
           bodyLimit: "256kb",
@@ -49,7 +50,7 @@ export function createAuditApp(deps: AuditAppDeps): ServiceApp {
       ),
     routes: (app) => {
       app.get(auditBase, async (req, res) => {
-        res.json(await listEntries(deps.knex, userIdOf(req), parseOrThrow(auditQuerySchema, req.query ?? {}, "query")));
+        res.json(await listEntries(deps.db, userIdOf(req), parseOrThrow(auditQuerySchema, req.query ?? {}, "query")));
       });
     },
   });

@@ -53,7 +53,7 @@ interface Row {
 
 const cursorSchema = z.object({ t: z.string().refine(isPgTimestamptzText), id: z.string().regex(/^\d{1,18}$/) });
 
-export async function listEntries(knex: Knex, userId: string, q: AuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
+export async function listEntries(db: Knex, userId: string, q: AuditQuery): Promise<{ items: AuditEntry[]; nextCursor: string | null }> {
   const where = ["user_id = ?"];
   const bindings: Knex.RawBinding[] = [userId];
   const add = (clause: string, value: Knex.RawBinding): void => {
@@ -74,7 +74,7 @@ export async function listEntries(knex: Knex, userId: string, q: AuditQuery): Pr
     where.push("(occurred_at, id) < (?::timestamptz, ?::bigint)");
     bindings.push(c.t, c.id);
   }
-  const { rows } = await knex.raw<{ rows: Row[] }>(
+  const { rows } = await db.raw<{ rows: Row[] }>(
     `select id, event_id, task_id, action, actor, before, after, occurred_at, recorded_at, occurred_at::text as k
        from audit_entries where ${where.join(" and ")} order by occurred_at desc, id desc limit ?`,
     [...bindings, q.limit + 1],

@@ -44,10 +44,10 @@ function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
 }
 
 /** Returns true when the row was new, false for a duplicate delivery. */
-export async function recordEvent<K extends TopicKey>(knex: Knex, key: K, event: TaskEvent<K>): Promise<boolean> {
+export async function recordEvent<K extends TopicKey>(db: Knex, key: K, event: TaskEvent<K>): Promise<boolean> {
   const e = entryFor(key, event);
   try {
-    const { rowCount } = await knex.raw<{ rowCount: number }>(
+    const { rowCount } = await db.raw<{ rowCount: number }>(
       `insert into audit_entries (event_id, user_id, actor, action, task_id, before, after, occurred_at)
        values (?, ?, ?, ?, ?::uuid, ?::jsonb, ?::jsonb, ?::timestamptz) on conflict (event_id) do nothing`,
       [e.event_id, e.user_id, e.actor, e.action, e.task_id, e.before, e.after, e.occurred_at],
@@ -61,11 +61,11 @@ export async function recordEvent<K extends TopicKey>(knex: Knex, key: K, event:
   }
 }
 
-export function auditHandlers(knex: Knex): TaskEventHandlers {
+export function auditHandlers(db: Knex): TaskEventHandlers {
   const handler =
     <K extends TopicKey>(key: K) =>
     async (event: TaskEvent<K>, ctx: { logger: { debug: (o: object, m: string) => void } }) => {
-      const fresh = await recordEvent(knex, key, event);
+      const fresh = await recordEvent(db, key, event);
       if (!fresh) ctx.logger.debug({ eventId: event.id }, "duplicate delivery ignored");
     };
   return {

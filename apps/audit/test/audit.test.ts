@@ -26,7 +26,7 @@ before(async () => {
   knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
   await migrateLatest(knex, migrations);
   app = createAuditApp({
-    knex,
+    db: knex,
     logger: createLogger({ service: "audit", level: "silent" }),
     registry,
     auth: { hs256Key: testJwtKey },

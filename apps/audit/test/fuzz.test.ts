@@ -33,7 +33,7 @@ before(async () => {
   knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
   await migrateLatest(knex, migrations);
   app = createAuditApp({
-    knex,
+    db: knex,
     logger: createLogger({ service: "audit", level: "silent" }),
     registry: createRegistry("audit"),
     auth: { hs256Key: testJwtKey },

@@ -37,16 +37,16 @@ before(async () => {
   await migrateLatest(pools[0]!, tasksMigrations);
   await migrateLatest(pools[1]!, auditMigrations);
   sidecar = await startFakeSidecar();
-  relay = new OutboxRelay({ knex: pools[0]!, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub } });
+  relay = new OutboxRelay({ db: pools[0]!, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub } });
   tasks = createTasksApp({
-    knex: pools[0]!,
+    db: pools[0]!,
     logger,
     registry: createRegistry("tasks-api"),
     auth: { hs256Key: testJwtKey },
     daprAppToken: testAppToken,
   }).app;
   audit = createAuditApp({
-    knex: pools[1]!,
+    db: pools[1]!,
     logger,
     registry: createRegistry("audit"),
     auth: { hs256Key: testJwtKey },

@@ -49,7 +49,7 @@ export interface NotificationsAppDeps {
 
 export const archiveRoute = `/${services.notifications.cron.binding}`;
 
-export function buildNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
+export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
   const jobs = deps.jobs ?? jobsClient(deps.sidecar);
   const failurePolicy = deps.failurePolicy ?? { constant: { interval: "30s", maxRetries: 5 } };
   const now = deps.now ?? Date.now;

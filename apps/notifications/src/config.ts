@@ -1,9 +1,10 @@
-import { services } from "@tasks/catalog";
-import { baseEnvSchema, loadEnv } from "@tasks/shared";
+/** notifications configuration: mail, push and delivery settings; SMTP credentials and VAPID keys from the secret store. */
+import { secretNames } from "@tasks/catalog";
+import { baseEnvSchema, loadServiceConfig, type EnvSource, type SecretReader } from "@tasks/shared";
 import { z } from "zod";
 
 /** Non-secret settings; SMTP credentials, VAPID keys, the JWT key and the database URL come from the secret store. */
-export const notificationsEnvSchema = baseEnvSchema.extend({
+export const envSchema = baseEnvSchema.extend({
   SMTP_HOST: z.string().min(1),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
   SMTP_TLS: z.enum(["implicit", "starttls", "none"]).default("starttls"),
@@ -24,12 +25,21 @@ export const notificationsEnvSchema = baseEnvSchema.extend({
     .default("30s"),
   /** Notifications older than this many days are archived by the cron binding. */
   ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 });
 
-export type NotificationsConfig = ReturnType<typeof loadNotificationsConfig>;
+export type NotificationsEnv = z.output<typeof envSchema>;
 
-export function loadNotificationsConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const parsed = loadEnv(notificationsEnvSchema, env);
-  return { ...parsed, PORT: parsed.PORT ?? services.notifications.port };
+/** The service's own secrets: the SMTP login (when SMTP_AUTH) and the VAPID key pair. */
+export async function readSecrets(env: NotificationsEnv, secret: SecretReader) {
+  return {
+    smtpLogin:
+      env.SMTP_AUTH === "true"
+        ? { username: await secret(secretNames.smtpUsername), password: await secret(secretNames.smtpPassword) }
+        : undefined,
+    vapid: { publicKey: await secret(secretNames.vapidPublicKey), privateKey: await secret(secretNames.vapidPrivateKey) },
+  };
 }
+
+export const loadConfig = (env: EnvSource = process.env) =>
+  loadServiceConfig({ service: "notifications", envSchema, database: { poolMax: 10, poolMaxLimit: 100 }, secrets: readSecrets }, env);
+export type NotificationsConfig = Awaited<ReturnType<typeof loadConfig>>;

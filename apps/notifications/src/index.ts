@@ -1,4 +1,4 @@
-export { buildNotificationsApp, archiveRoute, type NotificationsAppDeps } from "./app.js";
+export { createNotificationsApp, archiveRoute, type NotificationsAppDeps } from "./app.js";
 export { basePath } from "./api/router.js";
 export { jobsClient, JobsApiError, type JobsClient, type JobSpec } from "./jobs/client.js";
 export { reminderJobName, deferralJobName, parseJobName } from "./jobs/naming.js";

@@ -17,7 +17,7 @@ import {
   daprHeaders,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
-import { archiveRoute, basePath, buildNotificationsApp, migrations } from "../src/index.js";
+import { archiveRoute, basePath, createNotificationsApp, migrations } from "../src/index.js";
 
 let tdb: TestDatabase;
 let db: Knex;
@@ -30,7 +30,7 @@ before(async () => {
   tdb = await createTestDatabase("notif_api");
   db = createDatabase({ connectionString: tdb.url, poolMax: 4 });
   await migrateLatest(db, migrations);
-  app = buildNotificationsApp({
+  app = createNotificationsApp({
     db,
     logger: createLogger({ service: "notifications", level: "silent" }),
     registry: createRegistry("notifications"),

@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
 import { createTestDatabase, fuzzPublicRoutes, signTestToken, testAppToken, testJwtKey, type TestDatabase } from "@tasks/shared/testing";
 import type { Express } from "express";
-import { basePath, buildNotificationsApp, migrations } from "../src/index.js";
+import { basePath, createNotificationsApp, migrations } from "../src/index.js";
 import { listQuerySchema, preferencesPatchSchema } from "../src/api/schemas.js";
 
 let tdb: TestDatabase;
@@ -20,7 +20,7 @@ before(async () => {
   tdb = await createTestDatabase("notif_fuzz");
   db = createDatabase({ connectionString: tdb.url, poolMax: 4 });
   await migrateLatest(db, migrations);
-  app = buildNotificationsApp({
+  app = createNotificationsApp({
     db,
     logger: createLogger({ service: "notifications", level: "silent" }),
     registry: createRegistry("notifications"),

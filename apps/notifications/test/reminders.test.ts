@@ -27,7 +27,7 @@ import {
   daprHeaders,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
-import { buildNotificationsApp, circuitBreakingSender, migrations, smtpSender, type EmailSender, type PushSender } from "../src/index.js";
+import { createNotificationsApp, circuitBreakingSender, migrations, smtpSender, type EmailSender, type PushSender } from "../src/index.js";
 import { startNotificationsSidecar, type NotificationsSidecar } from "./support/sidecar.js";
 import { startSmtp, type TestSmtp } from "./support/smtp.js";
 
@@ -62,7 +62,7 @@ before(async () => {
     password: SMTP_PASS,
     from: "reminders@tasks.test",
   });
-  app = buildNotificationsApp({
+  app = createNotificationsApp({
     db,
     logger: createLogger({ service: "notifications", level: process.env.TEST_LOG ? "debug" : "silent" }),
     registry,
@@ -363,7 +363,7 @@ describe("delivering a reminder", () => {
       { failureThreshold: 1, cooldownMs: 60_000, now: () => clock },
     );
     try {
-      const guarded = buildNotificationsApp({
+      const guarded = createNotificationsApp({
         db,
         logger: createLogger({ service: "notifications", level: "silent" }),
         registry: createRegistry("notifications"),

@@ -42,7 +42,7 @@ export interface RealtimeAppDeps {
 export const wsPath = services.realtime.publicRoutes[0].path;
 
 /** The realtime service: task-event subscriptions feed the hub; the WebSocket endpoint is attached to the listening server. */
-export function buildRealtimeApp(deps: RealtimeAppDeps) {
+export function createRealtimeApp(deps: RealtimeAppDeps) {
   const hub = new Hub({
     connections: websocketConnections(deps.registry),
     ...(deps.maxBufferedBytes !== undefined ? { maxBufferedBytes: deps.maxBufferedBytes } : {}),

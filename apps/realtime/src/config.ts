@@ -1,8 +1,9 @@
-import { daprComponents, services } from "@tasks/catalog";
-import { baseEnvSchema, loadEnv } from "@tasks/shared";
+/** realtime configuration: history and WebSocket limits; the auth settings through the bootstrap. */
+import { daprComponents } from "@tasks/catalog";
+import { baseEnvSchema, loadServiceConfig, type EnvSource } from "@tasks/shared";
 import { z } from "zod";
 
-export const realtimeEnvSchema = baseEnvSchema.extend({
+export const envSchema = baseEnvSchema.extend({
   /** Every realtime pod must get every event, so it subscribes through the broadcast component. */
   DAPR_PUBSUB_NAME: z.string().default(daprComponents.pubsubBroadcast),
   DAPR_STATE_STORE: z.string().default(daprComponents.stateStore),
@@ -27,7 +28,5 @@ export const realtimeEnvSchema = baseEnvSchema.extend({
   WS_REPLAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
 });
 
-export function loadRealtimeConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const parsed = loadEnv(realtimeEnvSchema, env);
-  return { ...parsed, PORT: parsed.PORT ?? services.realtime.port };
-}
+export const loadConfig = (env: EnvSource = process.env) => loadServiceConfig({ service: "realtime", envSchema }, env);
+export type RealtimeConfig = Awaited<ReturnType<typeof loadConfig>>;

@@ -1,67 +1,42 @@
-import { secretNames, services } from "@tasks/catalog";
-import {
-  createLogger,
-  createRegistry,
-  createShutdown,
-  daprHttpUrl,
-  listen,
-  jwtClaimsConfig,
-  onSignals,
-  readApiToken,
-  readAppToken,
-  readSecret,
-  waitForSidecar,
-  type AuthConfig,
-} from "@tasks/shared";
-import { buildRealtimeApp } from "./app.js";
-import { loadRealtimeConfig } from "./config.js";
+/** Entry point: the shared run loop with the realtime app; the WebSocket endpoint attaches once listening. */
+import { runService } from "@tasks/shared";
+import { createRealtimeApp } from "./app.js";
+import { loadConfig } from "./config.js";
 import { daprStateHistory } from "./history.js";
 
-const config = loadRealtimeConfig();
-const name = services.realtime.name;
-const logger = createLogger({ service: name, level: config.LOG_LEVEL });
-const sidecar = { daprHttpUrl: daprHttpUrl(config), apiToken: readApiToken(config.DAPR_API_TOKEN_FILE) };
-await waitForSidecar(sidecar);
-const claims = jwtClaimsConfig(config);
-const auth: AuthConfig = config.JWT_JWKS_URL
-  ? { jwksUrl: config.JWT_JWKS_URL, ...claims }
-  : { hs256Key: await readSecret({ ...sidecar, store: config.DAPR_SECRET_STORE }, secretNames.jwtSigningKey), ...claims };
-const history = daprStateHistory(sidecar, {
-  store: config.DAPR_STATE_STORE,
-  maxEvents: config.HISTORY_MAX_EVENTS,
-  ttlSeconds: config.HISTORY_TTL_SECONDS,
-});
-const realtime = buildRealtimeApp({
-  logger,
-  registry: createRegistry(name),
-  sidecar,
-  auth,
-  daprAppToken: readAppToken(config.DAPR_APP_TOKEN_FILE),
-  history,
-  maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-  heartbeatMs: config.WS_HEARTBEAT_MS,
-  authTimeoutMs: config.WS_AUTH_TIMEOUT_MS,
-  limits: {
-    messagesPerSecond: config.WS_MESSAGES_PER_SECOND,
-    messageBurst: config.WS_MESSAGE_BURST,
-    maxReplayEvents: config.HISTORY_MAX_EVENTS,
-    replayConcurrency: config.WS_REPLAY_CONCURRENCY,
+await runService({
+  service: "realtime",
+  loadConfig,
+  start: ({ config, logger, registry }) => {
+    const { env } = config;
+    const realtime = createRealtimeApp({
+      logger,
+      registry,
+      sidecar: config.sidecar,
+      auth: config.auth,
+      daprAppToken: config.daprAppToken,
+      history: daprStateHistory(config.sidecar, {
+        store: env.DAPR_STATE_STORE,
+        maxEvents: env.HISTORY_MAX_EVENTS,
+        ttlSeconds: env.HISTORY_TTL_SECONDS,
+      }),
+      maxBufferedBytes: env.WS_MAX_BUFFERED_BYTES,
+      heartbeatMs: env.WS_HEARTBEAT_MS,
+      authTimeoutMs: env.WS_AUTH_TIMEOUT_MS,
+      limits: {
+        messagesPerSecond: env.WS_MESSAGES_PER_SECOND,
+        messageBurst: env.WS_MESSAGE_BURST,
+        maxReplayEvents: env.HISTORY_MAX_EVENTS,
+        replayConcurrency: env.WS_REPLAY_CONCURRENCY,
+      },
+    });
+    let sockets: { close(): void } | undefined;
+    return {
+      app: realtime.app,
+      health: realtime.health,
+      afterListen: (server) => (sockets = realtime.attach(server)),
+      // WebSockets never go idle, so they are closed (1001) before the HTTP drain.
+      beforeClose: () => sockets?.close(),
+    };
   },
 });
-const server = await listen(realtime.app, config.PORT, config.HOST);
-const sockets = realtime.attach(server);
-logger.info({ port: config.PORT }, "realtime listening (HTTP and WebSocket)");
-onSignals(
-  createShutdown({
-    server,
-    logger,
-    timeoutMs: config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
-    // WebSockets never go idle, so they are closed (1001) before the HTTP drain.
-    beforeClose: () => {
-      realtime.health.setDraining();
-      sockets.close();
-    },
-    steps: [],
-  }),
-  logger,
-);

@@ -47,7 +47,7 @@ before(async () => {
     DAPR_API_TOKEN_FILE: writeTestAppTokenFile(testApiToken),
     LOG_LEVEL: "info",
   });
-  await svc.waitForLog((l) => l.msg === "realtime listening (HTTP and WebSocket)");
+  await svc.waitForLog((l) => l.msg === "listening");
   // Another user's connection, open through every attack: it must keep receiving its updates.
   bystander = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${await signTestToken("bystander")}`]);
   await bystander.next((m) => m.type === "ready");

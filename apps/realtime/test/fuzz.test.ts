@@ -14,7 +14,7 @@ import { subscriptionRoute, topics } from "@tasks/catalog";
 import { createLogger, createRegistry, listen } from "@tasks/shared";
 import { daprHeaders, sampleTask, sampleTaskEvent, signTestToken, testAppToken, testJwtKey } from "@tasks/shared/testing";
 import fc from "fast-check";
-import { buildRealtimeApp, closeCodes, daprStateHistory, wsPath } from "../src/index.js";
+import { createRealtimeApp, closeCodes, daprStateHistory, wsPath } from "../src/index.js";
 import { connect, type TestClient } from "./support/client.js";
 import { startStateSidecar, type StateSidecar } from "./support/state-sidecar.js";
 
@@ -26,7 +26,7 @@ let wsUrl: string;
 
 before(async () => {
   sidecar = await startStateSidecar();
-  const realtime = buildRealtimeApp({
+  const realtime = createRealtimeApp({
     logger: createLogger({ service: "realtime", level: "silent" }),
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecar.url },

@@ -10,14 +10,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
 import { createLogger, createRegistry, listen, type TaskSnapshot } from "@tasks/shared";
 import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, testAppToken, daprHeaders } from "@tasks/shared/testing";
-import { buildRealtimeApp, closeCodes, daprStateHistory, Hub, wsPath } from "../src/index.js";
+import { createRealtimeApp, closeCodes, daprStateHistory, Hub, wsPath } from "../src/index.js";
 import { MessageBudget, Semaphore } from "../src/limits.js";
 import { connect, type TestClient } from "./support/client.js";
 import { startStateSidecar, type StateSidecar } from "./support/state-sidecar.js";
 
 let sidecar: StateSidecar;
 let server: Server;
-let realtime: ReturnType<typeof buildRealtimeApp>;
+let realtime: ReturnType<typeof createRealtimeApp>;
 let sockets: { close(): void };
 let base: string;
 let wsUrl: string;
@@ -28,7 +28,7 @@ const logs: Record<string, unknown>[] = [];
 
 before(async () => {
   sidecar = await startStateSidecar();
-  realtime = buildRealtimeApp({
+  realtime = createRealtimeApp({
     logger: createLogger({
       service: "realtime",
       level: "info",
@@ -65,8 +65,8 @@ beforeEach(() => {
 });
 
 /** A separate instance with its own limits, on its own port; `stop` closes it. */
-async function ownInstance(limits: Parameters<typeof buildRealtimeApp>[0]["limits"], maxEvents = 3) {
-  const own = buildRealtimeApp({
+async function ownInstance(limits: Parameters<typeof createRealtimeApp>[0]["limits"], maxEvents = 3) {
+  const own = createRealtimeApp({
     logger: createLogger({ service: "realtime", level: "silent" }),
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecar.url },
@@ -273,7 +273,7 @@ describe("liveness and backpressure", () => {
 
   test("a client that does not read is disconnected once its send buffer passes the threshold", async () => {
     // An instance whose heartbeat cannot fire during the test, so only the buffer check can cut.
-    const own = buildRealtimeApp({
+    const own = createRealtimeApp({
       logger: createLogger({
         service: "realtime",
         level: "info",

@@ -22,7 +22,7 @@ export interface RecurrenceAppDeps {
 }
 
 /** The recurrence service: one subscription (task.completed), health and metrics. */
-export function buildRecurrenceApp(deps: RecurrenceAppDeps): ServiceApp {
+export function createRecurrenceApp(deps: RecurrenceAppDeps): ServiceApp {
   const client = deps.client ?? occurrenceClient(deps.sidecar);
   return createServiceApp({
     logger: deps.logger,

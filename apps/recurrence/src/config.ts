@@ -1,12 +1,7 @@
-import { services } from "@tasks/catalog";
-import { baseEnvSchema, loadEnv } from "@tasks/shared";
+/** recurrence configuration: the common env only (it holds no credentials and has no public routes). */
+import { baseEnvSchema, loadServiceConfig, type EnvSource } from "@tasks/shared";
 
-/** Environment of the recurrence service (nothing secret: it holds no credentials). */
-export const recurrenceEnvSchema = baseEnvSchema;
+export const envSchema = baseEnvSchema;
 
-export type RecurrenceConfig = ReturnType<typeof loadRecurrenceConfig>;
-
-export function loadRecurrenceConfig(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const parsed = loadEnv(recurrenceEnvSchema, env);
-  return { ...parsed, PORT: parsed.PORT ?? services.recurrence.port };
-}
+export const loadConfig = (env: EnvSource = process.env) => loadServiceConfig({ service: "recurrence", envSchema }, env);
+export type RecurrenceConfig = Awaited<ReturnType<typeof loadConfig>>;

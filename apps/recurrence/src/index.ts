@@ -1,4 +1,4 @@
 export * from "./rule/index.js";
-export { buildRecurrenceApp, type RecurrenceAppDeps } from "./app.js";
+export { createRecurrenceApp, type RecurrenceAppDeps } from "./app.js";
 export { completedHandler, planNext, type NextStep } from "./completed-handler.js";
 export { occurrenceClient, OccurrenceRejected, OccurrenceUnavailable, type OccurrenceClient } from "./occurrence-client.js";

@@ -18,7 +18,7 @@ import {
   daprHeaders,
   testAppToken,
 } from "@tasks/shared/testing";
-import { buildRecurrenceApp } from "../src/index.js";
+import { createRecurrenceApp } from "../src/index.js";
 
 const route = subscriptionRoute(topics.taskCompleted.name);
 const invokePath = `/v1.0/invoke/tasks-api/method${tasksInternalRoutes.createOccurrence}`;
@@ -78,7 +78,7 @@ function app(daprHttpUrl = sidecar.url) {
     level: "debug",
     destination: { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   });
-  return buildRecurrenceApp({
+  return createRecurrenceApp({
     logger,
     registry: createRegistry("recurrence"),
     sidecar: { daprHttpUrl, timeoutMs: 1000 },

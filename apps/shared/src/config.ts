@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { daprApiToken, daprAppToken, daprComponents, daprSidecarPorts } from "@tasks/catalog";
-import { defaultMaxTokenLifetimeSeconds } from "./auth.js";
+import { authEnvSchema } from "./auth-config.js";
 import type { LevelWithSilent } from "pino";
 
 export class ConfigError extends Error {
@@ -38,17 +38,8 @@ export const baseEnvSchema = z.object({
   DAPR_HOST: z.string().default("127.0.0.1"),
   DAPR_PUBSUB_NAME: z.string().default(daprComponents.pubsub),
   DAPR_SECRET_STORE: z.string().default(daprComponents.secretStore),
-  /** When set, tokens are verified against this JWKS instead of the HS256 key from the secret store. */
-  JWT_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
-  JWT_ISSUER: z.string().optional(),
-  JWT_AUDIENCE: z.string().optional(),
-  /** Longest bearer-token lifetime accepted (exp minus iat); tokens without exp are always refused. */
-  JWT_MAX_LIFETIME_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(7 * 86_400)
-    .default(defaultMaxTokenLifetimeSeconds),
+  /** Bearer-token settings (auth-config.ts). */
+  ...authEnvSchema.shape,
   /** The file holding Dapr's app API token (a mounted Secret; a path, not a secret). */
   DAPR_APP_TOKEN_FILE: z.string().min(1).default(daprAppToken.file),
   /** The file holding Dapr's API token for calls to the sidecar (a mounted Secret; a path). */
@@ -57,19 +48,6 @@ export const baseEnvSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
 });
 export type BaseEnv = z.output<typeof baseEnvSchema>;
-
-/** The claims settings of AuthConfig from the environment (issuer, audience, maximum lifetime). */
-export function jwtClaimsConfig(env: Pick<BaseEnv, "JWT_ISSUER" | "JWT_AUDIENCE" | "JWT_MAX_LIFETIME_SECONDS">): {
-  issuer?: string;
-  audience?: string;
-  maxLifetimeSeconds: number;
-} {
-  return {
-    ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
-    ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
-    maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
-  };
-}
 
 export function daprHttpUrl(env: Pick<BaseEnv, "DAPR_HOST" | "DAPR_HTTP_PORT">): string {
   return `http://${env.DAPR_HOST}:${env.DAPR_HTTP_PORT}`;

@@ -13,3 +13,6 @@ export * from "./logging.js";
 export * from "./metrics.js";
 export * from "./pubsub.js";
 export * from "./shutdown.js";
+export * from "./auth-config.js";
+export * from "./service-config.js";
+export * from "./run-service.js";

@@ -8,20 +8,21 @@ import {
   type Logger,
   type Registry,
   type ServiceApp,
+  type SidecarOptions,
 } from "@tasks/shared";
 import { openapiDocument } from "./openapi.js";
 import { openapiPath, registerRoutes, tasksBase, tasksRoutes } from "./routes.js";
 import { TasksService } from "./tasks-service.js";
 
 export interface TasksAppDeps {
-  readonly knex: Knex;
+  readonly db: Knex;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly auth: AuthConfig;
   /** Dapr's app API token: the internal routes (service invocation) need it. */
   readonly daprAppToken: string;
-  /** Sidecar base URL for the readiness check; omitted = not checked (tests). */
-  readonly daprHttpUrl?: string;
+  /** The sidecar, for the readiness check; omitted = not checked (tests). */
+  readonly sidecar?: SidecarOptions;
   /** Called after events were committed to the outbox (wakes the relay). */
   readonly onEventsWritten?: () => void;
   /** @default "64kb" */
@@ -29,14 +30,14 @@ export interface TasksAppDeps {
 }
 
 export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService } {
-  const service = new TasksService({ knex: deps.knex, ...(deps.onEventsWritten ? { onEventsWritten: deps.onEventsWritten } : {}) });
+  const service = new TasksService({ db: deps.db, ...(deps.onEventsWritten ? { onEventsWritten: deps.onEventsWritten } : {}) });
   let doc: unknown;
   const openapi = () => (doc ??= openapiDocument());
-  const daprHttpUrl = deps.daprHttpUrl;
+  const sidecar = deps.sidecar;
   const built = createServiceApp({
     logger: deps.logger,
     registry: deps.registry,
-    readiness: { database: () => pingDatabase(deps.knex), ...(daprHttpUrl ? { sidecar: () => sidecarReady({ daprHttpUrl }) } : {}) },
+    readiness: { database: () => pingDatabase(deps.db), ...(sidecar ? { sidecar: () => sidecarReady(sidecar) } : {}) },
     bodyLimit: deps.bodyLimit ?? "64kb",
     daprAppToken: deps.daprAppToken,
     publicRoutes: { paths: [tasksBase], auth: deps.auth },

@@ -94,7 +94,7 @@ export interface Page {
   nextCursor: string | null;
 }
 
-export async function listTasks(knex: Knex, userId: string, q: ListQuery): Promise<Page> {
+export async function listTasks(db: Knex, userId: string, q: ListQuery): Promise<Page> {
   const terms = effectiveSort(q);
   const hash = filterHash(q);
   const where: string[] = ["t.user_id = ?"];
@@ -155,7 +155,7 @@ export async function listTasks(knex: Knex, userId: string, q: ListQuery): Promi
   const select = [...taskColumns.map((c) => `t.${c}`), ...exprs.map((e, i) => `(${e})::text as k${i}`)].join(", ");
   const orderBy = [...terms.map((t, i) => `${exprs[i]} ${t.dir}`), "t.id asc"].join(", ");
   const sql = `select ${select} from ${from} where ${where.join(" and ")} order by ${orderBy} limit ?`;
-  const result = await knex.raw<{ rows: (TaskRow & { [k: `k${number}`]: string })[] }>(sql, [...fromBindings, ...bindings, q.limit + 1]);
+  const result = await db.raw<{ rows: (TaskRow & { [k: `k${number}`]: string })[] }>(sql, [...fromBindings, ...bindings, q.limit + 1]);
   const rows = result.rows;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);

@@ -55,7 +55,7 @@ export async function outboxInsert<T>(trx: Knex.Transaction | Knex, ev: OutboxEv
 }
 
 export interface RelayOptions {
-  readonly knex: Knex;
+  readonly db: Knex;
   readonly publisher: PublisherOptions;
   readonly logger: Logger;
   readonly metrics?: OutboxMetrics;
@@ -109,8 +109,8 @@ export class OutboxRelay {
 
   /** Claims a batch, publishes it, records results; one transaction. */
   async runOnce(): Promise<RelayRunResult> {
-    const { knex, logger } = this.opts;
-    const result = await knex.transaction(async (trx) => {
+    const { db, logger } = this.opts;
+    const result = await db.transaction(async (trx) => {
       // Marking rows sent need not wait for the WAL flush: if a crash loses the mark, the events are
       // published again with the same ids, which at-least-once delivery allows anyway.
       await trx.raw("set local synchronous_commit = off");
@@ -164,9 +164,9 @@ export class OutboxRelay {
 
   /** Sets outbox_pending_events and outbox_lag_seconds from the table. */
   async refreshMetrics(): Promise<void> {
-    const { metrics, knex } = this.opts;
+    const { metrics, db } = this.opts;
     if (!metrics) return;
-    const { rows } = await knex.raw<{ rows: { pending: string; lag: number | null }[] }>(
+    const { rows } = await db.raw<{ rows: { pending: string; lag: number | null }[] }>(
       `select count(*) as pending, extract(epoch from now() - min(created_at))::float8 as lag from outbox where sent_at is null`,
     );
     metrics.pending.set(Number(rows[0]?.pending ?? 0));
@@ -182,7 +182,7 @@ export class OutboxRelay {
     }
     if (now - this.lastCleanup >= 60_000) {
       this.lastCleanup = now;
-      await this.opts.knex.raw(
+      await this.opts.db.raw(
         `delete from outbox where id in (select id from outbox where sent_at < now() - make_interval(secs => ?) limit 1000)`,
         [(this.opts.retentionMs ?? 86_400_000) / 1000],
       );

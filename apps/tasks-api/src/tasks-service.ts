@@ -26,7 +26,7 @@ async function findTask(
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TasksServiceOptions {
-  readonly knex: Knex;
+  readonly db: Knex;
   /** Called after a transaction that wrote outbox rows committed. */
   readonly onEventsWritten?: () => void;
 }
@@ -34,8 +34,8 @@ export interface TasksServiceOptions {
 export class TasksService {
   constructor(private readonly opts: TasksServiceOptions) {}
 
-  private get knex(): Knex {
-    return this.opts.knex;
+  private get db(): Knex {
+    return this.opts.db;
   }
 
   private written(): void {
@@ -72,7 +72,7 @@ export class TasksService {
     const { row } = outboxRow({ topic: topics.taskCreated.name, aggregateId: task.id, data: { actor: userId, task } }, now);
     const taskRow = toRow(task);
     // One statement (atomic on its own): the task and its outbox row, one round trip.
-    await this.knex.raw(
+    await this.db.raw(
       `with t as (insert into tasks (${taskColumns.join(", ")}) values (${taskColumns.map(() => "?").join(", ")}) returning id)
        insert into outbox (event_id, topic, aggregate_id, payload) select ?, ?, t.id, ?::json from t`,
       [...taskColumns.map((c) => taskRow[c]), row.event_id, row.topic, row.payload],
@@ -83,7 +83,7 @@ export class TasksService {
 
   async get(userId: string, id: string): Promise<TaskSnapshot> {
     if (!UUID.test(id)) throw new NotFoundError("Task not found.");
-    const task = await findTask(this.knex, "id = ? and user_id = ?", [id, userId]);
+    const task = await findTask(this.db, "id = ? and user_id = ?", [id, userId]);
     if (!task) throw new NotFoundError("Task not found.");
     return task;
   }
@@ -91,13 +91,13 @@ export class TasksService {
   /** Any user's task (internal route for services). */
   async getAny(id: string): Promise<TaskSnapshot> {
     if (!UUID.test(id)) throw new NotFoundError("Task not found.");
-    const task = await findTask(this.knex, "id = ?", [id]);
+    const task = await findTask(this.db, "id = ?", [id]);
     if (!task) throw new NotFoundError("Task not found.");
     return task;
   }
 
   list(userId: string, q: ListQuery): Promise<Page> {
-    return listTasks(this.knex, userId, q);
+    return listTasks(this.db, userId, q);
   }
 
   private async locked(trx: Knex.Transaction, userId: string, id: string): Promise<TaskSnapshot> {
@@ -115,7 +115,7 @@ export class TasksService {
   }
 
   async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
-    const result = await this.knex.transaction(async (trx) => {
+    const result = await this.db.transaction(async (trx) => {
       const before = await this.locked(trx, userId, id);
       const merged: TaskSnapshot = { ...before };
       const changed: string[] = [];
@@ -142,7 +142,7 @@ export class TasksService {
   }
 
   async complete(userId: string, id: string): Promise<TaskSnapshot> {
-    const task = await this.knex.transaction(async (trx) => {
+    const task = await this.db.transaction(async (trx) => {
       const before = await this.locked(trx, userId, id);
       if (before.status === "completed") throw new ConflictError("The task is already completed.");
       const now = new Date().toISOString();
@@ -156,7 +156,7 @@ export class TasksService {
   }
 
   async delete(userId: string, id: string): Promise<void> {
-    await this.knex.transaction(async (trx) => {
+    await this.db.transaction(async (trx) => {
       const task = await this.locked(trx, userId, id);
       await trx("tasks").where({ id }).delete();
       await outboxInsert(trx, { topic: topics.taskDeleted.name, aggregateId: id, data: { actor: userId, task } });
@@ -171,7 +171,7 @@ export class TasksService {
   async createOccurrence(source: TaskSnapshot, occurrenceAt: string, actor: string): Promise<{ task: TaskSnapshot; created: boolean }> {
     const seriesId = source.seriesId ?? source.id;
     const at = new Date(occurrenceAt);
-    const result = await this.knex.transaction(async (trx) => {
+    const result = await this.db.transaction(async (trx) => {
       const now = new Date().toISOString();
       const task: TaskSnapshot = {
         ...source,

@@ -30,7 +30,7 @@ export async function startHarness(opts: { onEventsWritten?: () => void } = {}):
   const knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
   await migrateLatest(knex, migrations);
   const { app, service } = createTasksApp({
-    knex,
+    db: knex,
     logger: createLogger({ service: "tasks-api", level: "silent" }),
     registry: createRegistry("tasks-api"),
     auth: { hs256Key: testJwtKey },

@@ -27,7 +27,7 @@ beforeEach(async () => {
 const base = "/api/v1/tasks";
 const relay = (extra: Partial<RelayOptions> = {}) =>
   new OutboxRelay({
-    knex: h.knex,
+    db: h.knex,
     logger,
     publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub },
     baseBackoffMs: 1,
@@ -115,7 +115,7 @@ describe("outbox → Dapr publish", () => {
     const registry = createRegistry("tasks-api");
     const metrics = outboxMetrics(registry);
     const r = new OutboxRelay({
-      knex: h.knex,
+      db: h.knex,
       logger,
       metrics,
       publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub, metrics: publisherMetrics(registry) },
@@ -193,7 +193,7 @@ describe("outbox → Dapr publish", () => {
     const holder: { relay?: OutboxRelay } = {};
     const woken = await startHarness({ onEventsWritten: () => holder.relay?.notify() });
     const live = new OutboxRelay({
-      knex: woken.knex,
+      db: woken.knex,
       logger,
       metrics: outboxMetrics(registry),
       publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub },

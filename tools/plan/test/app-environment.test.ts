@@ -11,7 +11,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import { notificationsEnvSchema } from "@tasks/notifications/config";
+import { envSchema } from "@tasks/notifications/config";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 const out = mkdtempSync(path.join(tmpdir(), "app-environment-"));
@@ -45,7 +45,7 @@ for (const stack of ["dev", "prod", "local"]) {
       spec: { template: { spec: { containers: { env?: EnvVar[] }[] } } };
     };
     const env = Object.fromEntries((deployment.spec.template.spec.containers[0]?.env ?? []).map((e) => [e.name, String(e.value)]));
-    const parsed = notificationsEnvSchema.safeParse(env);
+    const parsed = envSchema.safeParse(env);
     assert.ok(parsed.success, `notifications env does not satisfy its schema: ${parsed.success ? "" : parsed.error.message}`);
   });
 }
