@@ -1,12 +1,13 @@
 /**
  * `npm run bench:dapr`: @dapr/dapr's DaprClient (HTTP) next to the services' own raw HTTP client
- * (@tasks/shared sidecarRequest / readSecret) for the sidecar calls they make — publish, state save +
+ * (@tasks/shared: `http` = sidecarRequest, node:http keep-alive; `fetch` = sidecarFetch, the global fetch)
+ * for the sidecar calls they make — publish, state save +
  * get, secret get, service invocation, metadata, health — against a REAL daprd (the integration tier's
  * cached binary, scripts/integration/dapr-binaries.sh) with in-memory pub/sub and state, a local-file
  * secret store, Dapr's API token on (so a client that does not send `dapr-api-token` fails) and a tiny
  * app as the invocation target (invoking its own app id). Both clients run in this process, one after
  * the other, on the same daprd. Prints per call and client: sequential p50/p99 latency and
- * throughput at 16 calls in flight, the SDK/raw ratio, and the load average.
+ * throughput at 16 calls in flight, the SDK/http ratio, and the load average.
  * Each call is measured ROUNDS times, raw and SDK interleaved; the best round of each is printed.
  * Usage: npm run bench:dapr [-- --calls 2000 --concurrency 16 --rounds 3]
  */
@@ -16,9 +17,9 @@ import http from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { CommunicationProtocolEnum, DaprClient, HttpMethod } from "@dapr/dapr";
+import { CommunicationProtocolEnum, DaprClient, HttpMethod, LogLevel } from "@dapr/dapr";
 import { freePort } from "@tasks/dev-platform/test-servers";
-import { readSecret, sidecarRequest, waitForSidecar, type SidecarOptions } from "@tasks/shared";
+import { sidecarRequest, waitForSidecar, type SidecarOptions } from "@tasks/shared";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const arg = (name: string, fallback: number): number => {
@@ -100,6 +101,7 @@ async function ok(p: Promise<{ status: number; text: string }>): Promise<void> {
   if (r.status < 200 || r.status > 299) throw new Error(`HTTP ${r.status}: ${r.text}`);
 }
 
+/** The services' raw client: node:http with a keep-alive agent (`sidecarRequest`), or fetch when `opts.fetch` is set (`sidecarFetch`'s path). */
 function rawCalls(sidecar: SidecarOptions): Record<string, Call> {
   const json = { "content-type": "application/json" };
   return {
@@ -108,7 +110,7 @@ function rawCalls(sidecar: SidecarOptions): Record<string, Call> {
       await ok(sidecarRequest(sidecar, "POST", "/v1.0/state/statestore", JSON.stringify([{ key: `k${i % 100}`, value: { i } }]), json));
       await ok(sidecarRequest(sidecar, "GET", `/v1.0/state/statestore/k${i % 100}`));
     },
-    "secret get": () => readSecret({ ...sidecar, store: "secretstore" }, "bench-secret"),
+    "secret get": () => ok(sidecarRequest(sidecar, "GET", "/v1.0/secrets/secretstore/bench-secret")),
     invoke: (i) => ok(sidecarRequest(sidecar, "POST", "/v1.0/invoke/bench/method/echo", JSON.stringify({ i }), json)),
     metadata: () => ok(sidecarRequest(sidecar, "GET", "/v1.0/metadata")),
     health: () => ok(sidecarRequest(sidecar, "GET", "/v1.0/healthz/outbound")),
@@ -143,24 +145,29 @@ async function main(): Promise<void> {
       daprPort: port,
       communicationProtocol: CommunicationProtocolEnum.HTTP,
       daprApiToken: token,
+      logger: { level: LogLevel.Warn },
     });
     const raw = rawCalls({ daprHttpUrl: daprd.url, apiToken: token });
+    const viaFetch = rawCalls({ daprHttpUrl: daprd.url, apiToken: token, fetch: globalThis.fetch });
     const sdk = sdkCalls(client);
     console.log(`bench:dapr — real daprd (in-memory pub/sub + state, local-file secrets, API token on), ${CALLS} calls per phase`);
     console.log(
-      `${"call".padEnd(16)}${"client".padEnd(8)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${`calls/s@${CONCURRENCY}`.padStart(14)}  SDK/raw calls/s`,
+      `${"call".padEnd(16)}${"client".padEnd(8)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${`calls/s@${CONCURRENCY}`.padStart(14)}  SDK/http calls/s`,
     );
     const best = (a: Result | undefined, b: Result): Result =>
       a ? { p50: Math.min(a.p50, b.p50), p99: Math.min(a.p99, b.p99), perSecond: Math.max(a.perSecond, b.perSecond) } : b;
     for (const name of Object.keys(raw)) {
       let r: Result | undefined;
+      let f: Result | undefined;
       let s: Result | undefined;
       for (let round = 0; round < ROUNDS; round++) {
         r = best(r, await measure(raw[name]!));
+        f = best(f, await measure(viaFetch[name]!));
         s = best(s, await measure(sdk[name]!));
       }
-      if (!r || !s) throw new Error("no rounds");
-      console.log(`${name.padEnd(16)}${"raw".padEnd(8)}${fmt(r.p50)}${fmt(r.p99)}${fmt(r.perSecond, 0).padStart(14)}`);
+      if (!r || !f || !s) throw new Error("no rounds");
+      console.log(`${name.padEnd(16)}${"http".padEnd(8)}${fmt(r.p50)}${fmt(r.p99)}${fmt(r.perSecond, 0).padStart(14)}`);
+      console.log(`${"".padEnd(16)}${"fetch".padEnd(8)}${fmt(f.p50)}${fmt(f.p99)}${fmt(f.perSecond, 0).padStart(14)}`);
       console.log(
         `${"".padEnd(16)}${"sdk".padEnd(8)}${fmt(s.p50)}${fmt(s.p99)}${fmt(s.perSecond, 0).padStart(14)}  ${(s.perSecond / r.perSecond).toFixed(2)}`,
       );

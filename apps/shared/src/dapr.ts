@@ -1,5 +1,6 @@
 /** Small clients for the Dapr sidecar's HTTP API (publish, secrets, health). */
 import http from "node:http";
+import { daprClient, sdkErrorStatus } from "./dapr-sdk.js";
 
 export interface SidecarOptions {
   /** Base URL of the sidecar HTTP API. @default http://127.0.0.1:3500 */
@@ -107,15 +108,27 @@ export async function waitForSidecar(opts: SidecarOptions & { readonly deadlineM
   throw new SidecarError(`Dapr sidecar at ${opts.daprHttpUrl} not ready after ${opts.deadlineMs ?? 60_000} ms: ${String(last)}`);
 }
 
-/** Reads one secret: `GET /v1.0/secrets/<store>/<name>` answers `{ "<name>": "<value>" }`. */
+/**
+ * Reads one secret through @dapr/dapr (`GET /v1.0/secrets/<store>/<name>` answers `{ "<name>": "<value>" }`);
+ * errors are SidecarErrors naming the secret and the store, after `opts.timeoutMs` at the latest.
+ */
 export async function readSecret(opts: SidecarOptions & { readonly store: string }, name: string): Promise<string> {
-  const res = await sidecarFetch(opts, `/v1.0/secrets/${encodeURIComponent(opts.store)}/${encodeURIComponent(name)}`);
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new SidecarError(`Secret "${name}" could not be read from store "${opts.store}": HTTP ${res.status}`, res.status);
+  const ms = opts.timeoutMs ?? 5000;
+  let timer: NodeJS.Timeout | undefined;
+  let body: unknown;
+  try {
+    body = await Promise.race([
+      daprClient(opts).secret.get(opts.store, name),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+    ]);
+  } catch (err) {
+    const status = sdkErrorStatus(err);
+    const why = status !== undefined ? `HTTP ${status}` : err instanceof Error ? err.message : String(err);
+    throw new SidecarError(`Secret "${name}" could not be read from store "${opts.store}": ${why}`, status);
+  } finally {
+    clearTimeout(timer);
   }
-  const body = (await res.json()) as Record<string, unknown>;
-  const value = body[name];
+  const value = (body as Record<string, unknown> | undefined)?.[name];
   if (typeof value !== "string" || value === "") throw new SidecarError(`Secret "${name}" in store "${opts.store}" is empty or missing`);
   return value;
 }

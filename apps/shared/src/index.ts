@@ -3,6 +3,7 @@ export * from "./app-token.js";
 export * from "./auth.js";
 export * from "./config.js";
 export * from "./dapr.js";
+export * from "./dapr-sdk.js";
 export * from "./db.js";
 export * from "./db-roles.js";
 export * from "./errors.js";

@@ -85,6 +85,11 @@ export async function startFakeSidecar(): Promise<FakeSidecar> {
         for (const w of waiters.splice(0)) w();
         return;
       }
+      if (req.method === "GET" && path === "/v1.0/metadata") {
+        // @dapr/dapr's client reads it once to know the sidecar is up.
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "fake-sidecar", components: [] }));
+        return;
+      }
       if (req.method === "GET" && path === "/v1.0/healthz/outbound") {
         res.writeHead(state.healthStatus).end();
         return;
