@@ -1,6 +1,7 @@
 /**
  * `npm run dev`: the whole platform on one machine (see dev-platform.ts), until Ctrl-C.
- * Env: KAFKA_BROKERS (use that broker), DATABASE_URL (use that Postgres, admin URL), DAPRD,
+ * Ctrl-C (SIGINT) or SIGTERM stops everything in order, also during the start.
+ * Env: DEV_APP_PORTS=free (free app ports instead of the catalog's), KAFKA_BROKERS (use that broker), DATABASE_URL (use that Postgres, admin URL), DAPRD,
  * DAPR_SCHEDULER and DAPR_SENTRY (binaries; else scripts/integration/dapr-binaries.sh finds or builds them).
  */
 import { allServices } from "@tasks/catalog";
