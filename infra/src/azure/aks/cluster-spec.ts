@@ -35,7 +35,7 @@ export function aksClusterProblems(a: ResolvedAksClusterArgs): string[] {
 
 /**
  * The ManagedCluster of the AKS baseline: pools on zones 1-3, CNI overlay with Cilium, Entra ID + Azure
- * RBAC without local accounts, OIDC issuer and workload identity, auto-upgrades, the add-ons.
+ * RBAC without local accounts, OIDC issuer and workload identity, auto-upgrades, the add-ons (KEDA among them).
  */
 export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdentityId: pulumi.Input<string>): ManagedClusterArgs {
   const placement = { vnetSubnetId: a.nodeSubnetId, kubernetesVersion: a.kubernetesVersion, tags: a.tags };
@@ -67,6 +67,8 @@ export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdenti
     apiServerAccessProfile: a.privateCluster ? { enablePrivateCluster: true } : { authorizedIPRanges: [...(a.authorizedIpRanges ?? [])] },
     autoUpgradeProfile: { upgradeChannel: a.upgradeChannel, nodeOSUpgradeChannel: a.nodeOsUpgradeChannel },
     autoScalerProfile: { expander: "least-waste", balanceSimilarNodeGroups: "true" },
+    // KEDA (the AKS add-on): the event consumers scale on their consumer groups' lag (ScaledObjects).
+    workloadAutoScalerProfile: { keda: { enabled: true } },
     addonProfiles: {
       omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: a.logAnalyticsWorkspaceId, useAADAuth: "true" } },
       azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
