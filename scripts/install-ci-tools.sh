@@ -8,6 +8,9 @@
 #   etcd        from Debian's etcd-server package when `etcd` is not on PATH (the kubernetes test tier's
 #               kube-apiserver stores into it; kube-apiserver itself is built by
 #               scripts/integration/kube-apiserver-binary.sh)
+#   promtool, amtool  from Debian's prometheus and prometheus-alertmanager packages when missing (the unit
+#               tier checks and tests the generated alert rules and Alertmanager configs with them; the
+#               integration tier starts the prometheus binary)
 #   podman, buildah, runc, mmdebstrap  from Debian's packages when missing (the container tier: npm run
 #               images builds the local base with mmdebstrap and the images with podman); then checks that
 #               `podman info` works with the project's tools/images/containers.conf (runc, no rlimits)
@@ -114,6 +117,20 @@ install_etcd() {
   say "installed etcd $(etcd --version | sed -n 's/^etcd Version: //p')"
 }
 
+install_prometheus_tools() {
+  local missing=()
+  if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then missing+=(prometheus); fi
+  command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  if (( ${#missing[@]} > 0 )); then
+    apt_install "${missing[@]}"
+    # The packages start their daemons where an init system runs; CI needs only the binaries.
+    if command -v systemctl >/dev/null 2>&1; then
+      for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do systemctl stop "$svc" >/dev/null 2>&1 || true; done
+    fi
+  fi
+  say "$(promtool --version 2>&1 | head -1), $(amtool --version 2>&1 | head -1)"
+}
+
 install_containers() {
   local missing=() tool
   for tool in podman buildah runc mmdebstrap; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
@@ -134,4 +151,5 @@ install_java_maven
 install_actionlint
 install_shellcheck
 install_etcd
+install_prometheus_tools
 install_containers
