@@ -9,7 +9,6 @@ import {
   secretNames,
   serviceAccounts,
   servicesWithDatabase,
-  subscribersOf,
 } from "@tasks/catalog";
 import { builtInRoles, podSecurityRestrictedInitiative, subnetLayout } from "@tasks/infra/azure/index";
 import { runStackMocked, type MockedRun, type RecordedResource } from "../src/offline/mocked-run.js";
