@@ -171,10 +171,21 @@ describe("Azure stack config validation", () => {
 
   it("refuses an SMTP password committed in plain text", () => {
     assert.throws(
-      withConfig("dev", () => {}, []),
+      withConfig("dev", () => {}, ["tasks-platform:alertChatWebhookUrl", "tasks-platform:alertHeartbeatToken"]),
       {
         message:
           "Invalid stack config: tasks-platform:smtpPassword: expected a secret value (pulumi config set --secret tasks-platform:smtpPassword <value>)",
+      },
+    );
+  });
+
+  it("refuses the alert webhook URL and heartbeat token committed in plain text, naming both", () => {
+    assert.throws(
+      withConfig("dev", () => {}, ["tasks-platform:smtpPassword"]),
+      {
+        message:
+          "Invalid stack config: tasks-platform:alertChatWebhookUrl: expected a secret value (pulumi config set --secret tasks-platform:alertChatWebhookUrl <value>); " +
+          "tasks-platform:alertHeartbeatToken: expected a secret value (pulumi config set --secret tasks-platform:alertHeartbeatToken <value>)",
       },
     );
   });

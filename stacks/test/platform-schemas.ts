@@ -1,22 +1,29 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Manifest } from "../src/offline/render-manifests.js";
+import { secretProviderClassSchema } from "./platform-csi-schemas.js";
 import { daprSchemas } from "./platform-dapr-schemas.js";
 
 /**
- * Validates a Kubernetes object against its schema: built-in kinds with kubernetes-models, cert-manager
- * and Prometheus operator kinds with their @kubernetes-models packages, Dapr kinds with the schemas in
- * platform-dapr-schemas.ts. Returns the problems (empty when valid); an unknown kind is a problem.
+ * Validates a Kubernetes object against its schema: built-in kinds with kubernetes-models, cert-manager,
+ * Prometheus operator and KEDA kinds with their @kubernetes-models packages, Dapr kinds with the schemas in
+ * platform-dapr-schemas.ts, the CSI driver's SecretProviderClass with platform-csi-schemas.ts. Returns the problems (empty when valid); an unknown kind is a problem.
  */
 interface ModelClass {
   new (data: unknown): { validate(): void };
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true });
-const daprValidators = new Map<string, ValidateFunction>(Object.entries(daprSchemas).map(([k, s]) => [k, ajv.compile(s)]));
+const daprValidators = new Map<string, ValidateFunction>(
+  Object.entries({ ...daprSchemas, "secrets-store.csi.x-k8s.io/v1/SecretProviderClass": secretProviderClassSchema }).map(([k, s]) => [
+    k,
+    ajv.compile(s),
+  ]),
+);
 
 function modelModule(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   if (group === "cert-manager.io" || group === "acme.cert-manager.io") return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
+  if (group === "keda.sh") return `@kubernetes-models/keda/${group}/${version}/${kind}`;
   if (group === "monitoring.coreos.com") return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
   if (group === "") return `kubernetes-models/${version}/${kind}`;
   if (group!.endsWith(".k8s.io") || ["apps", "batch", "autoscaling", "policy"].includes(group!))
