@@ -5,6 +5,7 @@
 #   Java, Maven from Debian's packages when `java` or `mvn` is missing (Kafka's jars are resolved with mvn)
 #   actionlint  built from Go modules (pinned) into a cache dir: $CI_TOOLS_DIR (default .cache/ci-tools/bin)
 #   ShellCheck  from Debian's packages when it is not on PATH
+#   openssl     from Debian's packages when missing (kafka.sh makes the SASL_SSL listener's self-signed certificate)
 #   etcd        from Debian's etcd-server package when `etcd` is not on PATH (the kubernetes test tier's
 #               kube-apiserver stores into it; kube-apiserver itself is built by
 #               scripts/integration/kube-apiserver-binary.sh)
@@ -108,6 +109,11 @@ install_shellcheck() {
   say "installed shellcheck $(shellcheck --version | sed -n 's/^version: //p')"
 }
 
+install_openssl() {
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
+  say "$(openssl version)"
+}
+
 install_etcd() {
   if command -v etcd >/dev/null 2>&1; then
     say "etcd $(etcd --version | sed -n 's/^etcd Version: //p') already on PATH"
@@ -150,6 +156,7 @@ install_go
 install_java_maven
 install_actionlint
 install_shellcheck
+install_openssl
 install_etcd
 install_prometheus_tools
 install_containers

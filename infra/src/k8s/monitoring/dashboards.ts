@@ -133,7 +133,16 @@ export const dashboards: readonly DashboardSpec[] = [
       {
         title: "Resiliency activations",
         unit: "short",
-        queries: [q(`sum by (app_id, policy) (increase(${d.resiliencyActivations}[1h]))`, "{{app_id}} {{policy}}")],
+        // daprd exports the counter only after a policy's first activation: 0 per sidecar until then, not "No data".
+        queries: [
+          q(
+            orZero(
+              `sum by (app_id, policy) (increase(${d.resiliencyActivations}[1h]))`,
+              `sum by (app_id) (increase(${d.httpServerRequestCount}[1h]))`,
+            ),
+            "{{app_id}} {{policy}}",
+          ),
+        ],
       },
       {
         title: "SMTP sends by result",
