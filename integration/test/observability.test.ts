@@ -136,7 +136,9 @@ test(
       const tasksApi = platform.services["tasks-api"];
       await tasksApi.daprd.stop();
       try {
-        await fetch(`http://127.0.0.1:${platform.services.recurrence.daprHttpPort}/v1.0/invoke/tasks-api/method/healthz`, {
+        const recurrence = platform.services.recurrence;
+        await fetch(`http://127.0.0.1:${recurrence.daprHttpPort}/v1.0/invoke/tasks-api/method/healthz`, {
+          headers: { "dapr-api-token": recurrence.daprApiToken },
           signal: AbortSignal.timeout(30_000),
         }).catch(() => undefined);
       } finally {
