@@ -147,9 +147,11 @@ test(
       await eventually("a resiliency activation scraped", 30_000, async () =>
         (await prometheus.query(daprMetrics.resiliencyActivations)).length > 0 ? true : undefined,
       );
-      assert.deepEqual(await prometheus.unhealthyTargets(), []);
+      // The restarted sidecar is scraped again (a target's health is that of its last scrape).
+      await eventually("every target scraped again", 30_000, async () => ((await prometheus.unhealthyTargets()).length ? undefined : true));
       // Enough scrapes after the last event for every rate() window to hold two samples of it.
       await new Promise((r) => setTimeout(r, 5_000));
+      assert.deepEqual(await prometheus.unhealthyTargets(), []);
 
       const declared = await prometheus.targetMetricNames();
       const evaluate = async (where: string, expr: string, mustHaveSeries: boolean): Promise<string | undefined> => {
