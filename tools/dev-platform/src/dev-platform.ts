@@ -12,6 +12,7 @@ import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.
 import { mintToken } from "./mint-token.js";
 import { createService, startServices } from "./dev-services.js";
 import { sidecarMtls } from "./dev-security.js";
+import { startToxiproxy, type NetworkFaults } from "./dev-toxiproxy.js";
 import {
   daprBinaries,
   startContext,
@@ -47,6 +48,12 @@ export interface PlatformOptions {
   readonly signal?: AbortSignal;
   /** Where the sidecars export their spans (OTLP, plaintext `host:port`). @default none: spans are dropped */
   readonly tracingEndpoint?: { readonly address: string; readonly protocol: "grpc" | "http" };
+  /**
+   * Route each daprd → Kafka and each service → Postgres through its own Toxiproxy proxy
+   * (`kafka-<service>`, `postgres-<service>`), so tests can add latency, bandwidth limits, resets and
+   * partitions (Platform.faults). Needs the platform's own Kafka (not KAFKA_BROKERS). @default false
+   */
+  readonly networkFaults?: boolean;
 }
 
 /** The process that runs one service's app, next to its daprd. */
@@ -85,6 +92,8 @@ export interface Platform {
   kafka(args: readonly string[]): Promise<string>;
   /** Milliseconds each start step took. */
   readonly timings: Readonly<Record<string, number>>;
+  /** The proxies of each network path, with `networkFaults` only. */
+  readonly faults?: NetworkFaults;
   stop(): Promise<void>;
 }
 
@@ -98,11 +107,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const t0 = Date.now();
   try {
     const bins = await ctx.step("dapr binaries", daprBinaries);
-    const { brokers, kafka, topicsDone } = await startKafka(ctx);
-    const { pg, serviceUrls } = await startDatabase(ctx);
+    const toxiproxy = opts.networkFaults ? await startToxiproxy(ctx) : undefined;
+    const { brokers, kafka, topicsDone, serviceBrokers } = await startKafka(ctx, toxiproxy);
+    const { pg, serviceUrls } = await startDatabase(ctx, toxiproxy);
     const smtp = await ctx.step("smtp catcher", async () => startSmtpCatcher(await uniquePort(), opts.onMail));
     ctx.onStop("smtp catcher", smtp.stop);
-    const { jwtKey, dapr } = writeDaprFiles(ctx, brokers, serviceUrls);
+    const { jwtKey, dapr, resourcesDirs } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
     // mTLS between the sidecars, so the Configurations' access control applies as on Kubernetes.
     const sentry = await startSentry(ctx, bins.sentry, dapr.controlPlaneConfigFile);
     const schedulerPort = await startScheduler(ctx, bins.scheduler, sentry);
@@ -112,7 +122,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     for (const spec of allServices) {
       const daprd = {
         binary: bins.daprd,
-        resourcesDir: dapr.resourcesDir,
+        resourcesDir: resourcesDirs[spec.name],
         configFile: dapr.configFiles[spec.name]!,
         schedulerPort,
         mtls: sidecarMtls(sentry),
@@ -129,6 +139,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       smtp,
       services,
       timings: ctx.timings,
+      ...(toxiproxy ? { faults: toxiproxy.client() } : {}),
       token: (sub = "dev-user", ttlSeconds = 3600) => mintToken(jwtKey, { sub, ttlSeconds }),
       kafka,
       restartPostgres: async () => {
