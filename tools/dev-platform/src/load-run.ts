@@ -132,7 +132,7 @@ export function formatLoadReport(r: LoadReport): string {
     `recurrence: ${r.result.recurringCompletions} recurring completions → ${inv.nextOccurrences} next occurrences in ${inv.seriesWithNext} series`,
     `drained ${r.drainSeconds.toFixed(1)} s after the last request`,
     "",
-    "| process | CPU % of a core (steady) | peak RSS MB |",
+    "| process | CPU % of a core (steady) | peak memory MB (PSS) |",
     "| --- | ---: | ---: |",
     ...r.usage.map((u) => `| ${u.label} | ${u.cpuPercent.toFixed(0)} | ${u.peakRssMb.toFixed(0)} |`),
     "",

