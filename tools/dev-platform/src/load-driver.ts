@@ -86,8 +86,8 @@ function pick<T>(a: readonly T[]): T {
   return a[Math.floor(Math.random() * a.length)]!;
 }
 
-function chooseOperation(): Operation {
-  let r = Math.random();
+/** The operation for a uniform draw `r` in [0, 1): the mix's shares laid end to end. */
+export function chooseOperation(r = Math.random()): Operation {
   for (const [op, share] of mix) {
     if ((r -= share) < 0) return op;
   }
