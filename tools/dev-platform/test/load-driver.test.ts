@@ -97,7 +97,8 @@ describe("runLoad", () => {
       seen,
       "every request counted under its operation",
     );
-    assert.ok(r.seconds >= 5 && r.seconds < 8, `bounded: ${r.seconds} s`);
+    // The last user stops at ramp-up + steady + 39/40 of the ramp-down; the run ends within its bound.
+    assert.ok(r.seconds >= 4.9 && r.seconds < 8, `bounded: ${r.seconds} s`);
   });
 
   it("counts error responses per operation and kind", async () => {
