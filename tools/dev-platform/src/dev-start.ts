@@ -138,7 +138,7 @@ interface Kafka {
   readonly serviceBrokers?: Readonly<Record<ServiceName, string>>;
 }
 
-/** The Kafka listener of one service's proxy path, e.g. TASKS_API for tasks-api. */
+/** The Kafka listener of one service's proxy path, e.g. SVC_TASKS_API for tasks-api. */
 const listenerName = (service: ServiceName) => `SVC_${service.replace(/\W/g, "_").toUpperCase()}`;
 
 /** Kafka: an existing broker (KAFKA_BROKERS), or one started by kafka.sh with its state in the work dir; then the topics. */
