@@ -285,6 +285,9 @@ test("slow Postgres during an outbox burst: the outbox drains, every event audit
   try {
     const w = await workload({ recurring: 10, reminders: 1, plain: 200 });
     await faults.reset();
+    // Proves tasks-api's database path is the proxy: 200 creates, 16 at a time, each several round trips of
+    // at least 2 × 50 ms, cannot take under 2 s (a lower bound: a loaded machine only makes it slower).
+    assert.ok(w.ms >= 2_000, `the burst took ${w.ms} ms: the latency toxic was not on tasks-api's path`);
     liftedAt = Date.now();
     await recovered(
       "slow Postgres, outbox burst",
