@@ -5,7 +5,8 @@
  * asserts recovery within a bound with exactly-once effects: one next occurrence per completed series, one
  * audit entry per event the outbox published, one email per reminder. It prints the recovery time:
  * from the fault's end (or, for faults left on through the workload, from the workload's last request)
- * until every effect is in place.
+ * until every event-driven effect is in place (next occurrences, outbox drained, audit entries); the
+ * reminder emails, due 20-30 s after the workload starts, are awaited after that and counted.
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -30,6 +31,9 @@ before(
     tasksDb = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
     auditDb = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services.audit.database!) });
     await Promise.all([tasksDb.connect(), auditDb.connect()]);
+    // Warm-up without a fault: every consumer group assigned, so the scenarios measure the fault, not the start.
+    const w = await workload({ recurring: 1, reminders: 0 });
+    await eventually("the warm-up's effects", 120_000, async () => (complete(await effects(w), 1) ? true : undefined));
   },
   { timeout: 300_000 },
 );
@@ -80,6 +84,8 @@ interface Workload {
   readonly reminderTitles: readonly string[];
   /** How long the workload's requests took (under the fault). */
   readonly ms: number;
+  /** When the reminders are due (epoch ms). */
+  readonly reminderAt: number;
 }
 
 /**
@@ -97,7 +103,9 @@ async function workload(opts: { recurring: number; reminders: number; plain?: nu
   });
   assert.equal(prefs.status, 200, JSON.stringify(prefs.body));
   const reminderTitles = Array.from({ length: opts.reminders }, () => `remind-${randomBytes(5).toString("hex")}`);
-  const dueAt = new Date(Date.now() + 60_000 + (opts.reminderInMs ?? 5_000)).toISOString();
+  // The reminder is due well after the workload, so a slowed task.created still schedules it in time.
+  const reminderAt = Date.now() + (opts.reminderInMs ?? 20_000);
+  const dueAt = new Date(reminderAt + 60_000).toISOString();
   await pool(opts.reminders, 4, async (i) => {
     const r = await request(tasksUrl(), token, { body: { title: reminderTitles[i], dueAt, timeZone: "UTC", reminders: [1] } });
     assert.equal(r.status, 201, JSON.stringify(r.body));
@@ -116,7 +124,7 @@ async function workload(opts: { recurring: number; reminders: number; plain?: nu
     const done = await request(`${tasksUrl()}/${r.body.id}/complete`, token, { method: "POST" });
     assert.ok(done.status === 200 || done.status === 409, `complete: ${done.status} ${JSON.stringify(done.body)}`);
   });
-  return { user, reminderTitles, ms: Date.now() - t0 };
+  return { user, reminderTitles, ms: Date.now() - t0, reminderAt };
 }
 
 interface Effects {
@@ -158,12 +166,9 @@ async function effects(w: Workload): Promise<Effects> {
   };
 }
 
+/** The event-driven effects (emails come on their own schedule: checked after, against the reminder time). */
 const complete = (e: Effects, recurring: number): boolean =>
-  e.completedSeries === recurring &&
-  e.nextOccurrences === recurring &&
-  e.unsent === 0 &&
-  e.audited === e.events &&
-  e.emails.every((n) => n >= 1);
+  e.completedSeries === recurring && e.nextOccurrences === recurring && e.unsent === 0 && e.audited === e.events;
 
 /**
  * Waits (up to `boundMs` from `from`) until every effect of `w` exists, then a few seconds more for late
@@ -181,9 +186,12 @@ async function recovered(scenario: string, fault: string, w: Workload, recurring
     throw new Error(`${String(err)}; effects: ${JSON.stringify(await effects(w))}`);
   });
   const recoveryMs = Date.now() - from;
+  await eventually(`${scenario}: one email per reminder`, Math.max(1_000, w.reminderAt + 60_000 - Date.now()), async () =>
+    (await effects(w)).emails.every((n) => n >= 1) ? true : undefined,
+  );
   await sleep(5_000);
   const final = await effects(w);
-  assert.deepEqual(final, e, "late redeliveries added nothing");
+  assert.deepEqual({ ...final, emails: [] }, { ...e, emails: [] }, "late redeliveries added nothing");
   assert.equal(final.nextOccurrences, recurring, "one next occurrence per completed series");
   assert.equal(final.seriesWithNext, recurring, "no series has two next occurrences");
   assert.equal(final.audited, final.events, "one audit entry per published event");
@@ -247,7 +255,7 @@ test(
       await faults.reset();
       return Date.now();
     });
-    const w = await workload({ recurring: 20, reminders: 3, reminderInMs: 15_000 });
+    const w = await workload({ recurring: 20, reminders: 3, reminderInMs: 30_000 });
     const liftedAt = await lifted;
     await recovered("connection resets", "TCP RST 0.5 s into every connection for 10 s, all paths", w, 20, liftedAt, 120_000);
   },
