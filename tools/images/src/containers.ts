@@ -14,9 +14,21 @@ import { podman, podmanEnv } from "./podman.js";
 
 /**
  * Env set over the pod's, all because of host networking: the app's port and address, its sidecar's HTTP
- * port (the Dapr injector sets DAPR_HTTP_PORT in the pod too) and the SMTP catcher's address.
+ * port (the Dapr injector sets DAPR_HTTP_PORT in the pod too), the SMTP catcher's address, and the
+ * identity provider the platform runs on this machine instead of the cluster's (issuer, audience, keys).
  */
-export const hostNetworkEnv = ["PORT", "HOST", "DAPR_HTTP_PORT", "SMTP_HOST", "SMTP_PORT"] as const;
+export const hostNetworkEnv = [
+  "PORT",
+  "HOST",
+  "DAPR_HTTP_PORT",
+  "SMTP_HOST",
+  "SMTP_PORT",
+  "JWT_ISSUER",
+  "JWT_AUDIENCE",
+  "JWT_JWKS_URL",
+  "CORS_ALLOWED_ORIGINS",
+  "RATE_LIMIT_PER_MINUTE",
+] as const;
 
 /** Label on every container of one run, so cleanup removes only that run's containers. */
 export const runLabel = "tasks-platform.container-tier";
