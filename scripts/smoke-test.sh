@@ -9,7 +9,7 @@
 # Token source (the token is never printed; in GitHub Actions it is also masked):
 #   --token-cmd 'CMD'   a shell command that prints an access token from the stack's identity provider, e.g.
 #                       "az account get-access-token --resource api://<tenant>/tasks-dev-api --query accessToken -o tsv" (Entra ID)
-#                       or "<password> | npm run -s sign-in -- --issuer <url> --user <name> ..." (code + PKCE, a test user)
+#                       or "<password> | npm run sign-in -s -- --issuer <url> --user <name> ..." (code + PKCE, a test user)
 #   --token-file FILE   a file holding the JWT
 #   --token-env VAR     an environment variable holding the JWT (default: SMOKE_TOKEN)
 # TLS: --cacert FILE (e.g. the local stack's self-signed CA) or --insecure.

@@ -221,7 +221,6 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const secrets = ofType("azure-native:keyvault:Secret");
       const expected = [
         secretNames.eventHubsConnectionString,
-        secretNames.jwtSigningKey,
         secretNames.smtpUsername,
         secretNames.smtpPassword,
         secretNames.vapidPublicKey,

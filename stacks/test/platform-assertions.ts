@@ -187,7 +187,7 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
       );
       if (s.dapr.includes("secrets"))
         assert.ok(
-          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey) &&
+          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.smtpPassword) &&
             !arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).some((n) =>
               /-dapr-(app|api)-token$/.test(String(n)),
             ),

@@ -79,7 +79,7 @@ ${serviceBannerLines(services).join("\n")}
   smtp catcher   127.0.0.1:${platform.smtp.port} (mails are printed here)
   sign-in        ${idp.issuer} (OpenID Provider: client ${idp.clientId}, code + PKCE, audience ${idp.audience})
                  test user dev-user, password ${platform.identity.passwordOf("dev-user")}
-  access token for dev-user (10 min; another: printf '%s' <password> | npm run -s sign-in -- --issuer ${idp.issuer} --user dev-user --resource ${idp.audience}):
+  access token for dev-user (10 min; another: printf '%s' <password> | npm run sign-in -s -- --issuer ${idp.issuer} --user dev-user --resource ${idp.audience}):
 ${token}
 Ctrl-C stops everything.`);
   setInterval(() => undefined, 1 << 30);

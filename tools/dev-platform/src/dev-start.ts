@@ -211,10 +211,8 @@ export async function startDatabase(
  * user can read, and the selfhosted Dapr resources that point at it and at the broker.
  */
 export function writeDaprFiles(ctx: StartContext, brokers: string, serviceUrls: Partial<Record<ServiceName, string>>) {
-  const jwtKey = randomBytes(32).toString("base64url");
   const vapid = webpush.generateVAPIDKeys();
   const secrets = secretStoreContents<string>({
-    jwtSigningKey: jwtKey,
     smtpUsername: "dev",
     smtpPassword: randomBytes(12).toString("hex"),
     vapidPublicKey: vapid.publicKey,
@@ -233,7 +231,7 @@ export function writeDaprFiles(ctx: StartContext, brokers: string, serviceUrls: 
     path.join(ctx.workDir, "resources"),
     path.join(ctx.workDir, "config"),
   );
-  return { jwtKey, dapr };
+  return { dapr };
 }
 
 /** The local Dapr sentry (the CA of every daprd's mTLS identity), healthy; stopped with the platform. */

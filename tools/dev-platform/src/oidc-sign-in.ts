@@ -69,7 +69,13 @@ export async function signIn(o: SignInOptions): Promise<TokenSet> {
   };
   const jar = new CookieJar();
   const request = async (url: string, init: RequestInit = {}): Promise<Response> => {
-    const res = await fetch(rewrite(url), { ...init, redirect: "manual", headers: { ...(init.headers ?? {}), cookie: jar.header() } });
+    const target = rewrite(url);
+    const res = await fetch(target, { ...init, redirect: "manual", headers: { ...(init.headers ?? {}), cookie: jar.header() } }).catch(
+      (err: unknown) => {
+        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+        throw new SignInError(`cannot reach ${new URL(target).origin}: ${cause?.code ?? cause?.message ?? String(err)}`);
+      },
+    );
     jar.store(res);
     return res;
   };

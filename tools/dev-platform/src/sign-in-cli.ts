@@ -1,5 +1,5 @@
 /**
- * `npm run -s sign-in -- --issuer <url> --user <name> [--client tasks-web] [--redirect-uri <uri>]
+ * `npm run sign-in -s -- --issuer <url> --user <name> [--client tasks-web] [--redirect-uri <uri>]
  *  [--resource <api>] [--scope "<scopes>"] [--base-url <url>]`, the password on stdin (never on a command
  * line): signs the test user in by code + PKCE through the provider's login form and prints the access
  * token. The smoke test, scripts/local-up.sh and verify-local.sh get their tokens this way.
@@ -7,7 +7,7 @@
 import { signIn, type SignInOptions } from "./oidc-sign-in.js";
 
 const usage =
-  "usage: <password on stdin> | npm run -s sign-in -- --issuer <url> --user <name> [--client tasks-web] [--redirect-uri <uri>] [--resource <api>] [--scope <scopes>] [--base-url <url>]";
+  "usage: <password on stdin> | npm run sign-in -s -- --issuer <url> --user <name> [--client tasks-web] [--redirect-uri <uri>] [--resource <api>] [--scope <scopes>] [--base-url <url>]";
 
 export function parseSignInArgs(argv: readonly string[], password: string): SignInOptions {
   const get = (name: string): string | undefined => {
