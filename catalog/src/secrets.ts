@@ -7,11 +7,6 @@ import { allServices, type ServiceSpec } from "./services.js";
  */
 export const secretNames = {
   eventHubsConnectionString: "eventhubs-connection-string",
-  /**
-   * @deprecated No stack stores it any more: users' tokens come from the identity provider and are verified
-   * against its JWKS. Only apps started without JWT_JWKS_URL still ask for it (and fail to start).
-   */
-  jwtSigningKey: "jwt-signing-key",
   smtpUsername: "smtp-username",
   smtpPassword: "smtp-password",
   vapidPublicKey: "vapid-public-key",
