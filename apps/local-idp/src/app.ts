@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type Provider from "oidc-provider";
 import type { JWK } from "oidc-provider";
+import { importJWK, SignJWT } from "jose";
 import { newSigningKey } from "./keys.js";
 import { createProvider, defaultClientId, type ProviderSettings } from "./provider.js";
 import { UserDirectory, type TestUser } from "./users.js";
@@ -38,6 +39,11 @@ export interface LocalIdp {
   readonly kids: () => string[];
   /** A new signing key first; the previous signing key stays published (at most two). */
   rotateKeys(): Promise<string>;
+  /**
+   * Tests of what a verifier refuses: signs any claims with the provider's current signing key (RS256,
+   * its kid), e.g. a future nbf. In-process only: no endpoint does this.
+   */
+  signForTest(claims: Record<string, unknown>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -133,6 +139,10 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
       provider = createProvider({ ...base, keys }, users);
       callback = provider.callback();
       return String(keys[0]!.kid);
+    },
+    signForTest: async (claims) => {
+      const key = await importJWK(keys[0]! as Parameters<typeof importJWK>[0], "RS256");
+      return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: String(keys[0]!.kid), typ: "at+jwt" }).sign(key);
     },
     stop: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
   };

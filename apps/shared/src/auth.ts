@@ -32,6 +32,8 @@ interface AuthCommon {
   readonly allowedOrigins?: readonly string[];
   /** Requests per minute one user may make to the public routes, then 429. 0 disables. @default 0 */
   readonly requestsPerMinute?: number;
+  /** Least time between two JWKS fetches (an unknown kid triggers one). @default 30 */
+  readonly jwksCooldownSeconds?: number;
 }
 
 /** Default for AuthConfig.maxLifetimeSeconds and the JWT_MAX_LIFETIME_SECONDS setting: one day. */
@@ -86,7 +88,7 @@ function keyVerifier(config: AuthConfig, opts: Record<string, unknown>): (token:
   if (config.jwksUrl !== undefined) {
     // Cached; an unknown kid triggers a refetch, at most once per cooldown (a flood of forged kids cannot hammer the provider).
     const jwks: JWTVerifyGetKey = createRemoteJWKSet(new URL(config.jwksUrl), {
-      cooldownDuration: 30_000,
+      cooldownDuration: (config.jwksCooldownSeconds ?? 30) * 1000,
       cacheMaxAge: 600_000,
       timeoutDuration: 5_000,
     });
