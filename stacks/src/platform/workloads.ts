@@ -135,6 +135,7 @@ export function createWorkloads(
       namespace: namespaces.workloads,
       host: target.host,
       services: ctx.services,
+      ...(target.identity ? { requestsPerMinutePerClient: target.identity.requestsPerMinute } : {}),
       issuer: target.tls.issuer,
       dependsOn: [cp.ingressController.release, ...cp.certManager.issuers, ...Object.values(workloads).map((w) => w.service)],
     },
