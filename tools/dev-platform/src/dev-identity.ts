@@ -27,13 +27,24 @@ export interface DevIdentity {
   token(user: string): Promise<string>;
 }
 
+/** The dev platform's step: the provider on the catalog port under `npm run dev`, a free one in tests. */
 export async function startDevIdentity(ctx: StartContext): Promise<DevIdentity> {
+  const identity = await startIdentityProvider({ port: ctx.opts.appPorts === "catalog" ? devIdpPort : 0 });
+  ctx.onStop("identity provider", identity.idp.stop);
+  return identity;
+}
+
+/**
+ * The provider alone (benchmarks start their services themselves): its env for the services and tokens
+ * for test users, by code + PKCE. Stop it with `idp.stop()`.
+ */
+export async function startIdentityProvider(opts: { port?: number; accessTokenTtlSeconds?: number } = {}): Promise<DevIdentity> {
   const idp = await startLocalIdp({
     audience: devAudience,
     redirectUris: [devRedirectUri],
-    port: ctx.opts.appPorts === "catalog" ? devIdpPort : 0,
+    port: opts.port ?? 0,
+    ...(opts.accessTokenTtlSeconds ? { accessTokenTtlSeconds: opts.accessTokenTtlSeconds } : {}),
   });
-  ctx.onStop("identity provider", idp.stop);
   const passwordOf = (user: string): string => {
     const known = idp.users.get(user);
     if (known) return known.password;
