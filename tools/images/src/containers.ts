@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync } from "node:fs";
-import { daprApiToken, daprAppToken, type ServiceName } from "@tasks/catalog";
+import { allServices, daprApiToken, daprAppToken, type ServiceName } from "@tasks/catalog";
 import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
 import { manifestsOf } from "@tasks/stacks/offline/render-manifests";
 import { appContainer, podmanRunArgs, type DeploymentManifest } from "./pod-run.js";
@@ -33,12 +33,17 @@ export const hostNetworkEnv = [
 /** Label on every container of one run, so cleanup removes only that run's containers. */
 export const runLabel = "tasks-platform.container-tier";
 
-/** The local stack's Deployments by service (its program under Pulumi mocks; a process can run one stack). */
+/**
+ * The local stack's Deployments of the catalog's services (its program under Pulumi mocks; a process can
+ * run one stack). The stack's OpenID Provider (tasks-data/local-idp) is not among them: the tier runs the
+ * platform's own provider on this machine instead.
+ */
 export async function localDeployments(): Promise<Record<ServiceName, DeploymentManifest>> {
   const run = await runStackMocked("local");
   const out: Partial<Record<string, DeploymentManifest>> = {};
+  const services = new Set<string>(allServices.map((s) => s.name));
   for (const m of manifestsOf(run.resources).filter((x) => x.kind === "Deployment")) {
-    if (m.metadata.name) out[m.metadata.name] = m as unknown as DeploymentManifest;
+    if (m.metadata.name && services.has(m.metadata.name)) out[m.metadata.name] = m as unknown as DeploymentManifest;
   }
   return out as Record<ServiceName, DeploymentManifest>;
 }
