@@ -25,6 +25,8 @@ import {
 const expectations: StackExpectations = { kind: "minikube", highAvailability: false, workloadNamespaces: ["tasks", "tasks-data"] };
 type Obj = Record<string, unknown>;
 
+const { config } = loadStackConfig("local");
+
 describe("local stack (minikube, mocked)", () => {
   let run: MockedRun;
   let manifests: Manifest[];
@@ -158,6 +160,52 @@ describe("local stack (minikube, mocked)", () => {
       ["selfsigned", "selfsigned-bootstrap"],
     );
     assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), "selfsigned");
+  });
+
+  it("runs the local OpenID Provider (restricted, users from its Secret, /idp on the public host) and points every public service at it", () => {
+    const domain = String(config["tasks-platform:domain"]);
+    const idp = named(manifests, "Deployment", "local-idp");
+    assert.equal(idp.metadata.namespace, "tasks-data");
+    assert.deepEqual(podProblems("local-idp", get(idp, "spec", "template") as Obj), []);
+    const env = Object.fromEntries(
+      (get(idp, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    assert.deepEqual(
+      [env.IDP_ISSUER, env.IDP_AUDIENCE, env.IDP_REDIRECT_URIS],
+      [`https://${domain}/idp`, "api://tasks-platform", `https://${domain}/`],
+    );
+    const users = JSON.parse(String(secretStringData(run, "tasks-data", "local-idp-users")["users.json"])) as {
+      username: string;
+      password: string;
+    }[];
+    assert.deepEqual(
+      users.map((u) => u.username),
+      ["dev-user", "alice", "bob", "smoke-test"],
+    );
+    assert.ok(users.every((u) => u.password.length === 24));
+    const ingress = named(manifests, "Ingress", "local-idp");
+    assert.equal(get(ingress, "spec", "rules", 0, "http", "paths", 0, "path"), "/idp");
+    assert.deepEqual(get(ingress, "spec", "tls", 0, "hosts"), [domain]);
+    for (const d of byKind(manifests, "Deployment").filter((m) => m.metadata.namespace === "tasks")) {
+      const e = Object.fromEntries(
+        (get(d, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[]).map((x) => [x.name, x.value]),
+      );
+      const isPublic = allServices.some((svc) => svc.name === d.metadata.name && svc.publicRoutes.length > 0);
+      assert.deepEqual(
+        [e.JWT_ISSUER, e.JWT_AUDIENCE, e.JWT_JWKS_URL, e.JWT_USER_ID_CLAIM],
+        isPublic
+          ? [`https://${domain}/idp`, "api://tasks-platform", "http://local-idp.tasks-data.svc.cluster.local:8080/idp/jwks", "sub"]
+          : [undefined, undefined, undefined, undefined],
+        d.metadata.name,
+      );
+    }
+    // The public services may reach the provider's pods (JWKS), nothing else may.
+    const egressTo = (svc: string) =>
+      (get(named(manifests, "NetworkPolicy", `${svc}-egress`), "spec", "egress") as Obj[]).some(
+        (r) =>
+          get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "local-idp" && get(r, "ports", 0, "port") === 8080,
+      );
+    assert.deepEqual([egressTo("tasks-api"), egressTo("realtime"), egressTo("recurrence")], [true, true, false]);
   });
 
   it("gives every service a database URL of its own role, never the superuser's", () => {

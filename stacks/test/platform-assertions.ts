@@ -114,7 +114,8 @@ export interface StackExpectations {
 
 /** Each catalog service's Deployment, with the checks that tie it to its catalog entry. */
 export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
-  const deployments = byKind(manifests, "Deployment");
+  // The services' namespace holds exactly the catalog's Deployments (the local stack's OpenID Provider is in the data namespace).
+  const deployments = byKind(manifests, "Deployment").filter((d) => d.metadata.namespace === serviceAccounts.namespace);
   assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), allServices.map((s) => s.name).sort());
   for (const s of allServices) {
     const d = named(manifests, "Deployment", s.name);
@@ -186,7 +187,7 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
       );
       if (s.dapr.includes("secrets"))
         assert.ok(
-          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey) &&
+          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.smtpPassword) &&
             !arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).some((n) =>
               /-dapr-(app|api)-token$/.test(String(n)),
             ),
@@ -466,7 +467,7 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
   assert.equal(get(kps, "prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"), false);
   assert.equal(get(kps, "grafana", "sidecar", "dashboards", "label"), "grafana_dashboard");
 
-  const ingresses = byKind(manifests, "Ingress");
+  const ingresses = byKind(manifests, "Ingress").filter((i) => i.metadata.namespace === serviceAccounts.namespace);
   const publicServices: ServiceSpec[] = allServices.filter((s) => s.publicRoutes.length > 0);
   assert.deepEqual(ingresses.map((i) => i.metadata.name).sort(), publicServices.map((s) => s.name).sort());
   for (const s of publicServices) {

@@ -50,6 +50,8 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
         "ssl-protocols": "TLSv1.2 TLSv1.3",
         "use-forwarded-headers": "false",
         "enable-real-ip": "false",
+        // Rate-limited requests (the routes' limit-rpm) get 429, not nginx's default 503.
+        "limit-req-status-code": "429",
       },
       service: {
         type: args.serviceType,

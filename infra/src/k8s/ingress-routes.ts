@@ -12,6 +12,12 @@ export interface IngressRouteInput {
   readonly services: readonly ServiceSpec[];
   /** Largest request body per route. @default "1m" */
   readonly maxBodySize?: string;
+  /**
+   * Requests per minute one client address may send to a route, at the controller (429 beyond, bursts of
+   * 5x). ingress-nginx keys its limit on the client address (the Service keeps it: externalTrafficPolicy
+   * Local), not on the user; the per-user limit is the services' (RATE_LIMIT_PER_MINUTE). @default none
+   */
+  readonly requestsPerMinutePerClient?: number;
 }
 
 /**
@@ -33,6 +39,9 @@ export function ingressManifests(input: IngressRouteInput) {
           annotations: {
             "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
             "nginx.ingress.kubernetes.io/proxy-body-size": input.maxBodySize ?? "1m",
+            ...(input.requestsPerMinutePerClient
+              ? { "nginx.ingress.kubernetes.io/limit-rpm": String(input.requestsPerMinutePerClient) }
+              : {}),
             ...(websocket
               ? {
                   "nginx.ingress.kubernetes.io/proxy-read-timeout": String(websocketTimeoutSeconds),

@@ -82,6 +82,20 @@ describe("platform component values", () => {
     const api = ings.find((i) => i.metadata.name === "tasks-api")!;
     assert.equal((api.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/proxy-read-timeout"], undefined);
     assert.deepEqual(api.spec.tls, [{ hosts: ["tasks.example.com"], secretName: "tasks-public-tls" }]);
+    assert.equal((api.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/limit-rpm"], undefined);
+  });
+
+  it("limits each client address per route at the controller when asked, answering 429", () => {
+    const ings = ingressManifests({
+      namespace: "tasks",
+      host: "tasks.example.com",
+      services: allServices,
+      requestsPerMinutePerClient: 600,
+    });
+    assert.ok(ings.length > 0);
+    for (const i of ings) assert.equal((i.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/limit-rpm"], "600");
+    const v = ingressControllerValues({ serviceType: "LoadBalancer" }) as { controller: { config: Record<string, string> } };
+    assert.equal(v.controller.config["limit-req-status-code"], "429");
   });
 
   it("lets Prometheus select every monitor and rule, and takes Grafana's password from a Secret", () => {

@@ -189,6 +189,12 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
   "azuread:index/servicePrincipal:ServicePrincipal": [
     { paths: ["clientId"], source: `${AZUREAD}/serviceprincipals/service_principal_resource.go (ForceNew)` },
   ],
+  "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant": [
+    {
+      paths: ["resourceServicePrincipalObjectId", "servicePrincipalObjectId", "userObjectId"],
+      source: `${AZUREAD}/serviceprincipals/service_principal_delegated_permission_grant_resource.go (ForceNew)`,
+    },
+  ],
 
   "random:index/randomPassword:RandomPassword": [randomString("resource_password.go")],
   "random:index/randomString:RandomString": [randomString("resource_string.go")],

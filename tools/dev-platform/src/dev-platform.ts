@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { allServices, type ServiceName } from "@tasks/catalog";
 import type { ManagedProcess, ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
-import { mintToken } from "./mint-token.js";
+import { startDevIdentity, type DevIdentity } from "./dev-identity.js";
 import { createService, startServices } from "./dev-services.js";
 import { sidecarMtls } from "./dev-security.js";
 import { startToxiproxy, type NetworkFaults } from "./dev-toxiproxy.js";
@@ -84,8 +84,10 @@ export interface Platform {
   readonly databaseUrl: string;
   readonly smtp: SmtpCatcher;
   readonly services: Readonly<Record<ServiceName, PlatformService>>;
-  /** A development JWT for user `sub` (default "dev-user"), signed with the platform's key. */
-  token(sub?: string, ttlSeconds?: number): Promise<string>;
+  /** The platform's OpenID Provider (apps/local-idp) and its test users. */
+  readonly identity: DevIdentity;
+  /** An access token for test user `user` (default "dev-user"), by code + PKCE through the provider's login form. */
+  token(user?: string): Promise<string>;
   /** Stops and starts the embedded Postgres on the same data and port (not with DATABASE_URL). */
   restartPostgres(): Promise<void>;
   /** kafka.sh with this platform's broker env (topics, run-class, ...). */
@@ -99,7 +101,7 @@ export interface Platform {
 
 /**
  * Starts the platform, step by step: the Dapr binaries, Kafka and the topics, Postgres with the
- * services' roles and migrations, the SMTP catcher, the secret store file and Dapr resources, the Dapr
+ * services' roles and migrations, the SMTP catcher, the OpenID Provider, the secret store file and Dapr resources, the Dapr
  * scheduler, then every catalog service next to its daprd. On a failure, what started is stopped.
  */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
@@ -112,7 +114,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const { pg, serviceUrls } = await startDatabase(ctx, toxiproxy);
     const smtp = await ctx.step("smtp catcher", async () => startSmtpCatcher(await uniquePort(), opts.onMail));
     ctx.onStop("smtp catcher", smtp.stop);
-    const { jwtKey, dapr, resourcesDirs } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
+    const identity = await ctx.step("identity provider", () => startDevIdentity(ctx));
+    const { dapr, resourcesDirs } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
     // mTLS between the sidecars, so the Configurations' access control applies as on Kubernetes.
     const sentry = await startSentry(ctx, bins.sentry, dapr.controlPlaneConfigFile);
     const schedulerPort = await startScheduler(ctx, bins.scheduler, sentry);
@@ -127,7 +130,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
         schedulerPort,
         mtls: sidecarMtls(sentry),
       };
-      services[spec.name] = await createService(ctx, spec, daprd, smtp.port);
+      services[spec.name] = await createService(ctx, spec, daprd, smtp.port, identity.env);
     }
     await startServices(ctx, services);
     ctx.timings.total = Date.now() - t0;
@@ -140,7 +143,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       services,
       timings: ctx.timings,
       ...(toxiproxy ? { faults: toxiproxy.client() } : {}),
-      token: (sub = "dev-user", ttlSeconds = 3600) => mintToken(jwtKey, { sub, ttlSeconds }),
+      identity,
+      token: (user = "dev-user") => identity.token(user),
       kafka,
       restartPostgres: async () => {
         if (!pg.restart) throw new Error("restartPostgres: the platform uses DATABASE_URL, not its own Postgres");

@@ -245,10 +245,8 @@ export function writeDaprFiles(
   serviceUrls: Partial<Record<ServiceName, string>>,
   serviceBrokers?: Readonly<Record<ServiceName, string>>,
 ) {
-  const jwtKey = randomBytes(32).toString("base64url");
   const vapid = webpush.generateVAPIDKeys();
   const secrets = secretStoreContents<string>({
-    jwtSigningKey: jwtKey,
     smtpUsername: "dev",
     smtpPassword: randomBytes(12).toString("hex"),
     vapidPublicKey: vapid.publicKey,
@@ -281,7 +279,7 @@ export function writeDaprFiles(
       return [s.name, dir];
     }),
   ) as Record<ServiceName, string>;
-  return { jwtKey, dapr, resourcesDirs };
+  return { dapr, resourcesDirs };
 }
 
 /** The local Dapr sentry (the CA of every daprd's mTLS identity), healthy; stopped with the platform. */

@@ -1,2 +1,3 @@
 export * from "./aks-admins.js";
 export * from "./github-deployer.js";
+export * from "./tasks-api-registration.js";
