@@ -7,11 +7,11 @@ import { services } from "@tasks/catalog";
 import { createDatabase, databaseUrl } from "@tasks/shared";
 import type { Platform } from "./dev-platform.js";
 
-/** How a virtual user signs in: today a token minted with the platform's key (one place to switch to the OpenID provider). */
+/** How a virtual user signs in: authorization code + PKCE through the platform's OpenID provider's login form. */
 export const signIn =
   (platform: Pick<Platform, "token">) =>
   (user: string): Promise<string> =>
-    platform.token(user, 3600);
+    platform.token(user);
 
 export interface LoadInvariants {
   /** Events written to the outbox for the run's users, those published (sent), and those still unsent. */
