@@ -163,12 +163,19 @@ test(
         });
       const getPath = tasksInternalRoutes.getTask.replace("*", own.body.id);
       // mDNS may also find another platform's tasks-api on this machine (its TLS handshake fails): retry until our own answers.
-      const denied = async (caller: "audit" | "recurrence" | "notifications", method: string, path: string) =>
-        eventually(`${caller} → ${method} ${path} denied by access control`, 30_000, async () => {
-          const res = await invoke(caller, method, path);
-          const text = await res.text();
-          return res.status === 403 && text.includes("access control policy has denied access") ? text : undefined;
-        });
+      const denied = async (caller: "audit" | "recurrence" | "notifications", method: string, path: string) => {
+        let last = "";
+        try {
+          return await eventually(`${caller} → ${method} ${path} denied by access control`, 30_000, async () => {
+            const res = await invoke(caller, method, path);
+            const text = await res.text();
+            last = `${res.status} ${text.slice(0, 300)}`;
+            return res.status === 403 && text.includes("access control policy has denied access") ? text : undefined;
+          });
+        } catch (err) {
+          throw new Error(`${(err as Error).message}; the last answer: ${last}`);
+        }
+      };
       await denied("audit", "GET", getPath);
       await denied("recurrence", "GET", getPath);
       await denied("notifications", "POST", tasksInternalRoutes.createOccurrence);
