@@ -12,6 +12,8 @@ const known: Readonly<Record<string, Environment>> = {
   prod: "prod",
   production: "prod",
   local: "local",
+  // The bootstrap stack holds production's identities, registry and every stack's state: production rules.
+  bootstrap: "prod",
 };
 
 /** Parts of a URN: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`. */
@@ -40,8 +42,14 @@ function fromTag(stackTags: ReadonlyMap<string, string>): Environment | undefine
   return tagged === undefined ? undefined : environmentFromName(tagged);
 }
 
-/** The environment of the stack a resource belongs to: the `environment` stack tag, else the stack name in the URN. */
-export function resourceEnvironment(args: Pick<ResourceValidationArgs, "stackTags" | "urn">): Environment {
+/**
+ * The environment a resource serves: its own `environment` tag where it carries a known one (the bootstrap
+ * stack creates resources for dev and prod), else the `environment` stack tag, else the stack name in the URN.
+ */
+export function resourceEnvironment(args: Pick<ResourceValidationArgs, "stackTags" | "urn"> & { readonly props?: unknown }): Environment {
+  const own = (args.props as { tags?: Record<string, unknown> } | undefined)?.tags?.environment;
+  const tagged = typeof own === "string" ? environmentFromName(own) : "unknown";
+  if (tagged !== "unknown") return tagged;
   return fromTag(args.stackTags) ?? environmentFromName(parseUrn(args.urn)?.stack);
 }
 

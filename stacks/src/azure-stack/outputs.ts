@@ -14,7 +14,7 @@ export function azureOutputs(
   const { aks, acr, admins } = foundation;
   const { eventHubs, vault, postgres } = data;
   return {
-    resourceGroupName: ctx.rg.name,
+    resourceGroupName: ctx.resourceGroupName,
     location: ctx.cfg.location,
     clusterName: aks.clusterName,
     oidcIssuerUrl: aks.oidcIssuerUrl,
@@ -29,7 +29,7 @@ export function azureOutputs(
     postgresDatabases: postgres.databases,
     workloadIdentityClientIds: ids.workload.clientIds,
     aksAdminsGroupObjectId: admins.objectId,
-    githubDeployerClientId: ids.deployer.clientId,
+    ingressAddress: foundation.ingress.ipAddress,
     tenantId: ctx.client.tenantId,
     subscriptionId: ctx.client.subscriptionId,
     kubeconfig: pulumi.secret(kubeconfig),

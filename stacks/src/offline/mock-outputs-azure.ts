@@ -41,6 +41,14 @@ const physicalNameInput: Record<string, string> = {
   "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "objectId",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:authorization:PolicyAssignment": "policyAssignmentName",
+  "azure-native:authorization:RoleDefinition": "roleName",
+  "azure-native:storage:StorageAccount": "accountName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:BlobServiceProperties": "blobServicesName",
+  "azure-native:keyvault:Key": "keyName",
+  "azure-native:dns:Zone": "zoneName",
+  "azure-native:dns:RecordSet": "relativeRecordSetName",
+  "azure-native:network:PublicIPAddress": "publicIpAddressName",
 };
 
 const named = (args: MockResourceArgs): Inputs => {
@@ -80,6 +88,17 @@ const perType: Record<string, MockStateFn> = {
     serviceBusEndpoint: `https://${str(inputsOf(args).namespaceName, args.name)}.servicebus.windows.net:443/`,
   }),
   "azure-native:operationalinsights:Workspace": (args) => ({ customerId: fakeUuid(`${args.name}-customer`) }),
+  "azure-native:keyvault:Key": (args) => {
+    const key = str(inputsOf(args).keyName, args.name);
+    return { keyUri: `https://${str(inputsOf(args).vaultName, "vault")}.vault.azure.net/keys/${key}` };
+  },
+  "azure-native:dns:Zone": () => ({
+    nameServers: [1, 2, 3, 4].map((n) => `ns${n}-0${n}.azure-dns.${["com", "net", "org", "info"][n - 1]}.`),
+  }),
+  "azure-native:network:PublicIPAddress": (args) => {
+    const h = parseInt(fakeUuid(args.name).slice(0, 4), 16);
+    return { ipAddress: `20.${(h >> 8) % 256}.${h % 256}.${(h % 200) + 10}` };
+  },
   "azuread:index/group:Group": (args) => ({ objectId: fakeUuid(`${args.name}-object`) }),
   "azuread:index/application:Application": (args) => ({
     clientId: fakeUuid(`${args.name}-client`),

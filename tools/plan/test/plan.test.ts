@@ -80,6 +80,7 @@ describe("plan failures and masking", () => {
       calls: [],
       outputs: { kubeconfig: { secret: true, value: "hunter2" }, host: "h" },
       unsetSecrets: [],
+      exampleValues: [],
     };
     const json = JSON.stringify(planJson(run, {}));
     assert.ok(!json.includes("hunter2"));

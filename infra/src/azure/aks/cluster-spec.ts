@@ -14,8 +14,6 @@ export function withDefaults(args: AksClusterArgs) {
     privateCluster: false,
     upgradeChannel: "patch" as const,
     nodeOsUpgradeChannel: "NodeImage" as const,
-    podSecurityEffect: "Audit" as const,
-    podSecurityExcludedNamespaces: ["kube-system", "gatekeeper-system", "azure-arc"] as readonly string[],
     ...args,
   };
 }
@@ -35,7 +33,8 @@ export function aksClusterProblems(a: ResolvedAksClusterArgs): string[] {
 
 /**
  * The ManagedCluster of the AKS baseline: pools on zones 1-3, CNI overlay with Cilium, Entra ID + Azure
- * RBAC without local accounts, OIDC issuer and workload identity, auto-upgrades, the add-ons.
+ * RBAC without local accounts, OIDC issuer and workload identity, auto-upgrades, Container Insights and Azure
+ * Policy (the Key Vault secrets provider add-on stays off: nothing mounts Key Vault secrets).
  */
 export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdentityId: pulumi.Input<string>): ManagedClusterArgs {
   const placement = { vnetSubnetId: a.nodeSubnetId, kubernetesVersion: a.kubernetesVersion, tags: a.tags };
@@ -69,7 +68,9 @@ export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdenti
     autoScalerProfile: { expander: "least-waste", balanceSimilarNodeGroups: "true" },
     addonProfiles: {
       omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: a.logAnalyticsWorkspaceId, useAADAuth: "true" } },
-      azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
+      // Off: no pod mounts Key Vault secrets (the services read them through the Dapr secret store), and the
+      // add-on's driver and provider DaemonSets would run on every node for nothing.
+      azureKeyvaultSecretsProvider: { enabled: false },
       azurepolicy: { enabled: true, config: { version: "v2" } },
     },
     tags: a.tags,

@@ -36,12 +36,15 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
   /** Client id per service: the `azure.workload.identity/client-id` service account annotation. */
   readonly clientIds: Readonly<Partial<Record<ServiceName, pulumi.Output<string>>>>;
   readonly principalIds: Readonly<Partial<Record<ServiceName, pulumi.Output<string>>>>;
+  /** Every role assignment and federated credential: what a pod's first token exchange relies on. */
+  readonly grants: readonly pulumi.CustomResource[];
 
   constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:WorkloadIdentities", name, {}, opts);
     const a = { roles: [] as readonly ScopedRole[], services: allServices.map((s) => s.name), ...args };
     const clientIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
     const principalIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
+    const grants: pulumi.CustomResource[] = [];
     for (const service of a.services) {
       const identity = new UserAssignedIdentity(
         childName(name, service),
@@ -52,7 +55,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new FederatedIdentityCredential(
+      const credential = new FederatedIdentityCredential(
         childName(name, `${service}-k8s`),
         {
           resourceGroupName: a.resourceGroupName,
@@ -64,8 +67,9 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         },
         { parent: identity },
       );
+      grants.push(credential);
       for (const { role, scope } of a.roles) {
-        assignRole(
+        const assignment = assignRole(
           childName(name, `${service}-${role}`),
           {
             role,
@@ -77,12 +81,14 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
           },
           identity,
         );
+        grants.push(assignment);
       }
       clientIds[service] = identity.clientId;
       principalIds[service] = identity.principalId;
     }
     this.clientIds = clientIds;
     this.principalIds = principalIds;
+    this.grants = grants;
     this.registerOutputs({ clientIds });
   }
 }
