@@ -12,6 +12,7 @@ import {
   checkNetworkPolicies,
   checkProviders,
   checkWorkloads,
+  crdBundle,
   named,
   podProblems,
   podTemplates,
@@ -84,7 +85,7 @@ describe("local stack (minikube, mocked)", () => {
     assert.deepEqual(get(rule("redpanda-external-ingress"), "ports"), [{ protocol: "TCP", port: 19092 }]);
     assert.equal(
       get(rule("redpanda-external-ingress"), "from", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"),
-      "ingress-nginx",
+      "ingress",
     );
     const egress = get(named(manifests, "NetworkPolicy", "tasks-api-egress"), "spec", "egress") as Obj[];
     assert.ok(
@@ -111,8 +112,18 @@ describe("local stack (minikube, mocked)", () => {
     for (const t of topics) assert.equal(t.inputs.replicationFactor, 1);
     const provider = run.resources.find((r) => r.type === "pulumi:providers:kafka");
     assert.deepEqual(JSON.parse(String(provider?.inputs.bootstrapServers)), ["192.168.49.2:31092"]);
-    assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "tcp"), { "19092": "tasks-data/redpanda:19092" });
-    assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "controller", "service", "nodePorts", "tcp"), { "19092": 31092 });
+    assert.deepEqual(get(releaseValues(run, "traefik"), "ports", "kafka"), {
+      port: 19092,
+      expose: { default: true },
+      exposedPort: 19092,
+      protocol: "TCP",
+      nodePort: 31092,
+    });
+    const route = named(manifests, "TCPRoute", "kafka");
+    assert.equal(route.metadata.namespace, "tasks-data");
+    assert.deepEqual(get(route, "spec", "rules", 0, "backendRefs"), [{ name: "redpanda", port: 19092 }]);
+    // TCPRoute is served by the Gateway API's experimental channel only: the local CRD step installs that one.
+    assert.equal(crdBundle(run, "gatewayApi"), "experimental-install.yaml");
   });
 
   it("takes Prometheus' retention and the Dapr tracing rate from Pulumi.local.yaml; Prometheus keeps no volume", () => {

@@ -80,19 +80,33 @@ describe("components validate their arguments up front", () => {
     });
   });
 
-  it("IngressController checks its TCP passthroughs", () => {
-    assert.throws(() => new m.k8s.IngressController("i1", { serviceType: "NodePort", tcp: [{ port: 1, backend: "redpanda:1" }] }), {
-      message: 'tcp: backend "redpanda:1" must look like <namespace>/<service>:<port>',
-    });
+  it("IngressController checks its TCP passthroughs and its static IP", () => {
+    const backend = { namespace: "a", service: "b", port: 1 };
+    const base = { host: "h", issuer: "x" };
     assert.throws(
-      () => new m.k8s.IngressController("i2", { serviceType: "LoadBalancer", tcp: [{ port: 1, backend: "a/b:1", nodePort: 30001 }] }),
+      () => new m.k8s.IngressController("i1", { ...base, serviceType: "NodePort", tcp: [{ name: "Kafka_1", port: 1, backend }] }),
+      {
+        message: 'tcp: name "Kafka_1" must be 1-15 lower-case letters, digits and hyphens',
+      },
+    );
+    assert.throws(
+      () =>
+        new m.k8s.IngressController("i2", {
+          ...base,
+          serviceType: "LoadBalancer",
+          tcp: [{ name: "k", port: 1, backend, nodePort: 30001 }],
+        }),
       {
         message: "tcp: nodePort only applies to a NodePort controller Service",
       },
     );
+    assert.throws(
+      () => new m.k8s.IngressController("i3", { ...base, serviceType: "NodePort", publicIp: { name: "ip", resourceGroupName: "rg" } }),
+      { message: "publicIp: only a LoadBalancer Service takes one" },
+    );
   });
 
-  it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, IngressRoutes a DNS host", () => {
+  it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, GatewayRoutes a DNS host", () => {
     assert.throws(() => new m.k8s.CertManager("c", { issuers: "acme" }), {
       message: "acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)",
     });
@@ -110,7 +124,7 @@ describe("components validate their arguments up front", () => {
     assert.throws(() => new m.local.Redpanda("r", { namespace: "d", externalAddress: "nohost" }), {
       message: 'externalAddress: expected host:port, got "nohost"',
     });
-    assert.throws(() => new m.k8s.IngressRoutes("ir", { namespace: "tasks", host: "Tasks.Example.com", services: [], issuer: "x" }), {
+    assert.throws(() => new m.k8s.GatewayRoutes("gr", { namespace: "tasks", host: "Tasks.Example.com", services: [] }), {
       message: 'host: "Tasks.Example.com" is not a lower-case DNS name',
     });
     assert.throws(() => new m.k8s.DaprControlPlane("dcp", { highAvailability: false, schedulerStorageSize: "1TB" }), {

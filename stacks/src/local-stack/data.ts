@@ -2,7 +2,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type * as pulumi from "@pulumi/pulumi";
 import { servicesWithDatabase } from "@tasks/catalog";
-import { NetworkPolicies, dataNetworkPolicies, namespaces, partOfLabels } from "@tasks/infra/k8s/index";
+import { NetworkPolicies, chartPodLabels, dataNetworkPolicies, namespaces, partOfLabels } from "@tasks/infra/k8s/index";
 import { LocalSecrets, Postgres, Redpanda, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
 import { databaseRolesPodLabels } from "@tasks/infra/workload/index";
 import type { LocalConfig } from "../config/local.js";
@@ -77,7 +77,7 @@ function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
           name: "redpanda-external",
           podLabels: dataPods.redpanda,
           port: redpandaPorts.external,
-          from: [{ namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }],
+          from: [{ namespace: namespaces.ingress, podLabels: { ...chartPodLabels.ingressController } }],
         },
       ]),
     },

@@ -43,8 +43,9 @@ export function localPlatformTarget(ctx: LocalContext, data: LocalData): Platfor
 export function kafkaPassthrough(ctx: LocalContext): NonNullable<PlatformOptions["ingressTcp"]> {
   return [
     {
+      name: "kafka",
       port: redpandaPorts.external,
-      backend: `${namespaces.data}/redpanda:${redpandaPorts.external}`,
+      backend: { namespace: namespaces.data, service: "redpanda", port: redpandaPorts.external },
       nodePort: ctx.cfg.kafkaNodePort,
       pods: { namespace: namespaces.data, podLabels: dataPods.redpanda },
     },

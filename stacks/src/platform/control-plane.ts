@@ -1,10 +1,11 @@
 import { DaprResources } from "@tasks/infra/dapr/index";
-import { CertManager, DaprControlPlane, IngressController, Monitoring, namespaces } from "@tasks/infra/k8s/index";
+import { CertManager, DaprControlPlane, IngressController, Monitoring, PlatformCrds, namespaces } from "@tasks/infra/k8s/index";
 import type { PlatformTarget } from "../contracts.js";
 import { daprSettings } from "./dapr.js";
 import type { PlatformContext } from "./types.js";
 
 export interface ControlPlane {
+  readonly crds: PlatformCrds;
   readonly monitoring: Monitoring;
   readonly certManager: CertManager;
   readonly ingressController: IngressController;
@@ -13,13 +14,18 @@ export interface ControlPlane {
 }
 
 /**
- * Step 1 of the platform: the charts every workload relies on (kube-prometheus-stack, cert-manager and
- * its issuers, ingress-nginx, the Dapr control plane) and the catalog's Dapr resources.
+ * Step 1 of the platform: the CRD step (the Gateway API's, the Prometheus operator's and Dapr's CRDs at the
+ * versions the charts pin, upgraded with them), then the charts every workload relies on (kube-prometheus-stack,
+ * cert-manager and its issuers, the ingress controller with the public Gateway, the Dapr control plane) and
+ * the catalog's Dapr resources.
  */
 export function createControlPlane(target: PlatformTarget, ctx: PlatformContext): ControlPlane {
   const { k8sOpts, nsDeps } = ctx;
   const aks = target.kind === "aks";
   const ha = target.highAvailability;
+  // The local stack's Kafka passthrough is a TCPRoute, which Traefik reads from the experimental channel only.
+  const tcp = ctx.options.ingressTcp ?? [];
+  const crds = new PlatformCrds("platform-crds", { gatewayChannel: tcp.length ? "experimental" : "standard" }, k8sOpts);
   const monitoring = new Monitoring(
     "monitoring",
     {
@@ -30,7 +36,7 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       ...(aks && target.monitoring.storageSize
         ? { storage: { size: target.monitoring.storageSize, storageClassName: "managed-csi-premium" } }
         : {}),
-      dependsOn: nsDeps,
+      dependsOn: [...nsDeps, ...crds.resources],
     },
     k8sOpts,
   );
@@ -40,7 +46,7 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       issuers: aks ? "acme" : "selfsigned",
       ...(target.tls.acmeEmail ? { acmeEmail: target.tls.acmeEmail } : {}),
       highAvailability: ha,
-      dependsOn: [...nsDeps, monitoring.release],
+      dependsOn: [...nsDeps, ...crds.resources, monitoring.release],
     },
     k8sOpts,
   );
@@ -48,17 +54,23 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
     "ingress",
     {
       serviceType: aks ? "LoadBalancer" : "NodePort",
+      host: target.host,
+      issuer: target.tls.issuer,
       highAvailability: ha,
-      tcp: ctx.options.ingressTcp ?? [],
-      dependsOn: [...nsDeps, monitoring.release],
+      ...(target.ingressAddress
+        ? { publicIp: { name: target.ingressAddress.publicIpName, resourceGroupName: target.ingressAddress.resourceGroupName } }
+        : {}),
+      tcp,
+      dependsOn: [...nsDeps, ...crds.resources, monitoring.release, ...(target.ingressAddress?.dependsOn ?? [])],
+      gatewayDependsOn: certManager.issuers,
     },
     k8sOpts,
   );
-  const daprControlPlane = new DaprControlPlane("dapr", { highAvailability: ha, dependsOn: nsDeps }, k8sOpts);
+  const daprControlPlane = new DaprControlPlane("dapr", { highAvailability: ha, dependsOn: [...nsDeps, ...crds.resources] }, k8sOpts);
   const daprResources = new DaprResources(
     "dapr-resources",
     { settings: daprSettings(target, ctx.services) },
     { ...k8sOpts, dependsOn: [daprControlPlane.release] },
   );
-  return { monitoring, certManager, ingressController, daprControlPlane, daprResources };
+  return { crds, monitoring, certManager, ingressController, daprControlPlane, daprResources };
 }

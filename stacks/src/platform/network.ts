@@ -85,7 +85,6 @@ export function networkInput(
     services,
     egress: egressDestinations(target),
     additionalEgress: additionalEgress(target, services, set),
-    acmeHttp01: target.kind === "aks",
   };
 }
 

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
-import { IngressRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
+import { GatewayRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
 import { AppImage, DatabaseRoles, ServiceWorkload, catalogSecretNames } from "@tasks/infra/workload/index";
 import type { PlatformTarget } from "../contracts.js";
 import type { ControlPlane } from "./control-plane.js";
@@ -89,7 +89,7 @@ function createWorkload(
 
 /**
  * Step 3 of the platform: the images, the database-roles Job, one ServiceWorkload per service and the
- * public ingress routes.
+ * services' HTTPRoutes on the public Gateway.
  */
 export function createWorkloads(
   target: PlatformTarget,
@@ -108,14 +108,13 @@ export function createWorkloads(
   ];
   const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
   for (const s of ctx.services) workloads[s.name] = createWorkload(target, ctx, s, images[s.name]!, dependsOn);
-  new IngressRoutes(
-    "ingress-routes",
+  new GatewayRoutes(
+    "gateway-routes",
     {
       namespace: namespaces.workloads,
       host: target.host,
       services: ctx.services,
-      issuer: target.tls.issuer,
-      dependsOn: [cp.ingressController.release, ...cp.certManager.issuers, ...Object.values(workloads).map((w) => w.service)],
+      dependsOn: [cp.ingressController.gateway, ...Object.values(workloads).map((w) => w.service)],
     },
     ctx.k8sOpts,
   );

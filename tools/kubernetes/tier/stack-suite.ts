@@ -10,7 +10,7 @@ import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
 import type { StackName } from "@tasks/stacks/offline/stack-config";
 import { startApiServer, type ApiServer } from "../src/apiserver.js";
 import { resolveBinaries } from "../src/binaries.js";
-import { crdSources } from "../src/crd-sources.js";
+import { gatewayChannelOf, gatewayChannelSources } from "../src/crd-sources.js";
 import { crdsFor, installCrds, loadCrds } from "../src/crds.js";
 import { applyInOrder, podSecurityWarnings, rejections, restrictedNamespaces, type KubeObject, type ObjectResult } from "../src/dry-run.js";
 
@@ -33,6 +33,7 @@ export function apiServerSuite(stack: StackName): void {
       server = await startApiServer(bin);
       log(`kube-apiserver ${bin.version ?? ""} + etcd ready in ${server.readyMs} ms (${server.url})`);
       const crdStart = Date.now();
+      const crdSources = gatewayChannelSources(gatewayChannelOf(run.resources));
       const available = crdSources.flatMap((s) => loadCrds(s));
       const crds = crdsFor(objects, available);
       await installCrds(server.client, crds);
