@@ -47,7 +47,9 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
     let run: MockedRun;
     let manifests: Manifest[];
     before(async () => {
-      run = await runStackMocked(stack);
+      // As deploy.yml runs it: with the digests of the images CI pushed (a real up stops without them).
+      const digests = Object.fromEntries(allServices.map((s, i) => [s.name, `sha256:${String(i).repeat(64)}`]));
+      run = await runStackMocked(stack, { configOverrides: { imageDigests: JSON.stringify(digests) } });
       manifests = manifestsOf(run.resources);
     });
 
@@ -87,9 +89,11 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
         const image = String(get(named(manifests, "Deployment", s.name), "spec", "template", "spec", "containers", 0, "image"));
         assert.ok(image.startsWith(`${acr}/${s.name}:src-`), `${s.name}: ${image} is not in ${acr}`);
       }
-      const pushed = run.resources.filter((r) => r.type === "docker-build:index:Image");
-      assert.equal(pushed.length, allServices.length);
-      for (const p of pushed) assert.equal(p.inputs.push, true);
+      // CI pushed them: the program builds and pushes nothing (no registry credentials needed, no preview push).
+      assert.deepEqual(
+        run.resources.filter((r) => r.type === "docker-build:index:Image"),
+        [],
+      );
     });
 
     it("limits egress to the Postgres and private-endpoint subnets, the SMTP relay, Entra ID and Web Push", () => {

@@ -1,7 +1,8 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
 import { GatewayRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
 import { AppImage, DatabaseRoles, ServiceWorkload, catalogSecretNames } from "@tasks/infra/workload/index";
+import { isOfflineRun } from "../config/examples.js";
 import type { PlatformTarget } from "../contracts.js";
 import type { ControlPlane } from "./control-plane.js";
 import { smtpEnvironment } from "./smtp.js";
@@ -13,10 +14,29 @@ export interface Workloads {
   readonly workloads: Partial<Record<ServiceName, ServiceWorkload>>;
 }
 
-/** One image per service, built by the program: pushed to ACR on AKS, loaded into the node on minikube. */
+/**
+ * Why a run cannot deploy these AKS images, or undefined: `pulumi up` deploys only images CI pushed, so every
+ * service needs a digest that applies to its current sources. Previews and the offline tools show the tag alone.
+ */
+export function missingDigestProblem(
+  images: readonly { readonly service: string; readonly tag: string; readonly digest?: string }[],
+  run: { readonly dryRun: boolean; readonly offline: boolean },
+): string | undefined {
+  const missing = images.filter((i) => !i.digest);
+  if (missing.length === 0 || run.dryRun || run.offline) return undefined;
+  return (
+    `tasks-platform:imageDigests: no digest for ${missing.map((i) => `${i.service} (${i.tag})`).join(", ")}: pulumi up deploys only ` +
+    "images CI built, scanned, signed and pushed; deploy through .github/workflows/deploy.yml (its images action passes the digests)"
+  );
+}
+
+/**
+ * One image per service: on AKS the one CI pushed to ACR (by digest; the program builds and pushes nothing), on
+ * minikube built into the node.
+ */
 function createImages(target: PlatformTarget, services: readonly ServiceSpec[]): Partial<Record<ServiceName, AppImage>> {
-  const output = target.kind === "aks" ? "push" : "load";
-  return Object.fromEntries(
+  const output = target.kind === "aks" ? "registry" : "load";
+  const images = Object.fromEntries(
     services.map((s) => [
       s.name,
       new AppImage(`image-${s.name}`, {
@@ -28,6 +48,12 @@ function createImages(target: PlatformTarget, services: readonly ServiceSpec[]):
       }),
     ]),
   ) as Partial<Record<ServiceName, AppImage>>;
+  if (target.kind === "aks") {
+    const list = Object.entries(images).map(([service, i]) => ({ service, tag: i!.tag, ...(i!.digest ? { digest: i!.digest } : {}) }));
+    const problem = missingDigestProblem(list, { dryRun: pulumi.runtime.isDryRun(), offline: isOfflineRun() });
+    if (problem) throw new pulumi.RunError(problem);
+  }
+  return images;
 }
 
 /** What a workload runs: the registry reference on AKS (pulled), the local name on minikube (loaded). */
