@@ -4,10 +4,16 @@ import { charts } from "./charts.js";
 import { helmRelease } from "./helm.js";
 import { namespaces } from "./names.js";
 
+/** The Dapr chart's default scheduler volume (dapr_scheduler.cluster.storageSize). */
+export const daprSchedulerStorageDefault = "16Gi";
+
 export interface DaprControlPlaneArgs {
   /** Three replicas of every control-plane service (global.ha.enabled). */
   readonly highAvailability: boolean;
-  /** Storage of each scheduler replica's embedded etcd (Jobs API state). @default "1Gi" */
+  /**
+   * Storage of each scheduler replica's embedded etcd (Jobs API state). A StatefulSet's volume claim cannot be
+   * resized by a chart upgrade, so this starts at the chart's own default. @default "16Gi"
+   */
   readonly schedulerStorageSize?: string;
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -27,7 +33,7 @@ export function daprControlPlaneValues(args: DaprControlPlaneArgs): Record<strin
       logAsJson: true,
       seccompProfile: "RuntimeDefault",
     },
-    dapr_scheduler: { cluster: { storageSize: args.schedulerStorageSize ?? "1Gi" } },
+    dapr_scheduler: { cluster: { storageSize: args.schedulerStorageSize ?? daprSchedulerStorageDefault } },
     dapr_sidecar_injector: { sidecarDropALLCapabilities: true },
   };
 }

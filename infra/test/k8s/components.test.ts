@@ -44,6 +44,8 @@ describe("platform component values", () => {
     assert.equal(prod.global.scheduler!.enabled, true);
     assert.equal(prod.dapr_sidecar_injector.sidecarDropALLCapabilities, true);
     assert.equal((daprControlPlaneValues({ highAvailability: false }) as typeof prod).global.ha!.enabled, false);
+    // The chart's default: the scheduler's volume claims cannot grow by a chart upgrade (was 1Gi).
+    assert.deepEqual((prod as unknown as { dapr_scheduler: unknown }).dapr_scheduler, { cluster: { storageSize: "16Gi" } });
   });
 
   it("makes Let's Encrypt issuers answer HTTP-01 through the public Gateway's HTTP listener, and requires a contact email", () => {
