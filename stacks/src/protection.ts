@@ -111,7 +111,12 @@ export function guardTransformation(protection: Protection): pulumi.ResourceTran
   return (args) => {
     const entry = statefulResource(args.type, args.props as Props);
     const opts = entry
-      ? { ...args.opts, protect: protection.protect, retainOnDelete: protection.retainOnDelete && entry.holdsData }
+      ? {
+          ...args.opts,
+          protect: protection.protect,
+          // A component that retains a child in every stack (Key Vault secrets under purge protection) keeps that.
+          retainOnDelete: (protection.retainOnDelete && entry.holdsData) || args.opts.retainOnDelete === true,
+        }
       : { ...args.opts, protect: args.opts.protect ?? false };
     return { props: args.props, opts };
   };

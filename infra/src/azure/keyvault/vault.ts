@@ -70,7 +70,11 @@ export class KeyVault extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Secrets are written through ARM (management plane), which the vault firewall does not block.
+    // Secrets are written through ARM (management plane), which the vault firewall does not block. A secret the
+    // program stops declaring is left in the vault (retainOnDelete): deleting it would soft-delete it, and with
+    // purge protection its name could not be created again for softDeleteRetentionDays (409 "deleted but
+    // recoverable"); left in place, declaring it again is an ordinary update. Removing one for good is an
+    // operator's `az keyvault secret delete` (docs/OPERATIONS.md "Rotate a Key Vault secret").
     for (const [secretName, value] of Object.entries(a.secrets)) {
       new Secret(
         childName(name, secretName),
@@ -81,7 +85,7 @@ export class KeyVault extends pulumi.ComponentResource {
           properties: { value: pulumi.secret(value), contentType: "text/plain" },
           tags: a.tags,
         },
-        { parent: vault },
+        { parent: vault, retainOnDelete: true },
       );
     }
     const keyIds: Record<string, pulumi.Output<string>> = {};
