@@ -5,9 +5,13 @@
 #   Java, Maven from Debian's packages when `java` or `mvn` is missing (Kafka's jars are resolved with mvn)
 #   actionlint  built from Go modules (pinned) into a cache dir: $CI_TOOLS_DIR (default .cache/ci-tools/bin)
 #   ShellCheck  from Debian's packages when it is not on PATH
+#   openssl     from Debian's packages when missing (kafka.sh makes the SASL_SSL listener's self-signed certificate)
 #   etcd        from Debian's etcd-server package when `etcd` is not on PATH (the kubernetes test tier's
 #               kube-apiserver stores into it; kube-apiserver itself is built by
 #               scripts/integration/kube-apiserver-binary.sh)
+#   promtool, amtool  from Debian's prometheus and prometheus-alertmanager packages when missing (the unit
+#               tier checks and tests the generated alert rules and Alertmanager configs with them; the
+#               integration tier starts the prometheus binary)
 #   podman, buildah, runc, mmdebstrap  from Debian's packages when missing (the container tier: npm run
 #               images builds the local base with mmdebstrap and the images with podman); then checks that
 #               `podman info` works with the project's tools/images/containers.conf (runc, no rlimits)
@@ -105,6 +109,11 @@ install_shellcheck() {
   say "installed shellcheck $(shellcheck --version | sed -n 's/^version: //p')"
 }
 
+install_openssl() {
+  command -v openssl >/dev/null 2>&1 || apt_install openssl
+  say "$(openssl version)"
+}
+
 install_etcd() {
   if command -v etcd >/dev/null 2>&1; then
     say "etcd $(etcd --version | sed -n 's/^etcd Version: //p') already on PATH"
@@ -112,6 +121,20 @@ install_etcd() {
   fi
   apt_install etcd-server
   say "installed etcd $(etcd --version | sed -n 's/^etcd Version: //p')"
+}
+
+install_prometheus_tools() {
+  local missing=()
+  if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then missing+=(prometheus); fi
+  command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  if (( ${#missing[@]} > 0 )); then
+    apt_install "${missing[@]}"
+    # The packages start their daemons where an init system runs; CI needs only the binaries.
+    if command -v systemctl >/dev/null 2>&1; then
+      for svc in prometheus prometheus-alertmanager prometheus-node-exporter; do systemctl stop "$svc" >/dev/null 2>&1 || true; done
+    fi
+  fi
+  say "$(promtool --version 2>&1 | head -1), $(amtool --version 2>&1 | head -1)"
 }
 
 install_containers() {
@@ -133,5 +156,7 @@ install_go
 install_java_maven
 install_actionlint
 install_shellcheck
+install_openssl
 install_etcd
+install_prometheus_tools
 install_containers

@@ -16,6 +16,10 @@ export const serviceMetrics = {
   reminderLateness: "reminder_lateness_seconds",
   notificationsDelivered: "notifications_delivered_total",
   websocketConnections: "websocket_connections",
+  /** notifications: SMTP sends by result (sent, failed: the relay failed, rejected: 550-553, circuit_open: not tried). */
+  smtpSends: "smtp_sends_total",
+  /** notifications: the SMTP circuit breaker's state, one series per state, 1 for the current one. */
+  smtpCircuitState: "smtp_circuit_state",
 } as const;
 
 /** Metrics exported by daprd (docs.dapr.io/operations/observability/metrics/metrics-overview). */
@@ -25,10 +29,24 @@ export const daprMetrics = {
   pubsubEgressCount: "dapr_component_pubsub_egress_count",
   httpServerRequestCount: "dapr_http_server_request_count",
   httpServerLatency: "dapr_http_server_latency",
-  /** Operations on output bindings (the email binding), labelled by component and success. */
-  outputBindingCount: "dapr_component_output_binding_count",
   /** Resiliency policy activations (retries, circuit breakers opening), labelled by policy and target. */
   resiliencyActivations: "dapr_resiliency_activations_total",
+} as const;
+
+/**
+ * Broker-side consumer-group metrics of the lag exporter every stack runs (danielqsj/kafka_exporter, the
+ * prometheus-kafka-exporter chart): read from the broker, so a consumer that stops still shows its lag.
+ * Labels: consumergroup, topic, partition.
+ */
+export const brokerMetrics = {
+  /** Messages of a partition not yet committed by the group: log end offset minus committed offset. */
+  consumerGroupLag: "kafka_consumergroup_lag",
+  /** The group's committed offset per partition; its rate is the group's consumption. */
+  consumerGroupOffset: "kafka_consumergroup_current_offset",
+  /** The log end offset per partition; its rate is what producers write. */
+  topicOffset: "kafka_topic_partition_current_offset",
+  /** Members of the group (labels: consumergroup). */
+  consumerGroupMembers: "kafka_consumergroup_members",
 } as const;
 
 export type MetricKind = "counter" | "gauge" | "histogram";
@@ -38,7 +56,9 @@ export type MetricKind = "counter" | "gauge" | "histogram";
  * and `x_count`; counters and gauges only by their own name.
  */
 export const metricKinds: Record<
-  (typeof serviceMetrics)[keyof typeof serviceMetrics] | (typeof daprMetrics)[keyof typeof daprMetrics],
+  | (typeof serviceMetrics)[keyof typeof serviceMetrics]
+  | (typeof daprMetrics)[keyof typeof daprMetrics]
+  | (typeof brokerMetrics)[keyof typeof brokerMetrics],
   MetricKind
 > = {
   http_request_duration_seconds: "histogram",
@@ -52,13 +72,18 @@ export const metricKinds: Record<
   reminder_lateness_seconds: "histogram",
   notifications_delivered_total: "counter",
   websocket_connections: "gauge",
+  smtp_sends_total: "counter",
+  smtp_circuit_state: "gauge",
   dapr_component_pubsub_ingress_count: "counter",
   dapr_component_pubsub_ingress_latencies: "histogram",
   dapr_component_pubsub_egress_count: "counter",
   dapr_http_server_request_count: "counter",
   dapr_http_server_latency: "histogram",
-  dapr_component_output_binding_count: "counter",
   dapr_resiliency_activations_total: "counter",
+  kafka_consumergroup_lag: "gauge",
+  kafka_consumergroup_current_offset: "gauge",
+  kafka_topic_partition_current_offset: "gauge",
+  kafka_consumergroup_members: "gauge",
 };
 
 /** Every series name a query may select: counters and gauges by name, histograms by their three series. */

@@ -17,6 +17,23 @@ export const secretNames = {
 } as const;
 
 /**
+ * Key Vault secrets of the platform's own pods on Azure (not the services': they are not in the Dapr secret
+ * store's contents). The monitoring pods and KEDA read them with their workload identities.
+ */
+export const platformSecretNames = {
+  /** URL of the Slack-format chat webhook Alertmanager posts critical and warning alerts to. */
+  alertChatWebhookUrl: "alert-chat-webhook-url",
+  /** Credential of the dead-man's-switch heartbeat monitor. */
+  alertHeartbeatToken: "alert-heartbeat-token",
+  /** Application Insights connection string the trace collector exports with. */
+  appInsightsConnectionString: "appinsights-connection-string",
+  /** Event Hubs' Kafka SASL user name (the literal `$ConnectionString`), for KEDA and the lag exporter. */
+  brokerSaslUsername: "eventhubs-sasl-username",
+  /** Connection string of a listen-only rule: enough to read consumer-group offsets (KEDA, the lag exporter). */
+  brokerListenConnectionString: "eventhubs-listen-connection-string",
+} as const;
+
+/**
  * What one target puts in its secret store, by role: the values are the target's (Pulumi outputs on
  * Azure and minikube, plain strings for `npm run dev`); which secrets exist is decided once, by
  * secretStoreContents. A new secret is a new field here, so every target must say where its value comes from.

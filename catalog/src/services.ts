@@ -34,6 +34,11 @@ export interface ScalingSpec {
   readonly max: number;
   /** Target average CPU utilisation, percent. @default 70 */
   readonly targetCpuPercent: number;
+  /**
+   * Consumers that share a consumer group: messages waiting per replica (the group's lag on one topic) above
+   * which KEDA adds a replica. @default 20 (defaultLagPerReplica)
+   */
+  readonly lagPerReplica?: number;
 }
 
 export interface ResourceSpec {
@@ -175,6 +180,23 @@ export const allServices: readonly ServiceSpec[] = Object.values(services);
 
 /** Services that subscribe to a topic (one consumer group each on Event Hubs/Kafka). */
 export const subscribersOf = (topic: string): ServiceSpec[] => allServices.filter((s) => s.subscribes.some((x) => x.topic === topic));
+
+/**
+ * The Kafka consumer group a service's replicas share: its app id (Dapr's default consumerGroup), when it
+ * subscribes with shared delivery. Fan-out services (a group per pod) have none: their pods each read everything.
+ */
+export const consumerGroupOf = (service: ServiceSpec): string | undefined =>
+  service.subscribes.length > 0 && service.eventDelivery !== "fan-out" ? service.name : undefined;
+
+/** Messages waiting per replica before KEDA adds one (ScalingSpec.lagPerReplica's default). */
+export const defaultLagPerReplica = 20;
+
+/**
+ * The event consumers whose work is messages waiting: they scale on their consumer group's lag (KEDA), not on
+ * CPU alone. Every service with a consumer group (consumerGroupOf).
+ */
+export const lagScaledServices = (list: readonly ServiceSpec[] = allServices): ServiceSpec[] =>
+  list.filter((s) => consumerGroupOf(s) !== undefined);
 
 /** Services that another service is allowed to invoke, with the caller and the operation. */
 export const invocationPaths = (): { caller: ServiceName; target: ServiceName; method: string; path: string }[] =>

@@ -21,6 +21,11 @@
 #   KAFKA_PORT             PLAINTEXT port (default 9092)
 #   KAFKA_CONTROLLER_PORT  CONTROLLER port (default 9093)
 #   KAFKA_NUM_PARTITIONS   default partitions of auto-created topics (default 1)
+#   KAFKA_SASL_SSL_PORT    also listen with SASL_SSL (SASL PLAIN over TLS, as Event Hubs' Kafka endpoint) on this
+#                          port, with a self-signed certificate for KAFKA_HOST made at first start; `start` then
+#                          also prints KAFKA_SASL_SSL_BROKERS and KAFKA_SSL_CA (the certificate, PEM, to trust)
+#   KAFKA_SASL_USERNAME    the SASL PLAIN user of that listener (default $ConnectionString, as on Event Hubs)
+#   KAFKA_SASL_PASSWORD_FILE  file holding that user's password (required with KAFKA_SASL_SSL_PORT; never argv)
 #   KAFKA_STATE_DIR        data, config, log and pid file (default ${TMPDIR:-/tmp}/tasks-platform-kafka-$KAFKA_PORT)
 #   KAFKA_LIBS_DIR         resolved jars (default $TASKS_PLATFORM_CACHE/kafka/<version>)
 #   TASKS_PLATFORM_CACHE   cache root (default ${XDG_CACHE_HOME:-~/.cache}/tasks-platform)
@@ -112,18 +117,62 @@ broker_answers() {
     --command-config <(printf 'request.timeout.ms=10000\ndefault.api.timeout.ms=15000\n') >/dev/null 2>&1
 }
 
+# make_certificate: a self-signed certificate for KAFKA_HOST (an IP or a name) and its key, PEM, made once.
+make_certificate() {
+  local dir="$KAFKA_STATE_DIR/tls" san
+  [[ -f "$dir/server.pem" ]] && return 0
+  require_cmd openssl "install openssl to make the SASL_SSL listener's certificate"
+  mkdir -p "$dir"
+  if [[ "$KAFKA_HOST" =~ ^[0-9.]+$ ]]; then san="IP:$KAFKA_HOST"; else san="DNS:$KAFKA_HOST"; fi
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj "/CN=$KAFKA_HOST" -addext "subjectAltName=$san" \
+    -keyout "$dir/key.pem" -out "$dir/ca.pem" 2>/dev/null || die "openssl could not make the listener's certificate"
+  # Kafka's PEM key store: the unencrypted PKCS#8 key, then the certificate chain.
+  openssl pkcs8 -topk8 -nocrypt -in "$dir/key.pem" -out "$dir/key8.pem"
+  ( umask 077; cat "$dir/key8.pem" "$dir/ca.pem" >"$dir/server.pem" )
+  rm -f "$dir/key.pem" "$dir/key8.pem"
+}
+
+# jaas_quote VALUE: VALUE as a quoted JAAS option value (backslashes and quotes escaped).
+jaas_quote() {
+  local v="${1//\\/\\\\}"
+  printf '"%s"' "${v//\"/\\\"}"
+}
+
+# sasl_ssl_config: the SASL_SSL listener's lines of server.properties (nothing without KAFKA_SASL_SSL_PORT).
+sasl_ssl_config() {
+  [[ -n "${KAFKA_SASL_SSL_PORT:-}" ]] || return 0
+  local user="${KAFKA_SASL_USERNAME:-\$ConnectionString}" password jaas
+  password="$(cat "$KAFKA_SASL_PASSWORD_FILE")"
+  jaas="org.apache.kafka.common.security.plain.PlainLoginModule required user_$user=$(jaas_quote "$password");"
+  # A properties file unescapes backslashes once more.
+  printf '%s\n' "sasl.enabled.mechanisms=PLAIN" \
+    "listener.name.sasl_ssl.plain.sasl.jaas.config=${jaas//\\/\\\\}" \
+    "ssl.keystore.type=PEM" \
+    "ssl.keystore.location=$KAFKA_STATE_DIR/tls/server.pem"
+}
+
 write_config() {
   mkdir -p "$KAFKA_STATE_DIR/data"
-  cat >"$KAFKA_STATE_DIR/server.properties" <<EOF
+  local listeners="PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT" advertised="PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT"
+  local protocols="CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  if [[ -n "${KAFKA_SASL_SSL_PORT:-}" ]]; then
+    [[ -n "${KAFKA_SASL_PASSWORD_FILE:-}" && -r "$KAFKA_SASL_PASSWORD_FILE" ]] \
+      || die "KAFKA_SASL_SSL_PORT needs KAFKA_SASL_PASSWORD_FILE: a readable file holding the SASL password"
+    make_certificate
+    listeners+=",SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT"
+    advertised+=",SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT"
+    protocols+=",SASL_SSL:SASL_SSL"
+  fi
+  ( umask 077; cat >"$KAFKA_STATE_DIR/server.properties" <<EOF
 # Written by scripts/integration/kafka.sh: single-node KRaft broker for local/integration runs.
 process.roles=broker,controller
 node.id=1
 controller.quorum.bootstrap.servers=$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+listeners=$listeners,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=$advertised
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$KAFKA_STATE_DIR/data
 num.partitions=${KAFKA_NUM_PARTITIONS:-1}
 auto.create.topics.enable=true
@@ -135,7 +184,9 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 log.retention.hours=24
+$(sasl_ssl_config)
 EOF
+  )
   cat >"$KAFKA_STATE_DIR/log4j2.properties" <<'EOF'
 appender.out.type = Console
 appender.out.name = STDOUT
@@ -208,6 +259,9 @@ start() {
   done
   log "ready after $(( SECONDS - started ))s: $KAFKA_HOST:$KAFKA_PORT (pid $pid, log $LOG_FILE)"
   printf 'KAFKA_BROKERS=%q\nKAFKA_PID=%q\nKAFKA_LOG=%q\n' "$KAFKA_HOST:$KAFKA_PORT" "$pid" "$LOG_FILE"
+  if [[ -n "${KAFKA_SASL_SSL_PORT:-}" ]]; then
+    printf 'KAFKA_SASL_SSL_BROKERS=%q\nKAFKA_SSL_CA=%q\n' "$KAFKA_HOST:$KAFKA_SASL_SSL_PORT" "$KAFKA_STATE_DIR/tls/ca.pem"
+  fi
 }
 
 stop() {

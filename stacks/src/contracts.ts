@@ -75,6 +75,25 @@ export interface PlatformTarget {
    * workload-identity token before calling Key Vault (AKS). @default public addresses on 443
    */
   readonly identityEgressCidrs?: string[];
+  /**
+   * Who the alerts reach (Alertmanager, stack config `alerting`): email through `smtp`, and on AKS the chat webhook
+   * and the dead-man's switch, whose secrets the monitoring identity reads from Key Vault. Required by createPlatform.
+   */
+  readonly alerting?: {
+    readonly email: readonly string[];
+    /** SMTP login (AKS; its password is the secret store's smtp-password). Absent: the relay takes mail without login. */
+    readonly smtpUsername?: string;
+    /** The external heartbeat monitor the always-firing Watchdog is sent to (its credential is in Key Vault). */
+    readonly heartbeat?: { readonly url: string; readonly authorizationType: string };
+  };
+  /**
+   * AKS: identities of the platform's own pods, federated with their service accounts: `monitoring` (Alertmanager,
+   * the trace collector and the lag exporter read Key Vault) and `keda` (kube-system/keda-operator reads the broker's
+   * listen-only connection string from Key Vault to compute lag).
+   */
+  readonly platformIdentities?: { readonly monitoring: pulumi.Input<string>; readonly keda: pulumi.Input<string> };
+  /** Where traces go: Application Insights (AKS; the connection string in Key Vault) or the collector's log (minikube). */
+  readonly traces?: { readonly exporter: "azuremonitor" | "debug" };
 }
 
 /** Pods of another namespace, selected by labels, listening on `port`. */

@@ -18,7 +18,7 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
   const cfg = readLocalConfig();
   const provider = new k8s.Provider("minikube", { context: cfg.kubeContext, enableServerSideApply: true });
   const k8sOpts = { providers: [provider] };
-  const ns = new PlatformNamespaces("platform-namespaces", { withData: true }, k8sOpts);
+  const ns = new PlatformNamespaces("platform-namespaces", { withData: true, withKeda: true }, k8sOpts);
   const ctx: LocalContext = {
     cfg,
     provider,

@@ -147,6 +147,7 @@ describe("Azure stack config validation", () => {
               "tasks-platform:smtp.host: smtp.example.com (RFC 2606 example domain example.com)",
               "tasks-platform:smtp.from: tasks-dev@example.com (RFC 2606 example domain example.com)",
               "tasks-platform:smtp.egressCidrs[0]: 198.51.100.0/24 (RFC 5737 TEST-NET-2 documentation range 198.51.100.0/24)",
+              "tasks-platform:alerting.email[0]: platform-oncall@example.com (RFC 2606 example domain example.com)",
             ],
           );
           assert.match(problems[0]!, /set the real one \(the offline plan runs with it and says so; a real run cannot\)$/);
@@ -163,6 +164,7 @@ describe("Azure stack config validation", () => {
         setIn(c, "smtp", ["host"], "smtp.contoso.io");
         setIn(c, "smtp", ["from"], "tasks-dev@contoso.io");
         setIn(c, "smtp", ["egressCidrs"], ["20.61.13.0/28"]);
+        setIn(c, "alerting", ["email"], ["platform-oncall@contoso.io"]);
       })() as ReturnType<typeof loadAzureConfig>;
       assert.equal(real.domain, "tasks.dev.contoso.io");
     } finally {
@@ -240,10 +242,21 @@ describe("Azure stack config validation", () => {
 
   it("refuses an SMTP password committed in plain text", () => {
     assert.throws(
-      withConfig("dev", () => {}, []),
+      withConfig("dev", () => {}, ["tasks-platform:alertChatWebhookUrl", "tasks-platform:alertHeartbeatToken"]),
       {
         message:
           "Invalid stack config: tasks-platform:smtpPassword: expected a secret value (pulumi config set --secret tasks-platform:smtpPassword <value>)",
+      },
+    );
+  });
+
+  it("refuses the alert webhook URL and heartbeat token committed in plain text, naming both", () => {
+    assert.throws(
+      withConfig("dev", () => {}, ["tasks-platform:smtpPassword"]),
+      {
+        message:
+          "Invalid stack config: tasks-platform:alertChatWebhookUrl: expected a secret value (pulumi config set --secret tasks-platform:alertChatWebhookUrl <value>); " +
+          "tasks-platform:alertHeartbeatToken: expected a secret value (pulumi config set --secret tasks-platform:alertHeartbeatToken <value>)",
       },
     );
   });

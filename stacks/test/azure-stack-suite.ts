@@ -5,10 +5,10 @@ import {
   allBrokerTopics,
   allServices,
   databaseRole,
+  platformSecretNames,
   secretNames,
   serviceAccounts,
   servicesWithDatabase,
-  subscribersOf,
 } from "@tasks/catalog";
 import { builtInRoles, postgresChildTimeouts, subnetLayout } from "@tasks/infra/azure/index";
 import { runStackMocked, type MockedRun, type RecordedResource } from "../src/offline/mocked-run.js";
@@ -131,18 +131,15 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       }
     });
 
-    it("enables Container Insights and Azure Policy, and leaves the unused Key Vault secrets provider add-on off", () => {
+    it("enables Container Insights, Azure Policy and the Key Vault secrets provider with rotation (the monitoring pods mount it)", () => {
       const aks = one("azure-native:containerservice:ManagedCluster");
       const addons = aks.inputs.addonProfiles as Obj;
       const workspace = one("azure-native:operationalinsights:Workspace");
       assert.equal(get(addons, "omsagent", "enabled"), true);
       assert.equal(get(addons, "omsagent", "config", "logAnalyticsWorkspaceResourceID"), idOf(workspace));
-      // No pod mounts Key Vault secrets (issue 24, item 20): the add-on's DaemonSets would run for nothing.
-      assert.equal(get(addons, "azureKeyvaultSecretsProvider", "enabled"), false);
-      assert.deepEqual(
-        run.resources.filter((r) => r.type === "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"),
-        [],
-      );
+      // Alertmanager and the trace collector mount their Key Vault secrets through the add-on's CSI driver.
+      assert.equal(get(addons, "azureKeyvaultSecretsProvider", "enabled"), true);
+      assert.equal(get(addons, "azureKeyvaultSecretsProvider", "config", "enableSecretRotation"), "true");
       assert.equal(get(addons, "azurepolicy", "enabled"), true);
       assert.equal(workspace.inputs.retentionInDays, cfg("logAnalytics").retentionDays);
       const dcra = one("azure-native:monitor:DataCollectionRuleAssociation");
@@ -213,7 +210,11 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.equal(ns.inputs.zoneRedundant, true);
       assert.deepEqual(ns.inputs.sku, { name: e.sku, tier: e.sku, capacity: e.capacity });
       assert.equal(ns.inputs.publicNetworkAccess, "Disabled");
-      assert.deepEqual(one("azure-native:eventhub:NamespaceAuthorizationRule").inputs.rights, ["Listen", "Send"]);
+      const rules = ofType("azure-native:eventhub:NamespaceAuthorizationRule");
+      assert.deepEqual(rules.map((r) => [r.inputs.authorizationRuleName, r.inputs.rights]).sort(), [
+        ["dapr-pubsub", ["Listen", "Send"]],
+        ["lag-reader", ["Listen"]],
+      ]);
     });
 
     it("creates an event hub for every catalog topic and its dead-letter topic, with the catalog's partitions and retention", () => {
@@ -228,16 +229,8 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.ok(expected.some((t) => t.deadLetterOf) && expected.some((t) => !t.deadLetterOf));
     });
 
-    it("creates one consumer group per subscribing service, under its topic's hub", () => {
-      const hubs = ofType("azure-native:eventhub:EventHub");
-      const groups = ofType("azure-native:eventhub:ConsumerGroup");
-      const actual = groups.map((g) => `${String(g.inputs.eventHubName)}/${String(g.inputs.consumerGroupName)}`).sort();
-      const expected = allBrokerTopics()
-        .flatMap((t) => subscribersOf(t.name).map((s) => `${t.name}/${s.name}`))
-        .sort();
-      assert.deepEqual(actual, expected);
-      assert.ok(expected.length >= 4);
-      for (const g of groups) assert.equal(g.parent, hubs.find((h) => h.inputs.eventHubName === g.inputs.eventHubName)!.urn);
+    it("creates no Event Hubs consumer group: the Kafka clients' groups (the app ids) are created on first use", () => {
+      assert.deepEqual(ofType("azure-native:eventhub:ConsumerGroup"), []);
     });
 
     it("protects Key Vault: RBAC, soft delete with purge protection, firewall deny except the allowed ranges, private endpoint", () => {
@@ -268,6 +261,7 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
         secretNames.vapidPublicKey,
         secretNames.vapidPrivateKey,
         ...servicesWithDatabase().map((s) => secretNames.databaseUrl(s.name)),
+        ...Object.values(platformSecretNames),
       ];
       assert.deepEqual(secrets.map((s) => s.inputs.secretName).sort(), [...expected].sort());
       // Pulumi marks the whole `properties` object secret when one of its values is.
@@ -342,7 +336,9 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
 
     it("gives every service a workload identity federated with its service account, with Key Vault Secrets User on the vault only", () => {
       const issuer = get(one("azure-native:containerservice:ManagedCluster").state, "oidcIssuerProfile", "issuerURL");
-      const creds = ofType("azure-native:managedidentity:FederatedIdentityCredential");
+      const creds = ofType("azure-native:managedidentity:FederatedIdentityCredential").filter((c) =>
+        String(c.inputs.subject).startsWith(`system:serviceaccount:${serviceAccounts.namespace}:`),
+      );
       assert.deepEqual(
         creds.map((c) => c.inputs.subject).sort(),
         allServices.map((s) => `system:serviceaccount:${serviceAccounts.namespace}:${s.name}`).sort(),
@@ -372,7 +368,8 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const wait = run.resources.find((r) => r.type === "time:index/sleep:Sleep" && r.name.endsWith("-workload-propagation"));
       assert.ok(wait);
       const grants = [...ofType("azure-native:managedidentity:FederatedIdentityCredential"), ...roleAssignments("keyVaultSecretsUser")];
-      assert.equal(grants.length, allServices.length * 2);
+      // Each service's credential and role; monitoring's two credentials (Alertmanager, trace collector) and role; KEDA's one and role.
+      assert.equal(grants.length, allServices.length * 2 + 5);
       for (const g of grants) assert.ok(wait.dependsOn.includes(g.urn), `${g.name} before the wait`);
       assert.match(String(wait.inputs.createDuration), /^\d+s$/);
       const deployments = run.resources.filter(
@@ -478,8 +475,12 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
     it("carries no secret in plain text in its outputs", () => {
       const generated = run.resources.filter((r) => r.type.startsWith("random:index/randomPassword")).map((r) => String(r.state.result));
       const keys = run.calls.filter((c) => c.token === "azure-native:eventhub:listNamespaceKeys");
-      assert.ok(generated.length >= 2 && keys.length === 1);
-      const secrets = [...generated, "offline-placeholder-for-tasks-platform-smtpPassword", "SharedAccessKey="];
+      assert.ok(generated.length >= 2 && keys.length === 2, "the Dapr rule's keys and the lag readers'");
+      const secrets = [
+        ...generated,
+        ...["smtpPassword", "alertChatWebhookUrl", "alertHeartbeatToken"].map((k) => `offline-placeholder-for-tasks-platform-${k}`),
+        "SharedAccessKey=",
+      ];
       const plainText = JSON.stringify(run.outputs, (_k, v: unknown) => (get(v, "secret") === true ? "[secret]" : v));
       for (const s of secrets) assert.ok(!plainText.includes(s), `an output carries ${s.slice(0, 4)}… in plain text`);
       assert.equal(get(run.outputs.kubeconfig, "secret"), true);

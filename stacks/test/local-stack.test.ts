@@ -44,7 +44,7 @@ describe("local stack (minikube, mocked)", () => {
     }
   });
 
-  it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () =>
+  it("deploys every catalog service with its Dapr annotations, probes, resources, scaling (lag for consumers, CPU otherwise) and PDB", () =>
     checkWorkloads(run, manifests, expectations));
   it("gives notifications the mail settings its config requires: the local catcher, without TLS or login", () => {
     const env = notificationsEnvironment(manifests);

@@ -114,6 +114,30 @@ describe("replacingChanges", () => {
     assert.deepEqual(paths("docker-build:index:Image", { tags: ["a:1"] }, { tags: ["a:2"] }), []);
   });
 
+  it("replaces Application Insights on a new application type, alerts and action groups only on a new name, a StorageClass on new parameters", () => {
+    const ai = { resourceName: "ai", resourceGroupName: "rg", kind: "web", applicationType: "web", retentionInDays: 90 };
+    assert.deepEqual(paths("azure-native:applicationinsights:Component", ai, { ...ai, applicationType: "other" }), ["applicationType"]);
+    assert.deepEqual(paths("azure-native:applicationinsights:Component", ai, { ...ai, retentionInDays: 30 }), []);
+    const alert = { ruleName: "a", resourceGroupName: "rg", severity: 1, criteria: { allOf: [{ threshold: 0 }] } };
+    assert.deepEqual(
+      paths("azure-native:monitor:MetricAlert", alert, { ...alert, severity: 2, criteria: { allOf: [{ threshold: 5 }] } }),
+      [],
+    );
+    assert.deepEqual(paths("azure-native:monitor:MetricAlert", alert, { ...alert, ruleName: "b" }), ["ruleName"]);
+    const group = { actionGroupName: "g", resourceGroupName: "rg", emailReceivers: [{ emailAddress: "a@b.c" }] };
+    assert.deepEqual(paths("azure-native:monitor:ActionGroup", group, { ...group, emailReceivers: [] }), []);
+    const sc = {
+      metadata: { name: "zrs" },
+      provisioner: "disk.csi.azure.com",
+      parameters: { skuName: "Premium_ZRS" },
+      allowVolumeExpansion: true,
+    };
+    assert.deepEqual(paths("kubernetes:storage.k8s.io/v1:StorageClass", sc, { ...sc, parameters: { skuName: "Premium_LRS" } }), [
+      "parameters.skuName",
+    ]);
+    assert.deepEqual(paths("kubernetes:storage.k8s.io/v1:StorageClass", sc, { ...sc, allowVolumeExpansion: false }), []);
+  });
+
   it("gives every rule a source and every Kubernetes kind at least its identity", () => {
     for (const [type, rules] of Object.entries(replacementRules)) for (const r of rules) assert.match(r.source, /^https:\/\//, type);
     assert.deepEqual(rulesFor("kubernetes:dapr.io/v1alpha1:Component")[0]?.paths, ["metadata.name", "metadata.namespace"]);

@@ -59,7 +59,7 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
         [],
       );
     });
-    it("deploys every catalog service with its Dapr annotations, probes, resources, HPA and PDB", () =>
+    it("deploys every catalog service with its Dapr annotations, probes, resources, scaling (lag for consumers, CPU otherwise) and PDB", () =>
       checkWorkloads(run, manifests, expectations));
     it("gives notifications the relay's settings over STARTTLS with a login, credentials left to the secret store", () => {
       const env = notificationsEnvironment(manifests);
@@ -120,8 +120,18 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
         rules("recurrence")
           .map((r) => `${String(r.port)} ${r.cidrs.join()}`)
           .sort(),
-        [`443 0.0.0.0/0`, `443 ${layout.privateEndpoints}`, `50002 `, `9093 ${layout.privateEndpoints}`],
+        [`4317 `, `443 0.0.0.0/0`, `443 ${layout.privateEndpoints}`, `50002 `, `9093 ${layout.privateEndpoints}`],
       );
+      // 4317: the sidecar's OTLP traces, to the collector's pods only.
+      const otlp = (get(named(manifests, "NetworkPolicy", "recurrence-egress"), "spec", "egress") as Obj[]).find(
+        (r) => get(r, "ports", 0, "port") === 4317,
+      );
+      assert.deepEqual(get(otlp, "to"), [
+        {
+          namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+          podSelector: { matchLabels: { "app.kubernetes.io/name": "opentelemetry-collector" } },
+        },
+      ]);
       assert.ok(named(manifests, "NetworkPolicy", "allow-acme-http01-solver"));
     });
 
@@ -143,7 +153,7 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
 
     it("applies the CRDs before the charts (CRD step: standard Gateway API channel), and the charts skip their own", () => {
       assert.equal(crdBundle(run, "gatewayApi"), "standard-install.yaml");
-      assert.deepEqual(releasesAfterCrds(run), ["cert-manager", "dapr", "kube-prometheus-stack", "traefik"]);
+      assert.deepEqual(releasesAfterCrds(run), ["cert-manager", "dapr", "kube-prometheus-stack", "opentelemetry-collector", "traefik"]);
       assert.equal(get(releaseValues(run, "dapr"), "skipCrds"), undefined);
       const skip = (chart: string) =>
         run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === chart)!.inputs.skipCrds;

@@ -10,6 +10,7 @@ import { parse } from "yaml";
 import {
   allServices,
   allTopics,
+  consumerGroupOf,
   daprApiToken,
   daprAppToken,
   daprComponents,
@@ -211,10 +212,36 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
           `${s.name}: the sidecar's secret store reads the catalog's secrets, no app token`,
         );
     }
-    const hpa = named(manifests, "HorizontalPodAutoscaler", s.name);
-    assert.equal(get(hpa, "spec", "minReplicas"), s.scaling.min);
-    assert.equal(get(hpa, "spec", "maxReplicas"), s.scaling.max);
-    assert.equal(get(hpa, "spec", "scaleTargetRef", "name"), s.name);
+    const group = consumerGroupOf(s);
+    if (group) {
+      // An event consumer in a shared group scales on that group's lag at the broker (KEDA), plus CPU; no HPA of ours.
+      const so = named(manifests, "ScaledObject", s.name);
+      assert.equal(
+        manifests.find((m) => m.kind === "HorizontalPodAutoscaler" && m.metadata.name === s.name),
+        undefined,
+      );
+      assert.deepEqual(
+        [get(so, "spec", "minReplicaCount"), get(so, "spec", "maxReplicaCount"), get(so, "spec", "scaleTargetRef", "name")],
+        [s.scaling.min, s.scaling.max, s.name],
+      );
+      const triggers = arr(get(so, "spec", "triggers")) as Obj[];
+      assert.deepEqual(
+        triggers.filter((t) => t.type === "kafka").map((t) => [get(t, "metadata", "topic"), get(t, "metadata", "consumerGroup")]),
+        s.subscribes.map((x) => [x.topic, group]),
+      );
+      for (const t of triggers.filter((x) => x.type === "kafka")) {
+        if (exp.kind === "aks") {
+          assert.deepEqual([get(t, "metadata", "sasl"), get(t, "metadata", "tls")], ["plaintext", "enable"]);
+          assert.equal(get(t, "authenticationRef", "name"), "kafka-broker");
+        } else assert.equal(get(t, "authenticationRef"), undefined);
+      }
+      assert.ok(triggers.some((t) => t.type === "cpu" && get(t, "metadata", "value") === String(s.scaling.targetCpuPercent)));
+    } else {
+      const hpa = named(manifests, "HorizontalPodAutoscaler", s.name);
+      assert.equal(get(hpa, "spec", "minReplicas"), s.scaling.min);
+      assert.equal(get(hpa, "spec", "maxReplicas"), s.scaling.max);
+      assert.equal(get(hpa, "spec", "scaleTargetRef", "name"), s.name);
+    }
     assert.ok(named(manifests, "PodDisruptionBudget", s.name));
     assert.equal(get(named(manifests, "Service", s.name), "spec", "ports", 0, "port"), s.port);
   }
@@ -230,14 +257,24 @@ export function notificationsEnvironment(manifests: readonly Manifest[]): Record
 }
 
 /** Default deny in every namespace that runs workloads, and the catalog's paths opened explicitly. */
-const chartNamespaces = ["cert-manager", "ingress", "monitoring", "dapr-system"];
+const baseChartNamespaces = ["cert-manager", "ingress", "monitoring", "dapr-system"];
 
 export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
+  // KEDA's chart on minikube (AKS runs the add-on in kube-system); monitoring holds the lag exporter and trace collector too.
+  const chartNamespaces = [...baseChartNamespaces, ...(exp.kind === "minikube" ? ["keda"] : [])];
   assert.deepEqual(
     releasesOf(run.resources)
-      .map((r) => String(r.namespace))
+      .map((r) => `${String(r.namespace)} ${String(r.chart)}`)
       .sort(),
-    [...chartNamespaces].sort(),
+    [
+      "cert-manager cert-manager",
+      "dapr-system dapr",
+      "ingress traefik",
+      "monitoring kube-prometheus-stack",
+      "monitoring opentelemetry-collector",
+      "monitoring prometheus-kafka-exporter",
+      ...(exp.kind === "minikube" ? ["keda keda"] : []),
+    ].sort(),
   );
   const policies = byKind(manifests, "NetworkPolicy");
   const runningWorkloads = new Set(podTemplates(manifests).map((p) => p.namespace));

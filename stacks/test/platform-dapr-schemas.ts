@@ -115,7 +115,16 @@ export const configurationSchema = {
         tracing: {
           type: "object",
           required: ["samplingRate"],
-          properties: { samplingRate: str, stdout: { type: "boolean" } },
+          properties: {
+            samplingRate: str,
+            stdout: { type: "boolean" },
+            otel: {
+              type: "object",
+              required: ["endpointAddress", "isSecure", "protocol"],
+              properties: { endpointAddress: str, isSecure: { type: "boolean" }, protocol: { enum: ["grpc", "http"] }, timeout: str },
+              additionalProperties: false,
+            },
+          },
           additionalProperties: false,
         },
         metrics: { type: "object", required: ["enabled"], properties: { enabled: { type: "boolean" } }, additionalProperties: false },

@@ -7,7 +7,7 @@ import { schemaProblems } from "./platform-schemas.js";
 const m = (o: Record<string, unknown>): Manifest => o as unknown as Manifest;
 
 describe("manifest schema validation", () => {
-  it("accepts valid built-in, cert-manager, Prometheus operator and Dapr objects", async () => {
+  it("accepts valid built-in, cert-manager, Prometheus operator, KEDA, CSI driver and Dapr objects", async () => {
     for (const ok of [
       m({ apiVersion: "v1", kind: "Service", metadata: { name: "a", namespace: "n" }, spec: { ports: [{ port: 80 }] } }),
       m({
@@ -28,6 +28,22 @@ describe("manifest schema validation", () => {
         metadata: { name: "s" },
         spec: { pubsubname: "p", topic: "t", routes: { default: "/x" }, deadLetterTopic: "t.dlq" },
         scopes: ["a"],
+      }),
+      m({
+        apiVersion: "keda.sh/v1alpha1",
+        kind: "ScaledObject",
+        metadata: { name: "so", namespace: "n" },
+        spec: {
+          scaleTargetRef: { name: "d" },
+          minReplicaCount: 2,
+          triggers: [{ type: "kafka", metadata: { topic: "t" }, authenticationRef: { name: "a" } }],
+        },
+      }),
+      m({
+        apiVersion: "secrets-store.csi.x-k8s.io/v1",
+        kind: "SecretProviderClass",
+        metadata: { name: "spc", namespace: "n" },
+        spec: { provider: "azure", parameters: { keyvaultName: "kv" }, secretObjects: [{ secretName: "s", type: "Opaque", data: [] }] },
       }),
     ]) {
       assert.deepEqual(await schemaProblems(ok), []);
@@ -73,6 +89,28 @@ describe("manifest schema validation", () => {
         m({ apiVersion: "dapr.io/v1alpha1", kind: "Component", metadata: { name: "c" }, spec: { type: "pubsub.kafka", metadata: [] } }),
       ),
       ["dapr.io/v1alpha1/Component -/c: /spec must have required property 'version'"],
+    );
+    assert.deepEqual(
+      await schemaProblems(
+        m({
+          apiVersion: "keda.sh/v1alpha1",
+          kind: "ScaledObject",
+          metadata: { name: "so", namespace: "n" },
+          spec: { scaleTargetRef: { name: "d" }, minReplicaCount: "2", triggers: [{ type: "kafka", metadata: {} }] },
+        }),
+      ),
+      ["keda.sh/v1alpha1/ScaledObject n/so: data/spec/minReplicaCount must be integer"],
+    );
+    assert.deepEqual(
+      await schemaProblems(
+        m({
+          apiVersion: "secrets-store.csi.x-k8s.io/v1",
+          kind: "SecretProviderClass",
+          metadata: { name: "spc", namespace: "n" },
+          spec: { provider: "azure", parameters: { usePodIdentity: false } },
+        }),
+      ),
+      ["secrets-store.csi.x-k8s.io/v1/SecretProviderClass n/spc: /spec/parameters/usePodIdentity must be string"],
     );
     assert.deepEqual(await schemaProblems(m({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })), [
       "example.com/v1/Widget -/w: no schema known for this kind",

@@ -1,11 +1,13 @@
 import { Ajv, type ValidateFunction } from "ajv";
 import type { Manifest } from "../src/offline/render-manifests.js";
+import { secretProviderClassSchema } from "./platform-csi-schemas.js";
 import { daprSchemas } from "./platform-dapr-schemas.js";
 
 /**
- * Validates a Kubernetes object against its schema: built-in kinds with kubernetes-models, cert-manager
- * and Prometheus operator kinds with their @kubernetes-models packages, Dapr kinds with the schemas in
- * platform-dapr-schemas.ts. Returns the problems (empty when valid); an unknown kind is a problem.
+ * Validates a Kubernetes object against its schema: built-in kinds with kubernetes-models, cert-manager,
+ * Prometheus operator and KEDA kinds with their @kubernetes-models packages, Dapr kinds with the schemas in
+ * platform-dapr-schemas.ts, the CSI driver's SecretProviderClass with platform-csi-schemas.ts. Returns the
+ * problems (empty when valid); an unknown kind is a problem.
  * Gateway API kinds (gateway.networking.k8s.io) are not checked here: no @kubernetes-models package fits this
  * repo (2.0.0 needs Node 22, 0.5.1 predates Gateway API v1); the kubernetes tier checks them against the
  * real CRDs of sigs.k8s.io/gateway-api, CEL rules included (tools/kubernetes/src/crd-sources.ts).
@@ -15,11 +17,17 @@ interface ModelClass {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: true });
-const daprValidators = new Map<string, ValidateFunction>(Object.entries(daprSchemas).map(([k, s]) => [k, ajv.compile(s)]));
+const daprValidators = new Map<string, ValidateFunction>(
+  Object.entries({ ...daprSchemas, "secrets-store.csi.x-k8s.io/v1/SecretProviderClass": secretProviderClassSchema }).map(([k, s]) => [
+    k,
+    ajv.compile(s),
+  ]),
+);
 
 function modelModule(apiVersion: string, kind: string): string | undefined {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
   if (group === "cert-manager.io" || group === "acme.cert-manager.io") return `@kubernetes-models/cert-manager/${group}/${version}/${kind}`;
+  if (group === "keda.sh") return `@kubernetes-models/keda/${group}/${version}/${kind}`;
   if (group === "monitoring.coreos.com") return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
   if (group === "") return `kubernetes-models/${version}/${kind}`;
   if (group!.endsWith(".k8s.io") || ["apps", "batch", "autoscaling", "policy"].includes(group!))

@@ -25,6 +25,8 @@ const aks = (over: Partial<PlatformTarget> = {}): PlatformTarget => ({
   tls: { issuer: "letsencrypt-staging", acmeEmail: "ops@example.com" },
   egressCidrs: { postgres: ["10.0.1.0/24"], broker: ["10.0.2.0/24"], keyvault: ["10.0.2.0/24"], smtp: ["198.51.100.0/24"] },
   smtp: { host: "smtp.example.com", port: 587, from: "tasks@example.com" },
+  alerting: { email: ["oncall@example.com"] },
+  platformIdentities: { monitoring: "monitoring-client-id", keda: "keda-client-id" },
   ...over,
 });
 
@@ -42,11 +44,15 @@ describe("platform target validation", () => {
           tls: { issuer: "selfsigned" },
           egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [] },
           databaseRoles: undefined,
+          alerting: { email: [] },
+          platformIdentities: undefined,
         }),
       ),
       [
         'tls.issuer: AKS stacks use a Let\'s Encrypt issuer, not "selfsigned"',
         "tls.acmeEmail: Let's Encrypt issuers need a contact email",
+        "alerting.email: at least one address receives the alerts",
+        "platformIdentities: AKS monitoring pods and KEDA read Key Vault with their own identities",
         "identities.tasks-api: missing workload identity client id",
         "egressCidrs.postgres: empty, and no inClusterEgress.postgres: services could not reach the database",
         "databaseRoles: services with a database connect as their own roles; give the admin URL and a password per service",
@@ -76,16 +82,25 @@ describe("platform target validation", () => {
     assert.deepEqual(
       extra.map((e) => [e.apps.join(), e.destination.port, e.destination.cidrs]),
       [
+        // Every sidecar exports its traces over OTLP to the collector (an in-cluster peer: no CIDR).
+        [fixture.map((f) => f.name).join(), 4317, undefined],
         ["recurrence", 443, ["10.0.2.0/24"]],
         ["tasks-api,notifications,audit,realtime,recurrence", 443, ["0.0.0.0/0"]],
       ],
     );
-    assert.deepEqual(networkInput(aks({ identityEgressCidrs: ["20.190.128.0/18"] }), fixture).additionalEgress![1]!.destination, {
+    assert.deepEqual(networkInput(aks({ identityEgressCidrs: ["20.190.128.0/18"] }), fixture).additionalEgress![2]!.destination, {
       port: 443,
       cidrs: ["20.190.128.0/18"],
     });
     const local = networkInput(aks({ kind: "minikube", apiServerEgress: { cidrs: ["192.168.49.2/32"], port: 8443 } }), fixture);
     assert.deepEqual(local.additionalEgress, [
+      {
+        apps: fixture.map((f) => f.name),
+        destination: {
+          port: 4317,
+          peers: [{ namespace: "monitoring", podLabels: { "app.kubernetes.io/name": "opentelemetry-collector" } }],
+        },
+      },
       { apps: ["tasks-api", "notifications", "audit", "realtime"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } },
     ]);
     assert.equal(local.egress.keyvault, undefined);

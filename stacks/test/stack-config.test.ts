@@ -17,16 +17,27 @@ function stackDir(yaml: string): string {
 describe("loadStackConfig", () => {
   it("gives an unset operator secret a placeholder, marks it secret and lists it", () => {
     const loaded = loadStackConfig("dev", stackDir("config:\n  tasks-platform:owner: team\n"));
-    assert.deepEqual(loaded.unsetSecrets, ["tasks-platform:smtpPassword"]);
-    assert.ok(loaded.secretKeys.includes("tasks-platform:smtpPassword"));
+    const operatorSecrets = ["tasks-platform:smtpPassword", "tasks-platform:alertChatWebhookUrl", "tasks-platform:alertHeartbeatToken"];
+    assert.deepEqual(loaded.unsetSecrets, operatorSecrets);
+    for (const key of operatorSecrets) assert.ok(loaded.secretKeys.includes(key), key);
     assert.equal(loaded.config["tasks-platform:smtpPassword"], "offline-placeholder-for-tasks-platform-smtpPassword");
     assert.equal(loaded.config["tasks-platform:owner"], "team");
   });
 
   it("uses a placeholder for an encrypted value it cannot decrypt, without listing it as unset", () => {
-    const loaded = loadStackConfig("dev", stackDir("config:\n  tasks-platform:smtpPassword:\n    secure: AAABAKx0c2VjcmV0\n"));
+    const loaded = loadStackConfig(
+      "dev",
+      stackDir(
+        "config:\n  tasks-platform:smtpPassword:\n    secure: AAABAKx0c2VjcmV0\n" +
+          "  tasks-platform:alertChatWebhookUrl:\n    secure: AAABAKx0c2VjcmV1\n  tasks-platform:alertHeartbeatToken:\n    secure: AAABAKx0c2VjcmV2\n",
+      ),
+    );
     assert.deepEqual(loaded.unsetSecrets, []);
-    assert.deepEqual(loaded.secretKeys, ["tasks-platform:smtpPassword"]);
+    assert.deepEqual(loaded.secretKeys, [
+      "tasks-platform:smtpPassword",
+      "tasks-platform:alertChatWebhookUrl",
+      "tasks-platform:alertHeartbeatToken",
+    ]);
     assert.equal(loaded.config["tasks-platform:smtpPassword"], "offline-placeholder-for-tasks-platform-smtpPassword");
   });
 

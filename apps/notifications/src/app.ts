@@ -6,6 +6,7 @@ import {
   pingDatabase,
   reminderLateness,
   sidecarReady,
+  smtpMetrics,
   subscriptionRouter,
   type AuthConfig,
   type Knex,
@@ -15,6 +16,8 @@ import {
   type SidecarOptions,
 } from "@tasks/shared";
 import { basePath, notificationsRouter } from "./api/router.js";
+import type { CircuitBreaker } from "./delivery/circuit-breaker.js";
+import { instrumentedEmail } from "./delivery/email-metrics.js";
 import type { EmailSender } from "./delivery/email.js";
 import type { PushSender } from "./delivery/push.js";
 import { reminderDelivery } from "./delivery/reminder-delivery.js";
@@ -31,7 +34,8 @@ export interface NotificationsAppDeps {
   readonly auth: AuthConfig;
   /** Dapr's app API token: deliveries, job triggers and the cron binding need it. */
   readonly daprAppToken: string;
-  readonly email: EmailSender;
+  /** With a `breaker` (circuitBreakingSender), its state is exported as smtp_circuit_state. */
+  readonly email: EmailSender & { readonly breaker?: Pick<CircuitBreaker, "current"> };
   readonly push: PushSender;
   /** @default through `sidecar` */
   readonly jobs?: JobsClient;
@@ -58,7 +62,10 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
     db: deps.db,
     jobs,
     tasks: deps.tasks ?? tasksClient(deps.sidecar),
-    email: deps.email,
+    email: instrumentedEmail(
+      deps.email,
+      smtpMetrics(deps.registry, () => deps.email.breaker?.current ?? "closed"),
+    ),
     push: deps.push,
     logger: deps.logger,
     failurePolicy,

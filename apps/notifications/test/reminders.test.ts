@@ -362,11 +362,22 @@ describe("delivering a reminder", () => {
       }),
       { failureThreshold: 1, cooldownMs: 60_000, now: () => clock },
     );
+    const guardedRegistry = createRegistry("notifications");
+    /** The SMTP series of the service's /metrics, e.g. `smtp_sends_total{result="sent"}` -> 1. */
+    const smtpSeries = async () => {
+      const text = await guardedRegistry.metrics();
+      return Object.fromEntries(
+        [...text.matchAll(/^(smtp_[a-z_]+)\{([^}]*)\} (\S+)$/gm)].map((m) => [
+          `${m[1]}{${m[2]!.replace(/,?service="[^"]*"/, "")}}`,
+          Number(m[3]),
+        ]),
+      );
+    };
     try {
       const guarded = createNotificationsApp({
         db,
         logger: createLogger({ service: "notifications", level: "silent" }),
-        registry: createRegistry("notifications"),
+        registry: guardedRegistry,
         sidecar: { daprHttpUrl: sidecar.url, timeoutMs: 2000 },
         auth: { hs256Key: testJwtKey },
         daprAppToken: testAppToken,
@@ -387,6 +398,16 @@ describe("delivering a reminder", () => {
       };
       const task = await scheduled();
       const job = `reminder-${task.id}-30`;
+      // Every result and state is exported before the first mail.
+      assert.deepEqual(await smtpSeries(), {
+        'smtp_sends_total{result="sent"}': 0,
+        'smtp_sends_total{result="failed"}': 0,
+        'smtp_sends_total{result="rejected"}': 0,
+        'smtp_sends_total{result="circuit_open"}': 0,
+        'smtp_circuit_state{state="closed"}': 1,
+        'smtp_circuit_state{state="half-open"}': 0,
+        'smtp_circuit_state{state="open"}': 0,
+      });
       smtp.failNext = 1;
       assert.deepEqual(await fire(job), { status: 500, result: { inapp: "sent", email: "retry", push: "skipped" } });
       assert.equal(breaking.breaker.current, "open");
@@ -396,9 +417,18 @@ describe("delivering a reminder", () => {
       const row = await db("deliveries").where({ reminder: job, channel: "email" }).first();
       assert.equal(row.status, "retry");
       assert.match(row.detail, /^smtp circuit is open after repeated failures/);
+      const open = await smtpSeries();
+      assert.equal(open['smtp_sends_total{result="failed"}'], 1);
+      assert.equal(open['smtp_sends_total{result="circuit_open"}'], 1);
+      assert.equal(open['smtp_circuit_state{state="open"}'], 1);
+      assert.equal(open['smtp_circuit_state{state="closed"}'], 0);
       clock += 60_000;
+      assert.equal((await smtpSeries())['smtp_circuit_state{state="half-open"}'], 1, "the cool-down passed: half-open");
       assert.deepEqual(await fire(job), { status: 200, result: { inapp: "duplicate", email: "sent", push: "skipped" } });
       assert.equal(smtp.mails.length, 1);
+      const closed = await smtpSeries();
+      assert.equal(closed['smtp_sends_total{result="sent"}'], 1);
+      assert.equal(closed['smtp_circuit_state{state="closed"}'], 1);
     } finally {
       breaking.close();
     }

@@ -197,6 +197,50 @@ export function notificationsDelivered(registry: Registry): Counter<"channel" | 
   );
 }
 
+export interface SmtpMetrics {
+  /** result = sent | failed (the relay failed) | rejected (the relay refused the message, 550-553) | circuit_open (not tried) */
+  readonly sends: Counter<"result">;
+}
+
+/** The SMTP circuit states, in the order the state gauge lists them. */
+export const smtpCircuitStates = ["closed", "half-open", "open"] as const;
+
+/**
+ * notifications: SMTP sends by result, and the circuit breaker's state as one series per state (1 for the
+ * current one), read from `state()` at every scrape. Every result and state starts at 0, so the series exist
+ * (and dashboards and alerts see them) before the first mail.
+ */
+export function smtpMetrics(registry: Registry, state: () => (typeof smtpCircuitStates)[number]): SmtpMetrics {
+  const sends = once(
+    registry,
+    serviceMetrics.smtpSends,
+    () =>
+      new Counter({
+        name: serviceMetrics.smtpSends,
+        help: "SMTP sends by result.",
+        labelNames: ["result"] as const,
+        registers: [registry],
+      }),
+  );
+  for (const result of ["sent", "failed", "rejected", "circuit_open"]) sends.inc({ result }, 0);
+  once(
+    registry,
+    serviceMetrics.smtpCircuitState,
+    () =>
+      new Gauge({
+        name: serviceMetrics.smtpCircuitState,
+        help: "State of the SMTP circuit breaker: 1 for the current state.",
+        labelNames: ["state"] as const,
+        registers: [registry],
+        collect() {
+          const current = state();
+          for (const s of smtpCircuitStates) this.set({ state: s }, s === current ? 1 : 0);
+        },
+      }),
+  );
+  return { sends };
+}
+
 /** realtime: open WebSocket connections. */
 export function websocketConnections(registry: Registry): Gauge {
   return once(

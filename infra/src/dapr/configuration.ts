@@ -36,7 +36,8 @@ export function accessPoliciesFor(callee: string, services: readonly ServiceSpec
 
 /**
  * One Configuration per app (access control is enforced by the callee's sidecar, so each callee needs
- * its own allow list): W3C tracing, metrics, mTLS and default-deny service invocation.
+ * its own allow list): W3C tracing exported over OTLP to the trace collector, metrics, mTLS and default-deny
+ * service invocation.
  * On Kubernetes the effective mTLS switch is the control plane's `daprsystem` Configuration (set by the
  * Helm chart's global.mtls.enabled); the app Configuration repeats it so the intent is visible.
  * Selfhosted daprd (npm run dev, the integration tests) runs with `--enable-mtls` against a local Dapr
@@ -49,7 +50,13 @@ export function configurations(settings: ResolvedDaprSettings): DaprConfiguratio
     kind: "Configuration" as const,
     metadata: objectMeta(settings, daprConfigurationFor(s.name)),
     spec: {
-      tracing: { samplingRate: settings.tracingSamplingRate, stdout: false },
+      tracing: {
+        samplingRate: settings.tracingSamplingRate,
+        stdout: false,
+        ...(settings.tracingEndpoint
+          ? { otel: { endpointAddress: settings.tracingEndpoint.address, isSecure: false, protocol: settings.tracingEndpoint.protocol } }
+          : {}),
+      },
       metrics: { enabled: true },
       ...(settings.target === "selfhosted"
         ? {}

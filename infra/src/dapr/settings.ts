@@ -3,7 +3,8 @@ import type { DaprObjectMeta, DaprSettings, MetadataItem, SecretKeyRef } from ".
 import { partOfLabels } from "../k8s/names.js";
 
 /** DaprSettings with every default applied. */
-export interface ResolvedDaprSettings extends Required<Omit<DaprSettings, "namespace">> {
+export interface ResolvedDaprSettings extends Required<Omit<DaprSettings, "namespace" | "tracingEndpoint">> {
+  readonly tracingEndpoint?: DaprSettings["tracingEndpoint"];
   /** Undefined on selfhosted, where resources carry no namespace. */
   readonly namespace: string | undefined;
 }

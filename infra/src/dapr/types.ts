@@ -70,7 +70,12 @@ export interface AccessControlPolicy {
 }
 
 export interface DaprConfigurationSpec {
-  readonly tracing: { readonly samplingRate: string; readonly stdout: boolean };
+  readonly tracing: {
+    readonly samplingRate: string;
+    readonly stdout: boolean;
+    /** Where the sidecar exports its spans (OTLP). */
+    readonly otel?: { readonly endpointAddress: string; readonly isSecure: boolean; readonly protocol: "grpc" | "http" };
+  };
   readonly metrics: { readonly enabled: boolean };
   readonly mtls?: {
     readonly enabled: boolean;
@@ -156,6 +161,8 @@ export interface DaprSettings {
   readonly secretStore: SecretStoreSettings;
   /** Trace sampling rate as Dapr expects it, "0".."1". @default "1" */
   readonly tracingSamplingRate?: string;
+  /** The OTLP endpoint the sidecars export spans to (`host:port`, plaintext inside the cluster). @default none: spans are dropped */
+  readonly tracingEndpoint?: { readonly address: string; readonly protocol: "grpc" | "http" };
   /**
    * Whether sidecars authenticate each other with mTLS (Sentry). Access control needs the caller's
    * identity from its certificate, so it is only emitted when this is on; selfhosted daprd then needs

@@ -25,4 +25,18 @@ export const charts = {
   },
   /** The runtime the integration tier builds daprd from (tools/dapr/go.mod): one Dapr version everywhere. */
   dapr: { chart: "dapr", version: "1.18.2", repo: "https://dapr.github.io/helm-charts", skipCrds: true },
+  /** Consumer-group lag from the broker: danielqsj/kafka_exporter v1.9.0 (Apache-2.0). */
+  kafkaExporter: {
+    chart: "prometheus-kafka-exporter",
+    version: "2.13.0",
+    repo: "https://prometheus-community.github.io/helm-charts",
+  },
+  /** The trace collector: OpenTelemetry Collector (contrib distribution: the azuremonitor exporter), Apache-2.0. */
+  otelCollector: {
+    chart: "opentelemetry-collector",
+    version: "0.158.3",
+    repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+  },
+  /** KEDA on minikube; AKS runs the KEDA add-on instead (ManagedCluster workloadAutoScalerProfile.keda). */
+  keda: { chart: "keda", version: "2.17.2", repo: "https://kedacore.github.io/charts" },
 } as const satisfies Record<string, ChartRef>;

@@ -1,8 +1,15 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts } from "./charts.js";
 import { helmRelease } from "./helm.js";
-import { namespaces } from "./names.js";
+import { namespaces, partOfLabels } from "./names.js";
+
+/** Azure Disk CSI: zone-redundant premium SSDs (Premium_ZRS), attachable from any zone of the region. */
+export const zoneRedundantDiskClass = {
+  name: "managed-csi-premium-zrs",
+  provisioner: "disk.csi.azure.com",
+  parameters: { skuName: "Premium_ZRS" },
+} as const;
 
 /** The Dapr chart's default scheduler volume (dapr_scheduler.cluster.storageSize). */
 export const daprSchedulerStorageDefault = "16Gi";
@@ -15,6 +22,17 @@ export interface DaprControlPlaneArgs {
    * resized by a chart upgrade, so this starts at the chart's own default. @default "16Gi"
    */
   readonly schedulerStorageSize?: string;
+  /**
+   * Zone-redundant volumes for the scheduler's etcd (AKS): a StorageClass of ZRS managed disks the program creates,
+   * so a replica whose zone fails restarts in another zone with its data. Absent: the cluster's default class.
+   */
+  readonly schedulerStorageClass?: {
+    readonly name: string;
+    readonly provisioner: string;
+    readonly parameters: Readonly<Record<string, string>>;
+  };
+  /** Spread the scheduler's three replicas over zones: required (one per zone) or preferred. @default "preferred" */
+  readonly schedulerZoneSpread?: "required" | "preferred";
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
@@ -26,14 +44,30 @@ export interface DaprControlPlaneArgs {
 export function daprControlPlaneValues(args: DaprControlPlaneArgs): Record<string, unknown> {
   return {
     global: {
-      ha: { enabled: args.highAvailability, replicaCount: 3 },
+      // The scheduler always runs 3 replicas (an etcd quorum); the PDB keeps two up during node drains, and the
+      // anti-affinity puts them in different zones.
+      ha: {
+        enabled: args.highAvailability,
+        replicaCount: 3,
+        topologyKey: "topology.kubernetes.io/zone",
+        podAntiAffinityPolicy:
+          args.schedulerZoneSpread === "required"
+            ? "requiredDuringSchedulingIgnoredDuringExecution"
+            : "preferredDuringSchedulingIgnoredDuringExecution",
+        disruption: { minimumAvailable: "", maximumUnavailable: 1 },
+      },
       mtls: { enabled: true, workloadCertTTL: "24h", allowedClockSkew: "15m" },
       scheduler: { enabled: true },
       prometheus: { enabled: true, port: 9090 },
       logAsJson: true,
       seccompProfile: "RuntimeDefault",
     },
-    dapr_scheduler: { cluster: { storageSize: args.schedulerStorageSize ?? daprSchedulerStorageDefault } },
+    dapr_scheduler: {
+      cluster: {
+        storageSize: args.schedulerStorageSize ?? daprSchedulerStorageDefault,
+        ...(args.schedulerStorageClass ? { storageClassName: args.schedulerStorageClass.name } : {}),
+      },
+    },
     dapr_sidecar_injector: { sidecarDropALLCapabilities: true },
   };
 }
@@ -46,10 +80,28 @@ export class DaprControlPlane extends pulumi.ComponentResource {
     if (args.schedulerStorageSize !== undefined && !/^\d+(Mi|Gi)$/.test(args.schedulerStorageSize)) {
       throw new pulumi.ResourceError(`schedulerStorageSize: expected a size such as 1Gi, got "${args.schedulerStorageSize}"`, this);
     }
+    const sc = args.schedulerStorageClass;
+    const storageClass = sc
+      ? [
+          new k8s.storage.v1.StorageClass(
+            `${name}-scheduler-storage`,
+            {
+              metadata: { name: sc.name, labels: { ...partOfLabels } },
+              provisioner: sc.provisioner,
+              parameters: { ...sc.parameters },
+              // The Jobs API's state outlives the release: a deleted claim keeps its disk.
+              reclaimPolicy: "Retain",
+              volumeBindingMode: "WaitForFirstConsumer",
+              allowVolumeExpansion: true,
+            },
+            { parent: this },
+          ),
+        ]
+      : [];
     this.release = helmRelease(
       `${name}-release`,
       { chart: charts.dapr, releaseName: "dapr", namespace: namespaces.dapr, values: daprControlPlaneValues(args) },
-      { parent: this, dependsOn: args.dependsOn },
+      { parent: this, dependsOn: [...storageClass, ...(args.dependsOn ?? [])] },
     );
     this.registerOutputs({});
   }

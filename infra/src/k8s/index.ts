@@ -11,3 +11,5 @@ export * from "./dapr-control-plane.js";
 export * from "./network-policies/index.js";
 export * from "./monitoring/index.js";
 export * from "./security.js";
+export * from "./keda.js";
+export * from "./secret-provider-class.js";

@@ -15,7 +15,7 @@ export interface NamespaceSpec {
  * The platform's namespaces. Workload namespaces enforce "restricted"; chart namespaces enforce what
  * their charts need (node-exporter in monitoring needs host access) and warn about "restricted".
  */
-export function platformNamespaceSpecs(withData: boolean): NamespaceSpec[] {
+export function platformNamespaceSpecs(withData: boolean, withKeda = false): NamespaceSpec[] {
   return [
     { name: namespaces.workloads, enforce: "restricted" },
     ...(withData ? [{ name: namespaces.data, enforce: "restricted" as const }] : []),
@@ -23,12 +23,15 @@ export function platformNamespaceSpecs(withData: boolean): NamespaceSpec[] {
     { name: namespaces.ingress, enforce: "baseline" },
     { name: namespaces.monitoring, enforce: "privileged" },
     { name: namespaces.dapr, enforce: "baseline" },
+    ...(withKeda ? [{ name: "keda", enforce: "restricted" as const }] : []),
   ];
 }
 
 export interface PlatformNamespacesArgs {
   /** Also create the data namespace (Redpanda, Postgres) of the local stack. @default false */
   readonly withData?: boolean;
+  /** Also create the namespace of the KEDA chart (clusters without the KEDA add-on: minikube). @default false */
+  readonly withKeda?: boolean;
 }
 
 export class PlatformNamespaces extends pulumi.ComponentResource {
@@ -37,7 +40,7 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:k8s:Namespaces", name, {}, opts);
     const byName: Record<string, k8s.core.v1.Namespace> = {};
-    for (const ns of platformNamespaceSpecs(args.withData ?? false)) {
+    for (const ns of platformNamespaceSpecs(args.withData ?? false, args.withKeda ?? false)) {
       byName[ns.name] = new k8s.core.v1.Namespace(
         `${name}-${ns.name}`,
         {

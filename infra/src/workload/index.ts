@@ -4,3 +4,4 @@ export * from "./pod.js";
 export * from "./service-workload.js";
 export * from "./secrets.js";
 export * from "./database-roles.js";
+export * from "./lag-scaling.js";

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { serviceAccounts, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
+import { scaledObjectManifest, type LagScaling } from "./lag-scaling.js";
 import { podTemplate, tokenVolumes, type PodOptions } from "./pod.js";
 
 export interface ServiceWorkloadArgs extends Omit<PodOptions, "workloadIdentity" | "strictZoneSpread"> {
@@ -14,13 +15,18 @@ export interface ServiceWorkloadArgs extends Omit<PodOptions, "workloadIdentity"
   readonly highAvailability?: boolean;
   /** Secrets the pod's service account may read (the Kubernetes secret store), when the token is mounted. @default [] */
   readonly readableSecrets?: readonly string[];
+  /** Scale on the consumer group's lag (a KEDA ScaledObject with a CPU trigger too) instead of a CPU-only HPA. */
+  readonly lagScaling?: LagScaling;
+  /** What the ScaledObject waits for (KEDA's CRDs: its chart, or the cluster with the add-on). */
+  readonly scalingDependsOn?: pulumi.Input<pulumi.Resource>[];
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
  * One catalog service on Kubernetes: ServiceAccount, the Dapr app API token Secret, Deployment (Dapr
- * sidecar, restricted pod, rolling update that never drops below the current capacity), Service, HPA
- * with the catalog's bounds, PDB.
+ * sidecar, restricted pod, rolling update that never drops below the current capacity), Service, scaling
+ * with the catalog's bounds (a KEDA ScaledObject on the consumer group's lag for an event consumer, an HPA
+ * on CPU otherwise), PDB.
  * The Deployment leaves `replicas` to the HPA: a replica count in the manifest would reset the HPA's
  * choice on every update.
  */
@@ -75,7 +81,7 @@ export class ServiceWorkload extends pulumi.ComponentResource {
       },
       child,
     );
-    createScaling(name, s, meta, this.deployment, child);
+    createScaling(name, args, meta, this.deployment, child);
     this.registerOutputs({});
   }
 }
@@ -148,8 +154,32 @@ function createServiceAccess(name: string, args: ServiceWorkloadArgs, parent: pu
   return [sa, ...rbac];
 }
 
-/** HPA with the catalog's bounds (scaling on CPU, slow scale-down) and a PDB of one pod at a time. */
+/**
+ * The catalog's bounds: a KEDA ScaledObject on the consumer group's lag (and CPU) for an event consumer, else an
+ * HPA on CPU; slow scale-down either way; and a PDB of one pod at a time.
+ */
 function createScaling(
+  name: string,
+  args: ServiceWorkloadArgs,
+  meta: { name: string; namespace: string; labels: Record<string, string> },
+  deployment: k8s.apps.v1.Deployment,
+  child: pulumi.CustomResourceOptions,
+): void {
+  const s = args.service;
+  if (args.lagScaling) {
+    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, scaledObjectManifest(s, args.namespace, args.lagScaling), {
+      ...child,
+      dependsOn: [deployment, ...(args.scalingDependsOn ?? [])],
+    });
+  } else createHpa(name, s, meta, deployment, child);
+  new k8s.policy.v1.PodDisruptionBudget(
+    `${name}-pdb`,
+    { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } },
+    child,
+  );
+}
+
+function createHpa(
   name: string,
   s: ServiceSpec,
   meta: { name: string; namespace: string; labels: Record<string, string> },
@@ -174,10 +204,5 @@ function createScaling(
       },
     },
     { ...child, dependsOn: [deployment] },
-  );
-  new k8s.policy.v1.PodDisruptionBudget(
-    `${name}-pdb`,
-    { metadata: meta, spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s.name) } } },
-    child,
   );
 }

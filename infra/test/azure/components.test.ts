@@ -33,7 +33,7 @@ before(async () => {
 describe("Azure component validation", () => {
   it("EventHubs: six topics are 12 hubs, over the Standard limit of 10", () => {
     const topics = ["a", "b", "c", "d", "e", "f"].map((n) => topic(n));
-    assert.throws(() => new m.EventHubs("evh", { ...scope, namespaceName: "ns", sku: "Standard", topics, consumerGroupsOf: () => [] }), {
+    assert.throws(() => new m.EventHubs("evh", { ...scope, namespaceName: "ns", sku: "Standard", topics }), {
       message:
         'EventHubs "evh": Event Hubs Standard allows at most 10 event hubs per namespace; the catalog needs 12 (topics and their dead-letter topics)',
     });
@@ -41,16 +41,11 @@ describe("Azure component validation", () => {
 
   it("EventHubs: a topic kept 14 days breaks Standard's 7 days but fits Premium", () => {
     const topics = [topic("audit.log", 14)];
-    assert.throws(
-      () => new m.EventHubs("evh-retention", { ...scope, namespaceName: "ns", sku: "Standard", topics, consumerGroupsOf: () => [] }),
-      {
-        message:
-          'EventHubs "evh-retention": Event Hubs Standard allows at most 7 days retention; event hub "audit.log" asks for 14; Event Hubs Standard allows at most 7 days retention; event hub "audit.log.dlq" asks for 14',
-      },
-    );
-    assert.doesNotThrow(
-      () => new m.EventHubs("evh-premium", { ...scope, namespaceName: "ns2", sku: "Premium", topics, consumerGroupsOf: () => [] }),
-    );
+    assert.throws(() => new m.EventHubs("evh-retention", { ...scope, namespaceName: "ns", sku: "Standard", topics }), {
+      message:
+        'EventHubs "evh-retention": Event Hubs Standard allows at most 7 days retention; event hub "audit.log" asks for 14; Event Hubs Standard allows at most 7 days retention; event hub "audit.log.dlq" asks for 14',
+    });
+    assert.doesNotThrow(() => new m.EventHubs("evh-premium", { ...scope, namespaceName: "ns2", sku: "Premium", topics }));
   });
 
   it("ContainerRegistry: zone redundancy and firewall rules need Premium", () => {

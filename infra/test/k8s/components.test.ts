@@ -211,7 +211,14 @@ describe("platform component values", () => {
   });
 
   it("lets Prometheus select every monitor and rule, and takes Grafana's password from a Secret", () => {
-    const v = kubePrometheusStackValues({ highAvailability: true, retention: "30d", grafanaAdminSecret: "grafana-admin" }) as {
+    const v = kubePrometheusStackValues({
+      highAvailability: true,
+      retention: "30d",
+      grafanaAdminSecret: "grafana-admin",
+      alertRouting: {
+        email: { to: ["oncall@example.com"], from: "tasks@example.com", smarthost: "smtp.example.com:587", requireTls: true },
+      },
+    }) as {
       prometheus: { prometheusSpec: Record<string, unknown> };
       grafana: { admin: Record<string, string>; adminPassword?: string };
     };

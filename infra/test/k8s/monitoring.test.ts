@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { daprMetrics, metricKinds, queryableMetricNames, serviceMetrics } from "@tasks/catalog";
+import { brokerMetrics, daprMetrics, metricKinds, queryableMetricNames, serviceMetrics } from "@tasks/catalog";
 import {
   alertRules,
   dashboardConfigMapManifests,
@@ -36,8 +36,11 @@ describe("metric names in rules and dashboards", () => {
     assert.deepEqual(unknownMetricsIn("rate(dapr_http_server_latency_bucket[5m]) + rate(events_published_total[5m])"), []);
   });
 
-  it("knows the type of every service and Dapr metric in the catalog", () => {
-    assert.deepEqual(Object.keys(metricKinds).sort(), [...Object.values(serviceMetrics), ...Object.values(daprMetrics)].sort());
+  it("knows the type of every service, Dapr and broker metric in the catalog", () => {
+    assert.deepEqual(
+      Object.keys(metricKinds).sort(),
+      [...Object.values(serviceMetrics), ...Object.values(daprMetrics), ...Object.values(brokerMetrics)].sort(),
+    );
     assert.ok(queryableMetricNames().has("reminder_lateness_seconds_bucket"));
     assert.ok(!queryableMetricNames().has("reminder_lateness_seconds"));
   });
@@ -60,7 +63,21 @@ describe("metric names in rules and dashboards", () => {
     assert.deepEqual(on(serviceMetrics.eventsDeadLettered), ["TasksDeadLetters"]);
     assert.deepEqual(on(daprMetrics.pubsubIngressCount), ["TasksDeadLetterDepthGrowing"]);
     assert.deepEqual(on(`${serviceMetrics.reminderLateness}_bucket`), ["TasksReminderLate"]);
+    assert.deepEqual(on(serviceMetrics.smtpCircuitState), ["TasksSmtpCircuitOpen"]);
+    assert.deepEqual(on(serviceMetrics.smtpSends), ["TasksSmtpSendFailures"]);
+    assert.deepEqual(on(brokerMetrics.consumerGroupLag), ["TasksConsumerGroupLagHigh", "TasksConsumerStalled"]);
+    assert.deepEqual(on(brokerMetrics.consumerGroupOffset), ["TasksConsumerStalled"]);
     for (const r of alertRules) assert.match(r.for, /^\d+m$/);
+  });
+
+  it("shows the notification service's own SMTP metrics and the broker's lag, not an output binding nobody calls", () => {
+    const panels = dashboards.flatMap((d) => d.panels);
+    const uses = (metric: string) =>
+      panels.filter((p) => p.queries.some((x) => metricNamesIn(x.expr).includes(metric))).map((p) => p.title);
+    assert.deepEqual(uses(serviceMetrics.smtpSends), ["SMTP sends by result"]);
+    assert.deepEqual(uses(serviceMetrics.smtpCircuitState), ["SMTP circuit breaker state"]);
+    assert.deepEqual(uses(brokerMetrics.consumerGroupLag), ["Broker lag by consumer group"]);
+    assert.ok(!panels.some((p) => /binding/i.test(p.title)));
   });
 
   it("ships the four dashboards as JSON in ConfigMaps the Grafana sidecar picks up", () => {

@@ -13,6 +13,7 @@ import { subscriptionPubsubExists } from "./subscription-pubsub-exists.js";
 import { componentScopes } from "./component-scopes.js";
 import { componentSecretRefs } from "./component-secret-refs.js";
 import { controlPlaneHaProd } from "./control-plane-ha-prod.js";
+import { schedulerZoneRedundant } from "./scheduler-zone-redundant.js";
 import { invocationAccessControl } from "./invocation-access-control.js";
 import { mtlsEnabled } from "./mtls-enabled.js";
 import { pubsubBrokerTls } from "./pubsub-broker-tls.js";
@@ -30,6 +31,7 @@ export const daprPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
   componentScopes,
   componentSecretRefs,
   controlPlaneHaProd,
+  schedulerZoneRedundant,
   invocationAccessControl,
   mtlsEnabled,
   pubsubBrokerTls,

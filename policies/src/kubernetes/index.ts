@@ -8,6 +8,7 @@ import { imagePushCredentials } from "./image-push-credentials.js";
 import { imageRegistry } from "./image-registry.js";
 import { livenessProbe } from "./liveness-probe.js";
 import { minReplicasProd } from "./min-replicas-prod.js";
+import { consumersScaleOnLag } from "./consumers-scale-on-lag.js";
 import { namespacePodSecurityLabel } from "./namespace-pod-security-label.js";
 import { noClusterAdminBinding } from "./no-cluster-admin-binding.js";
 import { noDefaultNamespace } from "./no-default-namespace.js";
@@ -42,6 +43,7 @@ export const kubernetesPolicies: (ResourceValidationPolicy | StackValidationPoli
   imageRegistry,
   livenessProbe,
   minReplicasProd,
+  consumersScaleOnLag,
   namespacePodSecurityLabel,
   noClusterAdminBinding,
   noDefaultNamespace,

@@ -1,10 +1,13 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy, source } from "../lib/metadata.js";
-import { asObject, describeObject } from "../lib/kubernetes.js";
+import { asObject, describeObject, isScaledObject } from "../lib/kubernetes.js";
 import { isProductionLike, stackEnvironment } from "../lib/environment.js";
 import { publicWorkloads } from "../lib/public-workloads.js";
 
-/** Replicas the workload is guaranteed: its HPA's minReplicas if an HPA targets it, else spec.replicas (default 1). */
+/**
+ * Replicas the workload is guaranteed: the minReplicas of the HPA or the minReplicaCount of the KEDA ScaledObject
+ * (whose HPA KEDA creates) that targets it, else spec.replicas (default 1).
+ */
 function guaranteedReplicas(
   resources: readonly PolicyResource[],
   kind: string,
@@ -13,12 +16,15 @@ function guaranteedReplicas(
   replicas: number | undefined,
 ): number {
   for (const r of resources) {
-    if (!/^kubernetes:autoscaling\/v\d+:HorizontalPodAutoscaler$/.test(r.type)) continue;
+    const hpa = /^kubernetes:autoscaling\/v\d+:HorizontalPodAutoscaler$/.test(r.type);
+    if (!hpa && !isScaledObject(r)) continue;
     const meta = asObject(r.props.metadata);
     const spec = asObject(r.props.spec);
     const target = asObject(spec.scaleTargetRef);
-    if ((meta.namespace ?? undefined) !== namespace || target.kind !== kind || target.name !== name) continue;
-    return typeof spec.minReplicas === "number" ? spec.minReplicas : 1;
+    if ((meta.namespace ?? undefined) !== namespace || (target.kind ?? "Deployment") !== kind || target.name !== name) continue;
+    const min = hpa ? spec.minReplicas : spec.minReplicaCount;
+    // KEDA's default minReplicaCount is 0.
+    return typeof min === "number" ? min : hpa ? 1 : 0;
   }
   return replicas ?? 1;
 }
@@ -26,7 +32,7 @@ function guaranteedReplicas(
 export const minReplicasProd = stackPolicy({
   name: "kubernetes-min-replicas-prod",
   description:
-    "In prod, every workload that serves public traffic runs at least 2 replicas (spec.replicas, or the minReplicas of the HorizontalPodAutoscaler that scales it).",
+    "In prod, every workload that serves public traffic runs at least 2 replicas (spec.replicas, or the minReplicas of the HorizontalPodAutoscaler, or the minReplicaCount of the KEDA ScaledObject, that scales it).",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [

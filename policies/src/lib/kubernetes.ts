@@ -167,3 +167,10 @@ export function serviceSelectorMatches(selector: unknown, labels: unknown): bool
 }
 
 export { obj as asObject };
+
+/** A KEDA ScaledObject (keda.sh/v1alpha1), as a CustomResource of the program. */
+export function isScaledObject(r: { readonly type: string; readonly props: Record<string, unknown> }): boolean {
+  return (
+    r.type === "kubernetes:keda.sh/v1alpha1:ScaledObject" || (r.props.apiVersion === "keda.sh/v1alpha1" && r.props.kind === "ScaledObject")
+  );
+}

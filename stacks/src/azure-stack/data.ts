@@ -1,10 +1,18 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RandomBytes } from "@pulumi/random/randomBytes.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
-import { databaseRole, secretNames, secretStoreContents, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
+import {
+  databaseRole,
+  platformSecretNames,
+  secretNames,
+  secretStoreContents,
+  servicesWithDatabase,
+  type ServiceName,
+} from "@tasks/catalog";
 import { childName } from "@tasks/infra/naming";
 import { EventHubs } from "@tasks/infra/azure/eventhubs/index";
 import { KeyVault } from "@tasks/infra/azure/keyvault/index";
+import { AppInsights } from "@tasks/infra/azure/monitoring/index";
 import { PostgresServer } from "@tasks/infra/azure/postgres/index";
 import { vapidKeysFrom } from "@tasks/infra/secrets/vapid";
 import type { AzureContext, Foundation } from "./foundation.js";
@@ -17,6 +25,8 @@ export interface DataServices {
   /** Each database service's own login role's password (catalog databaseRole). */
   readonly rolePasswords: RolePasswords;
   readonly vault: KeyVault;
+  /** Where the trace collector sends the sidecars' spans. */
+  readonly appInsights: AppInsights;
 }
 
 /** Step 2 of the Azure stack: Event Hubs, Postgres and Key Vault with the services' secrets, behind private endpoints. */
@@ -47,6 +57,7 @@ export function createDataServices(ctx: AzureContext, foundation: Foundation): D
     entraAdmin: { objectId: admins.objectId, principalName: admins.displayName },
   });
   const rolePasswords = databaseRolePasswords(prefix);
+  const appInsights = new AppInsights(childName(prefix, "appinsights"), { ...scope, workspaceId: foundation.logs.workspaceId });
   const vault = new KeyVault(childName(prefix, "kv"), {
     ...scope,
     vaultName: ctx.unique("keyVault", `${prefix}-kv`),
@@ -55,9 +66,24 @@ export function createDataServices(ctx: AzureContext, foundation: Foundation): D
     softDeleteRetentionDays: cfg.keyVault.softDeleteRetentionDays,
     allowedIpRanges: cfg.allowedIpRanges,
     privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.keyVault },
-    secrets: vaultSecrets(ctx, eventHubs, postgres, rolePasswords),
+    secrets: { ...vaultSecrets(ctx, eventHubs, postgres, rolePasswords), ...platformSecrets(ctx, eventHubs, appInsights) },
   });
-  return { eventHubs, postgres, rolePasswords, vault };
+  return { eventHubs, postgres, rolePasswords, vault, appInsights };
+}
+
+/**
+ * The platform pods' Key Vault secrets (catalog platformSecretNames): the alerting secrets the operator set in the
+ * stack config, the Application Insights connection string, and the broker's listen-only credentials for KEDA and
+ * the lag exporter.
+ */
+function platformSecrets(ctx: AzureContext, eventHubs: EventHubs, appInsights: AppInsights): Record<string, pulumi.Input<string>> {
+  return {
+    [platformSecretNames.alertChatWebhookUrl]: ctx.cfg.alertChatWebhookUrl,
+    [platformSecretNames.alertHeartbeatToken]: ctx.cfg.alertHeartbeatToken,
+    [platformSecretNames.appInsightsConnectionString]: appInsights.connectionString,
+    [platformSecretNames.brokerSaslUsername]: "$ConnectionString",
+    [platformSecretNames.brokerListenConnectionString]: eventHubs.listenConnectionString,
+  };
 }
 
 /** One generated password per service with a database, for its own login role (catalog databaseRole). */

@@ -51,5 +51,12 @@ export function azurePlatformTarget(
       smtp: [...cfg.smtp.egressCidrs],
     },
     smtp: { host: cfg.smtp.host, port: cfg.smtp.port, from: cfg.smtp.from },
+    alerting: {
+      email: cfg.alerting.email,
+      smtpUsername: cfg.smtp.username,
+      heartbeat: { url: cfg.alerting.heartbeatUrl, authorizationType: cfg.alerting.heartbeatAuthorization },
+    },
+    platformIdentities: { monitoring: ids.monitoring.clientId, keda: ids.keda.clientId },
+    traces: { exporter: "azuremonitor" },
   };
 }

@@ -8,6 +8,7 @@ import {
   commonShape,
   dnsName,
   email,
+  emailList,
   expect,
   integer,
   nonEmptyString,
@@ -163,6 +164,19 @@ export const azureShape = {
   /** The SMTP relay password; a secret (pulumi config set --secret). */
   smtpPassword: nonEmptyString(),
   /**
+   * Alertmanager: who gets email, and the dead-man's switch: an external heartbeat monitor (its ping URL, and the
+   * Authorization scheme its token is sent with) that pages when the always-firing Watchdog stops arriving.
+   */
+  alerting: section({
+    email: emailList(),
+    heartbeatUrl: pattern(/^https:\/\/\S+$/, "an https:// URL such as https://api.opsgenie.com/v2/heartbeats/tasks-prod/ping"),
+    heartbeatAuthorization: pattern(/^[A-Za-z][A-Za-z0-9-]*$/, "an Authorization scheme such as GenieKey or Bearer"),
+  }),
+  /** URL of the Slack-format chat webhook critical and warning alerts go to; a secret, stored in Key Vault. */
+  alertChatWebhookUrl: nonEmptyString("an https:// webhook URL"),
+  /** The heartbeat monitor's token; a secret, stored in Key Vault. */
+  alertHeartbeatToken: nonEmptyString(),
+  /**
    * Digests of the images CI built, scanned, signed and pushed for this commit, by service
    * ({"tasks-api": "sha256:…"}); deploy.yml sets them after verifying each signature. The program deploys
    * `<registry>/<service>:<content tag>@<digest>` and builds nothing. A digest may name the content tag it
@@ -185,7 +199,7 @@ export const azureShape = {
     .optional(),
 };
 
-export const azureSecretKeys = ["smtpPassword"] as const;
+export const azureSecretKeys = ["smtpPassword", "alertChatWebhookUrl", "alertHeartbeatToken"] as const;
 
 const providerShape = {
   location: pattern(/^[a-z0-9]+$/, "an Azure region such as westeurope"),
@@ -204,11 +218,13 @@ export function azureCrossKeyProblems(
   return problems;
 }
 
-export type AzureStackConfig = Omit<z.infer<z.ZodObject<typeof azureShape>>, "smtpPassword"> & {
+export type AzureStackConfig = Omit<z.infer<z.ZodObject<typeof azureShape>>, (typeof azureSecretKeys)[number]> & {
   readonly environment: "dev" | "prod";
   readonly location: string;
   /** Wrapped as a secret as soon as it is read. */
   readonly smtpPassword: pulumi.Output<string>;
+  readonly alertChatWebhookUrl: pulumi.Output<string>;
+  readonly alertHeartbeatToken: pulumi.Output<string>;
 };
 
 /** Reads and validates the config of an Azure stack; throws one StackConfigError naming every bad key. */
@@ -217,7 +233,15 @@ export function loadAzureConfig(environment: "dev" | "prod"): AzureStackConfig {
   const provider = validateConfig(providerShape, { namespace: "azure-native", allowUnknownKeys: true });
   throwIfInvalid(project, provider);
   if (!project.ok || !provider.ok) throw new Error("unreachable: invalid config passed validation");
-  const crossKey = azureCrossKeyProblems(project.value);
+  const v = project.value;
+  const crossKey = azureCrossKeyProblems(v);
   if (crossKey.length) throw new StackConfigError(crossKey);
-  return { ...project.value, environment, location: provider.value.location, smtpPassword: pulumi.secret(project.value.smtpPassword) };
+  return {
+    ...v,
+    environment,
+    location: provider.value.location,
+    smtpPassword: pulumi.secret(v.smtpPassword),
+    alertChatWebhookUrl: pulumi.secret(v.alertChatWebhookUrl),
+    alertHeartbeatToken: pulumi.secret(v.alertHeartbeatToken),
+  };
 }

@@ -87,6 +87,12 @@ export const commonShape = {
   dapr: section({ tracingSamplingRate: fraction() }),
 };
 
+/** Who the alerts reach by email (Alertmanager, through the stack's SMTP relay). */
+export const emailList = () =>
+  z
+    .array(email(), expect('a list of at least one email address such as ["oncall@example.com"]'))
+    .min(1, expect('a list of at least one email address such as ["oncall@example.com"]'));
+
 export type CommonConfig = z.infer<z.ZodObject<typeof commonShape>>;
 
 /** The tags every taggable resource carries. */

@@ -4,6 +4,7 @@ import {
   cidrList,
   commonShape,
   email,
+  emailList,
   integer,
   nonEmptyString,
   pattern,
@@ -41,6 +42,8 @@ export const localShape = {
   storage: section({ postgres: storageSize(), redpanda: storageSize() }),
   /** Prometheus: how long it keeps samples (no volume on minikube). */
   monitoring: section({ retention: prometheusDuration("2d") }),
+  /** Alertmanager emails these addresses through the SMTP settings above (a local mail catcher). */
+  alerting: section({ email: emailList() }),
 };
 
 export type LocalConfig = z.infer<z.ZodObject<typeof localShape>>;

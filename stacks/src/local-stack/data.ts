@@ -2,7 +2,16 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as random from "@pulumi/random";
 import type * as pulumi from "@pulumi/pulumi";
 import { servicesWithDatabase } from "@tasks/catalog";
-import { NetworkPolicies, chartPodLabels, dataNetworkPolicies, namespaces, partOfLabels } from "@tasks/infra/k8s/index";
+import {
+  NetworkPolicies,
+  chartPodLabels,
+  dataNetworkPolicies,
+  kedaNamespace,
+  kedaOperatorPodLabels,
+  lagExporterPodLabels,
+  namespaces,
+  partOfLabels,
+} from "@tasks/infra/k8s/index";
 import { LocalSecrets, Postgres, Redpanda, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
 import { databaseRolesPodLabels } from "@tasks/infra/workload/index";
 import type { LocalConfig } from "../config/local.js";
@@ -72,7 +81,17 @@ function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
     {
       policies: dataNetworkPolicies(namespaces.data, [
         { name: "postgres", podLabels: dataPods.postgres, port: postgresPort, from: [fromWorkloads, fromDatabaseRoles] },
-        { name: "redpanda", podLabels: dataPods.redpanda, port: redpandaPorts.kafka, from: [fromWorkloads] },
+        // The lag exporter and KEDA read the consumer groups' offsets.
+        {
+          name: "redpanda",
+          podLabels: dataPods.redpanda,
+          port: redpandaPorts.kafka,
+          from: [
+            fromWorkloads,
+            { namespace: namespaces.monitoring, podLabels: lagExporterPodLabels },
+            { namespace: kedaNamespace, podLabels: kedaOperatorPodLabels },
+          ],
+        },
         {
           name: "redpanda-external",
           podLabels: dataPods.redpanda,

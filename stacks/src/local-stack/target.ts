@@ -36,6 +36,8 @@ export function localPlatformTarget(ctx: LocalContext, data: LocalData): Platfor
       broker: { namespace: namespaces.data, podLabels: dataPods.redpanda, port: redpandaPorts.kafka },
     },
     apiServerEgress: { cidrs: [cfg.apiServer.cidr], port: cfg.apiServer.port },
+    alerting: { email: cfg.alerting.email },
+    traces: { exporter: "debug" },
   };
 }
 

@@ -5,7 +5,8 @@ import { fakeUuid } from "./mock-outputs.js";
 /**
  * Mocked outputs of azure-native, azuread and random resources and invokes: what the real providers
  * compute and the program reads (AKS OIDC issuer and kubelet identity, identity client ids, vault URI,
- * login server, FQDNs, Entra object ids, generated values, the user kubeconfig, Event Hubs keys).
+ * login server, FQDNs, Entra object ids, generated values, the user kubeconfig, Event Hubs keys, the Application
+ * Insights connection string).
  */
 
 type Inputs = Record<string, unknown>;
@@ -22,6 +23,9 @@ const physicalNameInput: Record<string, string> = {
   "azure-native:privatedns:PrivateZone": "privateZoneName",
   "azure-native:privatedns:VirtualNetworkLink": "virtualNetworkLinkName",
   "azure-native:operationalinsights:Workspace": "workspaceName",
+  "azure-native:applicationinsights:Component": "resourceName",
+  "azure-native:monitor:ActionGroup": "actionGroupName",
+  "azure-native:monitor:MetricAlert": "ruleName",
   "azure-native:monitor:DataCollectionRule": "dataCollectionRuleName",
   "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
   "azure-native:containerservice:ManagedCluster": "resourceName",
@@ -98,6 +102,15 @@ const perType: Record<string, MockStateFn> = {
   "azure-native:network:PublicIPAddress": (args) => {
     const h = parseInt(fakeUuid(args.name).slice(0, 4), 16);
     return { ipAddress: `20.${(h >> 8) % 256}.${h % 256}.${(h % 200) + 10}` };
+  },
+  // The trace collector's export target: the program stores the connection string in Key Vault.
+  "azure-native:applicationinsights:Component": (args) => {
+    const key = fakeUuid(`${args.name}-instrumentation`);
+    return {
+      instrumentationKey: key,
+      appId: fakeUuid(`${args.name}-app`),
+      connectionString: `InstrumentationKey=${key};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/`,
+    };
   },
   "azuread:index/group:Group": (args) => ({ objectId: fakeUuid(`${args.name}-object`) }),
   "azuread:index/application:Application": (args) => ({

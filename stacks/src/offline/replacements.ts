@@ -76,6 +76,13 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
   "azure-native:monitor:DataCollectionRuleAssociation": [
     azure("insights/resources/DataCollectionRuleAssociation", "associationName", "resourceUri"),
   ],
+  // v2 called it insights:Component (API 2020-02-02).
+  "azure-native:applicationinsights:Component": [
+    azure("insights/resources/Component", "applicationType", "location", "resourceGroupName", "resourceName"),
+  ],
+  // v2 called these insights:ActionGroup and insights:MetricAlert.
+  "azure-native:monitor:ActionGroup": [azure("insights/resources/ActionGroup", "actionGroupName", "location", "resourceGroupName")],
+  "azure-native:monitor:MetricAlert": [azure("insights/resources/MetricAlert", "location", "resourceGroupName", "ruleName")],
   "azure-native:containerservice:ManagedCluster": [
     azure(
       "containerservice/resources/ManagedCluster",
@@ -250,6 +257,7 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
   "kubernetes:core/v1:Secret": [kubeIdentity, kube("Secret unless enableSecretMutable", "type", "stringData", "data")],
   "kubernetes:core/v1:Service": [kubeIdentity, kube("Service", "spec.clusterIP")],
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": [kubeIdentity, kube("roleBinding", "roleRef")],
+  "kubernetes:storage.k8s.io/v1:StorageClass": [kubeIdentity, kube("StorageClass", "parameters", "provisioner")],
   "kubernetes:helm.sh/v3:Release": [
     {
       paths: ["name", "namespace"],

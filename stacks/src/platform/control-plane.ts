@@ -1,7 +1,17 @@
 import { DaprResources } from "@tasks/infra/dapr/index";
-import { CertManager, DaprControlPlane, IngressController, Monitoring, PlatformCrds, namespaces } from "@tasks/infra/k8s/index";
+import {
+  CertManager,
+  DaprControlPlane,
+  IngressController,
+  Keda,
+  Monitoring,
+  PlatformCrds,
+  namespaces,
+  zoneRedundantDiskClass,
+} from "@tasks/infra/k8s/index";
 import type { PlatformTarget } from "../contracts.js";
 import { daprSettings } from "./dapr.js";
+import { brokerBootstrap } from "./network.js";
 import type { PlatformContext } from "./types.js";
 
 export interface ControlPlane {
@@ -11,6 +21,8 @@ export interface ControlPlane {
   readonly ingressController: IngressController;
   readonly daprControlPlane: DaprControlPlane;
   readonly daprResources: DaprResources;
+  /** KEDA from its chart where the cluster has no add-on (minikube). */
+  readonly keda?: Keda;
 }
 
 /**
@@ -36,10 +48,32 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       ...(aks && target.monitoring.storageSize
         ? { storage: { size: target.monitoring.storageSize, storageClassName: "managed-csi-premium" } }
         : {}),
+      alerting: {
+        email: target.alerting!.email,
+        from: target.smtp.from,
+        smtp: {
+          host: target.smtp.host,
+          port: target.smtp.port,
+          ...(target.alerting!.smtpUsername ? { username: target.alerting!.smtpUsername } : {}),
+        },
+        ...(target.alerting!.heartbeat ? { heartbeat: target.alerting!.heartbeat } : {}),
+      },
+      broker: { bootstrapServers: brokerBootstrap(target) },
+      traces: target.traces?.exporter ?? "debug",
+      ...(target.secretStore.kind === "keyvault" && target.platformIdentities
+        ? {
+            keyVault: {
+              vaultName: target.secretStore.vaultName,
+              tenantId: target.secretStore.tenantId,
+              clientId: target.platformIdentities.monitoring,
+            },
+          }
+        : {}),
       dependsOn: [...nsDeps, ...crds.resources],
     },
     k8sOpts,
   );
+  const keda = aks ? undefined : new Keda("keda", { dependsOn: nsDeps }, k8sOpts);
   const certManager = new CertManager(
     "cert-manager",
     {
@@ -66,11 +100,22 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
     },
     k8sOpts,
   );
-  const daprControlPlane = new DaprControlPlane("dapr", { highAvailability: ha, dependsOn: [...nsDeps, ...crds.resources] }, k8sOpts);
+  const daprControlPlane = new DaprControlPlane(
+    "dapr",
+    {
+      highAvailability: ha,
+      // On AKS the scheduler's replicas sit in three zones on zone-redundant disks (one per zone is required in HA stacks).
+      ...(aks
+        ? { schedulerStorageClass: zoneRedundantDiskClass, schedulerZoneSpread: ha ? ("required" as const) : ("preferred" as const) }
+        : {}),
+      dependsOn: [...nsDeps, ...crds.resources],
+    },
+    k8sOpts,
+  );
   const daprResources = new DaprResources(
     "dapr-resources",
     { settings: daprSettings(target, ctx.services) },
     { ...k8sOpts, dependsOn: [daprControlPlane.release] },
   );
-  return { crds, monitoring, certManager, ingressController, daprControlPlane, daprResources };
+  return { crds, monitoring, certManager, ingressController, daprControlPlane, daprResources, ...(keda ? { keda } : {}) };
 }

@@ -1,6 +1,6 @@
 import type { ServiceSpec } from "@tasks/catalog";
 import type { DaprSettings } from "@tasks/infra/dapr/index";
-import { namespaces } from "@tasks/infra/k8s/index";
+import { namespaces, traceCollector } from "@tasks/infra/k8s/index";
 import type { PlatformTarget } from "../contracts.js";
 
 /** Dapr builder settings for the target. */
@@ -15,6 +15,10 @@ export function daprSettings(target: PlatformTarget, services: readonly ServiceS
     secretStore:
       target.secretStore.kind === "keyvault" ? { kind: "keyvault", vaultName: target.secretStore.vaultName } : { kind: "kubernetes" },
     tracingSamplingRate: target.tracingSamplingRate,
+    tracingEndpoint: {
+      address: `${traceCollector.name}.${namespaces.monitoring}.svc.cluster.local:${traceCollector.grpcPort}`,
+      protocol: "grpc",
+    },
     services,
   };
 }

@@ -1,9 +1,12 @@
 import type { ServiceSpec } from "@tasks/catalog";
-import { daprResources, type DaprResourceSet } from "@tasks/infra/dapr/index";
+import type * as pulumi from "@pulumi/pulumi";
+import { daprResources, eventHubsBrokers, type DaprResourceSet } from "@tasks/infra/dapr/index";
 import { daprComponents } from "@tasks/catalog";
 import {
   namespaces,
   nonPublicRanges,
+  traceCollector,
+  traceCollectorPodLabels,
   webPushDestination,
   type ChartNetworkInput,
   type EgressDestination,
@@ -15,6 +18,10 @@ import type { PlatformOptions } from "./types.js";
 
 /** Ports of the brokers' Kafka endpoints: Event Hubs (SASL over TLS) and Redpanda (plaintext, in-cluster). */
 export const brokerPorts = { eventhubs: 9093, redpanda: 9092 } as const;
+
+/** The broker's Kafka bootstrap servers, for the clients the platform runs besides Dapr (KEDA, the lag exporter). */
+export const brokerBootstrap = (target: PlatformTarget): pulumi.Input<string> =>
+  target.broker.kind === "eventhubs" ? eventHubsBrokers(target.broker.namespaceName) : target.broker.brokers;
 
 const cidrDestination = (cidrs: readonly string[], port: number): EgressDestination => ({ port, cidrs });
 const peerDestination = (p: InClusterPeer): EgressDestination => ({
@@ -39,6 +46,12 @@ function egressDestinations(target: PlatformTarget): WorkloadNetworkInput["egres
   };
 }
 
+/** Every sidecar exports its spans to the trace collector in the monitoring namespace. */
+const traceEgress = (services: readonly ServiceSpec[]): NonNullable<WorkloadNetworkInput["additionalEgress"]>[number] => ({
+  apps: services.map((s) => s.name),
+  destination: { port: traceCollector.grpcPort, peers: [{ namespace: namespaces.monitoring, podLabels: traceCollectorPodLabels }] },
+});
+
 /**
  * Egress beyond the catalog's: on AKS, every sidecar that loads the Key Vault secret store reaches the
  * vault (also those whose own app reads no secret: recurrence's pubsub resolves the Event Hubs connection
@@ -51,14 +64,18 @@ function additionalEgress(
 ): WorkloadNetworkInput["additionalEgress"] {
   if (target.kind !== "aks") {
     const secretsReaders = services.filter((s) => s.dapr.includes("secrets")).map((s) => s.name);
-    return target.apiServerEgress
-      ? [{ apps: secretsReaders, destination: cidrDestination(target.apiServerEgress.cidrs, target.apiServerEgress.port) }]
-      : [];
+    return [
+      traceEgress(services),
+      ...(target.apiServerEgress
+        ? [{ apps: secretsReaders, destination: cidrDestination(target.apiServerEgress.cidrs, target.apiServerEgress.port) }]
+        : []),
+    ];
   }
   const storeUsers = set.components.find((c) => c.metadata.name === daprComponents.secretStore)?.scopes ?? [];
   const catalogUsers: string[] = services.filter((s) => s.egress.includes("keyvault")).map((s) => s.name);
   const keyVaultUsers = [...new Set([...catalogUsers, ...storeUsers])];
   return [
+    traceEgress(services),
     { apps: storeUsers.filter((a) => !catalogUsers.includes(a)), destination: cidrDestination(target.egressCidrs.keyvault, 443) },
     {
       apps: keyVaultUsers,
@@ -106,5 +123,7 @@ export function chartNetworkInput(
     publicAppPorts: services.filter((s) => s.publicRoutes.length > 0).map((s) => s.port),
     ingressTcp: tcp.map((t) => ({ port: t.port, namespace: t.pods.namespace, podLabels: t.pods.podLabels })),
     acme: target.kind === "aks",
+    monitoring: { smtp: egressDestinations(target).smtp!, broker: egressDestinations(target).broker!, internet: target.kind === "aks" },
+    ...(target.kind === "aks" ? {} : { keda: { broker: egressDestinations(target).broker! } }),
   };
 }

@@ -16,6 +16,9 @@ function tlsAndStoreProblems(target: PlatformTarget, services: readonly ServiceS
   if (aks && !target.tls.acmeEmail) problems.push("tls.acmeEmail: Let's Encrypt issuers need a contact email");
   if (aks && target.secretStore.kind !== "keyvault") problems.push("secretStore: AKS stacks read secrets from Key Vault");
   if (aks && target.broker.kind !== "eventhubs") problems.push("broker: AKS stacks use Event Hubs");
+  if (!target.alerting?.email.length) problems.push("alerting.email: at least one address receives the alerts");
+  if (aks && !target.platformIdentities)
+    problems.push("platformIdentities: AKS monitoring pods and KEDA read Key Vault with their own identities");
   if (aks) {
     for (const s of services) if (!target.identities?.[s.name]) problems.push(`identities.${s.name}: missing workload identity client id`);
   }

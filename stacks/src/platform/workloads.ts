@@ -1,10 +1,12 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
+import { consumerGroupOf, daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
 import { GatewayRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
-import { AppImage, DatabaseRoles, ServiceWorkload, catalogSecretNames } from "@tasks/infra/workload/index";
+import { AppImage, DatabaseRoles, ServiceWorkload, brokerTriggerAuthManifest, catalogSecretNames } from "@tasks/infra/workload/index";
 import { isOfflineRun } from "../config/examples.js";
 import type { PlatformTarget } from "../contracts.js";
 import type { ControlPlane } from "./control-plane.js";
+import { brokerBootstrap } from "./network.js";
 import { smtpEnvironment } from "./smtp.js";
 import type { PlatformContext } from "./types.js";
 
@@ -91,6 +93,7 @@ function createWorkload(
   s: ServiceSpec,
   image: AppImage,
   dependsOn: pulumi.Input<pulumi.Resource>[],
+  scalingDependsOn: pulumi.Input<pulumi.Resource>[],
 ): ServiceWorkload {
   const aks = target.kind === "aks";
   // Kubernetes-secret-store sidecars (minikube) call the API server with the pod's token.
@@ -107,10 +110,26 @@ function createWorkload(
       env: { ...smtpEnv, PUBLIC_HOST: target.host, DEPLOY_ENVIRONMENT: target.environment },
       ...(aks ? { workloadIdentityClientId: target.identities![s.name]! } : {}),
       ...(readsKubernetesSecrets ? { mountServiceAccountToken: true, readableSecrets: catalogSecretNames() } : {}),
+      // An event consumer sharing a consumer group scales on its lag at the broker (KEDA).
+      ...(consumerGroupOf(s)
+        ? { lagScaling: { bootstrapServers: brokerBootstrap(target), authenticated: target.broker.kind === "eventhubs" }, scalingDependsOn }
+        : {}),
       dependsOn: [image, ...dependsOn],
     },
     ctx.k8sOpts,
   );
+}
+
+/** On Event Hubs, the credentials KEDA's lag triggers use: read from Key Vault by KEDA's own workload identity. */
+function createTriggerAuth(target: PlatformTarget, ctx: PlatformContext): pulumi.Resource[] {
+  if (target.broker.kind !== "eventhubs") return [];
+  if (target.secretStore.kind !== "keyvault" || !target.platformIdentities)
+    throw new pulumi.RunError("platformIdentities: KEDA reads the broker's credentials from Key Vault with the keda identity");
+  const manifest = brokerTriggerAuthManifest(namespaces.workloads, {
+    uri: pulumi.interpolate`https://${target.secretStore.vaultName}.vault.azure.net/`,
+    kedaClientId: target.platformIdentities.keda,
+  });
+  return [new k8s.apiextensions.CustomResource("keda-trigger-auth", manifest, { provider: target.provider, dependsOn: ctx.nsDeps })];
 }
 
 /**
@@ -132,8 +151,9 @@ export function createWorkloads(
     ...(ctx.options.workloadDependsOn ?? []),
     ...(databaseRoles ? [databaseRoles.job] : []),
   ];
+  const scalingDependsOn = [...(cp.keda ? [cp.keda.release] : []), ...createTriggerAuth(target, ctx)];
   const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
-  for (const s of ctx.services) workloads[s.name] = createWorkload(target, ctx, s, images[s.name]!, dependsOn);
+  for (const s of ctx.services) workloads[s.name] = createWorkload(target, ctx, s, images[s.name]!, dependsOn, scalingDependsOn);
   new GatewayRoutes(
     "gateway-routes",
     {

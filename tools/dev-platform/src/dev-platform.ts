@@ -45,6 +45,8 @@ export interface PlatformOptions {
   readonly appCommand?: (service: ServiceName, env: Readonly<Record<string, string>>) => AppCommand;
   /** Aborting it stops the start-up between steps; what started is stopped and startPlatform rejects. */
   readonly signal?: AbortSignal;
+  /** Where the sidecars export their spans (OTLP, plaintext `host:port`). @default none: spans are dropped */
+  readonly tracingEndpoint?: { readonly address: string; readonly protocol: "grpc" | "http" };
 }
 
 /** The process that runs one service's app, next to its daprd. */
@@ -59,6 +61,8 @@ export interface PlatformService {
   readonly daprApiToken: string;
   /** Dapr's app token: what this sidecar sends to its app (tests that stand in for the sidecar need it). */
   readonly daprAppToken: string;
+  /** daprd's Prometheus endpoint (`/metrics` on 127.0.0.1). */
+  readonly daprMetricsPort: number;
   readonly app: ManagedProcess;
   readonly daprd: ManagedProcess;
   /** Starts the app again (after kill/stop) and waits until it is ready. */

@@ -138,6 +138,7 @@ export async function createService(
     daprHttpPort: ports.daprHttp,
     daprApiToken: apiToken.token,
     daprAppToken: token.token,
+    daprMetricsPort: ports.daprMetrics,
     app,
     daprd: sidecar,
     restartApp: async () => {

@@ -224,7 +224,12 @@ export function writeDaprFiles(ctx: StartContext, brokers: string, serviceUrls: 
   const secretsFile = path.join(ctx.workDir, "secrets.json");
   writeFileSync(secretsFile, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   const dapr = writeSelfhostedResources(
-    { target: "selfhosted", broker: { kind: "kafka", brokers }, secretStore: { kind: "localfile", secretsFile } },
+    {
+      target: "selfhosted",
+      broker: { kind: "kafka", brokers },
+      secretStore: { kind: "localfile", secretsFile },
+      ...(ctx.opts.tracingEndpoint ? { tracingEndpoint: ctx.opts.tracingEndpoint } : {}),
+    },
     path.join(ctx.workDir, "resources"),
     path.join(ctx.workDir, "config"),
   );

@@ -1,5 +1,5 @@
 /**
- * Where the CustomResourceDefinitions of the charts the stacks install come from, at the versions the
+ * Where the CustomResourceDefinitions of the charts (and chart-less AKS add-ons) the stacks install come from, at the versions the
  * stacks pin (infra/src/k8s/charts.ts). Each is a directory of a Go module, fetched into the module cache
  * with `go mod download` (the Go module proxy serves the upstream repositories; nothing is committed).
  *
@@ -13,13 +13,8 @@ import { type charts } from "@tasks/infra/k8s/charts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 
-export interface CrdSource {
-  /** The key of the chart in infra/src/k8s/charts.ts whose CRDs these are. */
-  readonly chartKey: keyof typeof charts;
-  /** The chart version these CRDs were checked against (must equal the chart pin). */
-  readonly chartVersion: string;
-  /** The application version that chart version ships (the chart's appVersion). */
-  readonly appVersion: string;
+/** A directory of CRD YAML files inside a Go module. */
+export interface CrdModule {
   readonly module: string;
   /** The module version read; differs from appVersion only where `note` says why. */
   readonly moduleVersion: string;
@@ -28,6 +23,23 @@ export interface CrdSource {
   /** The files are Helm templates: labels and annotations holding `{{ }}` are dropped before use. */
   readonly helmTemplated: boolean;
   readonly note?: string;
+}
+
+export interface CrdSource extends CrdModule {
+  /** The key of the chart in infra/src/k8s/charts.ts whose CRDs these are. */
+  readonly chartKey: keyof typeof charts;
+  /** The chart version these CRDs were checked against (must equal the chart pin). */
+  readonly chartVersion: string;
+  /** The application version that chart version ships (the chart's appVersion). */
+  readonly appVersion: string;
+}
+
+/** CRDs an AKS add-on installs (no chart of ours pins them: AKS manages the add-on's version). */
+export interface AddOnCrdSource extends CrdModule {
+  /** The ManagedCluster add-on (infra/src/azure/aks/cluster-spec.ts) that installs these CRDs. */
+  readonly addOn: string;
+  /** The kinds of these CRDs the stacks create. */
+  readonly kinds: readonly string[];
 }
 
 /** The dapr/dapr version daprd is built from: tools/dapr/go.mod's require (one Dapr version everywhere). */
@@ -84,6 +96,18 @@ export const crdSources: readonly CrdSource[] = [
       "module proxy does not serve (403). v0.84.0's files differ from the chart's only in the operator.prometheus.io/version " +
       "annotation (checked against prometheus-community/helm-charts at kube-prometheus-stack-76.5.1).",
   },
+  {
+    chartKey: "keda",
+    chartVersion: "2.17.2",
+    appVersion: "v2.17.2",
+    module: "github.com/kedacore/keda/v2",
+    moduleVersion: "v2.17.2",
+    dir: "config/crd/bases",
+    helmTemplated: false,
+    note:
+      "KEDA releases its chart at the application's version; the chart's CRDs are generated from config/crd/bases. " +
+      "On AKS the KEDA add-on installs the same keda.sh/v1alpha1 CRDs (ScaledObject, TriggerAuthentication).",
+  },
 ];
 
 /** The Gateway API CRDs of the channel a stack's CRD step installs (`experimental` serves TCPRoute v1alpha2). */
@@ -98,3 +122,26 @@ export function gatewayChannelOf(
   const group = resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && r.name === "platform-crds-gatewayApi");
   return JSON.stringify(group?.inputs.files ?? "").includes("experimental-install") ? "experimental" : "standard";
 }
+
+/** CRDs of the AKS add-ons the stacks create objects for (the chart-less ones). */
+export const addOnCrdSources: readonly AddOnCrdSource[] = [
+  {
+    addOn: "azureKeyvaultSecretsProvider",
+    kinds: ["SecretProviderClass"],
+    module: "sigs.k8s.io/secrets-store-csi-driver",
+    moduleVersion: "v1.5.4",
+    dir: "config/crd/bases",
+    helmTemplated: false,
+    note:
+      "The Secrets Store CSI driver of AKS's azureKeyvaultSecretsProvider add-on, whose version AKS manages. Its " +
+      "secrets-store.csi.x-k8s.io/v1 SecretProviderClass has kept the same schema across the v1.x releases; v1.5.4 is the " +
+      "one checked. The module proxy lists no versions of this module (403 on @v/list); explicit versions are served.",
+  },
+];
+
+/** Every CRD module the kubernetes tier installs from. */
+export const allCrdModules: readonly (CrdSource | AddOnCrdSource)[] = [...crdSources, ...addOnCrdSources];
+
+/** How a source is named in the tier's log: its chart and version, or its add-on. */
+export const crdOrigin = (s: CrdSource | AddOnCrdSource): string =>
+  "chartKey" in s ? `chart ${String(s.chartKey)} ${s.chartVersion}` : `AKS add-on ${s.addOn}`;

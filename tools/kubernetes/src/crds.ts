@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { statusMessage, type KubeClient } from "./client.js";
-import type { CrdSource } from "./crd-sources.js";
+import type { CrdModule } from "./crd-sources.js";
 
 export interface Crd {
   readonly apiVersion: "apiextensions.k8s.io/v1";
@@ -46,7 +46,7 @@ function untemplate(crd: Crd, file: string): Crd {
 }
 
 /** The CRDs of one source, from its directory in the module cache (`dir` overrides the lookup, for tests). */
-export function loadCrds(source: CrdSource, dir = path.join(moduleDir(source.module, source.moduleVersion), source.dir)): Crd[] {
+export function loadCrds(source: CrdModule, dir = path.join(moduleDir(source.module, source.moduleVersion), source.dir)): Crd[] {
   const files = readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort();

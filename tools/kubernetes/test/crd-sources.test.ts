@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { charts } from "@tasks/infra/k8s/charts";
 import { gatewayApiVersion } from "@tasks/infra/k8s/crds";
-import { crdSources, daprModuleVersion, gatewayChannelSources } from "../src/crd-sources.js";
+import { addOnCrdSources, allCrdModules, crdOrigin, crdSources, daprModuleVersion, gatewayChannelSources } from "../src/crd-sources.js";
 
 describe("CRD sources of the kubernetes tier follow the charts the stacks pin", () => {
-  it("covers every chart whose CRDs the stacks use: Dapr, cert-manager, the Prometheus operator, Traefik's Gateway API", () => {
-    assert.deepEqual(crdSources.map((s) => s.chartKey).sort(), ["certManager", "dapr", "kubePrometheusStack", "traefik"]);
+  it("covers every chart whose CRDs the stacks use: Dapr, cert-manager, the Prometheus operator, KEDA, Traefik's Gateway API", () => {
+    assert.deepEqual(crdSources.map((s) => s.chartKey).sort(), ["certManager", "dapr", "keda", "kubePrometheusStack", "traefik"]);
   });
 
   it("takes the Gateway API CRDs at the version the program's CRD step installs, in the channel the stack asks for", () => {
@@ -14,6 +14,25 @@ describe("CRD sources of the kubernetes tier follow the charts the stacks pin", 
     assert.equal(gw.moduleVersion, gatewayApiVersion);
     assert.equal(gw.dir, "config/crd/standard");
     assert.equal(gatewayChannelSources("experimental").find((s) => s.module === gw.module)!.dir, "config/crd/experimental");
+  });
+
+  it("covers the chart-less AKS add-on whose kinds the stacks create: the Secrets Store CSI driver's SecretProviderClass", () => {
+    assert.deepEqual(
+      addOnCrdSources.map((s) => [s.addOn, s.kinds.join()]),
+      [["azureKeyvaultSecretsProvider", "SecretProviderClass"]],
+    );
+    for (const s of addOnCrdSources) {
+      assert.match(s.moduleVersion, /^v\d+\.\d+\.\d+$/, `${s.module}: an explicit version (the add-on's is managed by AKS)`);
+      assert.ok(s.note?.includes(s.moduleVersion), `${s.module}: the note says which version was checked and why`);
+    }
+    assert.deepEqual(allCrdModules.map(crdOrigin).slice(-1), ["AKS add-on azureKeyvaultSecretsProvider"]);
+  });
+
+  it("takes KEDA's CRDs at the chart's version: KEDA releases its chart at the application's version", () => {
+    const keda = crdSources.find((s) => s.chartKey === "keda")!;
+    assert.equal(`v${keda.chartVersion}`, keda.appVersion);
+    assert.equal(keda.moduleVersion, keda.appVersion);
+    assert.match(keda.module, /^github\.com\/kedacore\/keda\/v2$/);
   });
 
   for (const s of crdSources) {

@@ -33,8 +33,7 @@ export function aksClusterProblems(a: ResolvedAksClusterArgs): string[] {
 
 /**
  * The ManagedCluster of the AKS baseline: pools on zones 1-3, CNI overlay with Cilium, Entra ID + Azure
- * RBAC without local accounts, OIDC issuer and workload identity, auto-upgrades, Container Insights and Azure
- * Policy (the Key Vault secrets provider add-on stays off: nothing mounts Key Vault secrets).
+ * RBAC without local accounts, OIDC issuer and workload identity, auto-upgrades, the add-ons (KEDA among them).
  */
 export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdentityId: pulumi.Input<string>): ManagedClusterArgs {
   const placement = { vnetSubnetId: a.nodeSubnetId, kubernetesVersion: a.kubernetesVersion, tags: a.tags };
@@ -66,11 +65,12 @@ export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdenti
     apiServerAccessProfile: a.privateCluster ? { enablePrivateCluster: true } : { authorizedIPRanges: [...(a.authorizedIpRanges ?? [])] },
     autoUpgradeProfile: { upgradeChannel: a.upgradeChannel, nodeOSUpgradeChannel: a.nodeOsUpgradeChannel },
     autoScalerProfile: { expander: "least-waste", balanceSimilarNodeGroups: "true" },
+    // KEDA (the AKS add-on): the event consumers scale on their consumer groups' lag (ScaledObjects).
+    workloadAutoScalerProfile: { keda: { enabled: true } },
     addonProfiles: {
       omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: a.logAnalyticsWorkspaceId, useAADAuth: "true" } },
-      // Off: no pod mounts Key Vault secrets (the services read them through the Dapr secret store), and the
-      // add-on's driver and provider DaemonSets would run on every node for nothing.
-      azureKeyvaultSecretsProvider: { enabled: false },
+      // On: the monitoring pods (Alertmanager, the trace collector) mount their Key Vault secrets through it.
+      azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
       azurepolicy: { enabled: true, config: { version: "v2" } },
     },
     tags: a.tags,

@@ -1,10 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ConsumerGroup } from "@pulumi/azure-native/eventhub/consumerGroup.js";
 import { EventHub } from "@pulumi/azure-native/eventhub/eventHub.js";
 import { listNamespaceKeysOutput } from "@pulumi/azure-native/eventhub/listNamespaceKeys.js";
 import { Namespace } from "@pulumi/azure-native/eventhub/namespace.js";
 import { NamespaceAuthorizationRule } from "@pulumi/azure-native/eventhub/namespaceAuthorizationRule.js";
-import { allBrokerTopics, allTopics, subscribersOf, type TopicSpec } from "@tasks/catalog";
+import { allBrokerTopics, allTopics, type TopicSpec } from "@tasks/catalog";
 import { childName } from "../../naming.js";
 import { createPrivateEndpoint } from "../network/private-endpoint.js";
 import type { AzureScope, PrivateEndpointTarget } from "../scope.js";
@@ -21,19 +20,21 @@ export interface EventHubsArgs extends AzureScope {
   readonly maxThroughputUnits?: number;
   /** Topics to create, each with its dead-letter topic. @default the catalog's topics */
   readonly topics?: readonly TopicSpec[];
-  /** Consumer groups of a broker topic. @default the catalog's subscribers of the topic (subscribersOf) */
-  readonly consumerGroupsOf?: (topic: string) => readonly string[];
   /** With a private endpoint, public network access is disabled. */
   readonly privateEndpoint?: PrivateEndpointTarget;
 }
 
 /** The Dapr pub/sub client's rights: send and listen, never manage. */
 export const brokerClientRights = ["Listen", "Send"] as const;
+/** What reading consumer-group offsets needs (KEDA's lag triggers, the lag exporter): listen only. */
+export const lagReaderRights = ["Listen"] as const;
 
 /**
  * An Event Hubs namespace with the Kafka endpoint: one event hub per catalog topic and per dead-letter
- * topic, a consumer group per subscribing service, partitions and retention from the catalog. Fails
- * before creating anything when the catalog breaks the tier's limits.
+ * topic, partitions and retention from the catalog. Fails before creating anything when the catalog breaks
+ * the tier's limits. No Event Hubs consumer groups: the services consume through the Kafka endpoint, whose
+ * consumer groups (the Dapr app ids) Event Hubs creates on first use, namespace-wide, apart from these
+ * (learn.microsoft.com/azure/event-hubs/apache-kafka-frequently-asked-questions).
  */
 export class EventHubs extends pulumi.ComponentResource {
   readonly namespaceId: pulumi.Output<string>;
@@ -42,6 +43,8 @@ export class EventHubs extends pulumi.ComponentResource {
   readonly kafkaBootstrapServers: pulumi.Output<string>;
   /** Connection string of the Listen+Send rule (the Kafka SASL password); secret. */
   readonly connectionString: pulumi.Output<string>;
+  /** Connection string of the Listen-only rule KEDA and the lag exporter read offsets with; secret. */
+  readonly listenConnectionString: pulumi.Output<string>;
   readonly hubNames: readonly string[];
 
   constructor(name: string, args: EventHubsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -51,17 +54,16 @@ export class EventHubs extends pulumi.ComponentResource {
       capacity: 1,
       maxThroughputUnits: 0,
       topics: allTopics,
-      consumerGroupsOf: (topic: string): readonly string[] => subscribersOf(topic).map((s) => s.name),
       ...args,
     };
-    const planned = allBrokerTopics(a.topics).map((t) => ({ ...t, groups: a.consumerGroupsOf(t.name) }));
+    const planned = allBrokerTopics(a.topics);
     validate(
       name,
       this,
       a.sku,
       a.capacity,
       a.maxThroughputUnits,
-      planned.map((t): PlannedHub => ({ ...t, consumerGroups: t.groups.length + 1 })),
+      planned.map((t): PlannedHub => ({ ...t, consumerGroups: 1 })),
     );
 
     const premium = a.sku === "Premium";
@@ -85,7 +87,8 @@ export class EventHubs extends pulumi.ComponentResource {
     );
 
     createHubs(name, a.resourceGroupName, ns, planned);
-    const keys = createClientKeys(name, a.resourceGroupName, ns, this);
+    const keys = createClientKeys(name, a.resourceGroupName, ns, this, "dapr", "dapr-pubsub", brokerClientRights);
+    const listenKeys = createClientKeys(name, a.resourceGroupName, ns, this, "lag-reader", "lag-reader", lagReaderRights);
 
     if (a.privateEndpoint) {
       createPrivateEndpoint(
@@ -105,6 +108,7 @@ export class EventHubs extends pulumi.ComponentResource {
     this.namespaceName = ns.name;
     this.kafkaBootstrapServers = pulumi.interpolate`${ns.name}.servicebus.windows.net:9093`;
     this.connectionString = pulumi.secret(keys.primaryConnectionString);
+    this.listenConnectionString = pulumi.secret(listenKeys.primaryConnectionString);
     this.hubNames = planned.map((t) => t.name);
     this.registerOutputs({ namespaceName: this.namespaceName, kafkaBootstrapServers: this.kafkaBootstrapServers });
   }
@@ -118,12 +122,12 @@ function validate(name: string, self: pulumi.Resource, sku: EventHubsSku, capaci
   if (problems.length) throw new pulumi.ResourceError(`EventHubs "${name}": ${problems.join("; ")}`, self);
 }
 
-type PlannedTopic = ReturnType<typeof allBrokerTopics>[number] & { readonly groups: readonly string[] };
+type PlannedTopic = ReturnType<typeof allBrokerTopics>[number];
 
-/** One event hub per topic and dead-letter topic, with a consumer group per subscribing service. */
+/** One event hub per topic and dead-letter topic. */
 function createHubs(name: string, resourceGroupName: pulumi.Input<string>, ns: Namespace, planned: readonly PlannedTopic[]): void {
   for (const t of planned) {
-    const hub = new EventHub(
+    new EventHub(
       childName(name, t.name),
       {
         resourceGroupName,
@@ -135,31 +139,26 @@ function createHubs(name: string, resourceGroupName: pulumi.Input<string>, ns: N
       },
       { parent: ns },
     );
-    for (const group of t.groups) {
-      new ConsumerGroup(
-        childName(name, `${t.name}-${group}`),
-        {
-          resourceGroupName,
-          namespaceName: ns.name,
-          eventHubName: hub.name,
-          consumerGroupName: group,
-          userMetadata: `subscriber ${group}`,
-        },
-        { parent: hub },
-      );
-    }
   }
 }
 
-/** The Listen+Send rule Dapr's Kafka pub/sub signs in with, and its keys. */
-function createClientKeys(name: string, resourceGroupName: pulumi.Input<string>, ns: Namespace, parent: pulumi.Resource) {
+/** A namespace authorization rule (Dapr's Listen+Send, the lag readers' Listen) and its keys. */
+function createClientKeys(
+  name: string,
+  resourceGroupName: pulumi.Input<string>,
+  ns: Namespace,
+  parent: pulumi.Resource,
+  role: string,
+  ruleName: string,
+  rights: readonly string[],
+) {
   const rule = new NamespaceAuthorizationRule(
-    childName(name, "dapr"),
+    childName(name, role),
     {
       resourceGroupName,
       namespaceName: ns.name,
-      authorizationRuleName: "dapr-pubsub",
-      rights: [...brokerClientRights],
+      authorizationRuleName: ruleName,
+      rights: [...rights],
     },
     { parent: ns },
   );

@@ -92,3 +92,72 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
     this.registerOutputs({ clientIds });
   }
 }
+
+/** A Kubernetes service account, by namespace and name. */
+export interface ServiceAccountRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+export interface PlatformIdentityArgs extends AzureScope {
+  readonly oidcIssuerUrl: pulumi.Input<string>;
+  readonly subscriptionId: pulumi.Input<string>;
+  /** The service accounts that sign in as this identity. */
+  readonly serviceAccounts: readonly ServiceAccountRef[];
+  readonly roles: readonly ScopedRole[];
+}
+
+/**
+ * One user-assigned identity for a platform component (not a catalog service), federated with each of its
+ * service accounts: e.g. the monitoring pods reading Key Vault, or KEDA's operator reading the broker's credentials.
+ */
+export class PlatformIdentity extends pulumi.ComponentResource {
+  readonly clientId: pulumi.Output<string>;
+  readonly principalId: pulumi.Output<string>;
+  /** Its federated credentials and role assignments (what a propagation wait waits for). */
+  readonly grants: readonly pulumi.CustomResource[];
+
+  constructor(name: string, args: PlatformIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tasks:azure:PlatformIdentity", name, {}, opts);
+    const identity = new UserAssignedIdentity(
+      name,
+      { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
+      { parent: this },
+    );
+    const grants: pulumi.CustomResource[] = [];
+    for (const sa of args.serviceAccounts) {
+      const credential = new FederatedIdentityCredential(
+        childName(name, `${sa.namespace}-${sa.name}`),
+        {
+          resourceGroupName: args.resourceGroupName,
+          resourceName: identity.name,
+          federatedIdentityCredentialResourceName: `k8s-${sa.namespace}-${sa.name}`,
+          issuer: args.oidcIssuerUrl,
+          subject: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+          audiences: [workloadIdentityAudience],
+        },
+        { parent: identity },
+      );
+      grants.push(credential);
+    }
+    for (const { role, scope } of args.roles) {
+      const assignment = assignRole(
+        childName(name, role),
+        {
+          role,
+          scope,
+          principalId: identity.principalId,
+          principalType: "ServicePrincipal",
+          subscriptionId: args.subscriptionId,
+          description: `${name} platform identity`,
+        },
+        identity,
+      );
+      grants.push(assignment);
+    }
+    this.grants = grants;
+    this.clientId = identity.clientId;
+    this.principalId = identity.principalId;
+    this.registerOutputs({ clientId: this.clientId });
+  }
+}

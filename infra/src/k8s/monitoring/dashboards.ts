@@ -1,4 +1,5 @@
-import { daprMetrics, serviceMetrics } from "@tasks/catalog";
+import { allTopics, brokerMetrics, daprMetrics, serviceMetrics } from "@tasks/catalog";
+import { watchedConsumerGroups } from "./rules.js";
 
 export interface DashboardPanel {
   readonly title: string;
@@ -14,6 +15,11 @@ export interface DashboardSpec {
 
 const m = serviceMetrics;
 const d = daprMetrics;
+const b = brokerMetrics;
+const groups = () => `consumergroup=~"${watchedConsumerGroups().join("|")}"`;
+const catalogTopics = () => `topic=~"${allTopics.map((t) => t.name.replace(/\./g, "\\\\.")).join("|")}"`;
+/** `expr`, or 0 for each series of `zeros` when `expr` has none: a failure counter reads 0 while nothing failed, not "No data". */
+const orZero = (expr: string, zeros: string) => `${expr} or ${zeros} * 0`;
 const q = (expr: string, legend: string) => ({ expr, legend });
 const p95 = (metric: string, by: string) => `histogram_quantile(0.95, sum by (${by}, le) (rate(${metric}_bucket[$__rate_interval])))`;
 
@@ -66,6 +72,19 @@ export const dashboards: readonly DashboardSpec[] = [
         ],
       },
       { title: "Sidecar delivery latency p95", unit: "ms", queries: [q(p95(d.pubsubIngressLatency, "app_id"), "{{app_id}}")] },
+      {
+        title: "Broker lag by consumer group",
+        unit: "short",
+        queries: [q(`sum by (consumergroup, topic) (${b.consumerGroupLag}{${groups()}})`, "{{consumergroup}} {{topic}}")],
+      },
+      {
+        title: "Consumed and produced (broker offsets)",
+        unit: "ops",
+        queries: [
+          q(`sum by (consumergroup, topic) (rate(${b.consumerGroupOffset}{${groups()}}[$__rate_interval]))`, "{{consumergroup}} {{topic}}"),
+          q(`sum by (topic) (rate(${b.topicOffset}{${catalogTopics()}}[$__rate_interval]))`, "produced {{topic}}"),
+        ],
+      },
     ],
   },
   {
@@ -77,7 +96,10 @@ export const dashboards: readonly DashboardSpec[] = [
         unit: "percentunit",
         queries: [
           q(
-            `sum by (service) (rate(${m.httpRequestDuration}_count{status=~"5.."}[$__rate_interval])) / sum by (service) (rate(${m.httpRequestDuration}_count[$__rate_interval]))`,
+            `(${orZero(
+              `sum by (service) (rate(${m.httpRequestDuration}_count{status=~"5.."}[$__rate_interval]))`,
+              `sum by (service) (rate(${m.httpRequestDuration}_count[$__rate_interval]))`,
+            )}) / sum by (service) (rate(${m.httpRequestDuration}_count[$__rate_interval]))`,
             "{{service}}",
           ),
         ],
@@ -85,22 +107,52 @@ export const dashboards: readonly DashboardSpec[] = [
       {
         title: "Event failures",
         unit: "ops",
-        queries: [q(`sum by (service, stage) (rate(${m.eventsFailed}[$__rate_interval]))`, "{{service}} {{stage}}")],
+        queries: [
+          q(
+            orZero(
+              `sum by (service, stage) (rate(${m.eventsFailed}[$__rate_interval]))`,
+              `sum by (service) (rate(${m.eventsConsumed}[$__rate_interval]))`,
+            ),
+            "{{service}} {{stage}}",
+          ),
+        ],
       },
       {
         title: "Dead-lettered events",
         unit: "short",
-        queries: [q(`sum by (service, topic) (increase(${m.eventsDeadLettered}[1h]))`, "{{service}} {{topic}}")],
+        queries: [
+          q(
+            orZero(
+              `sum by (service, topic) (increase(${m.eventsDeadLettered}[1h]))`,
+              `sum by (service, topic) (increase(${m.eventsConsumed}[1h]))`,
+            ),
+            "{{service}} {{topic}}",
+          ),
+        ],
       },
       {
         title: "Resiliency activations",
         unit: "short",
-        queries: [q(`sum by (app_id, policy) (increase(${d.resiliencyActivations}[1h]))`, "{{app_id}} {{policy}}")],
+        // daprd exports the counter only after a policy's first activation: 0 per sidecar until then, not "No data".
+        queries: [
+          q(
+            orZero(
+              `sum by (app_id, policy) (increase(${d.resiliencyActivations}[1h]))`,
+              `sum by (app_id) (increase(${d.httpServerRequestCount}[1h]))`,
+            ),
+            "{{app_id}} {{policy}}",
+          ),
+        ],
       },
       {
-        title: "Email binding calls",
+        title: "SMTP sends by result",
         unit: "ops",
-        queries: [q(`sum by (app_id, success) (rate(${d.outputBindingCount}[$__rate_interval]))`, "{{app_id}} success={{success}}")],
+        queries: [q(`sum by (service, result) (rate(${m.smtpSends}[$__rate_interval]))`, "{{service}} {{result}}")],
+      },
+      {
+        title: "SMTP circuit breaker state",
+        unit: "short",
+        queries: [q(`max by (service, state) (${m.smtpCircuitState})`, "{{service}} {{state}}")],
       },
     ],
   },

@@ -1,4 +1,17 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { alertmanagerConfig, type AlertRouting } from "./alertmanager.js";
 import { grafanaDashboardLabel } from "./monitors.js";
+
+/** Where the Alertmanager pod finds the files its config names (SMTP password, chat webhook URL, heartbeat credential). */
+export const alertmanagerSecretsPath = "/etc/alertmanager/secrets";
+
+/** Key Vault secrets mounted into a pod by the Secrets Store CSI driver (AKS add-on), through a SecretProviderClass. */
+export interface CsiSecretsMount {
+  /** Name of the SecretProviderClass in the pod's namespace. */
+  readonly secretProviderClass: string;
+  /** Workload identity client id the pod's service account is federated with (it reads the vault). */
+  readonly clientId: pulumi.Input<string>;
+}
 
 export interface KubePrometheusStackOptions {
   /** Two Prometheus and three Alertmanager replicas. */
@@ -9,6 +22,36 @@ export interface KubePrometheusStackOptions {
   readonly storage?: { readonly size: string; readonly storageClassName?: string };
   /** Secret holding Grafana's admin user and password (keys admin-user, admin-password). */
   readonly grafanaAdminSecret: string;
+  /** Who Alertmanager tells, and how; file paths under alertmanagerSecretsPath. */
+  readonly alertRouting: AlertRouting;
+  /** Mount the routing's secret files from Key Vault (AKS); absent: the routing names no secret file (minikube). */
+  readonly alertmanagerSecrets?: CsiSecretsMount;
+}
+
+function alertmanagerValues(o: KubePrometheusStackOptions): Record<string, unknown> {
+  const kv = o.alertmanagerSecrets;
+  return {
+    config: alertmanagerConfig(o.alertRouting),
+    ...(kv ? { serviceAccount: { annotations: { "azure.workload.identity/client-id": kv.clientId } } } : {}),
+    alertmanagerSpec: {
+      replicas: o.highAvailability ? 3 : 1,
+      ...(kv
+        ? {
+            volumes: [
+              {
+                name: "secrets",
+                csi: {
+                  driver: "secrets-store.csi.k8s.io",
+                  readOnly: true,
+                  volumeAttributes: { secretProviderClass: kv.secretProviderClass },
+                },
+              },
+            ],
+            volumeMounts: [{ name: "secrets", mountPath: alertmanagerSecretsPath, readOnly: true }],
+          }
+        : {}),
+    },
+  };
 }
 
 /**
@@ -49,7 +92,7 @@ export function kubePrometheusStackValues(o: KubePrometheusStackOptions): Record
           : {}),
       },
     },
-    alertmanager: { alertmanagerSpec: { replicas: o.highAvailability ? 3 : 1 } },
+    alertmanager: alertmanagerValues(o),
     grafana: {
       admin: { existingSecret: o.grafanaAdminSecret, userKey: "admin-user", passwordKey: "admin-password" },
       sidecar: { dashboards: { enabled: true, label, labelValue, searchNamespace: "ALL" } },

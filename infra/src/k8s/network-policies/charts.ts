@@ -1,6 +1,20 @@
 import { daprControlPlanePorts } from "@tasks/catalog";
 import { chartPodLabels, gatewayListeners, namespaceSelector, namespaces, partOfLabels } from "../names.js";
-import { allowDns, defaultDeny, nonPublicRanges, podsIn, policy, tcp, type NetworkPolicyManifest, type Peer } from "./build.js";
+import { kedaNamespace, kedaOperatorPodLabels } from "../keda.js";
+import { lagExporterPodLabels } from "../monitoring/lag-exporter.js";
+import { traceCollector, traceCollectorPodLabels } from "../monitoring/trace-collector.js";
+import {
+  allowDns,
+  defaultDeny,
+  destinationPeers,
+  nonPublicRanges,
+  podsIn,
+  policy,
+  tcp,
+  type EgressDestination,
+  type NetworkPolicyManifest,
+  type Peer,
+} from "./build.js";
 
 /** Container ports the API server calls back into (admission and conversion webhooks); Traefik has none. */
 export const webhookPorts: Readonly<Record<string, readonly number[]>> = {
@@ -8,6 +22,8 @@ export const webhookPorts: Readonly<Record<string, readonly number[]>> = {
   [namespaces.ingress]: [],
   [namespaces.monitoring]: [10250],
   [namespaces.dapr]: [4000, 19443],
+  // KEDA's admission webhooks and its metrics API server (an APIService the API server calls).
+  [kedaNamespace]: [9443, 6443],
 };
 
 export interface ChartNetworkInput {
@@ -23,6 +39,13 @@ export interface ChartNetworkInput {
   }[];
   /** cert-manager talks to Let's Encrypt and self-checks HTTP-01 through the public address. */
   readonly acme: boolean;
+  /**
+   * The monitoring pods' own paths: Alertmanager to the SMTP relay (and, with `internet`, to the chat webhook and
+   * the heartbeat monitor), the lag exporter to the broker, the trace collector (to Application Insights with `internet`).
+   */
+  readonly monitoring?: { readonly smtp: EgressDestination; readonly broker: EgressDestination; readonly internet: boolean };
+  /** KEDA from its chart (minikube): its namespace's baseline, and its operator reading the broker's consumer groups. */
+  readonly keda?: { readonly broker: EgressDestination };
 }
 
 /** The control plane (konnectivity in kube-system, or the API server's own address) calling a webhook. */
@@ -49,6 +72,20 @@ export function chartNetworkPolicies(input: ChartNetworkInput): NetworkPolicyMan
     ingressControllerPolicy(input),
     daprSidecarsPolicy(),
     prometheusScrapingPolicy(),
+    ...(input.monitoring ? monitoringPolicies(input.monitoring) : []),
+    ...(input.keda
+      ? [
+          ...chartBaseline(kedaNamespace, input),
+          policy(
+            kedaNamespace,
+            "allow-operator-broker",
+            { ...kedaOperatorPodLabels },
+            {
+              egress: [{ to: destinationPeers(input.keda.broker), ports: tcp(input.keda.broker.port) }],
+            },
+          ),
+        ]
+      : []),
     ...(input.acme ? [acmePolicy(), acmeSolverPolicy()] : []),
   ];
 }
@@ -151,3 +188,37 @@ const acmeSolverPolicy = (): NetworkPolicyManifest =>
     { ...chartPodLabels.acmeSolver },
     { ingress: [{ from: [{ podSelector: { matchLabels: { ...chartPodLabels.ingressController } } }], ports: tcp(acmeSolverPort) }] },
   );
+
+const alertmanagerPods = { "app.kubernetes.io/name": "alertmanager" } as const;
+const publicHttps = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...nonPublicRanges] } }], ports: tcp(443) };
+
+/** Alertmanager delivers alerts, the lag exporter reads the broker, the sidecars send spans to the trace collector. */
+function monitoringPolicies(m: NonNullable<ChartNetworkInput["monitoring"]>): NetworkPolicyManifest[] {
+  return [
+    policy(
+      namespaces.monitoring,
+      "allow-alert-delivery",
+      { ...alertmanagerPods },
+      {
+        egress: [{ to: destinationPeers(m.smtp), ports: tcp(m.smtp.port) }, ...(m.internet ? [publicHttps] : [])],
+      },
+    ),
+    policy(
+      namespaces.monitoring,
+      "allow-lag-exporter-broker",
+      { ...lagExporterPodLabels },
+      {
+        egress: [{ to: destinationPeers(m.broker), ports: tcp(m.broker.port) }],
+      },
+    ),
+    policy(
+      namespaces.monitoring,
+      "allow-trace-collector",
+      { ...traceCollectorPodLabels },
+      {
+        ingress: [{ from: [workloadPods], ports: tcp(traceCollector.grpcPort) }],
+        ...(m.internet ? { egress: [publicHttps] } : {}),
+      },
+    ),
+  ];
+}
