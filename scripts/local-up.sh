@@ -104,7 +104,7 @@ domain="$(stack_config domain)"
 https_port="$(https_node_port)"
 grafana_svc="$(kube -n "$MONITORING_NS" get svc -l app.kubernetes.io/name=grafana -o jsonpath='{.items[0].metadata.name}')"
 token_file="$state_dir/dev-token"
-(umask 077 && dev_token dev-user > "$token_file")
+(umask 077 && dev_token dev-user > "$token_file") || echo "local-up: could not sign dev-user in at the local OpenID Provider; see scripts/lib/local-common.sh dev_token" >&2
 cat <<EOF
 
 The platform is up on minikube ($profile).
@@ -113,7 +113,9 @@ The platform is up on minikube ($profile).
   Grafana    kubectl --context $profile -n $MONITORING_NS port-forward svc/$grafana_svc 3000:80, then http://localhost:3000
              user:     kubectl --context $profile -n $MONITORING_NS get secret $GRAFANA_SECRET -o jsonpath='{.data.admin-user}' | base64 -d
              password: kubectl --context $profile -n $MONITORING_NS get secret $GRAFANA_SECRET -o jsonpath='{.data.admin-password}' | base64 -d
-  Dev token  user dev-user, valid 12 h, in ${token_file#"$repo_root"/} (mode 0600):
+  Sign-in    OpenID Provider https://$domain:$https_port$IDP_PATH (client $IDP_CLIENT, code + PKCE); test users dev-user, alice, bob,
+             their passwords: kubectl --context $profile -n $DATA_NS get secret $IDP_USERS_SECRET -o jsonpath='{.data.users\.json}' | base64 -d
+  Dev token  user dev-user, valid 10 min, in ${token_file#"$repo_root"/} (mode 0600):
              curl --cacert .tmp/local-ca.crt -H "Authorization: Bearer \$(cat ${token_file#"$repo_root"/})" https://$domain:$https_port/api/v1/tasks
   Pulumi     PULUMI_BACKEND_URL=$PULUMI_BACKEND_URL PULUMI_CONFIG_PASSPHRASE_FILE=${PULUMI_CONFIG_PASSPHRASE_FILE:-} pulumi stack output --stack $stack
   Stop       scripts/local-down.sh [--delete-volumes] [--delete-cluster]

@@ -7,8 +7,9 @@
 #
 # Usage: scripts/smoke-test.sh --base-url https://tasks.dev.example.com [token source] [TLS] [--timeout 120]
 # Token source (the token is never printed; in GitHub Actions it is also masked):
-#   --token-cmd 'CMD'   a shell command that prints a JWT, e.g.
-#                       'pulumi stack output jwtSigningKey --show-secrets | npx tsx scripts/lib/mint-token.ts'
+#   --token-cmd 'CMD'   a shell command that prints an access token from the stack's identity provider, e.g.
+#                       "az account get-access-token --resource api://<tenant>/tasks-dev-api --query accessToken -o tsv" (Entra ID)
+#                       or "<password> | npm run sign-in -s -- --issuer <url> --user <name> ..." (code + PKCE, a test user)
 #   --token-file FILE   a file holding the JWT
 #   --token-env VAR     an environment variable holding the JWT (default: SMOKE_TOKEN)
 # TLS: --cacert FILE (e.g. the local stack's self-signed CA) or --insecure; --tls-issuer ISSUER names the
@@ -23,7 +24,7 @@ curl_tls=()
 curl_resolve=()
 tls_issuer=""
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "smoke-test: FAIL: $*" >&2; exit 1; }
 say() { echo "smoke-test: $*"; }
 

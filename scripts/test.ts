@@ -8,7 +8,8 @@
  *             created, the rest by server-side dry run), with no Pod Security warning. Helm releases' contents
  *             are not checked (their charts cannot be fetched here).
  *   integration  real daprd + Dapr scheduler (built from Go modules when missing) and a real Kafka broker
- *             (Maven jars): scripts/integration/smoke.sh, then integration/test/*.test.ts.
+ *             (Maven jars), Toxiproxy (Go modules) for the network faults: scripts/integration/smoke.sh, then
+ *             integration/test/*.test.ts.
  *   engine    the real Pulumi CLI, Node language host and policy analyzer (built from Go modules by
  *             scripts/integration/pulumi-binaries.sh, cached) preview every stack against the mock provider
  *             servers and must agree with the mocked runs; local is created and previewed again (no change).
@@ -119,14 +120,15 @@ function keyValues(out: string): Record<string, string> {
   return Object.fromEntries([...out.matchAll(/^([A-Z_][A-Z0-9_]*)=(.*)$/gm)].map((m) => [m[1], m[2]]));
 }
 
-/** The integration tier's prerequisites: daprd + scheduler and the Kafka jars, built or resolved and cached. */
+/** The integration tier's prerequisites: daprd + scheduler, toxiproxy-server and the Kafka jars, built or resolved and cached. */
 async function prepareIntegration(env: NodeJS.ProcessEnv, tier = "integration", smoke = true): Promise<RunResult | undefined> {
   const { spawnSync } = await import("node:child_process");
   const has = (cmd: string): boolean => spawnSync("sh", ["-c", cmd]).status === 0;
   const haveDapr = has('command -v daprd || test -x "$HOME/.dapr/bin/daprd"');
-  const missing = ["java", "mvn", ...(haveDapr ? [] : ["go"])].filter((tool) => !has(`command -v ${tool}`));
+  const haveToxiproxy = Boolean(env.TOXIPROXY_SERVER);
+  const missing = ["java", "mvn", ...(haveDapr && haveToxiproxy ? [] : ["go"])].filter((tool) => !has(`command -v ${tool}`));
   if (missing.length > 0) {
-    const reason = `missing ${missing.join(", ")} (needed to build daprd and run Kafka)`;
+    const reason = `missing ${missing.join(", ")} (needed to build daprd and toxiproxy-server and to run Kafka)`;
     if (process.env.CI) {
       console.error(`${tier} tier: FAILED: ${reason}`);
       return { pass: 0, fail: 1, code: 1 };
@@ -136,6 +138,7 @@ async function prepareIntegration(env: NodeJS.ProcessEnv, tier = "integration", 
   }
   for (const [script, args] of [
     ["scripts/integration/dapr-binaries.sh", []],
+    ["scripts/integration/toxiproxy-binary.sh", []],
     ["scripts/integration/kafka.sh", ["resolve"]],
   ] as const) {
     const r = await runScript(script, args, env);

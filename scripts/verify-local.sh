@@ -87,7 +87,7 @@ kube -n "$WORKLOAD_NS" get secret "$PUBLIC_TLS_SECRET" -o jsonpath='{.data.ca\.c
 tls=(--insecure)
 [[ -s "$ca" ]] && tls=(--cacert "$ca")
 token_file="$state_dir/verify-token"
-(umask 077 && dev_token smoke-test 900 > "$token_file") || fail "could not mint a token from the $JWT_SECRET secret"
+(umask 077 && dev_token smoke-test > "$token_file") || fail "could not sign smoke-test in at the local OpenID Provider ($IDP_NAME in $DATA_NS)"
 if [[ -z "$https_port" ]]; then
   fail "no HTTPS node port on the ingress controller"
 elif scripts/smoke-test.sh --base-url "https://$domain:$https_port" --resolve "$domain:$https_port:$node_ip" "${tls[@]}" \

@@ -7,7 +7,6 @@ import { allServices, type ServiceSpec } from "./services.js";
  */
 export const secretNames = {
   eventHubsConnectionString: "eventhubs-connection-string",
-  jwtSigningKey: "jwt-signing-key",
   smtpUsername: "smtp-username",
   smtpPassword: "smtp-password",
   vapidPublicKey: "vapid-public-key",
@@ -39,7 +38,6 @@ export const platformSecretNames = {
  * secretStoreContents. A new secret is a new field here, so every target must say where its value comes from.
  */
 export interface SecretStoreSources<V> {
-  readonly jwtSigningKey: V;
   readonly smtpUsername: V;
   readonly smtpPassword: V;
   readonly vapidPublicKey: V;
@@ -63,7 +61,6 @@ export function secretStoreContents<V>(sources: SecretStoreSources<V>, services:
     ...(sources.eventHubsConnectionString !== undefined
       ? { [secretNames.eventHubsConnectionString]: sources.eventHubsConnectionString }
       : {}),
-    [secretNames.jwtSigningKey]: sources.jwtSigningKey,
     [secretNames.smtpUsername]: sources.smtpUsername,
     [secretNames.smtpPassword]: sources.smtpPassword,
     ...Object.fromEntries(withDatabase.map((s) => [secretNames.databaseUrl(s.name), sources.databaseUrl(s)])),

@@ -65,7 +65,6 @@ describe("catalog", () => {
     const withDb = { ...services.audit, name: "ledger", database: "ledger" } as unknown as ServiceSpec;
     const without = { ...services.recurrence, name: "clock" } as unknown as ServiceSpec;
     const sources = {
-      jwtSigningKey: "jwt",
       smtpUsername: "user",
       smtpPassword: "pass",
       vapidPublicKey: "pub",
@@ -75,7 +74,6 @@ describe("catalog", () => {
     assert.deepEqual(secretStoreContents(sources, [withDb, without]), {
       [secretNames.vapidPublicKey]: "pub",
       [secretNames.vapidPrivateKey]: "priv",
-      [secretNames.jwtSigningKey]: "jwt",
       [secretNames.smtpUsername]: "user",
       [secretNames.smtpPassword]: "pass",
       "ledger-database-url": "postgres://ledger@db/ledger",

@@ -1,10 +1,14 @@
 /** Shared helpers of the integration tests: HTTP with a JWT, polling, a realtime WebSocket client. */
 import WebSocket from "ws";
-import { startPlatform, type Platform } from "@tasks/dev-platform/dev-platform";
+import { startPlatform, type Platform, type PlatformOptions } from "@tasks/dev-platform/dev-platform";
 
-/** The platform every end-to-end file starts: a fast outbox poll, its progress on stderr. */
-export function startTestPlatform(): Promise<Platform> {
-  return startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } }, log: (l) => process.stderr.write(`[platform] ${l}\n`) });
+/** The platform every end-to-end file starts: a fast outbox poll, its progress on stderr (plus `extra`, e.g. networkFaults). */
+export function startTestPlatform(extra: Pick<PlatformOptions, "networkFaults"> = {}): Promise<Platform> {
+  return startPlatform({
+    serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } },
+    log: (l) => process.stderr.write(`[platform] ${l}\n`),
+    ...extra,
+  });
 }
 
 export async function api<T>(

@@ -20,8 +20,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { subscriptionRoute, topics } from "@tasks/catalog";
-import { createLogger, createRegistry, listen } from "@tasks/shared";
-import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, testAppToken } from "@tasks/shared/testing";
+import { authEnvSchema, createLogger, createRegistry, listen, loadAuthConfig } from "@tasks/shared";
+import { startIdentityProvider, type DevIdentity } from "@tasks/dev-platform/dev-identity";
+import { daprHeaders, sampleTask, sampleTaskEvent, testAppToken } from "@tasks/shared/testing";
 import WebSocket from "ws";
 import { createRealtimeApp, daprStateHistory, wsPath } from "@tasks/realtime";
 
@@ -40,7 +41,8 @@ async function serve(): Promise<void> {
     logger: createLogger({ service: "realtime", level: "warn" }),
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecarUrl },
-    auth: { hs256Key: testJwtKey },
+    // The identity provider's settings, as a deployed service reads them (RS256 over its JWKS).
+    auth: loadAuthConfig(authEnvSchema.parse(process.env)),
     daprAppToken: testAppToken,
     history: daprStateHistory({ daprHttpUrl: sidecarUrl, timeoutMs: 30_000 }, { store: "statestore", maxEvents: 100, ttlSeconds: 3600 }),
   });
@@ -99,6 +101,9 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** The bench's OpenID Provider (main process only). */
+let identity: DevIdentity;
+
 async function connectClients(
   url: string,
   count: number,
@@ -115,7 +120,7 @@ async function connectClients(
       Array.from({ length: size }, async (_, j) => {
         const userId = `bench-user-${firstUser + Math.floor((i + j) / SOCKETS_PER_USER)}`;
         let token = tokens.get(userId);
-        if (!token) tokens.set(userId, (token = await signTestToken(userId, { expiresIn: "1h" })));
+        if (!token) tokens.set(userId, (token = await identity.token(userId)));
         const ws = new WebSocket(url, ["tasks.v1", `bearer.${token}`], { perMessageDeflate: false });
         await new Promise<void>((resolve, reject) => {
           const t = setTimeout(() => reject(new Error("no ready within 15 s")), 15_000);
@@ -167,7 +172,8 @@ async function fanOut(
               {
                 method: "POST",
                 agent,
-                headers: { "content-type": "application/cloudevents+json", "content-length": Buffer.byteLength(body) },
+                // A delivery comes from the Dapr sidecar, with its app token (issue 21).
+                headers: { ...daprHeaders, "content-type": "application/cloudevents+json", "content-length": Buffer.byteLength(body) },
               },
               (res) => {
                 res.resume();
@@ -203,6 +209,8 @@ async function bench(): Promise<void> {
 
   const self = fileURLToPath(import.meta.url);
   const root = path.resolve(path.dirname(self), "../..");
+  // Users sign in at a real OpenID Provider (code + PKCE) in this process; the server verifies over its JWKS.
+  identity = await startIdentityProvider({ accessTokenTtlSeconds: 3600 });
   const stateChild = spawn(process.execPath, ["--import", "tsx", self, "--state"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   const [stateLine] = (await once(stateChild.stdout!, "data")) as [Buffer];
   const state = { url: (JSON.parse(stateLine.toString()) as { url: string }).url, close: () => stateChild.kill("SIGTERM") };
@@ -215,13 +223,14 @@ async function bench(): Promise<void> {
     ],
     {
       cwd: root,
-      env: { ...process.env, BENCH_SIDECAR_URL: state.url, NODE_ENV: "production" },
+      env: { ...process.env, ...identity.env, BENCH_SIDECAR_URL: state.url, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
   const stop = () => {
     if (child.exitCode === null) child.kill("SIGTERM");
     if (stateChild.exitCode === null) stateChild.kill("SIGTERM");
+    void identity.idp.stop();
   };
   process.on("exit", stop);
   const [line] = (await once(child.stdout!, "data")) as [Buffer];

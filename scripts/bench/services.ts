@@ -21,17 +21,20 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { daprComponents } from "@tasks/catalog";
 import {
+  authEnvSchema,
   createDatabase,
   createLogger,
   createRegistry,
   databaseUrl,
   ensureDatabaseExists,
   listen,
+  loadAuthConfig,
   migrateLatest,
   outboxMetrics,
   publisherMetrics,
 } from "@tasks/shared";
-import { signTestToken, startFakeSidecar, testJwtKey, testAppToken } from "@tasks/shared/testing";
+import { startIdentityProvider } from "@tasks/dev-platform/dev-identity";
+import { startFakeSidecar, testAppToken } from "@tasks/shared/testing";
 import { createTasksApp, migrations, OutboxRelay } from "@tasks/tasks-api";
 import pg from "pg";
 import { startEmbeddedPostgres } from "@tasks/dev-platform/test-servers";
@@ -65,7 +68,8 @@ async function serve(): Promise<void> {
     db: knex,
     logger,
     registry,
-    auth: { hs256Key: testJwtKey },
+    // The identity provider's settings, as a deployed service reads them (tokens by code + PKCE, RS256 over its JWKS).
+    auth: loadAuthConfig(authEnvSchema.parse(process.env)),
     daprAppToken: testAppToken,
     onEventsWritten: () => relay.notify(),
   });
@@ -187,6 +191,8 @@ async function main(): Promise<void> {
     settings: { fsync: "on", synchronous_commit: process.env.BENCH_PG_ASYNC_COMMIT ? "off" : "on", full_page_writes: "on" },
   });
   const sidecar = await startFakeSidecar();
+  // Users sign in at a real OpenID Provider (code + PKCE); the replicas verify RS256 against its JWKS.
+  const identity = await startIdentityProvider({ accessTokenTtlSeconds: 3600 });
   const children: ChildProcess[] = [];
   let rawPool: pg.Pool | undefined;
   try {
@@ -196,12 +202,12 @@ async function main(): Promise<void> {
     await migrateLatest(knex, migrations);
     await knex.destroy();
     const servers = await Promise.all(
-      Array.from({ length: replicas }, () => startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url })),
+      Array.from({ length: replicas }, () => startServer({ BENCH_DATABASE_URL: url, BENCH_SIDECAR_URL: sidecar.url, ...identity.env })),
     );
     children.push(...servers.map((s) => s.child));
     // Like a Kubernetes Service: requests spread over the replicas.
     const portFor = (i: number) => servers[i % servers.length]!.port;
-    const users = await Promise.all(Array.from({ length: 100 }, (_, i) => signTestToken(`bench-user-${i}`)));
+    const users = await Promise.all(Array.from({ length: 100 }, (_, i) => identity.token(`bench-user-${i}`)));
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     const createBody = (i: number) =>
       JSON.stringify({
@@ -305,6 +311,7 @@ async function main(): Promise<void> {
     }
     await rawPool?.end();
     await sidecar.close();
+    await identity.idp.stop();
     await pgServer.stop();
   }
 }

@@ -20,6 +20,9 @@
 #   KAFKA_HOST             listen/advertised host (default 127.0.0.1)
 #   KAFKA_PORT             PLAINTEXT port (default 9092)
 #   KAFKA_CONTROLLER_PORT  CONTROLLER port (default 9093)
+#   KAFKA_EXTRA_LISTENERS  more PLAINTEXT listeners, space-separated NAME:PORT:ADVERTISED_PORT (on KAFKA_HOST):
+#                          a client that bootstraps on NAME's port is told the ADVERTISED_PORT, so a proxy in
+#                          front of PORT (toxiproxy, the network-fault tests) stays on that client's path
 #   KAFKA_NUM_PARTITIONS   default partitions of auto-created topics (default 1)
 #   KAFKA_SASL_SSL_PORT    also listen with SASL_SSL (SASL PLAIN over TLS, as Event Hubs' Kafka endpoint) on this
 #                          port, with a self-signed certificate for KAFKA_HOST made at first start; `start` then
@@ -163,6 +166,15 @@ write_config() {
     advertised+=",SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT"
     protocols+=",SASL_SSL:SASL_SSL"
   fi
+  local extra name port adv
+  for extra in ${KAFKA_EXTRA_LISTENERS:-}; do
+    IFS=: read -r name port adv <<<"$extra"
+    [[ "$name" =~ ^[A-Z][A-Z0-9_]*$ && "$port" =~ ^[0-9]+$ && "$adv" =~ ^[0-9]+$ ]] ||
+      die "KAFKA_EXTRA_LISTENERS: \"$extra\" is not NAME:PORT:ADVERTISED_PORT (NAME in capitals)"
+    listeners+=",$name://$KAFKA_HOST:$port"
+    advertised+=",$name://$KAFKA_HOST:$adv"
+    protocols+=",$name:PLAINTEXT"
+  done
   ( umask 077; cat >"$KAFKA_STATE_DIR/server.properties" <<EOF
 # Written by scripts/integration/kafka.sh: single-node KRaft broker for local/integration runs.
 process.roles=broker,controller

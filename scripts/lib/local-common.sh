@@ -55,9 +55,25 @@ https_node_port() {
     -o jsonpath='{.items[0].spec.ports[?(@.name=="https")].nodePort}' 2>/dev/null || true
 }
 
-# Prints a development JWT for USER, signed with the local stack's key (read from its Secret, never shown).
+# Prints an access token for test USER of the local stack's OpenID Provider (apps/local-idp): code + PKCE
+# through its login form (scripts/lib/sign-in.ts), over a port-forward to its Service. The password goes
+# from the provider's Secret straight into the sign-in; neither it nor the token is shown.
 dev_token() {
-  local user="$1" ttl="${2:-43200}"
-  kube -n "$WORKLOAD_NS" get secret "$JWT_SECRET" -o "go-template={{index .data \"$JWT_SECRET\" | base64decode}}" \
-    | (cd "$repo_root" && npx --no-install tsx scripts/lib/mint-token.ts --sub "$user" --ttl "$ttl")
+  local user="$1" domain port pf rc=0
+  domain="$(stack_config domain)"
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  kube -n "$DATA_NS" port-forward "svc/$IDP_NAME" "$port:$IDP_PORT" >/dev/null 2>&1 &
+  pf=$!
+  for _ in $(seq 1 30); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+    kill -0 "$pf" 2>/dev/null || break # the port-forward gave up
+    sleep 1
+  done
+  kube -n "$DATA_NS" get secret "$IDP_USERS_SECRET" -o "go-template={{index .data \"$IDP_USERS_KEY\" | base64decode}}" \
+    | node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const u=JSON.parse(s).find((x)=>x.username===process.argv[1]);if(!u)process.exit(1);process.stdout.write(u.password)})' "$user" \
+    | (cd "$repo_root" && npx --no-install tsx scripts/lib/sign-in.ts --issuer "https://$domain$IDP_PATH" --base-url "http://127.0.0.1:$port" \
+      --user "$user" --client "$IDP_CLIENT" --redirect-uri "https://$domain/" --resource "$IDP_AUDIENCE" --scope "openid email tasks") \
+    || rc=$?
+  kill "$pf" 2>/dev/null || true
+  return "$rc"
 }

@@ -6,9 +6,10 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { allBrokerTopics, allServices, daprComponents, secretNames } from "@tasks/catalog";
+import { allBrokerTopics, allServices, daprComponents } from "@tasks/catalog";
 import { namespaces, publicTlsSecret } from "@tasks/infra/k8s/names";
 import { grafanaAdminSecretName } from "@tasks/infra/k8s/monitoring/component";
+import { localIdp } from "@tasks/infra/local/index";
 import { contentTag, imageSourcePaths, repoRoot } from "@tasks/infra/workload/index";
 
 const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
@@ -27,10 +28,19 @@ export function localNames(registry: string, root = repoRoot): Record<string, st
       .map((t) => t.name)
       .join(" "),
     DAPR_COMPONENTS: Object.values(daprComponents).join(" "),
-    JWT_SECRET: secretNames.jwtSigningKey,
+    IDP_NAME: localIdp.name,
+    IDP_PORT: String(localIdp.port),
+    IDP_PATH: localIdp.path,
+    IDP_AUDIENCE: localIdp.audience,
+    IDP_CLIENT: localIdp.clientId,
+    IDP_USERS_SECRET: localIdp.usersSecret,
+    IDP_USERS_KEY: localIdp.usersKey,
     GRAFANA_SECRET: grafanaAdminSecretName,
     PUBLIC_TLS_SECRET: publicTlsSecret,
-    IMAGES: allServices.map((s) => `${s.name}=${registry}/${s.name}:${contentTag(root, imageSourcePaths(s.name))}`).join(" "),
+    // Every service's image and the local OpenID Provider's (apps/local-idp, built from the same Dockerfile).
+    IMAGES: [...allServices.map((s) => s.name), localIdp.name]
+      .map((name) => `${name}=${registry}/${name}:${contentTag(root, imageSourcePaths(name))}`)
+      .join(" "),
   };
 }
 

@@ -103,7 +103,6 @@ describe("docs/*.md", () => {
       "ingress",
       "cert-manager",
       "eventhubs-connection-string",
-      "jwt-signing-key",
       "smtp-password",
       "task.completed.dlq",
       "tasks-public-tls",

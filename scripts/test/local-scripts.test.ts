@@ -28,7 +28,6 @@ case "$name $*" in
   "kubectl"*"get daemonset calico-node"*) [[ "$FAKE_CALICO" == 1 ]] || exit 1 ;;
   "kubectl"*"https"*) echo 31443 ;;
   "kubectl"*"app.kubernetes.io/name=grafana"*) echo kube-prometheus-stack-grafana ;;
-  "kubectl"*"get secret jwt-signing-key"*) echo "a-local-signing-key-of-at-least-32-bytes" ;;
   "pulumi stack select"*) [[ -f "$FAKE_DIR/stack" ]] || exit 1 ;;
   "pulumi stack init"*) touch "$FAKE_DIR/stack" ;;
   "pulumi config get minikubeIp"*) echo 192.168.49.2 ;;

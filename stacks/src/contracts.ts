@@ -53,6 +53,8 @@ export interface PlatformTarget {
   readonly imageDigests?: Partial<Record<ServiceName, string>>;
   /** Workload identity client id per service (AKS only). */
   readonly identities?: Partial<Record<ServiceName, pulumi.Input<string>>>;
+  /** How the public services verify users' tokens (stack config `identity`, resolved by the stack). */
+  readonly identity?: ServiceIdentity;
   /** Public host for the ingress, e.g. `tasks.dev.example.com`. */
   readonly host: string;
   /** cert-manager issuer for the ingress certificate. */
@@ -94,6 +96,24 @@ export interface PlatformTarget {
   readonly platformIdentities?: { readonly monitoring: pulumi.Input<string>; readonly keda: pulumi.Input<string> };
   /** Where traces go: Application Insights (AKS; the connection string in Key Vault) or the collector's log (minikube). */
   readonly traces?: { readonly exporter: "azuremonitor" | "debug" };
+}
+
+/**
+ * What every public service needs to verify a user's token: none of it is secret. Entra ID's audience
+ * is the API registration's client id, known only after it is created, hence Inputs.
+ */
+export interface ServiceIdentity {
+  readonly issuer: pulumi.Input<string>;
+  readonly audience: pulumi.Input<string>;
+  readonly jwksUrl: pulumi.Input<string>;
+  readonly userIdClaim: string;
+  readonly emailClaim: string;
+  readonly allowedOrigins: readonly string[];
+  readonly algorithms: readonly string[];
+  readonly clockSkewSeconds: number;
+  readonly requestsPerMinute: number;
+  /** An in-cluster provider the public services must be allowed to reach for its keys (the local stack's). */
+  readonly inClusterProvider?: InClusterPeer;
 }
 
 /** Pods of another namespace, selected by labels, listening on `port`. */

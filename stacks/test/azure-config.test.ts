@@ -80,6 +80,66 @@ describe("Azure stack config validation", () => {
     });
   });
 
+  it("identity: names every bad key (algorithm none/HS256, origin with a path, keys that provider entra derives)", () => {
+    const fn = withConfig("dev", (c) => {
+      setIn(c, "identity", ["algorithms"], ["RS256", "none", "HS256"]);
+      setIn(c, "identity", ["allowedOrigins"], ["https://tasks.dev.example.com/app"]);
+      setIn(c, "identity", ["issuer"], "https://login.example.com/");
+      setIn(c, "identity", ["userIdClaim"], undefined);
+      setIn(c, "identity", ["clockSkewSeconds"], 900);
+    });
+    const algs = "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA";
+    assert.throws(fn, {
+      message:
+        "Invalid stack config: " +
+        [
+          "tasks-platform:identity.userIdClaim: missing, expected a claim name such as oid",
+          `tasks-platform:identity.allowedOrigins[0]: expected an origin such as https://tasks.example.com (scheme, host, optional port; no path)`,
+          `tasks-platform:identity.algorithms[1]: expected one of: ${algs} (never none or HS256)`,
+          `tasks-platform:identity.algorithms[2]: expected one of: ${algs} (never none or HS256)`,
+          "tasks-platform:identity.clockSkewSeconds: expected an integer 0..300",
+        ].join("; "),
+    });
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "identity", ["issuer"], "https://login.example.com/")),
+      { message: "Invalid stack config: tasks-platform:identity.issuer: expected unset with provider entra (the program derives it)" },
+    );
+  });
+
+  it("identity: bring your own provider by config alone (provider oidc needs issuer, audience and jwksUrl)", () => {
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "identity", ["provider"], "oidc")),
+      {
+        message:
+          "Invalid stack config: " +
+          [
+            "tasks-platform:identity.issuer: missing, expected with provider oidc",
+            "tasks-platform:identity.audience: missing, expected with provider oidc",
+            "tasks-platform:identity.jwksUrl: missing, expected with provider oidc",
+            "tasks-platform:identity.assignmentRequired: expected unset unless provider is entra",
+          ].join("; "),
+      },
+    );
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "identity", ["provider"], "local")),
+      {
+        message: "Invalid stack config: tasks-platform:identity.provider: expected one of: entra, oidc",
+      },
+    );
+    const cfg = withConfig("dev", (c) => {
+      setIn(c, "identity", ["provider"], "oidc");
+      setIn(c, "identity", ["assignmentRequired"], undefined);
+      setIn(c, "identity", ["userIdClaim"], "sub");
+      setIn(c, "identity", ["issuer"], "https://idp.example.com/realms/tasks");
+      setIn(c, "identity", ["audience"], "tasks-api");
+      setIn(c, "identity", ["jwksUrl"], "https://idp.example.com/realms/tasks/protocol/openid-connect/certs");
+    })() as ReturnType<typeof loadAzureConfig>;
+    assert.deepEqual(
+      [cfg.identity.provider, cfg.identity.issuer, cfg.identity.audience],
+      ["oidc", "https://idp.example.com/realms/tasks", "tasks-api"],
+    );
+  });
+
   it("checks bounds between keys: node counts, Premium capacities, Postgres HA on Burstable", () => {
     assert.throws(
       withConfig("prod", (c) => setIn(c, "aks", ["systemNodeMaxCount"], 2)),
@@ -144,6 +204,7 @@ describe("Azure stack config validation", () => {
               "tasks-platform:bootstrap.aksAdminsGroup.objectId: 00000000-0000-0000-0000-000000000000 (the all-zero GUID, a placeholder)",
               "tasks-platform:bootstrap.dnsZone.name: example.com (RFC 2606 example domain example.com)",
               "tasks-platform:allowedIpRanges[0]: 203.0.113.0/24 (RFC 5737 TEST-NET-3 documentation range 203.0.113.0/24)",
+              "tasks-platform:identity.allowedOrigins[0]: https://tasks.dev.example.com (RFC 2606 example domain example.com)",
               "tasks-platform:smtp.host: smtp.example.com (RFC 2606 example domain example.com)",
               "tasks-platform:smtp.from: tasks-dev@example.com (RFC 2606 example domain example.com)",
               "tasks-platform:smtp.egressCidrs[0]: 198.51.100.0/24 (RFC 5737 TEST-NET-2 documentation range 198.51.100.0/24)",
@@ -165,6 +226,7 @@ describe("Azure stack config validation", () => {
         setIn(c, "smtp", ["from"], "tasks-dev@contoso.io");
         setIn(c, "smtp", ["egressCidrs"], ["20.61.13.0/28"]);
         setIn(c, "alerting", ["email"], ["platform-oncall@contoso.io"]);
+        setIn(c, "identity", ["allowedOrigins"], ["https://tasks.dev.contoso.io"]);
       })() as ReturnType<typeof loadAzureConfig>;
       assert.equal(real.domain, "tasks.dev.contoso.io");
     } finally {

@@ -87,11 +87,21 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.equal(get(aks, "aadProfile", "enableAzureRBAC"), true);
       // The admins group is the bootstrap stack's: the stack reads its object id from config and creates no Entra object.
       assert.deepEqual(get(aks, "aadProfile", "adminGroupObjectIDs"), [get(cfg("bootstrap"), "aksAdminsGroup", "objectId")]);
-      assert.deepEqual(
-        run.resources.filter((r) => r.type.startsWith("azuread:")).map((r) => r.type),
-        [],
-        "no Entra object: the deployer needs no Graph permission (issue 24, item 8)",
-      );
+      // Its only Entra objects are the sign-in registrations (issue 14), under the sign-in component: the deployer's
+      // Graph right is Application.ReadWrite.OwnedBy from the bootstrap (issue 24, item 8), nothing wider.
+      const signIn = run.resources.find((r) => r.type === "tasks:azure:TasksApiRegistration");
+      const entra = run.resources.filter((r) => r.type.startsWith("azuread:"));
+      assert.deepEqual(entra.map((r) => r.type).sort(), [
+        "azuread:index/application:Application",
+        "azuread:index/application:Application",
+        "azuread:index/servicePrincipal:ServicePrincipal",
+        "azuread:index/servicePrincipal:ServicePrincipal",
+        "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+      ]);
+      assert.ok(signIn, "the sign-in registration component");
+      const under = (urn: string | undefined): boolean =>
+        urn === signIn.urn || (!!urn && under(run.resources.find((x) => x.urn === urn)?.parent));
+      for (const r of entra) assert.ok(under(r.parent), `${r.name} belongs to the sign-in registrations`);
       assert.equal(get(aks, "oidcIssuerProfile", "enabled"), true);
       assert.equal(get(aks, "securityProfile", "workloadIdentity", "enabled"), true);
       assert.equal(get(aks, "sku", "tier"), cfg("aks").tier);
@@ -255,7 +265,6 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       const secrets = ofType("azure-native:keyvault:Secret");
       const expected = [
         secretNames.eventHubsConnectionString,
-        secretNames.jwtSigningKey,
         secretNames.smtpUsername,
         secretNames.smtpPassword,
         secretNames.vapidPublicKey,
@@ -384,6 +393,73 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
         return !!r && [...r.dependsOn, ...(r.parent ? [r.parent] : [])].some((d) => waitsFor(d, target, seen));
       };
       for (const d of deployments) assert.ok(waitsFor(d.urn, wait.urn), `${d.name} waits for the propagation`);
+    });
+
+    it("registers the API (v2 tokens, Tasks.ReadWrite, email claim) and a public SPA client in Entra ID, and wires them into every public service", () => {
+      const identity = cfg("identity");
+      const api = one("azuread:index/application:Application", `tasks-${stack}-sign-in-api`);
+      const web = one("azuread:index/application:Application", `tasks-${stack}-sign-in-web`);
+      const tenant = String(run.outputs.tenantId);
+      assert.deepEqual(api.inputs.identifierUris, [`api://${tenant}/tasks-${stack}-api`]);
+      assert.equal(get(api.inputs, "api", "requestedAccessTokenVersion"), 2);
+      const scope = get(api.inputs, "api", "oauth2PermissionScopes", 0) as Obj;
+      assert.deepEqual([scope.value, scope.type, scope.enabled], ["Tasks.ReadWrite", "User", true]);
+      assert.match(String(scope.id), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.deepEqual(get(api.inputs, "optionalClaims", "accessTokens"), [{ name: "email" }]);
+      assert.deepEqual(get(web.inputs, "singlePageApplication", "redirectUris"), [`https://${plain("domain")}/`]);
+      assert.deepEqual(get(web.inputs, "web", "implicitGrant"), { accessTokenIssuanceEnabled: false, idTokenIssuanceEnabled: false });
+      assert.deepEqual(web.inputs.requiredResourceAccesses, [
+        { resourceAppId: api.state.clientId, resourceAccesses: [{ id: scope.id, type: "Scope" }] },
+      ]);
+      for (const t of [
+        "azuread:index/applicationPassword:ApplicationPassword",
+        "azuread:index/applicationCertificate:ApplicationCertificate",
+      ]) {
+        assert.deepEqual(ofType(t), [], `${t} must not exist`);
+      }
+      const webSp = one("azuread:index/servicePrincipal:ServicePrincipal", `tasks-${stack}-sign-in-web`);
+      assert.equal(webSp.inputs.appRoleAssignmentRequired, identity.assignmentRequired);
+      const grant = one("azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant");
+      assert.equal(grant.inputs.servicePrincipalObjectId, webSp.state.objectId);
+      assert.deepEqual(grant.inputs.claimValues, ["Tasks.ReadWrite"]);
+      const signIn = run.outputs.signIn as Obj;
+      assert.deepEqual(signIn, {
+        provider: "entra",
+        issuer: `https://login.microsoftonline.com/${tenant}/v2.0`,
+        audience: api.state.clientId,
+        jwksUrl: `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys`,
+        apiClientId: api.state.clientId,
+        spaClientId: web.state.clientId,
+        scope: `api://${tenant}/tasks-${stack}-api/Tasks.ReadWrite`,
+      });
+      const deployments = ofType("kubernetes:apps/v1:Deployment");
+      assert.equal(deployments.length, allServices.length);
+      for (const d of deployments) {
+        const name = String(get(d.inputs, "metadata", "name"));
+        const service = allServices.find((s) => s.name === name)!;
+        const env = Object.fromEntries(
+          (get(d.inputs, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[]).map((e) => [
+            e.name,
+            e.value,
+          ]),
+        );
+        const want: Record<string, unknown> =
+          service.publicRoutes.length > 0
+            ? {
+                JWT_ISSUER: signIn.issuer,
+                JWT_AUDIENCE: signIn.audience,
+                JWT_JWKS_URL: signIn.jwksUrl,
+                JWT_USER_ID_CLAIM: "oid",
+                JWT_EMAIL_CLAIM: "email",
+                JWT_ALGORITHMS: "RS256",
+                JWT_CLOCK_SKEW_SECONDS: String(identity.clockSkewSeconds),
+                CORS_ALLOWED_ORIGINS: `https://${plain("domain")}`,
+                RATE_LIMIT_PER_MINUTE: String(identity.requestsPerMinute),
+              }
+            : {};
+        const got = Object.fromEntries(Object.entries(env).filter(([k]) => /^(JWT_|CORS_|RATE_LIMIT_)/.test(k)));
+        assert.deepEqual(got, want, name);
+      }
     });
 
     it("tags every taggable Azure resource with environment, owner and cost center", () => {

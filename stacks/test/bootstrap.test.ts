@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { builtInRoles, previewReaderPermissions, podSecurityRestrictedInitiative } from "@tasks/infra/azure/index";
 import { runStackMocked, type MockedRun, type RecordedResource } from "../src/offline/mocked-run.js";
+import { mockInvoke } from "../src/offline/mock-state.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
 
 type Obj = Record<string, unknown>;
@@ -31,6 +32,14 @@ describe("bootstrap stack (mocked)", () => {
       .filter((c) => c.parent === named("azuread:index/application:Application", identity).urn)
       .map((c) => String(c.inputs.subject))
       .sort();
+
+  /** Object id of the service principal the Graph lookup returned: looked up by Microsoft Graph's well-known app id. */
+  const graphSpObjectId = (): unknown => {
+    const lookup = run.calls.find((c) => c.token === "azuread:index/getServicePrincipal:getServicePrincipal");
+    assert.ok(lookup, "the Microsoft Graph service principal is looked up");
+    assert.equal(lookup.inputs.clientId, "00000003-0000-0000-c000-000000000000");
+    return mockInvoke({ token: lookup.token, inputs: lookup.inputs }).objectId;
+  };
 
   before(async () => {
     run = await runStackMocked("bootstrap");
@@ -73,6 +82,23 @@ describe("bootstrap stack (mocked)", () => {
         .split(", ")
         .sort();
       assert.deepEqual(assignable, [builtInRoles.acrPull, builtInRoles.keyVaultSecretsUser, builtInRoles.networkContributor].sort());
+    });
+
+    it(`lets ${stack}'s deployer register the sign-in applications: Microsoft Graph Application.ReadWrite.OwnedBy, nothing else in Graph`, () => {
+      const sp = named("azuread:index/servicePrincipal:ServicePrincipal", `tasks-${stack}-github-deployer`);
+      const grants = ofType("azuread:index/appRoleAssignment:AppRoleAssignment").filter(
+        (a) => a.inputs.principalObjectId === sp.state.objectId,
+      );
+      // The id Microsoft Graph publishes for Application.ReadWrite.OwnedBy, on Graph's own service principal.
+      assert.deepEqual(
+        grants.map((g) => [g.inputs.appRoleId, g.inputs.resourceObjectId]),
+        [["18a4783c-866b-4cc7-a460-3d5e5662c884", graphSpObjectId()]],
+      );
+      const reader = named("azuread:index/servicePrincipal:ServicePrincipal", `tasks-${stack}-github-reader`);
+      assert.deepEqual(
+        ofType("azuread:index/appRoleAssignment:AppRoleAssignment").filter((a) => a.inputs.principalObjectId === reader.state.objectId),
+        [],
+      );
     });
 
     it(`gives ${stack}'s read-only identity reads, the two list actions previews need, and decryption; no write (item 9)`, () => {

@@ -26,6 +26,8 @@ import {
 const expectations: StackExpectations = { kind: "minikube", highAvailability: false, workloadNamespaces: ["tasks", "tasks-data"] };
 type Obj = Record<string, unknown>;
 
+const { config } = loadStackConfig("local");
+
 describe("local stack (minikube, mocked)", () => {
   let run: MockedRun;
   let manifests: Manifest[];
@@ -169,6 +171,84 @@ describe("local stack (minikube, mocked)", () => {
       ["selfsigned", "selfsigned-bootstrap"],
     );
     assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), "selfsigned");
+  });
+
+  it("runs the local OpenID Provider (restricted, users from its Secret, /idp on the public host) and points every public service at it", () => {
+    const domain = String(config["tasks-platform:domain"]);
+    const idp = named(manifests, "Deployment", "local-idp");
+    assert.equal(idp.metadata.namespace, "tasks-data");
+    assert.deepEqual(podProblems("local-idp", get(idp, "spec", "template") as Obj), []);
+    const env = Object.fromEntries(
+      (get(idp, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    assert.deepEqual(
+      [env.IDP_ISSUER, env.IDP_AUDIENCE, env.IDP_REDIRECT_URIS],
+      [`https://${domain}/idp`, "api://tasks-platform", `https://${domain}/`],
+    );
+    const users = JSON.parse(String(secretStringData(run, "tasks-data", "local-idp-users")["users.json"])) as {
+      username: string;
+      password: string;
+    }[];
+    assert.deepEqual(
+      users.map((u) => u.username),
+      ["dev-user", "alice", "bob", "smoke-test"],
+    );
+    assert.ok(users.every((u) => u.password.length === 24));
+    // /idp on the public Gateway's HTTPS listener (its certificate covers the host), admitted from tasks-data,
+    // and Traefik may reach the provider's port (its egress policy, and the data namespace's ingress policy).
+    const route = named(manifests, "HTTPRoute", "local-idp");
+    assert.equal(route.metadata.namespace, "tasks-data");
+    assert.deepEqual(get(route, "spec", "hostnames"), [domain]);
+    assert.deepEqual(get(route, "spec", "parentRefs", 0), {
+      group: "gateway.networking.k8s.io",
+      kind: "Gateway",
+      name: "public",
+      namespace: "ingress",
+      sectionName: "https",
+    });
+    assert.equal(get(route, "spec", "rules", 0, "matches", 0, "path", "value"), "/idp");
+    assert.deepEqual(get(route, "spec", "rules", 0, "backendRefs"), [{ name: "local-idp", port: 8080 }]);
+    const https = (get(named(manifests, "Gateway", "public"), "spec", "listeners") as Obj[]).find((l) => l.name === "https")!;
+    assert.deepEqual(get(https, "allowedRoutes", "namespaces", "selector", "matchExpressions"), [
+      { key: "kubernetes.io/metadata.name", operator: "In", values: ["tasks", "tasks-data"] },
+    ]);
+    const traefikEgress = get(named(manifests, "NetworkPolicy", "allow-public-traffic"), "spec", "egress") as Obj[];
+    assert.ok(
+      traefikEgress.some(
+        (r) =>
+          get(r, "to", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "tasks-data" &&
+          get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "local-idp" &&
+          get(r, "ports", 0, "port") === 8080,
+      ),
+    );
+    const idpIngress = get(named(manifests, "NetworkPolicy", "local-idp-ingress"), "spec", "ingress", 0, "from") as Obj[];
+    assert.ok(
+      idpIngress.some(
+        (f) =>
+          get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress" &&
+          get(f, "podSelector", "matchLabels", "app.kubernetes.io/name") === "traefik",
+      ),
+    );
+    for (const d of byKind(manifests, "Deployment").filter((m) => m.metadata.namespace === "tasks")) {
+      const e = Object.fromEntries(
+        (get(d, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[]).map((x) => [x.name, x.value]),
+      );
+      const isPublic = allServices.some((svc) => svc.name === d.metadata.name && svc.publicRoutes.length > 0);
+      assert.deepEqual(
+        [e.JWT_ISSUER, e.JWT_AUDIENCE, e.JWT_JWKS_URL, e.JWT_USER_ID_CLAIM],
+        isPublic
+          ? [`https://${domain}/idp`, "api://tasks-platform", "http://local-idp.tasks-data.svc.cluster.local:8080/idp/jwks", "sub"]
+          : [undefined, undefined, undefined, undefined],
+        d.metadata.name,
+      );
+    }
+    // The public services may reach the provider's pods (JWKS), nothing else may.
+    const egressTo = (svc: string) =>
+      (get(named(manifests, "NetworkPolicy", `${svc}-egress`), "spec", "egress") as Obj[]).some(
+        (r) =>
+          get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "local-idp" && get(r, "ports", 0, "port") === 8080,
+      );
+    assert.deepEqual([egressTo("tasks-api"), egressTo("realtime"), egressTo("recurrence")], [true, true, false]);
   });
 
   it("gives every service a database URL of its own role, never the superuser's", () => {

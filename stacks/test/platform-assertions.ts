@@ -133,7 +133,8 @@ export interface StackExpectations {
 
 /** Each catalog service's Deployment, with the checks that tie it to its catalog entry. */
 export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
-  const deployments = byKind(manifests, "Deployment");
+  // The services' namespace holds exactly the catalog's Deployments (the local stack's OpenID Provider is in the data namespace).
+  const deployments = byKind(manifests, "Deployment").filter((d) => d.metadata.namespace === serviceAccounts.namespace);
   assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), allServices.map((s) => s.name).sort());
   for (const s of allServices) {
     const d = named(manifests, "Deployment", s.name);
@@ -205,7 +206,7 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
       );
       if (s.dapr.includes("secrets"))
         assert.ok(
-          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.jwtSigningKey) &&
+          arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).includes(secretNames.smtpPassword) &&
             !arr(get(named(manifests, "Role", `${s.name}-secret-reader`), "rules", 0, "resourceNames")).some((n) =>
               /-dapr-(app|api)-token$/.test(String(n)),
             ),
@@ -495,7 +496,7 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
   const https = (arr(get(gateways[0], "spec", "listeners")) as Obj[]).find((l) => l.name === "https")!;
   assert.equal(https.hostname, host);
   assert.deepEqual(get(https, "tls", "certificateRefs"), [{ kind: "Secret", group: "", name: "tasks-public-tls" }]);
-  const routes = byKind(manifests, "HTTPRoute", "gateway.networking.k8s.io/v1").filter((r) => r.metadata.namespace !== "ingress");
+  const routes = byKind(manifests, "HTTPRoute", "gateway.networking.k8s.io/v1").filter((r) => r.metadata.namespace === "tasks");
   const publicServices: ServiceSpec[] = allServices.filter((s) => s.publicRoutes.length > 0);
   assert.deepEqual(routes.map((r) => r.metadata.name).sort(), publicServices.map((s) => s.name).sort());
   for (const s of publicServices) {

@@ -11,10 +11,10 @@ import { daprComponents, secretNames } from "@tasks/catalog";
 import {
   createTestDatabase,
   freeTcpPort,
-  signTestToken,
+  startTestJwks,
   startFakeSidecar,
   startServiceProcess,
-  testJwtKey,
+  type TestJwks,
   type FakeSidecar,
   type TestDatabase,
   testApiToken,
@@ -24,15 +24,17 @@ import {
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
 let db: TestDatabase;
 let sidecar: FakeSidecar;
+let jwks: TestJwks;
 before(async () => {
   db = await createTestDatabase("audit_main");
   sidecar = await startFakeSidecar();
   sidecar.apiToken = testApiToken;
   sidecar.secrets[secretNames.databaseUrl("audit")] = db.url;
-  sidecar.secrets[secretNames.jwtSigningKey] = testJwtKey;
+  jwks = await startTestJwks();
 });
 after(async () => {
   await sidecar.close();
+  await jwks.close();
   await db.drop();
 });
 
@@ -40,6 +42,7 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
   const port = await freeTcpPort();
   const { port: daprPort } = new URL(sidecar.url);
   const svc = startServiceProcess(entry, {
+    ...jwks.env,
     PORT: String(port),
     HOST: "127.0.0.1",
     DAPR_HTTP_PORT: daprPort,
@@ -58,15 +61,12 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
         .filter((r) => r.path.startsWith("/v1.0/secrets/"))
         .map((r) => r.path)
         .sort(),
-      [
-        `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("audit")}`,
-        `/v1.0/secrets/${daprComponents.secretStore}/${secretNames.jwtSigningKey}`,
-      ].sort(),
+      [`/v1.0/secrets/${daprComponents.secretStore}/${secretNames.databaseUrl("audit")}`].sort(),
     );
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     assert.deepEqual(await ready.json(), { status: "ok", checks: { database: "ok", sidecar: "ok" } });
     const res = await fetch(`http://127.0.0.1:${port}/api/v1/audit`, {
-      headers: { authorization: `Bearer ${await signTestToken("zoe")}` },
+      headers: { authorization: `Bearer ${await jwks.sign("zoe")}` },
     });
     assert.deepEqual([res.status, await res.json()], [200, { items: [], nextCursor: null }]);
     svc.child.kill("SIGTERM");

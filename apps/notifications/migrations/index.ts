@@ -1,4 +1,5 @@
 import type { Migration } from "@tasks/shared";
 import { notificationsSchema } from "./0001_notifications.js";
+import { userContacts } from "./0002_user_contacts.js";
 
-export const migrations: readonly Migration[] = [notificationsSchema];
+export const migrations: readonly Migration[] = [notificationsSchema, userContacts];

@@ -95,7 +95,7 @@ beforeEach(async () => {
   smtp.mails.length = 0;
   smtp.failNext = 0;
   pushes.length = 0;
-  await db.raw("truncate reminders, deliveries, notifications, notifications_archive, preferences, push_subscriptions");
+  await db.raw("truncate reminders, deliveries, notifications, notifications_archive, preferences, push_subscriptions, user_contacts");
 });
 
 async function publish<K extends TopicKey>(key: K, data: TaskEventDataByKey[K]): Promise<void> {
@@ -240,6 +240,32 @@ describe("delivering a reminder", () => {
     // Delivered 5 s after the reminder time (the injected clock).
     assert.match(metrics, /^reminder_lateness_seconds_bucket\{le="10",service="notifications",channel="email"\} 1$/m);
     assert.match(metrics, /^reminder_lateness_seconds_bucket\{le="2",service="notifications",channel="email"\} 0$/m);
+  });
+
+  test("with no address in the preferences, the email goes to the address the user's token carried (the email claim)", async () => {
+    const withEmail = await signTestToken("user-a", { claims: { email: "a.token@example.test" } });
+    // No token email seen yet: nowhere to send.
+    await setPrefs(tokenA, { timeZone: "Europe/London" });
+    const first = openTask();
+    await publish("taskCreated", { actor: first.userId, task: first });
+    clock = Date.parse("2025-06-02T11:30:05Z");
+    assert.equal((await trigger(`reminder-${first.id}-30`)).status, 200);
+    assert.equal(smtp.mails.length, 0);
+    // A request with the email claim: remembered, and used for the next reminder.
+    assert.equal((await request(app, { url: "/api/v1/notifications", token: withEmail })).status, 200);
+    const second = openTask({ title: "Call the bank" });
+    await publish("taskCreated", { actor: second.userId, task: second });
+    assert.equal((await trigger(`reminder-${second.id}-30`)).status, 200);
+    assert.deepEqual(
+      smtp.mails.map((m) => m.to),
+      [["a.token@example.test"]],
+    );
+    // An address in the preferences wins over the token's.
+    await setPrefs(withEmail, { email: "a.prefs@example.test" });
+    const third = openTask({ title: "Water the plants" });
+    await publish("taskCreated", { actor: third.userId, task: third });
+    assert.equal((await trigger(`reminder-${third.id}-30`)).status, 200);
+    assert.deepEqual(smtp.mails.at(-1)?.to, ["a.prefs@example.test"]);
   });
 
   test("a duplicate trigger gives one email and one in-app row", async () => {

@@ -78,6 +78,7 @@ export function createRealtimeApp(deps: RealtimeAppDeps) {
       server,
       path: wsPath,
       verify,
+      allowedOrigins: deps.auth.allowedOrigins ?? [],
       hub,
       history: deps.history,
       logger: deps.logger,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { AuthContext, Logger } from "@tasks/shared";
+import { originAllowed, type AuthContext, type Logger } from "@tasks/shared";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { eventsAfter, type HistoryStore } from "./history.js";
 import type { Hub } from "./hub.js";
@@ -12,6 +12,12 @@ export interface RealtimeSocketOptions {
   /** Path of the WebSocket endpoint (catalog publicRoutes of realtime: "/ws"). */
   readonly path: string;
   readonly verify: (token: string) => Promise<AuthContext>;
+  /**
+   * Browser origins allowed to open the socket (cross-site WebSocket hijacking): an upgrade with any
+   * other Origin header is refused with 403. Clients that send no Origin (not browsers) are not affected.
+   * @default []
+   */
+  readonly allowedOrigins?: readonly string[];
   readonly hub: Hub;
   readonly history: HistoryStore;
   readonly logger: Logger;
@@ -138,6 +144,7 @@ export function attachRealtime(opts: RealtimeSocketOptions): { close(): void; re
     socket.on("error", (err: Error & { code?: string }) => logger.debug({ code: err.code }, "upgrade socket error"));
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname !== opts.path) return reject(socket, 404, "Not Found");
+    if (!originAllowed(opts.allowedOrigins ?? [], req.headers.origin)) return reject(socket, 403, "Origin not allowed");
     if (forbiddenQueryParams.some((p) => url.searchParams.has(p)))
       return reject(socket, 400, "Credentials are not accepted in the query string");
     const offered = new Set(

@@ -8,14 +8,14 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { secretNames, subscriptionRoute, topics } from "@tasks/catalog";
+import { subscriptionRoute, topics } from "@tasks/catalog";
 import {
   freeTcpPort,
   sampleTask,
   sampleTaskEvent,
-  signTestToken,
+  startTestJwks,
   startServiceProcess,
-  testJwtKey,
+  type TestJwks,
   type ServiceProcess,
   daprHeaders,
   testApiToken,
@@ -30,6 +30,7 @@ const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src
 const TEXT = 0x1;
 
 let sidecar: StateSidecar;
+let jwks: TestJwks;
 let svc: ServiceProcess;
 let port: number;
 let bystander: TestClient;
@@ -37,9 +38,10 @@ let bystander: TestClient;
 before(async () => {
   sidecar = await startStateSidecar();
   sidecar.apiToken = testApiToken;
-  sidecar.secrets[secretNames.jwtSigningKey] = testJwtKey;
+  jwks = await startTestJwks();
   port = await freeTcpPort();
   svc = startServiceProcess(entry, {
+    ...jwks.env,
     PORT: String(port),
     HOST: "127.0.0.1",
     DAPR_HTTP_PORT: new URL(sidecar.url).port,
@@ -49,13 +51,14 @@ before(async () => {
   });
   await svc.waitForLog((l) => l.msg === "listening");
   // Another user's connection, open through every attack: it must keep receiving its updates.
-  bystander = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${await signTestToken("bystander")}`]);
+  bystander = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${await jwks.sign("bystander")}`]);
   await bystander.next((m) => m.type === "ready");
 });
 after(async () => {
   bystander?.ws.terminate();
   svc?.child.kill("SIGKILL");
   await sidecar?.close();
+  await jwks?.close();
 });
 
 async function stillServing(label: string): Promise<void> {
@@ -70,7 +73,7 @@ async function stillServing(label: string): Promise<void> {
   });
   assert.deepEqual(await res.json(), { status: "SUCCESS" });
   assert.equal((await bystander.next((m) => m.id === event.id)).id, event.id, `the other user's socket still gets updates after ${label}`);
-  const fresh = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${await signTestToken("newcomer")}`]);
+  const fresh = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${await jwks.sign("newcomer")}`]);
   await fresh.next((m) => m.type === "ready");
   fresh.ws.close();
 }
@@ -115,7 +118,7 @@ describe("one bad frame closes only its own connection; the process keeps servin
 
   test("authenticated: the same frames after the subprotocol handshake", async () => {
     for (const c of cases) {
-      const raw = await rawConnect(port, wsPath, ["tasks.v1", `bearer.${await signTestToken("attacker")}`]);
+      const raw = await rawConnect(port, wsPath, ["tasks.v1", `bearer.${await jwks.sign("attacker")}`]);
       raw.send(c.frame());
       assert.equal((await raw.closed).code, c.code, c.name);
     }
@@ -135,7 +138,7 @@ describe("one bad frame closes only its own connection; the process keeps servin
     await new Promise((r) => s.once("connect", r));
     s.write(`GET ${wsPath} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n`);
     s.write(
-      `Sec-WebSocket-Key: ${Buffer.alloc(16).toString("base64")}\r\nSec-WebSocket-Protocol: tasks.v1, bearer.${await signTestToken("x")}\r\n\r\n`,
+      `Sec-WebSocket-Key: ${Buffer.alloc(16).toString("base64")}\r\nSec-WebSocket-Protocol: tasks.v1, bearer.${await jwks.sign("x")}\r\n\r\n`,
     );
     s.resetAndDestroy();
     await stillServing("a reset during the handshake");

@@ -36,7 +36,7 @@ before(async () => {
     }),
     registry: createRegistry("realtime"),
     sidecar: { daprHttpUrl: sidecar.url },
-    auth: { hs256Key: testJwtKey },
+    auth: { hs256Key: testJwtKey, allowedOrigins: ["https://tasks.example.com"] },
     daprAppToken: testAppToken,
     history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 3, ttlSeconds: 600 }),
     maxBufferedBytes: 64 * 1024,
@@ -130,6 +130,15 @@ describe("authentication", () => {
   test("a token in the query string is refused before the upgrade", async () => {
     await assert.rejects(connect(`${wsUrl}?access_token=${tokenA}`), { status: 400 });
     await assert.rejects(connect(`${wsUrl}?token=${tokenA}`, ["tasks.v1", `bearer.${tokenA}`]), { status: 400 });
+  });
+
+  test("a browser page of another origin cannot open the socket (403); the configured origin and non-browser clients can", async () => {
+    const protocols = ["tasks.v1", `bearer.${tokenA}`];
+    await assert.rejects(connect(wsUrl, protocols, { origin: "https://evil.example" }), { status: 403 });
+    await assert.rejects(connect(wsUrl, protocols, { origin: "null" }), { status: 403 });
+    const ok = await connect(wsUrl, protocols, { origin: "https://tasks.example.com" });
+    open.push(ok);
+    assert.deepEqual((await ok.next((m) => m.type === "ready")).userId, "user-a");
   });
 
   test("an invalid subprotocol token is 401; a bearer without tasks.v1 is 400", async () => {

@@ -7,7 +7,8 @@
  * Access, decided before any body is parsed:
  * - /healthz, /readyz, /metrics: anyone (kubelet, Dapr's app health check, Prometheus);
  * - `openPaths`: anyone (e.g. the OpenAPI document);
- * - under `publicRoutes.paths`: a valid bearer JWT (401 otherwise, also for a body that is not JSON);
+ * - under `publicRoutes.paths`: CORS for the configured origins (preflights answered here), then a valid
+ *   bearer JWT (401 otherwise, also for a body that is not JSON), then the per-user request limit (429);
  * - everything else is a route the Dapr sidecar calls (deliveries, jobs, bindings, invocation,
  *   /dapr/subscribe): it needs Dapr's app API token (`dapr-api-token`), so nothing else can call it.
  */
@@ -20,6 +21,7 @@ import { HttpProblem, notFoundHandler, problemHandler } from "./errors.js";
 import { healthRoutes, type Health, type ReadinessCheck } from "./health.js";
 import { correlationMiddleware, type Logger } from "./logging.js";
 import { httpMetrics, metricsHandler, type Registry } from "./metrics.js";
+import { cors, perUserRateLimit } from "./public-access.js";
 import { jsonContentTypes } from "./pubsub.js";
 
 export interface ServiceAppOptions {
@@ -59,11 +61,20 @@ export function createServiceApp(opts: ServiceAppOptions): ServiceApp {
   app.get("/metrics", metricsHandler(opts.registry));
   const open = new Set(opts.openPaths ?? []);
   const publicPaths = opts.publicRoutes?.paths ?? [];
-  const userAuth = opts.publicRoutes ? authenticate(opts.publicRoutes.auth) : undefined;
+  const auth = opts.publicRoutes?.auth;
+  const userAuth = auth ? authenticate(auth) : undefined;
+  const corsCheck = cors(auth?.allowedOrigins ?? []);
+  const limit = perUserRateLimit(auth?.requestsPerMinute ?? 0);
   const sidecarOnly = requireDaprAppToken(opts.daprAppToken);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (open.has(req.path)) return next();
-    if (userAuth && publicPaths.some((p) => underPrefix(req.path, p))) return userAuth(req, res, next);
+    if (userAuth && publicPaths.some((p) => underPrefix(req.path, p))) {
+      // Express 5 forwards a rejected promise to next(err); each step calls the next one.
+      return corsCheck(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        void Promise.resolve(userAuth(req, res, (e?: unknown) => (e ? next(e) : limit(req, res, next)))).catch(next);
+      });
+    }
     sidecarOnly(req, res, next);
   });
   opts.preRoutes?.(app);

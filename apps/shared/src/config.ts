@@ -8,12 +8,9 @@ import { daprApiToken, daprAppToken, daprComponents, daprSidecarPorts } from "@t
 import { authEnvSchema } from "./auth-config.js";
 import type { LevelWithSilent } from "pino";
 
-export class ConfigError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
-  }
-}
+import { ConfigError } from "./config-error.js";
+
+export { ConfigError };
 
 /** Validates `env` against `schema`; throws ConfigError listing each bad key. */
 export function loadEnv<S extends z.ZodObject>(schema: S, env: Readonly<Record<string, string | undefined>> = process.env): z.output<S> {

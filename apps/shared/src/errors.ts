@@ -47,6 +47,12 @@ export class UnauthorizedError extends HttpProblem {
     super(401, "Unauthorized", detail, undefined, { "WWW-Authenticate": 'Bearer realm="tasks"' });
   }
 }
+/** A 401 whose reason (which check failed) goes to the log at info, never into the response. */
+export class TokenRefusedError extends UnauthorizedError {
+  constructor(readonly reason: string) {
+    super("The bearer token is invalid or expired.");
+  }
+}
 export class ForbiddenError extends HttpProblem {
   constructor(detail = "Not allowed.") {
     super(403, "Forbidden", detail);
@@ -155,6 +161,7 @@ export function problemHandler(logger: Logger) {
     const problem = problemFrom(err);
     if (problem) {
       if (problem.status >= 500) logger.error({ err }, "request failed");
+      if (err instanceof TokenRefusedError) logger.info({ reason: err.reason, path: req.path }, "auth: token refused");
       sendProblem(res, problem, req.originalUrl.split("?")[0]);
       return;
     }

@@ -17,3 +17,4 @@ export * from "./shutdown.js";
 export * from "./auth-config.js";
 export * from "./service-config.js";
 export * from "./run-service.js";
+export * from "./public-access.js";

@@ -113,7 +113,7 @@ export async function loadServiceConfig<
     port: e.PORT ?? spec.port,
     sidecar,
     daprAppToken,
-    ...(spec.publicRoutes.length > 0 ? { auth: await loadAuthConfig(e, secret) } : {}),
+    ...(spec.publicRoutes.length > 0 ? { auth: loadAuthConfig(e) } : {}),
     ...(def.database
       ? {
           database: {

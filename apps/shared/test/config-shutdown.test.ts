@@ -40,9 +40,9 @@ test("loadEnv applies defaults and reports one message per bad key", () => {
 });
 
 test("readSecret reads from the Dapr secret store API and fails clearly", async () => {
-  sidecar.secrets["jwt-signing-key"] = "s3cret";
-  assert.equal(await readSecret({ daprHttpUrl: sidecar.url, store: "secretstore" }, "jwt-signing-key"), "s3cret");
-  assert.equal(sidecar.requests.at(-1)?.path, "/v1.0/secrets/secretstore/jwt-signing-key");
+  sidecar.secrets["smtp-password"] = "s3cret";
+  assert.equal(await readSecret({ daprHttpUrl: sidecar.url, store: "secretstore" }, "smtp-password"), "s3cret");
+  assert.equal(sidecar.requests.at(-1)?.path, "/v1.0/secrets/secretstore/smtp-password");
   await assert.rejects(
     readSecret({ daprHttpUrl: sidecar.url, store: "secretstore" }, "missing"),
     (e: unknown) => e instanceof SidecarError && e.message === 'Secret "missing" could not be read from store "secretstore": HTTP 500',

@@ -13,7 +13,7 @@ import { loadServiceConfig } from "../src/service-config.js";
 import { createTestDatabase, type TestDatabase } from "../src/testing/database.js";
 import { startFakeSidecar, type FakeSidecar } from "../src/testing/fake-sidecar.js";
 import { freeTcpPort, startServiceProcess } from "../src/testing/process.js";
-import { testApiToken, testAppToken, testJwtKey, writeTestAppTokenFile } from "../src/testing/tokens.js";
+import { testApiToken, testAppToken, writeTestAppTokenFile } from "../src/testing/tokens.js";
 
 let sidecar: FakeSidecar;
 let tokens: Record<string, string>;
@@ -25,45 +25,75 @@ before(async () => {
 after(() => sidecar.close());
 beforeEach(() => {
   sidecar.requests.length = 0;
-  sidecar.secrets = { [secretNames.jwtSigningKey]: testJwtKey, [secretNames.databaseUrl("audit")]: "postgres://audit@db/audit" };
+  sidecar.secrets = { [secretNames.databaseUrl("audit")]: "postgres://audit@db/audit" };
 });
-const env = (extra: Record<string, string> = {}) => ({ DAPR_HTTP_PORT: new URL(sidecar.url).port, ...tokens, ...extra });
+/** The identity provider's settings every service with public routes needs (none of them secret). */
+const identity = { JWT_JWKS_URL: "https://id.example/jwks", JWT_ISSUER: "https://id.example", JWT_AUDIENCE: "tasks" };
+const env = (extra: Record<string, string> = {}) => ({ DAPR_HTTP_PORT: new URL(sidecar.url).port, ...tokens, ...identity, ...extra });
 const secretPaths = () =>
   sidecar.requests
     .filter((r) => r.path.startsWith("/v1.0/secrets/"))
     .map((r) => r.path.split("/").at(-1))
     .sort();
 
-test("a service with public routes and a database: auth, database URL and tokens, its catalog port", async () => {
+test("a service with public routes and a database: auth from the identity provider's settings, database URL and tokens, its catalog port", async () => {
   const config = await loadServiceConfig({ service: "audit", envSchema: baseEnvSchema, database: { poolMax: 7 } }, env());
   assert.equal(config.port, services.audit.port);
   assert.deepEqual(config.sidecar, { daprHttpUrl: sidecar.url, apiToken: testApiToken });
   assert.equal(config.daprAppToken, testAppToken);
-  assert.deepEqual(config.auth, { hs256Key: testJwtKey, maxLifetimeSeconds: 86_400 });
+  assert.deepEqual(config.auth, {
+    jwksUrl: "https://id.example/jwks",
+    issuer: "https://id.example",
+    audience: "tasks",
+    algorithms: ["RS256"],
+    userIdClaim: "sub",
+    emailClaim: "email",
+    clockSkewSeconds: 30,
+    maxLifetimeSeconds: 86_400,
+    allowedOrigins: [],
+    requestsPerMinute: 600,
+  });
   assert.deepEqual(config.database, { url: "postgres://audit@db/audit", poolMax: 7, migrateOnStart: true });
-  assert.deepEqual(secretPaths(), [secretNames.databaseUrl("audit"), secretNames.jwtSigningKey].sort());
+  assert.deepEqual(secretPaths(), [secretNames.databaseUrl("audit")], "no signing key is read: there is none");
   assert.ok(sidecar.requests.every((r) => r.path.startsWith("/v1.0/healthz") || r.headers["dapr-api-token"] === testApiToken));
 });
 
-test("MIGRATE_ON_START=false, DB_POOL_MAX, JWKS instead of the key, issuer and audience", async () => {
+test("MIGRATE_ON_START=false, DB_POOL_MAX, and every identity setting from the environment", async () => {
   const config = await loadServiceConfig(
     { service: "audit", envSchema: baseEnvSchema, database: { poolMax: 7 } },
     env({
       MIGRATE_ON_START: "false",
       DB_POOL_MAX: "3",
-      JWT_JWKS_URL: "https://id.example/jwks",
-      JWT_ISSUER: "https://id.example",
-      JWT_AUDIENCE: "tasks",
+      JWT_ALGORITHMS: "RS256, ES256",
+      JWT_USER_ID_CLAIM: "oid",
+      JWT_EMAIL_CLAIM: "preferred_username",
+      JWT_CLOCK_SKEW_SECONDS: "60",
+      CORS_ALLOWED_ORIGINS: "https://tasks.example.com,http://localhost:5173",
+      RATE_LIMIT_PER_MINUTE: "120",
     }),
   );
   assert.deepEqual(config.database, { url: "postgres://audit@db/audit", poolMax: 3, migrateOnStart: false });
-  assert.deepEqual(config.auth, {
-    jwksUrl: "https://id.example/jwks",
-    issuer: "https://id.example",
-    audience: "tasks",
-    maxLifetimeSeconds: 86_400,
-  });
-  assert.deepEqual(secretPaths(), [secretNames.databaseUrl("audit")], "no HS256 key is read with a JWKS URL");
+  assert.deepEqual(
+    [config.auth.algorithms, config.auth.userIdClaim, config.auth.emailClaim, config.auth.clockSkewSeconds],
+    [["RS256", "ES256"], "oid", "preferred_username", 60],
+  );
+  assert.deepEqual(
+    [config.auth.allowedOrigins, config.auth.requestsPerMinute],
+    [["https://tasks.example.com", "http://localhost:5173"], 120],
+  );
+});
+
+test("a service with public routes refuses to start without the provider's JWKS URL, issuer and audience, or with none/HS256", async () => {
+  const bare = { DAPR_HTTP_PORT: new URL(sidecar.url).port, ...tokens };
+  await assert.rejects(
+    loadServiceConfig({ service: "tasks-api", envSchema: baseEnvSchema }, bare),
+    (err: unknown) =>
+      err instanceof ConfigError && err.problems.map((p) => p.split(":")[0]).join() === "JWT_JWKS_URL,JWT_ISSUER,JWT_AUDIENCE",
+  );
+  await assert.rejects(
+    loadServiceConfig({ service: "tasks-api", envSchema: baseEnvSchema }, env({ JWT_ALGORITHMS: "RS256,HS256,none" })),
+    (err: unknown) => err instanceof ConfigError && err.problems.every((p) => p.startsWith("JWT_ALGORITHMS")),
+  );
 });
 
 test("a service without public routes or database reads no secret; its own secrets come through `secrets`", async () => {

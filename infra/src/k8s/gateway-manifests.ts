@@ -34,11 +34,27 @@ export const gatewayClassManifest = () => ({
 
 /**
  * The Gateway: HTTP (redirect and ACME challenges, routes of its own namespace only), HTTPS for `host` with the
- * certificate secret (routes of the workload namespace), and a TCP listener per passthrough (routes of the
- * backend's namespace). Addresses are the controller Service's: the static IP on AKS.
+ * certificate secret (routes of the workload namespace, and of `extraRoutesNamespaces`: the local stack's
+ * OpenID Provider), and a TCP listener per passthrough (routes of the backend's namespace). Addresses are the
+ * controller Service's: the static IP on AKS.
  */
-export function gatewayManifest(args: { readonly host: string; readonly routesNamespace: string; readonly tcp?: readonly TcpListener[] }) {
+export function gatewayManifest(args: {
+  readonly host: string;
+  readonly routesNamespace: string;
+  readonly extraRoutesNamespaces?: readonly string[];
+  readonly tcp?: readonly TcpListener[];
+}) {
   const fromNamespace = (ns: string) => ({ namespaces: { from: "Selector", selector: namespaceSelector(ns) } });
+  const httpsNamespaces = [args.routesNamespace, ...(args.extraRoutesNamespaces ?? [])];
+  const fromHttpsNamespaces =
+    httpsNamespaces.length === 1
+      ? fromNamespace(args.routesNamespace)
+      : {
+          namespaces: {
+            from: "Selector",
+            selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: httpsNamespaces }] },
+          },
+        };
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "Gateway",
@@ -59,7 +75,7 @@ export function gatewayManifest(args: { readonly host: string; readonly routesNa
           port: gatewayListeners.https.port,
           hostname: args.host,
           tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: publicTlsSecret }] },
-          allowedRoutes: { ...fromNamespace(args.routesNamespace), kinds: [{ kind: "HTTPRoute" }] },
+          allowedRoutes: { ...fromHttpsNamespaces, kinds: [{ kind: "HTTPRoute" }] },
         },
         ...(args.tcp ?? []).map((t) => ({
           name: t.name,

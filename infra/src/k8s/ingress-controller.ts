@@ -29,6 +29,8 @@ export interface IngressControllerArgs {
   /** A static public IP the LoadBalancer Service takes (AKS: the program's, which the DNS record aliases). */
   readonly publicIp?: { readonly name: pulumi.Input<string>; readonly resourceGroupName: string };
   readonly tcp?: readonly TcpListener[];
+  /** Namespaces besides the workloads' whose HTTPRoutes the HTTPS listener admits (local: the OpenID Provider's). */
+  readonly extraRoutesNamespaces?: readonly string[];
   /** What the release waits for: the Gateway API CRDs, the monitoring CRDs its ServiceMonitor needs. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** What the Gateway and certificate wait for besides the release: the ClusterIssuers. */
@@ -138,7 +140,12 @@ export class IngressController extends pulumi.ComponentResource {
     });
     this.gateway = new k8s.apiextensions.CustomResource(
       `${name}-gateway`,
-      gatewayManifest({ host: args.host, routesNamespace: namespaces.workloads, tcp: args.tcp ?? [] }),
+      gatewayManifest({
+        host: args.host,
+        routesNamespace: namespaces.workloads,
+        extraRoutesNamespaces: args.extraRoutesNamespaces ?? [],
+        tcp: args.tcp ?? [],
+      }),
       { parent: this, dependsOn: [...after, this.certificate] },
     );
     new k8s.apiextensions.CustomResource(`${name}-https-redirect`, httpsRedirectRouteManifest(args.host), {

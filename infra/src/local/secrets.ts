@@ -31,11 +31,9 @@ export class LocalSecrets extends pulumi.ComponentResource {
   constructor(name: string, args: LocalSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:local:Secrets", name, {}, opts);
     const child = { parent: this };
-    const jwt = new random.RandomBytes(`${name}-jwt`, { length: 48 }, child);
     const vapidSeed = new random.RandomBytes(`${name}-vapid`, { length: 32 }, child);
     const vapid = vapidSeed.base64.apply(vapidKeysFrom);
     const values = secretStoreContents<pulumi.Input<string>>({
-      jwtSigningKey: jwt.base64,
       smtpUsername: args.smtp.username,
       smtpPassword: args.smtp.password,
       vapidPublicKey: vapid.publicKey,

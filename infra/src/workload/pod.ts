@@ -19,8 +19,8 @@ export interface PodOptions {
   readonly mountServiceAccountToken?: boolean;
   /** Spread replicas across zones strictly (DoNotSchedule) rather than best effort. */
   readonly strictZoneSpread: boolean;
-  /** Non-secret settings only; secrets are read through the Dapr secret store. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Non-secret settings only (an Output such as an Entra client id is fine); secrets are read through the Dapr secret store. */
+  readonly env?: Readonly<Record<string, pulumi.Input<string>>>;
   /** Numeric user and group the containers run as. @default serviceUid from the catalog (the image's USER) */
   readonly runAsUser?: number;
 }

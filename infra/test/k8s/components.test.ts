@@ -158,6 +158,12 @@ describe("platform component values", () => {
       selector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } },
     });
     assert.deepEqual((kafka!.allowedRoutes as { kinds: unknown }).kinds, [{ kind: "TCPRoute" }]);
+    // The local stack's OpenID Provider routes /idp from its own namespace: the HTTPS listener admits both.
+    const withIdp = gatewayManifest({ host: "h", routesNamespace: "tasks", extraRoutesNamespaces: ["tasks-data"] });
+    assert.deepEqual((withIdp.spec.listeners[1]!.allowedRoutes as { namespaces: unknown }).namespaces, {
+      from: "Selector",
+      selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["tasks", "tasks-data"] }] },
+    });
     assert.deepEqual(tcpRouteManifests(tcp)[0]!.spec, {
       parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "ingress", sectionName: "kafka" }],
       rules: [{ backendRefs: [{ name: "redpanda", port: 19092 }] }],

@@ -152,7 +152,6 @@ describe("service pod template", () => {
     const ledger = { ...services.audit, name: "ledger", database: "ledger" } as unknown as ServiceSpec;
     assert.deepEqual(catalogSecretNames([ledger, services.recurrence]), [
       "eventhubs-connection-string",
-      "jwt-signing-key",
       "ledger-database-url",
       "smtp-password",
       "smtp-username",
@@ -162,7 +161,6 @@ describe("service pod template", () => {
     assert.deepEqual(catalogSecretNames(fixture), [
       "audit-database-url",
       "eventhubs-connection-string",
-      "jwt-signing-key",
       "notifications-database-url",
       "realtime-database-url",
       "smtp-password",

@@ -1,14 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { RandomBytes } from "@pulumi/random/randomBytes.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
-import {
-  databaseRole,
-  platformSecretNames,
-  secretNames,
-  secretStoreContents,
-  servicesWithDatabase,
-  type ServiceName,
-} from "@tasks/catalog";
+import { databaseRole, platformSecretNames, secretStoreContents, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { childName } from "@tasks/infra/naming";
 import { EventHubs } from "@tasks/infra/azure/eventhubs/index";
 import { KeyVault } from "@tasks/infra/azure/keyvault/index";
@@ -115,15 +108,12 @@ function vaultSecrets(
   rolePasswords: RolePasswords,
 ): Record<string, pulumi.Input<string>> {
   const { prefix, cfg } = ctx;
-  // Named after the secret: scripts/lib/jwt-key-from-state.ts finds it in the state by that suffix.
-  const jwt = new RandomPassword(childName(prefix, secretNames.jwtSigningKey), { length: 64, special: false });
   // Web Push (VAPID) key pair: a P-256 key from 32 random bytes kept in state, as the local stack does.
   const vapid = new RandomBytes(childName(prefix, "vapid-seed"), { length: 32 }).base64.apply(vapidKeysFrom);
   return secretStoreContents<pulumi.Input<string>>({
     vapidPublicKey: vapid.publicKey,
     vapidPrivateKey: vapid.privateKey,
     eventHubsConnectionString: eventHubs.connectionString,
-    jwtSigningKey: jwt.result,
     smtpUsername: cfg.smtp.username,
     smtpPassword: cfg.smtpPassword,
     databaseUrl: (s) => postgres.databaseUrl(s.database, { user: databaseRole(s.name), password: rolePasswords[s.name]! }),

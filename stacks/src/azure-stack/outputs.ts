@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DataServices } from "./data.js";
 import type { AzureContext, Foundation } from "./foundation.js";
 import type { Identities } from "./identity.js";
+import type { SignIn } from "./sign-in.js";
 
 /** Step 5 of the Azure stack: its own outputs (the platform's are spread after them). */
 export function azureOutputs(
@@ -9,6 +10,7 @@ export function azureOutputs(
   foundation: Foundation,
   data: DataServices,
   ids: Identities,
+  signIn: SignIn,
   kubeconfig: pulumi.Output<string>,
 ): Record<string, unknown> {
   const { aks, acr, admins } = foundation;
@@ -30,6 +32,15 @@ export function azureOutputs(
     workloadIdentityClientIds: ids.workload.clientIds,
     aksAdminsGroupObjectId: admins.objectId,
     ingressAddress: foundation.ingress.ipAddress,
+    signIn: {
+      provider: ctx.cfg.identity.provider,
+      issuer: signIn.identity.issuer,
+      audience: signIn.identity.audience,
+      jwksUrl: signIn.identity.jwksUrl,
+      ...(signIn.registration
+        ? { apiClientId: signIn.registration.apiClientId, spaClientId: signIn.registration.spaClientId, scope: signIn.registration.scope }
+        : {}),
+    },
     tenantId: ctx.client.tenantId,
     subscriptionId: ctx.client.subscriptionId,
     kubeconfig: pulumi.secret(kubeconfig),

@@ -5,6 +5,7 @@ import type { PlatformTarget } from "../contracts.js";
 import type { DataServices } from "./data.js";
 import type { AzureContext, Foundation } from "./foundation.js";
 import type { Identities } from "./identity.js";
+import type { SignIn } from "./sign-in.js";
 
 /** Step 4 of the Azure stack: what the Kubernetes platform layer gets from the Azure resources. */
 export function azurePlatformTarget(
@@ -13,6 +14,7 @@ export function azurePlatformTarget(
   foundation: Foundation,
   data: DataServices,
   ids: Identities,
+  signIn: SignIn,
 ): PlatformTarget {
   const { cfg } = ctx;
   const identities: Partial<Record<ServiceName, pulumi.Input<string>>> = {};
@@ -42,6 +44,7 @@ export function azurePlatformTarget(
     // The Job waits for the server's databases (children of the PostgresServer component).
     databaseRoles: { adminUrl: data.postgres.adminUrl(), passwords: data.rolePasswords, dependsOn: [data.postgres] },
     identities,
+    identity: signIn.identity,
     host: cfg.domain,
     tls: { issuer: cfg.tlsIssuer, acmeEmail: cfg.acmeEmail },
     egressCidrs: {

@@ -3,7 +3,13 @@ import type { RoleAssignment } from "@pulumi/azure-native/authorization/roleAssi
 import { ResourceGroup } from "@pulumi/azure-native/resources/resourceGroup.js";
 import type { Sleep } from "@pulumiverse/time/sleep.js";
 import { ContainerRegistry } from "@tasks/infra/azure/acr/index";
-import { AksAdminsGroup, GitHubDeployer, type GitHubIdentityRole, type GitHubTrust } from "@tasks/infra/azure/entra/index";
+import {
+  AksAdminsGroup,
+  GitHubDeployer,
+  graphAppRoleAssignment,
+  type GitHubIdentityRole,
+  type GitHubTrust,
+} from "@tasks/infra/azure/entra/index";
 import { podSecurityAssignment, previewReaderRole } from "@tasks/infra/azure/governance/index";
 import { propagationDelays, propagationWait } from "@tasks/infra/azure/propagation";
 import { assignRole, onlyAssignRoles, type BuiltInRole } from "@tasks/infra/azure/roles";
@@ -53,7 +59,8 @@ export const readerTrust = (previewFromPullRequests: boolean): GitHubTrust => ({
 /**
  * Step 2 of the bootstrap, per application stack: its resource group, its container registry, its AKS admins
  * group with their cluster roles, the Pod Security initiative on the group, the GitHub deployer (exactly the
- * roles `pulumi up` needs, AKS data actions included) and the read-only identity of previews and drift checks,
+ * roles `pulumi up` needs, AKS data actions included, and Microsoft Graph Application.ReadWrite.OwnedBy for the
+ * sign-in registrations) and the read-only identity of previews and drift checks,
  * then a wait for those roles to propagate before anything uses them.
  */
 export function createEnvironment(ctx: BootstrapContext, shared: Shared, stack: ApplicationStack): EnvironmentResources {
@@ -143,6 +150,13 @@ function createGitHubIdentities(
     subscriptionId: ctx.client.subscriptionId,
     roles: deployerRoles(stack, rg, shared),
   });
+  // The stack registers its sign-in applications in Entra ID (./azure-stack/sign-in.ts): the deployer may create
+  // applications and manage those it owns (the ones it created), no others.
+  graphAppRoleAssignment(
+    childName(prefix, "github-deployer-graph-apps"),
+    { principalObjectId: deployer.servicePrincipalObjectId, role: "Application.ReadWrite.OwnedBy" },
+    { parent: deployer },
+  );
   const readerRole = previewReaderRole(
     childName(prefix, "reader-role"),
     { roleName: `${prefix} preview and drift reader`, resourceGroupId: rg.id },

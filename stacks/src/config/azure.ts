@@ -22,6 +22,7 @@ import {
   uuid,
   validateConfig,
 } from "./common.js";
+import { identitySection } from "./identity.js";
 
 /**
  * Config of the Azure stacks (dev, prod). dev and prod run the same program; everything that differs
@@ -151,6 +152,8 @@ export const azureShape = {
   eventHubs: eventHubsShape,
   keyVault: section({ sku: oneOf(["standard", "premium"]), softDeleteRetentionDays: integer(7, 90) }),
   postgres: postgresShape,
+  /** End-user sign-in: Entra ID registered by the program, or your own OpenID provider (config/identity.ts). */
+  identity: identitySection(["entra", "oidc"]),
   /** Prometheus (kube-prometheus-stack): how long it keeps samples and the size of its volume. */
   monitoring: section({ retention: prometheusDuration("30d"), storageSize: storageSize("100Gi") }),
   smtp: section({

@@ -13,6 +13,7 @@ import {
   section,
   storageSize,
 } from "./common.js";
+import { identitySection } from "./identity.js";
 
 /**
  * Config of the local stack (minikube), set in Pulumi.local.yaml and validated at start. The defaults
@@ -40,6 +41,8 @@ export const localShape = {
   /** The API server as pods reach it after the kubernetes Service DNAT (minikube: the node, port 8443). */
   apiServer: section({ cidr: cidr(32, "192.168.49.2/32"), port: integer(1, 65535) }),
   storage: section({ postgres: storageSize(), redpanda: storageSize() }),
+  /** End-user sign-in: the in-cluster OpenID provider (apps/local-idp), or your own (config/identity.ts). */
+  identity: identitySection(["local", "oidc"]),
   /** Prometheus: how long it keeps samples (no volume on minikube). */
   monitoring: section({ retention: prometheusDuration("2d") }),
   /** Alertmanager emails these addresses through the SMTP settings above (a local mail catcher). */

@@ -12,8 +12,8 @@ import {
   namespaces,
   partOfLabels,
 } from "@tasks/infra/k8s/index";
-import { LocalSecrets, Postgres, Redpanda, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
-import { databaseRolesPodLabels } from "@tasks/infra/workload/index";
+import { LocalIdentityProvider, LocalSecrets, Postgres, Redpanda, localIdp, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
+import { AppImage, databaseRolesPodLabels } from "@tasks/infra/workload/index";
 import type { LocalConfig } from "../config/local.js";
 
 export const dataPods = { postgres: { "app.kubernetes.io/name": "postgres" }, redpanda: { "app.kubernetes.io/name": "redpanda" } } as const;
@@ -34,6 +34,8 @@ export interface LocalData {
   readonly password: random.RandomPassword;
   readonly rolePasswords: Record<string, pulumi.Output<string>>;
   readonly secrets: LocalSecrets;
+  /** The in-cluster OpenID Provider (identity.provider local). */
+  readonly identityProvider?: LocalIdentityProvider;
 }
 
 /**
@@ -64,18 +66,30 @@ export function createLocalData(ctx: LocalContext): LocalData {
     servicesWithDatabase().map((s) => [s.name, new random.RandomPassword(`${s.name}-db-password`, { length: 32, special: false }).result]),
   );
   createDataNetworkPolicies(ctx);
+  const identityProvider = cfg.identity.provider === "local" ? createIdentityProvider(ctx) : undefined;
   const secrets = new LocalSecrets(
     "local-secrets",
     { namespace: namespaces.workloads, postgresHost: postgres.host, postgresPort, rolePasswords, smtp: { username: "", password: "" } },
     { ...k8sOpts, dependsOn: nsDeps },
   );
-  return { redpanda, postgres, password, rolePasswords, secrets };
+  return { redpanda, postgres, password, rolePasswords, secrets, ...(identityProvider ? { identityProvider } : {}) };
+}
+
+/** The OpenID Provider of the local stack (apps/local-idp), its image built into the node like the services'. */
+function createIdentityProvider(ctx: LocalContext): LocalIdentityProvider {
+  const image = new AppImage("image-local-idp", { service: localIdp.name, registry: ctx.cfg.imageRegistry, output: "load" });
+  return new LocalIdentityProvider(
+    localIdp.name,
+    { namespace: namespaces.data, image: image.imageName, host: ctx.cfg.domain, dependsOn: [...ctx.nsDeps, image] },
+    ctx.k8sOpts,
+  );
 }
 
 /** Who may reach the data pods: the services and the database-roles Job; the ingress for Redpanda's external listener. */
 function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
   const fromWorkloads = { namespace: namespaces.workloads, podLabels: { ...partOfLabels } };
   const fromDatabaseRoles = { namespace: namespaces.workloads, podLabels: databaseRolesPodLabels };
+  const fromIngress = { namespace: namespaces.ingress, podLabels: { ...chartPodLabels.ingressController } };
   return new NetworkPolicies(
     "data-network-policies",
     {
@@ -92,11 +106,13 @@ function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
             { namespace: kedaNamespace, podLabels: kedaOperatorPodLabels },
           ],
         },
+        // The public services fetch its JWKS; browsers and scripts reach it through the Gateway (Traefik).
+        { name: "local-idp", podLabels: localIdp.podLabels, port: localIdp.port, from: [fromWorkloads, fromIngress] },
         {
           name: "redpanda-external",
           podLabels: dataPods.redpanda,
           port: redpandaPorts.external,
-          from: [{ namespace: namespaces.ingress, podLabels: { ...chartPodLabels.ingressController } }],
+          from: [fromIngress],
         },
       ]),
     },

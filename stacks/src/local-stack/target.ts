@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { namespaces } from "@tasks/infra/k8s/index";
-import { postgresPort, redpandaPorts } from "@tasks/infra/local/index";
-import type { PlatformTarget } from "../contracts.js";
+import { localIdp, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
+import { byoIdentity, identityVerification } from "../config/identity.js";
+import type { PlatformTarget, ServiceIdentity } from "../contracts.js";
 import type { PlatformOptions } from "../platform.js";
 import { dataPods, type LocalContext, type LocalData } from "./data.js";
 
@@ -27,6 +28,7 @@ export function localPlatformTarget(ctx: LocalContext, data: LocalData): Platfor
       passwords: data.rolePasswords,
       dependsOn: [postgres],
     },
+    identity: localIdentity(ctx, data),
     host: cfg.domain,
     tls: { issuer: "selfsigned" },
     egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [...cfg.smtp.egressCidrs] },
@@ -38,6 +40,20 @@ export function localPlatformTarget(ctx: LocalContext, data: LocalData): Platfor
     apiServerEgress: { cidrs: [cfg.apiServer.cidr], port: cfg.apiServer.port },
     alerting: { email: cfg.alerting.email },
     traces: { exporter: "debug" },
+  };
+}
+
+/** The in-cluster OpenID Provider's issuer, audience and JWKS (provider local), or the stack's own provider (oidc). */
+function localIdentity(ctx: LocalContext, data: LocalData): ServiceIdentity {
+  const id = ctx.cfg.identity;
+  const idp = data.identityProvider;
+  if (!idp) return byoIdentity(id);
+  return {
+    ...identityVerification(id),
+    issuer: idp.issuer,
+    audience: idp.audience,
+    jwksUrl: idp.jwksUrl,
+    inClusterProvider: { namespace: namespaces.data, podLabels: localIdp.podLabels, port: localIdp.port },
   };
 }
 

@@ -170,6 +170,15 @@ export function mockAksUserKubeconfig(cluster: string): string {
 }
 
 export const azureMockCalls: Record<string, MockCallFn> = {
+  // Microsoft Graph's service principal, with the ids Graph publishes for its app roles (the same in every tenant).
+  "azuread:index/getServicePrincipal:getServicePrincipal": (args) => ({
+    clientId: str(inputsOf(args).clientId, "client"),
+    objectId: fakeUuid(`sp-${str(inputsOf(args).clientId, "client")}`),
+    appRoleIds: {
+      "Application.ReadWrite.OwnedBy": "18a4783c-866b-4cc7-a460-3d5e5662c884",
+      "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+    },
+  }),
   "azure-native:authorization:getClientConfig": () => ({
     clientId: fakeUuid("client"),
     objectId: fakeUuid("object"),

@@ -202,6 +202,12 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
     },
   ],
 
+  "azuread:index/appRoleAssignment:AppRoleAssignment": [
+    {
+      paths: ["appRoleId", "principalObjectId", "resourceObjectId"],
+      source: `${AZUREAD}/approleassignments/app_role_assignment_resource.go (ForceNew)`,
+    },
+  ],
   "azuread:index/application:Application": [
     { paths: ["templateId"], source: `${AZUREAD}/applications/application_resource.go (ForceNew)` },
   ],
@@ -219,6 +225,12 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
   ],
   "azuread:index/servicePrincipal:ServicePrincipal": [
     { paths: ["clientId"], source: `${AZUREAD}/serviceprincipals/service_principal_resource.go (ForceNew)` },
+  ],
+  "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant": [
+    {
+      paths: ["resourceServicePrincipalObjectId", "servicePrincipalObjectId", "userObjectId"],
+      source: `${AZUREAD}/serviceprincipals/service_principal_delegated_permission_grant_resource.go (ForceNew)`,
+    },
   ],
 
   "random:index/randomPassword:RandomPassword": [randomString("resource_password.go")],

@@ -62,6 +62,7 @@ function additionalEgress(
   services: readonly ServiceSpec[],
   set: DaprResourceSet,
 ): WorkloadNetworkInput["additionalEgress"] {
+  const jwks = jwksEgress(target, services);
   if (target.kind !== "aks") {
     const secretsReaders = services.filter((s) => s.dapr.includes("secrets")).map((s) => s.name);
     return [
@@ -69,6 +70,7 @@ function additionalEgress(
       ...(target.apiServerEgress
         ? [{ apps: secretsReaders, destination: cidrDestination(target.apiServerEgress.cidrs, target.apiServerEgress.port) }]
         : []),
+      ...jwks,
     ];
   }
   const storeUsers = set.components.find((c) => c.metadata.name === daprComponents.secretStore)?.scopes ?? [];
@@ -85,7 +87,22 @@ function additionalEgress(
         ...(target.identityEgressCidrs ? {} : { except: nonPublicRanges }),
       },
     },
+    // The same public addresses on 443 carry the JWKS: only public services not already allowed need a rule.
+    ...jwks.map((j) => ({ ...j, apps: j.apps.filter((a) => !keyVaultUsers.includes(a)) })).filter((j) => j.apps.length > 0),
   ];
+}
+
+/**
+ * The public services fetch the identity provider's signing keys: from the in-cluster provider's pods
+ * (local), else from public addresses on 443 (Entra ID's login.microsoftonline.com, or your own provider).
+ */
+function jwksEgress(target: PlatformTarget, services: readonly ServiceSpec[]): NonNullable<WorkloadNetworkInput["additionalEgress"]> {
+  const apps = services.filter((s) => s.publicRoutes.length > 0).map((s) => s.name);
+  if (!target.identity || apps.length === 0) return [];
+  const provider = target.identity.inClusterProvider;
+  if (provider) return [{ apps, destination: peerDestination(provider) }];
+  const cidrs = target.identityEgressCidrs ?? ["0.0.0.0/0"];
+  return [{ apps, destination: { port: 443, cidrs, ...(target.identityEgressCidrs ? {} : { except: nonPublicRanges }) } }];
 }
 
 /**
@@ -122,6 +139,7 @@ export function chartNetworkInput(
     apiServer: apiServerOf(target),
     publicAppPorts: services.filter((s) => s.publicRoutes.length > 0).map((s) => s.port),
     ingressTcp: tcp.map((t) => ({ port: t.port, namespace: t.pods.namespace, podLabels: t.pods.podLabels })),
+    ...(target.identity?.inClusterProvider ? { httpBackends: [target.identity.inClusterProvider] } : {}),
     acme: target.kind === "aks",
     monitoring: { smtp: egressDestinations(target).smtp!, broker: egressDestinations(target).broker!, internet: target.kind === "aks" },
     ...(target.kind === "aks" ? {} : { keda: { broker: egressDestinations(target).broker! } }),

@@ -7,6 +7,7 @@ import { isOfflineRun } from "../config/examples.js";
 import type { PlatformTarget } from "../contracts.js";
 import type { ControlPlane } from "./control-plane.js";
 import { brokerBootstrap } from "./network.js";
+import { identityEnvironment } from "./identity.js";
 import { smtpEnvironment } from "./smtp.js";
 import type { PlatformContext } from "./types.js";
 
@@ -107,7 +108,7 @@ function createWorkload(
       image: imageRef(target, image),
       daprConfig: daprConfigurationFor(s.name),
       highAvailability: target.highAvailability,
-      env: { ...smtpEnv, PUBLIC_HOST: target.host, DEPLOY_ENVIRONMENT: target.environment },
+      env: { ...smtpEnv, ...identityEnvironment(s, target.identity), PUBLIC_HOST: target.host, DEPLOY_ENVIRONMENT: target.environment },
       ...(aks ? { workloadIdentityClientId: target.identities![s.name]! } : {}),
       ...(readsKubernetesSecrets ? { mountServiceAccountToken: true, readableSecrets: catalogSecretNames() } : {}),
       // An event consumer sharing a consumer group scales on its lag at the broker (KEDA).

@@ -68,7 +68,8 @@ export async function runDev(): Promise<void> {
   }
   takeSignals();
   if (stopping) return new Promise(() => undefined);
-  const token = await platform.token("dev-user", 12 * 3600);
+  const token = await platform.token("dev-user");
+  const idp = platform.identity.idp;
   const up = platform;
   const services = allServices.map((spec) => ({ spec, url: up.services[spec.name].url }));
   console.log(`
@@ -76,7 +77,9 @@ tasks platform up in ${(platform.timings.total! / 1000).toFixed(1)}s (logs: ${pl
 ${serviceBannerLines(services).join("\n")}
   kafka          ${platform.kafkaBrokers}
   smtp catcher   127.0.0.1:${platform.smtp.port} (mails are printed here)
-  dev JWT (user dev-user, 12 h):
+  sign-in        ${idp.issuer} (OpenID Provider: client ${idp.clientId}, code + PKCE, audience ${idp.audience})
+                 test user dev-user, password ${platform.identity.passwordOf("dev-user")}
+  access token for dev-user (10 min; another: printf '%s' <password> | npm run sign-in -s -- --issuer ${idp.issuer} --user dev-user --resource ${idp.audience}):
 ${token}
 Ctrl-C stops everything.`);
   setInterval(() => undefined, 1 << 30);

@@ -9,9 +9,10 @@ import { rmSync } from "node:fs";
 import { allServices, type ServiceName } from "@tasks/catalog";
 import type { ManagedProcess, ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
-import { mintToken } from "./mint-token.js";
+import { startDevIdentity, type DevIdentity } from "./dev-identity.js";
 import { createService, startServices } from "./dev-services.js";
 import { sidecarMtls } from "./dev-security.js";
+import { startToxiproxy, type NetworkFaults } from "./dev-toxiproxy.js";
 import {
   daprBinaries,
   startContext,
@@ -47,6 +48,12 @@ export interface PlatformOptions {
   readonly signal?: AbortSignal;
   /** Where the sidecars export their spans (OTLP, plaintext `host:port`). @default none: spans are dropped */
   readonly tracingEndpoint?: { readonly address: string; readonly protocol: "grpc" | "http" };
+  /**
+   * Route each daprd → Kafka and each service → Postgres through its own Toxiproxy proxy
+   * (`kafka-<service>`, `postgres-<service>`), so tests can add latency, bandwidth limits, resets and
+   * partitions (Platform.faults). Needs the platform's own Kafka (not KAFKA_BROKERS). @default false
+   */
+  readonly networkFaults?: boolean;
 }
 
 /** The process that runs one service's app, next to its daprd. */
@@ -77,20 +84,24 @@ export interface Platform {
   readonly databaseUrl: string;
   readonly smtp: SmtpCatcher;
   readonly services: Readonly<Record<ServiceName, PlatformService>>;
-  /** A development JWT for user `sub` (default "dev-user"), signed with the platform's key. */
-  token(sub?: string, ttlSeconds?: number): Promise<string>;
+  /** The platform's OpenID Provider (apps/local-idp) and its test users. */
+  readonly identity: DevIdentity;
+  /** An access token for test user `user` (default "dev-user"), by code + PKCE through the provider's login form. */
+  token(user?: string): Promise<string>;
   /** Stops and starts the embedded Postgres on the same data and port (not with DATABASE_URL). */
   restartPostgres(): Promise<void>;
   /** kafka.sh with this platform's broker env (topics, run-class, ...). */
   kafka(args: readonly string[]): Promise<string>;
   /** Milliseconds each start step took. */
   readonly timings: Readonly<Record<string, number>>;
+  /** The proxies of each network path, with `networkFaults` only. */
+  readonly faults?: NetworkFaults;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the platform, step by step: the Dapr binaries, Kafka and the topics, Postgres with the
- * services' roles and migrations, the SMTP catcher, the secret store file and Dapr resources, the Dapr
+ * services' roles and migrations, the SMTP catcher, the OpenID Provider, the secret store file and Dapr resources, the Dapr
  * scheduler, then every catalog service next to its daprd. On a failure, what started is stopped.
  */
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
@@ -98,11 +109,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const t0 = Date.now();
   try {
     const bins = await ctx.step("dapr binaries", daprBinaries);
-    const { brokers, kafka, topicsDone } = await startKafka(ctx);
-    const { pg, serviceUrls } = await startDatabase(ctx);
+    const toxiproxy = opts.networkFaults ? await startToxiproxy(ctx) : undefined;
+    const { brokers, kafka, topicsDone, serviceBrokers } = await startKafka(ctx, toxiproxy);
+    const { pg, serviceUrls } = await startDatabase(ctx, toxiproxy);
     const smtp = await ctx.step("smtp catcher", async () => startSmtpCatcher(await uniquePort(), opts.onMail));
     ctx.onStop("smtp catcher", smtp.stop);
-    const { jwtKey, dapr } = writeDaprFiles(ctx, brokers, serviceUrls);
+    const identity = await ctx.step("identity provider", () => startDevIdentity(ctx));
+    const { dapr, resourcesDirs } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
     // mTLS between the sidecars, so the Configurations' access control applies as on Kubernetes.
     const sentry = await startSentry(ctx, bins.sentry, dapr.controlPlaneConfigFile);
     const schedulerPort = await startScheduler(ctx, bins.scheduler, sentry);
@@ -112,12 +125,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     for (const spec of allServices) {
       const daprd = {
         binary: bins.daprd,
-        resourcesDir: dapr.resourcesDir,
+        resourcesDir: resourcesDirs[spec.name],
         configFile: dapr.configFiles[spec.name]!,
         schedulerPort,
         mtls: sidecarMtls(sentry),
       };
-      services[spec.name] = await createService(ctx, spec, daprd, smtp.port);
+      services[spec.name] = await createService(ctx, spec, daprd, smtp.port, identity.env);
     }
     await startServices(ctx, services);
     ctx.timings.total = Date.now() - t0;
@@ -129,7 +142,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       smtp,
       services,
       timings: ctx.timings,
-      token: (sub = "dev-user", ttlSeconds = 3600) => mintToken(jwtKey, { sub, ttlSeconds }),
+      ...(toxiproxy ? { faults: toxiproxy.client() } : {}),
+      identity,
+      token: (user = "dev-user") => identity.token(user),
       kafka,
       restartPostgres: async () => {
         if (!pg.restart) throw new Error("restartPostgres: the platform uses DATABASE_URL, not its own Postgres");

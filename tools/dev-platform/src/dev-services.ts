@@ -28,12 +28,16 @@ export const devMailEnvironment = (smtpPort: number): Record<string, string> => 
   VAPID_SUBJECT: "mailto:dev@localhost",
 });
 
-/** The app's environment: its ports and sidecar, migrations left to the platform, mail where the catalog says it sends mail. */
+/**
+ * The app's environment: its ports and sidecar, migrations left to the platform, mail where the catalog
+ * says it sends mail, and the identity provider's settings where it has public routes.
+ */
 export function devServiceEnv(
   spec: ServiceSpec,
   ports: Pick<DevPorts, "app" | "daprHttp">,
   smtpPort: number,
   extra: Readonly<Record<string, string>> = {},
+  identityEnv: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   return {
     PORT: String(ports.app),
@@ -41,6 +45,7 @@ export function devServiceEnv(
     DAPR_HTTP_PORT: String(ports.daprHttp),
     MIGRATE_ON_START: "false",
     ...(spec.egress.includes("smtp") ? devMailEnvironment(smtpPort) : {}),
+    ...(spec.publicRoutes.length > 0 ? identityEnv : {}),
     ...extra,
   };
 }
@@ -94,6 +99,7 @@ export async function createService(
     readonly mtls: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
   },
   smtpPort: number,
+  identityEnv: Readonly<Record<string, string>> = {},
 ): Promise<PlatformService> {
   const ports: DevPorts = {
     app: ctx.opts.appPorts === "catalog" ? spec.port : await uniquePort(),
@@ -120,11 +126,13 @@ export async function createService(
     args: ["--import", "tsx", path.join(repoRoot, "apps", spec.name, "src", "main.ts")],
     cwd: repoRoot,
     logFile: path.join(ctx.logs, `${spec.name}.log`),
-    env: devServiceEnv(spec, ports, smtpPort, {
-      DAPR_APP_TOKEN_FILE: token.file,
-      DAPR_API_TOKEN_FILE: apiToken.file,
-      ...ctx.opts.serviceEnv?.[spec.name],
-    }),
+    env: devServiceEnv(
+      spec,
+      ports,
+      smtpPort,
+      { DAPR_APP_TOKEN_FILE: token.file, DAPR_API_TOKEN_FILE: apiToken.file, ...ctx.opts.serviceEnv?.[spec.name] },
+      identityEnv,
+    ),
   };
   const app = new ManagedProcess(appProcess(ctx.opts, spec.name, nodeApp));
   const url = `http://127.0.0.1:${ports.app}`;

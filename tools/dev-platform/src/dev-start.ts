@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { allBrokerTopics, databaseRole, secretStoreContents, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
+import { allBrokerTopics, allServices, databaseRole, secretStoreContents, servicesWithDatabase, type ServiceName } from "@tasks/catalog";
 import { writeSelfhostedResources } from "@tasks/infra/dapr/index";
 import { databaseUrl, ensureServiceRoleOn } from "@tasks/shared";
 import webpush from "web-push";
@@ -21,6 +21,7 @@ import { schedulerArgs } from "./dev-scheduler.js";
 import { schedulerTls, startLocalSentry, type LocalSentry } from "./dev-security.js";
 import { freePort } from "./test-servers.js";
 import { serviceUrlVariable } from "./migrate.js";
+import type { ToxiproxyServer } from "./dev-toxiproxy.js";
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -133,10 +134,15 @@ interface Kafka {
   readonly kafka: (args: readonly string[]) => Promise<string>;
   /** The catalog's topics, created concurrently with the rest of the start-up. */
   readonly topicsDone: Promise<unknown>;
+  /** With network faults: each service's daprd reaches Kafka at its own proxy (`kafka-<service>`). */
+  readonly serviceBrokers?: Readonly<Record<ServiceName, string>>;
 }
 
+/** The Kafka listener of one service's proxy path, e.g. SVC_TASKS_API for tasks-api. */
+const listenerName = (service: ServiceName) => `SVC_${service.replace(/\W/g, "_").toUpperCase()}`;
+
 /** Kafka: an existing broker (KAFKA_BROKERS), or one started by kafka.sh with its state in the work dir; then the topics. */
-export async function startKafka(ctx: StartContext): Promise<Kafka> {
+export async function startKafka(ctx: StartContext, toxiproxy?: ToxiproxyServer): Promise<Kafka> {
   const kafkaEnv: Record<string, string> = { ...(process.env as Record<string, string>), CI: "true" };
   if (!process.env.KAFKA_BROKERS) {
     Object.assign(kafkaEnv, {
@@ -144,7 +150,15 @@ export async function startKafka(ctx: StartContext): Promise<Kafka> {
       KAFKA_CONTROLLER_PORT: String(await uniquePort()),
       KAFKA_STATE_DIR: path.join(ctx.workDir, "kafka"),
     });
+  } else if (toxiproxy) {
+    throw new Error("networkFaults: needs the platform's own Kafka (one listener per proxied sidecar); unset KAFKA_BROKERS");
   }
+  // With network faults each daprd gets a listener of its own, advertised at its proxy's port: Kafka's
+  // metadata then sends that sidecar back through the proxy, never straight to the broker.
+  const paths = toxiproxy
+    ? await Promise.all(allServices.map(async (s) => ({ service: s.name, listen: await uniquePort(), proxy: await uniquePort() })))
+    : [];
+  if (paths.length) kafkaEnv.KAFKA_EXTRA_LISTENERS = paths.map((p) => `${listenerName(p.service)}:${p.listen}:${p.proxy}`).join(" ");
   const kafka = async (args: readonly string[]) =>
     (await run(path.join(integrationDir, "kafka.sh"), [...args], { env: kafkaEnv, maxBuffer: 8 << 20, timeout: 180_000 })).stdout;
   const kafkaOut = await ctx.step("kafka", async () => {
@@ -159,6 +173,11 @@ export async function startKafka(ctx: StartContext): Promise<Kafka> {
   });
   kafkaEnv.KAFKA_BROKERS = process.env.KAFKA_BROKERS ?? "";
   if (!process.env.KAFKA_BROKERS) ctx.onStop("kafka", async () => void (await kafka(["stop"])));
+  const serviceBrokers = {} as Record<ServiceName, string>;
+  for (const p of paths) {
+    await toxiproxy!.proxy(`kafka-${p.service}`, `127.0.0.1:${p.listen}`, p.proxy);
+    serviceBrokers[p.service] = `127.0.0.1:${p.proxy}`;
+  }
   // Topics with the catalog's partition counts.
   const topicsDone = ctx.step("topics", () =>
     Promise.all(
@@ -168,7 +187,7 @@ export async function startKafka(ctx: StartContext): Promise<Kafka> {
     ),
   );
   topicsDone.catch(() => undefined);
-  return { brokers: kafkaOut.KAFKA_BROKERS!, kafka, topicsDone };
+  return { brokers: kafkaOut.KAFKA_BROKERS!, kafka, topicsDone, ...(toxiproxy ? { serviceBrokers } : {}) };
 }
 
 type PlatformPostgres = DevPostgres | { url: string; stop: () => Promise<void>; restart?: undefined };
@@ -180,6 +199,7 @@ type PlatformPostgres = DevPostgres | { url: string; stop: () => Promise<void>; 
  */
 export async function startDatabase(
   ctx: StartContext,
+  toxiproxy?: ToxiproxyServer,
 ): Promise<{ pg: PlatformPostgres; serviceUrls: Partial<Record<ServiceName, string>> }> {
   const pgLog = path.join(ctx.logs, "postgres.log");
   const pg = await ctx.step("postgres", async (): Promise<PlatformPostgres> =>
@@ -203,18 +223,30 @@ export async function startDatabase(
       throw new Error(`migrations failed: ${String((err as { stderr?: string }).stderr ?? err)}`, { cause: err });
     }
   });
-  return { pg, serviceUrls };
+  if (!toxiproxy) return { pg, serviceUrls };
+  // With network faults the services (and realtime's state store) reach Postgres through `postgres-<service>`.
+  const proxied: Partial<Record<ServiceName, string>> = {};
+  for (const [service, raw] of Object.entries(serviceUrls) as [ServiceName, string][]) {
+    const url = new URL(raw);
+    url.port = String(await toxiproxy.proxy(`postgres-${service}`, `${url.hostname}:${url.port || 5432}`));
+    url.hostname = "127.0.0.1";
+    proxied[service] = url.toString();
+  }
+  return { pg, serviceUrls: proxied };
 }
 
 /**
  * The secret store's contents (secretStoreContents, as on Azure and minikube) in a local file only this
  * user can read, and the selfhosted Dapr resources that point at it and at the broker.
  */
-export function writeDaprFiles(ctx: StartContext, brokers: string, serviceUrls: Partial<Record<ServiceName, string>>) {
-  const jwtKey = randomBytes(32).toString("base64url");
+export function writeDaprFiles(
+  ctx: StartContext,
+  brokers: string,
+  serviceUrls: Partial<Record<ServiceName, string>>,
+  serviceBrokers?: Readonly<Record<ServiceName, string>>,
+) {
   const vapid = webpush.generateVAPIDKeys();
   const secrets = secretStoreContents<string>({
-    jwtSigningKey: jwtKey,
     smtpUsername: "dev",
     smtpPassword: randomBytes(12).toString("hex"),
     vapidPublicKey: vapid.publicKey,
@@ -233,7 +265,21 @@ export function writeDaprFiles(ctx: StartContext, brokers: string, serviceUrls: 
     path.join(ctx.workDir, "resources"),
     path.join(ctx.workDir, "config"),
   );
-  return { jwtKey, dapr };
+  // With network faults, each daprd's resources name its own Kafka proxy as the broker.
+  const resourcesDirs = Object.fromEntries(
+    allServices.map((s) => {
+      const broker = serviceBrokers?.[s.name];
+      if (!broker) return [s.name, dapr.resourcesDir];
+      const dir = path.join(ctx.workDir, `resources-${s.name}`);
+      writeSelfhostedResources(
+        { target: "selfhosted", broker: { kind: "kafka", brokers: broker }, secretStore: { kind: "localfile", secretsFile } },
+        dir,
+        path.join(ctx.workDir, "config"),
+      );
+      return [s.name, dir];
+    }),
+  ) as Record<ServiceName, string>;
+  return { dapr, resourcesDirs };
 }
 
 /** The local Dapr sentry (the CA of every daprd's mTLS identity), healthy; stopped with the platform. */

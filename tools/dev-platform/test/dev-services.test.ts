@@ -49,6 +49,14 @@ describe("dev platform: a service's environment, sidecar and banner come from it
     assert.equal(devServiceEnv(worker, ports, 2525, { OUTBOX_POLL_MS: "50", HOST: "::1" }).HOST, "::1");
   });
 
+  it("gives the identity provider's settings exactly to services with a public route (HTTP or WebSocket)", () => {
+    const ports = { app: 5001, daprHttp: 5002 };
+    const identity = { JWT_ISSUER: "http://127.0.0.1:4100", JWT_AUDIENCE: "api://tasks-platform" };
+    assert.equal(devServiceEnv(mailer, ports, 2525, {}, identity).JWT_ISSUER, "http://127.0.0.1:4100");
+    assert.equal(devServiceEnv(socket, ports, 2525, {}, identity).JWT_AUDIENCE, "api://tasks-platform");
+    assert.equal(devServiceEnv(worker, ports, 2525, {}, identity).JWT_ISSUER, undefined);
+  });
+
   it("runs daprd with the service's app id, ports, Configuration and the scheduler", () => {
     const args = daprdArgs(
       worker,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync } from "node:fs";
-import { daprApiToken, daprAppToken, type ServiceName } from "@tasks/catalog";
+import { allServices, daprApiToken, daprAppToken, type ServiceName } from "@tasks/catalog";
 import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
 import { manifestsOf } from "@tasks/stacks/offline/render-manifests";
 import { appContainer, podmanRunArgs, type DeploymentManifest } from "./pod-run.js";
@@ -14,19 +14,36 @@ import { podman, podmanEnv } from "./podman.js";
 
 /**
  * Env set over the pod's, all because of host networking: the app's port and address, its sidecar's HTTP
- * port (the Dapr injector sets DAPR_HTTP_PORT in the pod too) and the SMTP catcher's address.
+ * port (the Dapr injector sets DAPR_HTTP_PORT in the pod too), the SMTP catcher's address, and the
+ * identity provider the platform runs on this machine instead of the cluster's (issuer, audience, keys).
  */
-export const hostNetworkEnv = ["PORT", "HOST", "DAPR_HTTP_PORT", "SMTP_HOST", "SMTP_PORT"] as const;
+export const hostNetworkEnv = [
+  "PORT",
+  "HOST",
+  "DAPR_HTTP_PORT",
+  "SMTP_HOST",
+  "SMTP_PORT",
+  "JWT_ISSUER",
+  "JWT_AUDIENCE",
+  "JWT_JWKS_URL",
+  "CORS_ALLOWED_ORIGINS",
+  "RATE_LIMIT_PER_MINUTE",
+] as const;
 
 /** Label on every container of one run, so cleanup removes only that run's containers. */
 export const runLabel = "tasks-platform.container-tier";
 
-/** The local stack's Deployments by service (its program under Pulumi mocks; a process can run one stack). */
+/**
+ * The local stack's Deployments of the catalog's services (its program under Pulumi mocks; a process can
+ * run one stack). The stack's OpenID Provider (tasks-data/local-idp) is not among them: the tier runs the
+ * platform's own provider on this machine instead.
+ */
 export async function localDeployments(): Promise<Record<ServiceName, DeploymentManifest>> {
   const run = await runStackMocked("local");
   const out: Partial<Record<string, DeploymentManifest>> = {};
+  const services = new Set<string>(allServices.map((s) => s.name));
   for (const m of manifestsOf(run.resources).filter((x) => x.kind === "Deployment")) {
-    if (m.metadata.name) out[m.metadata.name] = m as unknown as DeploymentManifest;
+    if (m.metadata.name && services.has(m.metadata.name)) out[m.metadata.name] = m as unknown as DeploymentManifest;
   }
   return out as Record<ServiceName, DeploymentManifest>;
 }

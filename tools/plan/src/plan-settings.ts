@@ -117,6 +117,21 @@ const formatters: Record<string, Formatter> = {
   "azuread:index/group:Group": (i) => [`${s(i.displayName)}${i.securityEnabled ? ", security group" : ""}`],
   "azuread:index/application:Application": (i) => [
     `${s(i.displayName)}, ${i.password ? "HAS A PASSWORD CREDENTIAL" : "no password credential"}`,
+    ...(list(i.identifierUris).length ? [`application ID URI ${s(i.identifierUris)}`] : []),
+    ...list(get(i, "api", "oauth2PermissionScopes")).map(
+      (scope) =>
+        `scope ${s(get(scope, "value"))} (${s(get(scope, "type"))} consent), access tokens v${s(get(i, "api", "requestedAccessTokenVersion"))}`,
+    ),
+    ...(list(get(i, "singlePageApplication", "redirectUris")).length
+      ? [`single-page app (public client, code + PKCE), redirect URIs ${s(get(i, "singlePageApplication", "redirectUris"))}`]
+      : []),
+    ...list(i.requiredResourceAccesses).map(
+      (r) => `requires ${plural(list(get(r, "resourceAccesses")).length, "permission")} of API ${s(get(r, "resourceAppId"))}`,
+    ),
+  ],
+  "azuread:index/servicePrincipal:ServicePrincipal": (i) => (i.appRoleAssignmentRequired ? ["users must be assigned to sign in"] : []),
+  "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant": (i) => [
+    `${i.userObjectId ? "consent for one user" : "consent for all users"}: ${s(i.claimValues)}`,
   ],
   "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": (i) => [`trusts ${s(i.subject)}`],
   "random:index/randomPassword:RandomPassword": (i) => [`${s(i.length)} characters, value [secret]`],

@@ -1,6 +1,7 @@
 import { services } from "@tasks/catalog";
-import { NotFoundError, parseOrThrow, userIdOf, ValidationError, type Knex } from "@tasks/shared";
+import { authOf, NotFoundError, parseOrThrow, userIdOf, ValidationError, type Knex } from "@tasks/shared";
 import express, { type Router } from "express";
+import { contactRecorder } from "../store/contacts.js";
 import { clearNotifications, decodeCursor, listNotifications, markAllRead, markRead, unreadCount } from "../store/notifications.js";
 import { getPreferences, savePreferences, type Preferences } from "../store/preferences.js";
 import { deletePushSubscription, savePushSubscription } from "../store/push-subscriptions.js";
@@ -26,6 +27,13 @@ export function applyPatch(current: Preferences, patch: PreferencesPatch): Prefe
  */
 export function notificationsRouter(db: Knex): Router {
   const r = express.Router();
+  // The token's email (JWT_EMAIL_CLAIM) is the default reminder address: remember it on every request.
+  const remember = contactRecorder(db);
+  r.use(basePath, async (req, _res, next) => {
+    const { userId, email } = authOf(req);
+    await remember(userId, email);
+    next();
+  });
 
   r.get(basePath, async (req, res) => {
     const q = parseOrThrow(listQuerySchema, req.query, "query");

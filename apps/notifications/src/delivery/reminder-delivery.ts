@@ -5,6 +5,7 @@ import type { JobsClient, JobSpec } from "../jobs/client.js";
 import { deferralJobName, parseJobName } from "../jobs/naming.js";
 import { quietHoursEnd } from "../quiet-hours.js";
 import type { ReminderJobData } from "../scheduling.js";
+import { tokenEmailOf } from "../store/contacts.js";
 import { claimDelivery, finishDelivery, skipDelivery, type DeliveryKey } from "../store/deliveries.js";
 import { insertReminderNotification } from "../store/notifications.js";
 import { getPreferences, type Channel, type Preferences } from "../store/preferences.js";
@@ -113,7 +114,8 @@ export function reminderDelivery(deps: DeliveryDeps) {
         )
       : await skip(key("inapp"), "channel off");
 
-    const to = prefs.email;
+    // Preferences' address first, else the one the user's token carried (the provider's email claim).
+    const to = prefs.email ?? (prefs.channels.email ? await tokenEmailOf(deps.db, row.user_id) : null);
     const email = !prefs.channels.email
       ? await skip(key("email"), "channel off")
       : to === null

@@ -6,3 +6,4 @@ export * from "./fixtures.js";
 export * from "./dockerfile.js";
 export * from "./process.js";
 export * from "./http-fuzz.js";
+export * from "./jwks.js";

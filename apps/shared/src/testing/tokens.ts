@@ -8,9 +8,9 @@ export const testJwtKey = "test-only-hs256-key-with-at-least-32-bytes!!";
 
 export async function signTestToken(
   sub: string,
-  opts: { key?: string; expiresIn?: string; issuer?: string; audience?: string } = {},
+  opts: { key?: string; expiresIn?: string; issuer?: string; audience?: string; claims?: Record<string, unknown> } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({})
+  let jwt = new SignJWT(opts.claims ?? {})
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(sub)
     .setIssuedAt()

@@ -37,6 +37,12 @@ export interface ChartNetworkInput {
     readonly namespace: string;
     readonly podLabels: Readonly<Record<string, string>>;
   }[];
+  /** Pods outside the workload namespace the controller routes HTTP to (local: the OpenID Provider's port). */
+  readonly httpBackends?: readonly {
+    readonly port: number;
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+  }[];
   /** cert-manager talks to Let's Encrypt and self-checks HTTP-01 through the public address. */
   readonly acme: boolean;
   /**
@@ -136,6 +142,7 @@ function ingressControllerPolicy(input: ChartNetworkInput): NetworkPolicyManifes
         { to: [workloadPods], ports: tcp(...new Set(input.publicAppPorts)) },
         ...(input.acme ? [{ to: [{ podSelector: { matchLabels: { ...chartPodLabels.acmeSolver } } }], ports: tcp(acmeSolverPort) }] : []),
         ...tcpPassthrough.map((t) => ({ to: [podsIn(t.namespace, t.podLabels)], ports: tcp(t.port) })),
+        ...(input.httpBackends ?? []).map((b) => ({ to: [podsIn(b.namespace, b.podLabels)], ports: tcp(b.port) })),
       ],
     },
   );

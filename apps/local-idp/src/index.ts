@@ -1,0 +1,4 @@
+export * from "./app.js";
+export * from "./keys.js";
+export * from "./provider.js";
+export * from "./users.js";

