@@ -12,7 +12,9 @@
 #                       or "<password> | npm run sign-in -s -- --issuer <url> --user <name> ..." (code + PKCE, a test user)
 #   --token-file FILE   a file holding the JWT
 #   --token-env VAR     an environment variable holding the JWT (default: SMOKE_TOKEN)
-# TLS: --cacert FILE (e.g. the local stack's self-signed CA) or --insecure.
+# TLS: --cacert FILE (e.g. the local stack's self-signed CA) or --insecure; --tls-issuer ISSUER names the
+#   stack's cert-manager issuer (tasks-platform:tlsIssuer): letsencrypt-staging trusts Let's Encrypt's staging
+#   roots (fetched from $SMOKE_STAGING_ROOTS_URL, default https://letsencrypt.org/certs/staging) and only them.
 # --resolve HOST:PORT:ADDRESS pins the host's address (curl --resolve), e.g. the minikube node.
 set -euo pipefail
 
@@ -20,8 +22,9 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 base_url="" token_cmd="" token_file="" token_env="SMOKE_TOKEN" timeout=120
 curl_tls=()
 curl_resolve=()
+tls_issuer=""
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "smoke-test: FAIL: $*" >&2; exit 1; }
 say() { echo "smoke-test: $*"; }
 
@@ -33,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --token-env) token_env="${2:?--token-env needs a value}"; shift 2 ;;
     --cacert) curl_tls=(--cacert "${2:?--cacert needs a value}"); shift 2 ;;
     --insecure) curl_tls=(--insecure); shift ;;
+    --tls-issuer) tls_issuer="${2:?--tls-issuer needs a value}"; shift 2 ;;
     --resolve) curl_resolve=(--resolve "${2:?--resolve needs HOST:PORT:ADDRESS}"); shift 2 ;;
     --timeout) timeout="${2:?--timeout needs a value}"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -54,6 +58,24 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+# Dev's certificate comes from Let's Encrypt staging, whose roots no trust store holds: trust those (and only
+# those) for this run, instead of failing every dev deploy or switching verification off.
+case "$tls_issuer" in
+  "" | letsencrypt-prod | selfsigned) ;;
+  letsencrypt-staging)
+    [[ ${#curl_tls[@]} -eq 0 ]] || die "--tls-issuer letsencrypt-staging decides the trust itself: drop --cacert/--insecure"
+    roots_url="${SMOKE_STAGING_ROOTS_URL:-https://letsencrypt.org/certs/staging}"
+    for root in letsencrypt-stg-root-x1 letsencrypt-stg-root-x2; do
+      curl -fsS --max-time 20 "$roots_url/$root.pem" >> "$work/staging-roots.pem" || die "cannot fetch $roots_url/$root.pem"
+      echo >> "$work/staging-roots.pem"
+    done
+    grep -q 'BEGIN CERTIFICATE' "$work/staging-roots.pem" || die "$roots_url: no certificate in the staging roots"
+    curl_tls=(--cacert "$work/staging-roots.pem")
+    say "trusting Let's Encrypt's staging roots (from $roots_url) for $base_url"
+    ;;
+  *) die "--tls-issuer: unknown issuer \"$tls_issuer\" (letsencrypt-staging, letsencrypt-prod or selfsigned)" ;;
+esac
 
 # The token goes into a header file readable only by us, never onto a command line.
 token=""

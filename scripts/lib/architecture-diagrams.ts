@@ -14,7 +14,7 @@ const id = (prefix: string, name: string): string => `${prefix}_${name.replace(/
 
 /** Services, topics and dead-letter topics: who publishes, who subscribes, who invokes whom. */
 export function eventFlowDiagram(services: readonly ServiceSpec[] = allServices, topics: readonly TopicSpec[] = allTopics): string {
-  const lines = ["flowchart LR", "  client([clients]) -->|HTTPS, WebSocket| ingress[ingress-nginx]"];
+  const lines = ["flowchart LR", "  client([clients]) -->|HTTPS, WebSocket| ingress[Traefik Gateway]"];
   for (const s of services) {
     const routes = s.publicRoutes.map((r) => r.path).join(", ");
     lines.push(`  ${id("svc", s.name)}["${s.name}<br/>:${s.port}"]`);

@@ -100,7 +100,7 @@ describe("docs/*.md", () => {
       "tasks",
       "tasks-data",
       "dapr-system",
-      "ingress-nginx",
+      "ingress",
       "cert-manager",
       "eventhubs-connection-string",
       "smtp-password",
@@ -113,7 +113,7 @@ describe("docs/*.md", () => {
     }
     assert.ok(all.includes(serviceMetrics.eventsDeadLettered));
     for (const s of allServices) assert.ok(all.includes(`\`${s.name}\``), `docs name service ${s.name}`);
-    const policies = read("infra/src/k8s/network-policies/build.ts");
+    const policies = read("infra/src/k8s/network-policies/charts.ts");
     assert.ok(policies.includes('"allow-acme-http01-solver"'));
   });
 });

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
+import os from "node:os";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -65,13 +68,17 @@ function fakePlatform(state: Fake): http.Server {
   });
 }
 
-function runSmoke(port: number, extra: string[] = []): Promise<{ code: number; out: string }> {
+function runSmoke(
+  port: number,
+  extra: string[] = [],
+  opts: { scheme?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       "bash",
-      [script, "--base-url", `http://127.0.0.1:${port}/`, "--token-env", "FAKE_TOKEN", "--timeout", "4", ...extra],
+      [script, "--base-url", `${opts.scheme ?? "http"}://127.0.0.1:${port}/`, "--token-env", "FAKE_TOKEN", "--timeout", "4", ...extra],
       {
-        env: { ...process.env, FAKE_TOKEN: token, GITHUB_ACTIONS: "" },
+        env: { ...process.env, FAKE_TOKEN: token, GITHUB_ACTIONS: "", ...opts.env },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );
@@ -132,5 +139,108 @@ describe("scripts/smoke-test.sh", () => {
     });
     assert.equal(child.code, 1);
     assert.equal(child.out, "smoke-test: FAIL: no token: pass --token-cmd, --token-file or set $SMOKE_TOKEN\n");
+  });
+
+  describe("--tls-issuer letsencrypt-staging (dev's certificates)", () => {
+    // A throwaway CA stands in for Let's Encrypt's staging root: the platform serves a certificate it signed.
+    const dir = mkdtempSync(path.join(os.tmpdir(), "smoke-tls-"));
+    const ssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
+    let tlsServer: https.Server;
+    let roots: http.Server;
+    let tlsPort = 0;
+    let rootsUrl = "";
+    before(async () => {
+      ssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=(STAGING) test root",
+      );
+      ssl(
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        "tls.key",
+        "-out",
+        "tls.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+      );
+      writeFileSync(path.join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
+      ssl(
+        "x509",
+        "-req",
+        "-in",
+        "tls.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "tls.pem",
+        "-days",
+        "1",
+        "-extfile",
+        "san.ext",
+      );
+      const handler = server.listeners("request")[0] as http.RequestListener;
+      tlsServer = https.createServer(
+        { key: readFileSync(path.join(dir, "tls.key")), cert: readFileSync(path.join(dir, "tls.pem")) },
+        handler,
+      );
+      roots = http.createServer((req, res) =>
+        /^\/letsencrypt-stg-root-x[12]\.pem$/.test(req.url ?? "")
+          ? res.end(readFileSync(path.join(dir, "ca.pem")))
+          : res.writeHead(404).end(),
+      );
+      await new Promise<void>((r) => tlsServer.listen(0, "127.0.0.1", r));
+      await new Promise<void>((r) => roots.listen(0, "127.0.0.1", r));
+      tlsPort = (tlsServer.address() as AddressInfo).port;
+      rootsUrl = `http://127.0.0.1:${(roots.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      await new Promise<void>((r) => tlsServer.close(() => r()));
+      await new Promise<void>((r) => roots.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("trusts the staging roots it fetches, and only for this run", async () => {
+      const { code, out } = await runSmoke(tlsPort, ["--tls-issuer", "letsencrypt-staging"], {
+        scheme: "https",
+        env: { SMOKE_STAGING_ROOTS_URL: rootsUrl },
+      });
+      assert.equal(code, 0, out);
+      assert.match(out, /trusting Let's Encrypt's staging roots/);
+      assert.match(out, /smoke-test: PASS\n$/);
+    });
+
+    it("fails on the same certificate without it (the system trust store has no staging root)", async () => {
+      const { code, out } = await runSmoke(tlsPort, [], { scheme: "https" });
+      assert.equal(code, 1);
+      assert.match(out, /smoke-test: FAIL/);
+    });
+
+    it("names an unknown issuer and refuses to mix the staging roots with --insecure", async () => {
+      const unknown = await runSmoke(tlsPort, ["--tls-issuer", "letsencrypt"], { scheme: "https" });
+      assert.match(unknown.out, /--tls-issuer: unknown issuer "letsencrypt" \(letsencrypt-staging, letsencrypt-prod or selfsigned\)/);
+      const mixed = await runSmoke(tlsPort, ["--insecure", "--tls-issuer", "letsencrypt-staging"], { scheme: "https" });
+      assert.match(mixed.out, /decides the trust itself: drop --cacert\/--insecure/);
+    });
   });
 });

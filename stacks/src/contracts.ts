@@ -19,6 +19,15 @@ export interface PlatformTarget {
   readonly tracingSamplingRate: string;
   /** Image registry the workloads pull from, e.g. `tasksdevacr.azurecr.io`; for minikube, images built into the node. */
   readonly registry: { readonly loginServer: pulumi.Input<string> };
+  /**
+   * The ingress's static public IP, which the program owns and the DNS record aliases (AKS): the ingress
+   * Service asks for it by name, after `dependsOn` (the control plane's right to use it).
+   */
+  readonly ingressAddress?: {
+    readonly publicIpName: pulumi.Input<string>;
+    readonly resourceGroupName: string;
+    readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  };
   readonly broker:
     | { readonly kind: "eventhubs"; readonly namespaceName: pulumi.Input<string> }
     | { readonly kind: "redpanda"; readonly brokers: pulumi.Input<string> };

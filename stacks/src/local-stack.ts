@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
-import { PlatformNamespaces } from "@tasks/infra/k8s/index";
-import { KafkaTopics } from "@tasks/infra/local/index";
+import { PlatformNamespaces, namespaces } from "@tasks/infra/k8s/index";
+import { KafkaTopics, localIdpRouteManifest } from "@tasks/infra/local/index";
 import { readLocalConfig } from "./config/local.js";
 import { createLocalData, type LocalContext } from "./local-stack/data.js";
 import { kafkaPassthrough, localPlatformTarget } from "./local-stack/target.js";
@@ -33,6 +33,12 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
     workloadDependsOn: [data.redpanda, data.postgres, data.secrets],
     ingressTcp: kafkaPassthrough(ctx),
   });
+  // The provider's /idp route on the public Gateway, once the Gateway (and the Gateway API CRDs) exist.
+  if (data.identityProvider)
+    new k8s.apiextensions.CustomResource("local-idp-route", localIdpRouteManifest(namespaces.data, cfg.domain), {
+      provider,
+      dependsOn: [platform.ingressController.gateway, data.identityProvider],
+    });
   new KafkaTopics("topics", { bootstrapServers: [ctx.externalKafka], dependsOn: [data.redpanda, platform.ingressController] });
 
   return {

@@ -18,10 +18,10 @@ export { smtpEnvironment } from "./platform/smtp.js";
 /**
  * The Kubernetes platform layer on a target cluster, in four steps (files under ./platform/):
  * 1. control plane: kube-prometheus-stack with the services' monitors, rules and dashboards, cert-manager
- *    and its issuers, ingress-nginx, the Dapr control plane and the catalog's Dapr resources;
+ *    and its issuers, the CRD step, Traefik with the public Gateway, the Dapr control plane and the catalog's Dapr resources;
  * 2. networking: the network policies;
  * 3. workloads: one image and ServiceWorkload (Deployment, Service, HPA, PDB) per catalog service, the
- *    database-roles Job, the public routes;
+ *    database-roles Job, the HTTPRoutes;
  * 4. outputs.
  */
 export function createPlatform(target: PlatformTarget, options: PlatformOptions = {}): Platform {

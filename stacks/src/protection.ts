@@ -11,13 +11,13 @@ import { namespaces } from "@tasks/infra/k8s/names";
  * - `retainOnDelete`: when the resource is deleted anyway, Pulumi only drops it from the state; the
  *   cloud resource and its data stay. Only where losing the resource loses data.
  *
- * By stack name: prod gets both. dev gets neither (a disposable copy of prod; `pulumi destroy` must
+ * By stack name: prod and bootstrap (the state of every stack, the registries, the DNS zone) get both. dev gets neither (a disposable copy of prod; `pulumi destroy` must
  * clean up, and its resource group takes every retained resource with it anyway). local gets neither:
  * scripts/local-down.sh keeps the data services by leaving the data namespace in the state
  * (`--exclude`), and a retained resource would drop out of the state and collide with the next local-up.
  */
 
-export type Environment = "dev" | "prod" | "local";
+export type Environment = "bootstrap" | "dev" | "prod" | "local";
 
 export interface Protection {
   readonly protect: boolean;
@@ -26,7 +26,9 @@ export interface Protection {
 
 /** How a stack guards its stateful resources. */
 export function protectionFor(environment: Environment): Protection {
-  return environment === "prod" ? { protect: true, retainOnDelete: true } : { protect: false, retainOnDelete: false };
+  return environment === "prod" || environment === "bootstrap"
+    ? { protect: true, retainOnDelete: true }
+    : { protect: false, retainOnDelete: false };
 }
 
 type Props = Readonly<Record<string, unknown>>;
@@ -68,6 +70,13 @@ export const statefulResources: readonly StatefulResource[] = [
   { type: "azure-native:keyvault:Key", holdsData: true, why: "a key (what it encrypted or signed depends on it)" },
   { type: "azure-native:containerregistry:Registry", holdsData: true, why: "the registry: the images deployed and rolled back to" },
   {
+    type: "azure-native:storage:StorageAccount",
+    holdsData: true,
+    why: "the state backend: every stack's Pulumi state and its history",
+  },
+  { type: "azure-native:storage:BlobContainer", holdsData: true, why: "a stack's Pulumi state" },
+  { type: "azure-native:dns:Zone", holdsData: true, why: "the public DNS zone: a new zone gets new name servers, to delegate again" },
+  {
     type: "kubernetes:helm.sh/v3:Release",
     matches: (props) => props.name === "dapr",
     holdsData: true,
@@ -102,7 +111,12 @@ export function guardTransformation(protection: Protection): pulumi.ResourceTran
   return (args) => {
     const entry = statefulResource(args.type, args.props as Props);
     const opts = entry
-      ? { ...args.opts, protect: protection.protect, retainOnDelete: protection.retainOnDelete && entry.holdsData }
+      ? {
+          ...args.opts,
+          protect: protection.protect,
+          // A component that retains a child in every stack (Key Vault secrets under purge protection) keeps that.
+          retainOnDelete: (protection.retainOnDelete && entry.holdsData) || args.opts.retainOnDelete === true,
+        }
       : { ...args.opts, protect: args.opts.protect ?? false };
     return { props: args.props, opts };
   };

@@ -3,9 +3,14 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { loadAzureConfig } from "../src/config/azure.js";
 import { StackConfigError } from "../src/config/common.js";
+import { offlineEnvVar } from "../src/config/examples.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
 
-/** Config validation at program start: one message naming every bad key and the form it expects. */
+/**
+ * Config validation at program start: one message naming every bad key and the form it expects. The stack
+ * files hold documentation stand-ins, which only the offline tools accept: these tests run as they do.
+ */
+process.env[offlineEnvVar] = "1";
 
 type Edit = (config: Record<string, string>) => void;
 
@@ -54,7 +59,7 @@ describe("Azure stack config validation", () => {
       c["tasks-platform:allowedIpRanges"] = JSON.stringify(["203.0.113.0/24", "not-a-cidr"]);
       setIn(c, "aks", ["tier"], undefined);
       setIn(c, "aks", ["userNodeMaxCount"], 0);
-      setIn(c, "acr", ["zoneRedundant"], true);
+      setIn(c, "bootstrap", ["registry", "sku"], "Gold");
       setIn(c, "network", ["adressSpace"], "10.0.0.0/16");
       c["tasks-platform:replicas"] = "3";
       delete c["azure-native:location"];
@@ -64,11 +69,11 @@ describe("Azure stack config validation", () => {
         "Invalid stack config: " +
         [
           "tasks-platform:owner: missing, expected a non-empty team name",
+          "tasks-platform:bootstrap.registry.sku: expected one of: Basic, Standard, Premium",
           "tasks-platform:allowedIpRanges[1]: expected an IPv4 CIDR such as 203.0.113.0/24",
           "tasks-platform:network.adressSpace: unknown key",
           "tasks-platform:aks.tier: missing, expected one of: Standard, Premium",
           "tasks-platform:aks.userNodeMaxCount: expected an integer 1..100",
-          "tasks-platform:acr.zoneRedundant: expected false unless acr.sku is Premium (got Standard)",
           "tasks-platform:replicas: unknown key",
           "azure-native:location: missing, expected an Azure region such as westeurope",
         ].join("; "),
@@ -164,6 +169,71 @@ describe("Azure stack config validation", () => {
     );
   });
 
+  it("checks what involves two keys: the API server's ranges against a private cluster, the host against the DNS zone", () => {
+    assert.throws(
+      withConfig("dev", (c) => {
+        c["tasks-platform:allowedIpRanges"] = "[]";
+        c["tasks-platform:domain"] = "tasks.dev.example.org";
+      }),
+      {
+        message:
+          "Invalid stack config: tasks-platform:allowedIpRanges: expected at least one CIDR (the deployers' egress) unless aks.privateCluster is true; " +
+          "tasks-platform:domain: expected a name in the DNS zone bootstrap.dnsZone.name (example.com), got tasks.dev.example.org",
+      },
+    );
+    // A private cluster is reached from inside the VNet (self-hosted runners): no public ranges needed.
+    const cfg = withConfig("dev", (c) => {
+      c["tasks-platform:allowedIpRanges"] = "[]";
+      setIn(c, "aks", ["privateCluster"], true);
+    })() as ReturnType<typeof loadAzureConfig>;
+    assert.equal(cfg.aks.privateCluster, true);
+  });
+
+  it("stops a real run on documentation values, naming each; the offline tools run with them (issue 24, item 3)", () => {
+    delete process.env[offlineEnvVar];
+    try {
+      assert.throws(
+        withConfig("dev", () => {}),
+        (e: unknown) => {
+          const problems = (e as StackConfigError).problems;
+          assert.deepEqual(
+            problems.map((p) => p.split(" is a documentation value")[0]),
+            [
+              "tasks-platform:domain: tasks.dev.example.com (RFC 2606 example domain example.com)",
+              "tasks-platform:acmeEmail: platform@example.com (RFC 2606 example domain example.com)",
+              "tasks-platform:bootstrap.aksAdminsGroup.objectId: 00000000-0000-0000-0000-000000000000 (the all-zero GUID, a placeholder)",
+              "tasks-platform:bootstrap.dnsZone.name: example.com (RFC 2606 example domain example.com)",
+              "tasks-platform:allowedIpRanges[0]: 203.0.113.0/24 (RFC 5737 TEST-NET-3 documentation range 203.0.113.0/24)",
+              "tasks-platform:identity.allowedOrigins[0]: https://tasks.dev.example.com (RFC 2606 example domain example.com)",
+              "tasks-platform:smtp.host: smtp.example.com (RFC 2606 example domain example.com)",
+              "tasks-platform:smtp.from: tasks-dev@example.com (RFC 2606 example domain example.com)",
+              "tasks-platform:smtp.egressCidrs[0]: 198.51.100.0/24 (RFC 5737 TEST-NET-2 documentation range 198.51.100.0/24)",
+              "tasks-platform:alerting.email[0]: platform-oncall@example.com (RFC 2606 example domain example.com)",
+            ],
+          );
+          assert.match(problems[0]!, /set the real one \(the offline plan runs with it and says so; a real run cannot\)$/);
+          return true;
+        },
+      );
+      // Real values pass.
+      const real = withConfig("dev", (c) => {
+        c["tasks-platform:domain"] = "tasks.dev.contoso.io";
+        c["tasks-platform:acmeEmail"] = "platform@contoso.io";
+        setIn(c, "bootstrap", ["aksAdminsGroup", "objectId"], "5c1d5e2a-0b8e-4c65-9a59-8f3a8d2b1e47");
+        setIn(c, "bootstrap", ["dnsZone", "name"], "contoso.io");
+        c["tasks-platform:allowedIpRanges"] = JSON.stringify(["20.61.12.0/28"]);
+        setIn(c, "smtp", ["host"], "smtp.contoso.io");
+        setIn(c, "smtp", ["from"], "tasks-dev@contoso.io");
+        setIn(c, "smtp", ["egressCidrs"], ["20.61.13.0/28"]);
+        setIn(c, "alerting", ["email"], ["platform-oncall@contoso.io"]);
+        setIn(c, "identity", ["allowedOrigins"], ["https://tasks.dev.contoso.io"]);
+      })() as ReturnType<typeof loadAzureConfig>;
+      assert.equal(real.domain, "tasks.dev.contoso.io");
+    } finally {
+      process.env[offlineEnvVar] = "1";
+    }
+  });
+
   it("takes image digests by catalog service and names a bad digest or an unknown service", () => {
     const digest = `sha256:${"c".repeat(64)}`;
     const cfg = withConfig("dev", (c) => {
@@ -176,7 +246,10 @@ describe("Azure stack config validation", () => {
       }),
       (e: unknown) => {
         const problems = (e as StackConfigError).problems.join("\n");
-        assert.match(problems, /tasks-platform:imageDigests\.audit: expected an image digest sha256:<64 hex digits>/);
+        assert.match(
+          problems,
+          /tasks-platform:imageDigests\.audit: expected an image digest sha256:<64 hex digits>, optionally after its content tag/,
+        );
         assert.match(problems, /tasks-platform:imageDigests.*billing/);
         return true;
       },

@@ -10,7 +10,7 @@ import {
   serviceAccounts,
   servicesWithDatabase,
 } from "@tasks/catalog";
-import { builtInRoles, podSecurityRestrictedInitiative, subnetLayout } from "@tasks/infra/azure/index";
+import { builtInRoles, postgresChildTimeouts, subnetLayout } from "@tasks/infra/azure/index";
 import { runStackMocked, type MockedRun, type RecordedResource } from "../src/offline/mocked-run.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
 
@@ -24,7 +24,6 @@ const unwrap = (v: unknown): unknown => (isSecretEnvelope(v) ? get(v, "value") :
 
 /** Azure resource types that take tags; every one of them must carry the standard tags. */
 const taggableTypes = [
-  "azure-native:resources:ResourceGroup",
   "azure-native:network:VirtualNetwork",
   "azure-native:network:PrivateEndpoint",
   "azure-native:privatedns:PrivateZone",
@@ -33,7 +32,7 @@ const taggableTypes = [
   "azure-native:monitor:DataCollectionRule",
   "azure-native:containerservice:ManagedCluster",
   "azure-native:managedidentity:UserAssignedIdentity",
-  "azure-native:containerregistry:Registry",
+  "azure-native:network:PublicIPAddress",
   "azure-native:eventhub:Namespace",
   "azure-native:keyvault:Vault",
   "azure-native:keyvault:Secret",
@@ -86,7 +85,23 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.equal(aks.disableLocalAccounts, true);
       assert.equal(get(aks, "aadProfile", "managed"), true);
       assert.equal(get(aks, "aadProfile", "enableAzureRBAC"), true);
-      assert.deepEqual(get(aks, "aadProfile", "adminGroupObjectIDs"), [one("azuread:index/group:Group").state.objectId]);
+      // The admins group is the bootstrap stack's: the stack reads its object id from config and creates no Entra object.
+      assert.deepEqual(get(aks, "aadProfile", "adminGroupObjectIDs"), [get(cfg("bootstrap"), "aksAdminsGroup", "objectId")]);
+      // Its only Entra objects are the sign-in registrations (issue 14), under the sign-in component: the deployer's
+      // Graph right is Application.ReadWrite.OwnedBy from the bootstrap (issue 24, item 8), nothing wider.
+      const signIn = run.resources.find((r) => r.type === "tasks:azure:TasksApiRegistration");
+      const entra = run.resources.filter((r) => r.type.startsWith("azuread:"));
+      assert.deepEqual(entra.map((r) => r.type).sort(), [
+        "azuread:index/application:Application",
+        "azuread:index/application:Application",
+        "azuread:index/servicePrincipal:ServicePrincipal",
+        "azuread:index/servicePrincipal:ServicePrincipal",
+        "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+      ]);
+      assert.ok(signIn, "the sign-in registration component");
+      const under = (urn: string | undefined): boolean =>
+        urn === signIn.urn || (!!urn && under(run.resources.find((x) => x.urn === urn)?.parent));
+      for (const r of entra) assert.ok(under(r.parent), `${r.name} belongs to the sign-in registrations`);
       assert.equal(get(aks, "oidcIssuerProfile", "enabled"), true);
       assert.equal(get(aks, "securityProfile", "workloadIdentity", "enabled"), true);
       assert.equal(get(aks, "sku", "tier"), cfg("aks").tier);
@@ -126,46 +141,75 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       }
     });
 
-    it("enables Container Insights, the Key Vault secrets provider and Azure Policy (pod security restricted)", () => {
+    it("enables Container Insights, Azure Policy and the Key Vault secrets provider with rotation (the monitoring pods mount it)", () => {
       const aks = one("azure-native:containerservice:ManagedCluster");
       const addons = aks.inputs.addonProfiles as Obj;
       const workspace = one("azure-native:operationalinsights:Workspace");
       assert.equal(get(addons, "omsagent", "enabled"), true);
       assert.equal(get(addons, "omsagent", "config", "logAnalyticsWorkspaceResourceID"), idOf(workspace));
+      // Alertmanager and the trace collector mount their Key Vault secrets through the add-on's CSI driver.
       assert.equal(get(addons, "azureKeyvaultSecretsProvider", "enabled"), true);
+      assert.equal(get(addons, "azureKeyvaultSecretsProvider", "config", "enableSecretRotation"), "true");
       assert.equal(get(addons, "azurepolicy", "enabled"), true);
       assert.equal(workspace.inputs.retentionInDays, cfg("logAnalytics").retentionDays);
       const dcra = one("azure-native:monitor:DataCollectionRuleAssociation");
       assert.equal(dcra.inputs.resourceUri, idOf(aks));
       assert.equal(dcra.inputs.dataCollectionRuleId, idOf(one("azure-native:monitor:DataCollectionRule")));
-      const policy = one("azure-native:authorization:PolicyAssignment");
-      assert.equal(policy.inputs.policyDefinitionId, podSecurityRestrictedInitiative);
-      assert.equal(policy.inputs.scope, idOf(aks));
-      assert.equal(get(policy.inputs, "parameters", "effect", "value"), cfg("aks").podSecurityEffect);
+      // Governance is the bootstrap stack's: the deployer cannot write policy assignments (issue 24, item 8).
+      assert.deepEqual(ofType("azure-native:authorization:PolicyAssignment"), []);
     });
 
-    it("grants the AKS admins group cluster admin on the cluster", () => {
-      const group = one("azuread:index/group:Group");
-      assert.equal(group.inputs.securityEnabled, true);
-      const admins = roleAssignments("aksRbacClusterAdmin").filter((r) => r.inputs.principalId === group.state.objectId);
+    it("assigns only the roles its deployer may assign: AcrPull, Key Vault Secrets User, Network Contributor", () => {
+      const allowedRoles = new Set<string>([builtInRoles.acrPull, builtInRoles.keyVaultSecretsUser, builtInRoles.networkContributor]);
+      const assigned = ofType("azure-native:authorization:RoleAssignment").map((r) => String(r.inputs.roleDefinitionId).split("/").pop()!);
+      assert.ok(assigned.length > 0);
       assert.deepEqual(
-        admins.map((r) => [r.inputs.scope, r.inputs.principalType]),
-        [[idOf(one("azure-native:containerservice:ManagedCluster")), "Group"]],
+        assigned.filter((g) => !allowedRoles.has(g)),
+        [],
       );
     });
 
-    it("disables the ACR admin user and grants AcrPull to the kubelet identity", () => {
-      const acr = one("azure-native:containerregistry:Registry");
-      assert.equal(acr.inputs.adminUserEnabled, false);
-      assert.equal(acr.inputs.anonymousPullEnabled, false);
-      const a = cfg("acr");
-      assert.equal(get(acr.inputs, "sku", "name"), a.sku);
-      assert.equal(acr.inputs.zoneRedundancy, a.zoneRedundant ? "Enabled" : "Disabled");
+    it("grants AcrPull on the bootstrap stack's registry to the kubelet identity, with a private endpoint for Premium", () => {
+      const registry = cfg("bootstrap").registry as Obj;
+      const registryId =
+        `/subscriptions/${String(run.outputs.subscriptionId)}/resourceGroups/${String(get(cfg("bootstrap"), "resourceGroupName"))}` +
+        `/providers/Microsoft.ContainerRegistry/registries/${String(registry.name)}`;
+      assert.deepEqual(ofType("azure-native:containerregistry:Registry"), [], "the registry is the bootstrap stack's");
       const kubelet = get(one("azure-native:containerservice:ManagedCluster").state, "identityProfile", "kubeletidentity", "objectId");
       assert.deepEqual(
         roleAssignments("acrPull").map((r) => [r.inputs.principalId, r.inputs.scope]),
-        [[kubelet, idOf(acr)]],
+        [[kubelet, registryId]],
       );
+      assert.equal(run.outputs.acrLoginServer, `${String(registry.name)}.azurecr.io`);
+      const pe = ofType("azure-native:network:PrivateEndpoint").filter(
+        (e) => get(e.inputs, "privateLinkServiceConnections", 0, "privateLinkServiceId") === registryId,
+      );
+      assert.equal(pe.length, registry.sku === "Premium" ? 1 : 0);
+    });
+
+    it("owns the ingress's static public IP and the DNS record that aliases it (issue 24, item 6)", () => {
+      const ip = one("azure-native:network:PublicIPAddress");
+      assert.deepEqual(
+        [ip.inputs.publicIPAllocationMethod, get(ip.inputs, "sku", "name"), ip.inputs.zones],
+        ["Static", "Standard", ["1", "2", "3"]],
+      );
+      const zone = cfg("bootstrap").dnsZone as Obj;
+      const record = one("azure-native:dns:RecordSet");
+      const host = plain("domain");
+      assert.deepEqual(
+        [record.inputs.zoneName, record.inputs.resourceGroupName, record.inputs.recordType, record.inputs.relativeRecordSetName],
+        [zone.name, zone.resourceGroupName, "A", host.slice(0, -String(zone.name).length - 1)],
+      );
+      assert.deepEqual(record.inputs.targetResource, { id: idOf(ip) }, "an alias record: it follows the IP resource");
+      // The AKS control plane may attach the IP to its load balancer.
+      const controlPlane = ofType("azure-native:managedidentity:UserAssignedIdentity").find((i) => i.name.endsWith("-aks-control-plane"))!;
+      assert.deepEqual(
+        roleAssignments("networkContributor")
+          .filter((r) => r.inputs.scope === idOf(ip))
+          .map((r) => r.inputs.principalId),
+        [controlPlane.state.principalId],
+      );
+      assert.equal(run.outputs.ingressAddress, ip.state.ipAddress);
     });
 
     it("runs Event Hubs with Kafka, TLS 1.2, zone redundancy and the configured tier", () => {
@@ -265,6 +309,8 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.ok(isSecretEnvelope(server.inputs.administratorLoginPassword));
       const tls = one("azure-native:dbforpostgresql:Configuration");
       assert.deepEqual([tls.inputs.configurationName, tls.inputs.value], ["require_secure_transport", "ON"]);
+      // Azure moves the zones on failover and grows the storage: the program leaves them be (issue 24, item 12).
+      assert.deepEqual(server.ignoreChanges, ["availabilityZone", "highAvailability.standbyAvailabilityZone", "storage.storageSizeGB"]);
       assert.deepEqual(
         ofType("azure-native:dbforpostgresql:Database")
           .map((d) => d.inputs.databaseName)
@@ -275,8 +321,26 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       );
       assert.equal(
         one("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra").inputs.objectId,
-        one("azuread:index/group:Group").state.objectId,
+        get(cfg("bootstrap"), "aksAdminsGroup", "objectId"),
       );
+    });
+
+    it("applies the server's children one at a time after it settles, with room for ServerIsBusy (issue 24, item 7)", () => {
+      const server = one("azure-native:dbforpostgresql:Server");
+      const settle = run.resources.find((r) => r.type === "time:index/sleep:Sleep" && r.parent === server.urn);
+      assert.ok(settle, "a settle wait under the server");
+      const chain = [
+        one("azure-native:dbforpostgresql:Configuration"),
+        one("azure-native:dbforpostgresql:AdministratorsMicrosoftEntra"),
+        ...ofType("azure-native:dbforpostgresql:Database"),
+      ];
+      assert.equal(chain.length, 2 + servicesWithDatabase().length);
+      // Each waits for the one before it: never two changes at once on the server.
+      assert.ok(chain[0]!.dependsOn.includes(settle.urn), "TLS setting after the settle wait");
+      for (let i = 1; i < chain.length; i++)
+        assert.ok(chain[i]!.dependsOn.includes(chain[i - 1]!.urn), `${chain[i]!.name} waits for ${chain[i - 1]!.name}`);
+      for (const child of chain) assert.equal(child.parent, server.urn);
+      assert.deepEqual(postgresChildTimeouts, { create: "30m", update: "30m", delete: "30m" });
     });
 
     it("gives every service a workload identity federated with its service account, with Key Vault Secrets User on the vault only", () => {
@@ -309,34 +373,26 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.deepEqual(Object.keys(ids).sort(), allServices.map((s) => s.name).sort());
     });
 
-    it("federates the GitHub deployer for main and pull requests, with no password, and scopes its roles to the resource group", () => {
-      const repo = plain("githubRepository");
-      const app = one("azuread:index/application:Application", `tasks-${stack}-github-deployer`);
-      assert.equal(app.inputs.password, undefined);
-      for (const t of [
-        "azuread:index/applicationPassword:ApplicationPassword",
-        "azuread:index/servicePrincipalPassword:ServicePrincipalPassword",
-        "azuread:index/applicationCertificate:ApplicationCertificate",
-      ]) {
-        assert.deepEqual(ofType(t), [], `${t} must not exist`);
-      }
-      const subjects = ofType("azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential")
-        .map((c) => c.inputs.subject)
-        .sort();
-      const envs = (config["tasks-platform:githubEnvironments"] ? JSON.parse(config["tasks-platform:githubEnvironments"]) : []) as string[];
-      assert.deepEqual(
-        subjects,
-        [`repo:${repo}:pull_request`, `repo:${repo}:ref:refs/heads/main`, ...envs.map((e) => `repo:${repo}:environment:${e}`)].sort(),
+    it("makes the workloads wait until their identities' Key Vault roles and federated credentials have propagated (item 19)", () => {
+      const wait = run.resources.find((r) => r.type === "time:index/sleep:Sleep" && r.name.endsWith("-workload-propagation"));
+      assert.ok(wait);
+      const grants = [...ofType("azure-native:managedidentity:FederatedIdentityCredential"), ...roleAssignments("keyVaultSecretsUser")];
+      // Each service's credential and role; monitoring's two credentials (Alertmanager, trace collector) and role; KEDA's one and role.
+      assert.equal(grants.length, allServices.length * 2 + 5);
+      for (const g of grants) assert.ok(wait.dependsOn.includes(g.urn), `${g.name} before the wait`);
+      assert.match(String(wait.inputs.createDuration), /^\d+s$/);
+      const deployments = run.resources.filter(
+        (r) => r.type === "kubernetes:apps/v1:Deployment" && allServices.some((s) => get(r.inputs, "metadata", "name") === s.name),
       );
-      if (stack === "prod") assert.deepEqual(envs, ["production"]);
-      const sp = one("azuread:index/servicePrincipal:ServicePrincipal", `tasks-${stack}-github-deployer`);
-      const rg = one("azure-native:resources:ResourceGroup");
-      const roles = ofType("azure-native:authorization:RoleAssignment").filter((r) => r.inputs.principalId === sp.state.objectId);
-      assert.equal(roles.length, 3);
-      for (const r of roles) assert.equal(r.inputs.scope, idOf(rg));
-      const admin = roles.find((r) => String(r.inputs.roleDefinitionId).endsWith(builtInRoles.rbacAdministrator))!;
-      assert.match(String(admin.inputs.condition), /GuidEquals \{[^}]*\}/);
-      assert.equal(admin.inputs.conditionVersion, "2.0");
+      assert.equal(deployments.length, allServices.length);
+      const waitsFor = (urn: string, target: string, seen = new Set<string>()): boolean => {
+        if (urn === target) return true;
+        if (seen.has(urn)) return false;
+        seen.add(urn);
+        const r = run.resources.find((x) => x.urn === urn);
+        return !!r && [...r.dependsOn, ...(r.parent ? [r.parent] : [])].some((d) => waitsFor(d, target, seen));
+      };
+      for (const d of deployments) assert.ok(waitsFor(d.urn, wait.urn), `${d.name} waits for the propagation`);
     });
 
     it("registers the API (v2 tokens, Tasks.ReadWrite, email claim) and a public SPA client in Entra ID, and wires them into every public service", () => {
@@ -429,12 +485,12 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.ok(!run.calls.some((c) => c.token === "azure-native:containerservice:listManagedClusterAdminCredentials"));
     });
 
-    it("gives every Azure resource a parent (a component or its owner), except the resource group", () => {
+    it("gives every Azure resource a parent (a component or its owner)", () => {
       const orphans = run.resources
         .filter((r) => r.custom && /^(azure-native|azuread|random):/.test(r.type) && !r.parent)
         .map((r) => `${r.type} ${r.name}`);
       assert.deepEqual(
-        orphans.filter((o) => !o.startsWith("azure-native:resources:ResourceGroup") && !o.startsWith("random:")),
+        orphans.filter((o) => !o.startsWith("random:")),
         [],
       );
     });
@@ -448,14 +504,15 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
         const protectedOnes = run.resources.filter((r) => r.protect).map(label);
         const retained = run.resources.filter((r) => r.retainOnDelete).map(label);
         if (stack === "dev") {
-          assert.deepEqual([protectedOnes, retained], [[], []]);
+          // Only the Key Vault secrets are retained, in every stack: a deleted one's name is blocked by purge protection.
+          assert.deepEqual(protectedOnes, []);
+          assert.ok(retained.length > 0 && retained.every((r) => r.startsWith("azure-native:keyvault:Secret ")), retained.join(", "));
           return;
         }
         const count = (list: string[], type: string): number => list.filter((l) => l.startsWith(`${type} `)).length;
         const vaultSecrets = ofType("azure-native:keyvault:Secret").length;
         const hubs = ofType("azure-native:eventhub:EventHub").length;
         const expected: [string, number, boolean][] = [
-          ["azure-native:resources:ResourceGroup", 1, true],
           ["azure-native:containerservice:ManagedCluster", 1, false],
           ["azure-native:dbforpostgresql:Server", 1, true],
           ["azure-native:dbforpostgresql:Database", servicesWithDatabase().length, true],
@@ -463,7 +520,6 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
           ["azure-native:eventhub:EventHub", allBrokerTopics().length, true],
           ["azure-native:keyvault:Vault", 1, true],
           ["azure-native:keyvault:Secret", vaultSecrets, true],
-          ["azure-native:containerregistry:Registry", 1, true],
           ["kubernetes:helm.sh/v3:Release", 1, true],
           ["kubernetes:core/v1:Namespace", 1, true],
         ];
@@ -511,7 +567,7 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
         "keyVaultName",
         "postgresHost",
         "oidcIssuerUrl",
-        "githubDeployerClientId",
+        "ingressAddress",
       ]) {
         assert.equal(typeof run.outputs[key], "string", key);
       }

@@ -12,6 +12,7 @@ import {
   checkNetworkPolicies,
   checkProviders,
   checkWorkloads,
+  crdBundle,
   named,
   podProblems,
   podTemplates,
@@ -86,7 +87,7 @@ describe("local stack (minikube, mocked)", () => {
     assert.deepEqual(get(rule("redpanda-external-ingress"), "ports"), [{ protocol: "TCP", port: 19092 }]);
     assert.equal(
       get(rule("redpanda-external-ingress"), "from", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name"),
-      "ingress-nginx",
+      "ingress",
     );
     const egress = get(named(manifests, "NetworkPolicy", "tasks-api-egress"), "spec", "egress") as Obj[];
     assert.ok(
@@ -113,8 +114,18 @@ describe("local stack (minikube, mocked)", () => {
     for (const t of topics) assert.equal(t.inputs.replicationFactor, 1);
     const provider = run.resources.find((r) => r.type === "pulumi:providers:kafka");
     assert.deepEqual(JSON.parse(String(provider?.inputs.bootstrapServers)), ["192.168.49.2:31092"]);
-    assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "tcp"), { "19092": "tasks-data/redpanda:19092" });
-    assert.deepEqual(get(releaseValues(run, "ingress-nginx"), "controller", "service", "nodePorts", "tcp"), { "19092": 31092 });
+    assert.deepEqual(get(releaseValues(run, "traefik"), "ports", "kafka"), {
+      port: 19092,
+      expose: { default: true },
+      exposedPort: 19092,
+      protocol: "TCP",
+      nodePort: 31092,
+    });
+    const route = named(manifests, "TCPRoute", "kafka");
+    assert.equal(route.metadata.namespace, "tasks-data");
+    assert.deepEqual(get(route, "spec", "rules", 0, "backendRefs"), [{ name: "redpanda", port: 19092 }]);
+    // TCPRoute is served by the Gateway API's experimental channel only: the local CRD step installs that one.
+    assert.equal(crdBundle(run, "gatewayApi"), "experimental-install.yaml");
   });
 
   it("takes Prometheus' retention and the Dapr tracing rate from Pulumi.local.yaml; Prometheus keeps no volume", () => {
@@ -183,9 +194,41 @@ describe("local stack (minikube, mocked)", () => {
       ["dev-user", "alice", "bob", "smoke-test"],
     );
     assert.ok(users.every((u) => u.password.length === 24));
-    const ingress = named(manifests, "Ingress", "local-idp");
-    assert.equal(get(ingress, "spec", "rules", 0, "http", "paths", 0, "path"), "/idp");
-    assert.deepEqual(get(ingress, "spec", "tls", 0, "hosts"), [domain]);
+    // /idp on the public Gateway's HTTPS listener (its certificate covers the host), admitted from tasks-data,
+    // and Traefik may reach the provider's port (its egress policy, and the data namespace's ingress policy).
+    const route = named(manifests, "HTTPRoute", "local-idp");
+    assert.equal(route.metadata.namespace, "tasks-data");
+    assert.deepEqual(get(route, "spec", "hostnames"), [domain]);
+    assert.deepEqual(get(route, "spec", "parentRefs", 0), {
+      group: "gateway.networking.k8s.io",
+      kind: "Gateway",
+      name: "public",
+      namespace: "ingress",
+      sectionName: "https",
+    });
+    assert.equal(get(route, "spec", "rules", 0, "matches", 0, "path", "value"), "/idp");
+    assert.deepEqual(get(route, "spec", "rules", 0, "backendRefs"), [{ name: "local-idp", port: 8080 }]);
+    const https = (get(named(manifests, "Gateway", "public"), "spec", "listeners") as Obj[]).find((l) => l.name === "https")!;
+    assert.deepEqual(get(https, "allowedRoutes", "namespaces", "selector", "matchExpressions"), [
+      { key: "kubernetes.io/metadata.name", operator: "In", values: ["tasks", "tasks-data"] },
+    ]);
+    const traefikEgress = get(named(manifests, "NetworkPolicy", "allow-public-traffic"), "spec", "egress") as Obj[];
+    assert.ok(
+      traefikEgress.some(
+        (r) =>
+          get(r, "to", 0, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "tasks-data" &&
+          get(r, "to", 0, "podSelector", "matchLabels", "app.kubernetes.io/name") === "local-idp" &&
+          get(r, "ports", 0, "port") === 8080,
+      ),
+    );
+    const idpIngress = get(named(manifests, "NetworkPolicy", "local-idp-ingress"), "spec", "ingress", 0, "from") as Obj[];
+    assert.ok(
+      idpIngress.some(
+        (f) =>
+          get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress" &&
+          get(f, "podSelector", "matchLabels", "app.kubernetes.io/name") === "traefik",
+      ),
+    );
     for (const d of byKind(manifests, "Deployment").filter((m) => m.metadata.namespace === "tasks")) {
       const e = Object.fromEntries(
         (get(d, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[]).map((x) => [x.name, x.value]),

@@ -49,6 +49,25 @@ export function releaseValues(run: MockedRun, chart: string): Obj {
   return release.values as Obj;
 }
 
+/** The CRD step's bundle of `owner` (infra/src/k8s/crds.ts): the file name of its first source. */
+export function crdBundle(run: MockedRun, owner: string): string {
+  const group = run.resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && r.name === `platform-crds-${owner}`);
+  assert.ok(group, `no CRD bundle ${owner}`);
+  return String((group.inputs.files as string[])[0])
+    .split("/")
+    .pop()!;
+}
+
+/** The Helm releases that wait for the CRD step (depend on every one of its ConfigGroups). */
+export function releasesAfterCrds(run: MockedRun): string[] {
+  const crdUrns = run.resources.filter((r) => r.type === "kubernetes:yaml/v2:ConfigGroup").map((r) => r.urn);
+  assert.ok(crdUrns.length > 0, "no CRD step");
+  return run.resources
+    .filter((r) => r.type === "kubernetes:helm.sh/v3:Release" && crdUrns.every((u) => r.dependsOn.includes(u)))
+    .map((r) => String(r.inputs.chart))
+    .sort();
+}
+
 /** Pod templates of every Deployment and StatefulSet, with where they came from. */
 export function podTemplates(manifests: readonly Manifest[]): { where: string; namespace: string; template: Obj }[] {
   return manifests
@@ -239,7 +258,7 @@ export function notificationsEnvironment(manifests: readonly Manifest[]): Record
 }
 
 /** Default deny in every namespace that runs workloads, and the catalog's paths opened explicitly. */
-const baseChartNamespaces = ["cert-manager", "ingress-nginx", "monitoring", "dapr-system"];
+const baseChartNamespaces = ["cert-manager", "ingress", "monitoring", "dapr-system"];
 
 export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
   // KEDA's chart on minikube (AKS runs the add-on in kube-system); monitoring holds the lag exporter and trace collector too.
@@ -251,7 +270,7 @@ export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifes
     [
       "cert-manager cert-manager",
       "dapr-system dapr",
-      "ingress-nginx ingress-nginx",
+      "ingress traefik",
       "monitoring kube-prometheus-stack",
       "monitoring opentelemetry-collector",
       "monitoring prometheus-kafka-exporter",
@@ -305,7 +324,7 @@ export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifes
   for (const s of allServices) {
     const ingress = arr(get(named(policies, "NetworkPolicy", `${s.name}-ingress`), "spec", "ingress")) as Obj[];
     const fromController = ingress.some((r) =>
-      (arr(r.from) as Obj[]).some((f) => get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress-nginx"),
+      (arr(r.from) as Obj[]).some((f) => get(f, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name") === "ingress"),
     );
     assert.equal(fromController, s.publicRoutes.length > 0, `${s.name}: ingress controller access`);
     const egress = arr(get(named(policies, "NetworkPolicy", `${s.name}-egress`), "spec", "egress")) as Obj[];
@@ -467,27 +486,42 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
   assert.equal(get(kps, "prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"), false);
   assert.equal(get(kps, "grafana", "sidecar", "dashboards", "label"), "grafana_dashboard");
 
-  const ingresses = byKind(manifests, "Ingress").filter((i) => i.metadata.namespace === serviceAccounts.namespace);
+  // The public entry is Gateway API objects: no Ingress, one Gateway, an HTTPRoute per public service on HTTPS.
+  assert.deepEqual(byKind(manifests, "Ingress"), []);
+  const gateways = byKind(manifests, "Gateway", "gateway.networking.k8s.io/v1");
+  assert.deepEqual(
+    gateways.map((g) => `${g.metadata.namespace}/${g.metadata.name}`),
+    ["ingress/public"],
+  );
+  const https = (arr(get(gateways[0], "spec", "listeners")) as Obj[]).find((l) => l.name === "https")!;
+  assert.equal(https.hostname, host);
+  assert.deepEqual(get(https, "tls", "certificateRefs"), [{ kind: "Secret", group: "", name: "tasks-public-tls" }]);
+  const routes = byKind(manifests, "HTTPRoute", "gateway.networking.k8s.io/v1").filter((r) => r.metadata.namespace === "tasks");
   const publicServices: ServiceSpec[] = allServices.filter((s) => s.publicRoutes.length > 0);
-  assert.deepEqual(ingresses.map((i) => i.metadata.name).sort(), publicServices.map((s) => s.name).sort());
+  assert.deepEqual(routes.map((r) => r.metadata.name).sort(), publicServices.map((s) => s.name).sort());
   for (const s of publicServices) {
-    const ing = named(ingresses, "Ingress", s.name);
-    assert.deepEqual(get(ing, "spec", "tls"), [{ hosts: [host], secretName: "tasks-public-tls" }]);
+    const route = named(routes, "HTTPRoute", s.name);
+    assert.deepEqual(get(route, "spec", "hostnames"), [host]);
     assert.deepEqual(
-      (arr(get(ing, "spec", "rules", 0, "http", "paths")) as Obj[]).map((p) => p.path),
+      (arr(get(route, "spec", "parentRefs")) as Obj[]).map((p) => p.sectionName),
+      ["https"],
+    );
+    assert.deepEqual(
+      (arr(get(route, "spec", "rules", 0, "matches")) as Obj[]).map((m) => get(m, "path", "value")),
       s.publicRoutes.map((r) => r.path),
     );
-    const ann = get(ing, "metadata", "annotations") as Obj;
-    assert.equal(ann["nginx.ingress.kubernetes.io/force-ssl-redirect"], "true");
-    assert.ok(ann["nginx.ingress.kubernetes.io/proxy-body-size"]);
-    const ws = s.publicRoutes.some((r) => r.websocket);
-    assert.equal(ann["nginx.ingress.kubernetes.io/proxy-read-timeout"], ws ? "3600" : undefined, `${s.name}: WebSocket timeouts`);
+    assert.equal(get(route, "spec", "rules", 0, "filters", 0, "responseHeaderModifier", "set", 0, "name"), "Strict-Transport-Security");
   }
+  assert.deepEqual(get(named(manifests, "HTTPRoute", "https-redirect"), "spec", "rules", 0, "filters", 0, "requestRedirect"), {
+    scheme: "https",
+    statusCode: 301,
+  });
   const cert = named(manifests, "Certificate", "tasks-public-tls");
+  assert.equal(cert.metadata.namespace, "ingress");
   assert.deepEqual(get(cert, "spec", "dnsNames"), [host]);
-  const nginx = releaseValues(run, "ingress-nginx");
-  assert.equal(get(nginx, "controller", "config", "hsts"), "true");
-  assert.equal(get(nginx, "controller", "allowSnippetAnnotations"), false);
+  const traefik = releaseValues(run, "traefik");
+  assert.deepEqual(get(traefik, "providers", "kubernetesIngress"), { enabled: false });
+  assert.equal(get(traefik, "api", "dashboard"), false);
 }
 
 /** Every Kubernetes resource is created through the stack's own provider, not an ambient kubeconfig. */
@@ -548,7 +582,8 @@ export function checkDatabaseRoles(run: MockedRun, manifests: readonly Manifest[
   assert.equal(get(job, "metadata", "annotations", "pulumi.com/autonamed"), "true");
   const spec = get(job, "spec") as Obj;
   assert.ok(typeof spec.backoffLimit === "number" && spec.backoffLimit > 0, "backoffLimit");
-  assert.ok(typeof spec.ttlSecondsAfterFinished === "number" && spec.ttlSecondsAfterFinished > 0, "ttlSecondsAfterFinished");
+  // A TTL would delete the Job behind Pulumi's back: false drift every night and a re-run on every up.
+  assert.equal(spec.ttlSecondsAfterFinished, undefined, "ttlSecondsAfterFinished");
   const template = get(spec, "template") as Obj;
   // Probes do not apply to a run-to-completion pod; everything else of the restricted profile does.
   assert.deepEqual(

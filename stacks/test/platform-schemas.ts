@@ -6,7 +6,11 @@ import { daprSchemas } from "./platform-dapr-schemas.js";
 /**
  * Validates a Kubernetes object against its schema: built-in kinds with kubernetes-models, cert-manager,
  * Prometheus operator and KEDA kinds with their @kubernetes-models packages, Dapr kinds with the schemas in
- * platform-dapr-schemas.ts, the CSI driver's SecretProviderClass with platform-csi-schemas.ts. Returns the problems (empty when valid); an unknown kind is a problem.
+ * platform-dapr-schemas.ts, the CSI driver's SecretProviderClass with platform-csi-schemas.ts. Returns the
+ * problems (empty when valid); an unknown kind is a problem.
+ * Gateway API kinds (gateway.networking.k8s.io) are not checked here: no @kubernetes-models package fits this
+ * repo (2.0.0 needs Node 22, 0.5.1 predates Gateway API v1); the kubernetes tier checks them against the
+ * real CRDs of sigs.k8s.io/gateway-api, CEL rules included (tools/kubernetes/src/crd-sources.ts).
  */
 interface ModelClass {
   new (data: unknown): { validate(): void };
@@ -31,7 +35,11 @@ function modelModule(apiVersion: string, kind: string): string | undefined {
   return undefined;
 }
 
+/** The API group whose objects only the kubernetes tier validates (see above). */
+export const kubernetesTierOnlyGroup = "gateway.networking.k8s.io";
+
 export async function schemaProblems(m: Manifest): Promise<string[]> {
+  if (m.apiVersion.startsWith(`${kubernetesTierOnlyGroup}/`)) return [];
   const where = `${m.apiVersion}/${m.kind} ${m.metadata.namespace ?? "-"}/${m.metadata.name ?? "?"}`;
   const dapr = daprValidators.get(`${m.apiVersion}/${m.kind}`);
   if (dapr)

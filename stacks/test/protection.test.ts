@@ -20,6 +20,11 @@ describe("destructive-change guard: protection of stateful resources", () => {
     assert.deepEqual(transform("prod", "azure-native:eventhub:ConsumerGroup", {}), { protect: false });
     assert.deepEqual(transform("prod", "azure-native:eventhub:ConsumerGroup", {}, { protect: true }), { protect: true });
     assert.deepEqual(transform("dev", "azure-native:dbforpostgresql:Server", {}), { protect: false, retainOnDelete: false });
+    // A component's own retainOnDelete (Key Vault secrets: purge protection blocks re-creating a deleted name) stays.
+    assert.deepEqual(transform("dev", "azure-native:keyvault:Secret", {}, { retainOnDelete: true }), {
+      protect: false,
+      retainOnDelete: true,
+    });
   });
 
   it("guards the Kubernetes objects that hold volumes, not every object of their kind", () => {

@@ -10,3 +10,6 @@ export * from "./keyvault/index.js";
 export * from "./postgres/index.js";
 export * from "./identity/index.js";
 export * from "./entra/index.js";
+export * from "./state/index.js";
+export * from "./propagation.js";
+export * from "./governance/index.js";

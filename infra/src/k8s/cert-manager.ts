@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts } from "./charts.js";
 import { helmRelease } from "./helm.js";
-import { ingressClassName, namespaces, partOfLabels } from "./names.js";
+import { gatewayListeners, namespaces, partOfLabels, publicGateway } from "./names.js";
 
 export type IssuerName = "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned";
 
@@ -15,15 +15,21 @@ const acmeServers = {
 export const selfSignedBootstrapIssuer = "selfsigned-bootstrap";
 const localCaSecret = "tasks-local-ca";
 
-/** Helm values of the cert-manager release. */
+/**
+ * Helm values of the cert-manager release. Gateway API support on (its HTTP-01 solver attaches an HTTPRoute
+ * to the public Gateway). With high availability every deployment (controller, webhook, cainjector) has two
+ * replicas and its own PDB: a webhook drained to zero pods blocks every Certificate and Issuer write.
+ */
 export function certManagerValues(highAvailability: boolean): Record<string, unknown> {
   const replicas = highAvailability ? 2 : 1;
+  const pdb = { enabled: highAvailability, minAvailable: 1 };
   return {
     crds: { enabled: true, keep: true },
+    config: { apiVersion: "controller.config.cert-manager.io/v1alpha1", kind: "ControllerConfiguration", enableGatewayAPI: true },
     replicaCount: replicas,
-    webhook: { replicaCount: replicas },
-    cainjector: { replicaCount: replicas },
-    podDisruptionBudget: { enabled: highAvailability, minAvailable: 1 },
+    webhook: { replicaCount: replicas, podDisruptionBudget: pdb },
+    cainjector: { replicaCount: replicas, podDisruptionBudget: pdb },
+    podDisruptionBudget: pdb,
     prometheus: { enabled: true, servicemonitor: { enabled: true } },
     global: { leaderElection: { namespace: namespaces.certManager } },
   };
@@ -37,8 +43,29 @@ type ClusterIssuerManifest = {
 };
 
 /**
- * ClusterIssuers: on Azure, Let's Encrypt staging and production answering HTTP-01 through the nginx
- * ingress class; on local, a self-signed bootstrap issuer, the CA it signs and a CA issuer named
+ * The HTTP-01 solver: cert-manager attaches an HTTPRoute for each challenge to the public Gateway's HTTP
+ * listener, in the Certificate's namespace (the Gateway's), with a ClusterIP Service (no node port).
+ */
+export const http01GatewaySolver = {
+  http01: {
+    gatewayHTTPRoute: {
+      serviceType: "ClusterIP",
+      parentRefs: [
+        {
+          group: "gateway.networking.k8s.io",
+          kind: "Gateway",
+          name: publicGateway.name,
+          namespace: publicGateway.namespace,
+          sectionName: gatewayListeners.http.name,
+        },
+      ],
+    },
+  },
+} as const;
+
+/**
+ * ClusterIssuers: on Azure, Let's Encrypt staging and production answering HTTP-01 through the public
+ * Gateway; on local, a self-signed bootstrap issuer, the CA it signs and a CA issuer named
  * "selfsigned" (so local certificates share one root a browser can be told to trust).
  */
 export function clusterIssuerManifests(kind: "acme" | "selfsigned", acmeEmail?: string): ClusterIssuerManifest[] {
@@ -54,7 +81,7 @@ export function clusterIssuerManifests(kind: "acme" | "selfsigned", acmeEmail?: 
           server: acmeServers[name],
           email: acmeEmail,
           privateKeySecretRef: { name: `${name}-account-key` },
-          solvers: [{ http01: { ingress: { ingressClassName } } }],
+          solvers: [http01GatewaySolver],
         },
       },
     }));

@@ -6,14 +6,25 @@ export interface ChartRef {
   readonly chart: string;
   readonly version: string;
   readonly repo: string;
+  /**
+   * The chart's `crds/` directory is applied by the program's CRD step (crds.ts) instead: Helm installs such
+   * CRDs once and never upgrades them.
+   */
+  readonly skipCrds?: true;
 }
 
 export const charts = {
   certManager: { chart: "cert-manager", version: "v1.18.2", repo: "https://charts.jetstack.io" },
-  ingressNginx: { chart: "ingress-nginx", version: "4.13.0", repo: "https://kubernetes.github.io/ingress-nginx" },
-  kubePrometheusStack: { chart: "kube-prometheus-stack", version: "76.5.1", repo: "https://prometheus-community.github.io/helm-charts" },
+  /** Traefik v3.7 (appVersion v3.7.11), the Gateway API implementation; it serves Gateway API v1.6. */
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "76.5.1",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    skipCrds: true,
+  },
   /** The runtime the integration tier builds daprd from (tools/dapr/go.mod): one Dapr version everywhere. */
-  dapr: { chart: "dapr", version: "1.18.2", repo: "https://dapr.github.io/helm-charts" },
+  dapr: { chart: "dapr", version: "1.18.2", repo: "https://dapr.github.io/helm-charts", skipCrds: true },
   /** Consumer-group lag from the broker: danielqsj/kafka_exporter v1.9.0 (Apache-2.0). */
   kafkaExporter: {
     chart: "prometheus-kafka-exporter",

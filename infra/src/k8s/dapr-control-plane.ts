@@ -11,10 +11,16 @@ export const zoneRedundantDiskClass = {
   parameters: { skuName: "Premium_ZRS" },
 } as const;
 
+/** The Dapr chart's default scheduler volume (dapr_scheduler.cluster.storageSize). */
+export const daprSchedulerStorageDefault = "16Gi";
+
 export interface DaprControlPlaneArgs {
   /** Three replicas of every control-plane service (global.ha.enabled). */
   readonly highAvailability: boolean;
-  /** Storage of each scheduler replica's embedded etcd (Jobs API state). @default "1Gi" */
+  /**
+   * Storage of each scheduler replica's embedded etcd (Jobs API state). A StatefulSet's volume claim cannot be
+   * resized by a chart upgrade, so this starts at the chart's own default. @default "16Gi"
+   */
   readonly schedulerStorageSize?: string;
   /**
    * Zone-redundant volumes for the scheduler's etcd (AKS): a StorageClass of ZRS managed disks the program creates,
@@ -58,7 +64,7 @@ export function daprControlPlaneValues(args: DaprControlPlaneArgs): Record<strin
     },
     dapr_scheduler: {
       cluster: {
-        storageSize: args.schedulerStorageSize ?? "1Gi",
+        storageSize: args.schedulerStorageSize ?? daprSchedulerStorageDefault,
         ...(args.schedulerStorageClass ? { storageClassName: args.schedulerStorageClass.name } : {}),
       },
     },

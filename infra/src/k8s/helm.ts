@@ -28,6 +28,8 @@ export function helmRelease(name: string, args: ReleaseArgs, opts: pulumi.Custom
       namespace: args.namespace,
       createNamespace: false,
       values: args.values,
+      // CRDs of a chart's crds/ directory come from the CRD step (crds.ts), which upgrades them with the chart.
+      skipCrds: args.chart.skipCrds ?? false,
       atomic: true,
       cleanupOnFail: true,
       maxHistory: 5,

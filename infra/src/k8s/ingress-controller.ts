@@ -1,104 +1,162 @@
-import type * as k8s from "@pulumi/kubernetes";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { charts } from "./charts.js";
+import {
+  gatewayClassManifest,
+  gatewayManifest,
+  httpsRedirectRouteManifest,
+  publicCertificateManifest,
+  tcpRouteManifests,
+  type TcpListener,
+} from "./gateway-manifests.js";
 import { helmRelease } from "./helm.js";
-import { ingressClassName, namespaces } from "./names.js";
+import { chartPodLabels, gatewayListeners, namespaces } from "./names.js";
 
-/** A TCP port the controller forwards to a Service (ingress-nginx `tcp` values), e.g. local Kafka. */
-export interface TcpPassthrough {
-  readonly port: number;
-  /** `<namespace>/<service>:<port>` */
-  readonly backend: string;
-  /** Fixed node port on a NodePort controller Service. */
-  readonly nodePort?: number;
-}
+export type { TcpListener } from "./gateway-manifests.js";
+
+/** Seconds a request (a WebSocket included: its connection is the request) may take through the controller. */
+export const websocketTimeoutSeconds = 3600;
 
 export interface IngressControllerArgs {
   /** LoadBalancer on AKS (Azure Load Balancer), NodePort on minikube. */
   readonly serviceType: "LoadBalancer" | "NodePort";
-  /** Two or more replicas with a PDB and zone spread. @default false */
+  /** The public host: the Gateway's listeners and certificate. */
+  readonly host: string;
+  /** ClusterIssuer that signs the public certificate. */
+  readonly issuer: string;
+  /** Three replicas with a PDB and zone spread. @default false */
   readonly highAvailability?: boolean;
-  /** Largest request body the controller accepts. @default "1m" */
-  readonly maxBodySize?: string;
-  readonly tcp?: readonly TcpPassthrough[];
+  /** A static public IP the LoadBalancer Service takes (AKS: the program's, which the DNS record aliases). */
+  readonly publicIp?: { readonly name: pulumi.Input<string>; readonly resourceGroupName: string };
+  readonly tcp?: readonly TcpListener[];
+  /** Namespaces besides the workloads' whose HTTPRoutes the HTTPS listener admits (local: the OpenID Provider's). */
+  readonly extraRoutesNamespaces?: readonly string[];
+  /** What the release waits for: the Gateway API CRDs, the monitoring CRDs its ServiceMonitor needs. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** What the Gateway and certificate wait for besides the release: the ClusterIssuers. */
+  readonly gatewayDependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
+/** Traefik's entrypoint for a port: the Service maps `exposedPort` to it, `expose` puts it on the Service. */
+const entrypoint = (port: number, exposedPort: number, nodePort?: number): Record<string, unknown> => ({
+  port,
+  expose: { default: true },
+  exposedPort,
+  protocol: "TCP",
+  ...(nodePort !== undefined ? { nodePort } : {}),
+});
+
 /**
- * Helm values of ingress-nginx: TLS only (HTTP redirects to HTTPS, HSTS with a year's max-age), a body
- * size limit, snippets disabled (CVE-2025-1974 class of issues), metrics with a ServiceMonitor.
- * WebSocket upgrades need no snippet: the controller forwards Upgrade/Connection headers for every
- * location; the long timeouts are set per Ingress (see ingress-routes.ts).
+ * Helm values of Traefik as a Gateway API implementation only (no Ingress, CRD or dashboard provider), the
+ * Gateway objects being the program's: its pods run restricted (non-root 65532, read-only root, no
+ * capabilities, unprivileged ports 8000/8443), the Service keeps client addresses (externalTrafficPolicy
+ * Local), JSON logs, Prometheus metrics with a ServiceMonitor.
  */
 export function ingressControllerValues(args: IngressControllerArgs): Record<string, unknown> {
   const ha = args.highAvailability ?? false;
   const tcp = args.tcp ?? [];
   return {
-    controller: {
-      ingressClassResource: { name: ingressClassName, default: true },
-      ingressClass: ingressClassName,
-      replicaCount: ha ? 3 : 1,
-      minAvailable: ha ? 2 : 1,
-      allowSnippetAnnotations: false,
-      config: {
-        "ssl-redirect": "true",
-        "force-ssl-redirect": "true",
-        hsts: "true",
-        "hsts-max-age": "31536000",
-        "hsts-include-subdomains": "true",
-        "proxy-body-size": args.maxBodySize ?? "1m",
-        "ssl-protocols": "TLSv1.2 TLSv1.3",
-        "use-forwarded-headers": "false",
-        "enable-real-ip": "false",
-        // Rate-limited requests (the routes' limit-rpm) get 429, not nginx's default 503.
-        "limit-req-status-code": "429",
-      },
-      service: {
-        type: args.serviceType,
-        externalTrafficPolicy: "Local",
-        ...(args.serviceType === "LoadBalancer"
-          ? { annotations: { "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz" } }
-          : {}),
-        ...(tcp.some((t) => t.nodePort)
-          ? { nodePorts: { tcp: Object.fromEntries(tcp.filter((t) => t.nodePort).map((t) => [String(t.port), t.nodePort])) } }
-          : {}),
-      },
-      metrics: { enabled: true, serviceMonitor: { enabled: true } },
-      resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
-      topologySpreadConstraints: ha
-        ? [
-            {
-              maxSkew: 1,
-              topologyKey: "topology.kubernetes.io/zone",
-              whenUnsatisfiable: "DoNotSchedule",
-              labelSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" } },
-            },
-          ]
-        : [],
-      admissionWebhooks: { enabled: true },
+    deployment: { replicas: ha ? 3 : 1 },
+    podDisruptionBudget: ha ? { enabled: true, minAvailable: 2 } : { enabled: false },
+    ingressClass: { enabled: false },
+    gateway: { enabled: false },
+    gatewayClass: { enabled: false },
+    providers: {
+      kubernetesCRD: { enabled: false },
+      kubernetesIngress: { enabled: false },
+      // TCPRoute is in the Gateway API's experimental channel for Traefik (local Kafka passthrough only).
+      kubernetesGateway: { enabled: true, experimentalChannel: tcp.length > 0 },
     },
-    ...(tcp.length ? { tcp: Object.fromEntries(tcp.map((t) => [String(t.port), t.backend])) } : {}),
+    api: { dashboard: false },
+    ingressRoute: { dashboard: { enabled: false }, healthcheck: { enabled: false } },
+    log: { format: "json" },
+    ports: {
+      web: entrypoint(gatewayListeners.http.port, gatewayListeners.http.servicePort),
+      websecure: {
+        ...entrypoint(gatewayListeners.https.port, gatewayListeners.https.servicePort),
+        // A WebSocket is one long request: Traefik's 60 s default read timeout would cut it.
+        transport: { respondingTimeouts: { readTimeout: `${websocketTimeoutSeconds}s` } },
+      },
+      ...Object.fromEntries(tcp.map((t) => [t.name, entrypoint(t.port, t.port, t.nodePort)])),
+    },
+    service: {
+      spec: { type: args.serviceType, externalTrafficPolicy: "Local" },
+      ...(args.publicIp
+        ? {
+            annotations: {
+              "service.beta.kubernetes.io/azure-pip-name": args.publicIp.name,
+              "service.beta.kubernetes.io/azure-load-balancer-resource-group": args.publicIp.resourceGroupName,
+            },
+          }
+        : {}),
+    },
+    metrics: { prometheus: { service: { enabled: true }, serviceMonitor: { enabled: true } } },
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } },
+    topologySpreadConstraints: ha
+      ? [
+          {
+            maxSkew: 1,
+            topologyKey: "topology.kubernetes.io/zone",
+            whenUnsatisfiable: "DoNotSchedule",
+            labelSelector: { matchLabels: { ...chartPodLabels.ingressController } },
+          },
+        ]
+      : [],
   };
 }
 
+/**
+ * The ingress controller (Traefik, a maintained Gateway API implementation; ingress-nginx is retired) and the
+ * public Gateway it serves: the GatewayClass, the Gateway with its HTTP (redirect, ACME) and HTTPS listeners,
+ * the certificate of the host, the HTTP-to-HTTPS redirect, and a TCP listener and route per passthrough. The
+ * services' HTTPRoutes are the workloads' (GatewayRoutes).
+ */
 export class IngressController extends pulumi.ComponentResource {
   readonly release: k8s.helm.v3.Release;
+  readonly gateway: k8s.apiextensions.CustomResource;
+  readonly certificate: k8s.apiextensions.CustomResource;
 
   constructor(name: string, args: IngressControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:k8s:IngressController", name, {}, opts);
     for (const t of args.tcp ?? []) {
-      if (!/^[a-z0-9-]+\/[a-z0-9-]+:\d+$/.test(t.backend)) {
-        throw new pulumi.ResourceError(`tcp: backend "${t.backend}" must look like <namespace>/<service>:<port>`, this);
-      }
-      if (t.nodePort !== undefined && args.serviceType !== "NodePort") {
+      if (!/^[a-z][a-z0-9-]{0,14}$/.test(t.name))
+        throw new pulumi.ResourceError(`tcp: name "${t.name}" must be 1-15 lower-case letters, digits and hyphens`, this);
+      if (t.nodePort !== undefined && args.serviceType !== "NodePort")
         throw new pulumi.ResourceError("tcp: nodePort only applies to a NodePort controller Service", this);
-      }
     }
+    if (args.publicIp && args.serviceType !== "LoadBalancer")
+      throw new pulumi.ResourceError("publicIp: only a LoadBalancer Service takes one", this);
     this.release = helmRelease(
       `${name}-release`,
-      { chart: charts.ingressNginx, releaseName: "ingress-nginx", namespace: namespaces.ingress, values: ingressControllerValues(args) },
+      { chart: charts.traefik, releaseName: "traefik", namespace: namespaces.ingress, values: ingressControllerValues(args) },
       { parent: this, dependsOn: args.dependsOn },
     );
+    const crdsFirst = { parent: this, dependsOn: args.dependsOn };
+    const gatewayClass = new k8s.apiextensions.CustomResource(`${name}-gateway-class`, gatewayClassManifest(), crdsFirst);
+    const after = [this.release, gatewayClass, ...(args.gatewayDependsOn ?? [])];
+    this.certificate = new k8s.apiextensions.CustomResource(`${name}-certificate`, publicCertificateManifest(args.host, args.issuer), {
+      parent: this,
+      dependsOn: after,
+    });
+    this.gateway = new k8s.apiextensions.CustomResource(
+      `${name}-gateway`,
+      gatewayManifest({
+        host: args.host,
+        routesNamespace: namespaces.workloads,
+        extraRoutesNamespaces: args.extraRoutesNamespaces ?? [],
+        tcp: args.tcp ?? [],
+      }),
+      { parent: this, dependsOn: [...after, this.certificate] },
+    );
+    new k8s.apiextensions.CustomResource(`${name}-https-redirect`, httpsRedirectRouteManifest(args.host), {
+      parent: this,
+      dependsOn: [this.gateway],
+    });
+    for (const m of tcpRouteManifests(args.tcp ?? []))
+      new k8s.apiextensions.CustomResource(`${name}-tcp-${(m.metadata as { name: string }).name}`, m as never, {
+        parent: this,
+        dependsOn: [this.gateway],
+      });
     this.registerOutputs({});
   }
 }

@@ -6,7 +6,8 @@ export const namespaces = {
   /** Local stack only: Redpanda and Postgres. */
   data: "tasks-data",
   certManager: "cert-manager",
-  ingress: "ingress-nginx",
+  /** The ingress controller (Traefik, a Gateway API implementation) and the public Gateway. */
+  ingress: "ingress",
   monitoring: "monitoring",
   dapr: daprSystemNamespace,
 } as const;
@@ -31,14 +32,28 @@ export const namespaceSelector = (name: string) => ({ matchLabels: { "kubernetes
 
 /** Pod labels of the components installed by the charts, for network policy peers. */
 export const chartPodLabels = {
-  ingressController: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" },
+  ingressController: { "app.kubernetes.io/name": "traefik" },
+  /** cert-manager's controller: it runs the HTTP-01 self-check against the public host. */
+  certManagerController: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" },
   prometheus: { "app.kubernetes.io/name": "prometheus" },
   coreDns: { "k8s-app": "kube-dns" },
   acmeSolver: { "acme.cert-manager.io/http01-solver": "true" },
 } as const;
 
-/** Ingress class of the ingress-nginx controller. */
-export const ingressClassName = "nginx";
+/** The GatewayClass of the ingress controller (Traefik's controller name is traefik.io/gateway-controller). */
+export const gatewayClassName = "traefik";
 
-/** Name of the TLS secret cert-manager fills for the public host. */
+/** The one public Gateway, in the ingress namespace. */
+export const publicGateway = { name: "public", namespace: namespaces.ingress } as const;
+
+/**
+ * The Gateway's listeners. Traefik binds a Gateway listener to its entrypoint of the same port, so these are
+ * the controller pods' container ports (unprivileged; the Service maps 80 and 443 to them).
+ */
+export const gatewayListeners = {
+  http: { name: "http", port: 8000, servicePort: 80 },
+  https: { name: "https", port: 8443, servicePort: 443 },
+} as const;
+
+/** Name of the TLS secret cert-manager fills for the public host (in the Gateway's namespace). */
 export const publicTlsSecret = "tasks-public-tls";

@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { serviceUid } from "@tasks/catalog";
-import { ingressClassName, partOfLabels } from "../k8s/names.js";
+import { hstsHeader } from "../k8s/gateway-manifests.js";
+import { gatewayListeners, partOfLabels, publicGateway } from "../k8s/names.js";
 import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
 /** Names and settings of the local stack's OpenID Provider (apps/local-idp), shared with scripts/local-*.sh. */
@@ -34,9 +35,9 @@ export interface LocalIdentityProviderArgs {
 
 /**
  * The local stack's OpenID Provider: one restricted pod (read-only root, no API token, no sidecar), its
- * test users in a Secret mounted as a file, a ClusterIP Service the public services fetch the JWKS from,
- * and an Ingress path /idp on the public host for browsers and scripts (its certificate from the local CA).
- * Never part of the Azure stacks.
+ * test users in a Secret mounted as a file, and a ClusterIP Service the public services fetch the JWKS from.
+ * Browsers and scripts reach it at /idp on the public host through the Gateway: localIdpRouteManifest, which
+ * the local stack applies once the Gateway API CRDs are in. Never part of the Azure stacks.
  */
 export class LocalIdentityProvider extends pulumi.ComponentResource {
   readonly issuer: string;
@@ -82,41 +83,40 @@ export class LocalIdentityProvider extends pulumi.ComponentResource {
       },
       deps,
     );
-    new k8s.networking.v1.Ingress(
-      `${name}`,
-      {
-        metadata: {
-          ...meta,
-          name: localIdp.name,
-          annotations: {
-            "nginx.ingress.kubernetes.io/force-ssl-redirect": "true",
-            // cert-manager's ingress-shim issues the host's certificate here too, from the same local CA.
-            "cert-manager.io/cluster-issuer": "selfsigned",
-          },
-        },
-        spec: {
-          ingressClassName,
-          tls: [{ hosts: [args.host], secretName: `${localIdp.name}-tls` }],
-          rules: [
-            {
-              host: args.host,
-              http: {
-                paths: [
-                  {
-                    path: localIdp.path,
-                    pathType: "Prefix",
-                    backend: { service: { name: localIdp.name, port: { name: "http" } } },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      },
-      deps,
-    );
     this.registerOutputs({ issuer: this.issuer });
   }
+}
+
+/**
+ * The HTTPRoute of /idp on the public Gateway's HTTPS listener (which admits routes from the provider's
+ * namespace: the platform target's identity.inClusterProvider), so the Gateway's certificate for the host
+ * covers it too; HSTS as on the services' routes.
+ */
+export function localIdpRouteManifest(namespace: string, host: string) {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: localIdp.name, namespace, labels: { ...partOfLabels, ...localIdp.podLabels } },
+    spec: {
+      parentRefs: [
+        {
+          group: "gateway.networking.k8s.io",
+          kind: "Gateway",
+          name: publicGateway.name,
+          namespace: publicGateway.namespace,
+          sectionName: gatewayListeners.https.name,
+        },
+      ],
+      hostnames: [host],
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: localIdp.path } }],
+          filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ ...hstsHeader }] } }],
+          backendRefs: [{ name: localIdp.name, port: localIdp.port }],
+        },
+      ],
+    },
+  };
 }
 
 function deploymentSpec(args: LocalIdentityProviderArgs, issuer: string): k8s.types.input.apps.v1.DeploymentSpec {

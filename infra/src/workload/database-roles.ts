@@ -38,8 +38,6 @@ export interface DatabaseRolesArgs {
   readonly resources?: ResourceSpec;
   /** Pod retries before the Job fails (and with it the deployment). @default 4 */
   readonly backoffLimit?: number;
-  /** How long a finished Job and its pods (logs) are kept. @default 86400 (a day) */
-  readonly ttlSecondsAfterFinished?: number;
   /** @default 600 */
   readonly activeDeadlineSeconds?: number;
   /** What must exist first: the databases, the Job's NetworkPolicy. */
@@ -82,7 +80,8 @@ export function databaseRolesProblems(
  *
  * Re-runs: the pod template carries a SHA-256 of the Secret's content (roles, passwords, admin URL), so a
  * new role or a rotated password changes the template, as does a new image; the Job is then replaced
- * (replaceOnChanges), under a new generated name, created before the old one is deleted.
+ * (replaceOnChanges), under a new generated name, created before the old one is deleted. A finished Job is
+ * kept (no TTL) until then: it is what the state says exists, and its pod's log stays readable.
  */
 export class DatabaseRoles extends pulumi.ComponentResource {
   readonly job: k8s.batch.v1.Job;
@@ -120,7 +119,8 @@ export class DatabaseRoles extends pulumi.ComponentResource {
         },
         spec: {
           backoffLimit: args.backoffLimit ?? 4,
-          ttlSecondsAfterFinished: args.ttlSecondsAfterFinished ?? 86_400,
+          // No ttlSecondsAfterFinished: the TTL controller would delete the Job the state holds, so every refresh
+          // (the nightly drift check) would find it gone and every up would run it again for nothing.
           activeDeadlineSeconds: args.activeDeadlineSeconds ?? 600,
           template: {
             metadata: {

@@ -14,32 +14,47 @@ export interface AppImageArgs {
   /** Registry host, e.g. tasksdevacr.azurecr.io (AKS) or a local name for images built into minikube. */
   readonly registry: pulumi.Input<string>;
   /**
-   * push: build and push to the registry (AKS; `az acr login` first, the registry admin user is off).
+   * registry: the image is in the registry already (AKS): CI's images action built, scanned, signed and pushed
+   * it with its own ACR login; the program builds and pushes nothing, on preview or up.
    * load: build into the local Docker daemon; run `eval $(minikube docker-env)` first so that daemon is
    * minikube's and the node has the image without a registry.
    */
-  readonly output: "push" | "load";
+  readonly output: "registry" | "load";
   /** @default "linux/amd64" */
   readonly platform?: "linux/amd64" | "linux/arm64";
   /** @default repoRoot */
   readonly root?: string;
   /**
-   * The digest (`sha256:<hex>`) of this service's image as CI built, scanned, signed and pushed it to
-   * `registry` under the content tag (.github/workflows/images.yml). The program then builds nothing and
-   * deploys `<registry>/<service>:<tag>@<digest>`: what runs is what was verified. Push targets only.
+   * The digest (`sha256:<hex>`) of this service's image as CI pushed it to `registry` under the content tag
+   * (.github/actions/images), optionally after the content tag it belongs to (`src-<20 hex>@sha256:<hex>`, as
+   * the stack output deployedImages gives it): it then applies only while the sources still have that tag.
+   * The Deployment runs `<registry>/<service>:<tag>@<digest>`: what runs is what was verified. Without an
+   * applicable digest it names the tag only (previews; the stack stops a real `pulumi up` first). Registry only.
    */
   readonly digest?: string;
 }
 
-const digestPattern = /^sha256:[0-9a-f]{64}$/;
+const digestPattern = /^(src-[0-9a-f]{20}@)?sha256:[0-9a-f]{64}$/;
 
-/** A service image built with BuildKit from apps/Dockerfile (SERVICE=<service>), tagged by the content of its sources. */
+/** The digest of `value` when it applies to the content tag `tag` (no tag prefix: it always applies). */
+export function digestForTag(value: string | undefined, tag: string): string | undefined {
+  if (value === undefined) return undefined;
+  const at = value.indexOf("@");
+  return at < 0 ? value : value.slice(0, at) === tag ? value.slice(at + 1) : undefined;
+}
+
+/**
+ * A service image tagged by the content of its sources: on AKS the one CI pushed (referenced by digest, never
+ * built here); on minikube built with BuildKit from apps/Dockerfile (SERVICE=<service>) into the node.
+ */
 export class AppImage extends pulumi.ComponentResource {
   /** `<registry>/<service>:<content tag>`. */
   readonly imageName: pulumi.Output<string>;
   /** What a Deployment should run: the tag pinned to its digest when pushed, the tag when loaded locally. */
   readonly ref: pulumi.Output<string>;
   readonly tag: string;
+  /** The digest deployed (registry images whose digest applies to the current content tag). */
+  readonly digest?: string;
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:workload:AppImage", name, {}, opts);
@@ -51,15 +66,17 @@ export class AppImage extends pulumi.ComponentResource {
     }
     this.tag = contentTag(root, imageSourcePaths(args.service));
     this.imageName = pulumi.interpolate`${args.registry}/${args.service}:${this.tag}`;
-    const push = args.output === "push";
-    if (args.digest !== undefined) {
-      if (!push) throw new pulumi.ResourceError(`digest: only a pushed image can be deployed by digest (output is "${args.output}")`, this);
-      if (!digestPattern.test(args.digest)) throw new pulumi.ResourceError(`digest: "${args.digest}" is not sha256:<64 hex digits>`, this);
-      this.ref = pulumi.interpolate`${this.imageName}@${args.digest}`;
+    if (args.output === "registry") {
+      if (args.digest !== undefined && !digestPattern.test(args.digest))
+        throw new pulumi.ResourceError(`digest: "${args.digest}" is not sha256:<64 hex digits>, optionally after src-<20 hex>@`, this);
+      const digest = digestForTag(args.digest, this.tag);
+      this.digest = digest;
+      this.ref = digest ? pulumi.interpolate`${this.imageName}@${digest}` : this.imageName;
       this.registerOutputs({ imageName: this.imageName, ref: this.ref });
       return;
     }
-    const cacheRef = pulumi.interpolate`${args.registry}/${args.service}:buildcache`;
+    if (args.digest !== undefined)
+      throw new pulumi.ResourceError(`digest: only an image in a registry is deployed by digest (output is "load")`, this);
     const image = new dockerBuild.Image(
       `${name}-image`,
       {
@@ -68,11 +85,8 @@ export class AppImage extends pulumi.ComponentResource {
         dockerfile: { location: path.join(root, "apps", "Dockerfile") },
         platforms: [args.platform ?? "linux/amd64"],
         buildArgs: { SERVICE: args.service },
-        push,
-        load: !push,
-        ...(push
-          ? { cacheFrom: [{ registry: { ref: cacheRef } }], cacheTo: [{ registry: { ref: cacheRef, mode: dockerBuild.CacheMode.Max } }] }
-          : {}),
+        push: false,
+        load: true,
         labels: { "org.opencontainers.image.title": args.service, "org.opencontainers.image.version": this.tag },
       },
       { parent: this },

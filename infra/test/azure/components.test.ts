@@ -92,7 +92,7 @@ describe("Azure component validation", () => {
       () => new m.KeyVault("kv", { ...scope, vaultName: "kv", tenantId: "t", softDeleteRetentionDays: 120, secrets: { db_url: "x" } }),
       {
         message:
-          'KeyVault "kv": softDeleteRetentionDays must be an integer 7..90, got 120; secret names must be 1-127 letters, digits and hyphens: db_url',
+          'KeyVault "kv": softDeleteRetentionDays must be an integer 7..90, got 120; secret and key names must be 1-127 letters, digits and hyphens: db_url',
       },
     );
   });

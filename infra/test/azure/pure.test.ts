@@ -45,13 +45,25 @@ describe("identities and roles", () => {
     assert.equal(serviceAccountSubject("tasks-api"), "system:serviceaccount:tasks:tasks-api");
   });
 
-  it("federates GitHub Actions for the main branch, pull requests and named environments", () => {
-    assert.deepEqual(githubSubjects("example-org/tasks-platform", "main", ["production"]), {
-      main: "repo:example-org/tasks-platform:ref:refs/heads/main",
-      "pull-requests": "repo:example-org/tasks-platform:pull_request",
+  it("federates GitHub Actions for exactly the trusted branches, pull requests and environments", () => {
+    assert.deepEqual(
+      githubSubjects("example-org/tasks-platform", { branches: ["main"], pullRequests: true, environments: ["production"] }),
+      {
+        "branch-main": "repo:example-org/tasks-platform:ref:refs/heads/main",
+        "pull-requests": "repo:example-org/tasks-platform:pull_request",
+        "env-production": "repo:example-org/tasks-platform:environment:production",
+      },
+    );
+    // A production deployer trusts its environment only: no branch, no pull request (issue 24, item 17).
+    assert.deepEqual(githubSubjects("example-org/tasks-platform", { environments: ["production"] }), {
       "env-production": "repo:example-org/tasks-platform:environment:production",
     });
-    assert.throws(() => githubSubjects("tasks-platform"), { message: 'repository must be owner/name, got "tasks-platform"' });
+    assert.throws(() => githubSubjects("tasks-platform", { branches: ["main"] }), {
+      message: 'repository must be owner/name, got "tasks-platform"',
+    });
+    assert.throws(() => githubSubjects("o/r", {}), {
+      message: "trust: names no branch, pull requests or environment: nothing could sign in",
+    });
   });
 
   it("constrains role-assignment rights to the listed roles, for writes and deletes", () => {

@@ -5,10 +5,18 @@ import {
   charts,
   clusterIssuerManifests,
   daprControlPlaneValues,
+  certManagerValues,
+  crdBundles,
+  gatewayApiVersion,
+  gatewayClassManifest,
+  gatewayManifest,
+  httpsRedirectRouteManifest,
   ingressControllerValues,
-  ingressManifests,
   kubePrometheusStackValues,
   platformNamespaceSpecs,
+  publicCertificateManifest,
+  serviceRouteManifests,
+  tcpRouteManifests,
 } from "../../src/k8s/index.js";
 import { allServices } from "@tasks/catalog";
 
@@ -36,9 +44,11 @@ describe("platform component values", () => {
     assert.equal(prod.global.scheduler!.enabled, true);
     assert.equal(prod.dapr_sidecar_injector.sidecarDropALLCapabilities, true);
     assert.equal((daprControlPlaneValues({ highAvailability: false }) as typeof prod).global.ha!.enabled, false);
+    // The chart's default: the scheduler's volume claims cannot grow by a chart upgrade (was 1Gi).
+    assert.deepEqual((prod as unknown as { dapr_scheduler: unknown }).dapr_scheduler, { cluster: { storageSize: "16Gi" } });
   });
 
-  it("makes Let's Encrypt issuers answer HTTP-01 through nginx, and requires a contact email", () => {
+  it("makes Let's Encrypt issuers answer HTTP-01 through the public Gateway's HTTP listener, and requires a contact email", () => {
     const issuers = clusterIssuerManifests("acme", "ops@example.com");
     assert.deepEqual(
       issuers.map((i) => [i.metadata.name, (i.spec.acme as { server: string }).server]),
@@ -47,6 +57,19 @@ describe("platform component values", () => {
         ["letsencrypt-prod", "https://acme-v02.api.letsencrypt.org/directory"],
       ],
     );
+    for (const i of issuers)
+      assert.deepEqual((i.spec.acme as { solvers: unknown }).solvers, [
+        {
+          http01: {
+            gatewayHTTPRoute: {
+              serviceType: "ClusterIP",
+              parentRefs: [
+                { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "ingress", sectionName: "http" },
+              ],
+            },
+          },
+        },
+      ]);
     assert.throws(() => clusterIssuerManifests("acme"), { message: "tls.acmeEmail: Let's Encrypt issuers need a contact email" });
     assert.deepEqual(
       clusterIssuerManifests("selfsigned").map((i) => Object.keys(i.spec)[0]),
@@ -54,48 +77,143 @@ describe("platform component values", () => {
     );
   });
 
-  it("serves TLS only through ingress-nginx, with HSTS, a body limit, no snippets, and optional TCP passthrough", () => {
-    const v = ingressControllerValues({
-      serviceType: "NodePort",
-      tcp: [{ port: 19092, backend: "tasks-data/redpanda:19092", nodePort: 31092 }],
-    }) as {
-      controller: { config: Record<string, string>; allowSnippetAnnotations: boolean; service: Record<string, unknown> };
-      tcp: Record<string, string>;
-    };
-    assert.equal(v.controller.config.hsts, "true");
-    assert.equal(v.controller.config["force-ssl-redirect"], "true");
-    assert.equal(v.controller.config["proxy-body-size"], "1m");
-    assert.equal(v.controller.allowSnippetAnnotations, false);
-    assert.deepEqual(v.tcp, { "19092": "tasks-data/redpanda:19092" });
-    assert.deepEqual(v.controller.service.nodePorts, { tcp: { "19092": 31092 } });
-    assert.equal("tcp" in (ingressControllerValues({ serviceType: "LoadBalancer" }) as object), false);
+  it("runs cert-manager with Gateway API support, and with HA a PDB for the controller, the webhook and the cainjector", () => {
+    const ha = certManagerValues(true) as Record<string, Record<string, unknown>>;
+    assert.equal(ha.config!.enableGatewayAPI, true);
+    for (const pdb of [ha.podDisruptionBudget, ha.webhook!.podDisruptionBudget, ha.cainjector!.podDisruptionBudget])
+      assert.deepEqual(pdb, { enabled: true, minAvailable: 1 });
+    assert.equal(ha.webhook!.replicaCount, 2);
+    assert.equal(ha.cainjector!.replicaCount, 2);
+    const single = certManagerValues(false) as typeof ha;
+    assert.deepEqual(single.webhook!.podDisruptionBudget, { enabled: false, minAvailable: 1 });
   });
 
-  it("routes every public route over TLS, with long timeouts only on the WebSocket route", () => {
-    const ings = ingressManifests({ namespace: "tasks", host: "tasks.example.com", services: allServices });
+  it("runs Traefik as a Gateway API implementation only: no IngressClass, no own Gateway, no dashboard, restricted ports", () => {
+    const v = ingressControllerValues({
+      serviceType: "LoadBalancer",
+      host: "tasks.example.com",
+      issuer: "x",
+      highAvailability: true,
+    }) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(v.providers, {
+      kubernetesCRD: { enabled: false },
+      kubernetesIngress: { enabled: false },
+      kubernetesGateway: { enabled: true, experimentalChannel: false },
+    });
+    assert.deepEqual([v.ingressClass, v.gateway, v.gatewayClass], [{ enabled: false }, { enabled: false }, { enabled: false }]);
+    assert.equal(v.api!.dashboard, false);
+    assert.deepEqual(v.deployment, { replicas: 3 });
+    assert.deepEqual(v.podDisruptionBudget, { enabled: true, minAvailable: 2 });
+    const ports = v.ports as Record<string, { port: number; exposedPort: number; transport?: unknown }>;
+    assert.deepEqual([ports.web!.port, ports.web!.exposedPort, ports.websecure!.port, ports.websecure!.exposedPort], [8000, 80, 8443, 443]);
+    assert.deepEqual(ports.websecure!.transport, { respondingTimeouts: { readTimeout: "3600s" } });
+    assert.deepEqual(v.service!.spec, { type: "LoadBalancer", externalTrafficPolicy: "Local" });
+    assert.equal(v.service!.annotations, undefined);
+  });
+
+  it("gives the LoadBalancer Service the program's static IP by name, and a TCP passthrough its entrypoint", () => {
+    const lb = ingressControllerValues({
+      serviceType: "LoadBalancer",
+      host: "h",
+      issuer: "x",
+      publicIp: { name: "tasks-dev-ingress-ip", resourceGroupName: "tasks-dev-rg" },
+    }) as Record<string, Record<string, unknown>>;
+    assert.deepEqual(lb.service!.annotations, {
+      "service.beta.kubernetes.io/azure-pip-name": "tasks-dev-ingress-ip",
+      "service.beta.kubernetes.io/azure-load-balancer-resource-group": "tasks-dev-rg",
+    });
+    const local = ingressControllerValues({
+      serviceType: "NodePort",
+      host: "h",
+      issuer: "x",
+      tcp: [{ name: "kafka", port: 19092, nodePort: 31092, backend: { namespace: "tasks-data", service: "redpanda", port: 19092 } }],
+    }) as Record<string, Record<string, unknown>>;
+    assert.deepEqual((local.ports as Record<string, unknown>).kafka, {
+      port: 19092,
+      expose: { default: true },
+      exposedPort: 19092,
+      protocol: "TCP",
+      nodePort: 31092,
+    });
+    assert.equal((local.providers!.kubernetesGateway as { experimentalChannel: boolean }).experimentalChannel, true);
+  });
+
+  it("builds one Gateway: HTTP for redirects and ACME (own namespace only), HTTPS with the certificate (workload routes), TCP per passthrough", () => {
+    const tcp = [{ name: "kafka", port: 19092, backend: { namespace: "tasks-data", service: "redpanda", port: 19092 } }];
+    const gw = gatewayManifest({ host: "tasks.example.com", routesNamespace: "tasks", tcp });
+    assert.equal(gatewayClassManifest().spec.controllerName, "traefik.io/gateway-controller");
     assert.deepEqual(
-      ings.map((i) => i.metadata.name),
+      gw.spec.listeners.map((l) => [l.name, l.protocol, l.port]),
+      [
+        ["http", "HTTP", 8000],
+        ["https", "HTTPS", 8443],
+        ["kafka", "TCP", 19092],
+      ],
+    );
+    const [http, https, kafka] = gw.spec.listeners as Record<string, unknown>[];
+    assert.deepEqual(http!.allowedRoutes, { namespaces: { from: "Same" }, kinds: [{ kind: "HTTPRoute" }] });
+    assert.deepEqual(https!.tls, { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: "tasks-public-tls" }] });
+    assert.deepEqual((https!.allowedRoutes as { namespaces: unknown }).namespaces, {
+      from: "Selector",
+      selector: { matchLabels: { "kubernetes.io/metadata.name": "tasks" } },
+    });
+    assert.deepEqual((kafka!.allowedRoutes as { kinds: unknown }).kinds, [{ kind: "TCPRoute" }]);
+    // The local stack's OpenID Provider routes /idp from its own namespace: the HTTPS listener admits both.
+    const withIdp = gatewayManifest({ host: "h", routesNamespace: "tasks", extraRoutesNamespaces: ["tasks-data"] });
+    assert.deepEqual((withIdp.spec.listeners[1]!.allowedRoutes as { namespaces: unknown }).namespaces, {
+      from: "Selector",
+      selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["tasks", "tasks-data"] }] },
+    });
+    assert.deepEqual(tcpRouteManifests(tcp)[0]!.spec, {
+      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "ingress", sectionName: "kafka" }],
+      rules: [{ backendRefs: [{ name: "redpanda", port: 19092 }] }],
+    });
+  });
+
+  it("redirects plain HTTP to HTTPS, and routes every public route on HTTPS only, with HSTS", () => {
+    const redirect = httpsRedirectRouteManifest("tasks.example.com");
+    assert.deepEqual(redirect.spec.rules, [
+      { filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] },
+    ]);
+    assert.equal(redirect.spec.parentRefs[0]!.sectionName, "http");
+    const routes = serviceRouteManifests({ namespace: "tasks", host: "tasks.example.com", services: allServices });
+    assert.deepEqual(
+      routes.map((r) => r.metadata.name),
       allServices.filter((s) => s.publicRoutes.length).map((s) => s.name),
     );
-    const ws = ings.find((i) => i.metadata.name === "realtime")!;
-    assert.equal((ws.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/proxy-read-timeout"], "3600");
-    const api = ings.find((i) => i.metadata.name === "tasks-api")!;
-    assert.equal((api.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/proxy-read-timeout"], undefined);
-    assert.deepEqual(api.spec.tls, [{ hosts: ["tasks.example.com"], secretName: "tasks-public-tls" }]);
-    assert.equal((api.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/limit-rpm"], undefined);
+    for (const r of routes) {
+      assert.deepEqual(
+        r.spec.parentRefs.map((p) => p.sectionName),
+        ["https"],
+      );
+      assert.deepEqual(r.spec.rules[0]!.filters, [
+        {
+          type: "ResponseHeaderModifier",
+          responseHeaderModifier: { set: [{ name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }] },
+        },
+      ]);
+    }
+    const cert = publicCertificateManifest("tasks.example.com", "letsencrypt-prod");
+    assert.deepEqual(
+      [cert.metadata.namespace, cert.spec.secretName, cert.spec.issuerRef.name],
+      ["ingress", "tasks-public-tls", "letsencrypt-prod"],
+    );
   });
 
-  it("limits each client address per route at the controller when asked, answering 429", () => {
-    const ings = ingressManifests({
-      namespace: "tasks",
-      host: "tasks.example.com",
-      services: allServices,
-      requestsPerMinutePerClient: 600,
-    });
-    assert.ok(ings.length > 0);
-    for (const i of ings) assert.equal((i.metadata.annotations as Record<string, string>)["nginx.ingress.kubernetes.io/limit-rpm"], "600");
-    const v = ingressControllerValues({ serviceType: "LoadBalancer" }) as { controller: { config: Record<string, string> } };
-    assert.equal(v.controller.config["limit-req-status-code"], "429");
+  it("CRD step: the Gateway API channel by target, the Prometheus operator's and Dapr's CRDs at the versions the charts pin", () => {
+    const std = crdBundles("standard");
+    assert.deepEqual(
+      std.map((b) => b.owner),
+      ["gatewayApi", "kubePrometheusStack", "dapr"],
+    );
+    assert.deepEqual(std[0]!.files, [
+      `https://github.com/kubernetes-sigs/gateway-api/releases/download/${gatewayApiVersion}/standard-install.yaml`,
+    ]);
+    assert.match(crdBundles("experimental")[0]!.files[0]!, /experimental-install\.yaml$/);
+    assert.ok(std[2]!.files.every((f) => f.includes(`/dapr/dapr/v${charts.dapr.version}/charts/dapr/crds/`)));
+    // Helm would install these once and never upgrade them: the charts skip them, the CRD step applies them.
+    assert.equal(charts.dapr.skipCrds, true);
+    assert.equal(charts.kubePrometheusStack.skipCrds, true);
   });
 
   it("lets Prometheus select every monitor and rule, and takes Grafana's password from a Secret", () => {

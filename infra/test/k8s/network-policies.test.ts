@@ -21,7 +21,6 @@ const input = (over: Partial<WorkloadNetworkInput> = {}): WorkloadNetworkInput =
     smtp: { port: 587, cidrs: ["198.51.100.0/24"] },
     webpush: webPushDestination,
   },
-  acmeHttp01: true,
   ...over,
 });
 const find = (ps: NetworkPolicyManifest[], name: string) => {
@@ -113,10 +112,10 @@ describe("network policies from the catalog", () => {
     assert.deepEqual(egressPorts(ps, "audit"), []);
   });
 
-  it("admits the ingress controller to public services and the ACME solver, Prometheus to every service", () => {
+  it("admits the ingress controller to public services, Prometheus to every service", () => {
     const ps = workloadNetworkPolicies(input());
     const fromController = (svc: ServiceSpec) =>
-      find(ps, `${svc.name}-ingress`).spec.ingress!.some((r) => JSON.stringify(r.from).includes("ingress-nginx"));
+      find(ps, `${svc.name}-ingress`).spec.ingress!.some((r) => JSON.stringify(r.from).includes('"app.kubernetes.io/name":"traefik"'));
     assert.equal(fromController(services["tasks-api"]), true);
     assert.equal(fromController(services.recurrence), false);
     for (const s of allServices) {
@@ -126,9 +125,9 @@ describe("network policies from the catalog", () => {
         [s.port, 9090],
       );
     }
-    assert.deepEqual(find(ps, "allow-acme-http01-solver").spec.ingress![0]!.ports, [{ protocol: "TCP", port: 8089 }]);
+    // The HTTP-01 solver pods run next to the Certificate, in the Gateway's namespace (chart policies).
     assert.equal(
-      workloadNetworkPolicies(input({ acmeHttp01: false })).some((p) => p.metadata.name === "allow-acme-http01-solver"),
+      ps.some((p) => p.metadata.name === "allow-acme-http01-solver"),
       false,
     );
   });
@@ -165,7 +164,7 @@ describe("network policies from the catalog", () => {
       acme: false,
       ingressTcp: [{ port: 19092, namespace: "tasks-data", podLabels: { app: "redpanda" } }],
     });
-    for (const ns of ["cert-manager", "ingress-nginx", "monitoring", "dapr-system"]) {
+    for (const ns of ["cert-manager", "ingress", "monitoring", "dapr-system"]) {
       const here = ps.filter((p) => p.metadata.namespace === ns);
       assert.deepEqual(
         here.find((p) => p.metadata.name === "default-deny")?.spec,
@@ -179,7 +178,12 @@ describe("network policies from the catalog", () => {
     const controller = ps.find((p) => p.metadata.name === "allow-public-traffic")!;
     assert.deepEqual(
       controller.spec.ingress![0]!.ports!.map((p) => p.port),
-      [80, 443, 19092],
+      [8000, 8443, 19092],
+    );
+    // Traefik has no webhook: no allow-webhooks policy (a rule without ports would open every port).
+    assert.equal(
+      ps.some((p) => p.metadata.namespace === "ingress" && p.metadata.name === "allow-webhooks"),
+      false,
     );
     assert.deepEqual(
       controller.spec.egress!.map((r) => r.ports!.map((p) => p.port)),
@@ -201,10 +205,34 @@ describe("network policies from the catalog", () => {
     assert.deepEqual(acme.find((p) => p.metadata.name === "allow-public-traffic")!.spec.egress![1]!.ports, [
       { protocol: "TCP", port: 8089 },
     ]);
-    // A rule without ports is rendered without the field (every port of a specific peer).
-    assert.equal(
-      "ports" in ps.find((p) => p.metadata.namespace === "monitoring" && p.metadata.name === "allow-same-namespace")!.spec.ingress![0]!,
-      false,
-    );
+    assert.deepEqual(acme.find((p) => p.metadata.name === "allow-acme-http01-solver")!.spec, {
+      podSelector: { matchLabels: { "acme.cert-manager.io/http01-solver": "true" } },
+      policyTypes: ["Ingress"],
+      ingress: [
+        { from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } } }], ports: [{ protocol: "TCP", port: 8089 }] },
+      ],
+    });
+  });
+
+  it("lets cert-manager's HTTP-01 self-check reach the controller by pod selector (Cilium: an ipBlock never matches a pod)", () => {
+    const acme = chartNetworkPolicies({ apiServer: { cidrs: ["0.0.0.0/0"], port: 443 }, publicAppPorts: [3000], acme: true });
+    const certManager = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "cert-manager" } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "cert-manager", "app.kubernetes.io/component": "controller" } },
+    };
+    const traefik = {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } },
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "traefik" } },
+    };
+    assert.deepEqual(acme.find((p) => p.metadata.name === "allow-public-traffic")!.spec.ingress![1], {
+      from: [certManager],
+      ports: [{ protocol: "TCP", port: 8000 }],
+    });
+    assert.deepEqual(acme.find((p) => p.metadata.name === "allow-acme")!.spec.egress![1], {
+      to: [traefik],
+      ports: [{ protocol: "TCP", port: 8000 }],
+    });
+    const local = chartNetworkPolicies({ apiServer: { cidrs: ["0.0.0.0/0"], port: 443 }, publicAppPorts: [3000], acme: false });
+    assert.equal(local.find((p) => p.metadata.name === "allow-public-traffic")!.spec.ingress!.length, 1);
   });
 });

@@ -52,47 +52,79 @@ describe("components validate their arguments up front", () => {
     });
   });
 
-  it("AppImage tags by content and runs the pushed digest", async () => {
-    const img = new m.workload.AppImage("img", { service: "audit", registry: "acr.example.com", output: "push" });
-    assert.match(await resolve(img.imageName), /^acr\.example\.com\/audit:src-[0-9a-f]{20}$/);
-    assert.match(await resolve(img.ref), /^acr\.example\.com\/audit:src-[0-9a-f]{20}@sha256:a{64}$/);
+  it("AppImage builds a local image into the node: no push, no registry cache", async () => {
+    const img = new m.workload.AppImage("img", { service: "audit", registry: "tasks", output: "load" });
+    assert.match(await resolve(img.imageName), /^tasks\/audit:src-[0-9a-f]{20}$/);
+    await resolve(img.ref);
     const inputs = built.find((a) => a.name === "img-image")?.inputs;
     const root = m.workload.repoRoot;
     assert.deepEqual(inputs?.context, { location: root });
     assert.deepEqual(inputs?.dockerfile, { location: path.join(root, "apps", "Dockerfile") });
     assert.deepEqual(inputs?.buildArgs, { SERVICE: "audit" });
+    assert.deepEqual([inputs?.push, inputs?.load, inputs?.cacheTo], [false, true, undefined]);
   });
 
-  it("AppImage deploys a digest CI pushed without building, and checks it", async () => {
+  it("AppImage never builds a registry image: the digest CI pushed, or the tag alone when none applies", async () => {
     const digest = `sha256:${"b".repeat(64)}`;
-    const img = new m.workload.AppImage("prebuilt", { service: "audit", registry: "acr.example.com", output: "push", digest });
+    const img = new m.workload.AppImage("prebuilt", { service: "audit", registry: "acr.example.com", output: "registry", digest });
     assert.match(await resolve(img.ref), new RegExp(`^acr\\.example\\.com/audit:src-[0-9a-f]{20}@${digest}$`));
-    assert.equal(
-      built.find((a) => a.name === "prebuilt-image"),
-      undefined,
-      "no docker-build Image",
-    );
-    assert.throws(() => new m.workload.AppImage("bad", { service: "audit", registry: "r", output: "push", digest: "sha256:abc" }), {
-      message: 'digest: "sha256:abc" is not sha256:<64 hex digits>',
+    // A deployed digest names its content tag: it applies only while the sources have that tag.
+    const tagged = new m.workload.AppImage("tagged", {
+      service: "audit",
+      registry: "a",
+      output: "registry",
+      digest: `${img.tag}@${digest}`,
+    });
+    assert.equal(tagged.digest, digest);
+    const stale = new m.workload.AppImage("stale", {
+      service: "audit",
+      registry: "a",
+      output: "registry",
+      digest: `src-${"0".repeat(20)}@${digest}`,
+    });
+    assert.equal(stale.digest, undefined);
+    assert.match(await resolve(stale.ref), /^a\/audit:src-[0-9a-f]{20}$/);
+    for (const name of ["prebuilt-image", "tagged-image", "stale-image"])
+      assert.equal(
+        built.find((a) => a.name === name),
+        undefined,
+        "no docker-build Image",
+      );
+    assert.throws(() => new m.workload.AppImage("bad", { service: "audit", registry: "r", output: "registry", digest: "sha256:abc" }), {
+      message: 'digest: "sha256:abc" is not sha256:<64 hex digits>, optionally after src-<20 hex>@',
     });
     assert.throws(() => new m.workload.AppImage("local", { service: "audit", registry: "r", output: "load", digest }), {
-      message: 'digest: only a pushed image can be deployed by digest (output is "load")',
+      message: 'digest: only an image in a registry is deployed by digest (output is "load")',
     });
   });
 
-  it("IngressController checks its TCP passthroughs", () => {
-    assert.throws(() => new m.k8s.IngressController("i1", { serviceType: "NodePort", tcp: [{ port: 1, backend: "redpanda:1" }] }), {
-      message: 'tcp: backend "redpanda:1" must look like <namespace>/<service>:<port>',
-    });
+  it("IngressController checks its TCP passthroughs and its static IP", () => {
+    const backend = { namespace: "a", service: "b", port: 1 };
+    const base = { host: "h", issuer: "x" };
     assert.throws(
-      () => new m.k8s.IngressController("i2", { serviceType: "LoadBalancer", tcp: [{ port: 1, backend: "a/b:1", nodePort: 30001 }] }),
+      () => new m.k8s.IngressController("i1", { ...base, serviceType: "NodePort", tcp: [{ name: "Kafka_1", port: 1, backend }] }),
+      {
+        message: 'tcp: name "Kafka_1" must be 1-15 lower-case letters, digits and hyphens',
+      },
+    );
+    assert.throws(
+      () =>
+        new m.k8s.IngressController("i2", {
+          ...base,
+          serviceType: "LoadBalancer",
+          tcp: [{ name: "k", port: 1, backend, nodePort: 30001 }],
+        }),
       {
         message: "tcp: nodePort only applies to a NodePort controller Service",
       },
     );
+    assert.throws(
+      () => new m.k8s.IngressController("i3", { ...base, serviceType: "NodePort", publicIp: { name: "ip", resourceGroupName: "rg" } }),
+      { message: "publicIp: only a LoadBalancer Service takes one" },
+    );
   });
 
-  it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, IngressRoutes a DNS host", () => {
+  it("CertManager needs an ACME email, DaprResources a Kubernetes target, Redpanda a host:port, GatewayRoutes a DNS host", () => {
     assert.throws(() => new m.k8s.CertManager("c", { issuers: "acme" }), {
       message: "acmeEmail: Let's Encrypt issuers need a contact email (tls.acmeEmail)",
     });
@@ -110,7 +142,7 @@ describe("components validate their arguments up front", () => {
     assert.throws(() => new m.local.Redpanda("r", { namespace: "d", externalAddress: "nohost" }), {
       message: 'externalAddress: expected host:port, got "nohost"',
     });
-    assert.throws(() => new m.k8s.IngressRoutes("ir", { namespace: "tasks", host: "Tasks.Example.com", services: [], issuer: "x" }), {
+    assert.throws(() => new m.k8s.GatewayRoutes("gr", { namespace: "tasks", host: "Tasks.Example.com", services: [] }), {
       message: 'host: "Tasks.Example.com" is not a lower-case DNS name',
     });
     assert.throws(() => new m.k8s.DaprControlPlane("dcp", { highAvailability: false, schedulerStorageSize: "1TB" }), {

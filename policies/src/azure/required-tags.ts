@@ -1,7 +1,7 @@
 import { resourcePolicy, source } from "../lib/metadata.js";
 import { configOf } from "../lib/config.js";
 import { asObject } from "../lib/kubernetes.js";
-import { resourceEnvironment } from "../lib/environment.js";
+import { environmentFromName, resourceEnvironment } from "../lib/environment.js";
 import { taggableTypesByModule } from "./taggable-types.js";
 
 export interface RequiredTagsConfig {
@@ -39,7 +39,8 @@ export const requiredTags = resourcePolicy({
     if (missing.length > 0) report(`missing tag${missing.length > 1 ? "s" : ""} ${missing.join(", ")}.`);
     const envKey = present.get("environment");
     const env = resourceEnvironment(args);
-    if (envKey !== undefined && env !== "unknown" && tags[envKey] !== env)
+    // A tag naming the environment another way (production, or bootstrap: production rules) is the same environment.
+    if (envKey !== undefined && env !== "unknown" && environmentFromName(String(tags[envKey])) !== env)
       report(`tag ${envKey} is ${JSON.stringify(tags[envKey])}, but the stack's environment is "${env}".`);
   },
 });

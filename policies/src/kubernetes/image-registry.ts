@@ -21,15 +21,27 @@ export const imageRegistryDefaults: ImageRegistryConfig = {
   localRegistries: ["localhost:*", "127.0.0.1:*", "registry.minikube", "*.local"],
 };
 
-/** Login servers of the container registries the stack creates. */
+const registryScope = /\/providers\/Microsoft\.ContainerRegistry\/registries\/([^/]+)$/i;
+
+/**
+ * Login servers of the stack's container registries: those it creates, and those it grants a role on (the
+ * bootstrap stack's registry, on which the app stack grants its kubelet AcrPull).
+ */
 function stackRegistries(resources: readonly PolicyResource[]): string[] {
-  return resources
+  const created = resources
     .filter((r) => r.type === "azure-native:containerregistry:Registry")
     .map((r) => {
       const fallback = typeof r.props.registryName === "string" ? `${r.props.registryName.toLowerCase()}.azurecr.io` : undefined;
       return knownOr(() => (typeof r.props.loginServer === "string" ? r.props.loginServer : fallback), fallback);
-    })
-    .filter((s): s is string => !!s);
+    });
+  const granted = resources
+    .filter((r) => r.type === "azure-native:authorization:RoleAssignment")
+    .map((r) => {
+      const scope = knownOr(() => r.props.scope, undefined);
+      const m = typeof scope === "string" ? registryScope.exec(scope) : null;
+      return m ? `${m[1]!.toLowerCase()}.azurecr.io` : undefined;
+    });
+  return [...created, ...granted].filter((s): s is string => !!s);
 }
 
 /** Repositories (`host/name`, no tag) of the images the program builds with @pulumi/docker-build. */
@@ -48,7 +60,7 @@ function builtRepositories(resources: readonly PolicyResource[]): Set<string> {
 export const imageRegistry = stackPolicy({
   name: "kubernetes-image-registry",
   description:
-    "Workloads pull images only from the stack's own registry: the ACR the stack creates (or the images it builds) on dev and prod, images built into minikube (a `.local` pseudo-registry) or a local registry on local, plus registries or repositories allowed in the policy config. A name without a registry host is a Docker Hub image.",
+    "Workloads pull images only from the stack's own registry: the ACR the stack creates or grants a role on (or the images it builds) on dev and prod, images built into minikube (a `.local` pseudo-registry) or a local registry on local, plus registries or repositories allowed in the policy config. A name without a registry host is a Docker Hub image.",
   enforcementLevel: "mandatory",
   severity: "high",
   sources: [

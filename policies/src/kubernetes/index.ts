@@ -4,6 +4,7 @@ import { daprTokensPolicy } from "./dapr-tokens.js";
 import { dropAllCapabilities } from "./drop-all-capabilities.js";
 import { helmChartVersionPinned } from "./helm-chart-version-pinned.js";
 import { imageImmutableTag } from "./image-immutable-tag.js";
+import { imagePushCredentials } from "./image-push-credentials.js";
 import { imageRegistry } from "./image-registry.js";
 import { livenessProbe } from "./liveness-probe.js";
 import { minReplicasProd } from "./min-replicas-prod.js";
@@ -38,6 +39,7 @@ export const kubernetesPolicies: (ResourceValidationPolicy | StackValidationPoli
   dropAllCapabilities,
   helmChartVersionPinned,
   imageImmutableTag,
+  imagePushCredentials,
   imageRegistry,
   livenessProbe,
   minReplicasProd,

@@ -26,6 +26,7 @@ const clusterScoped = new Set([
   "FlowSchema",
   "PriorityLevelConfiguration",
   "ClusterIssuer",
+  "GatewayClass",
 ]);
 
 /** Parses `kubernetes:<apiVersion>:<Kind>` for Kubernetes objects (not Helm, YAML or kustomize components). */

@@ -12,6 +12,8 @@ const known: Readonly<Record<string, Environment>> = {
   prod: "prod",
   production: "prod",
   local: "local",
+  // The bootstrap stack holds production's identities, registry and every stack's state: production rules.
+  bootstrap: "prod",
 };
 
 /** Parts of a URN: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`. */
@@ -31,6 +33,9 @@ export function parseUrn(urn: string): ParsedUrn | undefined {
   return { stack, project, typeChain: types.split("$"), name: parts.slice(3).join("::") };
 }
 
+/** Stacks whose resources belong to several environments, each tagged with its own. */
+const spansEnvironments = new Set(["bootstrap"]);
+
 export function environmentFromName(name: string | undefined): Environment {
   return (name && known[name.toLowerCase()]) || "unknown";
 }
@@ -40,9 +45,20 @@ function fromTag(stackTags: ReadonlyMap<string, string>): Environment | undefine
   return tagged === undefined ? undefined : environmentFromName(tagged);
 }
 
-/** The environment of the stack a resource belongs to: the `environment` stack tag, else the stack name in the URN. */
-export function resourceEnvironment(args: Pick<ResourceValidationArgs, "stackTags" | "urn">): Environment {
-  return fromTag(args.stackTags) ?? environmentFromName(parseUrn(args.urn)?.stack);
+/**
+ * The environment a resource serves: its own `environment` tag where it carries a known one (the bootstrap
+ * stack creates resources for dev and prod), else the `environment` stack tag, else the stack name in the URN.
+ */
+export function resourceEnvironment(args: Pick<ResourceValidationArgs, "stackTags" | "urn"> & { readonly props?: unknown }): Environment {
+  const stack = parseUrn(args.urn)?.stack;
+  // The bootstrap stack manages every environment's identities and registry: there a resource's own
+  // environment tag says whose it is. Elsewhere the stack decides (a wrong tag is required-tags' finding).
+  if (stack !== undefined && spansEnvironments.has(stack.toLowerCase())) {
+    const own = (args.props as { tags?: Record<string, unknown> } | undefined)?.tags?.environment;
+    const tagged = typeof own === "string" ? environmentFromName(own) : "unknown";
+    if (tagged !== "unknown") return tagged;
+  }
+  return fromTag(args.stackTags) ?? environmentFromName(stack);
 }
 
 /** The environment of a stack under validation: the `environment` stack tag, else the stack name in any URN. */

@@ -11,8 +11,8 @@ export interface PublicServiceConfig {
 }
 
 export const publicServiceDefaults: PublicServiceConfig = {
-  ingressControllerCharts: ["ingress-nginx"],
-  ingressControllerNames: ["ingress-nginx"],
+  ingressControllerCharts: ["traefik"],
+  ingressControllerNames: ["traefik"],
 };
 
 const exposing = new Set(["LoadBalancer", "NodePort"]);

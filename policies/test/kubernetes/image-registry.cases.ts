@@ -95,4 +95,35 @@ export default casesFor(imageRegistry, [
     resources: [changed(d, [`${C0}.image`, "shared.azurecr.io/base:1.0.0"])],
     expect: [],
   },
+  {
+    n: 13,
+    title: "dev: the bootstrap stack's ACR, on which the stack grants its kubelet AcrPull",
+    resources: [
+      {
+        type: "azure-native:authorization:RoleAssignment",
+        name: "kubelet-acrpull",
+        props: {
+          scope: "/subscriptions/s/resourceGroups/rg-tasks-dev/providers/Microsoft.ContainerRegistry/registries/TasksDevAcr",
+          roleDefinitionId: "acrpull",
+        },
+      },
+      changed(d, [`${C0}.image`, "tasksdevacr.azurecr.io/tasks-api:src-0@sha256:" + "a".repeat(64)]),
+    ],
+    expect: [],
+  },
+  {
+    n: 14,
+    title: "dev: a role on something else names no registry",
+    resources: [
+      {
+        type: "azure-native:authorization:RoleAssignment",
+        name: "kv",
+        props: { scope: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/tasksdevacr" },
+      },
+      changed(d, [`${C0}.image`, "tasksdevacr.azurecr.io/tasks-api:1.0.0"]),
+    ],
+    expect: [
+      'Deployment "tasks/tasks-api" container "app" pulls "tasksdevacr.azurecr.io/tasks-api:1.0.0" from registry "tasksdevacr.azurecr.io", which is not the stack\'s registry (allowed: none).',
+    ],
+  },
 ]);

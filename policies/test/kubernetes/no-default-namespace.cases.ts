@@ -49,12 +49,18 @@ export default casesFor(noDefaultNamespace, [
   },
   {
     n: 10,
+    title: "GatewayClasses are cluster-scoped",
+    resource: { type: "kubernetes:gateway.networking.k8s.io/v1:GatewayClass", name: "traefik", props: { metadata: { name: "traefik" } } },
+    notApplicable: true,
+  },
+  {
+    n: 11,
     title: "Azure resources are not Kubernetes objects",
     resource: { type: "azure-native:keyvault:Vault", name: "kv", props: {} },
     notApplicable: true,
   },
   {
-    n: 11,
+    n: 12,
     title: "objects rendered from a chart follow the release",
     resource: { ...changed(d, ["metadata.namespace"]), parentTypes: [types.helmChart] },
     notApplicable: true,

@@ -9,13 +9,13 @@ export default casesFor(noPublicServiceTypes, [
   {
     n: 2,
     title: "the ingress controller's LoadBalancer",
-    resource: changed(svc, ["spec.type", "LoadBalancer"], ["metadata.labels", { "app.kubernetes.io/name": "ingress-nginx" }]),
+    resource: changed(svc, ["spec.type", "LoadBalancer"], ["metadata.labels", { "app.kubernetes.io/name": "traefik" }]),
     expect: [],
   },
   {
     n: 3,
-    title: "the ingress-nginx chart may expose its controller",
-    resource: helmRelease("ingress-nginx", "ingress-nginx", { controller: { service: { type: "LoadBalancer" } } }),
+    title: "the traefik chart may expose its controller",
+    resource: helmRelease("traefik", "ingress", { service: { spec: { type: "LoadBalancer" } } }),
     notApplicable: true,
   },
   {

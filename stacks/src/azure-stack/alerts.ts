@@ -9,7 +9,7 @@ import type { AzureContext, Foundation } from "./foundation.js";
  */
 export function createAzureAlerts(ctx: AzureContext, foundation: Foundation, data: DataServices): AzureAlerts {
   return new AzureAlerts(childName(ctx.prefix, "alerts"), {
-    resourceGroupName: ctx.rg.name,
+    resourceGroupName: ctx.resourceGroupName,
     tags: ctx.scope.tags,
     email: ctx.cfg.alerting.email,
     webhookUrl: ctx.cfg.alertChatWebhookUrl,

@@ -1,14 +1,11 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { getClientConfigOutput } from "@pulumi/azure-native/authorization/getClientConfig.js";
-import { ResourceGroup } from "@pulumi/azure-native/resources/resourceGroup.js";
 import { RandomString } from "@pulumi/random/randomString.js";
-import { daprSystemNamespace } from "@tasks/catalog";
 import { azureName, childName } from "@tasks/infra/naming";
 import { AksCluster } from "@tasks/infra/azure/aks/index";
-import { ContainerRegistry } from "@tasks/infra/azure/acr/index";
-import { AksAdminsGroup } from "@tasks/infra/azure/entra/index";
+import { RegistryAccess, registryId, registryLoginServer } from "@tasks/infra/azure/acr/index";
 import { LogAnalytics } from "@tasks/infra/azure/monitoring/index";
-import { Network } from "@tasks/infra/azure/network/index";
+import { IngressAddress, Network } from "@tasks/infra/azure/network/index";
 import type { AzureScope } from "@tasks/infra/azure/scope";
 import { standardTags } from "../config/common.js";
 import type { AzureStackConfig } from "../config/azure.js";
@@ -18,7 +15,8 @@ export interface AzureContext {
   readonly cfg: AzureStackConfig;
   /** `tasks-<stack>`: the prefix of every resource name. */
   readonly prefix: string;
-  readonly rg: ResourceGroup;
+  /** The stack's resource group: the bootstrap stack's (the deployer's roles are scoped to it). */
+  readonly resourceGroupName: string;
   readonly scope: AzureScope;
   readonly client: ReturnType<typeof getClientConfigOutput>;
   /** A globally unique Azure name: the base plus the stack's random suffix. */
@@ -35,19 +33,28 @@ export function azureContext(stack: "dev" | "prod", cfg: AzureStackConfig): Azur
   const suffix = new RandomString(childName(prefix, "name-suffix"), { length: 6, upper: false, special: false, numeric: true, lower: true })
     .result;
   const unique = (kind: Parameters<typeof azureName>[0], base: string) => suffix.apply((s) => azureName(kind, base, s));
-  const rg = new ResourceGroup(prefix, { resourceGroupName: azureName("resourceGroup", `rg-${prefix}`), location: cfg.location, tags });
-  return { cfg, prefix, rg, scope: { resourceGroupName: rg.name, location: cfg.location, tags }, client, unique };
+  const resourceGroupName = cfg.bootstrap.resourceGroupName;
+  return { cfg, prefix, resourceGroupName, scope: { resourceGroupName, location: cfg.location, tags }, client, unique };
+}
+
+/** The registry CI pushes the images to (the bootstrap stack's), as the platform pulls from it. */
+export interface Registry {
+  readonly loginServer: string;
+  readonly access: RegistryAccess;
 }
 
 export interface Foundation {
   readonly network: Network;
   readonly logs: LogAnalytics;
-  readonly admins: AksAdminsGroup;
+  /** The bootstrap stack's AKS admins group (cluster admins, Postgres Entra admin). */
+  readonly admins: { readonly objectId: string; readonly displayName: string };
   readonly aks: AksCluster;
-  readonly acr: ContainerRegistry;
+  readonly acr: Registry;
+  /** The ingress's static public IP and its DNS record. */
+  readonly ingress: IngressAddress;
 }
 
-/** Step 1 of the Azure stack: the network, Log Analytics, the AKS admins group, the cluster and the registry. */
+/** Step 1 of the Azure stack: the network, Log Analytics, the cluster, its pull access to the registry and the ingress address. */
 export function createFoundation(ctx: AzureContext): Foundation {
   const { cfg, prefix, scope } = ctx;
   const network = new Network(childName(prefix, "network"), {
@@ -57,15 +64,20 @@ export function createFoundation(ctx: AzureContext): Foundation {
     postgresZonePrefix: prefix,
   });
   const logs = new LogAnalytics(childName(prefix, "logs"), { ...scope, retentionDays: cfg.logAnalytics.retentionDays });
-  const admins = new AksAdminsGroup(childName(prefix, "aks-admins"), {
-    displayName: `${prefix}-aks-admins`,
-    members: cfg.aks.adminGroupMembers ?? [],
+  const admins = cfg.bootstrap.aksAdminsGroup;
+  const aks = createCluster(ctx, network, logs, admins.objectId);
+  const ingress = new IngressAddress(childName(prefix, "ingress"), {
+    ...scope,
+    publicIpName: `pip-${prefix}-ingress`,
+    host: cfg.domain,
+    dnsZone: cfg.bootstrap.dnsZone,
+    controlPlanePrincipalId: aks.controlPlanePrincipalId,
+    subscriptionId: ctx.client.subscriptionId,
   });
-  const aks = createCluster(ctx, network, logs, admins);
-  return { network, logs, admins, aks, acr: createRegistry(ctx, network, aks) };
+  return { network, logs, admins, aks, acr: createRegistryAccess(ctx, network, aks), ingress };
 }
 
-function createCluster(ctx: AzureContext, network: Network, logs: LogAnalytics, admins: AksAdminsGroup): AksCluster {
+function createCluster(ctx: AzureContext, network: Network, logs: LogAnalytics, adminGroupObjectId: string): AksCluster {
   const { cfg, prefix } = ctx;
   return new AksCluster(childName(prefix, "aks"), {
     ...ctx.scope,
@@ -76,8 +88,8 @@ function createCluster(ctx: AzureContext, network: Network, logs: LogAnalytics, 
     nodeSubnetId: network.subnetIds.aksNodes,
     systemPool: { vmSize: cfg.aks.systemVmSize, minCount: cfg.aks.systemNodeCount, maxCount: cfg.aks.systemNodeMaxCount },
     userPool: { vmSize: cfg.aks.userVmSize, minCount: cfg.aks.userNodeMinCount, maxCount: cfg.aks.userNodeMaxCount },
-    authorizedIpRanges: cfg.allowedIpRanges,
-    adminGroupObjectId: admins.objectId,
+    ...(cfg.aks.privateCluster ? { privateCluster: true } : { authorizedIpRanges: cfg.allowedIpRanges }),
+    adminGroupObjectId,
     tenantId: ctx.client.tenantId,
     subscriptionId: ctx.client.subscriptionId,
     logAnalyticsWorkspaceId: logs.workspaceId,
@@ -85,26 +97,21 @@ function createCluster(ctx: AzureContext, network: Network, logs: LogAnalytics, 
     upgradeChannel: cfg.aks.upgradeChannel,
     nodeOsUpgradeChannel: cfg.aks.nodeOsUpgradeChannel,
     maintenanceWindow: cfg.aks.maintenanceWindow,
-    podSecurityEffect: cfg.aks.podSecurityEffect,
-    podSecurityExcludedNamespaces: ["kube-system", "gatekeeper-system", "azure-arc", daprSystemNamespace],
   });
 }
 
-function createRegistry(ctx: AzureContext, network: Network, aks: AksCluster): ContainerRegistry {
+/** Pull rights for the kubelet and, for a Premium registry, a private endpoint in the VNet. */
+function createRegistryAccess(ctx: AzureContext, network: Network, aks: AksCluster): Registry {
   const { cfg, prefix } = ctx;
-  const premiumAcr = cfg.acr.sku === "Premium";
-  return new ContainerRegistry(childName(prefix, "acr"), {
+  const registry = cfg.bootstrap.registry;
+  const access = new RegistryAccess(childName(prefix, "acr"), {
     ...ctx.scope,
-    registryName: ctx.unique("containerRegistry", `${prefix}acr`),
-    sku: cfg.acr.sku,
-    zoneRedundant: cfg.acr.zoneRedundant,
+    registryId: registryId(ctx.client.subscriptionId, ctx.resourceGroupName, registry.name),
     subscriptionId: ctx.client.subscriptionId,
     pullPrincipals: { kubelet: aks.kubeletObjectId },
-    ...(premiumAcr
-      ? {
-          allowedIpRanges: cfg.allowedIpRanges,
-          privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.containerRegistry },
-        }
+    ...(registry.sku === "Premium"
+      ? { privateEndpoint: { subnetId: network.subnetIds.privateEndpoints, privateDnsZoneId: network.privateDnsZoneIds.containerRegistry } }
       : {}),
   });
+  return { loginServer: registryLoginServer(registry.name), access };
 }

@@ -16,7 +16,7 @@ export function azureOutputs(
   const { aks, acr, admins } = foundation;
   const { eventHubs, vault, postgres } = data;
   return {
-    resourceGroupName: ctx.rg.name,
+    resourceGroupName: ctx.resourceGroupName,
     location: ctx.cfg.location,
     clusterName: aks.clusterName,
     oidcIssuerUrl: aks.oidcIssuerUrl,
@@ -31,7 +31,7 @@ export function azureOutputs(
     postgresDatabases: postgres.databases,
     workloadIdentityClientIds: ids.workload.clientIds,
     aksAdminsGroupObjectId: admins.objectId,
-    githubDeployerClientId: ids.deployer.clientId,
+    ingressAddress: foundation.ingress.ipAddress,
     signIn: {
       provider: ctx.cfg.identity.provider,
       issuer: signIn.identity.issuer,

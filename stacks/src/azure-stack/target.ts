@@ -31,6 +31,12 @@ export function azurePlatformTarget(
     monitoring: { retention: cfg.monitoring.retention, storageSize: cfg.monitoring.storageSize },
     tracingSamplingRate: cfg.dapr.tracingSamplingRate,
     registry: { loginServer: foundation.acr.loginServer },
+    // The ingress Service takes the program's static IP (the DNS record aliases it) once the control plane may use it.
+    ingressAddress: {
+      publicIpName: foundation.ingress.publicIpName,
+      resourceGroupName: ctx.resourceGroupName,
+      dependsOn: [foundation.ingress.assignment],
+    },
     ...(cfg.imageDigests ? { imageDigests: cfg.imageDigests } : {}),
     broker: { kind: "eventhubs", namespaceName: data.eventHubs.namespaceName },
     secretStore: { kind: "keyvault", vaultName: data.vault.vaultName, tenantId: ctx.client.tenantId },

@@ -17,6 +17,7 @@ import {
   prometheusDuration,
   section,
   storageSize,
+  StackConfigError,
   throwIfInvalid,
   uuid,
   validateConfig,
@@ -52,9 +53,16 @@ const aksShape = section({
     durationHours: integer(4, 24),
     utcOffset: pattern(/^[+-]\d{2}:\d{2}$/, 'an offset such as "+00:00"').optional(),
   }),
-  podSecurityEffect: oneOf(["Audit", "Deny"]),
+  /**
+   * How kubelogin signs in where `pulumi up` runs: workloadidentity in CI (a GitHub OIDC token file the
+   * deploy refreshes), azurecli at a workstation (`az login`).
+   */
   kubeloginMode: oneOf(["azurecli", "workloadidentity"]),
-  adminGroupMembers: z.array(uuid(), { error: "expected a list of Entra object ids" }).optional(),
+  /**
+   * No public API server: deployers reach it from inside the VNet (a self-hosted runner in a peered network;
+   * docs/OPERATIONS.md "Runner egress"). Then allowedIpRanges may be empty. @default false
+   */
+  privateCluster: boolean().optional(),
 }).superRefine((v, ctx) => {
   check(
     ctx,
@@ -70,11 +78,22 @@ const aksShape = section({
   );
 });
 
-const acrShape = section({
-  sku: oneOf(["Basic", "Standard", "Premium"]),
-  zoneRedundant: boolean(),
-}).superRefine((v, ctx) => {
-  check(ctx, v.zoneRedundant && v.sku !== "Premium", ["zoneRedundant"], `expected false unless acr.sku is Premium (got ${v.sku})`);
+/** What the bootstrap stack made for this stack (its output `stackConfig.<stack>`; docs/OPERATIONS.md "First deploy"). */
+const bootstrapShape = section({
+  /** The stack's resource group: the deployer's roles are scoped to it. */
+  resourceGroupName: pattern(/^[-\w._()]{1,90}$/, "a resource group name such as rg-tasks-dev"),
+  /** The container registry CI pushes the images to before `pulumi up` (in the stack's resource group). */
+  registry: section({
+    name: pattern(/^[a-zA-Z0-9]{5,50}$/, "a registry name of 5-50 letters and digits"),
+    sku: oneOf(["Basic", "Standard", "Premium"]),
+  }),
+  /** The Entra group that administers the cluster and Postgres. */
+  aksAdminsGroup: section({ objectId: uuid(), displayName: nonEmptyString("the group's display name") }),
+  /** The Azure DNS zone the public host is in; the stack manages its record. */
+  dnsZone: section({
+    name: dnsName("example.com"),
+    resourceGroupName: pattern(/^[-\w._()]{1,90}$/, "a resource group name such as rg-tasks-bootstrap"),
+  }),
 });
 
 const eventHubsShape = section({
@@ -120,20 +139,16 @@ export const azureShape = {
   tlsIssuer: oneOf(["letsencrypt-staging", "letsencrypt-prod"]),
   /** HA control planes, PDBs and zone spread in the Kubernetes layer. */
   highAvailability: boolean(),
-  /** owner/name of the GitHub repository whose workflows deploy. */
-  githubRepository: pattern(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a GitHub repository "owner/name"'),
-  /** GitHub environments whose deploy jobs sign in as the deployer (prod: production). */
-  githubEnvironments: z
-    .array(pattern(/^[A-Za-z0-9_.-]+$/, "a GitHub environment name"), {
-      error: 'expected a list of GitHub environment names such as ["production"]',
-    })
-    .optional(),
-  /** CIDRs allowed to the AKS API server, the Key Vault firewall and the Premium ACR firewall. */
-  allowedIpRanges: cidrList(1),
+  /** What the bootstrap stack created for this stack. */
+  bootstrap: bootstrapShape,
+  /**
+   * CIDRs allowed to the AKS API server and the Key Vault firewall: the deployers' egress (self-hosted
+   * runners or a larger runner with static addresses). May be empty only with aks.privateCluster.
+   */
+  allowedIpRanges: cidrList(0),
   network: section({ addressSpace: cidr(19, "10.40.0.0/16") }),
   logAnalytics: section({ retentionDays: integer(30, 730) }),
   aks: aksShape,
-  acr: acrShape,
   eventHubs: eventHubsShape,
   keyVault: section({ sku: oneOf(["standard", "premium"]), softDeleteRetentionDays: integer(7, 90) }),
   postgres: postgresShape,
@@ -166,8 +181,11 @@ export const azureShape = {
   alertHeartbeatToken: nonEmptyString(),
   /**
    * Digests of the images CI built, scanned, signed and pushed for this commit, by service
-   * ({"tasks-api": "sha256:…"}); deploy.yml sets them after verifying each signature. A service listed is
-   * deployed by digest and not built by the program; unset, the program builds and pushes every image.
+   * ({"tasks-api": "sha256:…"}); deploy.yml sets them after verifying each signature. The program deploys
+   * `<registry>/<service>:<content tag>@<digest>` and builds nothing. A digest may name the content tag it
+   * belongs to (`src-…@sha256:…`, as the stack output deployedImages gives it): it then applies only while the
+   * service's sources still have that tag (previews and drift checks pass the deployed ones this way).
+   * `pulumi up` stops when a service has no digest for its tag; previews show its tag without one.
    */
   imageDigests: z
     .partialRecord(
@@ -175,7 +193,10 @@ export const azureShape = {
         allServices.map((s) => s.name) as [ServiceName, ...ServiceName[]],
         expect(`a catalog service: ${allServices.map((s) => s.name).join(", ")}`),
       ),
-      pattern(/^sha256:[0-9a-f]{64}$/, "an image digest sha256:<64 hex digits>"),
+      pattern(
+        /^(src-[0-9a-f]{20}@)?sha256:[0-9a-f]{64}$/,
+        "an image digest sha256:<64 hex digits>, optionally after its content tag src-<20 hex>@",
+      ),
       expect('an object such as {"tasks-api": "sha256:…"}'),
     )
     .optional(),
@@ -186,6 +207,19 @@ export const azureSecretKeys = ["smtpPassword", "alertChatWebhookUrl", "alertHea
 const providerShape = {
   location: pattern(/^[a-z0-9]+$/, "an Azure region such as westeurope"),
 };
+
+/** Problems that involve two keys, each naming one of them. */
+export function azureCrossKeyProblems(
+  v: Pick<z.infer<z.ZodObject<typeof azureShape>>, "allowedIpRanges" | "aks" | "domain" | "bootstrap">,
+): string[] {
+  const problems: string[] = [];
+  if (!v.aks.privateCluster && v.allowedIpRanges.length === 0)
+    problems.push("tasks-platform:allowedIpRanges: expected at least one CIDR (the deployers' egress) unless aks.privateCluster is true");
+  const zone = v.bootstrap.dnsZone.name;
+  if (v.domain !== zone && !v.domain.endsWith(`.${zone}`))
+    problems.push(`tasks-platform:domain: expected a name in the DNS zone bootstrap.dnsZone.name (${zone}), got ${v.domain}`);
+  return problems;
+}
 
 export type AzureStackConfig = Omit<z.infer<z.ZodObject<typeof azureShape>>, (typeof azureSecretKeys)[number]> & {
   readonly environment: "dev" | "prod";
@@ -198,11 +232,13 @@ export type AzureStackConfig = Omit<z.infer<z.ZodObject<typeof azureShape>>, (ty
 
 /** Reads and validates the config of an Azure stack; throws one StackConfigError naming every bad key. */
 export function loadAzureConfig(environment: "dev" | "prod"): AzureStackConfig {
-  const project = validateConfig(azureShape, { secretKeys: azureSecretKeys });
+  const project = validateConfig(azureShape, { secretKeys: azureSecretKeys, rejectExampleValues: true });
   const provider = validateConfig(providerShape, { namespace: "azure-native", allowUnknownKeys: true });
   throwIfInvalid(project, provider);
   if (!project.ok || !provider.ok) throw new Error("unreachable: invalid config passed validation");
   const v = project.value;
+  const crossKey = azureCrossKeyProblems(v);
+  if (crossKey.length) throw new StackConfigError(crossKey);
   return {
     ...v,
     environment,

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { exampleValuesIn, isOfflineRun } from "./examples.js";
 
 /**
  * Stack config validation, shared by every stack: each stack's module (azure.ts, local.ts) declares a
@@ -108,6 +109,11 @@ export interface ReadConfigOptions {
   readonly secretKeys?: readonly string[];
   /** Accept keys of the namespace that the schema does not declare (provider namespaces). @default false */
   readonly allowUnknownKeys?: boolean;
+  /**
+   * Reject documentation stand-ins (RFC 5737/3849 ranges, example domains, the all-zero GUID; see
+   * examples.ts) in every non-secret value, unless the offline tools run the program. @default false
+   */
+  readonly rejectExampleValues?: boolean;
 }
 
 export type ConfigResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: string[] };
@@ -154,8 +160,10 @@ export function validateConfig<S extends z.ZodRawShape>(shape: S, options: ReadC
     const results = tries.map((t) => schema.safeParse(t, { reportInput: true }));
     const ok = results.find((r) => r.success);
     const secret = options.secretKeys?.includes(key) ?? false;
-    if (ok?.success) value[key] = ok.data;
-    else if (raw === undefined && secret) problems.push(`${fullKey}: missing, set it with pulumi config set --secret ${fullKey} <value>`);
+    if (ok?.success) {
+      value[key] = ok.data;
+      if (options.rejectExampleValues && !secret && !isOfflineRun()) problems.push(...exampleProblems(fullKey, ok.data));
+    } else if (raw === undefined && secret) problems.push(`${fullKey}: missing, set it with pulumi config set --secret ${fullKey} <value>`);
     else problems.push(...issueProblems(namespace, key, results[0]!.error!.issues));
     if (raw !== undefined && secret && isSecretKey(fullKey) === false) {
       problems.push(`${fullKey}: expected a secret value (pulumi config set --secret ${fullKey} <value>)`);
@@ -168,6 +176,13 @@ export function validateConfig<S extends z.ZodRawShape>(shape: S, options: ReadC
     }
   }
   return problems.length ? { ok: false, problems } : { ok: true, value: value as z.infer<z.ZodObject<S>> };
+}
+
+/** One problem per documentation stand-in in a value a real run would use. */
+function exampleProblems(fullKey: string, value: unknown): string[] {
+  return exampleValuesIn(fullKey, value).map(
+    (v) => `${v} is a documentation value: set the real one (the offline plan runs with it and says so; a real run cannot)`,
+  );
 }
 
 /** Throws one StackConfigError listing the problems of every result, if any. */

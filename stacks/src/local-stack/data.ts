@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { servicesWithDatabase } from "@tasks/catalog";
 import {
   NetworkPolicies,
+  chartPodLabels,
   dataNetworkPolicies,
   kedaNamespace,
   kedaOperatorPodLabels,
@@ -88,7 +89,7 @@ function createIdentityProvider(ctx: LocalContext): LocalIdentityProvider {
 function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
   const fromWorkloads = { namespace: namespaces.workloads, podLabels: { ...partOfLabels } };
   const fromDatabaseRoles = { namespace: namespaces.workloads, podLabels: databaseRolesPodLabels };
-  const fromIngress = { namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } };
+  const fromIngress = { namespace: namespaces.ingress, podLabels: { ...chartPodLabels.ingressController } };
   return new NetworkPolicies(
     "data-network-policies",
     {
@@ -105,13 +106,13 @@ function createDataNetworkPolicies(ctx: LocalContext): NetworkPolicies {
             { namespace: kedaNamespace, podLabels: kedaOperatorPodLabels },
           ],
         },
-        // The public services fetch its JWKS; browsers and scripts reach it through the ingress.
+        // The public services fetch its JWKS; browsers and scripts reach it through the Gateway (Traefik).
         { name: "local-idp", podLabels: localIdp.podLabels, port: localIdp.port, from: [fromWorkloads, fromIngress] },
         {
           name: "redpanda-external",
           podLabels: dataPods.redpanda,
           port: redpandaPorts.external,
-          from: [{ namespace: namespaces.ingress, podLabels: { "app.kubernetes.io/name": "ingress-nginx" } }],
+          from: [fromIngress],
         },
       ]),
     },

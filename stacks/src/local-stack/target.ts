@@ -61,8 +61,9 @@ function localIdentity(ctx: LocalContext, data: LocalData): ServiceIdentity {
 export function kafkaPassthrough(ctx: LocalContext): NonNullable<PlatformOptions["ingressTcp"]> {
   return [
     {
+      name: "kafka",
       port: redpandaPorts.external,
-      backend: `${namespaces.data}/redpanda:${redpandaPorts.external}`,
+      backend: { namespace: namespaces.data, service: "redpanda", port: redpandaPorts.external },
       nodePort: ctx.cfg.kafkaNodePort,
       pods: { namespace: namespaces.data, podLabels: dataPods.redpanda },
     },

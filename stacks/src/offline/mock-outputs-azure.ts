@@ -45,6 +45,14 @@ const physicalNameInput: Record<string, string> = {
   "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": "objectId",
   "azure-native:authorization:RoleAssignment": "roleAssignmentName",
   "azure-native:authorization:PolicyAssignment": "policyAssignmentName",
+  "azure-native:authorization:RoleDefinition": "roleName",
+  "azure-native:storage:StorageAccount": "accountName",
+  "azure-native:storage:BlobContainer": "containerName",
+  "azure-native:storage:BlobServiceProperties": "blobServicesName",
+  "azure-native:keyvault:Key": "keyName",
+  "azure-native:dns:Zone": "zoneName",
+  "azure-native:dns:RecordSet": "relativeRecordSetName",
+  "azure-native:network:PublicIPAddress": "publicIpAddressName",
 };
 
 const named = (args: MockResourceArgs): Inputs => {
@@ -84,6 +92,17 @@ const perType: Record<string, MockStateFn> = {
     serviceBusEndpoint: `https://${str(inputsOf(args).namespaceName, args.name)}.servicebus.windows.net:443/`,
   }),
   "azure-native:operationalinsights:Workspace": (args) => ({ customerId: fakeUuid(`${args.name}-customer`) }),
+  "azure-native:keyvault:Key": (args) => {
+    const key = str(inputsOf(args).keyName, args.name);
+    return { keyUri: `https://${str(inputsOf(args).vaultName, "vault")}.vault.azure.net/keys/${key}` };
+  },
+  "azure-native:dns:Zone": () => ({
+    nameServers: [1, 2, 3, 4].map((n) => `ns${n}-0${n}.azure-dns.${["com", "net", "org", "info"][n - 1]}.`),
+  }),
+  "azure-native:network:PublicIPAddress": (args) => {
+    const h = parseInt(fakeUuid(args.name).slice(0, 4), 16);
+    return { ipAddress: `20.${(h >> 8) % 256}.${h % 256}.${(h % 200) + 10}` };
+  },
   // The trace collector's export target: the program stores the connection string in Key Vault.
   "azure-native:applicationinsights:Component": (args) => {
     const key = fakeUuid(`${args.name}-instrumentation`);
@@ -151,6 +170,15 @@ export function mockAksUserKubeconfig(cluster: string): string {
 }
 
 export const azureMockCalls: Record<string, MockCallFn> = {
+  // Microsoft Graph's service principal, with the ids Graph publishes for its app roles (the same in every tenant).
+  "azuread:index/getServicePrincipal:getServicePrincipal": (args) => ({
+    clientId: str(inputsOf(args).clientId, "client"),
+    objectId: fakeUuid(`sp-${str(inputsOf(args).clientId, "client")}`),
+    appRoleIds: {
+      "Application.ReadWrite.OwnedBy": "18a4783c-866b-4cc7-a460-3d5e5662c884",
+      "User.Read.All": "df021288-bdef-4463-88db-98f22de89214",
+    },
+  }),
   "azure-native:authorization:getClientConfig": () => ({
     clientId: fakeUuid("client"),
     objectId: fakeUuid("object"),

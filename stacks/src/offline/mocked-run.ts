@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MockCallArgs, MockResourceArgs } from "@pulumi/pulumi/runtime/index.js";
+import { offlineEnvVar } from "../config/examples.js";
 import { loadStackConfig, projectName, type StackName } from "./stack-config.js";
 import { mockInvoke, mockResourceId, mockResourceOutputs } from "../offline/mock-state.js";
 import { engineUrn } from "../offline/urn.js";
@@ -36,6 +37,8 @@ export interface MockedRun {
   readonly outputs: Record<string, unknown>;
   /** Operator secrets the stack file does not hold yet (`project:key`); this run used a placeholder for each. */
   readonly unsetSecrets: string[];
+  /** Documentation stand-ins this run used that a real run rejects (`key: value (why)`). */
+  readonly exampleValues: string[];
 }
 
 export interface MockedRunOptions {
@@ -76,7 +79,9 @@ interface MonitorLike {
  * every resource, parent and invoke. A process can run one stack: Pulumi's config and state are global.
  */
 export async function runStackMocked(stack: StackName, options: MockedRunOptions = {}): Promise<MockedRun> {
-  const { config, secretKeys, unsetSecrets } = loadStackConfig(stack);
+  const { config, secretKeys, unsetSecrets, exampleValues } = loadStackConfig(stack);
+  // The program allows documentation values only under the offline tools (config/examples.ts).
+  process.env[offlineEnvVar] = "1";
   const overridden = new Set<string>();
   for (const [k, v] of Object.entries(options.configOverrides ?? {})) {
     const key = k.includes(":") ? k : `${projectName}:${k}`;
@@ -153,7 +158,16 @@ export async function runStackMocked(stack: StackName, options: MockedRunOptions
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(exported ?? {})) outputs[key] = await resolveOutput(value);
   await (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs?.();
-  return { stack, resources: recorded, calls, outputs, unsetSecrets: unsetSecrets.filter((k) => !overridden.has(k)) };
+  return {
+    stack,
+    resources: recorded,
+    calls,
+    outputs,
+    unsetSecrets: unsetSecrets.filter((k) => !overridden.has(k)),
+    exampleValues: exampleValues.filter(
+      (v) => ![...overridden].some((k) => v.startsWith(`${k}:`) || v.startsWith(`${k}[`) || v.startsWith(`${k}.`)),
+    ),
+  };
 }
 
 async function resolveOutput(value: unknown): Promise<unknown> {

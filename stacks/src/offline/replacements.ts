@@ -170,7 +170,44 @@ export const replacementRules: Readonly<Record<string, readonly ReplacementRule[
     azure("authorization/resources/RoleAssignment", "principalId", "roleAssignmentName", "scope"),
   ],
   "azure-native:authorization:PolicyAssignment": [azure("authorization/resources/PolicyAssignment", "policyAssignmentName", "scope")],
+  "azure-native:authorization:RoleDefinition": [azure("authorization/resources/RoleDefinition", "roleDefinitionId", "scope")],
+  "azure-native:storage:StorageAccount": [
+    azure("storage/resources/StorageAccount", "accountName", "isHnsEnabled", "location", "resourceGroupName"),
+  ],
+  "azure-native:storage:BlobContainer": [azure("storage/resources/BlobContainer", "accountName", "containerName", "resourceGroupName")],
+  "azure-native:storage:BlobServiceProperties": [
+    azure("storage/resources/BlobServiceProperties", "accountName", "blobServicesName", "resourceGroupName"),
+  ],
+  // The schema export predates v3, which moved DNS from the network module to dns: same resource, same rules.
+  "azure-native:dns:Zone": [azure("network/resources/Zone", "location", "resourceGroupName", "zoneName")],
+  "azure-native:dns:RecordSet": [
+    azure("network/resources/RecordSet", "recordType", "relativeRecordSetName", "resourceGroupName", "zoneName"),
+  ],
+  "azure-native:network:PublicIPAddress": [
+    azure(
+      "network/resources/PublicIPAddress",
+      "location",
+      "publicIPAddressVersion",
+      "publicIPPrefix",
+      "publicIpAddressName",
+      "resourceGroupName",
+      "sku",
+    ),
+  ],
+  "time:index/sleep:Sleep": [
+    {
+      paths: ["triggers"],
+      source:
+        "https://github.com/hashicorp/terraform-provider-time/blob/main/internal/provider/resource_time_sleep.go (triggers RequiresReplace)",
+    },
+  ],
 
+  "azuread:index/appRoleAssignment:AppRoleAssignment": [
+    {
+      paths: ["appRoleId", "principalObjectId", "resourceObjectId"],
+      source: `${AZUREAD}/approleassignments/app_role_assignment_resource.go (ForceNew)`,
+    },
+  ],
   "azuread:index/application:Application": [
     { paths: ["templateId"], source: `${AZUREAD}/applications/application_resource.go (ForceNew)` },
   ],

@@ -3,9 +3,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { azureSecretKeys } from "../config/azure.js";
+import { exampleValuesIn } from "../config/examples.js";
 
 export const projectName = "tasks-platform";
-export const stackNames = ["dev", "prod", "local"] as const;
+export const stackNames = ["bootstrap", "dev", "prod", "local"] as const;
 export type StackName = (typeof stackNames)[number];
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
@@ -21,10 +22,16 @@ export interface LoadedStackConfig {
   readonly secretKeys: string[];
   /** Operator-set secrets the stack file does not hold yet: the offline run uses a placeholder for each. */
   readonly unsetSecrets: string[];
+  /**
+   * Documentation stand-ins in the stack file (RFC 5737/3849 ranges, example domains, the all-zero GUID) that
+   * a real run of this stack rejects: the offline run uses them and says so (config/examples.ts).
+   */
+  readonly exampleValues: string[];
 }
 
 /** Secrets an operator sets with `pulumi config set --secret` (the program generates every other one). */
 export const operatorSecretKeys: Record<StackName, readonly string[]> = {
+  bootstrap: [],
   dev: azureSecretKeys,
   prod: azureSecretKeys,
   local: [],
@@ -58,5 +65,21 @@ export function loadStackConfig(stack: string, root = repoRoot): LoadedStackConf
     config[key] = placeholder(key);
     secretKeys.push(key);
   }
-  return { config, secretKeys, unsetSecrets };
+  const exampleValues = rejectsExampleValues.includes(stack)
+    ? Object.entries(config)
+        .filter(([k]) => !secretKeys.includes(k))
+        .flatMap(([k, v]) => exampleValuesIn(k, parsed(v)))
+    : [];
+  return { config, secretKeys, unsetSecrets, exampleValues };
 }
+
+/** The stacks whose program stops on a documentation value in a real run (the cloud ones). */
+export const rejectsExampleValues: readonly StackName[] = ["bootstrap", "dev", "prod"];
+
+const parsed = (v: string): unknown => {
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+};

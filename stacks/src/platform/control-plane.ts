@@ -5,6 +5,7 @@ import {
   IngressController,
   Keda,
   Monitoring,
+  PlatformCrds,
   namespaces,
   zoneRedundantDiskClass,
 } from "@tasks/infra/k8s/index";
@@ -14,6 +15,7 @@ import { brokerBootstrap } from "./network.js";
 import type { PlatformContext } from "./types.js";
 
 export interface ControlPlane {
+  readonly crds: PlatformCrds;
   readonly monitoring: Monitoring;
   readonly certManager: CertManager;
   readonly ingressController: IngressController;
@@ -24,13 +26,18 @@ export interface ControlPlane {
 }
 
 /**
- * Step 1 of the platform: the charts every workload relies on (kube-prometheus-stack, cert-manager and
- * its issuers, ingress-nginx, the Dapr control plane) and the catalog's Dapr resources.
+ * Step 1 of the platform: the CRD step (the Gateway API's, the Prometheus operator's and Dapr's CRDs at the
+ * versions the charts pin, upgraded with them), then the charts every workload relies on (kube-prometheus-stack,
+ * cert-manager and its issuers, the ingress controller with the public Gateway, the Dapr control plane) and
+ * the catalog's Dapr resources.
  */
 export function createControlPlane(target: PlatformTarget, ctx: PlatformContext): ControlPlane {
   const { k8sOpts, nsDeps } = ctx;
   const aks = target.kind === "aks";
   const ha = target.highAvailability;
+  // The local stack's Kafka passthrough is a TCPRoute, which Traefik reads from the experimental channel only.
+  const tcp = ctx.options.ingressTcp ?? [];
+  const crds = new PlatformCrds("platform-crds", { gatewayChannel: tcp.length ? "experimental" : "standard" }, k8sOpts);
   const monitoring = new Monitoring(
     "monitoring",
     {
@@ -62,7 +69,7 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
             },
           }
         : {}),
-      dependsOn: nsDeps,
+      dependsOn: [...nsDeps, ...crds.resources],
     },
     k8sOpts,
   );
@@ -73,7 +80,7 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       issuers: aks ? "acme" : "selfsigned",
       ...(target.tls.acmeEmail ? { acmeEmail: target.tls.acmeEmail } : {}),
       highAvailability: ha,
-      dependsOn: [...nsDeps, monitoring.release],
+      dependsOn: [...nsDeps, ...crds.resources, monitoring.release],
     },
     k8sOpts,
   );
@@ -81,9 +88,17 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
     "ingress",
     {
       serviceType: aks ? "LoadBalancer" : "NodePort",
+      host: target.host,
+      issuer: target.tls.issuer,
       highAvailability: ha,
-      tcp: ctx.options.ingressTcp ?? [],
-      dependsOn: [...nsDeps, monitoring.release],
+      ...(target.ingressAddress
+        ? { publicIp: { name: target.ingressAddress.publicIpName, resourceGroupName: target.ingressAddress.resourceGroupName } }
+        : {}),
+      tcp,
+      // An in-cluster OpenID Provider (local) is served on the public host too: its route lives in its namespace.
+      extraRoutesNamespaces: target.identity?.inClusterProvider ? [target.identity.inClusterProvider.namespace] : [],
+      dependsOn: [...nsDeps, ...crds.resources, monitoring.release, ...(target.ingressAddress?.dependsOn ?? [])],
+      gatewayDependsOn: certManager.issuers,
     },
     k8sOpts,
   );
@@ -95,7 +110,7 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       ...(aks
         ? { schedulerStorageClass: zoneRedundantDiskClass, schedulerZoneSpread: ha ? ("required" as const) : ("preferred" as const) }
         : {}),
-      dependsOn: nsDeps,
+      dependsOn: [...nsDeps, ...crds.resources],
     },
     k8sOpts,
   );
@@ -104,5 +119,5 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
     { settings: daprSettings(target, ctx.services) },
     { ...k8sOpts, dependsOn: [daprControlPlane.release] },
   );
-  return { monitoring, certManager, ingressController, daprControlPlane, daprResources, ...(keda ? { keda } : {}) };
+  return { crds, monitoring, certManager, ingressController, daprControlPlane, daprResources, ...(keda ? { keda } : {}) };
 }

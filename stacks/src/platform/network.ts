@@ -119,7 +119,6 @@ export function networkInput(
     services,
     egress: egressDestinations(target),
     additionalEgress: additionalEgress(target, services, set),
-    acmeHttp01: target.kind === "aks",
   };
 }
 
@@ -140,6 +139,7 @@ export function chartNetworkInput(
     apiServer: apiServerOf(target),
     publicAppPorts: services.filter((s) => s.publicRoutes.length > 0).map((s) => s.port),
     ingressTcp: tcp.map((t) => ({ port: t.port, namespace: t.pods.namespace, podLabels: t.pods.podLabels })),
+    ...(target.identity?.inClusterProvider ? { httpBackends: [target.identity.inClusterProvider] } : {}),
     acme: target.kind === "aks",
     monitoring: { smtp: egressDestinations(target).smtp!, broker: egressDestinations(target).broker!, internet: target.kind === "aks" },
     ...(target.kind === "aks" ? {} : { keda: { broker: egressDestinations(target).broker! } }),

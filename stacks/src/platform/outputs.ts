@@ -8,10 +8,15 @@ import type { PlatformTarget } from "../contracts.js";
 export function platformOutputs(target: PlatformTarget, ns: PlatformNamespaces, cp: ControlPlane, w: Workloads): Record<string, unknown> {
   const images: Record<string, pulumi.Output<string>> = {};
   for (const [name, image] of Object.entries(w.images)) images[name] = image.imageName;
+  // What previews and drift checks pass back as tasks-platform:imageDigests (tag@digest: stale once the sources change).
+  const deployed = Object.fromEntries(
+    Object.entries(w.images).flatMap(([name, image]) => (image.digest ? [[name, `${image.tag}@${image.digest}`]] : [])),
+  );
   const set = cp.daprResources.set;
   return {
     ingressHost: target.host,
     images,
+    ...(target.kind === "aks" ? { deployedImages: deployed } : {}),
     platformNamespaces: Object.keys(ns.byName).sort(),
     helmCharts: Object.fromEntries(Object.values(charts).map((c) => [c.chart, c.version])),
     daprResources: {

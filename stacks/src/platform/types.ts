@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceName, ServiceSpec } from "@tasks/catalog";
 import type { DaprResources } from "@tasks/infra/dapr/index";
-import type { DaprControlPlane, IngressController, Monitoring, PlatformNamespaces, TcpPassthrough } from "@tasks/infra/k8s/index";
+import type { DaprControlPlane, IngressController, Monitoring, PlatformNamespaces, TcpListener } from "@tasks/infra/k8s/index";
 import type { DatabaseRoles, ServiceWorkload } from "@tasks/infra/workload/index";
 
 export interface PlatformOptions {
@@ -10,7 +10,7 @@ export interface PlatformOptions {
   /** What the workloads must wait for besides the control plane (local Postgres, Redpanda, secrets). */
   readonly workloadDependsOn?: pulumi.Input<pulumi.Resource>[];
   /** TCP ports the ingress controller forwards (local: Kafka for the topic provider), with the pods behind each. */
-  readonly ingressTcp?: readonly (TcpPassthrough & {
+  readonly ingressTcp?: readonly (TcpListener & {
     readonly pods: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
   })[];
   /** The services to deploy. @default allServices */

@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { consumerGroupOf, daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
-import { IngressRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
+import { GatewayRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
 import { AppImage, DatabaseRoles, ServiceWorkload, brokerTriggerAuthManifest, catalogSecretNames } from "@tasks/infra/workload/index";
+import { isOfflineRun } from "../config/examples.js";
 import type { PlatformTarget } from "../contracts.js";
 import type { ControlPlane } from "./control-plane.js";
 import { brokerBootstrap } from "./network.js";
@@ -16,10 +17,29 @@ export interface Workloads {
   readonly workloads: Partial<Record<ServiceName, ServiceWorkload>>;
 }
 
-/** One image per service, built by the program: pushed to ACR on AKS, loaded into the node on minikube. */
+/**
+ * Why a run cannot deploy these AKS images, or undefined: `pulumi up` deploys only images CI pushed, so every
+ * service needs a digest that applies to its current sources. Previews and the offline tools show the tag alone.
+ */
+export function missingDigestProblem(
+  images: readonly { readonly service: string; readonly tag: string; readonly digest?: string }[],
+  run: { readonly dryRun: boolean; readonly offline: boolean },
+): string | undefined {
+  const missing = images.filter((i) => !i.digest);
+  if (missing.length === 0 || run.dryRun || run.offline) return undefined;
+  return (
+    `tasks-platform:imageDigests: no digest for ${missing.map((i) => `${i.service} (${i.tag})`).join(", ")}: pulumi up deploys only ` +
+    "images CI built, scanned, signed and pushed; deploy through .github/workflows/deploy.yml (its images action passes the digests)"
+  );
+}
+
+/**
+ * One image per service: on AKS the one CI pushed to ACR (by digest; the program builds and pushes nothing), on
+ * minikube built into the node.
+ */
 function createImages(target: PlatformTarget, services: readonly ServiceSpec[]): Partial<Record<ServiceName, AppImage>> {
-  const output = target.kind === "aks" ? "push" : "load";
-  return Object.fromEntries(
+  const output = target.kind === "aks" ? "registry" : "load";
+  const images = Object.fromEntries(
     services.map((s) => [
       s.name,
       new AppImage(`image-${s.name}`, {
@@ -31,6 +51,12 @@ function createImages(target: PlatformTarget, services: readonly ServiceSpec[]):
       }),
     ]),
   ) as Partial<Record<ServiceName, AppImage>>;
+  if (target.kind === "aks") {
+    const list = Object.entries(images).map(([service, i]) => ({ service, tag: i!.tag, ...(i!.digest ? { digest: i!.digest } : {}) }));
+    const problem = missingDigestProblem(list, { dryRun: pulumi.runtime.isDryRun(), offline: isOfflineRun() });
+    if (problem) throw new pulumi.RunError(problem);
+  }
+  return images;
 }
 
 /** What a workload runs: the registry reference on AKS (pulled), the local name on minikube (loaded). */
@@ -109,7 +135,7 @@ function createTriggerAuth(target: PlatformTarget, ctx: PlatformContext): pulumi
 
 /**
  * Step 3 of the platform: the images, the database-roles Job, one ServiceWorkload per service and the
- * public ingress routes.
+ * services' HTTPRoutes on the public Gateway.
  */
 export function createWorkloads(
   target: PlatformTarget,
@@ -129,15 +155,13 @@ export function createWorkloads(
   const scalingDependsOn = [...(cp.keda ? [cp.keda.release] : []), ...createTriggerAuth(target, ctx)];
   const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
   for (const s of ctx.services) workloads[s.name] = createWorkload(target, ctx, s, images[s.name]!, dependsOn, scalingDependsOn);
-  new IngressRoutes(
-    "ingress-routes",
+  new GatewayRoutes(
+    "gateway-routes",
     {
       namespace: namespaces.workloads,
       host: target.host,
       services: ctx.services,
-      ...(target.identity ? { requestsPerMinutePerClient: target.identity.requestsPerMinute } : {}),
-      issuer: target.tls.issuer,
-      dependsOn: [cp.ingressController.release, ...cp.certManager.issuers, ...Object.values(workloads).map((w) => w.service)],
+      dependsOn: [cp.ingressController.gateway, ...Object.values(workloads).map((w) => w.service)],
     },
     ctx.k8sOpts,
   );

@@ -45,7 +45,9 @@ interface EngineEvent {
 }
 
 const isStackUrn = (urn: string | undefined): boolean => !urn || urn.includes("::pulumi:pulumi:Stack::");
-const isDefaultProvider = (type: string, urn: string): boolean => type.startsWith("pulumi:providers:") && /::default(_[\w.-]+)?$/.test(urn);
+// A default provider's name is `default[_<version>]`, with `_<download URL>` for a third-party plugin (pulumiverse).
+const isDefaultProvider = (type: string, urn: string): boolean =>
+  type.startsWith("pulumi:providers:") && /::default(_[\w.-]+)?(_[\w.:/-]+)?$/.test(urn);
 
 /** Masks secrets and marks unknowns in an output value as the event log renders it. */
 export function normalizeOutput(v: unknown): unknown {

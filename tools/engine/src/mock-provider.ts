@@ -9,6 +9,8 @@
  *   Update    the same over the new inputs (a preview keeps computed outputs that would not change);
  *             Read returns what it is given; Delete succeeds
  *   Invoke    the mock table's answer (what the unit-test mocks answer)
+ *   Construct a multi-language component (kubernetes:yaml/v2:ConfigGroup, the CRD step): registered with the
+ *             engine as an empty component (its inputs kept), as the unit-test mocks record it
  */
 import * as grpc from "@grpc/grpc-js";
 // The generated protobuf modules are CommonJS that Node cannot list named exports of: default imports.
@@ -16,6 +18,8 @@ import emptyproto from "google-protobuf/google/protobuf/empty_pb.js";
 import structproto from "google-protobuf/google/protobuf/struct_pb.js";
 import plugproto from "@pulumi/pulumi/proto/plugin_pb.js";
 import provproto from "@pulumi/pulumi/proto/provider_pb.js";
+import resrpc from "@pulumi/pulumi/proto/resource_grpc_pb.js";
+import resproto from "@pulumi/pulumi/proto/resource_pb.js";
 import { mockInvoke, mockResourceId, mockResourceOutputs } from "@tasks/stacks/offline/mock-state";
 import { deepEqual, formatPath, propertyChanges } from "@tasks/stacks/offline/property-diff";
 import { replacingChanges } from "@tasks/stacks/offline/replacements";
@@ -105,7 +109,6 @@ function pluginMethods(opts: MockProviderOptions, log: ProviderLog): grpc.Untype
     handshake: (_c: unknown, cb: Callback<never>) => cb(unimplemented("Handshake")),
     parameterize: (_c: unknown, cb: Callback<never>) => cb(unimplemented("Parameterize")),
     call: (_c: unknown, cb: Callback<never>) => cb(unimplemented("Call")),
-    construct: (_c: unknown, cb: Callback<never>) => cb(unimplemented("Construct")),
     getMapping: (_c: unknown, cb: Callback<never>) => cb(unimplemented("GetMapping")),
     getMappings: (_c: unknown, cb: Callback<never>) => cb(unimplemented("GetMappings")),
     list: (call: grpc.ServerWritableStream<unknown, unknown>) => call.destroy(unimplemented("List")),
@@ -172,8 +175,46 @@ function resourceMethods(opts: MockProviderOptions, log: ProviderLog): grpc.Unty
   };
 }
 
+/**
+ * Construct: registers the component with the engine's resource monitor (its parent, dependencies and inputs as
+ * given), with no children and no outputs. The multi-language components the stacks use (the CRD step's
+ * ConfigGroups) create only objects the kubernetes tier checks from their sources, so nothing below them is mocked.
+ */
+export function constructComponent(opts: MockProviderOptions, log: ProviderLog) {
+  return (call: { request: provproto.ConstructRequest }, callback: Callback<provproto.ConstructResponse>): void => {
+    const req = call.request;
+    const fail = (e: unknown) => {
+      const message = `${opts.pkg} Construct ${req.getType()} ${req.getName()}: ${e instanceof Error ? e.message : String(e)}`;
+      log(`ERROR ${message}`);
+      callback(Object.assign(new Error(message), { code: grpc.status.UNKNOWN, details: message, metadata: new grpc.Metadata() }));
+    };
+    log(`${opts.pkg} Construct ${req.getType()} ${req.getName()}`);
+    const monitor = new resrpc.ResourceMonitorClient(req.getMonitorendpoint(), grpc.credentials.createInsecure());
+    const register = new resproto.RegisterResourceRequest()
+      .setType(req.getType())
+      .setName(req.getName())
+      .setParent(req.getParent())
+      .setCustom(false)
+      .setObject(req.getInputs() ?? new structproto.Struct())
+      .setDependenciesList(req.getDependenciesList())
+      .setProtect(req.getProtect() ?? false)
+      .setAcceptsecrets(true)
+      .setAcceptresources(false);
+    monitor.registerResource(register, (err: grpc.ServiceError | null, res?: resproto.RegisterResourceResponse) => {
+      if (err || !res) return (monitor.close(), fail(err ?? "no response"));
+      const urn = res.getUrn();
+      const outputs = new resproto.RegisterResourceOutputsRequest().setUrn(urn).setOutputs(new structproto.Struct());
+      monitor.registerResourceOutputs(outputs, (err2: grpc.ServiceError | null) => {
+        monitor.close();
+        if (err2) return fail(err2);
+        callback(null, new provproto.ConstructResponse().setUrn(urn).setState(new structproto.Struct()));
+      });
+    });
+  };
+}
+
 /** The ResourceProvider service of one package, for grpc.Server#addService. */
 export function mockProviderService(opts: MockProviderOptions): grpc.UntypedServiceImplementation {
   const log = opts.log ?? (() => undefined);
-  return { ...pluginMethods(opts, log), ...resourceMethods(opts, log) };
+  return { ...pluginMethods(opts, log), ...resourceMethods(opts, log), construct: constructComponent(opts, log) };
 }

@@ -11,7 +11,10 @@ import provrpc from "@pulumi/pulumi/proto/provider_grpc_pb.js";
 import { mockProviderService, type ProviderLog } from "./mock-provider.js";
 
 /** The provider packages of the stacks (infra/package.json and stacks' dependencies). */
-export const providerPackages = ["azure-native", "azuread", "random", "kubernetes", "kafka", "docker-build"] as const;
+export const providerPackages = ["azure-native", "azuread", "random", "kubernetes", "kafka", "docker-build", "time"] as const;
+
+/** The npm package of a provider's SDK: `@pulumi/<pkg>`, or the community scope's for pulumiverse providers. */
+const sdkPackage = (pkg: string): string => (pkg === "time" ? "@pulumiverse/time" : `@pulumi/${pkg}`);
 
 export interface ProviderServers {
   /** The value for PULUMI_DEBUG_PROVIDERS. */
@@ -23,7 +26,7 @@ export interface ProviderServers {
 /** The version of `@pulumi/<pkg>` a project resolves: the plugin version its program asks for. */
 export function sdkVersion(projectRoot: string, pkg: string): string {
   const require = createRequire(path.join(projectRoot, "infra", "package.json"));
-  const manifest = JSON.parse(readFileSync(require.resolve(`@pulumi/${pkg}/package.json`), "utf8")) as {
+  const manifest = JSON.parse(readFileSync(require.resolve(`${sdkPackage(pkg)}/package.json`), "utf8")) as {
     version: string;
     pulumi?: { version?: string };
   };

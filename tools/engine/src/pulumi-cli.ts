@@ -16,6 +16,8 @@ export interface PulumiEnv {
   readonly PULUMI_DEBUG_PROVIDERS: string;
   readonly PULUMI_DEBUG_COMMANDS: string;
   readonly NODE_OPTIONS: string;
+  /** "1": the program runs with the stack files' documentation stand-ins, as the offline plan does (stacks/src/config/examples.ts). */
+  readonly TASKS_PLATFORM_OFFLINE: string;
 }
 
 export interface PulumiRun {

@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { parse, stringify } from "yaml";
+import { offlineEnvVar } from "@tasks/stacks/config/examples";
 import { loadStackConfig } from "@tasks/stacks/offline/stack-config";
 import { runPulumi, type PulumiEnv } from "./pulumi-cli.js";
 
@@ -58,6 +59,8 @@ function environment(dir: string, root: string, opts: EnvironmentOptions): Pulum
     // Enables `--event-log` (the engine events as JSON lines), which the agreement check reads.
     PULUMI_DEBUG_COMMANDS: "true",
     NODE_OPTIONS: projectNodeArgs(root),
+    // Mock providers, placeholder secrets: the program accepts the stack files' documentation values and says so.
+    [offlineEnvVar]: "1",
   };
 }
 

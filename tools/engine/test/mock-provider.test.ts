@@ -42,8 +42,16 @@ const aksInputs = { resourceName: "tasks-prod-aks", resourceGroupName: "rg", oid
 
 describe("mock provider servers", () => {
   it("attach to every provider package of the stacks, reporting the SDK's version", async () => {
-    assert.deepEqual(Object.keys(servers.ports).sort(), ["azure-native", "azuread", "docker-build", "kafka", "kubernetes", "random"]);
-    assert.match(servers.debugProviders, /^azure-native:\d+,azuread:\d+,random:\d+,kubernetes:\d+,kafka:\d+,docker-build:\d+$/);
+    assert.deepEqual(Object.keys(servers.ports).sort(), [
+      "azure-native",
+      "azuread",
+      "docker-build",
+      "kafka",
+      "kubernetes",
+      "random",
+      "time",
+    ]);
+    assert.match(servers.debugProviders, /^azure-native:\d+,azuread:\d+,random:\d+,kubernetes:\d+,kafka:\d+,docker-build:\d+,time:\d+$/);
     const info = await call<unknown, { getVersion(): string }>(
       "random",
       "getPluginInfo",

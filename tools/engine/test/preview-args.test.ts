@@ -20,7 +20,7 @@ describe("parsePreviewArgs", () => {
   it("rejects an unknown stack, a flag without its value and an unknown flag, naming them", () => {
     assert.throws(
       () => parsePreviewArgs(["--stack", "staging"]),
-      new PreviewUsageError('unknown stack "staging"; expected one of: dev, prod, local'),
+      new PreviewUsageError('unknown stack "staging"; expected one of: bootstrap, dev, prod, local'),
     );
     assert.throws(() => parsePreviewArgs(["--stack", "dev", "--base"]), new PreviewUsageError("--base needs a value"));
     assert.throws(() => parsePreviewArgs(["--stack", "dev", "--refresh"]), new PreviewUsageError('unknown argument "--refresh"'));

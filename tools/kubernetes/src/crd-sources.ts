@@ -71,6 +71,19 @@ export const crdSources: readonly CrdSource[] = [
     note: "cert-manager releases its chart at the application's version. deploy/crds holds the sources of the chart's CRD templates.",
   },
   {
+    chartKey: "traefik",
+    chartVersion: "41.3.0",
+    appVersion: "v3.7.11",
+    module: "sigs.k8s.io/gateway-api",
+    moduleVersion: "v1.6.1",
+    dir: "config/crd/standard",
+    helmTemplated: false,
+    note:
+      "Not the chart's own: Traefik v3.7.11 (appVersion) implements the Gateway API whose CRDs the program's CRD step " +
+      "installs (infra/src/k8s/crds.ts gatewayApiVersion; Traefik's go.mod requires sigs.k8s.io/gateway-api v1.6.1). The " +
+      "standard channel for AKS; the local stack's TCPRoute needs the experimental one (gatewayChannelSources).",
+  },
+  {
     chartKey: "kubePrometheusStack",
     chartVersion: "76.5.1",
     appVersion: "v0.84.1",
@@ -96,6 +109,19 @@ export const crdSources: readonly CrdSource[] = [
       "On AKS the KEDA add-on installs the same keda.sh/v1alpha1 CRDs (ScaledObject, TriggerAuthentication).",
   },
 ];
+
+/** The Gateway API CRDs of the channel a stack's CRD step installs (`experimental` serves TCPRoute v1alpha2). */
+export function gatewayChannelSources(channel: "standard" | "experimental", sources: readonly CrdSource[] = crdSources): CrdSource[] {
+  return sources.map((s) => (s.module === "sigs.k8s.io/gateway-api" ? { ...s, dir: `config/crd/${channel}` } : s));
+}
+
+/** The Gateway API channel a run's CRD step installs (infra/src/k8s/crds.ts: the ConfigGroup's file). */
+export function gatewayChannelOf(
+  resources: readonly { type: string; name: string; inputs: Record<string, unknown> }[],
+): "standard" | "experimental" {
+  const group = resources.find((r) => r.type === "kubernetes:yaml/v2:ConfigGroup" && r.name === "platform-crds-gatewayApi");
+  return JSON.stringify(group?.inputs.files ?? "").includes("experimental-install") ? "experimental" : "standard";
+}
 
 /** CRDs of the AKS add-ons the stacks create objects for (the chart-less ones). */
 export const addOnCrdSources: readonly AddOnCrdSource[] = [

@@ -1,11 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { charts } from "@tasks/infra/k8s/charts";
-import { addOnCrdSources, allCrdModules, crdOrigin, crdSources, daprModuleVersion } from "../src/crd-sources.js";
+import { gatewayApiVersion } from "@tasks/infra/k8s/crds";
+import { addOnCrdSources, allCrdModules, crdOrigin, crdSources, daprModuleVersion, gatewayChannelSources } from "../src/crd-sources.js";
 
 describe("CRD sources of the kubernetes tier follow the charts the stacks pin", () => {
-  it("covers every chart that installs CRDs the stacks use: Dapr, cert-manager, the Prometheus operator, KEDA", () => {
-    assert.deepEqual(crdSources.map((s) => s.chartKey).sort(), ["certManager", "dapr", "keda", "kubePrometheusStack"]);
+  it("covers every chart whose CRDs the stacks use: Dapr, cert-manager, the Prometheus operator, KEDA, Traefik's Gateway API", () => {
+    assert.deepEqual(crdSources.map((s) => s.chartKey).sort(), ["certManager", "dapr", "keda", "kubePrometheusStack", "traefik"]);
+  });
+
+  it("takes the Gateway API CRDs at the version the program's CRD step installs, in the channel the stack asks for", () => {
+    const gw = crdSources.find((s) => s.module === "sigs.k8s.io/gateway-api")!;
+    assert.equal(gw.moduleVersion, gatewayApiVersion);
+    assert.equal(gw.dir, "config/crd/standard");
+    assert.equal(gatewayChannelSources("experimental").find((s) => s.module === gw.module)!.dir, "config/crd/experimental");
   });
 
   it("covers the chart-less AKS add-on whose kinds the stacks create: the Secrets Store CSI driver's SecretProviderClass", () => {

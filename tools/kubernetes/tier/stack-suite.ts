@@ -10,7 +10,7 @@ import { runStackMocked } from "@tasks/stacks/offline/mocked-run";
 import type { StackName } from "@tasks/stacks/offline/stack-config";
 import { startApiServer, type ApiServer } from "../src/apiserver.js";
 import { resolveBinaries } from "../src/binaries.js";
-import { allCrdModules, crdOrigin } from "../src/crd-sources.js";
+import { addOnCrdSources, crdOrigin, gatewayChannelOf, gatewayChannelSources } from "../src/crd-sources.js";
 import { crdsFor, installCrds, loadCrds } from "../src/crds.js";
 import { applyInOrder, podSecurityWarnings, rejections, restrictedNamespaces, type KubeObject, type ObjectResult } from "../src/dry-run.js";
 
@@ -33,13 +33,15 @@ export function apiServerSuite(stack: StackName): void {
       server = await startApiServer(bin);
       log(`kube-apiserver ${bin.version ?? ""} + etcd ready in ${server.readyMs} ms (${server.url})`);
       const crdStart = Date.now();
-      const available = allCrdModules.flatMap((s) => loadCrds(s));
+      // The Gateway API CRDs in the channel the stack's CRD step installs, and the AKS add-ons' CRDs.
+      const modules = [...gatewayChannelSources(gatewayChannelOf(run.resources)), ...addOnCrdSources];
+      const available = modules.flatMap((s) => loadCrds(s));
       const crds = crdsFor(objects, available);
       await installCrds(server.client, crds);
       log(
         `${crds.length} CRDs (of ${available.length}; those of the kinds the stack uses: ${crds.map((c) => c.spec.names.kind).join(", ")}) ` +
           `installed and established in ${Date.now() - crdStart} ms, from ` +
-          allCrdModules.map((s) => `${s.module}@${s.moduleVersion}/${s.dir} (${crdOrigin(s)})`).join(", "),
+          modules.map((s) => `${s.module}@${s.moduleVersion}/${s.dir} (${crdOrigin(s)})`).join(", "),
       );
       results = await applyInOrder(server.client, objects);
       const created = results.filter((r) => r.created && r.accepted).length;

@@ -68,6 +68,11 @@ async function main(argv: readonly string[]): Promise<number> {
       `${key} is not set in Pulumi.${args.stack}.yaml, so this plan used a placeholder; pulumi up stops until you run: pulumi config set --secret ${key} <value> --stack ${args.stack}`,
     );
   }
+  for (const value of run.exampleValues) {
+    progress(
+      `${value} is a documentation value: this plan used it; a real pulumi preview or up stops until Pulumi.${args.stack}.yaml has the real one`,
+    );
+  }
   const sections = await sectionLines(run);
   if (args.render) {
     const { renderManifests } = await import("@tasks/stacks/offline/render-manifests");

@@ -26,6 +26,12 @@ export function planContext(resources: readonly RecordedResource[]): PlanContext
 
 const roleNames: Record<string, string> = {
   "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
+  "8311e382-0749-4cb8-b61a-304f252e45ec": "AcrPush",
+  "befefa01-2a29-4197-83a8-272ff33ce314": "DNS Zone Contributor",
+  "12338af0-0e69-4776-bea7-57ae8d297424": "Key Vault Crypto User",
+  "acdd72a7-3385-48ef-bd42-f606fba81ae7": "Reader",
+  "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+  "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
   "4abbcc35-e782-43d8-92c5-2d3f1bd2253f": "AKS Cluster User",
   "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b": "AKS RBAC Cluster Admin",
   "b24988ac-6180-42a0-ab88-20f7382dd24c": "Contributor",

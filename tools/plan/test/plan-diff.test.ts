@@ -251,7 +251,9 @@ describe("parseArgs", () => {
       parseArgs(["--stack", "prod", "--base", "x", "--fail-on-destructive", "--full-output", "f.md", "--accept-label", "ok"]),
       { stack: "prod", base: "x", maxChars: 60000, install: "auto", failOnDestructive: true, fullOutput: "f.md", acceptLabel: "ok" },
     );
-    assert.throws(() => parseArgs(["--stack", "qa", "--base", "x"]), { message: '--stack must be one of dev, prod, local (got "qa")' });
+    assert.throws(() => parseArgs(["--stack", "qa", "--base", "x"]), {
+      message: '--stack must be one of bootstrap, dev, prod, local (got "qa")',
+    });
     assert.throws(() => parseArgs(["--stack", "dev"]), { message: "--base <git-ref> is required, e.g. --base origin/main" });
     assert.throws(() => parseArgs(["--stack", "dev", "--base", "x", "--install", "copy"]), {
       message: '--install must be auto, link or ci (got "copy")',

@@ -35,7 +35,10 @@ describe("plan arguments", () => {
   });
 
   it("rejects an unknown stack or argument with one clear message", () => {
-    assert.throws(() => parsePlanArgs(["--stack", "qa"]), new PlanUsageError('unknown stack "qa"; expected one of: dev, prod, local'));
+    assert.throws(
+      () => parsePlanArgs(["--stack", "qa"]),
+      new PlanUsageError('unknown stack "qa"; expected one of: bootstrap, dev, prod, local'),
+    );
     assert.throws(() => parsePlanArgs(["--stak", "dev"]), new PlanUsageError('unknown argument "--stak"'));
     assert.throws(() => parsePlanArgs(["--stack"]), new PlanUsageError("--stack needs a value"));
     assert.throws(() => parsePlanArgs(["--stack", "dev", "--set", "novalue"]), new PlanUsageError('--set needs key=value, got "novalue"'));
@@ -80,6 +83,7 @@ describe("plan failures and masking", () => {
       calls: [],
       outputs: { kubeconfig: { secret: true, value: "hunter2" }, host: "h" },
       unsetSecrets: [],
+      exampleValues: [],
     };
     const json = JSON.stringify(planJson(run, {}));
     assert.ok(!json.includes("hunter2"));

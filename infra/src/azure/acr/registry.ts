@@ -27,6 +27,7 @@ export interface ContainerRegistryArgs extends AzureScope {
 export class ContainerRegistry extends pulumi.ComponentResource {
   readonly registryId: pulumi.Output<string>;
   readonly loginServer: pulumi.Output<string>;
+  readonly sku: "Basic" | "Standard" | "Premium";
 
   constructor(name: string, args: ContainerRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:ContainerRegistry", name, {}, opts);
@@ -81,6 +82,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
         registry,
       );
     }
+    this.sku = a.sku;
     this.registryId = registry.id;
     this.loginServer = registry.loginServer;
     this.registerOutputs({ loginServer: this.loginServer });

@@ -1,15 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { PolicyAssignment } from "@pulumi/azure-native/authorization/policyAssignment.js";
 import type { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster.js";
 import { UserAssignedIdentity } from "@pulumi/azure-native/managedidentity/userAssignedIdentity.js";
 import { DataCollectionRuleAssociation } from "@pulumi/azure-native/monitor/dataCollectionRuleAssociation.js";
 import { childName } from "../../naming.js";
 import { assignRole } from "../roles.js";
 import type { ResolvedAksClusterArgs } from "./cluster-spec.js";
-
-/** Built-in initiative "Kubernetes cluster pod security restricted standards for Linux-based workloads". */
-export const podSecurityRestrictedInitiative =
-  "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00";
 
 /**
  * A user-assigned control-plane identity, so that it can be granted the node subnet before the cluster
@@ -19,7 +14,7 @@ export function createControlPlaneIdentity(
   name: string,
   a: ResolvedAksClusterArgs,
   parent: pulumi.Resource,
-): { identityId: pulumi.Output<string>; assignment: pulumi.Resource } {
+): { identityId: pulumi.Output<string>; principalId: pulumi.Output<string>; assignment: pulumi.Resource } {
   const controlPlane = new UserAssignedIdentity(
     childName(name, "control-plane"),
     { resourceGroupName: a.resourceGroupName, location: a.location, tags: a.tags },
@@ -37,12 +32,13 @@ export function createControlPlaneIdentity(
     },
     controlPlane,
   );
-  return { identityId: controlPlane.id, assignment };
+  return { identityId: controlPlane.id, principalId: controlPlane.principalId, assignment };
 }
 
 /**
- * What hangs off the cluster: Container Insights' data collection, the admins group's cluster roles, and
- * the Pod Security restricted initiative.
+ * What hangs off the cluster: Container Insights' data collection. The admins group's cluster roles and the Pod
+ * Security initiative are the bootstrap stack's (scoped to the resource group: governance the deployer cannot
+ * change).
  */
 export function attachClusterExtras(name: string, a: ResolvedAksClusterArgs, cluster: ManagedCluster): void {
   new DataCollectionRuleAssociation(
@@ -52,33 +48,6 @@ export function attachClusterExtras(name: string, a: ResolvedAksClusterArgs, clu
       resourceUri: cluster.id,
       dataCollectionRuleId: a.containerInsightsRuleId,
       description: "Sends Container Insights data of this cluster to the Log Analytics workspace",
-    },
-    { parent: cluster },
-  );
-  for (const role of ["aksRbacClusterAdmin", "aksClusterUser"] as const) {
-    assignRole(
-      childName(name, `admins-${role === "aksRbacClusterAdmin" ? "cluster-admin" : "cluster-user"}`),
-      {
-        role,
-        scope: cluster.id,
-        principalId: a.adminGroupObjectId,
-        principalType: "Group",
-        subscriptionId: a.subscriptionId,
-        description: "AKS admins group: Kubernetes cluster-admin through Azure RBAC, and the right to fetch the (Entra) kubeconfig",
-      },
-      cluster,
-    );
-  }
-  new PolicyAssignment(
-    childName(name, "pod-security"),
-    {
-      scope: cluster.id,
-      displayName: `${a.clusterName}: pod security restricted standards`,
-      policyDefinitionId: podSecurityRestrictedInitiative,
-      parameters: {
-        effect: { value: a.podSecurityEffect },
-        excludedNamespaces: { value: [...a.podSecurityExcludedNamespaces] },
-      },
     },
     { parent: cluster },
   );

@@ -14,8 +14,6 @@ export function withDefaults(args: AksClusterArgs) {
     privateCluster: false,
     upgradeChannel: "patch" as const,
     nodeOsUpgradeChannel: "NodeImage" as const,
-    podSecurityEffect: "Audit" as const,
-    podSecurityExcludedNamespaces: ["kube-system", "gatekeeper-system", "azure-arc"] as readonly string[],
     ...args,
   };
 }
@@ -71,6 +69,7 @@ export function managedClusterArgs(a: ResolvedAksClusterArgs, controlPlaneIdenti
     workloadAutoScalerProfile: { keda: { enabled: true } },
     addonProfiles: {
       omsagent: { enabled: true, config: { logAnalyticsWorkspaceResourceID: a.logAnalyticsWorkspaceId, useAADAuth: "true" } },
+      // On: the monitoring pods (Alertmanager, the trace collector) mount their Key Vault secrets through it.
       azureKeyvaultSecretsProvider: { enabled: true, config: { enableSecretRotation: "true", rotationPollInterval: "2m" } },
       azurepolicy: { enabled: true, config: { version: "v2" } },
     },

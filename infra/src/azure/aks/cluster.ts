@@ -6,8 +6,6 @@ import { aksClusterProblems, managedClusterArgs, withDefaults } from "./cluster-
 import { createMaintenanceWindows, type MaintenanceWindow } from "./maintenance.js";
 import type { NodePoolSize } from "./pools.js";
 
-export { podSecurityRestrictedInitiative } from "./cluster-extras.js";
-
 export interface AksClusterArgs extends AzureScope {
   readonly clusterName: string;
   readonly dnsPrefix: string;
@@ -33,17 +31,13 @@ export interface AksClusterArgs extends AzureScope {
   /** @default "NodeImage" */
   readonly nodeOsUpgradeChannel?: "NodeImage" | "SecurityPatch";
   readonly maintenanceWindow: MaintenanceWindow;
-  /** Effect of the Pod Security restricted initiative (Azure Policy add-on). @default "Audit" */
-  readonly podSecurityEffect?: "Audit" | "Deny";
-  /** Namespaces the initiative skips. @default ["kube-system", "gatekeeper-system", "azure-arc"] */
-  readonly podSecurityExcludedNamespaces?: readonly string[];
 }
 
 /**
  * AKS in the shape of the AKS baseline: Standard tier, a tainted system pool and a user pool on zones
  * 1-3 with the autoscaler, Azure CNI overlay with Cilium network policy, OIDC issuer and workload
  * identity, managed Entra ID with Azure RBAC and no local accounts, auto-upgrades inside a weekly
- * maintenance window, Container Insights, the Key Vault CSI driver and Azure Policy add-ons.
+ * maintenance window, Container Insights and the Azure Policy add-on.
  */
 export class AksCluster extends pulumi.ComponentResource {
   readonly clusterName: pulumi.Output<string>;
@@ -51,6 +45,8 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly oidcIssuerUrl: pulumi.Output<string>;
   readonly kubeletObjectId: pulumi.Output<string>;
   readonly kubeletClientId: pulumi.Output<string>;
+  /** The control plane's identity (it manages the node subnet's load balancers and the ingress address). */
+  readonly controlPlanePrincipalId: pulumi.Output<string>;
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:AksCluster", name, {}, opts);
@@ -68,6 +64,7 @@ export class AksCluster extends pulumi.ComponentResource {
     createMaintenanceWindows(name, cluster, a.resourceGroupName, a.maintenanceWindow);
     attachClusterExtras(name, a, cluster);
 
+    this.controlPlanePrincipalId = subnetAccess.principalId;
     this.clusterName = cluster.name;
     this.clusterId = cluster.id;
     this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((p) => required(p?.issuerURL, "oidcIssuerProfile.issuerURL"));

@@ -1,3 +1,4 @@
 export * from "./aks-admins.js";
 export * from "./github-deployer.js";
 export * from "./tasks-api-registration.js";
+export * from "./graph-app-role.js";

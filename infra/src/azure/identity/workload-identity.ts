@@ -36,12 +36,15 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
   /** Client id per service: the `azure.workload.identity/client-id` service account annotation. */
   readonly clientIds: Readonly<Partial<Record<ServiceName, pulumi.Output<string>>>>;
   readonly principalIds: Readonly<Partial<Record<ServiceName, pulumi.Output<string>>>>;
+  /** Every role assignment and federated credential: what a pod's first token exchange relies on. */
+  readonly grants: readonly pulumi.CustomResource[];
 
   constructor(name: string, args: WorkloadIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:WorkloadIdentities", name, {}, opts);
     const a = { roles: [] as readonly ScopedRole[], services: allServices.map((s) => s.name), ...args };
     const clientIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
     const principalIds: Partial<Record<ServiceName, pulumi.Output<string>>> = {};
+    const grants: pulumi.CustomResource[] = [];
     for (const service of a.services) {
       const identity = new UserAssignedIdentity(
         childName(name, service),
@@ -52,7 +55,7 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new FederatedIdentityCredential(
+      const credential = new FederatedIdentityCredential(
         childName(name, `${service}-k8s`),
         {
           resourceGroupName: a.resourceGroupName,
@@ -64,8 +67,9 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
         },
         { parent: identity },
       );
+      grants.push(credential);
       for (const { role, scope } of a.roles) {
-        assignRole(
+        const assignment = assignRole(
           childName(name, `${service}-${role}`),
           {
             role,
@@ -77,12 +81,14 @@ export class WorkloadIdentities extends pulumi.ComponentResource {
           },
           identity,
         );
+        grants.push(assignment);
       }
       clientIds[service] = identity.clientId;
       principalIds[service] = identity.principalId;
     }
     this.clientIds = clientIds;
     this.principalIds = principalIds;
+    this.grants = grants;
     this.registerOutputs({ clientIds });
   }
 }
@@ -108,6 +114,8 @@ export interface PlatformIdentityArgs extends AzureScope {
 export class PlatformIdentity extends pulumi.ComponentResource {
   readonly clientId: pulumi.Output<string>;
   readonly principalId: pulumi.Output<string>;
+  /** Its federated credentials and role assignments (what a propagation wait waits for). */
+  readonly grants: readonly pulumi.CustomResource[];
 
   constructor(name: string, args: PlatformIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:PlatformIdentity", name, {}, opts);
@@ -116,8 +124,9 @@ export class PlatformIdentity extends pulumi.ComponentResource {
       { resourceGroupName: args.resourceGroupName, location: args.location, tags: args.tags },
       { parent: this },
     );
+    const grants: pulumi.CustomResource[] = [];
     for (const sa of args.serviceAccounts) {
-      new FederatedIdentityCredential(
+      const credential = new FederatedIdentityCredential(
         childName(name, `${sa.namespace}-${sa.name}`),
         {
           resourceGroupName: args.resourceGroupName,
@@ -129,9 +138,10 @@ export class PlatformIdentity extends pulumi.ComponentResource {
         },
         { parent: identity },
       );
+      grants.push(credential);
     }
     for (const { role, scope } of args.roles) {
-      assignRole(
+      const assignment = assignRole(
         childName(name, role),
         {
           role,
@@ -143,7 +153,9 @@ export class PlatformIdentity extends pulumi.ComponentResource {
         },
         identity,
       );
+      grants.push(assignment);
     }
+    this.grants = grants;
     this.clientId = identity.clientId;
     this.principalId = identity.principalId;
     this.registerOutputs({ clientId: this.clientId });

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Key } from "@pulumi/azure-native/keyvault/key.js";
 import { Secret } from "@pulumi/azure-native/keyvault/secret.js";
 import { Vault } from "@pulumi/azure-native/keyvault/vault.js";
 import { childName } from "../../naming.js";
@@ -18,6 +19,11 @@ export interface KeyVaultArgs extends AzureScope {
   readonly privateEndpoint?: PrivateEndpointTarget;
   /** Secrets to store, by Key Vault secret name (from the catalog's secretNames); values are kept secret. @default {} */
   readonly secrets?: Readonly<Record<string, pulumi.Input<string>>>;
+  /**
+   * RSA keys to create, by name (e.g. one Pulumi secrets provider key per stack: encrypt and decrypt only).
+   * Written through ARM like the secrets. @default []
+   */
+  readonly keys?: readonly string[];
 }
 
 const secretNamePattern = /^[0-9a-zA-Z-]{1,127}$/;
@@ -31,11 +37,15 @@ export class KeyVault extends pulumi.ComponentResource {
   readonly vaultName: pulumi.Output<string>;
   readonly vaultUri: pulumi.Output<string>;
   readonly secretNames: readonly string[];
+  /** ARM id of each key (the scope of a role on that key alone), by name. */
+  readonly keyIds: Readonly<Record<string, pulumi.Output<string>>>;
+  /** Data-plane URI of each key, `https://<vault>.vault.azure.net/keys/<name>`, by name. */
+  readonly keyUris: Readonly<Record<string, pulumi.Output<string>>>;
 
   constructor(name: string, args: KeyVaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:KeyVault", name, {}, opts);
     const a = { sku: "standard" as const, softDeleteRetentionDays: 90, allowedIpRanges: [] as readonly string[], secrets: {}, ...args };
-    const problems = keyVaultProblems(a.softDeleteRetentionDays, Object.keys(a.secrets));
+    const problems = keyVaultProblems(a.softDeleteRetentionDays, [...Object.keys(a.secrets), ...(a.keys ?? [])]);
     if (problems.length) throw new pulumi.ResourceError(`KeyVault "${name}": ${problems.join("; ")}`, this);
 
     const open = a.allowedIpRanges.length > 0;
@@ -60,7 +70,11 @@ export class KeyVault extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // Secrets are written through ARM (management plane), which the vault firewall does not block.
+    // Secrets are written through ARM (management plane), which the vault firewall does not block. A secret the
+    // program stops declaring is left in the vault (retainOnDelete): deleting it would soft-delete it, and with
+    // purge protection its name could not be created again for softDeleteRetentionDays (409 "deleted but
+    // recoverable"); left in place, declaring it again is an ordinary update. Removing one for good is an
+    // operator's `az keyvault secret delete` (docs/OPERATIONS.md "Rotate a Key Vault secret").
     for (const [secretName, value] of Object.entries(a.secrets)) {
       new Secret(
         childName(name, secretName),
@@ -71,9 +85,28 @@ export class KeyVault extends pulumi.ComponentResource {
           properties: { value: pulumi.secret(value), contentType: "text/plain" },
           tags: a.tags,
         },
-        { parent: vault },
+        { parent: vault, retainOnDelete: true },
       );
     }
+    const keyIds: Record<string, pulumi.Output<string>> = {};
+    const keyUris: Record<string, pulumi.Output<string>> = {};
+    for (const keyName of a.keys ?? []) {
+      const key = new Key(
+        childName(name, `key-${keyName}`),
+        {
+          resourceGroupName: a.resourceGroupName,
+          vaultName: vault.name,
+          keyName,
+          properties: { kty: "RSA", keySize: 3072, keyOps: ["encrypt", "decrypt"] },
+          tags: a.tags,
+        },
+        { parent: vault },
+      );
+      keyIds[keyName] = key.id;
+      keyUris[keyName] = key.keyUri;
+    }
+    this.keyIds = keyIds;
+    this.keyUris = keyUris;
     if (a.privateEndpoint) {
       createPrivateEndpoint(
         name,
@@ -103,6 +136,6 @@ function keyVaultProblems(softDeleteRetentionDays: number, secretNames: readonly
     problems.push(`softDeleteRetentionDays must be an integer 7..90, got ${softDeleteRetentionDays}`);
   }
   const badNames = secretNames.filter((n) => !secretNamePattern.test(n));
-  if (badNames.length) problems.push(`secret names must be 1-127 letters, digits and hyphens: ${badNames.join(", ")}`);
+  if (badNames.length) problems.push(`secret and key names must be 1-127 letters, digits and hyphens: ${badNames.join(", ")}`);
   return problems;
 }

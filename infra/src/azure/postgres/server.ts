@@ -4,6 +4,7 @@ import { Configuration } from "@pulumi/azure-native/dbforpostgresql/configuratio
 import { Database } from "@pulumi/azure-native/dbforpostgresql/database.js";
 import { Server, type ServerArgs } from "@pulumi/azure-native/dbforpostgresql/server.js";
 import { RandomPassword } from "@pulumi/random/randomPassword.js";
+import { Sleep } from "@pulumiverse/time/sleep.js";
 import { servicesWithDatabase } from "@tasks/catalog";
 import { childName } from "../../naming.js";
 import type { AzureScope } from "../scope.js";
@@ -51,6 +52,8 @@ export class PostgresServer extends pulumi.ComponentResource {
   /** Generated administrator password; secret. */
   readonly administratorPassword: pulumi.Output<string>;
   readonly databases: readonly string[];
+  /** The settle wait, TLS setting, Entra admin and databases, in the order they are applied (each after the previous). */
+  readonly settings: readonly pulumi.Resource[];
 
   constructor(name: string, args: PostgresServerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:azure:PostgresServer", name, {}, opts);
@@ -70,8 +73,16 @@ export class PostgresServer extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const server = new Server(name, serverArgs(a, password.result), { parent: this });
-    createServerSettings(name, a, server);
+    const server = new Server(name, serverArgs(a, password.result), {
+      parent: this,
+      // Azure moves these after creation; putting them back would fail or replace the server:
+      // - a zone-redundant failover swaps availabilityZone and the standby's zone, and availabilityZone is
+      //   create-only, so a refresh would plan a replacement (hashicorp/terraform-provider-azurerm#25538);
+      // - storage autogrow raises the size, which cannot shrink back to the configured one
+      //   (hashicorp/terraform-provider-azurerm#29463). The configured size is the initial one.
+      ignoreChanges: ["availabilityZone", "highAvailability.standbyAvailabilityZone", "storage.storageSizeGB"],
+    });
+    this.settings = createServerSettings(name, a, server);
     this.serverId = server.id;
     this.fqdn = server.fullyQualifiedDomainName.apply((f) => f ?? "");
     this.administratorLogin = a.administratorLogin;
@@ -149,8 +160,27 @@ function serverArgs(a: ResolvedPostgresArgs, password: pulumi.Output<string>): S
   };
 }
 
-/** TLS required, the Entra admin group, then one database per service that owns data. */
-function createServerSettings(name: string, a: ResolvedPostgresArgs, server: Server): void {
+/**
+ * How long the server's children may take: Azure answers 409 ServerIsBusy while a change runs, and azure-native
+ * does not retry a 409, so each child waits for the previous one (the chain below) and gets time to finish.
+ */
+export const postgresChildTimeouts = { create: "30m", update: "30m", delete: "30m" } as const;
+
+/** How long a new server stays busy with its first backup and setup before it takes a change. */
+export const postgresSettleDuration = "90s";
+
+/**
+ * TLS required, the Entra admin group, then one database per service that owns data — one at a time: the
+ * server takes one change at a time and answers ServerIsBusy to the next (a Configuration right after the
+ * create, four Databases in parallel). The chain starts after the new server has settled.
+ */
+function createServerSettings(name: string, a: ResolvedPostgresArgs, server: Server): pulumi.Resource[] {
+  const settled = new Sleep(
+    childName(name, "settle"),
+    { createDuration: postgresSettleDuration, triggers: { server: server.id } },
+    { parent: server },
+  );
+  const chain: pulumi.CustomResourceOptions = { parent: server, customTimeouts: postgresChildTimeouts };
   const tls = new Configuration(
     childName(name, "require-tls"),
     {
@@ -160,10 +190,9 @@ function createServerSettings(name: string, a: ResolvedPostgresArgs, server: Ser
       value: "ON",
       source: "user-override",
     },
-    { parent: server },
+    { ...chain, dependsOn: [settled] },
   );
-  // The server takes one change at a time: the admin and databases wait for the TLS setting.
-  const admin = new AdministratorsMicrosoftEntra(
+  let previous: pulumi.Resource = new AdministratorsMicrosoftEntra(
     childName(name, "entra-admin"),
     {
       resourceGroupName: a.resourceGroupName,
@@ -173,10 +202,11 @@ function createServerSettings(name: string, a: ResolvedPostgresArgs, server: Ser
       principalType: "Group",
       tenantId: a.tenantId,
     },
-    { parent: server, dependsOn: [tls] },
+    { ...chain, dependsOn: [tls] },
   );
+  const steps: pulumi.Resource[] = [settled, tls, previous];
   for (const db of a.databases) {
-    new Database(
+    previous = new Database(
       childName(name, `db-${db}`),
       {
         resourceGroupName: a.resourceGroupName,
@@ -185,7 +215,9 @@ function createServerSettings(name: string, a: ResolvedPostgresArgs, server: Ser
         charset: "UTF8",
         collation: "en_US.utf8",
       },
-      { parent: server, dependsOn: [admin] },
+      { ...chain, dependsOn: [previous] },
     );
+    steps.push(previous);
   }
+  return steps;
 }

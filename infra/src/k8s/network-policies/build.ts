@@ -26,8 +26,6 @@ export interface WorkloadNetworkInput {
    * sidecars using the kubernetes secret store, Entra ID for workload identity.
    */
   readonly additionalEgress?: readonly { readonly apps: readonly string[]; readonly destination: EgressDestination }[];
-  /** Let the ingress controller reach cert-manager's HTTP-01 solver pods (ACME issuers). */
-  readonly acmeHttp01: boolean;
 }
 
 /** Private, link-local and shared address ranges: never "the internet". */
@@ -156,16 +154,6 @@ export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPol
       }),
     ];
     out.push(policy(ns, `${s.name}-egress`, selectorLabels(s.name), { egress }));
-  }
-  if (input.acmeHttp01) {
-    out.push(
-      policy(
-        ns,
-        "allow-acme-http01-solver",
-        { ...chartPodLabels.acmeSolver },
-        { ingress: [{ from: [podsIn(namespaces.ingress, chartPodLabels.ingressController)], ports: tcp(8089) }] },
-      ),
-    );
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import { daprControlPlanePorts } from "@tasks/catalog";
-import { chartPodLabels, namespaceSelector, namespaces, partOfLabels } from "../names.js";
+import { chartPodLabels, gatewayListeners, namespaceSelector, namespaces, partOfLabels } from "../names.js";
 import { kedaNamespace, kedaOperatorPodLabels } from "../keda.js";
 import { lagExporterPodLabels } from "../monitoring/lag-exporter.js";
 import { traceCollector, traceCollectorPodLabels } from "../monitoring/trace-collector.js";
@@ -16,15 +16,15 @@ import {
   type Peer,
 } from "./build.js";
 
-/** Container ports the API server calls back into (admission and conversion webhooks). */
-export const webhookPorts = {
+/** Container ports the API server calls back into (admission and conversion webhooks); Traefik has none. */
+export const webhookPorts: Readonly<Record<string, readonly number[]>> = {
   [namespaces.certManager]: [10250],
-  [namespaces.ingress]: [8443],
+  [namespaces.ingress]: [],
   [namespaces.monitoring]: [10250],
   [namespaces.dapr]: [4000, 19443],
   // KEDA's admission webhooks and its metrics API server (an APIService the API server calls).
   [kedaNamespace]: [9443, 6443],
-} as const;
+};
 
 export interface ChartNetworkInput {
   /** Where pods reach the Kubernetes API after the kubernetes Service's DNAT. */
@@ -33,6 +33,12 @@ export interface ChartNetworkInput {
   readonly publicAppPorts: readonly number[];
   /** Extra TCP ports the controller listens on, each forwarded to a pod in the data namespace. */
   readonly ingressTcp?: readonly {
+    readonly port: number;
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+  }[];
+  /** Pods outside the workload namespace the controller routes HTTP to (local: the OpenID Provider's port). */
+  readonly httpBackends?: readonly {
     readonly port: number;
     readonly namespace: string;
     readonly podLabels: Readonly<Record<string, string>>;
@@ -86,12 +92,13 @@ export function chartNetworkPolicies(input: ChartNetworkInput): NetworkPolicyMan
           ),
         ]
       : []),
-    ...(input.acme ? [acmePolicy()] : []),
+    ...(input.acme ? [acmePolicy(), acmeSolverPolicy()] : []),
   ];
 }
 
 /** What every chart namespace gets: default deny, DNS, its own pods, the API server, webhooks, being scraped. */
-function chartBaseline(ns: keyof typeof webhookPorts, input: ChartNetworkInput): NetworkPolicyManifest[] {
+function chartBaseline(ns: string, input: ChartNetworkInput): NetworkPolicyManifest[] {
+  const webhooks = webhookPorts[ns] ?? [];
   return [
     defaultDeny(ns),
     allowDns(ns),
@@ -99,24 +106,43 @@ function chartBaseline(ns: keyof typeof webhookPorts, input: ChartNetworkInput):
     policy(ns, "allow-kube-api", undefined, {
       egress: [{ to: input.apiServer.cidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(input.apiServer.port) }],
     }),
-    policy(ns, "allow-webhooks", undefined, { ingress: [{ from: apiServerCallers, ports: tcp(...webhookPorts[ns]) }] }),
+    // No port list would mean every port: a namespace without webhooks gets no such policy.
+    ...(webhooks.length
+      ? [policy(ns, "allow-webhooks", undefined, { ingress: [{ from: apiServerCallers, ports: tcp(...webhooks) }] })]
+      : []),
     ...(ns !== namespaces.monitoring ? [policy(ns, "allow-prometheus-scrape", undefined, { ingress: [{ from: [prometheus] }] })] : []),
   ];
 }
 
-/** Public traffic into the ingress controller, and from it to the public services, ACME solvers and TCP passthroughs. */
+/** The port cert-manager's HTTP-01 solver pods answer challenges on. */
+export const acmeSolverPort = 8089;
+
+/**
+ * Public traffic into the ingress controller, and from it to the public services, ACME solvers and TCP
+ * passthroughs. Ports are the controller's container ports (the Service maps 80/443 to 8000/8443; a policy
+ * sees the port after that translation). With ACME, cert-manager's controller is allowed in by selector: its
+ * HTTP-01 self-check goes to the public address, which the cluster short-circuits to the controller pods, and
+ * on Azure CNI powered by Cilium an ipBlock never matches a pod's address.
+ */
 function ingressControllerPolicy(input: ChartNetworkInput): NetworkPolicyManifest {
   const tcpPassthrough = input.ingressTcp ?? [];
+  const listenerPorts = [gatewayListeners.http.port, gatewayListeners.https.port];
   return policy(
     namespaces.ingress,
     "allow-public-traffic",
     { ...chartPodLabels.ingressController },
     {
-      ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(80, 443, ...tcpPassthrough.map((t) => t.port)) }],
+      ingress: [
+        { from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: tcp(...listenerPorts, ...tcpPassthrough.map((t) => t.port)) },
+        ...(input.acme
+          ? [{ from: [podsIn(namespaces.certManager, chartPodLabels.certManagerController)], ports: tcp(gatewayListeners.http.port) }]
+          : []),
+      ],
       egress: [
         { to: [workloadPods], ports: tcp(...new Set(input.publicAppPorts)) },
-        ...(input.acme ? [{ to: [podsIn(namespaces.workloads, chartPodLabels.acmeSolver)], ports: tcp(8089) }] : []),
+        ...(input.acme ? [{ to: [{ podSelector: { matchLabels: { ...chartPodLabels.acmeSolver } } }], ports: tcp(acmeSolverPort) }] : []),
         ...tcpPassthrough.map((t) => ({ to: [podsIn(t.namespace, t.podLabels)], ports: tcp(t.port) })),
+        ...(input.httpBackends ?? []).map((b) => ({ to: [podsIn(b.namespace, b.podLabels)], ports: tcp(b.port) })),
       ],
     },
   );
@@ -149,11 +175,26 @@ const prometheusScrapingPolicy = (): NetworkPolicyManifest =>
     },
   );
 
-/** cert-manager reaches Let's Encrypt and self-checks HTTP-01 through the public address. */
+/**
+ * cert-manager reaches Let's Encrypt, and self-checks HTTP-01 through the public address: Cilium translates
+ * that address to the controller pods before the policy applies, so they are named by selector as well.
+ */
 const acmePolicy = (): NetworkPolicyManifest =>
   policy(namespaces.certManager, "allow-acme", undefined, {
-    egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...nonPublicRanges] } }], ports: tcp(80, 443) }],
+    egress: [
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...nonPublicRanges] } }], ports: tcp(80, 443) },
+      { to: [podsIn(namespaces.ingress, chartPodLabels.ingressController)], ports: tcp(gatewayListeners.http.port) },
+    ],
   });
+
+/** The HTTP-01 solver pods (in the Gateway's namespace, next to the Certificate) take challenges from the controller only. */
+const acmeSolverPolicy = (): NetworkPolicyManifest =>
+  policy(
+    namespaces.ingress,
+    "allow-acme-http01-solver",
+    { ...chartPodLabels.acmeSolver },
+    { ingress: [{ from: [{ podSelector: { matchLabels: { ...chartPodLabels.ingressController } } }], ports: tcp(acmeSolverPort) }] },
+  );
 
 const alertmanagerPods = { "app.kubernetes.io/name": "alertmanager" } as const;
 const publicHttps = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [...nonPublicRanges] } }], ports: tcp(443) };

@@ -68,7 +68,7 @@ describe("broken fixture stack", () => {
   test("usage errors exit 2 and name the problem", async () => {
     const unknown = await runPolicyCli(["--stack", "staging"]);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /^unknown stack "staging"; expected one of: dev, prod, local$/m);
+    assert.match(unknown.stderr, /^unknown stack "staging"; expected one of: bootstrap, dev, prod, local$/m);
     const none = await runPolicyCli([]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /^give --stack \(or --all\)$/m);

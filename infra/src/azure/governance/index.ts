@@ -1,0 +1,2 @@
+export * from "./pod-security.js";
+export * from "./reader-role.js";
