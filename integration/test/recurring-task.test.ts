@@ -173,7 +173,7 @@ test(
             return res.status === 403 && text.includes("access control policy has denied access") ? text : undefined;
           });
         } catch (err) {
-          throw new Error(`${(err as Error).message}; the last answer: ${last}`);
+          throw new Error(`${(err as Error).message}; the last answer: ${last}`, { cause: err });
         }
       };
       await denied("audit", "GET", getPath);
