@@ -18,6 +18,13 @@ export interface TasksApiRegistrationArgs {
   readonly extraRedirectUris?: readonly string[];
   /** Users must be assigned to the SPA (Enterprise applications → Users and groups) to sign in. @default false */
   readonly assignmentRequired?: boolean;
+  /**
+   * Grant tenant-wide consent to Tasks.ReadWrite (no consent prompt for users). Needs Microsoft Graph
+   * DelegatedPermissionGrant.ReadWrite.All, which the bootstrap's deployers do not have: off, users consent to
+   * the user-consentable scope at their first sign-in, or an administrator grants admin consent once.
+   * @default false
+   */
+  readonly tenantWideConsent?: boolean;
 }
 
 /** A version-5-style UUID from a name: the scope's id must be a GUID that stays the same on every run. */
@@ -43,8 +50,8 @@ export function entraEndpoints(tenantId: pulumi.Input<string>): { issuer: pulumi
  *   v2 access tokens (`api.requestedAccessTokenVersion: 2`, so `iss` is the v2 issuer and `aud` the API's
  *   client id) carrying the optional `email` claim, and its service principal;
  * - the web client: a public single-page application (redirect URIs under the public host, authorization
- *   code with PKCE, no secret, no implicit grant) that requires the API's scope, its service principal,
- *   and tenant-wide consent to that scope, so users see no consent prompt.
+ *   code with PKCE, no secret, no implicit grant) that requires the API's scope, and its service principal;
+ *   tenant-wide consent to that scope only when asked (`tenantWideConsent`).
  */
 export class TasksApiRegistration extends pulumi.ComponentResource {
   /** The `aud` of the API's v2 access tokens: its client id. */
@@ -111,11 +118,13 @@ export class TasksApiRegistration extends pulumi.ComponentResource {
       { clientId: spa.clientId, appRoleAssignmentRequired: args.assignmentRequired ?? false, description: "tasks platform web app" },
       { parent: spa },
     );
-    new ServicePrincipalDelegatedPermissionGrant(
-      childName(name, "web-consent"),
-      { servicePrincipalObjectId: spaSp.objectId, resourceServicePrincipalObjectId: apiSp.objectId, claimValues: [tasksScope] },
-      { parent: spa },
-    );
+    if (args.tenantWideConsent ?? false) {
+      new ServicePrincipalDelegatedPermissionGrant(
+        childName(name, "web-consent"),
+        { servicePrincipalObjectId: spaSp.objectId, resourceServicePrincipalObjectId: apiSp.objectId, claimValues: [tasksScope] },
+        { parent: spa },
+      );
+    }
     const endpoints = entraEndpoints(args.tenantId);
     this.audience = api.clientId;
     this.apiClientId = api.clientId;
