@@ -1,7 +1,7 @@
 import { Temporal } from "@js-temporal/polyfill";
 import { DropEvent, type EventHandler, type TaskSnapshot } from "@tasks/shared";
-import { OccurrenceRejected, type OccurrenceClient } from "./occurrence-client.js";
-import { continuationRule, nextOccurrence, RecurrenceRuleError, type NextOccurrence } from "./rule/index.js";
+import { OccurrenceRejected, SeriesEnded, type OccurrenceClient } from "./occurrence-client.js";
+import { continuationRule, nextFromCompletion, nextOccurrence, RecurrenceRuleError, type WallClockFit } from "./rule/index.js";
 
 /** Zone used when a task has a due time but no zone (the tasks API normally requires one). */
 const FALLBACK_ZONE = "UTC";
@@ -13,38 +13,53 @@ export type NextStep =
       readonly occurrenceAt: string;
       readonly sourceTask: TaskSnapshot;
       readonly idempotencyKey: string;
-      readonly next: Extract<NextOccurrence, { kind: "next" }>;
+      readonly fit: WallClockFit;
     };
 
 /**
- * What completing `task` means for its series. The series is anchored at the task's scheduled time
- * (`occurrenceAt` for occurrences, else `dueAt`) in its zone; the next task is the first occurrence
- * strictly after it. Throws DropEvent for a task that can never be evaluated.
+ * What closing `task` (completed or skipped) means for its series. In the fixed mode (`repeatFrom`
+ * schedule) the series is anchored at the task's scheduled time (`occurrenceAt` for occurrences, else
+ * `dueAt`) in its zone; the next task is the first occurrence strictly after it. Repeating from
+ * completion, the next task is due the rule's interval after `completedAt`; a skipped occurrence counts
+ * as completed on time (at its scheduled time). Both depend only on the event's task, so a redelivery
+ * plans the same occurrence. Throws DropEvent for a task that can never be evaluated.
  */
 export function planNext(task: TaskSnapshot): NextStep {
   if (task.recurrence === null) return { kind: "none", reason: "task has no recurrence" };
+  if (task.status === "open") return { kind: "none", reason: "task is open" };
   const scheduled = task.occurrenceAt ?? task.dueAt;
   if (scheduled === null) throw new DropEvent(`task ${task.id} has a recurrence but no due time to anchor it`);
   const anchor = Temporal.Instant.from(scheduled);
-  let next: NextOccurrence;
+  const timeZone = task.timeZone ?? FALLBACK_ZONE;
+  let at: Temporal.Instant;
+  let fit: WallClockFit;
   let recurrence: string | null;
   try {
-    next = nextOccurrence({ recurrence: task.recurrence, timeZone: task.timeZone ?? FALLBACK_ZONE, start: anchor }, anchor);
-    if (next.kind === "ended") return { kind: "none", reason: `series ended (${next.reason})` };
-    recurrence = continuationRule(task.recurrence, next);
+    if (task.repeatFrom === "completion") {
+      const closedAt = task.status === "skipped" || task.completedAt === null ? anchor : Temporal.Instant.from(task.completedAt);
+      const next = nextFromCompletion({ recurrence: task.recurrence, timeZone, completedAt: closedAt });
+      if (next.kind === "ended") return { kind: "none", reason: `series ended (${next.reason})` };
+      ({ at, fit } = next);
+      recurrence = next.continuation;
+    } else {
+      const next = nextOccurrence({ recurrence: task.recurrence, timeZone, start: anchor }, anchor);
+      if (next.kind === "ended") return { kind: "none", reason: `series ended (${next.reason})` };
+      ({ at, fit } = next);
+      recurrence = continuationRule(task.recurrence, next);
+    }
   } catch (err) {
     if (err instanceof RecurrenceRuleError)
       throw new DropEvent(`task ${task.id}: recurrence "${task.recurrence}" cannot be evaluated: ${err.message}`);
     throw err;
   }
-  const occurrenceAt = next.at.toString();
+  const occurrenceAt = at.toString();
   const seriesId = task.seriesId ?? task.id;
   return {
     kind: "create",
     occurrenceAt,
     sourceTask: { ...task, recurrence },
     idempotencyKey: `${seriesId}/${occurrenceAt}`,
-    next,
+    fit,
   };
 }
 
@@ -70,11 +85,15 @@ export function completedHandler(client: OccurrenceClient): EventHandler<"taskCo
           occurrenceAt: plan.occurrenceAt,
           nextTaskId: res.task.id,
           created: res.created,
-          fit: plan.next.fit,
+          fit: plan.fit,
         },
         res.created ? "next occurrence created" : "next occurrence already existed",
       );
     } catch (err) {
+      if (err instanceof SeriesEnded) {
+        ctx.logger.info({ taskId: task.id, seriesId: task.seriesId ?? task.id }, "series was ended; no next occurrence");
+        return;
+      }
       if (err instanceof OccurrenceRejected) throw new DropEvent(`task ${task.id}: ${err.message}`);
       throw err;
     }

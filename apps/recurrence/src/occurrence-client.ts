@@ -12,6 +12,11 @@ export class OccurrenceRejected extends Error {
   override readonly name = "OccurrenceRejected";
 }
 
+/** The series was ended (410): no further occurrences, nothing to retry. */
+export class SeriesEnded extends Error {
+  override readonly name = "SeriesEnded";
+}
+
 /** The call failed in a way a retry may fix (network, sidecar, 5xx, 408, 429). */
 export class OccurrenceUnavailable extends Error {
   override readonly name = "OccurrenceUnavailable";
@@ -47,6 +52,7 @@ export function occurrenceClient(sidecar: SidecarOptions): OccurrenceClient {
         return parsed.data;
       }
       const detail = `tasks-api answered HTTP ${res.status}: ${text.slice(0, 300)}`;
+      if (res.status === 410) throw new SeriesEnded(detail);
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) throw new OccurrenceRejected(detail);
       throw new OccurrenceUnavailable(detail);
     },

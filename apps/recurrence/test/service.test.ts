@@ -254,6 +254,32 @@ describe("poison events are dropped with the reason logged", () => {
     assert.equal(await deliver(task), "DROP");
     assert.match(String(logs.find((l) => l.msg === "event dropped by handler")?.reason), /tasks-api answered HTTP 400/);
   });
+
+  test("a series the user ended (410) is done: SUCCESS, not retried nor dropped", async () => {
+    failWith = 410;
+    const task = completedTask({ dueAt: "2025-03-07T14:00:00.000Z", timeZone: "UTC", recurrence: "FREQ=DAILY" });
+    assert.equal(await deliver(task), "SUCCESS");
+    assert.ok(logs.some((l) => l.msg === "series was ended; no next occurrence"));
+  });
+
+  test("repeat from completion: the next task is due the interval after completedAt, at the rule's time", async () => {
+    const task = completedTask({
+      dueAt: "2025-03-01T09:00:00.000Z",
+      completedAt: "2025-03-07T15:00:00.000Z",
+      timeZone: "America/New_York",
+      recurrence: "FREQ=DAILY;INTERVAL=3;BYHOUR=8;COUNT=4",
+      repeatFrom: "completion",
+    });
+    assert.equal(await deliver(task, "evt-c"), "SUCCESS");
+    assert.equal(await deliver(task, "evt-c"), "SUCCESS");
+    const [first, second] = invocations().map((c) => JSON.parse(c.body) as CreateOccurrenceRequest);
+    // Friday 10:00 EST + 3 days = Monday 10 March, at 08:00 EDT (DST began on Sunday).
+    assert.equal(first!.occurrenceAt, "2025-03-10T12:00:00Z");
+    assert.equal(first!.sourceTask.recurrence, "FREQ=DAILY;INTERVAL=3;BYHOUR=8;COUNT=3");
+    assert.equal(first!.sourceTask.repeatFrom, "completion");
+    assert.deepEqual(second, first);
+    assert.equal(created.size, 1);
+  });
 });
 
 describe("transient failures are retried", () => {

@@ -11,8 +11,15 @@ import { z } from "zod";
 
 export const priorities = ["low", "medium", "high", "urgent"] as const;
 export type Priority = (typeof priorities)[number];
-export const taskStatuses = ["open", "completed"] as const;
+/** `skipped`: an occurrence of a series closed without being done (its successor is created as if it had been done on time). */
+export const taskStatuses = ["open", "completed", "skipped"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
+/**
+ * How a series finds its next occurrence: `schedule` (the RRULE's fixed schedule) or `completion` (the
+ * completion time plus the rule's interval, at the rule's BYHOUR/BYMINUTE wall-clock time if it names one).
+ */
+export const repeatModes = ["schedule", "completion"] as const;
+export type RepeatMode = (typeof repeatModes)[number];
 
 /**
  * RFC 3339 instant with an explicit offset (`Z` or ±hh:mm) that PostgreSQL's timestamptz can store:
@@ -28,7 +35,8 @@ export const instantSchema = z.iso.datetime({ offset: true, abort: true }).regex
  * A task as the tasks API returns it and as events carry it. `reminders` are offsets before `dueAt`
  * in whole minutes (0 = at the due time). `recurrence` is an RFC 5545 RRULE without DTSTART: the
  * series is anchored at `dueAt` in `timeZone`. `seriesId`/`occurrenceAt` are set on occurrences
- * created by the recurrence service (seriesId = id of the first task of the series).
+ * created by the recurrence service (seriesId = id of the first task of the series). `repeatFrom`
+ * (absent = schedule) is the series' mode.
  */
 export const taskSnapshotSchema = z.object({
   id: z.uuid(),
@@ -42,6 +50,7 @@ export const taskSnapshotSchema = z.object({
   timeZone: z.string().nullable(),
   reminders: z.array(z.number().int().nonnegative()),
   recurrence: z.string().nullable(),
+  repeatFrom: z.enum(repeatModes).optional(),
   seriesId: z.uuid().nullable(),
   occurrenceAt: instantSchema.nullable(),
   completedAt: instantSchema.nullable(),
@@ -60,6 +69,7 @@ export const taskUpdatedDataSchema = z.object({
   after: taskSnapshotSchema,
   changed: z.array(z.string()),
 });
+/** task.completed: an occurrence was closed, completed or skipped (`task.status` says which). */
 export const taskCompletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
 export const taskDeletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
 

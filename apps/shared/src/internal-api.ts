@@ -10,8 +10,10 @@ import { instantSchema, taskSnapshotSchema } from "./events.js";
 /**
  * Create the next occurrence of a series. `sourceTask` is the task from the task.completed event;
  * the new task copies its fields, with `dueAt = occurrenceAt`, `seriesId = sourceTask.seriesId ??
- * sourceTask.id`. Idempotent: one task per (seriesId, occurrenceAt); a repeat returns the existing
- * task with `created: false` (HTTP 200 instead of 201).
+ * sourceTask.id`. Idempotent: one task per (seriesId, occurrenceAt) and one successor per source task
+ * (a reopened and re-completed occurrence gets no second successor, whatever the mode); a repeat returns the
+ * existing task with `created: false` (HTTP 200 instead of 201). A series that was ended answers 410
+ * (problem+json): no occurrence is created, and the caller treats it as done.
  */
 export const createOccurrenceRequestSchema = z.object({
   sourceTask: taskSnapshotSchema,

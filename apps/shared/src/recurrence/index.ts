@@ -20,3 +20,4 @@ export {
   type RuleMeter,
 } from "./budget.js";
 export { scheduleProblem } from "./schedule.js";
+export { completionRuleParts, completionRuleProblem, nextFromCompletion, type NextFromCompletion } from "./from-completion.js";
