@@ -72,7 +72,6 @@ export function nextFromCompletion(input: { recurrence: string; timeZone: string
   if (count !== undefined && count <= 1) return { kind: "ended", reason: "count" };
   const n = parsed.options.interval ?? 1;
   const done = input.completedAt.toZonedDateTimeISO(zone).round({ smallestUnit: "second", roundingMode: "floor" });
-  const local = done.toPlainDateTime();
   const freq = parsed.options.freq;
   const byHour = parsed.parts.find(([k]) => k === "BYHOUR")?.[1];
   const byMinute = parsed.parts.find(([k]) => k === "BYMINUTE")?.[1];
