@@ -18,3 +18,4 @@ export * from "./auth-config.js";
 export * from "./service-config.js";
 export * from "./run-service.js";
 export * from "./public-access.js";
+export * from "./openapi.js";

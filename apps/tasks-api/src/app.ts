@@ -12,6 +12,8 @@ import {
 } from "@tasks/shared";
 import { openapiDocument } from "./openapi.js";
 import { openapiPath, registerRoutes, tasksBase, tasksRoutes } from "./routes.js";
+import { seriesRoutes } from "./series/routes.js";
+import { SeriesService } from "./series/service.js";
 import { TasksService } from "./tasks-service.js";
 
 export interface TasksAppDeps {
@@ -31,6 +33,7 @@ export interface TasksAppDeps {
 
 export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService } {
   const service = new TasksService({ db: deps.db, ...(deps.onEventsWritten ? { onEventsWritten: deps.onEventsWritten } : {}) });
+  const series = new SeriesService(deps.db, () => deps.onEventsWritten?.());
   let doc: unknown;
   const openapi = () => (doc ??= openapiDocument());
   const sidecar = deps.sidecar;
@@ -42,7 +45,7 @@ export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: Task
     daprAppToken: deps.daprAppToken,
     publicRoutes: { paths: [tasksBase], auth: deps.auth },
     openPaths: [openapiPath],
-    routes: (app) => registerRoutes(app, tasksRoutes(service, openapi)),
+    routes: (app) => registerRoutes(app, [...tasksRoutes(service, openapi), ...seriesRoutes(series)]),
   });
   return { ...built, service };
 }

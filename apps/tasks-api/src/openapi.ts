@@ -13,6 +13,7 @@ import {
 } from "@tasks/shared";
 import { z } from "zod";
 import { expressPath, openapiPath, tasksBase } from "./routes.js";
+import { seriesOpenapi } from "./series/openapi.js";
 import {
   createOccurrenceSchema,
   createTaskSchema,
@@ -91,6 +92,7 @@ const internal = {
 
 export function openapiDocument(): Json {
   const oapi = (p: string) => p.replace(/:([A-Za-z_]+)/g, "{$1}");
+  const series = seriesOpenapi();
   return {
     openapi: "3.1.0",
     info: { title: "tasks-api", version: "1.0.0", description: "Tasks of the authenticated user (JWT `sub`)." },
@@ -105,6 +107,7 @@ export function openapiDocument(): Json {
         CreateOccurrenceRequest: schema(createOccurrenceSchema),
         CreateOccurrenceResponse: schema(createOccurrenceResponseSchema),
         InternalTask: schema(internalTaskResponseSchema),
+        ...series.schemas,
       },
     },
     paths: {
@@ -183,6 +186,7 @@ export function openapiDocument(): Json {
           },
         },
       },
+      ...series.paths,
     },
   };
 }

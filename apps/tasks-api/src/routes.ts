@@ -8,7 +8,7 @@ import type { Express, Request, RequestHandler, Response } from "express";
 import { createOccurrenceSchema, createTaskSchema, listQuerySchema, taskRuleErrors, updateTaskSchema } from "./schemas.js";
 import type { TasksService } from "./tasks-service.js";
 
-export type Method = "get" | "post" | "patch" | "delete";
+export type Method = "get" | "post" | "put" | "patch" | "delete";
 export interface RouteDef {
   readonly method: Method;
   /** Express path, e.g. /api/v1/tasks/:id */

@@ -3,9 +3,18 @@
  * document. Cross-field rules (dueAt needs timeZone; reminders and recurrence need dueAt) are
  * checked on the merged task by `taskRuleErrors`, so create and PATCH report them the same way.
  */
-import { createOccurrenceRequestSchema, instantSchema, priorities, taskSnapshotSchema, taskStatuses, type FieldError } from "@tasks/shared";
+import {
+  createOccurrenceRequestSchema,
+  instantSchema,
+  priorities,
+  repeatModes,
+  taskSnapshotSchema,
+  taskStatuses,
+  type FieldError,
+  type RepeatMode,
+} from "@tasks/shared";
 import { z } from "zod";
-import { parseRecurrence, RecurrenceRuleError, scheduleProblem } from "@tasks/shared/recurrence/index";
+import { completionRuleProblem, parseRecurrence, RecurrenceRuleError, scheduleProblem } from "@tasks/shared/recurrence/index";
 import { checkRecurrence } from "./recurrence.js";
 
 export const limits = {
@@ -141,6 +150,12 @@ const recurrence = z
 
 const priority = z.enum(priorities, { message: `Priority must be one of ${priorities.join(", ")}.` });
 
+/** The series' mode: the rule's fixed schedule, or from completion (see @tasks/shared/recurrence from-completion). */
+export const repeatFromSchema = z.enum(repeatModes, { message: `repeatFrom must be one of ${repeatModes.join(", ")}.` }).meta({
+  description:
+    "schedule (default): the RRULE's fixed schedule. completion: the next due time is the completion time plus the rule's INTERVAL of FREQ units in timeZone, at its BYHOUR/BYMINUTE if named (only FREQ, INTERVAL, COUNT, UNTIL, BYHOUR, BYMINUTE).",
+});
+
 export const createTaskSchema = z.strictObject({
   title,
   description: description.nullable().optional(),
@@ -150,6 +165,7 @@ export const createTaskSchema = z.strictObject({
   timeZone: timeZone.nullable().optional(),
   reminders: reminders.default([]),
   recurrence: recurrence.nullable().optional(),
+  repeatFrom: repeatFromSchema.default("schedule"),
 });
 export type CreateTaskInput = z.output<typeof createTaskSchema>;
 
@@ -163,6 +179,7 @@ export const updateTaskSchema = z.strictObject({
   timeZone: timeZone.nullable().optional(),
   reminders: reminders.optional(),
   recurrence: recurrence.nullable().optional(),
+  repeatFrom: repeatFromSchema.optional(),
 });
 export type UpdateTaskInput = z.output<typeof updateTaskSchema>;
 
@@ -202,6 +219,8 @@ export interface TaskRuleFields {
   timeZone: string | null;
   reminders: readonly number[];
   recurrence: string | null;
+  /** @default "schedule" */
+  repeatFrom?: RepeatMode | undefined;
 }
 
 /**
@@ -216,7 +235,8 @@ export function taskRuleErrors(t: TaskRuleFields, schedule = true): FieldError[]
   if (t.dueAt === null && t.recurrence !== null)
     errors.push({ field: "recurrence", message: "A recurrence needs dueAt (the first occurrence)." });
   if (schedule && errors.length === 0 && t.recurrence !== null && t.dueAt !== null && t.timeZone !== null) {
-    const problem = scheduleProblem(t.recurrence, t.timeZone, t.dueAt);
+    const problem =
+      t.repeatFrom === "completion" ? completionRuleProblem(t.recurrence) : scheduleProblem(t.recurrence, t.timeZone, t.dueAt);
     if (problem) errors.push({ field: "recurrence", message: problem });
   }
   return errors;

@@ -1,5 +1,5 @@
 /** The tasks table row and its mapping to the API/event representation. */
-import { priorities, type Priority, type TaskSnapshot, type TaskStatus } from "@tasks/shared";
+import { priorities, type Priority, type RepeatMode, type TaskSnapshot, type TaskStatus } from "@tasks/shared";
 
 export interface TaskRow {
   id: string;
@@ -13,6 +13,7 @@ export interface TaskRow {
   time_zone: string | null;
   reminders: number[];
   recurrence: string | null;
+  repeat_from: RepeatMode;
   series_id: string | null;
   occurrence_at: Date | null;
   completed_at: Date | null;
@@ -34,6 +35,7 @@ export const taskColumns = [
   "time_zone",
   "reminders",
   "recurrence",
+  "repeat_from",
   "series_id",
   "occurrence_at",
   "completed_at",
@@ -65,6 +67,7 @@ export function toSnapshot(r: TaskRow): TaskSnapshot {
     timeZone: r.time_zone,
     reminders: r.reminders,
     recurrence: r.recurrence,
+    repeatFrom: r.repeat_from,
     seriesId: r.series_id,
     occurrenceAt: iso(r.occurrence_at),
     completedAt: iso(r.completed_at),
@@ -89,6 +92,7 @@ export function toRow(t: TaskSnapshot): TaskRow {
     time_zone: t.timeZone,
     reminders: t.reminders,
     recurrence: t.recurrence,
+    repeat_from: t.repeatFrom ?? "schedule",
     series_id: t.seriesId,
     occurrence_at: date(t.occurrenceAt),
     completed_at: date(t.completedAt),

@@ -4,13 +4,14 @@
  */
 import { randomUUID } from "node:crypto";
 import { topics } from "@tasks/catalog";
-import { ConflictError, NotFoundError, ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { ConflictError, HttpProblem, NotFoundError, ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
 import { listTasks, type Page } from "./list.js";
 import { outboxInsert, outboxRow } from "./outbox.js";
 import { taskRuleErrors, type CreateTaskInput, type ListQuery, type UpdateTaskInput } from "./schemas.js";
+import { lockSeries, seriesEnd } from "./series/store.js";
 import { taskColumns, toRow, toSnapshot, type TaskRow } from "./task-row.js";
 
-async function findTask(
+export async function findTask(
   k: Knex | Knex.Transaction,
   where: string,
   bindings: readonly unknown[],
@@ -23,7 +24,15 @@ async function findTask(
   return rows[0] ? toSnapshot(rows[0]) : undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Writes a changed task (every column but id, owner and creation time). */
+export async function saveTask(trx: Knex.Transaction, after: TaskSnapshot): Promise<void> {
+  const row = toRow(after);
+  await trx("tasks")
+    .where({ id: after.id })
+    .update(Object.fromEntries(taskColumns.filter((c) => c !== "id" && c !== "user_id" && c !== "created_at").map((c) => [c, row[c]])));
+}
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TasksServiceOptions {
   readonly db: Knex;
@@ -48,6 +57,7 @@ export class TasksService {
       timeZone: input.timeZone ?? null,
       reminders: input.reminders,
       recurrence: input.recurrence ?? null,
+      repeatFrom: input.repeatFrom,
     };
     const errors = taskRuleErrors(fields);
     if (errors.length) throw new ValidationError(errors);
@@ -107,11 +117,8 @@ export class TasksService {
     return task;
   }
 
-  private async save(trx: Knex.Transaction, after: TaskSnapshot): Promise<void> {
-    const row = toRow(after);
-    await trx("tasks")
-      .where({ id: after.id })
-      .update(Object.fromEntries(taskColumns.filter((c) => c !== "id" && c !== "user_id" && c !== "created_at").map((c) => [c, row[c]])));
+  private save(trx: Knex.Transaction, after: TaskSnapshot): Promise<void> {
+    return saveTask(trx, after);
   }
 
   async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
@@ -125,7 +132,10 @@ export class TasksService {
         if (JSON.stringify(before[k]) !== JSON.stringify(value)) changed.push(k);
         (merged as Record<string, unknown>)[k] = value;
       }
-      const errors = taskRuleErrors(merged, patch.recurrence !== undefined || patch.dueAt !== undefined || patch.timeZone !== undefined);
+      const errors = taskRuleErrors(
+        merged,
+        patch.recurrence !== undefined || patch.dueAt !== undefined || patch.timeZone !== undefined || patch.repeatFrom !== undefined,
+      );
       if (errors.length) throw new ValidationError(errors);
       if (changed.length === 0) return { task: before, wrote: false };
       const after: TaskSnapshot = { ...merged, updatedAt: new Date().toISOString(), version: before.version + 1 };
@@ -144,7 +154,7 @@ export class TasksService {
   async complete(userId: string, id: string): Promise<TaskSnapshot> {
     const task = await this.db.transaction(async (trx) => {
       const before = await this.locked(trx, userId, id);
-      if (before.status === "completed") throw new ConflictError("The task is already completed.");
+      if (before.status !== "open") throw new ConflictError(`The task is already ${before.status}.`);
       const now = new Date().toISOString();
       const after: TaskSnapshot = { ...before, status: "completed", completedAt: now, updatedAt: now, version: before.version + 1 };
       await this.save(trx, after);
@@ -165,13 +175,19 @@ export class TasksService {
   }
 
   /**
-   * The next occurrence of a series, idempotent on (seriesId, occurrenceAt): a repeat returns the
-   * existing task with created=false and writes no event.
+   * The next occurrence of a series, idempotent on (seriesId, occurrenceAt) and on its predecessor (the
+   * source task: one successor per occurrence, so a reopened and re-completed occurrence gets none in
+   * either mode): a repeat returns the existing task with created=false and writes no event. An ended
+   * series is a 410; the series lock orders this against ending it.
    */
   async createOccurrence(source: TaskSnapshot, occurrenceAt: string, actor: string): Promise<{ task: TaskSnapshot; created: boolean }> {
     const seriesId = source.seriesId ?? source.id;
     const at = new Date(occurrenceAt);
     const result = await this.db.transaction(async (trx) => {
+      await lockSeries(trx, seriesId);
+      const existing = await findTask(trx, "predecessor_id = ? or (series_id = ? and occurrence_at = ?)", [source.id, seriesId, at]);
+      if (existing) return { task: existing, created: false };
+      if (await seriesEnd(trx, seriesId)) throw new HttpProblem(410, "Gone", "The series was ended: no further occurrences.");
       const now = new Date().toISOString();
       const task: TaskSnapshot = {
         ...source,
@@ -186,16 +202,10 @@ export class TasksService {
         version: 1,
       };
       const row = toRow(task);
-      const inserted = await trx.raw<{ rows: TaskRow[] }>(
-        `insert into tasks (${taskColumns.join(", ")}) values (${taskColumns.map(() => "?").join(", ")})
-         on conflict (series_id, occurrence_at) where series_id is not null do nothing returning ${taskColumns.join(", ")}`,
-        taskColumns.map((c) => row[c]),
-      );
-      if (inserted.rows.length === 0) {
-        const existing = await findTask(trx, "series_id = ? and occurrence_at = ?", [seriesId, at]);
-        if (!existing) throw new ConflictError("The occurrence exists but could not be read; retry.");
-        return { task: existing, created: false };
-      }
+      await trx.raw(`insert into tasks (${taskColumns.join(", ")}, predecessor_id) values (${taskColumns.map(() => "?").join(", ")}, ?)`, [
+        ...taskColumns.map((c) => row[c]),
+        source.id,
+      ]);
       await outboxInsert(trx, { topic: topics.taskCreated.name, aggregateId: task.id, data: { actor, task } });
       return { task, created: true };
     });

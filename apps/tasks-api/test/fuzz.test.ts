@@ -61,6 +61,8 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
         timeZone: ["UTC", "Europe/Paris", null],
         reminders: [[0], [525_600]],
         recurrence: ["FREQ=DAILY", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=HOURLY;INTERVAL=24;BYHOUR=3", null],
+        repeatFrom: ["completion", "schedule", "later"],
+        open: ["keep", "delete", "all"],
       },
     },
     runs,
@@ -72,8 +74,13 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
     "DELETE /api/v1/tasks/:id",
     "GET /api/v1/tasks",
     "GET /api/v1/tasks/:id",
+    "GET /api/v1/tasks/:id/series",
     "PATCH /api/v1/tasks/:id",
     "POST /api/v1/tasks",
     "POST /api/v1/tasks/:id/complete",
+    "POST /api/v1/tasks/:id/reopen",
+    "POST /api/v1/tasks/:id/series/end",
+    "POST /api/v1/tasks/:id/skip",
+    "PUT /api/v1/tasks/:id/series/rule",
   ]);
 });

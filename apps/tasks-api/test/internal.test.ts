@@ -7,9 +7,9 @@ import { startHarness, type Harness, type ProblemJson } from "./harness.js";
 
 let h: Harness;
 let source: TaskSnapshot;
-before(async () => {
-  h = await startHarness();
-  source = (
+/** A new completed first task of a series (each occurrence gets at most one successor). */
+async function completedSource(): Promise<TaskSnapshot> {
+  const created = (
     await h.as("alice", {
       method: "POST",
       url: "/api/v1/tasks",
@@ -24,7 +24,11 @@ before(async () => {
       },
     })
   ).json<TaskSnapshot>();
-  source = (await h.as("alice", { method: "POST", url: `/api/v1/tasks/${source.id}/complete` })).json<TaskSnapshot>();
+  return (await h.as("alice", { method: "POST", url: `/api/v1/tasks/${created.id}/complete` })).json<TaskSnapshot>();
+}
+before(async () => {
+  h = await startHarness();
+  source = await completedSource();
 });
 after(() => h.close());
 
@@ -80,9 +84,18 @@ describe("internal: create the next occurrence", () => {
     assert.equal((await h.as("bob", { url: `/api/v1/tasks/${next.task.id}` })).status, 404);
   });
 
+  test("one successor per occurrence: the same source at another time returns the first successor", async () => {
+    const src = await completedSource();
+    const first = await occurrence({ sourceTask: src, occurrenceAt: "2030-03-03T09:00:00Z" });
+    const other = await occurrence({ sourceTask: src, occurrenceAt: "2030-03-05T17:00:00Z" });
+    assert.deepEqual([first.status, other.status], [201, 200]);
+    assert.deepEqual(other.body, { task: createOccurrenceResponseSchema.parse(first.body).task, created: false });
+  });
+
   test("concurrent duplicate calls create exactly one task", async () => {
     const at = "2030-03-10T09:00:00Z";
-    const results = await Promise.all(Array.from({ length: 6 }, () => occurrence({ sourceTask: source, occurrenceAt: at })));
+    const src = await completedSource();
+    const results = await Promise.all(Array.from({ length: 6 }, () => occurrence({ sourceTask: src, occurrenceAt: at })));
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 201]);
     assert.equal(new Set(results.map((r) => createOccurrenceResponseSchema.parse(r.body).task.id)).size, 1);
   });
@@ -143,7 +156,7 @@ describe("internal: the source task is validated like the public routes (issue 2
     const garbage = await occurrence({ sourceTask: { ...source, recurrence: "FREQ=SOMETIMES" }, occurrenceAt: "2030-03-07T09:00:00Z" });
     assert.deepEqual([garbage.status, fields(garbage)], [400, ["sourceTask.recurrence"]]);
     const continued = await occurrence({
-      sourceTask: { ...source, recurrence: "FREQ=DAILY;COUNT=3;BYHOUR=9;BYMINUTE=0;BYSECOND=0" },
+      sourceTask: { ...(await completedSource()), recurrence: "FREQ=DAILY;COUNT=3;BYHOUR=9;BYMINUTE=0;BYSECOND=0" },
       occurrenceAt: "2030-03-07T09:00:00Z",
     });
     assert.equal(continued.status, 201, continued.text);

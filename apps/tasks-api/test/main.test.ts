@@ -52,7 +52,7 @@ test("boots from the secret store, serves, publishes through the sidecar, drains
   });
   try {
     await svc.waitForLog((l) => l.msg === "listening");
-    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_tasks", "0002_outbox"]);
+    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_tasks", "0002_outbox", "0003_series"]);
     assert.ok(
       svc.logs.every((l) => l.service === "tasks-api"),
       "every line is JSON from tasks-api",

@@ -74,6 +74,7 @@ const bodyFields: Record<string, fc.Arbitrary<unknown>> = {
     fc.constantFrom("FREQ=DAILY", "FREQ=WEEKLY;BYDAY=MO", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=SOMETIMES", ""),
     fc.integer({ min: 495, max: 505 }).map((n) => `FREQ=DAILY;${"BYHOUR=9".padEnd(n - 11, "9")}`),
   ),
+  repeatFrom: fc.constantFrom("schedule", "completion", "Completion", "", "fixed", null),
 };
 
 const canonical = (v: unknown): boolean =>

@@ -234,7 +234,7 @@ describe("list query validation", () => {
     if (message) assert.equal(res.json<ProblemJson>().errors?.[0]?.message, message);
   };
   test("each parameter", async () => {
-    await q("status=done", ["query.status"], "Status must be one of open, completed.");
+    await q("status=done", ["query.status"], "Status must be one of open, completed, skipped.");
     await q("priority=low,extreme", ["query.priority"]);
     await q("tags=a%20b", ["query.tags"]);
     await q("tagMode=some", ["query.tagMode"], "tagMode must be all or any.");

@@ -7,3 +7,4 @@ export * from "./dockerfile.js";
 export * from "./process.js";
 export * from "./http-fuzz.js";
 export * from "./jwks.js";
+export * from "./openapi-check.js";
