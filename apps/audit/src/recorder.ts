@@ -6,7 +6,7 @@
 import { DropEvent, type Knex, type TaskEvent, type TaskEventHandlers, type TaskSnapshot } from "@tasks/shared";
 import type { TopicKey } from "@tasks/catalog";
 
-export const auditActions = ["created", "updated", "completed", "deleted"] as const;
+export const auditActions = ["created", "updated", "completed", "deleted", "reopened", "skipped"] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 const actionOf: Record<TopicKey, AuditAction> = {
@@ -27,6 +27,16 @@ interface Entry {
   occurred_at: string;
 }
 
+/**
+ * The action of an event: the topic's, except a task.updated that makes a closed task open again
+ * (reopened) and a task.completed whose task was skipped rather than done (skipped).
+ */
+function actionFor(key: TopicKey, data: { task: TaskSnapshot; before?: TaskSnapshot }): AuditAction {
+  if (key === "taskUpdated" && data.before && data.before.status !== "open" && data.task.status === "open") return "reopened";
+  if (key === "taskCompleted" && data.task.status === "skipped") return "skipped";
+  return actionOf[key];
+}
+
 function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
   const data = event.data as { actor: string; task: TaskSnapshot; before?: TaskSnapshot; after?: TaskSnapshot };
   const json = (t: TaskSnapshot | null | undefined) => (t ? JSON.stringify(t) : null);
@@ -35,7 +45,7 @@ function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
     event_id: event.id,
     user_id: data.task.userId,
     actor: data.actor,
-    action: actionOf[key],
+    action: actionFor(key, data),
     task_id: data.task.id,
     before: json(before),
     after: json(after),

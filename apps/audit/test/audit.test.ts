@@ -97,6 +97,32 @@ describe("recording events", () => {
     assert.deepEqual(page.items[2]!.before, task);
   });
 
+  test("reopening and skipping are actions of their own (issue 19), filterable", async () => {
+    const task = sampleTask({ userId: "rosa", recurrence: "FREQ=DAILY", dueAt: "2030-01-01T08:00:00.000Z", timeZone: "UTC" });
+    const done = { ...task, status: "completed" as const, completedAt: "2030-01-01T09:00:00.000Z", version: 2 };
+    const reopened = { ...done, status: "open" as const, completedAt: null, version: 3 };
+    const skipped = { ...reopened, status: "skipped" as const, version: 4 };
+    const evs = [
+      [topics.taskCompleted.name, sampleTaskEvent("taskCompleted", { actor: "rosa", task: done })],
+      [
+        topics.taskUpdated.name,
+        sampleTaskEvent("taskUpdated", {
+          actor: "rosa",
+          task: reopened,
+          before: done,
+          after: reopened,
+          changed: ["status", "completedAt"],
+        }),
+      ],
+      [topics.taskCompleted.name, sampleTaskEvent("taskCompleted", { actor: "rosa", task: skipped })],
+    ] as const;
+    for (const [topic, ev] of evs) assert.deepEqual((await deliver(topic, ev)).body, { status: "SUCCESS" });
+    const actions = (await get("rosa", `taskId=${task.id}`)).json<Page>().items.map((e) => e.action);
+    assert.deepEqual(actions, ["skipped", "reopened", "completed"]);
+    assert.equal((await get("rosa", "action=reopened")).json<Page>().items[0]!.before!.status, "completed");
+    assert.equal((await get("rosa", "action=skipped")).json<Page>().items.length, 1);
+  });
+
   test("a duplicate delivery is ignored by event id", async () => {
     const ev = sampleTaskEvent("taskCreated", { actor: "alice", task: sampleTask({ userId: "alice" }) });
     const n = await count();

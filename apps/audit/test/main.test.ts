@@ -51,7 +51,7 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
   });
   try {
     await svc.waitForLog((l) => l.msg === "listening");
-    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries"]);
+    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries", "0002_audit_actions"]);
     assert.ok(
       svc.logs.every((l) => l.service === "audit"),
       "every line is JSON from tasks-api",
