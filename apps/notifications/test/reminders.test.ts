@@ -185,6 +185,24 @@ describe("scheduling reminders with the Jobs API", () => {
     ]);
   });
 
+  test("reopening a completed task (task.updated, issue 19) schedules its reminders again where still ahead; skipping cancels them", async () => {
+    const task = openTask({ reminders: [300, 30] });
+    await publish("taskCreated", { actor: task.userId, task });
+    const done = { ...task, status: "completed" as const, completedAt: "2025-06-02T08:10:00.000Z", version: 2 };
+    await publish("taskCompleted", { actor: task.userId, task: done });
+    assert.equal(sidecar.jobs.size, 0);
+    // Reopened at 09:30: the 11:30 reminder is ahead again, the 07:00 one (300 minutes before noon) has passed.
+    clock = Date.parse("2025-06-02T09:30:00Z");
+    const reopened = { ...done, status: "open" as const, completedAt: null, version: 3 };
+    sidecar.tasks.set(task.id, reopened);
+    await publish("taskUpdated", { actor: task.userId, task: reopened, before: done, after: reopened, changed: ["status", "completedAt"] });
+    assert.deepEqual([...sidecar.jobs.keys()], [`reminder-${task.id}-30`]);
+    assert.equal(sidecar.jobs.get(`reminder-${task.id}-30`)?.spec.dueTime, "2025-06-02T11:30:00.000Z");
+    const skipped = { ...reopened, status: "skipped" as const, version: 4 };
+    await publish("taskCompleted", { actor: task.userId, task: skipped });
+    assert.equal(sidecar.jobs.size, 0);
+  });
+
   test("deleting the task cancels its jobs", async () => {
     const task = openTask();
     await publish("taskCreated", { actor: task.userId, task });
