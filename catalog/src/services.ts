@@ -60,6 +60,11 @@ export interface ServiceSpec {
   readonly description: string;
   readonly port: number;
   readonly publicRoutes: readonly PublicRoute[];
+  /**
+   * Where the service serves its OpenAPI 3.1 document, without a token. The ingress routes it (an exact
+   * match when no public route covers it). Every service with HTTP (non-WebSocket) public routes has one.
+   */
+  readonly openapiPath?: string;
   readonly publishes: readonly TopicName[];
   readonly subscribes: readonly SubscriptionSpec[];
   readonly invokes: readonly InvocationSpec[];
@@ -107,6 +112,7 @@ export const services = {
     description: "REST API for tasks; writes task events to a transactional outbox and relays them to pub/sub.",
     port: 3000,
     publicRoutes: [{ path: "/api/v1/tasks" }],
+    openapiPath: "/api/v1/openapi.json",
     publishes: allTaskTopics,
     subscribes: [],
     invokes: [],
@@ -134,6 +140,7 @@ export const services = {
     description: "Schedules reminders with the Dapr Jobs API and delivers them by email, in-app and Web Push.",
     port: 3002,
     publicRoutes: [{ path: "/api/v1/notifications" }],
+    openapiPath: "/api/v1/notifications/openapi.json",
     publishes: [],
     subscribes: allTaskTopics.map(sub),
     invokes: [{ app: "tasks-api", method: "GET", path: tasksInternalRoutes.getTask }],
@@ -149,6 +156,7 @@ export const services = {
     description: "Append-only history of every task operation, per user.",
     port: 3003,
     publicRoutes: [{ path: "/api/v1/audit" }],
+    openapiPath: "/api/v1/audit/openapi.json",
     publishes: [],
     subscribes: allTaskTopics.map(sub),
     invokes: [],
@@ -177,6 +185,18 @@ export const services = {
 } as const satisfies Record<ServiceName, ServiceSpec>;
 
 export const allServices: readonly ServiceSpec[] = Object.values(services);
+
+/** Whether `path` is `prefix` or below it (`/api/v1/tasks` covers `/api/v1/tasks/x`, not `/api/v1/tasksx`). */
+export const underPathPrefix = (path: string, prefix: string): boolean => path === prefix || path.startsWith(`${prefix}/`);
+
+/** The paths the ingress sends to a service: its public routes (prefixes) and its OpenAPI document (exact) if no prefix covers it. */
+export function ingressPathMatches(s: ServiceSpec): { readonly type: "PathPrefix" | "Exact"; readonly value: string }[] {
+  const prefixes = s.publicRoutes.map((r) => ({ type: "PathPrefix" as const, value: r.path }));
+  const doc = s.openapiPath;
+  return doc === undefined || s.publicRoutes.some((r) => underPathPrefix(doc, r.path))
+    ? prefixes
+    : [...prefixes, { type: "Exact" as const, value: doc }];
+}
 
 /** Services that subscribe to a topic (one consumer group each on Event Hubs/Kafka). */
 export const subscribersOf = (topic: string): ServiceSpec[] => allServices.filter((s) => s.subscribes.some((x) => x.topic === topic));

@@ -14,6 +14,8 @@ import {
   services,
   subscribersOf,
   topics,
+  ingressPathMatches,
+  underPathPrefix,
 } from "../src/index.js";
 
 describe("catalog", () => {
@@ -40,6 +42,17 @@ describe("catalog", () => {
     assert.ok(problems.includes('service "audit" is declared twice'));
     assert.ok(problems.includes("port 3000 is used by two services"));
     assert.ok(problems.includes('service "audit" subscribes to unknown topic "nope"'));
+  });
+
+  it("gives every service with HTTP public routes an OpenAPI document the ingress reaches (issue 19)", () => {
+    const { openapiPath: _dropped, ...noDoc } = services.audit;
+    assert.deepEqual(catalogProblems([noDoc] as never), ['service "audit" has HTTP public routes but no openapiPath']);
+    assert.deepEqual(ingressPathMatches(services["tasks-api"]), [
+      { type: "PathPrefix", value: "/api/v1/tasks" },
+      { type: "Exact", value: "/api/v1/openapi.json" },
+    ]);
+    assert.deepEqual(ingressPathMatches(services.audit), [{ type: "PathPrefix", value: "/api/v1/audit" }]);
+    assert.equal(underPathPrefix("/api/v1/auditx", "/api/v1/audit"), false);
   });
 
   it("lets only recurrence create occurrences and notifications read tasks", () => {

@@ -15,6 +15,7 @@ import {
   type ServiceApp,
   type SidecarOptions,
 } from "@tasks/shared";
+import { auditOpenapi, auditOpenapiPath } from "./openapi.js";
 import { auditQuerySchema, listEntries } from "./query.js";
 import { auditHandlers } from "./recorder.js";
 
@@ -33,12 +34,14 @@ export interface AuditAppDeps {
 
 export function createAuditApp(deps: AuditAppDeps): ServiceApp {
   const sidecar = deps.sidecar;
+  let doc: unknown;
   return createServiceApp({
     logger: deps.logger,
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.db), ...(sidecar ? { sidecar: () => sidecarReady(sidecar) } : {}) },
     daprAppToken: deps.daprAppToken,
     publicRoutes: { paths: [auditBase], auth: deps.auth },
+    openPaths: [auditOpenapiPath],
     preRoutes: (app) =>
       app.use(
         subscriptionRouter({
@@ -49,6 +52,7 @@ export function createAuditApp(deps: AuditAppDeps): ServiceApp {
         }),
       ),
     routes: (app) => {
+      app.get(auditOpenapiPath, (_req, res) => void res.json((doc ??= auditOpenapi(auditBase))));
       app.get(auditBase, async (req, res) => {
         res.json(await listEntries(deps.db, userIdOf(req), parseOrThrow(auditQuerySchema, req.query ?? {}, "query")));
       });

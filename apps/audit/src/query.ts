@@ -14,7 +14,7 @@ export const auditQuerySchema = z
     from: single("from").pipe(instantSchema).optional(),
     to: single("to").pipe(instantSchema).optional(),
     limit: single("limit")
-      .pipe(z.string().regex(/^\d{1,3}$/, "limit must be an integer from 1 to 100."))
+      .pipe(z.string().regex(/^(?:[1-9]\d?|100)$/, "limit must be an integer from 1 to 100."))
       .transform(Number)
       .pipe(z.number().min(1, "limit must be an integer from 1 to 100.").max(100, "limit must be an integer from 1 to 100."))
       .default(50),

@@ -15,6 +15,7 @@ import {
   type ServiceApp,
   type SidecarOptions,
 } from "@tasks/shared";
+import { notificationsOpenapi, notificationsOpenapiPath } from "./api/openapi.js";
 import { basePath, notificationsRouter } from "./api/router.js";
 import type { CircuitBreaker } from "./delivery/circuit-breaker.js";
 import { instrumentedEmail } from "./delivery/email-metrics.js";
@@ -73,12 +74,14 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
     ...(deps.maxAttempts !== undefined ? { maxAttempts: deps.maxAttempts } : {}),
     metrics: { delivered: notificationsDelivered(deps.registry), lateness: reminderLateness(deps.registry) },
   });
+  let doc: unknown;
   return createServiceApp({
     logger: deps.logger,
     registry: deps.registry,
     readiness: { database: () => pingDatabase(deps.db), sidecar: () => sidecarReady(deps.sidecar) },
     daprAppToken: deps.daprAppToken,
     publicRoutes: { paths: [basePath], auth: deps.auth },
+    openPaths: [notificationsOpenapiPath],
     preRoutes: (app) => {
       app.use(
         subscriptionRouter({
@@ -113,6 +116,7 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
         deps.logger.info({ archived, before: before.toISOString() }, "notifications archived");
         res.json({ archived });
       });
+      app.get(notificationsOpenapiPath, (_req, res) => void res.json((doc ??= notificationsOpenapi())));
       app.use(notificationsRouter(deps.db));
     },
   });

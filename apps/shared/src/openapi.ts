@@ -41,11 +41,44 @@ export const authenticatedProblems = {
   "429": problemResponse("Too many requests for this user (Retry-After says when to retry)."),
 };
 
-/** The query parameters of a zod object schema, each with its own JSON Schema and description. */
-export function queryParameters(schema: z.ZodObject, docs: Readonly<Record<string, string>> = {}): OpenApiJson[] {
-  return Object.entries(schema.shape).map(([name, s]) => {
-    const json = toJsonSchema(s as z.ZodType);
+type Def = { type: string; in?: z.ZodType; out?: z.ZodType; innerType?: z.ZodType; defaultValue?: unknown };
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The stages a query value passes through: pipes flattened, optional/default unwrapped. */
+function stages(s: z.ZodType): z.ZodType[] {
+  const def = defOf(s);
+  if (def.type === "pipe" && def.in && def.out) return [...stages(def.in), ...stages(def.out)];
+  if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType) return stages(def.innerType);
+  return [s];
+}
+
+/**
+ * The JSON Schema of a query parameter's validator. A query value is a string that the validator may
+ * pipe through several schemas (`single("x").pipe(z.enum(...))`); z.toJSONSchema states only the
+ * first, so the string stages' schemas are merged in order (enum, pattern, format, maxLength of every
+ * stage), and a number stage is used when no stage is a string (z.coerce.number()).
+ */
+function queryValueSchema(s: z.ZodType): OpenApiJson {
+  const parts = stages(s).map((stage) => {
+    const json = toJsonSchema(stage);
     delete json.$schema;
-    return { name, in: "query", required: false, ...(docs[name] ? { description: docs[name] } : {}), schema: json };
+    return json;
   });
+  const strings = parts.filter((p) => p.type === "string" || Array.isArray(p.enum));
+  const merged: OpenApiJson = strings.length > 0 ? Object.assign({}, ...strings) : (parts.find((p) => p.type !== undefined) ?? {});
+  const def = defOf(s);
+  // The default is the parsed value; a string parameter states it as the string that parses to it.
+  if (def.type === "default") merged.default = merged.type === "string" ? String(def.defaultValue) : def.defaultValue;
+  return merged;
+}
+
+/** The query parameters of a zod object schema, each with its validator's JSON Schema and a description. */
+export function queryParameters(schema: z.ZodObject, docs: Readonly<Record<string, string>> = {}): OpenApiJson[] {
+  return Object.entries(schema.shape).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: false,
+    ...(docs[name] ? { description: docs[name] } : {}),
+    schema: queryValueSchema(s as z.ZodType),
+  }));
 }

@@ -17,7 +17,7 @@ export interface RouteDef {
 }
 
 export const tasksBase = services["tasks-api"].publicRoutes[0]!.path;
-export const openapiPath = "/api/v1/openapi.json";
+export const openapiPath = services["tasks-api"].openapiPath;
 
 /** A catalog invocation path (`*` = one segment) as an Express path. */
 export const expressPath = (catalogPath: string, param = "id"): string => catalogPath.replace("*", `:${param}`);

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from "@tasks/catalog";
+import { ingressPathMatches, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, gatewayClassName, gatewayListeners, namespaceSelector, partOfLabels, publicGateway, publicTlsSecret } from "./names.js";
 
 /**
@@ -130,7 +130,7 @@ export function serviceRouteManifests(input: {
         hostnames: [input.host],
         rules: [
           {
-            matches: s.publicRoutes.map((r) => ({ path: { type: "PathPrefix", value: r.path } })),
+            matches: ingressPathMatches(s).map((path) => ({ path })),
             filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ ...hstsHeader }] } }],
             backendRefs: [{ name: s.name, port: s.port }],
           },

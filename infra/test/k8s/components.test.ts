@@ -181,6 +181,16 @@ describe("platform component values", () => {
       routes.map((r) => r.metadata.name),
       allServices.filter((s) => s.publicRoutes.length).map((s) => s.name),
     );
+    // Each HTTP service's OpenAPI document is reachable: under its public prefix, or matched exactly.
+    assert.deepEqual(
+      Object.fromEntries(routes.map((r) => [r.metadata.name, r.spec.rules[0]!.matches.map((m) => `${m.path.type} ${m.path.value}`)])),
+      {
+        "tasks-api": ["PathPrefix /api/v1/tasks", "Exact /api/v1/openapi.json"],
+        notifications: ["PathPrefix /api/v1/notifications"],
+        audit: ["PathPrefix /api/v1/audit"],
+        realtime: ["PathPrefix /ws"],
+      },
+    );
     for (const r of routes) {
       assert.deepEqual(
         r.spec.parentRefs.map((p) => p.sectionName),

@@ -3,6 +3,8 @@
  * document lists are exactly the routes registered under the given path prefixes (plus the document's
  * own path), and a request to each documented operation reaches a handler instead of the 404 handler.
  */
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
 import type { Express } from "express";
 import { openapiPathOf } from "../openapi.js";
 import { request } from "./inject.js";
@@ -70,5 +72,29 @@ export async function compareOpenApiWithApp(app: Express, doc: OpenApiPaths, pre
     undocumented: served.filter((r) => !documented.includes(r)).sort(),
     unserved: documented.filter((r) => !served.includes(r)).sort(),
     unreachable,
+  };
+}
+
+type Json = Record<string, unknown>;
+// ajv-formats is CommonJS: under Node's ESM loader its default export is the module object.
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  a: Ajv2020,
+  o: object,
+) => void;
+
+/**
+ * Validates values against the document's own component schemas (JSON Schema 2020-12, ajv): returns
+ * ajv's errors as text, or undefined when `value` is valid. References between components resolve.
+ */
+export function componentValidator(doc: {
+  components: { schemas: Readonly<Record<string, Json>> };
+}): (name: string, value: unknown) => string | undefined {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: true });
+  addFormats(ajv, { mode: "full", keywords: true });
+  ajv.addSchema({ $id: "doc", components: doc.components });
+  return (name, value) => {
+    const validate = ajv.getSchema(`doc#/components/schemas/${name}`);
+    if (!validate) throw new Error(`no component schema ${name}`);
+    return validate(value) ? undefined : JSON.stringify(validate.errors);
   };
 }

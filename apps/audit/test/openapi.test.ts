@@ -1,0 +1,82 @@
+/**
+ * The audit OpenAPI document (issue 19 item 7): served without a token at the catalog's openapiPath,
+ * lists exactly the routes Express serves under the public prefix, and its schemas describe the real
+ * answer and the query the validator accepts (ajv against real requests).
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { services, subscriptionRoute, topics } from "@tasks/catalog";
+import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
+import {
+  compareOpenApiWithApp,
+  componentValidator,
+  createTestDatabase,
+  daprHeaders,
+  request,
+  sampleTask,
+  sampleTaskEvent,
+  signTestToken,
+  testAppToken,
+  testJwtKey,
+  type TestDatabase,
+} from "@tasks/shared/testing";
+import type { Express } from "express";
+import { migrations } from "../migrations/index.js";
+import { auditBase, createAuditApp } from "../src/index.js";
+
+let tdb: TestDatabase;
+let knex: Knex;
+let app: Express;
+before(async () => {
+  tdb = await createTestDatabase("audit_openapi");
+  knex = createDatabase({ connectionString: tdb.url, poolMin: 0, poolMax: 4 });
+  await migrateLatest(knex, migrations);
+  app = createAuditApp({
+    db: knex,
+    logger: createLogger({ service: "audit", level: "silent" }),
+    registry: createRegistry("audit"),
+    auth: { hs256Key: testJwtKey },
+    daprAppToken: testAppToken,
+  }).app;
+});
+after(async () => {
+  await knex.destroy();
+  await tdb.drop();
+});
+
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { parameters?: { name: string; schema: Record<string, unknown> }[] }>>;
+  components: { schemas: Record<string, Record<string, unknown>> };
+};
+
+test("the audit OpenAPI document: served openly, exactly the served routes, schemas that fit real answers and the validator", async () => {
+  const res = await request(app, { url: services.audit.openapiPath });
+  assert.equal(res.status, 200, res.text);
+  const doc = res.json<Doc>();
+  assert.equal(doc.openapi, "3.1.0");
+  assert.deepEqual(await compareOpenApiWithApp(app, doc, [auditBase]), { undocumented: [], unserved: [], unreachable: [] });
+
+  const task = sampleTask({ userId: "olga" });
+  const ev = sampleTaskEvent("taskCreated", { actor: "olga", task });
+  const delivered = await request(app, {
+    method: "POST",
+    url: subscriptionRoute(topics.taskCreated.name),
+    body: JSON.stringify(ev),
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
+  });
+  assert.deepEqual(delivered.body, { status: "SUCCESS" });
+  const page = await request(app, { url: `${auditBase}?action=created`, token: await signTestToken("olga") });
+  assert.equal(page.status, 200);
+  const valid = componentValidator(doc);
+  assert.equal(valid("AuditPage", page.body), undefined);
+  assert.equal((page.body as { items: unknown[] }).items.length, 1);
+
+  const params = doc.paths[auditBase]!.get!.parameters!;
+  assert.deepEqual(params.map((p) => p.name).sort(), ["action", "cursor", "from", "limit", "taskId", "to"]);
+  const action = params.find((p) => p.name === "action")!.schema;
+  assert.deepEqual(action.enum, ["created", "updated", "completed", "deleted", "reopened", "skipped"]);
+  const bad = await request(app, { url: `${auditBase}?action=renamed`, token: await signTestToken("olga") });
+  assert.equal(bad.status, 400);
+  assert.equal(valid("Problem", bad.body), undefined);
+});
