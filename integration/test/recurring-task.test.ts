@@ -216,3 +216,92 @@ test(
     );
   },
 );
+
+/** Local calendar date and HH:MM of an instant in `zone` (Intl, independent of the engine under test). */
+function localParts(instant: string, zone: string): { date: string; time: string } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(new Date(instant))
+      .map((p) => [p.type, p.value]),
+  );
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+const plusDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+test(
+  "issue 19: a repeat-from-completion series: completing, skipping, reopening and ending it through real sidecars and Kafka",
+  { timeout: 150_000 },
+  async () => {
+    const user = `series-${randomUUID()}`;
+    const token = await platform.token(user);
+    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+    const zone = "America/New_York";
+    const realtime = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
+    try {
+      const first = await api<Task & { repeatFrom: string }>(tasksUrl, token, {
+        body: {
+          title: "water the plants",
+          dueAt: "2027-03-01T09:00:00-05:00",
+          timeZone: zone,
+          recurrence: "FREQ=DAILY;INTERVAL=3;BYHOUR=9;BYMINUTE=0",
+          repeatFrom: "completion",
+        },
+      });
+      assert.equal(first.status, 201, JSON.stringify(first.body));
+      const id = first.body.id;
+      const done = await api<Task & { completedAt: string }>(`${tasksUrl}/${id}/complete`, token, { method: "POST" });
+      const series = async () =>
+        (await api<{ items: (Task & { recurrence: string | null })[]; endedAt: string | null }>(`${tasksUrl}/${id}/series`, token)).body;
+      // Three days after the completion (New York calendar), at 09:00 New York time.
+      const second = await eventually("the occurrence after the completion", 30_000, async () =>
+        (await series()).items.find((t) => t.id !== id),
+      );
+      assert.deepEqual(localParts(second.dueAt, zone), { date: plusDays(localParts(done.body.completedAt, zone).date, 3), time: "09:00" });
+      // Skipping it: the next one as if it had been completed on time, three days after its due date.
+      const skipped = await api<Task>(`${tasksUrl}/${second.id}/skip`, token, { method: "POST" });
+      assert.equal(skipped.body.status, "skipped");
+      const third = await eventually("the occurrence after the skip", 30_000, async () =>
+        (await series()).items.find((t) => t.id !== id && t.id !== second.id),
+      );
+      assert.deepEqual(localParts(third.dueAt, zone), { date: plusDays(localParts(second.dueAt, zone).date, 3), time: "09:00" });
+      // Reopening the first (its successor exists) and completing it again: no second successor.
+      assert.equal((await api<Task>(`${tasksUrl}/${id}/reopen`, token, { method: "POST" })).body.status, "open");
+      assert.equal((await api<Task>(`${tasksUrl}/${id}/complete`, token, { method: "POST" })).status, 200);
+      const actions = await eventually("reopened and skipped in the audit trail", 30_000, async () => {
+        const audit = await api<{ items: { action: string; taskId: string }[] }>(`${platform.services.audit.url}/api/v1/audit`, token);
+        const found = audit.body.items.map((e) => e.action);
+        return found.includes("reopened") && found.includes("skipped") && found.filter((a) => a === "completed").length >= 2
+          ? found
+          : undefined;
+      });
+      assert.equal(actions.filter((a) => a === "created").length, 3, JSON.stringify(actions));
+      await eventually("the reopen pushed to the client", 30_000, async () =>
+        realtime.events.some((e) => e.taskId === id && e.topic === topics.taskUpdated.name) ? true : undefined,
+      );
+      // Ending the series keeps the open occurrence, without a rule.
+      const ended = await api<{ kept: { id: string; recurrence: string | null }[] }>(`${tasksUrl}/${id}/series/end`, token, {
+        body: { open: "keep" },
+      });
+      assert.deepEqual(
+        ended.body.kept.map((t) => [t.id, t.recurrence]),
+        [[third.id, null]],
+      );
+      // The re-completion's task.completed reaches recurrence like the others (within seconds here); give it
+      // time to act, then the series must still hold three tasks (the tasks API answered with the successor).
+      await new Promise((r) => setTimeout(r, 5_000));
+      const after = await series();
+      assert.equal(after.items.length, 3, "still three tasks: no second successor after the re-completion");
+      assert.notEqual(after.endedAt, null);
+    } finally {
+      realtime.close();
+    }
+  },
+);
