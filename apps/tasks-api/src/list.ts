@@ -155,7 +155,15 @@ export async function listTasks(db: Knex, userId: string, q: ListQuery): Promise
   const select = [...taskColumns.map((c) => `t.${c}`), ...exprs.map((e, i) => `(${e})::text as k${i}`)].join(", ");
   const orderBy = [...terms.map((t, i) => `${exprs[i]} ${t.dir}`), "t.id asc"].join(", ");
   const sql = `select ${select} from ${from} where ${where.join(" and ")} order by ${orderBy} limit ?`;
-  const result = await db.raw<{ rows: (TaskRow & { [k: `k${number}`]: string })[] }>(sql, [...fromBindings, ...bindings, q.limit + 1]);
+  const result = await db
+    .raw<{ rows: (TaskRow & { [k: `k${number}`]: string })[] }>(sql, [...fromBindings, ...bindings, q.limit + 1])
+    .catch((err: unknown) => {
+      // websearch_to_tsquery nests one NOT per "-": a long run of them overflows its parser's stack (Postgres
+      // raises an internal error, "tsquery stack too small"). That is the search text's fault: a 400.
+      if (err instanceof Error && /tsquery stack too small/.test(err.message))
+        throw new ValidationError([{ field: "query.q", message: "The search text nests too many operators." }]);
+      throw err;
+    });
   const rows = result.rows;
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);

@@ -49,7 +49,13 @@ const tagText = "[\\p{L}\\p{N}][\\p{L}\\p{N}_\\-:.]{0,39}";
  * Lists are written canonically (no spaces, no empty items); the server also trims those.
  */
 export const queryParamSchemas: Record<keyof z.infer<typeof listQuerySchema>, Json> = {
-  q: { type: "string", minLength: 1, maxLength: limits.query, pattern: "^(?=.*\\S)[^\\u0000-\\u001f\\u007f\\p{Cs}]*$" },
+  q: {
+    type: "string",
+    minLength: 1,
+    maxLength: limits.query,
+    pattern: "^(?=.*\\S)[^\\u0000-\\u001f\\u007f\\p{Cs}]*$",
+    "x-server-checks": "Web search syntax PostgreSQL can parse: a long run of - (nested NOT) is refused.",
+  },
   status: { type: "string", enum: [...taskStatuses] },
   priority: { type: "string", pattern: `^${priorityName}(?:,${priorityName})*$` },
   tags: { type: "string", pattern: `^${tagText}(?:,${tagText}){0,${limits.tags - 1}}$` },

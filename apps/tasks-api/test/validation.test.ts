@@ -338,3 +338,11 @@ describe("nasty inputs never produce a 500", () => {
     assert.equal(unauth.status, 401);
   });
 });
+
+test("a search text with a long run of - (nested NOT overflows Postgres' tsquery parser) is a 400 naming q, not a 500", async () => {
+  for (const q of ["-".repeat(36), `${"-".repeat(60)}rent`]) {
+    const res = await h.as("alice", { url: `${base}?q=${encodeURIComponent(q)}` });
+    assert.deepEqual([res.status, fieldsOf(res)], [400, ["query.q"]], res.text);
+  }
+  assert.equal((await h.as("alice", { url: `${base}?q=${encodeURIComponent("rent -late")}` })).status, 200);
+});
