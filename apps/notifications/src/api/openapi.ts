@@ -52,7 +52,6 @@ const idParam = (what: string) => ({
 });
 
 export function notificationsOpenapi(): OpenApiJson {
-  const op = (operationId: string, rest: OpenApiJson) => ({ operationId, security: bearerSecurity, ...rest });
   return {
     openapi: "3.1.0",
     info: {
@@ -71,74 +70,87 @@ export function notificationsOpenapi(): OpenApiJson {
         Problem: toJsonSchema(problemJsonSchema),
       },
     },
-    paths: {
-      [basePath]: {
-        get: op("listNotifications", {
-          description: "Newest first, keyset-paged.",
-          parameters: queryParameters(listQuerySchema, {
-            limit: "Page size, 1..100 (default 20).",
-            cursor: "nextCursor of the previous page.",
-            unread: "true: unread only.",
-          }),
-          responses: { "200": ok("A page of notifications.", schemaRef("NotificationPage")), ...invalid, ...authenticatedProblems },
+    paths: { ...inboxPaths(), ...settingsPaths() },
+  };
+}
+
+const op = (operationId: string, rest: OpenApiJson) => ({ operationId, security: bearerSecurity, ...rest });
+
+/** The notifications themselves. */
+function inboxPaths(): OpenApiJson {
+  return {
+    [basePath]: {
+      get: op("listNotifications", {
+        description: "Newest first, keyset-paged.",
+        parameters: queryParameters(listQuerySchema, {
+          limit: "Page size, 1..100 (default 20).",
+          cursor: "nextCursor of the previous page.",
+          unread: "true: unread only.",
         }),
-        delete: op("clearNotifications", {
-          responses: { "200": ok("How many were deleted.", toJsonSchema(count("deleted"))), ...authenticatedProblems },
-        }),
-      },
-      [`${basePath}/unread-count`]: {
-        get: op("unreadCount", {
-          responses: { "200": ok("Unread notifications.", toJsonSchema(count("count"))), ...authenticatedProblems },
-        }),
-      },
-      [`${basePath}/read-all`]: {
-        post: op("markAllRead", {
-          responses: { "200": ok("How many were marked read.", toJsonSchema(count("updated"))), ...authenticatedProblems },
-        }),
-      },
-      [`${basePath}/preferences`]: {
-        get: op("getPreferences", {
-          responses: { "200": ok("The preferences (defaults until changed).", schemaRef("Preferences")), ...authenticatedProblems },
-        }),
-        patch: op("updatePreferences", {
-          requestBody: { required: true, content: jsonContent(schemaRef("PreferencesPatch")) },
-          responses: { "200": ok("The preferences after the change.", schemaRef("Preferences")), ...invalid, ...authenticatedProblems },
-        }),
-      },
-      [`${basePath}/push-subscriptions`]: {
-        post: op("savePushSubscription", {
-          requestBody: { required: true, content: jsonContent(schemaRef("PushSubscription")) },
-          responses: {
-            "201": ok("Saved.", toJsonSchema(z.object({ id: z.uuid() }))),
-            "200": ok("Already saved (same endpoint).", toJsonSchema(z.object({ id: z.uuid() }))),
-            ...invalid,
-            ...authenticatedProblems,
-          },
-        }),
-      },
-      [openapiPathOf(`${basePath}/push-subscriptions/:id`)]: {
-        parameters: [idParam("The subscription.")],
-        delete: op("deletePushSubscription", {
-          responses: {
-            "204": { description: "Deleted." },
-            ...invalid,
-            ...authenticatedProblems,
-            "404": problemResponse("No such subscription."),
-          },
-        }),
-      },
-      [openapiPathOf(`${basePath}/:id/read`)]: {
-        parameters: [idParam("The notification.")],
-        post: op("markRead", {
-          responses: {
-            "204": { description: "Marked read." },
-            ...invalid,
-            ...authenticatedProblems,
-            "404": problemResponse("No such notification."),
-          },
-        }),
-      },
-      [notificationsOpenapiPath]: { get: { operationId: "openapi", responses: { "200": { description: "This document." } } } },
+        responses: { "200": ok("A page of notifications.", schemaRef("NotificationPage")), ...invalid, ...authenticatedProblems },
+      }),
+      delete: op("clearNotifications", {
+        responses: { "200": ok("How many were deleted.", toJsonSchema(count("deleted"))), ...authenticatedProblems },
+      }),
     },
+    [`${basePath}/unread-count`]: {
+      get: op("unreadCount", {
+        responses: { "200": ok("Unread notifications.", toJsonSchema(count("count"))), ...authenticatedProblems },
+      }),
+    },
+    [`${basePath}/read-all`]: {
+      post: op("markAllRead", {
+        responses: { "200": ok("How many were marked read.", toJsonSchema(count("updated"))), ...authenticatedProblems },
+      }),
+    },
+  };
+}
+
+/** Preferences, push subscriptions, marking one read, and this document. */
+function settingsPaths(): OpenApiJson {
+  return {
+    [`${basePath}/preferences`]: {
+      get: op("getPreferences", {
+        responses: { "200": ok("The preferences (defaults until changed).", schemaRef("Preferences")), ...authenticatedProblems },
+      }),
+      patch: op("updatePreferences", {
+        requestBody: { required: true, content: jsonContent(schemaRef("PreferencesPatch")) },
+        responses: { "200": ok("The preferences after the change.", schemaRef("Preferences")), ...invalid, ...authenticatedProblems },
+      }),
+    },
+    [`${basePath}/push-subscriptions`]: {
+      post: op("savePushSubscription", {
+        requestBody: { required: true, content: jsonContent(schemaRef("PushSubscription")) },
+        responses: {
+          "201": ok("Saved.", toJsonSchema(z.object({ id: z.uuid() }))),
+          "200": ok("Already saved (same endpoint).", toJsonSchema(z.object({ id: z.uuid() }))),
+          ...invalid,
+          ...authenticatedProblems,
+        },
+      }),
+    },
+    [openapiPathOf(`${basePath}/push-subscriptions/:id`)]: {
+      parameters: [idParam("The subscription.")],
+      delete: op("deletePushSubscription", {
+        responses: {
+          "204": { description: "Deleted." },
+          ...invalid,
+          ...authenticatedProblems,
+          "404": problemResponse("No such subscription."),
+        },
+      }),
+    },
+    [openapiPathOf(`${basePath}/:id/read`)]: {
+      parameters: [idParam("The notification.")],
+      post: op("markRead", {
+        responses: {
+          "204": { description: "Marked read." },
+          ...invalid,
+          ...authenticatedProblems,
+          "404": problemResponse("No such notification."),
+        },
+      }),
+    },
+    [notificationsOpenapiPath]: { get: { operationId: "openapi", responses: { "200": { description: "This document." } } } },
   };
 }
