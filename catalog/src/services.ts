@@ -8,6 +8,12 @@ export interface PublicRoute {
   readonly path: string;
   /** The route carries WebSocket upgrades (longer timeouts, upgrade headers). */
   readonly websocket?: boolean;
+  /**
+   * How the app authenticates requests under the prefix. "bearer": a JWT from the identity provider.
+   * "url-token": a secret in the URL, checked by the route itself, for clients that cannot send a header
+   * (calendar apps subscribing to a feed). @default "bearer"
+   */
+  readonly auth?: "bearer" | "url-token";
 }
 
 export interface SubscriptionSpec {
@@ -111,7 +117,7 @@ export const services = {
     name: "tasks-api",
     description: "REST API for tasks; writes task events to a transactional outbox and relays them to pub/sub.",
     port: 3000,
-    publicRoutes: [{ path: "/api/v1/tasks" }],
+    publicRoutes: [{ path: "/api/v1/tasks" }, { path: "/api/v1/calendar-feeds" }, { path: "/calendar", auth: "url-token" }],
     openapiPath: "/api/v1/openapi.json",
     publishes: allTaskTopics,
     subscribes: [],

@@ -7,6 +7,8 @@
  * Access, decided before any body is parsed:
  * - /healthz, /readyz, /metrics: anyone (kubelet, Dapr's app health check, Prometheus);
  * - `openPaths`: anyone (e.g. the OpenAPI document);
+ * - under `selfAuthenticatedPrefixes`: anyone reaches the route, which authenticates the request itself
+ *   (a secret in the URL, for clients that cannot send a header, e.g. calendar apps);
  * - under `publicRoutes.paths`: CORS for the configured origins (preflights answered here), then a valid
  *   bearer JWT (401 otherwise, also for a body that is not JSON), then the per-user request limit (429);
  * - everything else is a route the Dapr sidecar calls (deliveries, jobs, bindings, invocation,
@@ -36,6 +38,11 @@ export interface ServiceAppOptions {
   readonly publicRoutes?: { readonly paths: readonly string[]; readonly auth: AuthConfig };
   /** Exact paths anyone may call (no token of any kind). @default [] */
   readonly openPaths?: readonly string[];
+  /**
+   * Path prefixes whose routes authenticate requests themselves (no bearer JWT, no Dapr token checked
+   * here), e.g. a secret feed URL: the catalog's public routes with `auth: "url-token"`. @default []
+   */
+  readonly selfAuthenticatedPrefixes?: readonly string[];
   /** Mounts routers that parse their own bodies (Dapr deliveries), before the app's JSON parser. */
   readonly preRoutes?: (app: Express) => void;
   /** Mounts the service's routers. */
@@ -60,6 +67,7 @@ export function createServiceApp(opts: ServiceAppOptions): ServiceApp {
   app.use(health.router);
   app.get("/metrics", metricsHandler(opts.registry));
   const open = new Set(opts.openPaths ?? []);
+  const selfAuthenticated = opts.selfAuthenticatedPrefixes ?? [];
   const publicPaths = opts.publicRoutes?.paths ?? [];
   const auth = opts.publicRoutes?.auth;
   const userAuth = auth ? authenticate(auth) : undefined;
@@ -67,7 +75,7 @@ export function createServiceApp(opts: ServiceAppOptions): ServiceApp {
   const limit = perUserRateLimit(auth?.requestsPerMinute ?? 0);
   const sidecarOnly = requireDaprAppToken(opts.daprAppToken);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (open.has(req.path)) return next();
+    if (open.has(req.path) || selfAuthenticated.some((p) => underPrefix(req.path, p))) return next();
     if (userAuth && publicPaths.some((p) => underPrefix(req.path, p))) {
       // Express 5 forwards a rejected promise to next(err); each step calls the next one.
       return corsCheck(req, res, (err?: unknown) => {

@@ -39,25 +39,41 @@ export const originAllowed = (allowedOrigins: readonly string[], origin: string 
 
 /** Per-user fixed-window limit after authentication; `now` for tests. */
 export function perUserRateLimit(requestsPerMinute: number, now: () => number = Date.now) {
+  return fixedWindowRateLimit({ requestsPerMinute, keyOf: (req) => authOf(req).userId, per: "user", now });
+}
+
+/**
+ * A fixed-window limit per key (one-minute windows, per replica): 429 with Retry-After beyond
+ * `requestsPerMinute`; 0 turns it off. For routes without a user token (e.g. a secret URL), key by the secret.
+ */
+export function fixedWindowRateLimit(opts: {
+  readonly requestsPerMinute: number;
+  readonly keyOf: (req: Request) => string;
+  /** Named in the 429's detail: "At most N requests a minute per <per>." */
+  readonly per: string;
+  readonly now?: () => number;
+}) {
+  const { requestsPerMinute, keyOf, per } = opts;
+  const now = opts.now ?? Date.now;
   const windows = new Map<string, { start: number; count: number }>();
   return (req: Request, res: Response, next: NextFunction): void => {
     if (requestsPerMinute <= 0) return next();
-    const user = authOf(req).userId;
+    const key = keyOf(req);
     const t = now();
     const minute = Math.floor(t / 60_000) * 60_000;
-    let w = windows.get(user);
+    let w = windows.get(key);
     if (!w || w.start !== minute) {
-      // A new minute: forget the users of older windows, so the map holds this minute's users only.
+      // A new minute: forget the keys of older windows, so the map holds this minute's keys only.
       if (windows.size > 10_000) for (const [k, v] of windows) if (v.start !== minute) windows.delete(k);
       w = { start: minute, count: 0 };
-      windows.set(user, w);
+      windows.set(key, w);
     }
     w.count += 1;
     res.set("RateLimit-Limit", String(requestsPerMinute));
     if (w.count <= requestsPerMinute) return next();
     const retryAfter = Math.max(1, Math.ceil((minute + 60_000 - t) / 1000));
     next(
-      new HttpProblem(429, "Too Many Requests", `At most ${requestsPerMinute} requests a minute per user.`, undefined, {
+      new HttpProblem(429, "Too Many Requests", `At most ${requestsPerMinute} requests a minute per ${per}.`, undefined, {
         "Retry-After": String(retryAfter),
       }),
     );

@@ -10,6 +10,8 @@ import {
   type ServiceApp,
   type SidecarOptions,
 } from "@tasks/shared";
+import { feedPrefix, feedRoutes, feedsBase } from "./feed-routes.js";
+import { CalendarFeedStore } from "./feed-tokens.js";
 import { openapiDocument } from "./openapi.js";
 import { openapiPath, registerRoutes, tasksBase, tasksRoutes } from "./routes.js";
 import { seriesRoutes } from "./series/routes.js";
@@ -29,11 +31,14 @@ export interface TasksAppDeps {
   readonly onEventsWritten?: () => void;
   /** @default "64kb" */
   readonly bodyLimit?: string;
+  /** Fetches of one calendar feed URL per minute and replica. @default 30 */
+  readonly feedRequestsPerMinute?: number;
 }
 
-export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService } {
+export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService; feeds: CalendarFeedStore } {
   const service = new TasksService({ db: deps.db, ...(deps.onEventsWritten ? { onEventsWritten: deps.onEventsWritten } : {}) });
   const series = new SeriesService(deps.db, () => deps.onEventsWritten?.());
+  const feeds = new CalendarFeedStore(deps.db);
   let doc: unknown;
   const openapi = () => (doc ??= openapiDocument());
   const sidecar = deps.sidecar;
@@ -43,9 +48,20 @@ export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: Task
     readiness: { database: () => pingDatabase(deps.db), ...(sidecar ? { sidecar: () => sidecarReady(sidecar) } : {}) },
     bodyLimit: deps.bodyLimit ?? "64kb",
     daprAppToken: deps.daprAppToken,
-    publicRoutes: { paths: [tasksBase], auth: deps.auth },
+    publicRoutes: { paths: [tasksBase, feedsBase], auth: deps.auth },
     openPaths: [openapiPath],
-    routes: (app) => registerRoutes(app, [...tasksRoutes(service, openapi), ...seriesRoutes(series)]),
+    selfAuthenticatedPrefixes: [feedPrefix],
+    routes: (app) =>
+      registerRoutes(app, [
+        ...tasksRoutes(service, openapi),
+        ...seriesRoutes(series),
+        ...feedRoutes({
+          db: deps.db,
+          store: feeds,
+          logger: deps.logger,
+          ...(deps.feedRequestsPerMinute !== undefined ? { feedRequestsPerMinute: deps.feedRequestsPerMinute } : {}),
+        }),
+      ]),
   });
-  return { ...built, service };
+  return { ...built, service, feeds };
 }

@@ -25,7 +25,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { onEventsWritten?: () => void } = {}): Promise<Harness> {
+export async function startHarness(opts: { onEventsWritten?: () => void; feedRequestsPerMinute?: number } = {}): Promise<Harness> {
   const db = await createTestDatabase("tasks");
   const knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
   await migrateLatest(knex, migrations);
@@ -36,6 +36,7 @@ export async function startHarness(opts: { onEventsWritten?: () => void } = {}):
     auth: { hs256Key: testJwtKey },
     daprAppToken: testAppToken,
     ...(opts.onEventsWritten ? { onEventsWritten: opts.onEventsWritten } : {}),
+    ...(opts.feedRequestsPerMinute !== undefined ? { feedRequestsPerMinute: opts.feedRequestsPerMinute } : {}),
   });
   const tokens = new Map<string, string>();
   return {
