@@ -6,7 +6,7 @@
  * The transitions of a window of years are found by sampling the UTC offset daily and bisecting each
  * change to the second. Where the last years' changes follow a yearly rule ("last Sunday of March at
  * 02:00", "Sunday on or after the 8th"), the rule is written as an RRULE and checked against the
- * transitions of the next 30 years before it is used; otherwise each change is listed (RDATE) and the
+ * transitions of the next 30 years before it is used; otherwise each change is listed and the
  * last offset holds after the window, which is right for zones that dropped DST.
  */
 
@@ -215,22 +215,16 @@ function buildVtimezone(zone: string, fromYear: number, nowYear: number): string
     `TZOFFSETTO:${utcOffset(initial)}`,
     `END:${initialKind}`,
   );
-  // Listed changes, one observance per (kind, from, to, name) with the later dates as RDATEs.
-  const groups = new Map<string, Transition[]>();
+  // Listed changes: one observance each. (RDATE lists would be shorter, but ical.js, for one, drops the
+  // DTSTART onset of an observance that has RDATEs and no RRULE.)
   for (const t of listed) {
-    const k = `${t.from}|${t.to}|${t.name ?? ""}`;
-    groups.set(k, [...(groups.get(k) ?? []), t]);
-  }
-  for (const group of groups.values()) {
-    const [head, ...rest] = group as [Transition, ...Transition[]];
-    const k = kind(head.from, head.to);
+    const k = kind(t.from, t.to);
     lines.push(
       `BEGIN:${k}`,
-      `DTSTART:${local(head)}`,
-      ...rest.map((t) => `RDATE:${local(t)}`),
-      `TZOFFSETFROM:${utcOffset(head.from)}`,
-      `TZOFFSETTO:${utcOffset(head.to)}`,
-      ...(head.name ? [`TZNAME:${head.name}`] : []),
+      `DTSTART:${local(t)}`,
+      `TZOFFSETFROM:${utcOffset(t.from)}`,
+      `TZOFFSETTO:${utcOffset(t.to)}`,
+      ...(t.name ? [`TZNAME:${t.name}`] : []),
       `END:${k}`,
     );
   }
