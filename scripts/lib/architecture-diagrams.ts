@@ -44,8 +44,9 @@ export function serviceTable(services: readonly ServiceSpec[] = allServices): st
     const cells = [
       `\`${s.name}\``,
       String(s.port),
-      (s.publicRoutes.map((r) => `\`${r.path}\`${r.websocket ? " (WebSocket)" : ""}`).join(", ") || "none") +
-        (s.openapiPath ? `; OpenAPI \`${s.openapiPath}\`` : ""),
+      (s.publicRoutes
+        .map((r) => `\`${r.path}\`${r.websocket ? " (WebSocket)" : ""}${r.auth === "url-token" ? " (token in the URL)" : ""}`)
+        .join(", ") || "none") + (s.openapiPath ? `; OpenAPI \`${s.openapiPath}\`` : ""),
       s.database ? `\`${s.database}\`` : "none",
       s.dapr.join(", "),
       s.egress.join(", "),

@@ -215,3 +215,26 @@ describe("who may call what (issue 21): decided before the body is parsed", () =
     assert.equal((await request(app, { url: "/api/v1/things/42/nope", token })).status, 404);
   });
 });
+
+test("selfAuthenticatedPrefixes: routes under the prefix are reached without any token; the prefix is matched by path segment", async () => {
+  const { logger } = capture();
+  const { app } = createServiceApp({
+    logger,
+    registry: createRegistry("svc"),
+    readiness: {},
+    daprAppToken: testAppToken,
+    publicRoutes: { paths: ["/api/v1/things"], auth: { hs256Key: testJwtKey } },
+    selfAuthenticatedPrefixes: ["/feed"],
+    routes: (a) => {
+      a.get("/feed/:token.ics", (req, res) => void res.status(req.params.token === "good" ? 200 : 404).end());
+      a.get("/feedx", (_req, res) => void res.status(200).end());
+      a.get("/api/v1/things", (_req, res) => void res.status(200).end());
+    },
+  });
+  assert.equal((await request(app, { url: "/feed/good.ics" })).status, 200);
+  assert.equal((await request(app, { url: "/feed/bad.ics" })).status, 404);
+  // Not under the prefix: a sidecar route (Dapr app token) and a public route (bearer JWT) stay closed.
+  assert.equal((await request(app, { url: "/feedx" })).status, 401);
+  assert.equal((await request(app, { url: "/api/v1/things" })).status, 401);
+  assert.equal((await request(app, { url: "/api/v1/things", token: await signTestToken("u") })).status, 200);
+});

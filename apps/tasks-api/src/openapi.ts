@@ -12,6 +12,7 @@ import {
   taskStatuses,
 } from "@tasks/shared";
 import { z } from "zod";
+import { calendarFeedSchema, createdFeedSchema, createFeedSchema, feedListSchema, feedPrefix, feedsBase } from "./feed-routes.js";
 import { expressPath, openapiPath, tasksBase } from "./routes.js";
 import { seriesOpenapi } from "./series/openapi.js";
 import {
@@ -96,6 +97,76 @@ const internal = {
   description: "Only through Dapr service invocation; `dapr-caller-app-id` must be an allowed caller.",
 } as const;
 
+const feedIdParam = { ...idParam, description: "The feed's id (from the list or the creation response)." };
+
+/** The calendar feed routes: managed with the bearer JWT, fetched by calendar apps with the token in the URL only. */
+function calendarFeedPaths(oapi: (p: string) => string): Json {
+  return {
+    [feedsBase]: {
+      post: {
+        operationId: "createCalendarFeed",
+        security: bearer,
+        description:
+          "A new secret feed URL serving the user's open tasks with a due time as iCalendar. The token is in this response only; only its SHA-256 is stored. At most 10 feeds per user.",
+        requestBody: { required: false, content: json(ref("CreateCalendarFeed")) },
+        responses: {
+          "201": { description: "Created; `url` is the address to subscribe to.", content: json(ref("CreatedCalendarFeed")) },
+          "400": common["400"],
+          "401": common["401"],
+          "409": problem("The user already has 10 feeds."),
+        },
+      },
+      get: {
+        operationId: "listCalendarFeeds",
+        security: bearer,
+        responses: {
+          "200": { description: "The user's feeds (never their tokens).", content: json(ref("CalendarFeedList")) },
+          "401": common["401"],
+        },
+      },
+    },
+    [oapi(`${feedsBase}/:id`)]: {
+      parameters: [feedIdParam],
+      delete: {
+        operationId: "revokeCalendarFeed",
+        security: bearer,
+        responses: {
+          "204": { description: "Revoked: its URL answers 404 from now on." },
+          "401": common["401"],
+          "404": problem("No such feed for this user."),
+        },
+      },
+    },
+    [`${feedPrefix}/{token}.ics`]: {
+      parameters: [
+        {
+          name: "token",
+          in: "path",
+          required: true,
+          description: "The feed's secret token.",
+          schema: { type: "string", pattern: "^tcf_[A-Za-z0-9_-]{43}$" },
+        },
+      ],
+      get: {
+        operationId: "getCalendarFeed",
+        security: [],
+        description:
+          "The feed, for calendar apps: authenticated by the token in the path only (calendar apps cannot send a header). Open tasks with a due time as VEVENTs (RRULE, VALARM per reminder, DTSTART with TZID and a VTIMEZONE per zone). Limited per feed URL.",
+        responses: {
+          "200": {
+            description: "RFC 5545 iCalendar.",
+            headers: { ETag: { schema: { type: "string" } } },
+            content: { "text/calendar": { schema: { type: "string" } } },
+          },
+          "304": { description: "Unchanged since the ETag in If-None-Match." },
+          "404": problem("Unknown, malformed or revoked token."),
+          "429": problem("Too many fetches of this feed URL in this minute; see Retry-After."),
+        },
+      },
+    },
+  };
+}
+
 export function openapiDocument(): Json {
   const oapi = (p: string) => p.replace(/:([A-Za-z_]+)/g, "{$1}");
   const series = seriesOpenapi();
@@ -114,6 +185,10 @@ export function openapiDocument(): Json {
         CreateOccurrenceResponse: schema(createOccurrenceResponseSchema),
         InternalTask: schema(internalTaskResponseSchema),
         ...series.schemas,
+        CreateCalendarFeed: schema(createFeedSchema),
+        CalendarFeed: schema(calendarFeedSchema),
+        CreatedCalendarFeed: schema(createdFeedSchema),
+        CalendarFeedList: schema(feedListSchema),
       },
     },
     paths: {
@@ -164,6 +239,7 @@ export function openapiDocument(): Json {
           responses: { "200": { description: "Completed.", content: json(ref("Task")) }, ...common, "409": problem("Already completed.") },
         },
       },
+      ...calendarFeedPaths(oapi),
       [openapiPath]: { get: { operationId: "openapi", responses: { "200": { description: "This document." } } } },
       [tasksInternalRoutes.createOccurrence]: {
         post: {

@@ -34,22 +34,32 @@ const formatter = (zone: string): Intl.DateTimeFormat => {
       minute: "numeric",
       second: "numeric",
       era: "short",
-      timeZoneName: "short",
     });
     formatters.set(zone, f);
   }
   return f;
 };
 
-/** Local wall-clock fields of `ms` in `zone`, and the abbreviation. */
-function wallParts(zone: string, ms: number): { fields: number[]; name: string } {
+/** Local wall-clock fields of `ms` in `zone`. */
+function wallParts(zone: string, ms: number): { fields: number[] } {
   const parts = formatter(zone).formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   const year = Number(get("year")) * (get("era").startsWith("B") ? -1 : 1);
-  return {
-    fields: [year, Number(get("month")), Number(get("day")), Number(get("hour")), Number(get("minute")), Number(get("second"))],
-    name: get("timeZoneName"),
-  };
+  return { fields: [year, Number(get("month")), Number(get("day")), Number(get("hour")), Number(get("minute")), Number(get("second"))] };
+}
+
+/**
+ * The zone's abbreviation at `ms` (CEST, EDT), if CLDR has one: en-US names American zones, en-GB European
+ * ones; otherwise undefined (a "GMT+2" is no name; TZNAME is optional).
+ */
+function abbreviation(zone: string, ms: number): string | undefined {
+  for (const locale of ["en-US", "en-GB"]) {
+    const name = new Intl.DateTimeFormat(locale, { timeZone: zone, timeZoneName: "short" })
+      .formatToParts(new Date(ms))
+      .find((p) => p.type === "timeZoneName")?.value;
+    if (name && !/^(GMT|UTC)/.test(name)) return name;
+  }
+  return undefined;
 }
 
 /** The zone's UTC offset at `ms`, in whole minutes. */
@@ -85,8 +95,8 @@ export function transitions(zone: string, from: number, to: number): Transition[
         if (offsetAt(zone, mid) === off) lo = mid;
         else hi = mid;
       }
-      const name = wallParts(zone, hi).name;
-      out.push({ at: hi, from: off, to: nextOff, ...(/^GMT|^UTC/.test(name) ? {} : { name }) });
+      const name = abbreviation(zone, hi);
+      out.push({ at: hi, from: off, to: nextOff, ...(name ? { name } : {}) });
     }
     t = next;
     off = nextOff;
