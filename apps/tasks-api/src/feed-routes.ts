@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { services } from "@tasks/catalog";
 import { fixedWindowRateLimit, NotFoundError, parseOrThrow, userIdOf, type Knex, type Logger, type TaskSnapshot } from "@tasks/shared";
-import type { Request } from "express";
+import type { Request, RequestHandler } from "express";
 import { z } from "zod";
 import type { CalendarFeedStore } from "./feed-tokens.js";
 import { icsContentType, renderCalendar } from "./ics.js";
@@ -70,6 +70,25 @@ async function openTasksWithDueTime(db: Knex, userId: string): Promise<TaskSnaps
 const originOf = (req: Request): string =>
   `${req.get("x-forwarded-proto") === "https" ? "https" : req.protocol}://${req.get("host") ?? "localhost"}`;
 
+/** GET /calendar/<token>.ics: the token's user's feed, 404 for any token that opens none. */
+function serveFeed(deps: FeedRoutesDeps): RequestHandler {
+  return async (req, res) => {
+    const feed = await deps.store.resolve(String(req.params.token));
+    if (!feed) throw new NotFoundError("Calendar feed not found.");
+    const body = renderCalendar({ name: feed.name, tasks: await openTasksWithDueTime(deps.db, feed.userId) });
+    const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
+    res.set({
+      "Cache-Control": "private, no-cache",
+      ETag: etag,
+      "Referrer-Policy": "no-referrer",
+      "X-Robots-Tag": "noindex",
+      "Content-Disposition": 'inline; filename="tasks.ics"',
+    });
+    if (req.get("if-none-match") === etag) return void res.status(304).end();
+    res.type(icsContentType).send(body);
+  };
+}
+
 export function feedRoutes(deps: FeedRoutesDeps): RouteDef[] {
   const { store, logger } = deps;
   const token = (req: Request): string => String(req.params.token);
@@ -111,27 +130,6 @@ export function feedRoutes(deps: FeedRoutesDeps): RouteDef[] {
         },
       ],
     },
-    {
-      method: "get",
-      path: feedPath,
-      handlers: [
-        limit,
-        async (req, res) => {
-          const feed = await store.resolve(token(req));
-          if (!feed) throw new NotFoundError("Calendar feed not found.");
-          const body = renderCalendar({ name: feed.name, tasks: await openTasksWithDueTime(deps.db, feed.userId) });
-          const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
-          res.set({
-            "Cache-Control": "private, no-cache",
-            ETag: etag,
-            "Referrer-Policy": "no-referrer",
-            "X-Robots-Tag": "noindex",
-            "Content-Disposition": 'inline; filename="tasks.ics"',
-          });
-          if (req.get("if-none-match") === etag) return void res.status(304).end();
-          res.type(icsContentType).send(body);
-        },
-      ],
-    },
+    { method: "get", path: feedPath, handlers: [limit, serveFeed(deps)] },
   ];
 }

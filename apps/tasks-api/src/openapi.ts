@@ -99,6 +99,35 @@ const internal = {
 
 const feedIdParam = { ...idParam, description: "The feed's id (from the list or the creation response)." };
 
+/** The feed itself: no bearer JWT (security: []), the token in the path. */
+const feedDoc = {
+  parameters: [
+    {
+      name: "token",
+      in: "path",
+      required: true,
+      description: "The feed's secret token.",
+      schema: { type: "string", pattern: "^tcf_[A-Za-z0-9_-]{43}$" },
+    },
+  ],
+  get: {
+    operationId: "getCalendarFeed",
+    security: [],
+    description:
+      "The feed, for calendar apps: authenticated by the token in the path only (calendar apps cannot send a header). Open tasks with a due time as VEVENTs (RRULE, VALARM per reminder, DTSTART with TZID and a VTIMEZONE per zone). Limited per feed URL.",
+    responses: {
+      "200": {
+        description: "RFC 5545 iCalendar.",
+        headers: { ETag: { schema: { type: "string" } } },
+        content: { "text/calendar": { schema: { type: "string" } } },
+      },
+      "304": { description: "Unchanged since the ETag in If-None-Match." },
+      "404": problem("Unknown, malformed or revoked token."),
+      "429": problem("Too many fetches of this feed URL in this minute; see Retry-After."),
+    },
+  },
+};
+
 /** The calendar feed routes: managed with the bearer JWT, fetched by calendar apps with the token in the URL only. */
 function calendarFeedPaths(oapi: (p: string) => string): Json {
   return {
@@ -137,33 +166,7 @@ function calendarFeedPaths(oapi: (p: string) => string): Json {
         },
       },
     },
-    [`${feedPrefix}/{token}.ics`]: {
-      parameters: [
-        {
-          name: "token",
-          in: "path",
-          required: true,
-          description: "The feed's secret token.",
-          schema: { type: "string", pattern: "^tcf_[A-Za-z0-9_-]{43}$" },
-        },
-      ],
-      get: {
-        operationId: "getCalendarFeed",
-        security: [],
-        description:
-          "The feed, for calendar apps: authenticated by the token in the path only (calendar apps cannot send a header). Open tasks with a due time as VEVENTs (RRULE, VALARM per reminder, DTSTART with TZID and a VTIMEZONE per zone). Limited per feed URL.",
-        responses: {
-          "200": {
-            description: "RFC 5545 iCalendar.",
-            headers: { ETag: { schema: { type: "string" } } },
-            content: { "text/calendar": { schema: { type: "string" } } },
-          },
-          "304": { description: "Unchanged since the ETag in If-None-Match." },
-          "404": problem("Unknown, malformed or revoked token."),
-          "429": problem("Too many fetches of this feed URL in this minute; see Retry-After."),
-        },
-      },
-    },
+    [`${feedPrefix}/{token}.ics`]: feedDoc,
   };
 }
 

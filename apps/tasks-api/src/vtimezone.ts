@@ -181,33 +181,38 @@ export function vtimezoneLines(zone: string, fromYear: number, nowYear: number):
   return lines;
 }
 
-function buildVtimezone(zone: string, fromYear: number, nowYear: number): string[] {
-  const ruleYears = 6;
-  const checkYears = 30;
-  const sampleStart = Math.max(fromYear, nowYear - 1);
-  const windowEnd = yearStart(sampleStart + ruleYears + checkYears);
-  const all = transitions(zone, yearStart(fromYear), windowEnd);
-  const initial = offsetAt(zone, yearStart(fromYear));
+const ruleYears = 6;
+const checkYears = 30;
 
-  // Look for yearly rules in the sample years: split the changes by (from, to) pair.
+/**
+ * The yearly rules the changes of [sampleStart, sampleStart + ruleYears) follow, if every change from there
+ * to `windowEnd` is one they produce; else none.
+ */
+function yearlyRules(all: readonly Transition[], sampleStart: number, windowEnd: number): YearlyRule[] {
+  // One candidate rule per (from, to) pair of offsets.
   const inSample = all.filter((t) => t.at >= yearStart(sampleStart) && t.at < yearStart(sampleStart + ruleYears));
   const pairs = new Map<string, Transition[]>();
   for (const t of inSample) pairs.set(`${t.from}>${t.to}`, [...(pairs.get(`${t.from}>${t.to}`) ?? []), t]);
   const rules = [...pairs.values()].map(yearlyRule);
-  let ruled: YearlyRule[] = [];
-  if (rules.length > 0 && rules.every((r): r is YearlyRule => r !== undefined)) {
-    // Every change from the rules' first year to the end of the window must be one the rules produce.
-    const start = Math.min(...rules.map((r) => r.first.at));
-    const predicted = rules
-      .flatMap((r) => {
-        const y0 = new Date(r.first.at + r.from * 60_000).getUTCFullYear();
-        return Array.from({ length: ruleYears + checkYears }, (_, i) => r.localIn(y0 + i) - r.from * 60_000);
-      })
-      .filter((at) => at < windowEnd)
-      .sort((a, b) => a - b);
-    const actual = all.filter((t) => t.at >= start).map((t) => t.at);
-    if (predicted.length === actual.length && predicted.every((at, i) => at === actual[i])) ruled = rules;
-  }
+  if (rules.length === 0 || !rules.every((r): r is YearlyRule => r !== undefined)) return [];
+  const start = Math.min(...rules.map((r) => r.first.at));
+  const predicted = rules
+    .flatMap((r) => {
+      const y0 = new Date(r.first.at + r.from * 60_000).getUTCFullYear();
+      return Array.from({ length: ruleYears + checkYears }, (_, i) => r.localIn(y0 + i) - r.from * 60_000);
+    })
+    .filter((at) => at < windowEnd)
+    .sort((a, b) => a - b);
+  const actual = all.filter((t) => t.at >= start).map((t) => t.at);
+  return predicted.length === actual.length && predicted.every((at, i) => at === actual[i]) ? rules : [];
+}
+
+function buildVtimezone(zone: string, fromYear: number, nowYear: number): string[] {
+  const sampleStart = Math.max(fromYear, nowYear - 1);
+  const windowEnd = yearStart(sampleStart + ruleYears + checkYears);
+  const all = transitions(zone, yearStart(fromYear), windowEnd);
+  const initial = offsetAt(zone, yearStart(fromYear));
+  const ruled = yearlyRules(all, sampleStart, windowEnd);
   const ruleStart = ruled.length ? Math.min(...ruled.map((r) => r.first.at)) : Number.POSITIVE_INFINITY;
   const listed = all.filter((t) => t.at < ruleStart);
 
