@@ -40,12 +40,16 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
       ids.push(res.json<TaskSnapshot>().id);
     }
     await h.as(users[who], { method: "POST", url: `/api/v1/tasks/${ids.at(-1)}/complete` });
+    // A calendar feed named with the marker: listing another user's feeds would show it.
+    const feed = await h.as(users[who], { method: "POST", url: "/api/v1/calendar-feeds", body: { name: `${markers[who][0]} feed` } });
+    assert.equal(feed.status, 201, feed.text);
+    ids.push(feed.json<{ id: string }>().id);
   }
   const runs = Number(process.env.FUZZ_RUNS ?? 2000);
   const report = await fuzzPublicRoutes(
     {
       app: h.app,
-      publicPaths: ["/api/v1/tasks"],
+      publicPaths: ["/api/v1/tasks", "/api/v1/calendar-feeds", "/calendar"],
       users: {
         a: { token: await signTestToken(users.a), markers: markers.a },
         b: { token: await signTestToken(users.b), markers: markers.b },
@@ -63,6 +67,7 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
         recurrence: ["FREQ=DAILY", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=HOURLY;INTERVAL=24;BYHOUR=3", null],
         repeatFrom: ["completion", "schedule", "later"],
         open: ["keep", "delete", "all"],
+        name: ["Tasks", " ", "x".repeat(101)],
       },
     },
     runs,
@@ -71,11 +76,15 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
   t.diagnostic(summary);
   console.log(summary);
   assert.deepEqual(report.routes, [
+    "DELETE /api/v1/calendar-feeds/:id",
     "DELETE /api/v1/tasks/:id",
+    "GET /api/v1/calendar-feeds",
     "GET /api/v1/tasks",
     "GET /api/v1/tasks/:id",
     "GET /api/v1/tasks/:id/series",
+    "GET /calendar/:token.ics",
     "PATCH /api/v1/tasks/:id",
+    "POST /api/v1/calendar-feeds",
     "POST /api/v1/tasks",
     "POST /api/v1/tasks/:id/complete",
     "POST /api/v1/tasks/:id/reopen",
