@@ -12,7 +12,7 @@
  * change, as RFC 5545 3.8.7.2 allows without METHOD), so the feed can be cached by ETag.
  */
 import type { Priority, TaskSnapshot } from "@tasks/shared";
-import { localDateTime, offsetAt, vtimezoneLines, wallClockToInstant } from "./vtimezone.js";
+import { instantsOf, localDateTime, offsetAt, vtimezoneLines, wallClockToInstant } from "./vtimezone.js";
 
 export const icsContentType = "text/calendar; charset=utf-8";
 export const productId = "-//tasks-platform//calendar feed 1.0//EN";
@@ -94,7 +94,12 @@ export function taskEventLines(task: TaskSnapshot): string[] {
   if (!task.dueAt) throw new Error(`task ${task.id} has no due time`);
   const due = Date.parse(task.dueAt);
   const zone = task.timeZone;
-  const start = zone ? `DTSTART;TZID=${zone}:${localDateTime(wallClockOf(zone, due))}` : `DTSTART:${utcStamp(task.dueAt)}`;
+  const wall = zone ? wallClockOf(zone, due) : undefined;
+  // A local time in a fall-back's repeated hour names two instants, and clients differ on which one they
+  // take (RFC 5545 3.3.5 says the first; ical.js takes the second): a one-off task due then is given in UTC.
+  // A series keeps its zone, which its other occurrences need.
+  const zoned = zone !== null && wall !== undefined && (task.recurrence !== null || instantsOf(zone, wall).length === 1);
+  const start = zoned ? `DTSTART;TZID=${zone}:${localDateTime(wall)}` : `DTSTART:${utcStamp(task.dueAt)}`;
   const lines = [
     "BEGIN:VEVENT",
     `UID:${task.id}@${uidDomain}`,

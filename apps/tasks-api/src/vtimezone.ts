@@ -69,14 +69,24 @@ export function offsetAt(zone: string, ms: number): number {
   return Math.round((local - Math.floor(ms / 1000) * 1000) / 60_000);
 }
 
-/** The instant of a wall-clock time (`local` = its fields as if UTC); in a gap the later offset, when repeated the earlier. */
-export function wallClockToInstant(zone: string, local: number): number {
-  const first = local - offsetAt(zone, local) * 60_000;
-  const second = local - offsetAt(zone, first) * 60_000;
-  return offsetAt(zone, second) === offsetAt(zone, first) ? Math.min(first, second) : Math.max(first, second);
+const DAY = 86_400_000;
+
+/** The instants whose wall clock in `zone` is `local` (fields as if UTC): none in a gap, two in a repeated hour. */
+export function instantsOf(zone: string, local: number): number[] {
+  const offsets = new Set([offsetAt(zone, local - DAY), offsetAt(zone, local + DAY)]);
+  return [...offsets]
+    .map((o) => local - o * 60_000)
+    .filter((t) => offsetAt(zone, t) * 60_000 === local - t)
+    .sort((a, b) => a - b);
 }
 
-const DAY = 86_400_000;
+/**
+ * The instant of a wall-clock time as RFC 5545 3.3.5 reads it: a time that happens twice is the first; a time
+ * in a gap takes the offset from before the gap (so it lands after it).
+ */
+export function wallClockToInstant(zone: string, local: number): number {
+  return instantsOf(zone, local)[0] ?? local - offsetAt(zone, local - DAY) * 60_000;
+}
 
 /** Every offset change of `zone` in [from, to), ms since the epoch. */
 export function transitions(zone: string, from: number, to: number): Transition[] {

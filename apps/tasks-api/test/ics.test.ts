@@ -70,6 +70,21 @@ test("UNTIL becomes UTC, as RFC 5545 requires with a TZID start: a date is the e
   assert.equal(rruleValue("RRULE:FREQ=WEEKLY;UNTIL=20300105T120000Z", "Europe/Paris"), "FREQ=WEEKLY;UNTIL=20300105T120000Z");
 });
 
+test("a one-off task due in a fall-back's repeated hour is given in UTC (clients differ on which pass a local time names)", () => {
+  const start = (dueAt: string, recurrence: string | null = null) => {
+    const ev = parse(renderCalendar({ name: "t", tasks: [task({ dueAt, timeZone: "Europe/Paris", recurrence })] })).getFirstSubcomponent(
+      "vevent",
+    )!;
+    const prop = ev.getFirstProperty("dtstart")!;
+    return { tzid: prop.getParameter("tzid"), ms: (prop.getFirstValue() as ICAL.Time).toUnixTime() * 1000 };
+  };
+  // 2031-10-26: 02:30 Paris happens at 00:30Z (CEST) and again at 01:30Z (CET).
+  assert.deepEqual(start("2031-10-26T00:30:00.000Z"), { tzid: undefined, ms: Date.parse("2031-10-26T00:30:00Z") });
+  assert.deepEqual(start("2031-10-26T01:30:00.000Z"), { tzid: undefined, ms: Date.parse("2031-10-26T01:30:00Z") });
+  assert.deepEqual(start("2031-10-26T02:30:00.000Z"), { tzid: "Europe/Paris", ms: Date.parse("2031-10-26T02:30:00Z") });
+  assert.equal(start("2031-10-26T01:30:00.000Z", "FREQ=DAILY").tzid, "Europe/Paris");
+});
+
 const zones = [
   "Europe/Paris",
   "Europe/London",
