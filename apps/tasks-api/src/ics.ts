@@ -146,7 +146,8 @@ export function renderCalendar(input: CalendarInput): string {
   const firstYear = new Map<string, number>();
   for (const t of tasks) {
     if (!t.timeZone) continue;
-    const y = new Date(Date.parse(t.dueAt!)).getUTCFullYear() - 1;
+    // From last year at the latest, so that one VTIMEZONE per zone serves every feed (vtimezone.ts caches it).
+    const y = Math.min(new Date(Date.parse(t.dueAt!)).getUTCFullYear(), nowYear) - 1;
     firstYear.set(t.timeZone, Math.min(firstYear.get(t.timeZone) ?? y, y));
   }
   const lines = [

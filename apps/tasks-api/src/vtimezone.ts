@@ -3,8 +3,9 @@
  * time-zone database (ICU, through Intl) knows them — the same data every wall-clock computation of the
  * platform uses, so a calendar app places a task where the API and the recurrence service do.
  *
- * The transitions of a window of years are found by sampling the UTC offset daily and bisecting each
- * change to the second. Where the last years' changes follow a yearly rule ("last Sunday of March at
+ * The transitions of a window of years are found by sampling the UTC offset weekly and bisecting each
+ * change to the second: two changes less than a week apart would be missed or merged (test/ics.test.ts
+ * compares the result with Intl at random instants, for zones with unusual rules too). Where the last years' changes follow a yearly rule ("last Sunday of March at
  * 02:00", "Sunday on or after the 8th"), the rule is written as an RRULE and checked against the
  * transitions of the next 30 years before it is used; otherwise each change is listed and the
  * last offset holds after the window, which is right for zones that dropped DST.
@@ -94,7 +95,7 @@ export function transitions(zone: string, from: number, to: number): Transition[
   let t = from;
   let off = offsetAt(zone, t);
   while (t < to) {
-    const next = Math.min(t + DAY, to);
+    const next = Math.min(t + 7 * DAY, to);
     const nextOff = offsetAt(zone, next);
     if (nextOff !== off) {
       // Bisect to the first second with the new offset.
