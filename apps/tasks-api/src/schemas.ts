@@ -336,7 +336,8 @@ export const listQuerySchema = z
     cursor: single("cursor").pipe(z.string().max(4096, "cursor is too long.")).optional(),
   })
   .superRefine((q, ctx) => {
-    if (q.sort?.some((t) => t.key === "rank") && q.q === undefined)
+    // Array.isArray: zod 4 still runs this refinement when sort failed its max(200) check (it is then the raw string).
+    if (Array.isArray(q.sort) && q.sort.some((t) => t.key === "rank") && q.q === undefined)
       ctx.addIssue({ code: "custom", path: ["sort"], message: "Sorting by rank needs a search text (q)." });
     if (q.dueBefore && q.dueAfter && Date.parse(q.dueAfter) > Date.parse(q.dueBefore))
       ctx.addIssue({ code: "custom", path: ["dueAfter"], message: "dueAfter must not be later than dueBefore." });

@@ -346,3 +346,9 @@ test("a search text with a long run of - (nested NOT overflows Postgres' tsquery
   }
   assert.equal((await h.as("alice", { url: `${base}?q=${encodeURIComponent("rent -late")}` })).status, 200);
 });
+
+test("a sort longer than 200 characters is a 400 naming query.sort, not a 500 (found by the fuzz test)", async () => {
+  const res = await h.as("alice", { url: `/api/v1/tasks?sort=${"x".repeat(5000)}` });
+  assert.equal(res.status, 400, res.text);
+  assert.deepEqual(fieldsOf(res), ["query.sort"]);
+});
