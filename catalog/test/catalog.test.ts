@@ -49,6 +49,8 @@ describe("catalog", () => {
     assert.deepEqual(catalogProblems([noDoc] as never), ['service "audit" has HTTP public routes but no openapiPath']);
     assert.deepEqual(ingressPathMatches(services["tasks-api"]), [
       { type: "PathPrefix", value: "/api/v1/tasks" },
+      { type: "PathPrefix", value: "/api/v1/calendar-feeds" },
+      { type: "PathPrefix", value: "/calendar" },
       { type: "Exact", value: "/api/v1/openapi.json" },
     ]);
     assert.deepEqual(ingressPathMatches(services.audit), [{ type: "PathPrefix", value: "/api/v1/audit" }]);

@@ -185,7 +185,12 @@ describe("platform component values", () => {
     assert.deepEqual(
       Object.fromEntries(routes.map((r) => [r.metadata.name, r.spec.rules[0]!.matches.map((m) => `${m.path.type} ${m.path.value}`)])),
       {
-        "tasks-api": ["PathPrefix /api/v1/tasks", "Exact /api/v1/openapi.json"],
+        "tasks-api": [
+          "PathPrefix /api/v1/tasks",
+          "PathPrefix /api/v1/calendar-feeds",
+          "PathPrefix /calendar",
+          "Exact /api/v1/openapi.json",
+        ],
         notifications: ["PathPrefix /api/v1/notifications"],
         audit: ["PathPrefix /api/v1/audit"],
         realtime: ["PathPrefix /ws"],
