@@ -1,0 +1,3 @@
+export * from "./bundle.js";
+export * from "./config.js";
+export * from "./server.js";
