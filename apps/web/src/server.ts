@@ -77,6 +77,8 @@ export function createWebHandler(bundle: Bundle, config: WebServerConfig): (req:
     if (req.method !== "GET" && req.method !== "HEAD") {
       return void res.writeHead(405, { ...common, allow: "GET, HEAD", "content-type": "text/plain" }).end("method not allowed\n");
     }
+    // The Dapr sidecar asks its app for /dapr/config and /dapr/subscribe: this app has neither.
+    if (p.startsWith("/dapr/")) return void res.writeHead(404, { "content-type": "text/plain" }).end("not found\n");
     if (p === "/config.json") return send(req, res, configJson, "no-cache");
     if (p === "/sw.js") return send(req, res, assets.get("/sw.js")!, "no-cache", { "service-worker-allowed": "/" });
     const asset = assets.get(p);

@@ -1,0 +1,210 @@
+/**
+ * The web app in a real browser (Debian's Chromium, puppeteer-core) against the whole platform of `npm run dev`
+ * (startPlatform: real daprd, Kafka, Postgres, SMTP catcher, OpenID provider): the issue's journey in two
+ * browser contexts of one user, keyboard-only operation, axe-core on every screen. Screenshots go to
+ * .artifacts/browser/ (CI keeps them).
+ */
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, test } from "node:test";
+import type { Browser, BrowserContext, Page } from "puppeteer-core";
+import type { Platform } from "@tasks/dev-platform/dev-platform";
+import { eventually, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
+import { axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "./browser.js";
+
+let platform: Platform;
+let browser: Browser;
+const user = `web-${randomBytes(4).toString("hex")}`;
+let ctxA: BrowserContext;
+let ctxB: BrowserContext;
+let pageA: Page;
+let pageB: Page;
+const errors: string[] = [];
+const findings: Record<string, AxeFinding[]> = {};
+
+before(
+  async () => {
+    platform = await startTestPlatform();
+    await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token("probe-web"));
+    browser = await launch();
+    ctxA = await browser.createBrowserContext();
+    ctxB = await browser.createBrowserContext();
+    pageA = await ctxA.newPage();
+    pageB = await ctxB.newPage();
+    errors.push(...[pageA, pageB].flatMap((p) => watchErrors(p)));
+  },
+  { timeout: 400_000 },
+);
+after(
+  async () => {
+    await browser?.close();
+    await platform?.stop();
+  },
+  { timeout: 120_000 },
+);
+
+const scan = async (page: Page, screen: string): Promise<void> => {
+  findings[screen] = await axe(page);
+};
+const rowOf = (title: string) => `li[data-title="${title}"]`;
+const taskIdsShown = (page: Page, title: string) =>
+  page.$$eval(rowOf(title), (els) => els.map((e) => (e as HTMLElement).dataset.taskId ?? ""));
+
+test("sign-in by code + PKCE in two browser contexts; the app's headers are strict", { timeout: 120_000 }, async () => {
+  await signIn(pageA, platform, user, { signIn: "01-sign-in", login: "02-provider-login" });
+  await scan(pageA, "task list (empty)");
+  await signIn(pageB, platform, user);
+  const res = await fetch(`${webUrl(platform)}/`);
+  const csp = res.headers.get("content-security-policy") ?? "";
+  assert.match(csp, /script-src 'self';/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(res.headers.get("cache-control"), "no-cache");
+  const script = /src="(\/assets\/app-[^"]+\.js)"/.exec(await res.text())?.[1];
+  assert.ok(script, "index.html names the hashed entry");
+  assert.equal((await fetch(`${webUrl(platform)}${script}`)).headers.get("cache-control"), "public, max-age=31536000, immutable");
+});
+
+test(
+  "journey: create a daily task with a reminder → live in the second context → reminder in the bell and by email → complete → next occurrence in both → audit lists create and complete",
+  { timeout: 240_000 },
+  async () => {
+    const title = `Water the plants ${randomBytes(3).toString("hex")}`;
+    await pageA.goto(`${webUrl(platform)}/#/new`);
+    await pageA.waitForSelector("#f-title");
+    await pageA.type("#f-title", title);
+    await pageA.type("#f-tags", "home, plants");
+    // Due in 65 s (UTC) with a reminder 1 minute before: the reminder fires ~5 s from now.
+    const due = new Date(Date.now() + 65_000);
+    await pageA.select("#f-zone", "UTC");
+    await pageA.$eval(
+      "#f-due",
+      (el, v) => {
+        (el as HTMLInputElement).value = v;
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+      },
+      due.toISOString().slice(0, 19),
+    );
+    await pageA.type("#f-reminder-custom", "1");
+    await pageA.select("#f-repeat", "daily");
+    await pageA.waitForFunction(() => document.querySelectorAll("ol.next li").length === 5);
+    const summary = await pageA.$eval("#rec-summary", (e) => e.textContent ?? "");
+    assert.match(summary, /^Every day/);
+    const next = await pageA.$$eval("ol.next li", (els) => els.map((e) => e.textContent ?? ""));
+    assert.ok(
+      next.every((n) => /UTC/.test(n)),
+      `next five shown in the task's zone: ${next.join(" | ")}`,
+    );
+    await screenshot(pageA, "03-new-task-editor");
+    await scan(pageA, "editor");
+
+    await pageB.goto(`${webUrl(platform)}/#/`);
+    await pageA.click("form.editor button[type=submit]");
+    await pageA.waitForFunction(() => /^#\/tasks\/[0-9a-f-]{36}$/.test(location.hash));
+    const firstId = /#\/tasks\/(.+)$/.exec(pageA.url())![1]!;
+    await screenshot(pageA, "04-task-details");
+    await scan(pageA, "task details");
+
+    // Live: the second context shows it without a reload.
+    await pageB.waitForSelector(rowOf(title), { timeout: 20_000 });
+    await screenshot(pageB, "05-second-context-live");
+
+    // The reminder: a toast and the bell's count, and the email at the SMTP catcher.
+    await pageA.goto(`${webUrl(platform)}/#/`);
+    await pageA.waitForSelector(".toast.reminder", { timeout: 60_000 });
+    await pageA.waitForFunction(() => Number(document.querySelector(".bell .badge")?.textContent ?? 0) >= 1);
+    await pageA.click(".bell");
+    await pageA.waitForFunction((t) => document.querySelector("#notifications-panel")?.textContent?.includes(t), {}, title);
+    await screenshot(pageA, "06-notifications-bell");
+    await scan(pageA, "notifications open");
+    await eventually("the reminder email", 30_000, async () => platform.smtp.messages.find((m) => m.raw.includes(title)));
+    await pageA.click("#notifications-panel .toolbar button");
+    await pageA.waitForFunction(() => (document.querySelector(".bell .badge")?.textContent ?? "") === "");
+    await pageA.keyboard.press("Escape");
+
+    // Complete in A: the next occurrence (a new task of the series) appears in both contexts.
+    await pageA.click(`${rowOf(title)} button.complete`);
+    for (const page of [pageA, pageB]) {
+      await page.waitForFunction(
+        (sel, first) => [...document.querySelectorAll(sel)].some((e) => (e as HTMLElement).dataset.taskId !== first),
+        { timeout: 60_000 },
+        rowOf(title),
+        firstId,
+      );
+      assert.ok(!(await taskIdsShown(page, title)).includes(firstId), "the completed occurrence leaves the open list");
+    }
+    await screenshot(pageA, "07-next-occurrence-a");
+    await screenshot(pageB, "08-next-occurrence-b");
+    await scan(pageB, "task list");
+
+    // History: created and completed, by the user.
+    await pageA.goto(`${webUrl(platform)}/#/tasks/${firstId}/history`);
+    await pageA.waitForFunction(
+      () => document.querySelector('tr[data-action="completed"]') && document.querySelector('tr[data-action="created"]'),
+      {
+        timeout: 30_000,
+      },
+    );
+    await screenshot(pageA, "09-audit-history");
+    await scan(pageA, "history");
+  },
+);
+
+test("keyboard only: new task, complete it from the list, open and close the bell", { timeout: 120_000 }, async () => {
+  const title = `Keyboard ${randomBytes(3).toString("hex")}`;
+  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.waitForSelector("ul.tasks");
+  await pageA.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await tabTo(pageA, "nav a", "New task");
+  await pageA.keyboard.press("Enter");
+  await pageA.waitForSelector("#f-title");
+  // The editor focuses the title: type it, then Enter submits the form.
+  await pageA.keyboard.type(title);
+  await pageA.keyboard.press("Enter");
+  await pageA.waitForFunction(() => /^#\/tasks\//.test(location.hash));
+  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.waitForSelector(rowOf(title));
+  await tabTo(pageA, "button.complete", `Complete ${title}`, 200);
+  await pageA.keyboard.press("Enter");
+  await pageA.waitForFunction((sel) => !document.querySelector(sel), {}, rowOf(title));
+  await tabTo(pageA, "button.bell");
+  await pageA.keyboard.press("Enter");
+  await pageA.waitForSelector("#notifications-panel:not([hidden])");
+  await tabTo(pageA, "#notifications-panel button", "Mark all read");
+  await pageA.keyboard.press("Escape");
+  await pageA.waitForSelector("#notifications-panel[hidden]");
+  assert.equal(await pageA.evaluate(() => document.activeElement?.classList.contains("bell")), true, "Escape returns focus to the bell");
+});
+
+test("preferences: saved through the form and read back", { timeout: 60_000 }, async () => {
+  await pageA.goto(`${webUrl(platform)}/#/preferences`);
+  await pageA.waitForSelector("#p-default");
+  await pageA.$eval("#p-default", (e) => ((e as HTMLInputElement).value = ""));
+  await pageA.type("#p-default", "30");
+  await pageA.click("#p-quiet");
+  await pageA.click("form.prefs button[type=submit]");
+  await pageA.waitForFunction(() => document.querySelector("form.prefs [role=status]")?.textContent === "Saved.");
+  await screenshot(pageA, "10-preferences");
+  await scan(pageA, "preferences");
+  const token = await platform.token(user);
+  const prefs = (await (
+    await fetch(`${platform.services.notifications.url}/api/v1/notifications/preferences`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+  ).json()) as { defaultReminderMinutes: number | null; quietHours: unknown };
+  assert.equal(prefs.defaultReminderMinutes, 30);
+  assert.notEqual(prefs.quietHours, null);
+  // A new task starts with the default reminder.
+  await pageA.goto(`${webUrl(platform)}/#/new`);
+  await pageA.waitForSelector("#f-reminder-custom");
+  assert.equal(await pageA.$eval("#f-reminder-custom", (e) => (e as HTMLInputElement).value), "30");
+});
+
+test("axe-core: no serious or critical findings on any screen; no CSP violation or page error", () => {
+  const bad = Object.entries(findings).flatMap(([screen, f]) =>
+    f.filter((x) => x.impact === "serious" || x.impact === "critical").map((x) => `${screen}: ${x.id} (${x.impact}) ${x.help} ×${x.nodes}`),
+  );
+  console.log(`axe: ${Object.keys(findings).length} screens scanned; all findings: ${JSON.stringify(findings)}`);
+  assert.ok(Object.keys(findings).length >= 6, "every screen was scanned");
+  assert.deepEqual(bad, []);
+  assert.deepEqual(errors, []);
+});
