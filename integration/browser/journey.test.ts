@@ -10,7 +10,7 @@ import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { eventually, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
-import { axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "./browser.js";
+import { axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "@tasks/dev-platform/browser";
 
 let platform: Platform;
 let browser: Browser;
@@ -32,6 +32,17 @@ before(
     pageA = await ctxA.newPage();
     pageB = await ctxB.newPage();
     errors.push(...[pageA, pageB].flatMap((p) => watchErrors(p)));
+    // The pages' own messages, in the test's log (a failure's context).
+    for (const [name, page] of [
+      ["A", pageA],
+      ["B", pageB],
+    ] as const) {
+      page.on("console", (m) => process.stderr.write(`[page ${name}] ${m.type()}: ${m.text()}\n`));
+      page.on(
+        "framenavigated",
+        (f) => f === page.mainFrame() && process.stderr.write(`[page ${name}] navigated: ${f.url().replace(/code=[^&]+/, "code=…")}\n`),
+      );
+    }
   },
   { timeout: 400_000 },
 );

@@ -1,22 +1,31 @@
 /** The web app's process: settings checked, bundle built in memory, then served. SIGTERM closes and exits. */
-import { buildBundle } from "./bundle.js";
-import { loadWebConfig, WebConfigError } from "./config.js";
-import { startWebServer } from "./server.js";
+import { createServer } from "node:http";
+import { createWebApp, type WebApp } from "./app.js";
+import { WebConfigError } from "./config.js";
 
-let config;
+const t0 = Date.now();
+let app: WebApp;
 try {
-  config = loadWebConfig(process.env);
+  app = await createWebApp(process.env);
 } catch (err) {
   if (!(err instanceof WebConfigError)) throw err;
   console.error(err.message);
   process.exit(1);
 }
-const t0 = Date.now();
-const bundle = await buildBundle();
-const { server, port } = await startWebServer(bundle, config);
-console.log(
-  JSON.stringify({ msg: "web listening", port, bundleMs: Date.now() - t0, assets: bundle.assets.size, issuer: config.runtime.issuer }),
-);
+const server = createServer(app.handler);
+server.listen(app.config.port, app.config.host, () => {
+  const { port, host } = app.config;
+  console.log(
+    JSON.stringify({
+      msg: "web listening",
+      host,
+      port,
+      startMs: Date.now() - t0,
+      assets: app.bundle.assets.size,
+      issuer: app.config.runtime.issuer,
+    }),
+  );
+});
 const stop = (): void => void server.close(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);

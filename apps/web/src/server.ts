@@ -4,7 +4,7 @@
  * index.html, config.json and the service worker are revalidated on every load.
  */
 import { createHash } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
 import type { Asset, Bundle } from "./bundle.js";
 import type { WebServerConfig } from "./config.js";
@@ -89,15 +89,4 @@ export function createWebHandler(bundle: Bundle, config: WebServerConfig): (req:
     }
     return send(req, res, index, "no-cache");
   };
-}
-
-export function startWebServer(bundle: Bundle, config: WebServerConfig): Promise<{ server: Server; port: number }> {
-  const server = createServer(createWebHandler(bundle, config));
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => {
-      const addr = server.address();
-      resolve({ server, port: typeof addr === "object" && addr ? addr.port : config.port });
-    });
-  });
 }

@@ -11,7 +11,7 @@ export function bell(ctx: Ctx, pollMs = 5000): { element: HTMLElement; stop: () 
   const button = h(
     "button",
     { type: "button", class: "bell", "aria-expanded": "false", "aria-controls": "notifications-panel" },
-    "🔔",
+    "Notifications",
     badge,
   );
   const list = h("ul", { class: "notifications" });

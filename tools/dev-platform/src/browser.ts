@@ -1,13 +1,13 @@
 /**
- * The browser tier's helpers: Debian's Chromium driven by puppeteer-core (no browser download), signing a test
+ * The browser tier's and bench:web's helpers: Debian's Chromium driven by puppeteer-core (no browser download), signing a test
  * user in through the platform's provider, axe-core scans and screenshots under .artifacts/browser/.
  */
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { repoRoot } from "@tasks/dev-platform/dev-platform";
+import type { Platform } from "./dev-platform.js";
+import { repoRoot } from "./dev-start.js";
 
 export const artifactsDir = path.join(repoRoot, ".artifacts", "browser");
 
@@ -60,7 +60,8 @@ export async function signIn(page: Page, platform: Platform, user: string, shots
   if (shots) await screenshot(page, shots.login);
   await Promise.all([page.waitForNavigation({ waitUntil: "networkidle0" }), page.click('button[type="submit"]')]);
   await page.waitForSelector("#sign-out", { timeout: 20_000 });
-  await page.waitForFunction(() => document.getElementById("live-status")?.textContent === "Live", { timeout: 30_000 });
+  // Expressions as strings: this file is type-checked without the DOM library (it runs in Node).
+  await page.waitForFunction('document.getElementById("live-status")?.textContent === "Live"', { timeout: 30_000 });
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -75,18 +76,9 @@ export interface AxeFinding {
 /** axe-core (WCAG 2 A/AA rules) on the page as it is; evaluated over CDP, so the page's CSP stays as served. */
 export async function axe(page: Page): Promise<AxeFinding[]> {
   await page.evaluate(axeSource);
-  return page.evaluate(async () => {
-    const w = window as unknown as {
-      axe: {
-        run: (
-          ctx: Document,
-          o: unknown,
-        ) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[] }>;
-      };
-    };
-    const r = await w.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
-  });
+  return (await page.evaluate(`axe
+    .run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } })
+    .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })))`)) as AxeFinding[];
 }
 
 /** Presses Tab until the focused element matches `selector` (and contains `text`), at most `max` presses. */
@@ -94,12 +86,7 @@ export async function tabTo(page: Page, selector: string, text = "", max = 80): 
   for (let i = 0; i < max; i++) {
     await page.keyboard.press("Tab");
     const ok = await page.evaluate(
-      (sel, t) => {
-        const el = document.activeElement;
-        return !!el && el.matches(sel) && (el.textContent ?? "").includes(t);
-      },
-      selector,
-      text,
+      `(() => { const el = document.activeElement; return !!el && el.matches(${JSON.stringify(selector)}) && (el.textContent ?? "").includes(${JSON.stringify(text)}); })()`,
     );
     if (ok) return;
   }
