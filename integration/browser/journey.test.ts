@@ -38,6 +38,7 @@ before(
       ["B", pageB],
     ] as const) {
       page.on("console", (m) => process.stderr.write(`[page ${name}] ${m.type()}: ${m.text()}\n`));
+      page.on("pageerror", (e) => process.stderr.write(`[page ${name}] uncaught: ${e instanceof Error ? e.stack : String(e)}\n`));
       page.on(
         "framenavigated",
         (f) => f === page.mainFrame() && process.stderr.write(`[page ${name}] navigated: ${f.url().replace(/code=[^&]+/, "code=…")}\n`),
@@ -116,7 +117,10 @@ test(
     await scan(pageA, "task details");
 
     // Live: the second context shows it without a reload.
-    await pageB.waitForSelector(rowOf(title), { timeout: 20_000 });
+    await pageB.waitForSelector(rowOf(title), { timeout: 20_000 }).catch(async (err: unknown) => {
+      await screenshot(pageB, "failed-second-context");
+      throw err;
+    });
     await screenshot(pageB, "05-second-context-live");
 
     // The reminder: a toast and the bell's count, and the email at the SMTP catcher.

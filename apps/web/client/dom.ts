@@ -34,10 +34,14 @@ export function announce(text: string): void {
   if (region) region.textContent = text;
 }
 
+/** An instant in a zone with the zone's abbreviation (dateStyle/timeStyle cannot be combined with timeZoneName). */
 export const fmtInstant = (iso: string, zone?: string | null): string =>
   new Intl.DateTimeFormat(undefined, {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: zone ?? undefined,
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZoneName: "short",
+    ...(zone ? { timeZone: zone } : {}),
   }).format(new Date(iso));

@@ -93,7 +93,13 @@ export class Live {
         taskId: String(msg.taskId),
         ...(data.task ? { task: data.task } : {}),
       };
-      for (const fn of this.listeners) fn(event);
+      for (const fn of this.listeners) {
+        try {
+          fn(event);
+        } catch (err) {
+          console.error("live update listener failed", err);
+        }
+      }
     } else if (msg.type === "replayed" && msg.complete === false) {
       for (const fn of this.gapListeners) fn();
     }

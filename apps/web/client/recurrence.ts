@@ -68,7 +68,6 @@ export function preview(rule: string, dueAt: string, zone: string): Preview {
     const summary = new RRule({ ...parsed.options }).toText();
     const fmt = new Intl.DateTimeFormat("en", {
       weekday: "short",
-      dateStyle: undefined,
       year: "numeric",
       month: "short",
       day: "numeric",
