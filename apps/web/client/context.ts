@@ -13,7 +13,7 @@ export interface Ctx {
     opts?: { action?: { label: string; run: () => void }; timeoutMs?: number; kind?: "info" | "error" | "reminder" },
   ): () => void;
   navigate(hash: string): void;
-  /** The user's preferences, loaded once (default reminder, zone). */
+  /** The user's current preferences (default reminder, zone). */
   prefs(): Promise<Preferences>;
   /** The API has POST /tasks/{id}/reopen. */
   readonly canReopen: boolean;

@@ -64,14 +64,13 @@ async function boot(): Promise<void> {
   const live = new Live(realtimeUrl, auth);
   const api = new Api(config, auth);
   const toasts = h("div", { class: "toasts", "aria-live": "polite" });
-  let prefsPromise: ReturnType<Api["preferences"]> | undefined;
   const ctx: Ctx = {
     api,
     auth,
     live,
     toast: toaster(toasts),
     navigate: (hash) => void (location.hash = hash),
-    prefs: () => (prefsPromise ??= api.preferences()),
+    prefs: () => api.preferences(),
     canReopen: REOPEN_AVAILABLE,
   };
   const indicator = h("span", { class: "live connecting", role: "status", id: "live-status" }, "Connecting…");

@@ -7,12 +7,15 @@ import type { Ctx } from "../context.js";
 import { h, replace } from "../dom.js";
 
 export function bell(ctx: Ctx, pollMs = 5000): { element: HTMLElement; stop: () => void } {
-  const badge = h("span", { class: "badge", "aria-hidden": "true" });
+  // The accessible name is the visible text ("Notifications 2 unread"), so voice control finds it by what it shows.
+  const badge = h("span", { class: "badge" });
+  const unreadLabel = h("span", { class: "sr-only" });
   const button = h(
     "button",
     { type: "button", class: "bell", "aria-expanded": "false", "aria-controls": "notifications-panel" },
     "Notifications",
     badge,
+    unreadLabel,
   );
   const list = h("ul", { class: "notifications" });
   const panel = h(
@@ -47,8 +50,8 @@ export function bell(ctx: Ctx, pollMs = 5000): { element: HTMLElement; stop: () 
         : h(
             "button",
             { type: "button", onclick: () => void ctx.api.markRead(n.id).then(refresh) },
-            h("span", { class: "sr-only" }, `Mark “${n.title}” read`),
             "Mark read",
+            h("span", { class: "sr-only" }, `: ${n.title}`),
           ),
     );
 
@@ -62,7 +65,7 @@ export function bell(ctx: Ctx, pollMs = 5000): { element: HTMLElement; stop: () 
       first = false;
       unread = count;
       badge.textContent = count > 0 ? String(count) : "";
-      button.setAttribute("aria-label", `Notifications, ${count} unread`);
+      unreadLabel.textContent = count > 0 ? " unread" : "";
       replace(list, page.items.length ? page.items.map(row) : h("li", { class: "empty" }, "Nothing yet."));
     } catch {
       // Signed out or offline: the next poll tries again.
@@ -80,7 +83,6 @@ export function bell(ctx: Ctx, pollMs = 5000): { element: HTMLElement; stop: () 
       button.focus();
     }
   });
-  button.setAttribute("aria-label", "Notifications");
   const timer = window.setInterval(() => void refresh(), pollMs);
   const unsub = ctx.live.subscribe(() => void refresh());
   void refresh();
