@@ -214,6 +214,103 @@ test("preferences: saved through the form and read back", { timeout: 60_000 }, a
   assert.equal(await pageA.$eval("#f-reminder-custom", (e) => (e as HTMLInputElement).value), "30");
 });
 
+/** Creates tasks for the journey's user straight through the API (setup, not what is under test). */
+async function createTasks(bodies: readonly Record<string, unknown>[]): Promise<{ id: string; title: string }[]> {
+  const token = await platform.token(user);
+  const out: { id: string; title: string }[] = [];
+  for (const body of bodies) {
+    const res = await fetch(`${platform.services["tasks-api"].url}/api/v1/tasks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    assert.equal(res.status, 201);
+    out.push((await res.json()) as { id: string; title: string });
+  }
+  return out;
+}
+
+test("live: after a dropped connection the app resumes from its last event and shows what it missed", { timeout: 90_000 }, async () => {
+  await pageB.goto(`${webUrl(platform)}/#/`);
+  await pageB.waitForSelector("ul.tasks");
+  await pageB.evaluate(`window.tasksApp.live.drop(4000)`);
+  await pageB.waitForFunction(`document.getElementById("live-status").textContent.startsWith("Offline")`);
+  await screenshot(pageB, "11-offline-indicator");
+  const [missed] = await createTasks([{ title: `Missed while offline ${randomBytes(3).toString("hex")}` }]);
+  await pageB.waitForFunction(`document.getElementById("live-status").textContent === "Live"`, { timeout: 30_000 });
+  await pageB.waitForSelector(rowOf(missed!.title), { timeout: 30_000 });
+});
+
+test("list: search, filter chips, multi-key sort and endless scroll over the API's cursors", { timeout: 120_000 }, async () => {
+  const tag = `batch${randomBytes(3).toString("hex")}`;
+  const prios = ["low", "medium", "high", "urgent"] as const;
+  await createTasks(
+    Array.from({ length: 30 }, (_, i) => ({ title: `Item ${String(i).padStart(2, "0")} ${tag}`, priority: prios[i % 4], tags: [tag] })),
+  );
+  await pageA.goto(`${webUrl(platform)}/#/preferences`);
+  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.waitForSelector("#tags");
+  await pageA.type("#tags", tag);
+  await pageA.$eval("#tags", (e) => e.dispatchEvent(new Event("change")));
+  await pageA.select("#sort-0", "title:asc");
+  // The API pages by 25: the rest arrives when the list's end scrolls into view.
+  await pageA.waitForFunction((t) => document.querySelectorAll(`li[data-title$="${t}"]`).length === 25, {}, tag);
+  await pageA.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await pageA.waitForFunction((t) => document.querySelectorAll(`li[data-title$="${t}"]`).length === 30, { timeout: 20_000 }, tag);
+  const titles = await pageA.$$eval("li[data-title]", (els) => els.map((e) => (e as HTMLElement).dataset.title!));
+  assert.deepEqual(titles, [...titles].sort(), "sorted by title");
+  // Chip: urgent only (7 of 30: items 3, 7, …, 27), then sort by priority then title descending.
+  await pageA.evaluate(() => [...document.querySelectorAll<HTMLButtonElement>(".chip")].find((b) => b.textContent === "urgent")!.click());
+  await pageA.waitForFunction((t) => document.querySelectorAll(`li[data-title$="${t}"]`).length === 7, {}, tag);
+  await pageA.select("#sort-1", "title:desc");
+  await pageA.select("#sort-0", "priority:desc");
+  await pageA.waitForFunction((t) => document.querySelector("li[data-title]")?.getAttribute("data-title") === `Item 27 ${t}`, {}, tag);
+  await screenshot(pageA, "12-filtered-sorted");
+  // Search narrows to one.
+  await pageA.type("#search", "Item 11");
+  await pageA.waitForFunction(() => document.querySelectorAll("li[data-title]").length === 1);
+  assert.equal(await pageA.$eval("li[data-title]", (e) => (e as HTMLElement).dataset.title), `Item 11 ${tag}`);
+});
+
+test("delete with undo: Undo keeps the task; without it the task is deleted when the toast closes", { timeout: 90_000 }, async () => {
+  const [keep, gone] = await createTasks([
+    { title: `Keep me ${randomBytes(3).toString("hex")}` },
+    { title: `Drop me ${randomBytes(3).toString("hex")}` },
+  ]);
+  await pageA.goto(`${webUrl(platform)}/#/preferences`);
+  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.waitForSelector(rowOf(keep!.title));
+  await pageA.click(`${rowOf(keep!.title)} button.delete`);
+  await pageA.waitForFunction((sel) => !document.querySelector(sel), {}, rowOf(keep!.title));
+  await screenshot(pageA, "13-delete-undo-toast");
+  await pageA.evaluate(() =>
+    [...document.querySelectorAll<HTMLButtonElement>(".toast button")].find((b) => b.textContent === "Undo")!.click(),
+  );
+  await pageA.waitForSelector(rowOf(keep!.title));
+  await pageA.click(`${rowOf(gone!.title)} button.delete`);
+  const token = await platform.token(user);
+  const status = (id: string) =>
+    fetch(`${platform.services["tasks-api"].url}/api/v1/tasks/${id}`, { headers: { authorization: `Bearer ${token}` } }).then(
+      (r) => r.status,
+    );
+  await eventually("the task without Undo to be deleted", 20_000, async () => ((await status(gone!.id)) === 404 ? true : undefined));
+  assert.equal(await status(keep!.id), 200, "the undone delete never reached the API");
+});
+
+test("sign-out ends the provider's session: the next sign-in asks for the password again", { timeout: 60_000 }, async () => {
+  await pageB.goto(`${webUrl(platform)}/#/`);
+  await pageB.waitForSelector("#sign-out");
+  await Promise.all([pageB.waitForNavigation(), pageB.click("#sign-out")]);
+  // oidc-provider asks to confirm the sign-out (a form), then sends the browser back to the app.
+  const confirm = await pageB.waitForSelector('button[name="logout"][value="yes"], #sign-in', { timeout: 20_000 });
+  if (await confirm!.evaluate((e) => e.id !== "sign-in")) await Promise.all([pageB.waitForNavigation(), confirm!.click()]);
+  await pageB.waitForSelector("#sign-in", { timeout: 20_000 });
+  await screenshot(pageB, "14-signed-out");
+  await scan(pageB, "sign-in");
+  await Promise.all([pageB.waitForNavigation(), pageB.click("#sign-in")]);
+  await pageB.waitForSelector('input[name="login"]', { timeout: 20_000 });
+});
+
 test("axe-core: no serious or critical findings on any screen; no CSP violation or page error", () => {
   const bad = Object.entries(findings).flatMap(([screen, f]) =>
     f.filter((x) => x.impact === "serious" || x.impact === "critical").map((x) => `${screen}: ${x.id} (${x.impact}) ${x.help} ×${x.nodes}`),

@@ -105,10 +105,18 @@ export class Live {
     }
   }
 
-  /** Test and bench hook: drops the socket as a network failure would (the client resumes by itself). */
-  drop(): void {
-    this.ws?.close(4000, "dropped");
-    if (this.ws) this.ws.onclose?.(new CloseEvent("close", { code: 1006 }));
+  /**
+   * Drops the socket as a network failure would and stays offline for `offlineMs` before resuming from the last
+   * event id (tests and the bench; the app never calls it).
+   */
+  drop(offlineMs = 0): void {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = undefined;
+    ws.close(4000, "dropped");
+    window.clearTimeout(this.timer);
+    this.set("offline", "connection dropped");
+    this.timer = window.setTimeout(() => void this.connect(), offlineMs);
   }
 
   stop(): void {
