@@ -108,20 +108,24 @@ async function boot(): Promise<void> {
   const route = (): void => {
     cleanup?.();
     cleanup = undefined;
+    // Each route renders into a fresh element: a view still loading when the user moves on renders into a
+    // detached element, never over the next view.
+    const view = h("div", { class: "view" });
+    replace(main, view);
     const hash = location.hash.replace(/^#/, "") || "/";
     const task = /^\/tasks\/([0-9a-f-]{36})(\/history)?$/.exec(hash);
     if (hash === "/new") {
       document.title = "New task · Tasks";
-      void editorView(ctx, main);
+      void editorView(ctx, view);
     } else if (task) {
       document.title = "Task · Tasks";
-      cleanup = taskPage(ctx, main, task[1]!, task[2] ? "history" : "details");
+      cleanup = taskPage(ctx, view, task[1]!, task[2] ? "history" : "details");
     } else if (hash === "/preferences") {
       document.title = "Preferences · Tasks";
-      void preferencesView(ctx, main, config.vapidPublicKey);
+      void preferencesView(ctx, view, config.vapidPublicKey);
     } else {
       document.title = "Tasks";
-      cleanup = tasksView(ctx, main);
+      cleanup = tasksView(ctx, view);
     }
   };
   window.addEventListener("hashchange", route);
