@@ -38,7 +38,8 @@ export function queryOf(f: Filters, cursor?: string): URLSearchParams {
   if (f.dueAfter) q.set("dueAfter", new Date(`${f.dueAfter}T00:00:00`).toISOString());
   if (f.dueBefore) q.set("dueBefore", new Date(`${f.dueBefore}T23:59:59`).toISOString());
   if (f.overdue) q.set("overdue", "true");
-  const sort = f.sort.filter(Boolean);
+  // The API takes each key once: a later select naming a key already chosen is ignored until changed.
+  const sort = f.sort.filter((t, i) => t && !f.sort.slice(0, i).some((u) => u.split(":")[0] === t.split(":")[0]));
   if (sort.length) q.set("sort", sort.join(","));
   if (cursor) q.set("cursor", cursor);
   return q;
