@@ -6,11 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { eventually, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
-import { axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "@tasks/dev-platform/browser";
+import { artifactsDir, axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "@tasks/dev-platform/browser";
 
 let platform: Platform;
 let browser: Browser;
@@ -24,6 +25,7 @@ const findings: Record<string, AxeFinding[]> = {};
 
 before(
   async () => {
+    rmSync(artifactsDir, { recursive: true, force: true });
     platform = await startTestPlatform();
     await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token("probe-web"));
     browser = await launch();
@@ -273,12 +275,13 @@ test("list: search, filter chips, multi-key sort and endless scroll over the API
 });
 
 test("delete with undo: Undo keeps the task; without it the task is deleted when the toast closes", { timeout: 90_000 }, async () => {
-  const [keep, gone] = await createTasks([
-    { title: `Keep me ${randomBytes(3).toString("hex")}` },
-    { title: `Drop me ${randomBytes(3).toString("hex")}` },
-  ]);
+  const word = `undo${randomBytes(3).toString("hex")}`;
+  const [keep, gone] = await createTasks([{ title: `Keep ${word}` }, { title: `Drop ${word}` }]);
   await pageA.goto(`${webUrl(platform)}/#/preferences`);
   await pageA.goto(`${webUrl(platform)}/#/`);
+  // Narrowed by a search: the user has more open tasks than one page.
+  await pageA.waitForSelector("#search");
+  await pageA.type("#search", word);
   await pageA.waitForSelector(rowOf(keep!.title));
   await pageA.click(`${rowOf(keep!.title)} button.delete`);
   await pageA.waitForFunction((sel) => !document.querySelector(sel), {}, rowOf(keep!.title));
