@@ -79,6 +79,28 @@ test("sign-in by code + PKCE in two browser contexts; the app's headers are stri
 });
 
 test(
+  "silent renewal: the refresh token brings a new access token without a redirect; a reload signs in again by prompt=none",
+  { timeout: 60_000 },
+  async () => {
+    const before = String(await pageA.evaluate(`window.tasksApp.auth.accessToken()`));
+    const url = pageA.url();
+    assert.equal(await pageA.evaluate(`window.tasksApp.auth.renew()`), true);
+    const after = String(await pageA.evaluate(`window.tasksApp.auth.accessToken()`));
+    assert.notEqual(after, before, "a new access token");
+    assert.equal(pageA.url(), url, "no navigation");
+    // Tokens live in memory only: a reload has none, and the provider's session signs the user in without a form.
+    assert.equal(
+      await pageA.evaluate(`Object.keys(localStorage).length + Object.keys(sessionStorage).filter((k) => /token/i.test(k)).length`),
+      0,
+    );
+    await pageA.reload();
+    await pageA.waitForSelector("#sign-out", { timeout: 30_000 });
+    assert.equal(await pageA.$('input[name="login"]'), null);
+    await pageA.waitForFunction(`document.getElementById("live-status").textContent === "Live"`, { timeout: 30_000 });
+  },
+);
+
+test(
   "journey: create a daily task with a reminder → live in the second context → reminder in the bell and by email → complete → next occurrence in both → audit lists create and complete",
   { timeout: 240_000 },
   async () => {
