@@ -40,6 +40,10 @@ before(
       ["B", pageB],
     ] as const) {
       page.on("console", (m) => process.stderr.write(`[page ${name}] ${m.type()}: ${m.text()}\n`));
+      page.on("response", (r) => {
+        if (r.status() >= 400 && r.url().includes("/api/"))
+          void r.text().then((body) => process.stderr.write(`[page ${name}] ${r.status()} ${r.url()}: ${body.slice(0, 300)}\n`));
+      });
       page.on("pageerror", (e) => process.stderr.write(`[page ${name}] uncaught: ${e instanceof Error ? e.stack : String(e)}\n`));
       page.on(
         "framenavigated",
