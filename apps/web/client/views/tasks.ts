@@ -67,6 +67,7 @@ export function tasksView(ctx: Ctx, root: HTMLElement): () => void {
   };
   let items: Task[] = [];
   let cursor: string | null = null;
+  let pagedQuery = new URLSearchParams();
   let loading = false;
   let generation = 0;
   const list = h("ul", { class: "tasks", "aria-label": "Tasks" });
@@ -221,7 +222,12 @@ export function tasksView(ctx: Ctx, root: HTMLElement): () => void {
     const gen = ++generation;
     loading = true;
     try {
-      const page = await ctx.api.listTasks(queryOf(f, reset ? undefined : (cursor ?? undefined)));
+      // A cursor belongs to the query that returned it: the next page repeats that query, not the filters
+      // being typed meanwhile (the API refuses a cursor with other filters).
+      if (reset) pagedQuery = queryOf(f);
+      const query = new URLSearchParams(pagedQuery);
+      if (!reset && cursor) query.set("cursor", cursor);
+      const page = await ctx.api.listTasks(query);
       if (gen !== generation) return;
       items = reset ? page.items : [...items, ...page.items];
       cursor = page.nextCursor;
