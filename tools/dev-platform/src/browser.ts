@@ -58,7 +58,7 @@ export async function signIn(page: Page, platform: Platform, user: string, shots
   await page.type('input[name="login"]', user);
   await page.type('input[name="password"]', password);
   if (shots) await screenshot(page, shots.login);
-  await Promise.all([page.waitForNavigation({ waitUntil: "networkidle0" }), page.click('button[type="submit"]')]);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click('button[type="submit"]')]);
   await page.waitForSelector("#sign-out", { timeout: 20_000 });
   // Expressions as strings: this file is type-checked without the DOM library (it runs in Node).
   await page.waitForFunction('document.getElementById("live-status")?.textContent === "Live"', { timeout: 30_000 });
