@@ -9,7 +9,10 @@ const val = (v: unknown): string => (v === null || v === undefined ? "—" : Arr
 export function changes(e: AuditEntry): { field: string; before: string; after: string }[] {
   const b = (e.before ?? {}) as Record<string, unknown>;
   const a = (e.after ?? {}) as Record<string, unknown>;
-  return shown.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k])).map((k) => ({ field: k, before: val(b[k]), after: val(a[k]) }));
+  // Without a "before" (a creation), only the fields that were set.
+  const keys =
+    e.before == null ? shown.filter((k) => val(a[k]) !== "—") : shown.filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
+  return keys.map((k) => ({ field: k, before: val(b[k]), after: val(a[k]) }));
 }
 
 export async function auditView(ctx: Ctx, root: HTMLElement, taskId: string): Promise<void> {

@@ -59,7 +59,7 @@ export function bell(ctx: Ctx, pollMs = 5000): { element: HTMLElement; stop: () 
     try {
       const [{ count }, page] = await Promise.all([ctx.api.unreadCount(), ctx.api.listNotifications()]);
       for (const n of page.items) {
-        if (!seen.has(n.id) && !n.readAt && !first) ctx.toast(`⏰ ${n.title}: ${n.body}`, { kind: "reminder", timeoutMs: 10_000 });
+        if (!seen.has(n.id) && !n.readAt && !first) ctx.toast(`${n.title}: ${n.body}`, { kind: "reminder", timeoutMs: 10_000 });
         seen.add(n.id);
       }
       first = false;
