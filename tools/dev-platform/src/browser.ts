@@ -49,19 +49,25 @@ export const webUrl = (platform: Platform): string => platform.services.web.url;
 /** Opens the app and signs `user` in through the provider's login form; resolves on the signed-in shell. */
 export async function signIn(page: Page, platform: Platform, user: string, shots?: { signIn: string; login: string }): Promise<void> {
   const password = platform.identity.passwordOf(user);
-  await page.goto(`${webUrl(platform)}/`, { waitUntil: "networkidle0" });
+  const t0 = Date.now();
+  const step = (what: string) => process.stderr.write(`[sign-in ${user}] ${what} after ${Date.now() - t0} ms\n`);
+  await page.goto(`${webUrl(platform)}/`, { waitUntil: "load" });
   // The app first tries a silent sign-in (prompt=none); without a provider session it shows the button.
   await page.waitForSelector("#sign-in", { timeout: 20_000 });
+  step("sign-in button");
   if (shots) await screenshot(page, shots.signIn);
-  await Promise.all([page.waitForNavigation({ waitUntil: "networkidle0" }), page.click("#sign-in")]);
+  await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click("#sign-in")]);
   await page.waitForSelector('input[name="login"]');
+  step("provider's login form");
   await page.type('input[name="login"]', user);
   await page.type('input[name="password"]', password);
   if (shots) await screenshot(page, shots.login);
   await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click('button[type="submit"]')]);
   await page.waitForSelector("#sign-out", { timeout: 20_000 });
+  step("signed in");
   // Expressions as strings: this file is type-checked without the DOM library (it runs in Node).
   await page.waitForFunction('document.getElementById("live-status")?.textContent === "Live"', { timeout: 30_000 });
+  step("live");
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
