@@ -326,6 +326,37 @@ test("delete with undo: Undo keeps the task; without it the task is deleted when
   assert.equal(await status(keep!.id), 200, "the undone delete never reached the API");
 });
 
+test("edit: the editor saves changed fields; a rule the API refuses is shown at its field", { timeout: 60_000 }, async () => {
+  const hex = randomBytes(3).toString("hex");
+  const [t] = await createTasks([
+    { title: `Edit me ${hex}`, dueAt: new Date(Date.now() + 86_400_000).toISOString(), timeZone: "Europe/Paris" },
+  ]);
+  await pageA.goto(`${webUrl(platform)}/#/tasks/${t!.id}`);
+  await pageA.waitForSelector("#f-title");
+  await pageA.$eval("#f-title", (e) => ((e as HTMLInputElement).value = ""));
+  await pageA.type("#f-title", `Edited ${hex}`);
+  await pageA.select("#f-priority", "urgent");
+  await pageA.select("#f-repeat", "custom");
+  await pageA.type("#f-rrule", "FREQ=MONTHLY;BYMONTHDAY=30;BYMONTH=2");
+  await pageA.click("form.editor button[type=submit]");
+  await pageA.waitForFunction(() => (document.getElementById("f-recurrence-error")?.textContent ?? "") !== "", { timeout: 20_000 });
+  await screenshot(pageA, "15-editor-field-error");
+  await pageA.$eval("#f-rrule", (e) => ((e as HTMLInputElement).value = ""));
+  await pageA.type("#f-rrule", "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO");
+  await pageA.waitForFunction(() => document.querySelectorAll("ol.next li").length === 5);
+  assert.match(await pageA.$eval("#rec-summary", (e) => e.textContent ?? ""), /^Every 2 weeks on Monday/);
+  await pageA.click("form.editor button[type=submit]");
+  const token = await platform.token(user);
+  const saved = await eventually("the edit to be saved", 20_000, async () => {
+    const r = (await (
+      await fetch(`${platform.services["tasks-api"].url}/api/v1/tasks/${t!.id}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { title: string; priority: string; recurrence: string | null };
+    return r.title === `Edited ${hex}` ? r : undefined;
+  });
+  assert.equal(saved.priority, "urgent");
+  assert.equal(saved.recurrence, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO");
+});
+
 test("sign-out ends the provider's session: the next sign-in asks for the password again", { timeout: 60_000 }, async () => {
   await pageB.goto(`${webUrl(platform)}/#/`);
   await pageB.waitForSelector("#sign-out");
