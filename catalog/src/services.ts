@@ -8,6 +8,8 @@ export interface PublicRoute {
   readonly path: string;
   /** The route carries WebSocket upgrades (longer timeouts, upgrade headers). */
   readonly websocket?: boolean;
+  /** The route serves files (the web app), not an API: no OpenAPI document describes it. */
+  readonly static?: boolean;
 }
 
 export interface SubscriptionSpec {
@@ -188,7 +190,7 @@ export const services = {
     // 5173: the web origin the dev provider and the services' CORS already name (tools/dev-platform dev-identity.ts).
     port: 5173,
     // Gateway API picks the longest matching prefix: the APIs' prefixes win over this one.
-    publicRoutes: [{ path: "/" }],
+    publicRoutes: [{ path: "/", static: true }],
     publishes: [],
     subscribes: [],
     invokes: [],

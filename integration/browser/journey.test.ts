@@ -357,6 +357,29 @@ test("edit: the editor saves changed fields; a rule the API refuses is shown at 
   assert.equal(saved.recurrence, "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO");
 });
 
+test(
+  "reopen: a completed task is opened again from its page and comes back to the open list in the other context",
+  { timeout: 60_000 },
+  async () => {
+    const word = `reopen${randomBytes(3).toString("hex")}`;
+    const [t] = await createTasks([{ title: `Reopen ${word}` }]);
+    const token = await platform.token(user);
+    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks/${t!.id}`;
+    assert.equal((await fetch(`${tasksUrl}/complete`, { method: "POST", headers: { authorization: `Bearer ${token}` } })).status, 200);
+    await pageB.goto(`${webUrl(platform)}/#/preferences`);
+    await pageB.goto(`${webUrl(platform)}/#/`);
+    await pageB.waitForSelector("#search");
+    await pageB.type("#search", word);
+    await pageB.waitForFunction(() => document.querySelector("li.empty") !== null);
+    await pageA.goto(`${webUrl(platform)}/#/tasks/${t!.id}`);
+    await pageA.waitForSelector("#reopen");
+    await pageA.click("#reopen");
+    await pageB.waitForSelector(rowOf(`Reopen ${word}`), { timeout: 20_000 });
+    const after = (await (await fetch(tasksUrl, { headers: { authorization: `Bearer ${token}` } })).json()) as { status: string };
+    assert.equal(after.status, "open");
+  },
+);
+
 test("sign-out ends the provider's session: the next sign-in asks for the password again", { timeout: 60_000 }, async () => {
   await pageB.goto(`${webUrl(platform)}/#/`);
   await pageB.waitForSelector("#sign-out");

@@ -3,7 +3,7 @@ import type { Auth } from "./auth.js";
 import type { RuntimeConfig } from "./config.js";
 
 export type Priority = "low" | "medium" | "high" | "urgent";
-export type Status = "open" | "completed";
+export type Status = "open" | "completed" | "skipped";
 
 export interface Task {
   id: string;

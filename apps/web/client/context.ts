@@ -15,8 +15,6 @@ export interface Ctx {
   navigate(hash: string): void;
   /** The user's current preferences (default reminder, zone). */
   prefs(): Promise<Preferences>;
-  /** The API has POST /tasks/{id}/reopen. */
-  readonly canReopen: boolean;
 }
 
 export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;

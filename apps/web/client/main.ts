@@ -14,9 +14,6 @@ import { preferencesView } from "./views/preferences.js";
 import { taskPage } from "./views/task-page.js";
 import { tasksView } from "./views/tasks.js";
 
-/** POST /api/v1/tasks/{id}/reopen: not on the tasks API yet (issue 19); the Reopen button stays hidden until it is. */
-const REOPEN_AVAILABLE = false;
-
 const app = document.getElementById("app")!;
 
 function toaster(region: HTMLElement): Ctx["toast"] {
@@ -71,7 +68,6 @@ async function boot(): Promise<void> {
     toast: toaster(toasts),
     navigate: (hash) => void (location.hash = hash),
     prefs: () => api.preferences(),
-    canReopen: REOPEN_AVAILABLE,
   };
   const indicator = h("span", { class: "live connecting", role: "status", id: "live-status" }, "Connecting…");
   live.onState = (s: LiveState, detail?: string) => {

@@ -31,9 +31,7 @@ export function taskPage(ctx: Ctx, root: HTMLElement, id: string, tab: "details"
       actions,
       t.status === "open"
         ? h("button", { type: "button", class: "primary", onclick: () => void ctx.api.completeTask(t.id).then(loaded, fail) }, "Complete")
-        : ctx.canReopen
-          ? h("button", { type: "button", onclick: () => void ctx.api.reopenTask(t.id).then(loaded, fail) }, "Reopen")
-          : h("span", { class: "badge" }, "Completed"),
+        : h("button", { type: "button", id: "reopen", onclick: () => void ctx.api.reopenTask(t.id).then(loaded, fail) }, "Reopen"),
       h(
         "button",
         {
@@ -44,7 +42,12 @@ export function taskPage(ctx: Ctx, root: HTMLElement, id: string, tab: "details"
         "Delete",
       ),
     );
-    status.textContent = t.status === "completed" ? `Completed ${new Date(t.completedAt ?? t.updatedAt).toLocaleString()}` : "";
+    status.textContent =
+      t.status === "skipped"
+        ? "Skipped"
+        : t.status === "completed"
+          ? `Completed ${new Date(t.completedAt ?? t.updatedAt).toLocaleString()}`
+          : "";
   };
   const fail = (err: Error): void => void ctx.toast(err.message, { kind: "error" });
   const loaded = (t: Task): void => {

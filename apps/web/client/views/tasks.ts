@@ -135,19 +135,17 @@ export function tasksView(ctx: Ctx, root: HTMLElement): () => void {
   };
 
   function row(t: Task): HTMLElement {
-    const done = t.status === "completed";
+    const done = t.status !== "open";
     return h(
       "li",
       { class: `task ${done ? "done" : ""}`, "data-task-id": t.id, "data-title": t.title },
       done
-        ? ctx.canReopen
-          ? h(
-              "button",
-              { type: "button", class: "complete", onclick: () => void act(t, "reopen") },
-              h("span", { class: "sr-only" }, `Reopen ${t.title}`),
-              "↺",
-            )
-          : h("span", { class: "check", "aria-label": "Completed" }, "✓")
+        ? h(
+            "button",
+            { type: "button", class: "complete", onclick: () => void act(t, "reopen") },
+            h("span", { class: "sr-only" }, `Reopen ${t.title}`),
+            "↺",
+          )
         : h(
             "button",
             { type: "button", class: "complete", onclick: () => void act(t, "complete") },
