@@ -308,15 +308,16 @@ test("delete with undo: Undo keeps the task; without it the task is deleted when
   // Narrowed by a search: the user has more open tasks than one page.
   await pageA.waitForSelector("#search");
   await pageA.type("#search", word);
-  await pageA.waitForSelector(rowOf(keep!.title));
-  await pageA.click(`${rowOf(keep!.title)} button.delete`);
+  // The searched list (exactly the two), not the first unfiltered page that may still show one of them.
+  await pageA.waitForFunction(() => document.querySelectorAll("li[data-title]").length === 2);
+  await pageA.$eval(`${rowOf(keep!.title)} button.delete`, (b) => (b as HTMLButtonElement).click());
   await pageA.waitForFunction((sel) => !document.querySelector(sel), {}, rowOf(keep!.title));
   await screenshot(pageA, "13-delete-undo-toast");
   await pageA.evaluate(() =>
     [...document.querySelectorAll<HTMLButtonElement>(".toast button")].find((b) => b.textContent === "Undo")!.click(),
   );
   await pageA.waitForSelector(rowOf(keep!.title));
-  await pageA.click(`${rowOf(gone!.title)} button.delete`);
+  await pageA.$eval(`${rowOf(gone!.title)} button.delete`, (b) => (b as HTMLButtonElement).click());
   const token = await platform.token(user);
   const status = (id: string) =>
     fetch(`${platform.services["tasks-api"].url}/api/v1/tasks/${id}`, { headers: { authorization: `Bearer ${token}` } }).then(
