@@ -165,7 +165,7 @@ test(
     await pageA.keyboard.press("Escape");
 
     // Complete in A: the next occurrence (a new task of the series) appears in both contexts.
-    await pageA.click(`${rowOf(title)} button.complete`);
+    await pageA.$eval(`${rowOf(title)} button.complete`, (b) => (b as HTMLButtonElement).click());
     for (const page of [pageA, pageB]) {
       await page.waitForFunction(
         (sel, first) => [...document.querySelectorAll(sel)].some((e) => (e as HTMLElement).dataset.taskId !== first),
