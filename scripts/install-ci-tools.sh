@@ -15,6 +15,8 @@
 #   podman, buildah, runc, mmdebstrap  from Debian's packages when missing (the container tier: npm run
 #               images builds the local base with mmdebstrap and the images with podman); then checks that
 #               `podman info` works with the project's tools/images/containers.conf (runc, no rlimits)
+#   chromium    from Debian's packages when missing (the browser tier drives it with puppeteer-core; no browser
+#               download: CHROMIUM overrides the path)
 # apt runs through sudo when not root. Usage: scripts/install-ci-tools.sh
 #   then: export PATH="$(scripts/install-ci-tools.sh --print-path):$PATH"
 set -euo pipefail
@@ -152,6 +154,11 @@ install_containers() {
   say "podman $(podman --version | cut -d' ' -f3) (runtime $runtime), buildah $(buildah --version | cut -d' ' -f3), mmdebstrap $(mmdebstrap --version | cut -d' ' -f2)"
 }
 
+install_chromium() {
+  if [[ -z "${CHROMIUM:-}" ]] && ! command -v chromium >/dev/null 2>&1; then apt_install chromium; fi
+  say "$("${CHROMIUM:-chromium}" --version 2>/dev/null | head -1)"
+}
+
 install_go
 install_java_maven
 install_actionlint
@@ -160,3 +167,4 @@ install_openssl
 install_etcd
 install_prometheus_tools
 install_containers
+install_chromium

@@ -10,6 +10,9 @@
  *   integration  real daprd + Dapr scheduler (built from Go modules when missing) and a real Kafka broker
  *             (Maven jars), Toxiproxy (Go modules) for the network faults: scripts/integration/smoke.sh, then
  *             integration/test/*.test.ts.
+ *   browser   the web app in Debian's Chromium (puppeteer-core, no browser download) against the whole platform of
+ *             the integration tier (startPlatform): the journey in two browser contexts, keyboard-only flows,
+ *             axe-core; screenshots to .artifacts/browser/: integration/browser/*.test.ts.
  *   engine    the real Pulumi CLI, Node language host and policy analyzer (built from Go modules by
  *             scripts/integration/pulumi-binaries.sh, cached) preview every stack against the mock provider
  *             servers and must agree with the mocked runs; local is created and previewed again (no change).
@@ -41,6 +44,7 @@ const tiers: Record<string, string[]> = {
   services: readdirSync(path.join(root, "apps")).map((a) => `apps/${a}/test`),
   kubernetes: ["tools/kubernetes/tier"],
   integration: ["integration/test"],
+  browser: ["integration/browser"],
   engine: ["tools/engine/tier"],
   containers: ["integration/containers"],
 };
@@ -155,6 +159,22 @@ async function prepareIntegration(env: NodeJS.ProcessEnv, tier = "integration", 
   return { pass: Number(m?.[1] ?? 0), fail: Number(m?.[2] ?? (code === 0 ? 0 : 1)), code };
 }
 
+/** The browser tier's prerequisites: Chromium (Debian's, or CHROMIUM) and the integration tier's daprd and Kafka. */
+async function prepareBrowser(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
+  const { existsSync } = await import("node:fs");
+  const chromium = env.CHROMIUM ?? "/usr/bin/chromium";
+  if (!existsSync(chromium)) {
+    const reason = `no Chromium at ${chromium} (apt-get install chromium: scripts/install-ci-tools.sh; or set CHROMIUM)`;
+    if (process.env.CI) {
+      console.error(`browser tier: FAILED: ${reason}`);
+      return { pass: 0, fail: 1, code: 1 };
+    }
+    console.error(`\n*** browser tier SKIPPED: ${reason}. CI fails on this. ***\n`);
+    return { pass: 0, fail: 0, code: 0, skipped: true };
+  }
+  return prepareIntegration(env, "browser", false);
+}
+
 /** The kubernetes tier's binaries: kube-apiserver (built from tools/kubernetes once) and etcd, into `env`. */
 async function prepareKubernetes(env: NodeJS.ProcessEnv): Promise<RunResult | undefined> {
   const { spawnSync } = await import("node:child_process");
@@ -249,6 +269,13 @@ async function main(): Promise<void> {
         if (smoke) results.push(smoke);
         if (smoke && (smoke.code !== 0 || smoke.skipped)) continue;
       }
+      if (tier === "browser" && files.length > 0) {
+        const prep = await prepareBrowser(env);
+        if (prep) {
+          results.push(prep);
+          continue;
+        }
+      }
       if (tier === "engine" && files.length > 0) {
         const skipped = await prepareEngine(env);
         if (skipped) {
@@ -282,7 +309,8 @@ async function main(): Promise<void> {
       }
       const plain = files.filter((f) => !f.endsWith(".tz.test.ts"));
       const zoned = files.filter((f) => f.endsWith(".tz.test.ts"));
-      const flags = tier === "integration" || tier === "containers" ? integrationFlags : tier === "engine" ? engineFlags : [];
+      const flags =
+        tier === "integration" || tier === "browser" || tier === "containers" ? integrationFlags : tier === "engine" ? engineFlags : [];
       if (plain.length) results.push(await runNodeTest(plain, env, tier, flags));
       for (const tz of zoned.length ? TIME_ZONES : []) results.push(await runNodeTest(zoned, { ...env, TZ: tz }, `${tier} TZ=${tz}`));
     }

@@ -1,7 +1,7 @@
 import type { DaprBlock } from "./dapr.js";
 import { topics, type TopicName } from "./topics.js";
 
-export type ServiceName = "tasks-api" | "recurrence" | "notifications" | "audit" | "realtime";
+export type ServiceName = "tasks-api" | "recurrence" | "notifications" | "audit" | "realtime" | "web";
 
 /** A path prefix served publicly through the ingress. */
 export interface PublicRoute {
@@ -14,6 +14,8 @@ export interface PublicRoute {
    * (calendar apps subscribing to a feed). @default "bearer"
    */
   readonly auth?: "bearer" | "url-token";
+  /** The route serves files (the web app), not an API: no OpenAPI document describes it. */
+  readonly static?: boolean;
 }
 
 export interface SubscriptionSpec {
@@ -187,6 +189,21 @@ export const services = {
     egress: ["postgres", "broker", "keyvault"],
     scaling: { min: 2, max: 8, targetCpuPercent: 60 },
     resources: { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "1", memoryLimit: "512Mi" },
+  },
+  web: {
+    name: "web",
+    description: "The single-page app users sign in to, its static files and its runtime config (apps/web).",
+    // 5173: the web origin the dev provider and the services' CORS already name (tools/dev-platform dev-identity.ts).
+    port: 5173,
+    // Gateway API picks the longest matching prefix: the APIs' prefixes win over this one.
+    publicRoutes: [{ path: "/", static: true }],
+    publishes: [],
+    subscribes: [],
+    invokes: [],
+    dapr: [],
+    egress: [],
+    scaling: { min: 2, max: 4, targetCpuPercent: 70 },
+    resources: smallResources,
   },
 } as const satisfies Record<ServiceName, ServiceSpec>;
 

@@ -25,7 +25,7 @@ export function catalogProblems(services: readonly ServiceSpec[] = allServices, 
     if (s.subscribes.length > 0 && !s.dapr.includes("pubsub"))
       problems.push(`service "${s.name}" subscribes but does not declare the pubsub building block`);
     if (s.scaling.min < 1 || s.scaling.min > s.scaling.max) problems.push(`service "${s.name}": scaling needs 1 <= min <= max`);
-    if (s.publicRoutes.some((r) => !r.websocket) && s.openapiPath === undefined)
+    if (s.publicRoutes.some((r) => !r.websocket && !r.static) && s.openapiPath === undefined)
       problems.push(`service "${s.name}" has HTTP public routes but no openapiPath`);
     if (s.cron && !s.dapr.includes("bindings.cron"))
       problems.push(`service "${s.name}" has a cron schedule but not the bindings.cron building block`);

@@ -114,6 +114,16 @@ export interface ServiceIdentity {
   readonly requestsPerMinute: number;
   /** An in-cluster provider the public services must be allowed to reach for its keys (the local stack's). */
   readonly inClusterProvider?: InClusterPeer;
+  /** The web app's OpenID client (apps/web runtime config); absent: the web app's defaults (the local provider's). */
+  readonly webClient?: WebClient;
+}
+
+/** How the web app signs users in: its public client, the scopes it asks for, and the RFC 8707 resource if any. */
+export interface WebClient {
+  readonly clientId: pulumi.Input<string>;
+  readonly scope: pulumi.Input<string>;
+  /** Entra ID takes the API in the scope, not as a resource parameter. @default none */
+  readonly resource?: pulumi.Input<string>;
 }
 
 /** Pods of another namespace, selected by labels, listening on `port`. */

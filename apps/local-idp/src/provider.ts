@@ -44,9 +44,11 @@ export function createProvider(settings: ProviderSettings, users: UserDirectory)
       {
         client_id: clientId,
         token_endpoint_auth_method: "none",
-        grant_types: ["authorization_code"],
+        // Refresh tokens: the web app renews its in-memory access token without a redirect (rotated on use).
+        grant_types: ["authorization_code", "refresh_token"],
         response_types: ["code"],
         redirect_uris: [...settings.redirectUris],
+        post_logout_redirect_uris: [...settings.redirectUris],
       },
     ],
     jwks: { keys: [...settings.keys] },
@@ -58,6 +60,8 @@ export function createProvider(settings: ProviderSettings, users: UserDirectory)
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     scopes: ["openid", "email", "profile"],
     pkce: { required: () => true },
+    // The platform's public client gets a refresh token without offline_access (which would need a consent prompt).
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: {

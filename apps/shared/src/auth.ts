@@ -101,7 +101,7 @@ function keyVerifier(config: AuthConfig, opts: Record<string, unknown>): (token:
   const raw = typeof config.hs256Key === "string" ? new TextEncoder().encode(config.hs256Key) : config.hs256Key;
   if (raw.length < 32) throw new Error("auth: the HS256 key must be at least 32 bytes");
   // Import the key once: passing raw bytes makes jose import it on every verification.
-  const key = globalThis.crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const key = globalThis.crypto.subtle.importKey("raw", Uint8Array.from(raw), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
   return async (t) => (await jwtVerify(t, await key, { ...opts, algorithms: ["HS256"] })).payload;
 }
 

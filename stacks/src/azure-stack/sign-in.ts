@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { TasksApiRegistration } from "@tasks/infra/azure/entra/index";
 import { childName } from "@tasks/infra/naming";
 import type { ServiceIdentity } from "../contracts.js";
@@ -33,6 +34,8 @@ export function createSignIn(ctx: AzureContext): SignIn {
       issuer: registration.issuer,
       audience: registration.audience,
       jwksUrl: registration.jwksUrl,
+      // Refresh tokens for the SPA need offline_access; the API travels in the scope (Entra has no resource parameter).
+      webClient: { clientId: registration.spaClientId, scope: pulumi.interpolate`openid email offline_access ${registration.scope}` },
     },
   };
 }

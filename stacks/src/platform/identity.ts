@@ -19,5 +19,13 @@ export function identityEnvironment(service: ServiceSpec, identity: ServiceIdent
     JWT_CLOCK_SKEW_SECONDS: String(identity.clockSkewSeconds),
     CORS_ALLOWED_ORIGINS: identity.allowedOrigins.join(","),
     RATE_LIMIT_PER_MINUTE: String(identity.requestsPerMinute),
+    // The web app's sign-in (apps/web serves them as /config.json; none of them secret).
+    ...(service.name === "web" && identity.webClient
+      ? {
+          OIDC_CLIENT_ID: identity.webClient.clientId,
+          OIDC_SCOPE: identity.webClient.scope,
+          ...(identity.webClient.resource ? { OIDC_RESOURCE: identity.webClient.resource } : {}),
+        }
+      : {}),
   };
 }

@@ -27,9 +27,15 @@ export interface DevIdentity {
   token(user: string): Promise<string>;
 }
 
-/** The dev platform's step: the provider on the catalog port under `npm run dev`, a free one in tests. */
-export async function startDevIdentity(ctx: StartContext): Promise<DevIdentity> {
-  const identity = await startIdentityProvider({ port: ctx.opts.appPorts === "catalog" ? devIdpPort : 0 });
+/**
+ * The dev platform's step: the provider on the catalog port under `npm run dev`, a free one in tests. `webOrigin`:
+ * where the platform's web app runs (apps/web): its redirect URI (`<origin>/`) and an allowed origin.
+ */
+export async function startDevIdentity(ctx: StartContext, webOrigin?: string): Promise<DevIdentity> {
+  const identity = await startIdentityProvider({
+    port: ctx.opts.appPorts === "catalog" ? devIdpPort : 0,
+    ...(webOrigin ? { webOrigin } : {}),
+  });
   ctx.onStop("identity provider", identity.idp.stop);
   return identity;
 }
@@ -38,10 +44,14 @@ export async function startDevIdentity(ctx: StartContext): Promise<DevIdentity> 
  * The provider alone (benchmarks start their services themselves): its env for the services and tokens
  * for test users, by code + PKCE. Stop it with `idp.stop()`.
  */
-export async function startIdentityProvider(opts: { port?: number; accessTokenTtlSeconds?: number } = {}): Promise<DevIdentity> {
+export async function startIdentityProvider(
+  opts: { port?: number; accessTokenTtlSeconds?: number; webOrigin?: string } = {},
+): Promise<DevIdentity> {
+  const origins =
+    opts.webOrigin && !devAllowedOrigins.includes(opts.webOrigin) ? [...devAllowedOrigins, opts.webOrigin] : devAllowedOrigins;
   const idp = await startLocalIdp({
     audience: devAudience,
-    redirectUris: [devRedirectUri],
+    redirectUris: [devRedirectUri, ...new Set([...devAllowedOrigins, ...(opts.webOrigin ? [opts.webOrigin] : [])].map((o) => `${o}/`))],
     port: opts.port ?? 0,
     ...(opts.accessTokenTtlSeconds ? { accessTokenTtlSeconds: opts.accessTokenTtlSeconds } : {}),
   });
@@ -60,7 +70,7 @@ export async function startIdentityProvider(opts: { port?: number; accessTokenTt
       JWT_EMAIL_CLAIM: "email",
       JWT_ALGORITHMS: "RS256",
       JWT_CLOCK_SKEW_SECONDS: "30",
-      CORS_ALLOWED_ORIGINS: devAllowedOrigins.join(","),
+      CORS_ALLOWED_ORIGINS: origins.join(","),
       // Benchmarks and tests drive one user hard: the per-user limit is the stacks' business.
       RATE_LIMIT_PER_MINUTE: "1000000",
     },
@@ -77,5 +87,30 @@ export async function startIdentityProvider(opts: { port?: number; accessTokenTt
           scope: `openid email ${apiScope}`,
         })
       ).accessToken,
+  };
+}
+
+/**
+ * The web app's runtime config on one machine: each API on its own port (no ingress in front), the provider's
+ * client and the access token's resource.
+ */
+export function webAppEnv(
+  services: Readonly<Partial<Record<string, { readonly url: string }>>>,
+  identity: DevIdentity,
+): Record<string, string> {
+  const url = (name: string): string => {
+    const s = services[name];
+    if (!s) throw new Error(`web app: service ${name} is not started before it`);
+    return s.url;
+  };
+  return {
+    OIDC_ISSUER: identity.idp.issuer,
+    OIDC_CLIENT_ID: identity.idp.clientId,
+    OIDC_SCOPE: `openid email ${apiScope}`,
+    OIDC_RESOURCE: devAudience,
+    TASKS_API_BASE: url("tasks-api"),
+    NOTIFICATIONS_API_BASE: url("notifications"),
+    AUDIT_API_BASE: url("audit"),
+    REALTIME_URL: `${url("realtime").replace(/^http/, "ws")}/ws`,
   };
 }

@@ -6,10 +6,10 @@
  * `npm run dev` (dev-cli.ts) and the integration tests (integration/test) both call startPlatform.
  */
 import { rmSync } from "node:fs";
-import { allServices, type ServiceName } from "@tasks/catalog";
+import { allServices, services as catalogServices, type ServiceName } from "@tasks/catalog";
 import type { ManagedProcess, ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
-import { startDevIdentity, type DevIdentity } from "./dev-identity.js";
+import { startDevIdentity, webAppEnv, type DevIdentity } from "./dev-identity.js";
 import { createService, startServices } from "./dev-services.js";
 import { sidecarMtls } from "./dev-security.js";
 import { startToxiproxy, type NetworkFaults } from "./dev-toxiproxy.js";
@@ -25,6 +25,8 @@ import {
 } from "./dev-start.js";
 
 export { ensureServiceRoles, repoRoot } from "./dev-start.js";
+
+const webSpec = catalogServices.web;
 
 export interface PlatformOptions {
   /** App ports: the catalog's (npm run dev) or free ones (tests, so runs never collide). @default "free" */
@@ -114,15 +116,18 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     const { pg, serviceUrls } = await startDatabase(ctx, toxiproxy);
     const smtp = await ctx.step("smtp catcher", async () => startSmtpCatcher(await uniquePort(), opts.onMail));
     ctx.onStop("smtp catcher", smtp.stop);
-    const identity = await ctx.step("identity provider", () => startDevIdentity(ctx));
-    const { dapr, resourcesDirs } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
+    // The web app's port first: the provider registers its redirect URI and the services allow its origin.
+    const webPort = opts.appPorts === "catalog" ? webSpec.port : await uniquePort();
+    const identity = await ctx.step("identity provider", () => startDevIdentity(ctx, `http://127.0.0.1:${webPort}`));
+    const { dapr, resourcesDirs, vapidPublicKey } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
     // mTLS between the sidecars, so the Configurations' access control applies as on Kubernetes.
     const sentry = await startSentry(ctx, bins.sentry, dapr.controlPlaneConfigFile);
     const schedulerPort = await startScheduler(ctx, bins.scheduler, sentry);
     await topicsDone;
 
     const services = {} as Record<ServiceName, PlatformService>;
-    for (const spec of allServices) {
+    // The web app last: its runtime config names the other services' addresses.
+    for (const spec of [...allServices.filter((s) => s !== webSpec), webSpec]) {
       const daprd = {
         binary: bins.daprd,
         resourcesDir: resourcesDirs[spec.name],
@@ -130,7 +135,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
         schedulerPort,
         mtls: sidecarMtls(sentry),
       };
-      services[spec.name] = await createService(ctx, spec, daprd, smtp.port, identity.env);
+      services[spec.name] =
+        spec === webSpec
+          ? await createService(ctx, spec, daprd, smtp.port, identity.env, webPort, {
+              ...webAppEnv(services, identity),
+              VAPID_PUBLIC_KEY: vapidPublicKey,
+            })
+          : await createService(ctx, spec, daprd, smtp.port, identity.env);
     }
     await startServices(ctx, services);
     ctx.timings.total = Date.now() - t0;

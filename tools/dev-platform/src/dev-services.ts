@@ -100,9 +100,13 @@ export async function createService(
   },
   smtpPort: number,
   identityEnv: Readonly<Record<string, string>> = {},
+  /** The app's port when the platform chose it earlier (the web app's, which the provider must know). */
+  appPort?: number,
+  /** More env for the app (the web app's API addresses). */
+  appEnv: Readonly<Record<string, string>> = {},
 ): Promise<PlatformService> {
   const ports: DevPorts = {
-    app: ctx.opts.appPorts === "catalog" ? spec.port : await uniquePort(),
+    app: appPort ?? (ctx.opts.appPorts === "catalog" ? spec.port : await uniquePort()),
     daprHttp: await uniquePort(),
     daprGrpc: await uniquePort(),
     daprInternalGrpc: await uniquePort(),
@@ -130,7 +134,7 @@ export async function createService(
       spec,
       ports,
       smtpPort,
-      { DAPR_APP_TOKEN_FILE: token.file, DAPR_API_TOKEN_FILE: apiToken.file, ...ctx.opts.serviceEnv?.[spec.name] },
+      { DAPR_APP_TOKEN_FILE: token.file, DAPR_API_TOKEN_FILE: apiToken.file, ...appEnv, ...ctx.opts.serviceEnv?.[spec.name] },
       identityEnv,
     ),
   };
