@@ -120,7 +120,7 @@ expect_status() {
 # Routes come from the service catalog, never hand-copied.
 routes="$(cd "$repo_root" && npx --no-install tsx -e '
   import { services } from "@tasks/catalog";
-  const http = Object.values(services).flatMap((s) => s.publicRoutes.filter((r) => !r.websocket && r.auth !== "url-token").map((r) => r.path));
+  const http = Object.values(services).flatMap((s) => s.publicRoutes.filter((r) => !r.websocket && !r.static && r.auth !== "url-token").map((r) => r.path));
   console.log(JSON.stringify({ tasks: services["tasks-api"].publicRoutes[0]?.path, audit: services.audit.publicRoutes[0]?.path, http }));
 ')"
 tasks_route="$(json tasks <<<"$routes")"

@@ -194,6 +194,7 @@ describe("platform component values", () => {
         notifications: ["PathPrefix /api/v1/notifications"],
         audit: ["PathPrefix /api/v1/audit"],
         realtime: ["PathPrefix /ws"],
+        web: ["PathPrefix /"],
       },
     );
     for (const r of routes) {
