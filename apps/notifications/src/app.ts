@@ -48,6 +48,8 @@ export interface NotificationsAppDeps {
   readonly maxAttempts?: number;
   /** @default 30 */
   readonly archiveAfterDays?: number;
+  /** Escalating reminders of urgent tasks, minutes before due (config URGENT_REMINDER_MINUTES). @default [] */
+  readonly urgentReminderMinutes?: readonly number[];
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -58,7 +60,14 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
   const jobs = deps.jobs ?? jobsClient(deps.sidecar);
   const failurePolicy = deps.failurePolicy ?? { constant: { interval: "30s", maxRetries: 5 } };
   const now = deps.now ?? Date.now;
-  const scheduler = reminderScheduler({ db: deps.db, jobs, logger: deps.logger, failurePolicy, now });
+  const scheduler = reminderScheduler({
+    db: deps.db,
+    jobs,
+    logger: deps.logger,
+    failurePolicy,
+    now,
+    ...(deps.urgentReminderMinutes ? { urgentReminderMinutes: deps.urgentReminderMinutes } : {}),
+  });
   const delivery = reminderDelivery({
     db: deps.db,
     jobs,
@@ -117,7 +126,7 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
         res.json({ archived });
       });
       app.get(notificationsOpenapiPath, (_req, res) => void res.json((doc ??= notificationsOpenapi())));
-      app.use(notificationsRouter(deps.db));
+      app.use(notificationsRouter({ db: deps.db, jobs, failurePolicy, now }));
     },
   });
 }

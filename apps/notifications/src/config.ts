@@ -23,6 +23,22 @@ export const envSchema = baseEnvSchema.extend({
     .string()
     .regex(/^\d+(ms|s|m|h)$/)
     .default("30s"),
+  /**
+   * The escalating reminders of an urgent task, in minutes before its due time (each within the six
+   * hours before it), added to its own or default reminders; "" turns escalation off.
+   */
+  URGENT_REMINDER_MINUTES: z
+    .string()
+    .default("60,30,10,0")
+    .transform((text, ctx) => {
+      const parts = text.trim() === "" ? [] : text.split(",").map((p) => p.trim());
+      const minutes = parts.map(Number);
+      if (minutes.some((m, i) => parts[i] === "" || !Number.isInteger(m) || m < 0 || m > 360) || minutes.length > 10) {
+        ctx.addIssue({ code: "custom", message: "Expected up to 10 comma-separated whole minutes between 0 and 360, e.g. 60,30,10,0." });
+        return z.NEVER;
+      }
+      return [...new Set(minutes)].sort((a, b) => b - a);
+    }),
   /** Notifications older than this many days are archived by the cron binding. */
   ARCHIVE_AFTER_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });

@@ -1,7 +1,7 @@
 export { createNotificationsApp, archiveRoute, type NotificationsAppDeps } from "./app.js";
 export { basePath } from "./api/router.js";
 export { jobsClient, JobsApiError, type JobsClient, type JobSpec } from "./jobs/client.js";
-export { reminderJobName, deferralJobName, parseJobName } from "./jobs/naming.js";
+export { reminderJobName, deferralJobName, parseJobName, snoozeJobName, digestJobName, isDigestJobName } from "./jobs/naming.js";
 export { quietHoursEnd, type QuietHours } from "./quiet-hours.js";
 export { smtpSender, type EmailSender } from "./delivery/email.js";
 export { CircuitBreaker, CircuitOpenError, circuitBreakingSender, isSmtpOutage, type CircuitState } from "./delivery/circuit-breaker.js";

@@ -25,6 +25,7 @@ await runService({
       failurePolicy: { constant: { interval: env.JOB_RETRY_INTERVAL, maxRetries: env.DELIVERY_MAX_ATTEMPTS + 2 } },
       maxAttempts: env.DELIVERY_MAX_ATTEMPTS,
       archiveAfterDays: env.ARCHIVE_AFTER_DAYS,
+      urgentReminderMinutes: env.URGENT_REMINDER_MINUTES,
     });
     return { app, health, stopSteps: [{ name: "smtp", run: () => email.close() }] };
   },

@@ -10,12 +10,29 @@ export interface SchedulerDeps {
   readonly logger: Logger;
   /** Retries of a failed job callback (the reminder's delivery). */
   readonly failurePolicy: NonNullable<JobSpec["failurePolicy"]>;
+  /** Escalating reminders of an urgent task (minutes before due, each ≤ 360), added to its others. @default [] */
+  readonly urgentReminderMinutes?: readonly number[];
   /** @default Date.now */
   readonly now?: () => number;
 }
 
-/** A reminder whose time passed longer ago than this when it is (re)scheduled is not sent. */
+/** A task whose due time passed longer ago than this when it is (re)scheduled gets no catch-up reminder. */
 const LATE_GRACE_MS = 60_000;
+
+/**
+ * The offsets a task gets: its own, else (not set) the user's default; an urgent task also gets the
+ * escalating series. An explicit empty list means no reminder at all. No offset twice.
+ */
+export function reminderOffsets(
+  task: Pick<TaskSnapshot, "reminders" | "priority">,
+  defaultMinutes: number | null,
+  urgentMinutes: readonly number[] = [],
+): number[] {
+  if (task.reminders !== null && task.reminders.length === 0) return [];
+  const own = task.reminders ?? (defaultMinutes === null ? [] : [defaultMinutes]);
+  const all = task.priority === "urgent" ? [...own, ...urgentMinutes] : own;
+  return [...new Set(all)].sort((a, b) => b - a);
+}
 
 /** Data the job carries back to POST /job/{name}. */
 export interface ReminderJobData {
@@ -50,7 +67,7 @@ export function reminderScheduler(deps: SchedulerDeps) {
       }
     }
     // Jobs this replica has no row for yet (events raced): deleting a missing job is harmless.
-    for (const offset of task.reminders) {
+    for (const offset of task.reminders ?? []) {
       const name = reminderJobName(task.id, offset);
       if (!known.has(name)) await deps.jobs.delete(name);
     }
@@ -65,12 +82,15 @@ export function reminderScheduler(deps: SchedulerDeps) {
       return;
     }
     const prefs = await getPreferences(deps.db, task.userId);
-    const offsets =
-      task.reminders.length > 0 ? task.reminders : prefs.defaultReminderMinutes !== null ? [prefs.defaultReminderMinutes] : [];
+    const offsets = reminderOffsets(task, prefs.defaultReminderMinutes, deps.urgentReminderMinutes);
     const dueAt = new Date(task.dueAt);
     const byName = new Map(rows.map((r) => [r.job_name, r]));
     const wanted = new Set<string>();
-    for (const offset of new Set(offsets)) {
+    const at = now();
+    // Reminders whose time already passed: only the latest is sent, once and right away, and only while
+    // the task is not overdue; the others are recorded as missed.
+    const catchUp = offsets.filter((o) => dueAt.getTime() - o * 60_000 <= at && dueAt.getTime() > at - LATE_GRACE_MS).at(-1);
+    for (const offset of offsets) {
       const name = reminderJobName(task.id, offset);
       wanted.add(name);
       const remindAt = new Date(dueAt.getTime() - offset * 60_000);
@@ -99,19 +119,23 @@ export function reminderScheduler(deps: SchedulerDeps) {
         continue;
       }
       if (existing) await deleteJobs(deps.jobs, existing);
-      if (remindAt.getTime() < now() - LATE_GRACE_MS) {
-        if (existing) await deps.jobs.delete(name);
+      const past = remindAt.getTime() <= at;
+      if (past && offset !== catchUp) {
         await upsertReminder(deps.db, { ...base, state: "missed" });
         deps.logger.info({ taskId: task.id, job: name, remindAt: remindAt.toISOString() }, "reminder time already passed; not scheduled");
         continue;
       }
+      const fireAt = past ? new Date(at) : remindAt;
       const data: ReminderJobData = { reminder: name, remindAt: remindAt.toISOString() };
-      await deps.jobs.schedule(name, { dueTime: remindAt.toISOString(), data, overwrite: true, failurePolicy: deps.failurePolicy });
-      await upsertReminder(deps.db, base);
-      deps.logger.info({ taskId: task.id, job: name, remindAt: data.remindAt, rescheduled: existing !== undefined }, "reminder scheduled");
+      await deps.jobs.schedule(name, { dueTime: fireAt.toISOString(), data, overwrite: true, failurePolicy: deps.failurePolicy });
+      await upsertReminder(deps.db, { ...base, scheduled_for: fireAt });
+      deps.logger.info(
+        { taskId: task.id, job: name, remindAt: data.remindAt, rescheduled: existing !== undefined, catchUp: past },
+        past ? "reminder time already passed; sending it now" : "reminder scheduled",
+      );
     }
     for (const row of rows) {
-      if (wanted.has(row.job_name)) continue;
+      if (wanted.has(row.job_name) || row.kind === "snooze") continue;
       if (liveStates.includes(row.state)) await deleteJobs(deps.jobs, row);
       await setReminderState(deps.db, row.job_name, { state: "cancelled", task_version: task.version });
     }

@@ -208,7 +208,7 @@ describe("preferences", () => {
       remindersEnabled: true,
       quietHours: null,
       timeZone: "UTC",
-      defaultReminderMinutes: null,
+      defaultReminderMinutes: 60,
       email: null,
     });
     await api("PATCH", "/preferences", tokenA, { channels: { push: false }, timeZone: "Australia/Lord_Howe", defaultReminderMinutes: 15 });

@@ -2,7 +2,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startFakeSidecar, type FakeSidecar } from "@tasks/shared/testing";
-import { deferralJobName, jobsClient, JobsApiError, parseJobName, reminderJobName } from "../src/index.js";
+import {
+  deferralJobName,
+  digestJobName,
+  isDigestJobName,
+  jobsClient,
+  JobsApiError,
+  parseJobName,
+  reminderJobName,
+  snoozeJobName,
+} from "../src/index.js";
 
 describe("job names", () => {
   const id = "0b6f3c2e-8f4a-4d8e-9a51-2f1c3b4d5e6f";
@@ -10,10 +19,22 @@ describe("job names", () => {
     assert.equal(reminderJobName(id, 15), `reminder-${id}-15`);
     assert.equal(reminderJobName(id.toUpperCase(), 15), `reminder-${id}-15`);
     assert.equal(deferralJobName(reminderJobName(id, 0), 2), `reminder-${id}-0-d2`);
-    assert.deepEqual(parseJobName(`reminder-${id}-15`), { reminder: `reminder-${id}-15`, taskId: id, offsetMinutes: 15, deferral: 0 });
-    assert.deepEqual(parseJobName(`reminder-${id}-0-d2`), { reminder: `reminder-${id}-0`, taskId: id, offsetMinutes: 0, deferral: 2 });
-    for (const bad of ["reminder-x-1", `reminder-${id}`, `reminder-${id}--1`, `other-${id}-1`, `reminder-${id}-1-dx`])
+    assert.deepEqual(parseJobName(`reminder-${id}-15`), { reminder: `reminder-${id}-15`, kind: "reminder", deferral: 0 });
+    assert.deepEqual(parseJobName(`reminder-${id}-0-d2`), { reminder: `reminder-${id}-0`, kind: "reminder", deferral: 2 });
+    assert.equal(snoozeJobName(id.toUpperCase()), `snooze-${id}`);
+    assert.deepEqual(parseJobName(`snooze-${id}`), { reminder: `snooze-${id}`, kind: "snooze", deferral: 0 });
+    assert.deepEqual(parseJobName(`snooze-${id}-d1`), { reminder: `snooze-${id}`, kind: "snooze", deferral: 1 });
+    for (const bad of ["reminder-x-1", `reminder-${id}`, `reminder-${id}--1`, `other-${id}-1`, `reminder-${id}-1-dx`, `snooze-${id}-1`])
       assert.equal(parseJobName(bad), undefined, bad);
+  });
+  test("a digest job per user and minute; the user id is hashed", () => {
+    const name = digestJobName("user a/ü", new Date("2025-06-02T09:00:00Z"));
+    assert.match(name, /^digest-[0-9a-f]{16}-29147580$/);
+    assert.equal(digestJobName("user a/ü", new Date("2025-06-02T09:00:59Z")), name);
+    assert.notEqual(digestJobName("user b", new Date("2025-06-02T09:00:00Z")), name);
+    assert.ok(isDigestJobName(name));
+    assert.equal(isDigestJobName(`reminder-${id}-1`), false);
+    assert.equal(parseJobName(name), undefined);
   });
   test("rejects a negative or fractional offset", () => {
     assert.throws(() => reminderJobName(id, -1), new RangeError("reminder offset must be a whole number of minutes >= 0, got -1"));

@@ -210,14 +210,14 @@ describe("scheduling reminders with the Jobs API", () => {
     assert.equal(sidecar.jobs.size, 0);
   });
 
-  test("the user's default offset applies to a task without reminders; past reminders are not scheduled", async () => {
-    await setPrefs(tokenA, { defaultReminderMinutes: 60 });
-    const task = openTask({ reminders: [] });
+  test("a task whose reminders are not set gets the user's default offset; [] means none", async () => {
+    await setPrefs(tokenA, { defaultReminderMinutes: 45 });
+    const task = openTask({ reminders: null });
     await publish("taskCreated", { actor: task.userId, task });
-    assert.deepEqual([...sidecar.jobs.keys()], [`reminder-${task.id}-60`]);
-    const soon = openTask({ reminders: [600], dueAt: "2025-06-02T09:00:00.000Z" });
-    await publish("taskCreated", { actor: soon.userId, task: soon });
-    assert.equal(sidecar.jobs.has(`reminder-${soon.id}-600`), false);
+    assert.deepEqual([...sidecar.jobs.keys()], [`reminder-${task.id}-45`]);
+    const none = openTask({ reminders: [] });
+    await publish("taskCreated", { actor: none.userId, task: none });
+    assert.deepEqual([...sidecar.jobs.keys()], [`reminder-${task.id}-45`]);
   });
 });
 

@@ -33,7 +33,8 @@ export const instantSchema = z.iso.datetime({ offset: true, abort: true }).regex
 
 /**
  * A task as the tasks API returns it and as events carry it. `reminders` are offsets before `dueAt`
- * in whole minutes (0 = at the due time). `recurrence` is an RFC 5545 RRULE without DTSTART: the
+ * in whole minutes (0 = at the due time); null = not set (the user's default reminders apply), [] = no
+ * reminder. `recurrence` is an RFC 5545 RRULE without DTSTART: the
  * series is anchored at `dueAt` in `timeZone`. `seriesId`/`occurrenceAt` are set on occurrences
  * created by the recurrence service (seriesId = id of the first task of the series). `repeatFrom`
  * (absent = schedule) is the series' mode.
@@ -48,7 +49,7 @@ export const taskSnapshotSchema = z.object({
   tags: z.array(z.string()),
   dueAt: instantSchema.nullable(),
   timeZone: z.string().nullable(),
-  reminders: z.array(z.number().int().nonnegative()),
+  reminders: z.array(z.number().int().nonnegative()).nullable(),
   recurrence: z.string().nullable(),
   repeatFrom: z.enum(repeatModes).optional(),
   seriesId: z.uuid().nullable(),

@@ -130,7 +130,11 @@ const reminders = z
       .max(limits.reminderMinutes, `Reminder offsets are at most ${limits.reminderMinutes} minutes.`),
   )
   .max(limits.reminders, `At most ${limits.reminders} reminders.`)
-  .transform((xs) => [...new Set(xs)].sort((a, b) => b - a));
+  .transform((xs) => [...new Set(xs)].sort((a, b) => b - a))
+  .meta({
+    description:
+      "Minutes before dueAt. Absent or null: the user's default reminders (notifications preferences, one hour before by default); [] = no reminder.",
+  });
 
 const recurrence = z
   .string()
@@ -163,7 +167,7 @@ export const createTaskSchema = z.strictObject({
   tags: tags.default([]),
   dueAt: dueInstant.nullable().optional(),
   timeZone: timeZone.nullable().optional(),
-  reminders: reminders.default([]),
+  reminders: reminders.nullable().optional(),
   recurrence: recurrence.nullable().optional(),
   repeatFrom: repeatFromSchema.default("schedule"),
 });
@@ -177,7 +181,7 @@ export const updateTaskSchema = z.strictObject({
   tags: tags.optional(),
   dueAt: dueInstant.nullable().optional(),
   timeZone: timeZone.nullable().optional(),
-  reminders: reminders.optional(),
+  reminders: reminders.nullable().optional(),
   recurrence: recurrence.nullable().optional(),
   repeatFrom: repeatFromSchema.optional(),
 });
@@ -196,7 +200,7 @@ export const createOccurrenceSchema = createOccurrenceRequestSchema.extend({
     description: description.nullable(),
     tags,
     timeZone,
-    reminders,
+    reminders: reminders.nullable(),
     recurrence: z
       .string()
       .max(limits.recurrence, `Recurrence must be at most ${limits.recurrence} characters.`)
@@ -217,7 +221,7 @@ export const createOccurrenceSchema = createOccurrenceRequestSchema.extend({
 export interface TaskRuleFields {
   dueAt: string | null;
   timeZone: string | null;
-  reminders: readonly number[];
+  reminders: readonly number[] | null;
   recurrence: string | null;
   /** @default "schedule" */
   repeatFrom?: RepeatMode | undefined;
@@ -231,7 +235,8 @@ export interface TaskRuleFields {
 export function taskRuleErrors(t: TaskRuleFields, schedule = true): FieldError[] {
   const errors: FieldError[] = [];
   if (t.dueAt !== null && t.timeZone === null) errors.push({ field: "timeZone", message: "Required when dueAt is set." });
-  if (t.dueAt === null && t.reminders.length > 0) errors.push({ field: "reminders", message: "Reminders need dueAt." });
+  if (t.dueAt === null && t.reminders !== null && t.reminders.length > 0)
+    errors.push({ field: "reminders", message: "Reminders need dueAt." });
   if (t.dueAt === null && t.recurrence !== null)
     errors.push({ field: "recurrence", message: "A recurrence needs dueAt (the first occurrence)." });
   if (schedule && errors.length === 0 && t.recurrence !== null && t.dueAt !== null && t.timeZone !== null) {

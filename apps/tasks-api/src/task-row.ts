@@ -11,7 +11,8 @@ export interface TaskRow {
   tags: string[];
   due_at: Date | null;
   time_zone: string | null;
-  reminders: number[];
+  /** null = not set: the user's default reminders apply. */
+  reminders: number[] | null;
   recurrence: string | null;
   repeat_from: RepeatMode;
   series_id: string | null;

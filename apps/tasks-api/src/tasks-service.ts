@@ -55,7 +55,7 @@ export class TasksService {
     const fields = {
       dueAt: input.dueAt ?? null,
       timeZone: input.timeZone ?? null,
-      reminders: input.reminders,
+      reminders: input.reminders ?? null,
       recurrence: input.recurrence ?? null,
       repeatFrom: input.repeatFrom,
     };

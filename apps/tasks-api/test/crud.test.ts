@@ -63,11 +63,11 @@ describe("create, get, patch, complete, delete", () => {
     assert.deepEqual((await h.as("alice", { url: `${base}/${t.id}` })).body, t);
   });
 
-  test("defaults: medium priority, no tags, no due date", async () => {
+  test("defaults: medium priority, no tags, no due date, reminders not set (null)", async () => {
     const t = (await h.as("alice", { method: "POST", url: base, body: { title: "x" } })).json<TaskSnapshot>();
     assert.deepEqual(
       [t.priority, t.tags, t.dueAt, t.timeZone, t.reminders, t.recurrence, t.description],
-      ["medium", [], null, null, [], null, null],
+      ["medium", [], null, null, null, null, null],
     );
   });
 

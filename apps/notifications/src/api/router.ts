@@ -1,11 +1,28 @@
 import { services } from "@tasks/catalog";
 import { authOf, NotFoundError, parseOrThrow, userIdOf, ValidationError, type Knex } from "@tasks/shared";
 import express, { type Router } from "express";
+import type { JobsClient, JobSpec } from "../jobs/client.js";
+import { snoozeNotification } from "../snooze.js";
 import { contactRecorder } from "../store/contacts.js";
 import { clearNotifications, decodeCursor, listNotifications, markAllRead, markRead, unreadCount } from "../store/notifications.js";
 import { getPreferences, savePreferences, type Preferences } from "../store/preferences.js";
 import { deletePushSubscription, savePushSubscription } from "../store/push-subscriptions.js";
-import { idParamSchema, listQuerySchema, preferencesPatchSchema, pushSubscriptionSchema, type PreferencesPatch } from "./schemas.js";
+import {
+  idParamSchema,
+  listQuerySchema,
+  preferencesPatchSchema,
+  pushSubscriptionSchema,
+  snoozeSchema,
+  type PreferencesPatch,
+} from "./schemas.js";
+
+export interface RouterDeps {
+  readonly db: Knex;
+  /** Snoozes are Dapr jobs. */
+  readonly jobs: JobsClient;
+  readonly failurePolicy: NonNullable<JobSpec["failurePolicy"]>;
+  readonly now: () => number;
+}
 
 /** The catalog's public route for this service: /api/v1/notifications. */
 export const basePath = services.notifications.publicRoutes[0].path;
@@ -25,7 +42,8 @@ export function applyPatch(current: Preferences, patch: PreferencesPatch): Prefe
  * The notifications API: every query is scoped to the caller (`sub` of the bearer token, verified by
  * createServiceApp's `publicRoutes` before the router runs).
  */
-export function notificationsRouter(db: Knex): Router {
+export function notificationsRouter(deps: RouterDeps): Router {
+  const { db } = deps;
   const r = express.Router();
   // The token's email (JWT_EMAIL_CLAIM) is the default reminder address: remember it on every request.
   const remember = contactRecorder(db);
@@ -80,6 +98,13 @@ export function notificationsRouter(db: Knex): Router {
     const id = parseOrThrow(idParamSchema, req.params.id, "id");
     if (!(await deletePushSubscription(db, userIdOf(req), id))) throw new NotFoundError("No such push subscription.");
     res.status(204).end();
+  });
+
+  // Snooze a reminder notification: 5/15/60 minutes or until a time; 202 with when it comes back.
+  r.post(`${basePath}/:id/snooze`, async (req, res) => {
+    const id = parseOrThrow(idParamSchema, req.params.id, "id");
+    const body = parseOrThrow(snoozeSchema, req.body);
+    res.status(202).json(await snoozeNotification(deps, userIdOf(req), id, body));
   });
 
   r.post(`${basePath}/:id/read`, async (req, res) => {

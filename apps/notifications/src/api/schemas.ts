@@ -1,4 +1,5 @@
 import { Temporal } from "@js-temporal/polyfill";
+import { instantSchema } from "@tasks/shared";
 import { z } from "zod";
 import { HH_MM } from "../quiet-hours.js";
 
@@ -47,3 +48,15 @@ export const pushSubscriptionSchema = z.object({
 });
 
 export const idParamSchema = z.uuid();
+
+/** POST /{id}/snooze: 5, 15 or 60 minutes from now, or until a chosen instant (checked against the clock by the handler). */
+export const snoozeSchema = z
+  .strictObject({
+    minutes: z.union([z.literal(5), z.literal(15), z.literal(60)], { message: "Snooze for 5, 15 or 60 minutes." }).optional(),
+    until: instantSchema.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.minutes === undefined) === (b.until === undefined))
+      ctx.addIssue({ code: "custom", path: ["minutes"], message: "Give either minutes (5, 15 or 60) or until (an instant)." });
+  });
+export type SnoozeRequest = z.infer<typeof snoozeSchema>;

@@ -2,18 +2,21 @@ import { Temporal } from "@js-temporal/polyfill";
 import type { Counter, Histogram } from "prom-client";
 import type { Knex, Logger } from "@tasks/shared";
 import type { JobsClient, JobSpec } from "../jobs/client.js";
-import { deferralJobName, parseJobName } from "../jobs/naming.js";
+import { deferralJobName, isDigestJobName, parseJobName } from "../jobs/naming.js";
 import { quietHoursEnd } from "../quiet-hours.js";
 import type { ReminderJobData } from "../scheduling.js";
 import { tokenEmailOf } from "../store/contacts.js";
 import { claimDelivery, finishDelivery, skipDelivery, type DeliveryKey } from "../store/deliveries.js";
+import { bucketOf, digestOfJob } from "../store/digests.js";
 import { insertReminderNotification } from "../store/notifications.js";
 import { getPreferences, type Channel, type Preferences } from "../store/preferences.js";
 import { deletePushSubscription, pushSubscriptionsOf } from "../store/push-subscriptions.js";
 import { getReminder, liveStates, setReminderState, type ReminderRow } from "../store/reminders.js";
 import type { TasksClient } from "../tasks-client.js";
+import { emailDigest } from "./digest.js";
 import type { EmailSender } from "./email.js";
 import type { PushSender } from "./push.js";
+import { reminderText } from "./reminder-text.js";
 
 export interface DeliveryDeps {
   readonly db: Knex;
@@ -33,35 +36,12 @@ export interface DeliveryDeps {
 /** What the job callback answers: done (2xx, the job is finished) or retry (5xx: Dapr's failure policy re-triggers). */
 export type JobOutcome = { readonly done: true; readonly result: string } | { readonly done: false; readonly result: string };
 
-type ChannelResult = "sent" | "duplicate" | "skipped" | "retry" | "failed";
-
-export function formatDue(due: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  }).format(due);
-}
-
-export function reminderText(
-  row: Pick<ReminderRow, "task_title" | "due_at" | "offset_minutes">,
-  timeZone: string,
-): { subject: string; text: string } {
-  const when = row.offset_minutes === 0 ? "now" : `in ${row.offset_minutes} minute${row.offset_minutes === 1 ? "" : "s"}`;
-  return {
-    subject: `Reminder: ${row.task_title}`,
-    text: `"${row.task_title}" is due ${when}, at ${formatDue(row.due_at, timeZone)}.`,
-  };
-}
+type ChannelResult = "sent" | "queued" | "duplicate" | "skipped" | "retry" | "failed";
 
 export function reminderDelivery(deps: DeliveryDeps) {
   const now = deps.now ?? Date.now;
   const maxAttempts = deps.maxAttempts ?? 3;
+  const digest = emailDigest({ ...deps, maxAttempts, now });
 
   async function channel(key: DeliveryKey, row: ReminderRow, send: () => Promise<void>): Promise<ChannelResult> {
     const attempt = await claimDelivery(deps.db, key);
@@ -99,7 +79,7 @@ export function reminderDelivery(deps: DeliveryDeps) {
       userId: row.user_id,
       taskId: row.task_id,
     });
-    const { subject, text } = reminderText(row, prefs.timeZone);
+    const { subject, text } = reminderText(row, prefs.timeZone, now());
 
     const inapp = prefs.channels.inapp
       ? await channel(key("inapp"), row, () =>
@@ -114,13 +94,14 @@ export function reminderDelivery(deps: DeliveryDeps) {
         )
       : await skip(key("inapp"), "channel off");
 
-    // Preferences' address first, else the one the user's token carried (the provider's email claim).
+    // Preferences' address first, else the one the user's token carried (the provider's email claim);
+    // one email per user and minute lists every reminder of that minute (the digest).
     const to = prefs.email ?? (prefs.channels.email ? await tokenEmailOf(deps.db, row.user_id) : null);
     const email = !prefs.channels.email
       ? await skip(key("email"), "channel off")
       : to === null
         ? await skip(key("email"), "no email address")
-        : await channel(key("email"), row, () => deps.email.send({ to, subject, text }));
+        : await digest.enqueue(key("email"), row.scheduled_for);
 
     let push: ChannelResult;
     const subs = prefs.channels.push ? await pushSubscriptionsOf(deps.db, row.user_id) : [];
@@ -142,6 +123,7 @@ export function reminderDelivery(deps: DeliveryDeps) {
 
   /** POST /job/{name}: re-check the task, honour preferences and quiet hours, deliver each channel once. */
   async function onJob(name: string, data: Partial<ReminderJobData> | undefined): Promise<JobOutcome> {
+    if (isDigestJobName(name)) return onDigestJob(name);
     const parsed = parseJobName(name);
     if (!parsed) return { done: true, result: "unknown job" };
     const row = await getReminder(deps.db, parsed.reminder);
@@ -153,15 +135,17 @@ export function reminderDelivery(deps: DeliveryDeps) {
     const task = await deps.tasks.get(row.task_id);
     if (!task || task.status !== "open") {
       await setReminderState(deps.db, row.job_name, { state: "cancelled" });
-      return { done: true, result: task ? "task no longer open" : "task not found" };
+      return settled(row, { done: true, result: task ? "task no longer open" : "task not found" });
     }
-    if (task.dueAt === null || Date.parse(task.dueAt) !== row.due_at.getTime()) return { done: true, result: "task due time changed" };
+    // A snooze is for the notification the user snoozed: it goes out even if the due time moved since.
+    if (row.kind !== "snooze" && (task.dueAt === null || Date.parse(task.dueAt) !== row.due_at.getTime()))
+      return { done: true, result: "task due time changed" };
 
     const prefs = await getPreferences(deps.db, row.user_id);
     if (!prefs.remindersEnabled) {
       await setReminderState(deps.db, row.job_name, { state: "skipped" });
       deps.metrics.delivered.inc({ channel: "all", result: "skipped" });
-      return { done: true, result: "reminders disabled" };
+      return settled(row, { done: true, result: "reminders disabled" });
     }
     if (prefs.quietHours) {
       const end = quietHoursEnd(Temporal.Instant.fromEpochMilliseconds(now()), { ...prefs.quietHours, timeZone: prefs.timeZone });
@@ -176,13 +160,30 @@ export function reminderDelivery(deps: DeliveryDeps) {
         });
         await setReminderState(deps.db, row.job_name, { state: "deferred", deferrals, scheduled_for: new Date(dueTime) });
         deps.logger.info({ job: row.job_name, until: dueTime }, "reminder deferred to the end of quiet hours");
-        return { done: true, result: `deferred until ${dueTime}` };
+        return settled(row, { done: true, result: `deferred until ${dueTime}` });
       }
     }
     const results = await deliverAll(row, prefs);
     if (Object.values(results).includes("retry")) return { done: false, result: JSON.stringify(results) };
     await setReminderState(deps.db, row.job_name, { state: "delivered" });
     return { done: true, result: JSON.stringify(results) };
+  }
+
+  /**
+   * A reminder that leaves its minute without an email (cancelled, skipped, deferred) may be the one
+   * the others of its minute wait for: send theirs now rather than at the fallback.
+   */
+  async function settled(row: ReminderRow, outcome: JobOutcome): Promise<JobOutcome> {
+    const { result } = await digest.flush(row.user_id, bucketOf(row.scheduled_for), "settle");
+    return result === "retry" ? { done: false, result: `${outcome.result}; digest email retry` } : outcome;
+  }
+
+  /** The fallback of a minute whose reminders did not all arrive: send what is queued. */
+  async function onDigestJob(name: string): Promise<JobOutcome> {
+    const d = await digestOfJob(deps.db, name);
+    if (!d) return { done: true, result: "unknown digest" };
+    const { result, reminders } = await digest.flush(d.user_id, d.bucket, "force");
+    return { done: result !== "retry", result: `digest ${result} (${reminders.length})` };
   }
 
   return { onJob };

@@ -9,7 +9,7 @@ export interface Preferences {
   /** Local "HH:MM" times in `timeZone`; null = no quiet hours. */
   readonly quietHours: { readonly start: string; readonly end: string } | null;
   readonly timeZone: string;
-  /** Used for a task with a due time and no reminders of its own; null = none. */
+  /** Used for a task with a due time whose reminders are not set; null = none. @default 60 */
   readonly defaultReminderMinutes: number | null;
   /** Where email reminders go; null = the email channel has nowhere to deliver. */
   readonly email: string | null;
@@ -20,7 +20,7 @@ export const defaultPreferences: Preferences = {
   remindersEnabled: true,
   quietHours: null,
   timeZone: "UTC",
-  defaultReminderMinutes: null,
+  defaultReminderMinutes: 60,
   email: null,
 };
 

@@ -14,11 +14,14 @@ export interface ReminderRow {
   state: ReminderState;
   deferrals: number;
   scheduled_for: Date;
+  /** @default "reminder" (column default); "snooze" rows come from snoozing a notification. */
+  kind?: "reminder" | "snooze";
 }
 
 /** States in which a Dapr job for the reminder may still exist. */
 export const liveStates: readonly ReminderState[] = ["scheduled", "deferred"];
 
+/** Every row of a task, snoozes included. */
 export function remindersOfTask(db: Knex, taskId: string): Promise<ReminderRow[]> {
   return db<ReminderRow>("reminders").where({ task_id: taskId });
 }

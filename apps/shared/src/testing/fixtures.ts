@@ -15,7 +15,7 @@ export function sampleTask(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot 
     tags: [],
     dueAt: null,
     timeZone: null,
-    reminders: [],
+    reminders: null,
     recurrence: null,
     seriesId: null,
     occurrenceAt: null,
