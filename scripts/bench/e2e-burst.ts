@@ -1,5 +1,5 @@
 /**
- * `npm run bench:e2e -- --burst [--users 1000 --per-user 10 --lead 240]`: a burst of reminders through the
+ * `npm run bench:e2e -- --burst [--users 1000 --per-user 10 --lead 240 --wait 600]`: a burst of reminders through the
  * real Dapr scheduler on the whole local platform (@tasks/dev-platform). Every user signs in at the
  * platform's OpenID Provider and opens the notifications API once (so notifications knows the token's
  * email), then creates `--per-user` tasks with no reminders of their own (the default: one hour before),
@@ -22,6 +22,8 @@ export async function runBurst(argv: readonly string[]): Promise<number> {
   const PER_USER = opt("per-user", 10);
   /** Seconds from the start of task creation to the burst (rounded up to a whole minute). */
   const LEAD = opt("lead", 240);
+  /** Seconds after the burst to wait for the emails before counting the rest as lost. */
+  const WAIT = opt("wait", 600);
   const TOTAL = USERS * PER_USER;
   const say = (l: string) => process.stderr.write(`[bench:e2e burst] ${l}\n`);
   const load = () =>
@@ -99,7 +101,7 @@ export async function runBurst(argv: readonly string[]): Promise<number> {
     const loadBefore = load();
 
     // Collect: each reminder's title appears in the email that lists it.
-    const deadline = burst + 180_000;
+    const deadline = burst + WAIT * 1000;
     const seen = new Map<string, number[]>();
     let parsed = 0;
     const decode = (raw: string) =>
