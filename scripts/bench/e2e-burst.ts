@@ -108,7 +108,12 @@ export async function runBurst(argv: readonly string[]): Promise<number> {
       raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     const marker = new RegExp(`"(B${run}\\.\\d+\\.\\d+)"`, "g");
     let loadPeak = 0;
+    let lastSay = Date.now();
     while (Date.now() < deadline) {
+      if (Date.now() - lastSay >= 15_000) {
+        say(`${((Date.now() - burst) / 1000).toFixed(0)} s after the burst: ${seen.size}/${TOTAL} reminders emailed`);
+        lastSay = Date.now();
+      }
       const mails = platform.smtp.messages;
       for (; parsed < mails.length; parsed++) {
         const m = mails[parsed]!;
