@@ -1,5 +1,5 @@
 /**
- * `npm run bench:e2e -- --burst [--users 1000 --per-user 10 --lead 240 --wait 600]`: a burst of reminders through the
+ * `npm run bench:e2e -- --burst [--users 1000 --per-user 10 --lead 240 --wait 600 --job-streams N]`: a burst of reminders through the
  * real Dapr scheduler on the whole local platform (@tasks/dev-platform). Every user signs in at the
  * platform's OpenID Provider and opens the notifications API once (so notifications knows the token's
  * email), then creates `--per-user` tasks with no reminders of their own (the default: one hour before),
@@ -24,6 +24,8 @@ export async function runBurst(argv: readonly string[]): Promise<number> {
   const LEAD = opt("lead", 240);
   /** Seconds after the burst to wait for the emails before counting the rest as lost. */
   const WAIT = opt("wait", 600);
+  /** notifications' daprd --scheduler-job-streams (daprd's default: 3). */
+  const STREAMS = opt("job-streams", 0);
   const TOTAL = USERS * PER_USER;
   const say = (l: string) => process.stderr.write(`[bench:e2e burst] ${l}\n`);
   const load = () =>
@@ -55,7 +57,11 @@ export async function runBurst(argv: readonly string[]): Promise<number> {
 
   const loadStart = load();
   const t0 = Date.now();
-  const platform = await startPlatform({ serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "50" } }, log: say });
+  const platform = await startPlatform({
+    serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "50" } },
+    ...(STREAMS > 0 ? { daprdArgs: { notifications: ["--scheduler-job-streams", String(STREAMS)] } } : {}),
+    log: say,
+  });
   const startSeconds = (Date.now() - t0) / 1000;
   const ndb = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services.notifications.database!) });
   await ndb.connect();
@@ -132,7 +138,7 @@ export async function runBurst(argv: readonly string[]): Promise<number> {
     console.log(`
 bench:e2e --burst (whole platform on this machine: real Dapr scheduler, daprd, Kafka, Postgres, SMTP catcher)
   platform start               ${startSeconds.toFixed(1)} s
-  ${TOTAL} reminders of ${USERS} users due at ${new Date(burst).toISOString()} (${PER_USER} per user, the default reminder 1 h before)
+  ${TOTAL} reminders of ${USERS} users due at ${new Date(burst).toISOString()} (${PER_USER} per user, the default reminder 1 h before; notifications' daprd --scheduler-job-streams ${STREAMS || "3 (default)"})
   tasks created in             ${createSeconds.toFixed(1)} s (${(TOTAL / createSeconds).toFixed(0)}/s); all reminders scheduled ${scheduled >= TOTAL ? `${((burst - scheduledBy) / 1000).toFixed(0)} s before the burst` : `NOT (${scheduled})`}
   lateness, reminder time -> email received (${seen.size}/${TOTAL})
     p50 ${p50} ms   p95 ${p95} ms   p99 ${p99} ms   max ${late.at(-1) ?? NaN} ms

@@ -35,6 +35,8 @@ export interface PlatformOptions {
   readonly log?: (line: string) => void;
   /** Extra env per service (e.g. a faster outbox poll in tests). */
   readonly serviceEnv?: Partial<Record<ServiceName, Readonly<Record<string, string>>>>;
+  /** Extra daprd flags per service (benchmarks, e.g. `--scheduler-job-streams`). */
+  readonly daprdArgs?: Partial<Record<ServiceName, readonly string[]>>;
   /** Seconds to wait for each component. @default 120 */
   readonly timeoutSeconds?: number;
   /** Called for every mail the SMTP catcher receives. */

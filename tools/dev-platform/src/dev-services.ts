@@ -122,7 +122,7 @@ export async function createService(
     command: daprd.binary,
     logFile: path.join(ctx.logs, `daprd-${spec.name}.log`),
     env: { ...daprd.mtls.env, APP_API_TOKEN: token.token, DAPR_API_TOKEN: apiToken.token },
-    args: [...daprd.mtls.args, ...daprdArgs(spec, ports, daprd)],
+    args: [...daprd.mtls.args, ...daprdArgs(spec, ports, daprd), ...(ctx.opts.daprdArgs?.[spec.name] ?? [])],
   });
   const nodeApp: ProcessSpec = {
     name: spec.name,
