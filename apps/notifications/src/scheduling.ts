@@ -87,9 +87,13 @@ export function reminderScheduler(deps: SchedulerDeps) {
     const byName = new Map(rows.map((r) => [r.job_name, r]));
     const wanted = new Set<string>();
     const at = now();
-    // Reminders whose time already passed: only the latest is sent, once and right away, and only while
-    // the task is not overdue; the others are recorded as missed.
-    const catchUp = offsets.filter((o) => dueAt.getTime() - o * 60_000 <= at && dueAt.getTime() > at - LATE_GRACE_MS).at(-1);
+    // Reminders whose time already passed when first scheduled: only the latest is sent, once and right
+    // away, and only while the task is not overdue; the others are recorded as missed. One scheduled before
+    // for the same time (cancelled, e.g. while the task was completed, then reopened) is not caught up.
+    const seenBefore = (o: number) => byName.get(reminderJobName(task.id, o))?.remind_at.getTime() === dueAt.getTime() - o * 60_000;
+    const catchUp = offsets
+      .filter((o) => dueAt.getTime() - o * 60_000 <= at && dueAt.getTime() > at - LATE_GRACE_MS && !seenBefore(o))
+      .at(-1);
     for (const offset of offsets) {
       const name = reminderJobName(task.id, offset);
       wanted.add(name);

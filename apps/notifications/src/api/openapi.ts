@@ -19,7 +19,7 @@ import {
 } from "@tasks/shared";
 import { z } from "zod";
 import { basePath } from "./router.js";
-import { listQuerySchema, preferencesPatchSchema, pushSubscriptionSchema } from "./schemas.js";
+import { listQuerySchema, preferencesPatchSchema, pushSubscriptionSchema, snoozeSchema } from "./schemas.js";
 
 export const notificationsOpenapiPath = services.notifications.openapiPath;
 
@@ -67,6 +67,10 @@ export function notificationsOpenapi(): OpenApiJson {
         Preferences: toJsonSchema(preferencesSchema),
         PreferencesPatch: toJsonSchema(preferencesPatchSchema),
         PushSubscription: toJsonSchema(pushSubscriptionSchema),
+        SnoozeRequest: {
+          ...toJsonSchema(snoozeSchema),
+          description: "Exactly one of minutes (5, 15 or 60) or until (one minute to 28 days ahead).",
+        },
         Problem: toJsonSchema(problemJsonSchema),
       },
     },
@@ -137,6 +141,21 @@ function settingsPaths(): OpenApiJson {
           ...invalid,
           ...authenticatedProblems,
           "404": problemResponse("No such subscription."),
+        },
+      }),
+    },
+    [openapiPathOf(`${basePath}/:id/snooze`)]: {
+      parameters: [idParam("The reminder notification.")],
+      post: op("snoozeNotification", {
+        description:
+          "Brings the reminder back later as a one-shot job (quiet hours defer it); marks the notification read. Repeating the request changes nothing; snoozing again moves it.",
+        requestBody: { required: true, content: jsonContent(schemaRef("SnoozeRequest")) },
+        responses: {
+          "202": ok("Snoozed until.", toJsonSchema(z.object({ notificationId: z.uuid(), until: z.iso.datetime({ offset: true }) }))),
+          ...invalid,
+          ...authenticatedProblems,
+          "404": problemResponse("No such notification."),
+          "409": problemResponse("Not a reminder notification."),
         },
       }),
     },
