@@ -114,7 +114,9 @@ export function taskEventLines(task: TaskSnapshot): string[] {
   if (task.tags.length) lines.push(`CATEGORIES:${task.tags.map(escapeText).join(",")}`);
   lines.push("TRANSP:TRANSPARENT");
   if (task.recurrence) lines.push(`RRULE:${rruleValue(task.recurrence, zone)}`);
-  for (const minutes of task.reminders)
+  // Reminders not set (null) follow the user's default in the notifications preferences, which this
+  // service does not know: no VALARM for them.
+  for (const minutes of task.reminders ?? [])
     lines.push(
       "BEGIN:VALARM",
       "ACTION:DISPLAY",

@@ -14,7 +14,8 @@ export interface Task {
   tags: string[];
   dueAt: string | null;
   timeZone: string | null;
-  reminders: number[];
+  /** null = not set: the user's default reminder applies (notifications preferences). */
+  reminders: number[] | null;
   recurrence: string | null;
   seriesId: string | null;
   occurrenceAt: string | null;

@@ -62,7 +62,12 @@ export async function editorView(ctx: Ctx, root: HTMLElement, task?: Task, onSav
     { id: "f-zone" },
     zones().map((z) => h("option", { value: z, selected: z === zone0 }, z)),
   );
-  const initialReminders = new Set(task ? task.reminders : prefs?.defaultReminderMinutes != null ? [prefs.defaultReminderMinutes] : []);
+  // A new task, or one whose reminders are not set, shows the user's default; left as shown it stays
+  // "not set" (null), so a later change of the default applies to it.
+  const followsDefault = !task || task.reminders === null;
+  const initialReminders = new Set(
+    !followsDefault ? task.reminders : prefs?.defaultReminderMinutes != null ? [prefs.defaultReminderMinutes] : [],
+  );
   const reminderBoxes = reminderChoices.map(([m, label]) =>
     h(
       "label",
@@ -161,6 +166,8 @@ export async function editorView(ctx: Ctx, root: HTMLElement, task?: Task, onSav
     void save();
   });
 
+  const sameSet = (xs: number[], set: ReadonlySet<number>) => new Set(xs).size === set.size && xs.every((x) => set.has(x));
+
   async function save(): Promise<void> {
     for (const el of form.querySelectorAll(".error")) el.textContent = "";
     errorsBox.textContent = "";
@@ -177,7 +184,7 @@ export async function editorView(ctx: Ctx, root: HTMLElement, task?: Task, onSav
         .filter(Boolean),
       dueAt,
       timeZone: dueAt ? zone.value : null,
-      reminders: dueAt ? reminders : [],
+      reminders: followsDefault && sameSet(reminders, initialReminders) ? null : dueAt ? reminders : [],
       recurrence: dueAt ? rule() : null,
     };
     if (!input.title?.trim()) return void showError("title", "Title must not be empty.");
