@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceName } from "@tasks/catalog";
+import type { IngressRateLimits } from "@tasks/infra/k8s/rate-limit";
 
 /**
  * What the cluster layer (stacks/azure-stack.ts or stacks/local-stack.ts) hands to the Kubernetes
@@ -57,6 +58,8 @@ export interface PlatformTarget {
   readonly identity?: ServiceIdentity;
   /** Public host for the ingress, e.g. `tasks.dev.example.com`. */
   readonly host: string;
+  /** Traefik's rate limits on the public routes (per token, per client address). @default defaultIngressRateLimits */
+  readonly ingressRateLimits?: IngressRateLimits;
   /** cert-manager issuer for the ingress certificate. */
   readonly tls: { readonly issuer: "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned"; readonly acmeEmail?: string };
   /** CIDRs the egress network policies allow towards Postgres, the broker, Key Vault and SMTP. */

@@ -37,6 +37,7 @@ export function createPlatform(target: PlatformTarget, options: PlatformOptions 
   const workloads = createWorkloads(target, ctx, controlPlane, networkPolicies);
   return {
     namespaces: ns,
+    crds: controlPlane.crds,
     ingressController: controlPlane.ingressController,
     daprControlPlane: controlPlane.daprControlPlane,
     daprResources: controlPlane.daprResources,

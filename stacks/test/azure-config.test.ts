@@ -3,6 +3,8 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { loadAzureConfig } from "../src/config/azure.js";
 import { StackConfigError } from "../src/config/common.js";
+import { ingressRateLimits } from "../src/config/ingress-rate-limit.js";
+import { defaultIngressRateLimits } from "@tasks/infra/k8s/rate-limit";
 import { offlineEnvVar } from "../src/config/examples.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
 
@@ -41,6 +43,39 @@ describe("Azure stack config validation", () => {
       assert.equal(cfg.location, "westeurope");
       assert.equal(await (cfg.smtpPassword as unknown as { isSecret: Promise<boolean> }).isSecret, true);
     }
+  });
+
+  it("ingressRateLimit: optional, defaults key by key, each bad key named, an address ceiling below one token's refused", () => {
+    const dev = withConfig("dev", () => {})() as ReturnType<typeof loadAzureConfig>;
+    assert.equal(dev.ingressRateLimit, undefined);
+    assert.deepEqual(ingressRateLimits(dev.ingressRateLimit), defaultIngressRateLimits);
+    const partial = withConfig("dev", (c) => {
+      c["tasks-platform:ingressRateLimit"] = JSON.stringify({ perToken: { burst: 10 } });
+    })() as ReturnType<typeof loadAzureConfig>;
+    assert.deepEqual(ingressRateLimits(partial.ingressRateLimit), {
+      perToken: { requestsPerMinute: 600, burst: 10 },
+      perAddress: defaultIngressRateLimits.perAddress,
+    });
+    assert.throws(
+      withConfig("dev", (c) => {
+        c["tasks-platform:ingressRateLimit"] = JSON.stringify({ perToken: { requestsPerMinute: 0, brust: 5 }, perAddress: { burst: 1.5 } });
+      }),
+      {
+        name: "StackConfigError",
+        message:
+          "Invalid stack config: tasks-platform:ingressRateLimit.perToken.requestsPerMinute: expected an integer 1..1000000; " +
+          "tasks-platform:ingressRateLimit.perToken.brust: unknown key; " +
+          "tasks-platform:ingressRateLimit.perAddress.burst: expected an integer 1..100000",
+      },
+    );
+    assert.throws(
+      withConfig("prod", (c) => setIn(c, "ingressRateLimit", ["perAddress", "requestsPerMinute"], 100)),
+      {
+        name: "StackConfigError",
+        message:
+          "Invalid stack config: tasks-platform:ingressRateLimit.perAddress.requestsPerMinute: expected at least perToken.requestsPerMinute (600): one address must fit one user's requests",
+      },
+    );
   });
 
   it("names a wrong nested key and its expected form", () => {

@@ -6,6 +6,8 @@ import { subnetLayout } from "@tasks/infra/azure/network/index";
 import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
+import { ingressRateLimits } from "../src/config/ingress-rate-limit.js";
+import { defaultIngressRateLimits } from "@tasks/infra/k8s/rate-limit";
 import {
   byKind,
   checkDapr,
@@ -151,13 +153,26 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), cfg("tlsIssuer"));
     });
 
+    it("rate-limits the public routes at the ingress with the stack's ingressRateLimit, defaults for unset keys", () => {
+      const raw = config["tasks-platform:ingressRateLimit"];
+      const expected = ingressRateLimits(raw === undefined ? undefined : (JSON.parse(raw) as Parameters<typeof ingressRateLimits>[0]));
+      const limit = (name: string) => {
+        const m = manifests.find((x) => x.kind === "Middleware" && x.metadata.name === name && x.metadata.namespace === "tasks");
+        return { requestsPerMinute: get(m, "spec", "rateLimit", "average"), burst: get(m, "spec", "rateLimit", "burst") };
+      };
+      assert.deepEqual({ perToken: limit("rate-limit-per-token"), perAddress: limit("rate-limit-per-address") }, expected);
+      if (stack === "prod") assert.equal(expected.perAddress.requestsPerMinute, 3000);
+      else assert.deepEqual(expected, defaultIngressRateLimits);
+    });
+
     it("applies the CRDs before the charts (CRD step: standard Gateway API channel), and the charts skip their own", () => {
       assert.equal(crdBundle(run, "gatewayApi"), "standard-install.yaml");
       assert.deepEqual(releasesAfterCrds(run), ["cert-manager", "dapr", "kube-prometheus-stack", "opentelemetry-collector", "traefik"]);
       assert.equal(get(releaseValues(run, "dapr"), "skipCrds"), undefined);
       const skip = (chart: string) =>
         run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === chart)!.inputs.skipCrds;
-      assert.deepEqual(["dapr", "kube-prometheus-stack", "traefik", "cert-manager"].map(skip), [true, true, false, false]);
+      assert.deepEqual(["dapr", "kube-prometheus-stack", "traefik", "cert-manager"].map(skip), [true, true, true, false]);
+      assert.equal(crdBundle(run, "traefik"), "kubernetes-crd-definition-v1.yml");
     });
 
     it("gives the ingress Service the program's static IP, after the control plane may use it", () => {

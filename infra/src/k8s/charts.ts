@@ -15,8 +15,11 @@ export interface ChartRef {
 
 export const charts = {
   certManager: { chart: "cert-manager", version: "v1.18.2", repo: "https://charts.jetstack.io" },
-  /** Traefik v3.7 (appVersion v3.7.11), the Gateway API implementation; it serves Gateway API v1.6. */
-  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
+  /**
+   * Traefik v3.7 (appVersion v3.7.11), the Gateway API implementation; it serves Gateway API v1.6. Its
+   * traefik.io CRDs (the rate-limit Middlewares) come from the CRD step.
+   */
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts", skipCrds: true },
   kubePrometheusStack: {
     chart: "kube-prometheus-stack",
     version: "76.5.1",

@@ -6,6 +6,7 @@ export * from "./cert-manager.js";
 export * from "./ingress-controller.js";
 export * from "./gateway-manifests.js";
 export * from "./gateway-routes.js";
+export * from "./rate-limit.js";
 export * from "./crds.js";
 export * from "./dapr-control-plane.js";
 export * from "./network-policies/index.js";

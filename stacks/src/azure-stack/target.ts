@@ -1,6 +1,7 @@
 import type { Provider } from "@pulumi/kubernetes/provider.js";
 import { allServices, type ServiceName } from "@tasks/catalog";
 import type * as pulumi from "@pulumi/pulumi";
+import { ingressRateLimits } from "../config/ingress-rate-limit.js";
 import type { PlatformTarget } from "../contracts.js";
 import type { DataServices } from "./data.js";
 import type { AzureContext, Foundation } from "./foundation.js";
@@ -46,6 +47,7 @@ export function azurePlatformTarget(
     identities,
     identity: signIn.identity,
     host: cfg.domain,
+    ingressRateLimits: ingressRateLimits(cfg.ingressRateLimit),
     tls: { issuer: cfg.tlsIssuer, acmeEmail: cfg.acmeEmail },
     egressCidrs: {
       postgres: [layout.postgres],

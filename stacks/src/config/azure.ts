@@ -23,6 +23,7 @@ import {
   validateConfig,
 } from "./common.js";
 import { identitySection } from "./identity.js";
+import { ingressRateLimitSection } from "./ingress-rate-limit.js";
 
 /**
  * Config of the Azure stacks (dev, prod). dev and prod run the same program; everything that differs
@@ -154,6 +155,8 @@ export const azureShape = {
   postgres: postgresShape,
   /** End-user sign-in: Entra ID registered by the program, or your own OpenID provider (config/identity.ts). */
   identity: identitySection(["entra", "oidc"]),
+  /** Traefik's rate limits per token and per client address, before the services (config/ingress-rate-limit.ts). */
+  ingressRateLimit: ingressRateLimitSection,
   /** Prometheus (kube-prometheus-stack): how long it keeps samples and the size of its volume. */
   monitoring: section({ retention: prometheusDuration("30d"), storageSize: storageSize("100Gi") }),
   smtp: section({
