@@ -17,6 +17,8 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import pg from "pg";
 import { allServices, services } from "@tasks/catalog";
@@ -74,12 +76,29 @@ async function call<T>(
     signal: AbortSignal.timeout(15_000),
   });
   const text = await res.text();
+  if (res.status === 500) assert.fail(`${init.method ?? "GET"} ${url}: 500 ${text}\n${serviceLogLines(text)}`);
   if (res.status === 503) {
     // The services' answer to a transient database error: problem+json with Retry-After.
     assert.match(String(res.headers.get("content-type")), /^application\/problem\+json/, `503 without problem+json: ${text}`);
     assert.ok(res.headers.get("retry-after"), `503 without Retry-After: ${text}`);
   }
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, retryAfter: res.headers.get("retry-after") ?? undefined };
+}
+
+/** The services' log lines of a problem body's correlation id (the platform's work dir holds every process's log). */
+function serviceLogLines(problem: string): string {
+  const id = /"correlationId":"([0-9a-f]+)"/.exec(problem)?.[1];
+  if (!id) return "";
+  const files = readdirSync(platform.workDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".log"));
+  return files
+    .flatMap((f) =>
+      readFileSync(path.join(platform.workDir, f), "utf8")
+        .split("\n")
+        .filter((l) => l.includes(id))
+        .map((l) => `${f}: ${l}`),
+    )
+    .join("\n")
+    .slice(0, 4000);
 }
 
 /**

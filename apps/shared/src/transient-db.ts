@@ -9,16 +9,19 @@ const networkCodes = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE"
 
 /**
  * Postgres SQLSTATEs: class 08 (connection exception), 57P01-57P03 (admin/crash shutdown, cannot connect
- * now), 53300 (too many connections).
+ * now), 53300 (too many connections), 57014 (the statement timeout cancelled a query on a slow server).
  */
-const transientSqlStates = /^(08\d{3}|57P0[123]|53300)$/;
+const transientSqlStates = /^(08\d{3}|57P0[123]|53300|57014)$/;
 
-/** What node-postgres and knex say when a connection dies or cannot be had (they set no code). */
+/**
+ * What node-postgres and knex say when a connection dies or cannot be had (they set no code). Not anchored:
+ * knex prefixes a failed query's message with its SQL (`update ... - Connection terminated unexpectedly`).
+ */
 const transientMessages = [
-  /^Connection terminated/, // "Connection terminated unexpectedly", "... due to connection timeout"
+  /Connection terminated/, // "Connection terminated unexpectedly", "... due to connection timeout"
   /timeout exceeded when trying to connect/,
   /Client has encountered a connection error and is not queryable/,
-  /^Knex: Timeout acquiring a connection/,
+  /Knex: Timeout acquiring a connection/,
 ];
 
 /** Seconds a client should wait before retrying after a transient database error. */
