@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { allServices, secretNames } from "@tasks/catalog";
 import { subnetLayout } from "@tasks/infra/azure/network/index";
-import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
+import { manifestsOf, releasesOf, type Manifest } from "../src/offline/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
 import { ingressRateLimits } from "../src/config/ingress-rate-limit.js";
@@ -164,6 +164,45 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       if (stack === "prod") assert.equal(expected.perAddress.requestsPerMinute, 3000);
       else assert.deepEqual(expected, defaultIngressRateLimits);
     });
+
+    it(
+      stack === "dev" ? "deploys Chaos Mesh and its paused game-day experiments against the workload namespace" : "deploys no Chaos Mesh",
+      () => {
+        const schedules = manifests.filter((m) => m.kind === "Schedule" && m.apiVersion === "chaos-mesh.org/v1alpha1");
+        const release = releasesOf(run.resources).find((r) => r.chart === "chaos-mesh");
+        if (stack === "prod") {
+          assert.deepEqual([schedules.length, release], [0, undefined]);
+          assert.equal(get(named(manifests, "Namespace", "tasks"), "metadata", "annotations"), undefined);
+          return;
+        }
+        assert.equal(get(release?.values, "controllerManager", "enableFilterNamespace"), true);
+        assert.deepEqual(get(named(manifests, "Namespace", "tasks"), "metadata", "annotations"), { "chaos-mesh.org/inject": "enabled" });
+        assert.deepEqual(
+          schedules
+            .map((s) => [s.metadata.name, String(get(s, "spec", "schedule")), get(s, "spec", "type")])
+            .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+          [
+            ["pod-kill-recurrence", "0 10 * * 3", "PodChaos"],
+            ["pod-kill-notifications", "8 10 * * 3", "PodChaos"],
+            ["pod-kill-audit", "16 10 * * 3", "PodChaos"],
+            ["pod-kill-realtime", "24 10 * * 3", "PodChaos"],
+            ["broker-delay", "32 10 * * 3", "NetworkChaos"],
+            ["broker-partition", "40 10 * * 3", "NetworkChaos"],
+            ["zone-pod-kill", "48 10 * * 3", "PodChaos"],
+          ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
+        );
+        for (const s of schedules) {
+          assert.equal(s.metadata.namespace, "tasks");
+          assert.deepEqual(get(s, "metadata", "annotations"), { "experiment.chaos-mesh.org/pause": "true" });
+        }
+        const partition = get(named(schedules, "Schedule", "broker-partition"), "spec", "networkChaos");
+        assert.deepEqual(get(partition, "selector", "namespaces"), ["tasks"]);
+        assert.match(String(get(partition, "externalTargets", 0)), /\.servicebus\.windows\.net$/);
+        assert.deepEqual(get(named(schedules, "Schedule", "zone-pod-kill"), "spec", "podChaos", "selector", "nodeSelectors"), {
+          "topology.kubernetes.io/zone": "westeurope-1",
+        });
+      },
+    );
 
     it("applies the CRDs before the charts (CRD step: standard Gateway API channel), and the charts skip their own", () => {
       assert.equal(crdBundle(run, "gatewayApi"), "standard-install.yaml");

@@ -262,7 +262,9 @@ const baseChartNamespaces = ["cert-manager", "ingress", "monitoring", "dapr-syst
 
 export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
   // KEDA's chart on minikube (AKS runs the add-on in kube-system); monitoring holds the lag exporter and trace collector too.
-  const chartNamespaces = [...baseChartNamespaces, ...(exp.kind === "minikube" ? ["keda"] : [])];
+  // Chaos Mesh where the stack opts into game days (dev).
+  const chaos = releasesOf(run.resources).some((r) => r.chart === "chaos-mesh");
+  const chartNamespaces = [...baseChartNamespaces, ...(exp.kind === "minikube" ? ["keda"] : []), ...(chaos ? ["chaos-mesh"] : [])];
   assert.deepEqual(
     releasesOf(run.resources)
       .map((r) => `${String(r.namespace)} ${String(r.chart)}`)
@@ -275,6 +277,7 @@ export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifes
       "monitoring opentelemetry-collector",
       "monitoring prometheus-kafka-exporter",
       ...(exp.kind === "minikube" ? ["keda keda"] : []),
+      ...(chaos ? ["chaos-mesh chaos-mesh"] : []),
     ].sort(),
   );
   const policies = byKind(manifests, "NetworkPolicy");

@@ -13,4 +13,5 @@ export * from "./network-policies/index.js";
 export * from "./monitoring/index.js";
 export * from "./security.js";
 export * from "./keda.js";
+export * from "./chaos-mesh.js";
 export * from "./secret-provider-class.js";

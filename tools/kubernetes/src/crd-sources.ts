@@ -99,6 +99,20 @@ export const crdSources: readonly CrdSource[] = [
       "(infra/src/k8s/crds.ts traefikVersion) from the release the chart runs; the chart's crds/ are skipped.",
   },
   {
+    chartKey: "chaosMesh",
+    chartVersion: "2.8.3",
+    appVersion: "v2.8.3",
+    module: "github.com/chaos-mesh/chaos-mesh",
+    moduleVersion: "v0.9.1-0.20260902003049-47411975a8cb",
+    dir: "config/crd/bases",
+    helmTemplated: false,
+    note:
+      "Chaos Mesh tags v2.x without a /v2 module path, so its releases are +incompatible versions, which the module proxy " +
+      "does not serve here (403 for v2.8.3+incompatible and for the tag's commit); it serves this pseudo-version of master " +
+      "(2026-09-02). Its chaos-mesh.org_podchaos, _networkchaos and _schedules.yaml are byte-identical to the v2.8.3 tag's " +
+      "(checked with git against the tag); the chart 2.8.3 installs its crds/, generated from this directory.",
+  },
+  {
     chartKey: "kubePrometheusStack",
     chartVersion: "76.5.1",
     appVersion: "v0.84.1",
