@@ -33,7 +33,8 @@ export interface IngressControllerArgs {
   readonly extraRoutesNamespaces?: readonly string[];
   /**
    * Namespaces whose Traefik Middlewares the kubernetesCRD provider reads: those of the HTTPRoutes, whose
-   * ExtensionRef filters name them (the workloads' and `extraRoutesNamespaces`).
+   * ExtensionRef filters name them (the workloads' and `extraRoutesNamespaces`). Never empty: Traefik would read
+   * every namespace. @default [the workload namespace]
    */
   readonly middlewareNamespaces?: readonly string[];
   /** What the release waits for: the Gateway API CRDs, the monitoring CRDs its ServiceMonitor needs. */
@@ -71,7 +72,7 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
     providers: {
       kubernetesCRD: {
         enabled: true,
-        namespaces: [...(args.middlewareNamespaces ?? [])],
+        namespaces: args.middlewareNamespaces?.length ? [...args.middlewareNamespaces] : [namespaces.workloads],
         allowCrossNamespace: false,
         allowExternalNameServices: false,
         allowEmptyServices: false,

@@ -112,6 +112,9 @@ describe("platform component values", () => {
       kubernetesGateway: { enabled: true, experimentalChannel: false },
     });
     assert.deepEqual([v.ingressClass, v.gateway, v.gatewayClass], [{ enabled: false }, { enabled: false }, { enabled: false }]);
+    // An empty namespace list would have Traefik read every namespace's Middlewares: the workloads' by default.
+    const unset = ingressControllerValues({ serviceType: "NodePort", host: "h", issuer: "x", middlewareNamespaces: [] }) as typeof v;
+    assert.deepEqual((unset.providers!.kubernetesCRD as { namespaces: string[] }).namespaces, ["tasks"]);
     assert.equal(v.api!.dashboard, false);
     assert.deepEqual(v.deployment, { replicas: 3 });
     assert.deepEqual(v.podDisruptionBudget, { enabled: true, minAvailable: 2 });
