@@ -38,6 +38,7 @@ export const chaosExperiments = stackPolicy({
     source("project", "game-day", "Fault injection on dev only, scoped to the platform's workloads (issue 20)"),
     source("azure", "WAF chaos engineering", "Run chaos experiments in a controlled scope with a blast radius you choose"),
   ],
+  url: "https://chaos-mesh.org/docs/configure-enabled-namespace/",
   remediationSteps:
     "Leave tasks-platform:chaos unset on prod; build experiments with chaosExperimentManifests (infra/src/k8s/chaos-mesh.ts), whose selectors name the workload namespace, and keep the chart's enableFilterNamespace on.",
   tags: ["kubernetes", "security", "availability"],

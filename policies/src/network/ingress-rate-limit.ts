@@ -49,6 +49,7 @@ export const ingressRateLimit = stackPolicy({
     ),
     source("aks-baseline", "Network/Ingress", "The ingress controller protects the workloads from abusive clients"),
   ],
+  url: "https://doc.traefik.io/traefik/v3.7/reference/routing-configuration/http/middlewares/ratelimit/",
   remediationSteps:
     "Build public routes with rateLimitedRules (infra/src/k8s/rate-limit.ts) and create the namespace's RateLimitMiddlewares; a new public service gets both from its catalog publicRoutes through GatewayRoutes.",
   tags: ["network", "security", "availability"],
