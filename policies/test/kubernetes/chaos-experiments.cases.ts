@@ -117,4 +117,11 @@ export default casesFor(chaosExperiments, [
       'Schedule "pod-kill-audit" lives in namespace "chaos-mesh": chaos objects belong in "tasks".',
     ],
   },
+  {
+    n: 7,
+    title: "dev preview before the cluster exists: nothing known of the experiment (the provider is unknown)",
+    stack: "dev",
+    resources: [release, workloadNs, { ...podKill, props: {} }],
+    expect: [],
+  },
 ]);
