@@ -1,6 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import type { ServiceName } from "@tasks/catalog";
+import type { IngressRateLimits } from "@tasks/infra/k8s/rate-limit";
+import type { ChaosWindow } from "@tasks/infra/k8s/chaos-mesh";
 
 /**
  * What the cluster layer (stacks/azure-stack.ts or stacks/local-stack.ts) hands to the Kubernetes
@@ -57,6 +59,18 @@ export interface PlatformTarget {
   readonly identity?: ServiceIdentity;
   /** Public host for the ingress, e.g. `tasks.dev.example.com`. */
   readonly host: string;
+  /**
+   * Game days (dev): Chaos Mesh and its experiments against the workload namespace: the zone whose pods are
+   * killed, the broker as the pods reach it, the weekly window, whether the experiments start paused.
+   */
+  readonly chaos?: {
+    readonly zone: string;
+    readonly brokerTargets: readonly pulumi.Input<string>[];
+    readonly window: ChaosWindow;
+    readonly paused: boolean;
+  };
+  /** Traefik's rate limits on the public routes (per token, per client address). @default defaultIngressRateLimits */
+  readonly ingressRateLimits?: IngressRateLimits;
   /** cert-manager issuer for the ingress certificate. */
   readonly tls: { readonly issuer: "letsencrypt-staging" | "letsencrypt-prod" | "selfsigned"; readonly acmeEmail?: string };
   /** CIDRs the egress network policies allow towards Postgres, the broker, Key Vault and SMTP. */

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { PlatformNamespaces, namespaces } from "@tasks/infra/k8s/index";
+import { PlatformNamespaces, RateLimitMiddlewares, defaultIngressRateLimits, namespaces } from "@tasks/infra/k8s/index";
 import { KafkaTopics, localIdpRouteManifest } from "@tasks/infra/local/index";
 import { readLocalConfig } from "./config/local.js";
 import { createLocalData, type LocalContext } from "./local-stack/data.js";
@@ -28,17 +28,29 @@ export async function deployLocalStack(): Promise<Record<string, unknown>> {
   };
 
   const data = createLocalData(ctx);
-  const platform = createPlatform(localPlatformTarget(ctx, data), {
+  const target = localPlatformTarget(ctx, data);
+  const platform = createPlatform(target, {
     namespaces: ns,
     workloadDependsOn: [data.redpanda, data.postgres, data.secrets],
     ingressTcp: kafkaPassthrough(ctx),
   });
-  // The provider's /idp route on the public Gateway, once the Gateway (and the Gateway API CRDs) exist.
-  if (data.identityProvider)
+  // The provider's /idp route on the public Gateway, once the Gateway (and the Gateway API CRDs) exist, with
+  // the rate-limit Middlewares of its namespace (an ExtensionRef names a Middleware of the route's namespace).
+  if (data.identityProvider) {
+    const rateLimits = new RateLimitMiddlewares(
+      "local-idp-rate-limits",
+      {
+        namespace: namespaces.data,
+        limits: target.ingressRateLimits ?? defaultIngressRateLimits,
+        dependsOn: [...ctx.nsDeps, ...platform.crds.resources],
+      },
+      k8sOpts,
+    );
     new k8s.apiextensions.CustomResource("local-idp-route", localIdpRouteManifest(namespaces.data, cfg.domain), {
       provider,
-      dependsOn: [platform.ingressController.gateway, data.identityProvider],
+      dependsOn: [platform.ingressController.gateway, data.identityProvider, ...rateLimits.resources],
     });
+  }
   new KafkaTopics("topics", { bootstrapServers: [ctx.externalKafka], dependsOn: [data.redpanda, platform.ingressController] });
 
   return {

@@ -8,6 +8,7 @@ import { platformOutputs } from "./platform/outputs.js";
 import { platformTargetProblems } from "./platform/target-problems.js";
 import type { Platform, PlatformContext, PlatformOptions } from "./platform/types.js";
 import { createWorkloads } from "./platform/workloads.js";
+import { createGameDay } from "./platform/game-day.js";
 
 export type { Platform, PlatformOptions } from "./platform/types.js";
 export { platformTargetProblems } from "./platform/target-problems.js";
@@ -22,21 +23,26 @@ export { smtpEnvironment } from "./platform/smtp.js";
  * 2. networking: the network policies;
  * 3. workloads: one image and ServiceWorkload (Deployment, Service, HPA, PDB) per catalog service, the
  *    database-roles Job, the HTTPRoutes;
- * 4. outputs.
+ * 4. game day (opt-in, dev): Chaos Mesh and its experiments;
+ * 5. outputs.
  */
 export function createPlatform(target: PlatformTarget, options: PlatformOptions = {}): Platform {
   const services = options.services ?? allServices;
   const problems = platformTargetProblems(target, services);
   if (problems.length) throw new pulumi.RunError(`Invalid platform target: ${problems.join("; ")}`);
   const k8sOpts: pulumi.ComponentResourceOptions = { providers: [target.provider] };
-  const ns = options.namespaces ?? new PlatformNamespaces("platform-namespaces", { withData: false }, k8sOpts);
+  const ns =
+    options.namespaces ??
+    new PlatformNamespaces("platform-namespaces", { withData: false, withChaosMesh: target.chaos !== undefined }, k8sOpts);
   const ctx: PlatformContext = { services, options, k8sOpts, namespaces: ns, nsDeps: Object.values(ns.byName) };
 
   const controlPlane = createControlPlane(target, ctx);
   const networkPolicies = createNetworking(target, ctx, controlPlane.daprResources.set);
   const workloads = createWorkloads(target, ctx, controlPlane, networkPolicies);
+  createGameDay(target, ctx, networkPolicies, workloads);
   return {
     namespaces: ns,
+    crds: controlPlane.crds,
     ingressController: controlPlane.ingressController,
     daprControlPlane: controlPlane.daprControlPlane,
     daprResources: controlPlane.daprResources,

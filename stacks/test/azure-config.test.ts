@@ -3,6 +3,9 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { loadAzureConfig } from "../src/config/azure.js";
 import { StackConfigError } from "../src/config/common.js";
+import { ingressRateLimits } from "../src/config/ingress-rate-limit.js";
+import { chaosSettings } from "../src/config/chaos.js";
+import { defaultIngressRateLimits } from "@tasks/infra/k8s/rate-limit";
 import { offlineEnvVar } from "../src/config/examples.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
 
@@ -41,6 +44,79 @@ describe("Azure stack config validation", () => {
       assert.equal(cfg.location, "westeurope");
       assert.equal(await (cfg.smtpPassword as unknown as { isSecret: Promise<boolean> }).isSecret, true);
     }
+  });
+
+  it("ingressRateLimit: optional, defaults key by key, each bad key named, an address ceiling below one token's refused", () => {
+    const dev = withConfig("dev", () => {})() as ReturnType<typeof loadAzureConfig>;
+    assert.equal(dev.ingressRateLimit, undefined);
+    assert.deepEqual(ingressRateLimits(dev.ingressRateLimit), defaultIngressRateLimits);
+    const partial = withConfig("dev", (c) => {
+      c["tasks-platform:ingressRateLimit"] = JSON.stringify({ perToken: { burst: 10 } });
+    })() as ReturnType<typeof loadAzureConfig>;
+    assert.deepEqual(ingressRateLimits(partial.ingressRateLimit), {
+      perToken: { requestsPerMinute: 600, burst: 10 },
+      perAddress: defaultIngressRateLimits.perAddress,
+    });
+    assert.throws(
+      withConfig("dev", (c) => {
+        c["tasks-platform:ingressRateLimit"] = JSON.stringify({ perToken: { requestsPerMinute: 0, brust: 5 }, perAddress: { burst: 1.5 } });
+      }),
+      {
+        name: "StackConfigError",
+        message:
+          "Invalid stack config: tasks-platform:ingressRateLimit.perToken.requestsPerMinute: expected an integer 1..1000000; " +
+          "tasks-platform:ingressRateLimit.perToken.brust: unknown key; " +
+          "tasks-platform:ingressRateLimit.perAddress.burst: expected an integer 1..100000",
+      },
+    );
+    assert.throws(
+      withConfig("prod", (c) => setIn(c, "ingressRateLimit", ["perAddress", "requestsPerMinute"], 100)),
+      {
+        name: "StackConfigError",
+        message:
+          "Invalid stack config: tasks-platform:ingressRateLimit.perAddress.requestsPerMinute: expected at least perToken.requestsPerMinute (600): one address must fit one user's requests",
+      },
+    );
+  });
+
+  it("chaos: opt-in game days on dev, refused on prod naming the key; bad window named", () => {
+    const dev = withConfig("dev", () => {})() as ReturnType<typeof loadAzureConfig>;
+    assert.equal(dev.chaos?.enabled, true);
+    assert.deepEqual(chaosSettings(dev.chaos, "westeurope"), {
+      zone: "westeurope-1",
+      window: { dayOfWeek: "Wednesday", hourUtc: 10 },
+      paused: true,
+    });
+    assert.equal(chaosSettings({ enabled: false }, "westeurope"), undefined);
+    assert.deepEqual(chaosSettings({ enabled: true, zone: 3 }, "northeurope"), {
+      zone: "northeurope-3",
+      window: { dayOfWeek: "Wednesday", hourUtc: 10 },
+      paused: true,
+    });
+    assert.throws(
+      withConfig("prod", (c) => {
+        c["tasks-platform:chaos"] = JSON.stringify({ enabled: true });
+      }),
+      {
+        name: "StackConfigError",
+        message:
+          "Invalid stack config: tasks-platform:chaos.enabled: expected false or unset on prod (game days run on dev: docs/OPERATIONS.md, Game day)",
+      },
+    );
+    assert.doesNotThrow(
+      withConfig("prod", (c) => {
+        c["tasks-platform:chaos"] = JSON.stringify({ enabled: false });
+      }),
+    );
+    assert.throws(
+      withConfig("dev", (c) => setIn(c, "chaos", ["window"], { dayOfWeek: "Wed", hourUtc: 24 })),
+      {
+        name: "StackConfigError",
+        message:
+          "Invalid stack config: tasks-platform:chaos.window.dayOfWeek: expected one of: Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday; " +
+          "tasks-platform:chaos.window.hourUtc: expected an integer 0..23",
+      },
+    );
   });
 
   it("names a wrong nested key and its expected form", () => {

@@ -3,9 +3,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { allServices, secretNames } from "@tasks/catalog";
 import { subnetLayout } from "@tasks/infra/azure/network/index";
-import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
+import { manifestsOf, releasesOf, type Manifest } from "../src/offline/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
+import { ingressRateLimits } from "../src/config/ingress-rate-limit.js";
+import { defaultIngressRateLimits } from "@tasks/infra/k8s/rate-limit";
 import {
   byKind,
   checkDapr,
@@ -151,13 +153,65 @@ export function aksStackSuite(stack: "dev" | "prod"): void {
       assert.equal(get(named(manifests, "Certificate", "tasks-public-tls"), "spec", "issuerRef", "name"), cfg("tlsIssuer"));
     });
 
+    it("rate-limits the public routes at the ingress with the stack's ingressRateLimit, defaults for unset keys", () => {
+      const raw = config["tasks-platform:ingressRateLimit"];
+      const expected = ingressRateLimits(raw === undefined ? undefined : (JSON.parse(raw) as Parameters<typeof ingressRateLimits>[0]));
+      const limit = (name: string) => {
+        const m = manifests.find((x) => x.kind === "Middleware" && x.metadata.name === name && x.metadata.namespace === "tasks");
+        return { requestsPerMinute: get(m, "spec", "rateLimit", "average"), burst: get(m, "spec", "rateLimit", "burst") };
+      };
+      assert.deepEqual({ perToken: limit("rate-limit-per-token"), perAddress: limit("rate-limit-per-address") }, expected);
+      if (stack === "prod") assert.equal(expected.perAddress.requestsPerMinute, 3000);
+      else assert.deepEqual(expected, defaultIngressRateLimits);
+    });
+
+    it(
+      stack === "dev" ? "deploys Chaos Mesh and its paused game-day experiments against the workload namespace" : "deploys no Chaos Mesh",
+      () => {
+        const schedules = manifests.filter((m) => m.kind === "Schedule" && m.apiVersion === "chaos-mesh.org/v1alpha1");
+        const release = releasesOf(run.resources).find((r) => r.chart === "chaos-mesh");
+        if (stack === "prod") {
+          assert.deepEqual([schedules.length, release], [0, undefined]);
+          assert.equal(get(named(manifests, "Namespace", "tasks"), "metadata", "annotations"), undefined);
+          return;
+        }
+        assert.equal(get(release?.values, "controllerManager", "enableFilterNamespace"), true);
+        assert.deepEqual(get(named(manifests, "Namespace", "tasks"), "metadata", "annotations"), { "chaos-mesh.org/inject": "enabled" });
+        assert.deepEqual(
+          schedules
+            .map((s) => [s.metadata.name, String(get(s, "spec", "schedule")), get(s, "spec", "type")])
+            .sort((a, b) => String(a[1]).localeCompare(String(b[1]))),
+          [
+            ["pod-kill-recurrence", "0 10 * * 3", "PodChaos"],
+            ["pod-kill-notifications", "8 10 * * 3", "PodChaos"],
+            ["pod-kill-audit", "16 10 * * 3", "PodChaos"],
+            ["pod-kill-realtime", "24 10 * * 3", "PodChaos"],
+            ["broker-delay", "32 10 * * 3", "NetworkChaos"],
+            ["broker-partition", "40 10 * * 3", "NetworkChaos"],
+            ["zone-pod-kill", "48 10 * * 3", "PodChaos"],
+          ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
+        );
+        for (const s of schedules) {
+          assert.equal(s.metadata.namespace, "tasks");
+          assert.deepEqual(get(s, "metadata", "annotations"), { "experiment.chaos-mesh.org/pause": "true" });
+        }
+        const partition = get(named(schedules, "Schedule", "broker-partition"), "spec", "networkChaos");
+        assert.deepEqual(get(partition, "selector", "namespaces"), ["tasks"]);
+        assert.match(String(get(partition, "externalTargets", 0)), /\.servicebus\.windows\.net$/);
+        assert.deepEqual(get(named(schedules, "Schedule", "zone-pod-kill"), "spec", "podChaos", "selector", "nodeSelectors"), {
+          "topology.kubernetes.io/zone": "westeurope-1",
+        });
+      },
+    );
+
     it("applies the CRDs before the charts (CRD step: standard Gateway API channel), and the charts skip their own", () => {
       assert.equal(crdBundle(run, "gatewayApi"), "standard-install.yaml");
       assert.deepEqual(releasesAfterCrds(run), ["cert-manager", "dapr", "kube-prometheus-stack", "opentelemetry-collector", "traefik"]);
       assert.equal(get(releaseValues(run, "dapr"), "skipCrds"), undefined);
       const skip = (chart: string) =>
         run.resources.find((r) => r.type === "kubernetes:helm.sh/v3:Release" && r.inputs.chart === chart)!.inputs.skipCrds;
-      assert.deepEqual(["dapr", "kube-prometheus-stack", "traefik", "cert-manager"].map(skip), [true, true, false, false]);
+      assert.deepEqual(["dapr", "kube-prometheus-stack", "traefik", "cert-manager"].map(skip), [true, true, true, false]);
+      assert.equal(crdBundle(run, "traefik"), "kubernetes-crd-definition-v1.yml");
     });
 
     it("gives the ingress Service the program's static IP, after the control plane may use it", () => {

@@ -262,7 +262,9 @@ const baseChartNamespaces = ["cert-manager", "ingress", "monitoring", "dapr-syst
 
 export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifest[], exp: StackExpectations): void {
   // KEDA's chart on minikube (AKS runs the add-on in kube-system); monitoring holds the lag exporter and trace collector too.
-  const chartNamespaces = [...baseChartNamespaces, ...(exp.kind === "minikube" ? ["keda"] : [])];
+  // Chaos Mesh where the stack opts into game days (dev).
+  const chaos = releasesOf(run.resources).some((r) => r.chart === "chaos-mesh");
+  const chartNamespaces = [...baseChartNamespaces, ...(exp.kind === "minikube" ? ["keda"] : []), ...(chaos ? ["chaos-mesh"] : [])];
   assert.deepEqual(
     releasesOf(run.resources)
       .map((r) => `${String(r.namespace)} ${String(r.chart)}`)
@@ -275,6 +277,7 @@ export function checkNetworkPolicies(run: MockedRun, manifests: readonly Manifes
       "monitoring opentelemetry-collector",
       "monitoring prometheus-kafka-exporter",
       ...(exp.kind === "minikube" ? ["keda keda"] : []),
+      ...(chaos ? ["chaos-mesh chaos-mesh"] : []),
     ].sort(),
   );
   const policies = byKind(manifests, "NetworkPolicy");
@@ -511,7 +514,22 @@ export function checkMonitoringAndIngress(run: MockedRun, manifests: readonly Ma
       [...s.publicRoutes.map((r) => r.path), ...(s.name === "tasks-api" ? [s.openapiPath] : [])],
     );
     assert.equal(get(route, "spec", "rules", 0, "filters", 0, "responseHeaderModifier", "set", 0, "name"), "Strict-Transport-Security");
+    // Rate limited at the ingress: bearer requests per token and per address, the others per address.
+    const limits = (i: number) =>
+      (arr(get(route, "spec", "rules", i, "filters")) as Obj[]).map((f) => get(f, "extensionRef", "name")).slice(1);
+    assert.deepEqual([limits(0), limits(1)], [["rate-limit-per-address", "rate-limit-per-token"], ["rate-limit-per-address"]]);
   }
+  // The Middlewares those filters name, in the routes' namespace, at the stack's limits (config or defaults).
+  const middlewares = byKind(manifests, "Middleware", "traefik.io/v1alpha1").filter((m) => m.metadata.namespace === "tasks");
+  assert.deepEqual(
+    middlewares.map((m) => [m.metadata.name, get(m, "spec", "rateLimit", "period"), get(m, "spec", "rateLimit", "sourceCriterion")]),
+    [
+      ["rate-limit-per-token", "1m", { requestHeaderName: "Authorization" }],
+      ["rate-limit-per-address", "1m", { ipStrategy: {} }],
+    ],
+  );
+  // Traefik resolves the ExtensionRef filters through its CRD provider, which reads the routes' namespace.
+  assert.ok(arr(get(releaseValues(run, "traefik"), "providers", "kubernetesCRD", "namespaces")).includes("tasks"));
   assert.deepEqual(get(named(manifests, "HTTPRoute", "https-redirect"), "spec", "rules", 0, "filters", 0, "requestRedirect"), {
     scheme: "https",
     statusCode: 301,

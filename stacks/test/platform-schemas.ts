@@ -10,7 +10,9 @@ import { daprSchemas } from "./platform-dapr-schemas.js";
  * problems (empty when valid); an unknown kind is a problem.
  * Gateway API kinds (gateway.networking.k8s.io) are not checked here: no @kubernetes-models package fits this
  * repo (2.0.0 needs Node 22, 0.5.1 predates Gateway API v1); the kubernetes tier checks them against the
- * real CRDs of sigs.k8s.io/gateway-api, CEL rules included (tools/kubernetes/src/crd-sources.ts).
+ * real CRDs of sigs.k8s.io/gateway-api, CEL rules included (tools/kubernetes/src/crd-sources.ts). Traefik's
+ * traefik.io kinds (the rate-limit Middlewares) likewise, against Traefik's own CRDs, and Chaos Mesh's
+ * chaos-mesh.org kinds against its CRDs.
  */
 interface ModelClass {
   new (data: unknown): { validate(): void };
@@ -35,11 +37,11 @@ function modelModule(apiVersion: string, kind: string): string | undefined {
   return undefined;
 }
 
-/** The API group whose objects only the kubernetes tier validates (see above). */
-export const kubernetesTierOnlyGroup = "gateway.networking.k8s.io";
+/** The API groups whose objects only the kubernetes tier validates (see above). */
+export const kubernetesTierOnlyGroups = ["gateway.networking.k8s.io", "traefik.io", "chaos-mesh.org"] as const;
 
 export async function schemaProblems(m: Manifest): Promise<string[]> {
-  if (m.apiVersion.startsWith(`${kubernetesTierOnlyGroup}/`)) return [];
+  if (kubernetesTierOnlyGroups.some((g) => m.apiVersion.startsWith(`${g}/`))) return [];
   const where = `${m.apiVersion}/${m.kind} ${m.metadata.namespace ?? "-"}/${m.metadata.name ?? "?"}`;
   const dapr = daprValidators.get(`${m.apiVersion}/${m.kind}`);
   if (dapr)

@@ -7,6 +7,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { z } from "zod";
 import type { Logger } from "./logging.js";
 import { currentCorrelation } from "./logging.js";
+import { databaseRetryAfterSeconds, isTransientDatabaseError } from "./transient-db.js";
 
 export interface FieldError {
   /** Dotted path of the invalid input, e.g. `priority`, `tags.2`, `query.limit`. */
@@ -73,6 +74,12 @@ export class PayloadTooLargeError extends HttpProblem {
     super(413, "Content Too Large", detail);
   }
 }
+/** The request could not reach a dependency for a moment: retry after `retryAfterSeconds`. */
+export class ServiceUnavailableError extends HttpProblem {
+  constructor(detail: string, retryAfterSeconds: number) {
+    super(503, "Service Unavailable", detail, undefined, { "Retry-After": String(retryAfterSeconds) });
+  }
+}
 export class UnsupportedMediaTypeError extends HttpProblem {
   constructor(detail = "The request body must be application/json.") {
     super(415, "Unsupported Media Type", detail);
@@ -97,6 +104,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pre
 
 function problemFrom(err: unknown): HttpProblem | undefined {
   if (err instanceof HttpProblem) return err;
+  // The database connection failed or was cut: nothing was answered, a retry can succeed (transient-db.ts).
+  if (isTransientDatabaseError(err))
+    return new ServiceUnavailableError("The database is unreachable for a moment; retry the request.", databaseRetryAfterSeconds);
   // The router's decodeURIComponent of a path parameter (e.g. %ED%A0%80, not UTF-8).
   if (err instanceof URIError) return new HttpProblem(400, "Bad Request", "The URL is not valid percent-encoded UTF-8.");
   // body-parser errors carry `type` and `status` (express.json()).
@@ -160,7 +170,9 @@ export function problemHandler(logger: Logger) {
     }
     const problem = problemFrom(err);
     if (problem) {
-      if (problem.status >= 500) logger.error({ err }, "request failed");
+      if (problem instanceof ServiceUnavailableError)
+        logger.warn({ err, method: req.method, path: req.path }, "request failed: a dependency is unavailable");
+      else if (problem.status >= 500) logger.error({ err }, "request failed");
       if (err instanceof TokenRefusedError) logger.info({ reason: err.reason, path: req.path }, "auth: token refused");
       sendProblem(res, problem, req.originalUrl.split("?")[0]);
       return;

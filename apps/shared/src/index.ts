@@ -7,6 +7,7 @@ export * from "./dapr-sdk.js";
 export * from "./db.js";
 export * from "./db-roles.js";
 export * from "./errors.js";
+export * from "./transient-db.js";
 export * from "./events.js";
 export * from "./health.js";
 export * from "./internal-api.js";

@@ -15,8 +15,11 @@ export interface ChartRef {
 
 export const charts = {
   certManager: { chart: "cert-manager", version: "v1.18.2", repo: "https://charts.jetstack.io" },
-  /** Traefik v3.7 (appVersion v3.7.11), the Gateway API implementation; it serves Gateway API v1.6. */
-  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts" },
+  /**
+   * Traefik v3.7 (appVersion v3.7.11), the Gateway API implementation; it serves Gateway API v1.6. Its
+   * traefik.io CRDs (the rate-limit Middlewares) come from the CRD step.
+   */
+  traefik: { chart: "traefik", version: "41.3.0", repo: "https://traefik.github.io/charts", skipCrds: true },
   kubePrometheusStack: {
     chart: "kube-prometheus-stack",
     version: "76.5.1",
@@ -37,6 +40,11 @@ export const charts = {
     version: "0.158.3",
     repo: "https://open-telemetry.github.io/opentelemetry-helm-charts",
   },
+  /**
+   * Chaos Mesh v2.8.3 (Apache-2.0), game days on dev only (opt-in: tasks-platform:chaos). The chart installs its
+   * chaos-mesh.org CRDs from its crds/ on first install (an opt-in tool, removed with its release).
+   */
+  chaosMesh: { chart: "chaos-mesh", version: "2.8.3", repo: "https://charts.chaos-mesh.org" },
   /** KEDA on minikube; AKS runs the KEDA add-on instead (ManagedCluster workloadAutoScalerProfile.keda). */
   keda: { chart: "keda", version: "2.17.2", repo: "https://kedacore.github.io/charts" },
 } as const satisfies Record<string, ChartRef>;

@@ -24,6 +24,9 @@ const raw = (repo: string, tag: string, dir: string, names: readonly string[]): 
 /** The Gateway API release Traefik v3.7 implements (its go.mod: sigs.k8s.io/gateway-api v1.6.1). */
 export const gatewayApiVersion = "v1.6.1";
 
+/** The Traefik release the traefik chart 41.3.0 runs (its appVersion): its traefik.io CRDs (Middleware). */
+export const traefikVersion = "v3.7.11";
+
 /** The Prometheus operator kube-prometheus-stack 76.5.1 ships (its appVersion). */
 export const prometheusOperatorVersion = "v0.84.1";
 
@@ -51,7 +54,7 @@ const daprCrds = [
 ];
 
 /**
- * The bundles, by target: the Gateway API's standard channel on AKS; its experimental channel on minikube,
+ * The bundles, by target (the Gateway API's, the Prometheus operator's, Dapr's and Traefik's own): the Gateway API's standard channel on AKS; its experimental channel on minikube,
  * whose Kafka passthrough is a TCPRoute, which Traefik reads from the experimental channel only.
  */
 export function crdBundles(gatewayChannel: "standard" | "experimental"): CrdBundle[] {
@@ -72,6 +75,12 @@ export function crdBundles(gatewayChannel: "standard" | "experimental"): CrdBund
       ),
     },
     { owner: "dapr", version: `v${charts.dapr.version}`, files: raw("dapr/dapr", `v${charts.dapr.version}`, "charts/dapr/crds", daprCrds) },
+    // Every traefik.io CRD (its kubernetesCRD provider watches all of them), for the rate-limit Middlewares.
+    {
+      owner: "traefik",
+      version: traefikVersion,
+      files: raw("traefik/traefik", traefikVersion, "docs/content/reference/dynamic-configuration", ["kubernetes-crd-definition-v1.yml"]),
+    },
   ];
 }
 

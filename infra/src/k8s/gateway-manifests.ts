@@ -1,4 +1,5 @@
 import { ingressPathMatches, type ServiceSpec } from "@tasks/catalog";
+import { rateLimitedRules } from "./rate-limit.js";
 import { appLabels, gatewayClassName, gatewayListeners, namespaceSelector, partOfLabels, publicGateway, publicTlsSecret } from "./names.js";
 
 /**
@@ -112,7 +113,9 @@ export function httpsRedirectRouteManifest(host: string) {
 
 /**
  * One HTTPRoute per service with public routes, on the HTTPS listener only: the catalog's path prefixes to the
- * service's `http` port, with HSTS on every response. WebSocket upgrades pass through Traefik as they are.
+ * service's `http` port, with HSTS on every response and the ingress rate limits (rate-limit.ts: requests with
+ * a bearer token per token and per address, the others per address). WebSocket upgrades pass through Traefik
+ * as they are.
  */
 export function serviceRouteManifests(input: {
   readonly namespace: string;
@@ -128,13 +131,11 @@ export function serviceRouteManifests(input: {
       spec: {
         parentRefs: [parentRef(gatewayListeners.https.name)],
         hostnames: [input.host],
-        rules: [
-          {
-            matches: ingressPathMatches(s).map((path) => ({ path })),
-            filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ ...hstsHeader }] } }],
-            backendRefs: [{ name: s.name, port: s.port }],
-          },
-        ],
+        rules: rateLimitedRules({
+          matches: ingressPathMatches(s).map((path) => ({ path })),
+          filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ ...hstsHeader }] } }],
+          backendRefs: [{ name: s.name, port: s.port }],
+        }),
       },
     }));
 }

@@ -31,6 +31,12 @@ export interface IngressControllerArgs {
   readonly tcp?: readonly TcpListener[];
   /** Namespaces besides the workloads' whose HTTPRoutes the HTTPS listener admits (local: the OpenID Provider's). */
   readonly extraRoutesNamespaces?: readonly string[];
+  /**
+   * Namespaces whose Traefik Middlewares the kubernetesCRD provider reads: those of the HTTPRoutes, whose
+   * ExtensionRef filters name them (the workloads' and `extraRoutesNamespaces`). Never empty: Traefik would read
+   * every namespace. @default [the workload namespace]
+   */
+  readonly middlewareNamespaces?: readonly string[];
   /** What the release waits for: the Gateway API CRDs, the monitoring CRDs its ServiceMonitor needs. */
   readonly dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** What the Gateway and certificate wait for besides the release: the ClusterIssuers. */
@@ -47,8 +53,10 @@ const entrypoint = (port: number, exposedPort: number, nodePort?: number): Recor
 });
 
 /**
- * Helm values of Traefik as a Gateway API implementation only (no Ingress, CRD or dashboard provider), the
- * Gateway objects being the program's: its pods run restricted (non-root 65532, read-only root, no
+ * Helm values of Traefik as a Gateway API implementation (no Ingress provider, no dashboard), the Gateway
+ * objects being the program's. The kubernetesCRD provider runs only to serve the rate-limit Middlewares the
+ * HTTPRoutes name in ExtensionRef filters (Traefik resolves those through it), restricted to the routes'
+ * namespaces, no cross-namespace references; its CRDs come from the CRD step (crds.ts), not the chart: its pods run restricted (non-root 65532, read-only root, no
  * capabilities, unprivileged ports 8000/8443), the Service keeps client addresses (externalTrafficPolicy
  * Local), JSON logs, Prometheus metrics with a ServiceMonitor.
  */
@@ -62,7 +70,13 @@ export function ingressControllerValues(args: IngressControllerArgs): Record<str
     gateway: { enabled: false },
     gatewayClass: { enabled: false },
     providers: {
-      kubernetesCRD: { enabled: false },
+      kubernetesCRD: {
+        enabled: true,
+        namespaces: args.middlewareNamespaces?.length ? [...args.middlewareNamespaces] : [namespaces.workloads],
+        allowCrossNamespace: false,
+        allowExternalNameServices: false,
+        allowEmptyServices: false,
+      },
       kubernetesIngress: { enabled: false },
       // TCPRoute is in the Gateway API's experimental channel for Traefik (local Kafka passthrough only).
       kubernetesGateway: { enabled: true, experimentalChannel: tcp.length > 0 },

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { chaosMeshNamespace, chaosTargetAnnotation } from "./chaos-mesh.js";
 import { namespaces, partOfLabels } from "./names.js";
 
 /** Pod Security Standards level enforced by the namespace's admission labels. */
@@ -15,7 +16,7 @@ export interface NamespaceSpec {
  * The platform's namespaces. Workload namespaces enforce "restricted"; chart namespaces enforce what
  * their charts need (node-exporter in monitoring needs host access) and warn about "restricted".
  */
-export function platformNamespaceSpecs(withData: boolean, withKeda = false): NamespaceSpec[] {
+export function platformNamespaceSpecs(withData: boolean, withKeda = false, withChaosMesh = false): NamespaceSpec[] {
   return [
     { name: namespaces.workloads, enforce: "restricted" },
     ...(withData ? [{ name: namespaces.data, enforce: "restricted" as const }] : []),
@@ -24,6 +25,8 @@ export function platformNamespaceSpecs(withData: boolean, withKeda = false): Nam
     { name: namespaces.monitoring, enforce: "privileged" },
     { name: namespaces.dapr, enforce: "baseline" },
     ...(withKeda ? [{ name: "keda", enforce: "restricted" as const }] : []),
+    // chaos-daemon: privileged, host PID and the container runtime's socket (game days on dev only).
+    ...(withChaosMesh ? [{ name: chaosMeshNamespace, enforce: "privileged" as const }] : []),
   ];
 }
 
@@ -32,6 +35,11 @@ export interface PlatformNamespacesArgs {
   readonly withData?: boolean;
   /** Also create the namespace of the KEDA chart (clusters without the KEDA add-on: minikube). @default false */
   readonly withKeda?: boolean;
+  /**
+   * Also create Chaos Mesh's namespace, and annotate the workload namespace as its target (the only one it may
+   * touch). @default false
+   */
+  readonly withChaosMesh?: boolean;
 }
 
 export class PlatformNamespaces extends pulumi.ComponentResource {
@@ -40,12 +48,13 @@ export class PlatformNamespaces extends pulumi.ComponentResource {
   constructor(name: string, args: PlatformNamespacesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tasks:k8s:Namespaces", name, {}, opts);
     const byName: Record<string, k8s.core.v1.Namespace> = {};
-    for (const ns of platformNamespaceSpecs(args.withData ?? false, args.withKeda ?? false)) {
+    for (const ns of platformNamespaceSpecs(args.withData ?? false, args.withKeda ?? false, args.withChaosMesh ?? false)) {
       byName[ns.name] = new k8s.core.v1.Namespace(
         `${name}-${ns.name}`,
         {
           metadata: {
             name: ns.name,
+            ...(args.withChaosMesh && ns.name === namespaces.workloads ? { annotations: { ...chaosTargetAnnotation } } : {}),
             labels: {
               ...partOfLabels,
               "pod-security.kubernetes.io/enforce": ns.enforce,

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { serviceUid } from "@tasks/catalog";
 import { hstsHeader } from "../k8s/gateway-manifests.js";
+import { rateLimitedRules } from "../k8s/rate-limit.js";
 import { gatewayListeners, partOfLabels, publicGateway } from "../k8s/names.js";
 import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
@@ -108,13 +109,11 @@ export function localIdpRouteManifest(namespace: string, host: string) {
         },
       ],
       hostnames: [host],
-      rules: [
-        {
-          matches: [{ path: { type: "PathPrefix", value: localIdp.path } }],
-          filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ ...hstsHeader }] } }],
-          backendRefs: [{ name: localIdp.name, port: localIdp.port }],
-        },
-      ],
+      rules: rateLimitedRules({
+        matches: [{ path: { type: "PathPrefix", value: localIdp.path } }],
+        filters: [{ type: "ResponseHeaderModifier", responseHeaderModifier: { set: [{ ...hstsHeader }] } }],
+        backendRefs: [{ name: localIdp.name, port: localIdp.port }],
+      }),
     },
   };
 }

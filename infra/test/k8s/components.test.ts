@@ -7,6 +7,7 @@ import {
   daprControlPlaneValues,
   certManagerValues,
   crdBundles,
+  traefikVersion,
   gatewayApiVersion,
   gatewayClassManifest,
   gatewayManifest,
@@ -16,9 +17,11 @@ import {
   platformNamespaceSpecs,
   publicCertificateManifest,
   serviceRouteManifests,
+  rateLimitMiddlewareManifests,
+  bearerTokenMatch,
   tcpRouteManifests,
 } from "../../src/k8s/index.js";
-import { allServices } from "@tasks/catalog";
+import { allServices, ingressPathMatches } from "@tasks/catalog";
 
 describe("platform component values", () => {
   it("pins every chart to an exact version", () => {
@@ -88,19 +91,30 @@ describe("platform component values", () => {
     assert.deepEqual(single.webhook!.podDisruptionBudget, { enabled: false, minAvailable: 1 });
   });
 
-  it("runs Traefik as a Gateway API implementation only: no IngressClass, no own Gateway, no dashboard, restricted ports", () => {
+  it("runs Traefik as a Gateway API implementation: no IngressClass, no own Gateway, no dashboard, restricted ports; CRD provider for the routes' Middlewares only", () => {
     const v = ingressControllerValues({
       serviceType: "LoadBalancer",
       host: "tasks.example.com",
       issuer: "x",
       highAvailability: true,
+      middlewareNamespaces: ["tasks"],
     }) as Record<string, Record<string, unknown>>;
     assert.deepEqual(v.providers, {
-      kubernetesCRD: { enabled: false },
+      // The gateway provider resolves ExtensionRef Middlewares through the CRD provider: on, in the routes' namespaces only.
+      kubernetesCRD: {
+        enabled: true,
+        namespaces: ["tasks"],
+        allowCrossNamespace: false,
+        allowExternalNameServices: false,
+        allowEmptyServices: false,
+      },
       kubernetesIngress: { enabled: false },
       kubernetesGateway: { enabled: true, experimentalChannel: false },
     });
     assert.deepEqual([v.ingressClass, v.gateway, v.gatewayClass], [{ enabled: false }, { enabled: false }, { enabled: false }]);
+    // An empty namespace list would have Traefik read every namespace's Middlewares: the workloads' by default.
+    const unset = ingressControllerValues({ serviceType: "NodePort", host: "h", issuer: "x", middlewareNamespaces: [] }) as typeof v;
+    assert.deepEqual((unset.providers!.kubernetesCRD as { namespaces: string[] }).namespaces, ["tasks"]);
     assert.equal(v.api!.dashboard, false);
     assert.deepEqual(v.deployment, { replicas: 3 });
     assert.deepEqual(v.podDisruptionBudget, { enabled: true, minAvailable: 2 });
@@ -202,13 +216,40 @@ describe("platform component values", () => {
         r.spec.parentRefs.map((p) => p.sectionName),
         ["https"],
       );
-      assert.deepEqual(r.spec.rules[0]!.filters, [
-        {
-          type: "ResponseHeaderModifier",
-          responseHeaderModifier: { set: [{ name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }] },
-        },
-      ]);
+      const hsts = {
+        type: "ResponseHeaderModifier",
+        responseHeaderModifier: { set: [{ name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains" }] },
+      };
+      const mw = (name: string) => ({ type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name } });
+      // Bearer requests: per address and per token; the rest (preflights, upgrades): per address only.
+      assert.equal(r.spec.rules.length, 2);
+      assert.deepEqual(r.spec.rules[0]!.filters, [hsts, mw("rate-limit-per-address"), mw("rate-limit-per-token")]);
+      assert.ok(
+        r.spec.rules[0]!.matches.every((m) => JSON.stringify((m as { headers?: unknown }).headers) === JSON.stringify([bearerTokenMatch])),
+      );
+      assert.deepEqual(r.spec.rules[1]!.filters, [hsts, mw("rate-limit-per-address")]);
+      assert.ok(r.spec.rules[1]!.matches.every((m) => !("headers" in m)));
+      // Both rules match the same paths (the catalog's ingress matches, its OpenAPI document included).
+      assert.deepEqual(
+        r.spec.rules.map((rule) => rule.matches.map((m) => m.path)),
+        [0, 1].map(() => ingressPathMatches(allServices.find((s) => s.name === r.metadata.name)!)),
+      );
     }
+    const [token, address] = rateLimitMiddlewareManifests("tasks", {
+      perToken: { requestsPerMinute: 300, burst: 30 },
+      perAddress: { requestsPerMinute: 900, burst: 90 },
+    });
+    assert.deepEqual(
+      [token!.apiVersion, token!.kind, token!.metadata.name, token!.metadata.namespace],
+      ["traefik.io/v1alpha1", "Middleware", "rate-limit-per-token", "tasks"],
+    );
+    assert.deepEqual(token!.spec.rateLimit, {
+      average: 300,
+      period: "1m",
+      burst: 30,
+      sourceCriterion: { requestHeaderName: "Authorization" },
+    });
+    assert.deepEqual(address!.spec.rateLimit, { average: 900, period: "1m", burst: 90, sourceCriterion: { ipStrategy: {} } });
     const cert = publicCertificateManifest("tasks.example.com", "letsencrypt-prod");
     assert.deepEqual(
       [cert.metadata.namespace, cert.spec.secretName, cert.spec.issuerRef.name],
@@ -216,12 +257,15 @@ describe("platform component values", () => {
     );
   });
 
-  it("CRD step: the Gateway API channel by target, the Prometheus operator's and Dapr's CRDs at the versions the charts pin", () => {
+  it("CRD step: the Gateway API channel by target, the Prometheus operator's, Dapr's and Traefik's CRDs at the versions the charts pin", () => {
     const std = crdBundles("standard");
     assert.deepEqual(
       std.map((b) => b.owner),
-      ["gatewayApi", "kubePrometheusStack", "dapr"],
+      ["gatewayApi", "kubePrometheusStack", "dapr", "traefik"],
     );
+    assert.deepEqual(std[3]!.files, [
+      `https://raw.githubusercontent.com/traefik/traefik/${traefikVersion}/docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml`,
+    ]);
     assert.deepEqual(std[0]!.files, [
       `https://github.com/kubernetes-sigs/gateway-api/releases/download/${gatewayApiVersion}/standard-install.yaml`,
     ]);
@@ -230,6 +274,7 @@ describe("platform component values", () => {
     // Helm would install these once and never upgrade them: the charts skip them, the CRD step applies them.
     assert.equal(charts.dapr.skipCrds, true);
     assert.equal(charts.kubePrometheusStack.skipCrds, true);
+    assert.equal(charts.traefik.skipCrds, true);
   });
 
   it("lets Prometheus select every monitor and rule, and takes Grafana's password from a Secret", () => {

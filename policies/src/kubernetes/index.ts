@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { chaosExperiments } from "./chaos-experiments.js";
 import { daprAnnotations } from "./dapr-annotations.js";
 import { daprTokensPolicy } from "./dapr-tokens.js";
 import { dropAllCapabilities } from "./drop-all-capabilities.js";
@@ -34,6 +35,7 @@ import { seccompRuntimeDefault } from "./seccomp-runtime-default.js";
 import { topologySpreadProd } from "./topology-spread-prod.js";
 
 export const kubernetesPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  chaosExperiments,
   daprAnnotations,
   daprTokensPolicy,
   dropAllCapabilities,

@@ -2,6 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { defaultDeny } from "./default-deny.js";
 import { explicitRules } from "./explicit-rules.js";
 import { gatewayTls } from "./gateway-tls.js";
+import { ingressRateLimit } from "./ingress-rate-limit.js";
 import { ingressTls } from "./ingress-tls.js";
 import { noPublicServiceTypes } from "./no-public-service-types.js";
 
@@ -9,6 +10,7 @@ export const networkPolicies: (ResourceValidationPolicy | StackValidationPolicy)
   defaultDeny,
   explicitRules,
   gatewayTls,
+  ingressRateLimit,
   ingressTls,
   noPublicServiceTypes,
 ];

@@ -1,6 +1,8 @@
 import type { Provider } from "@pulumi/kubernetes/provider.js";
 import { allServices, type ServiceName } from "@tasks/catalog";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { chaosSettings } from "../config/chaos.js";
+import { ingressRateLimits } from "../config/ingress-rate-limit.js";
 import type { PlatformTarget } from "../contracts.js";
 import type { DataServices } from "./data.js";
 import type { AzureContext, Foundation } from "./foundation.js";
@@ -23,6 +25,7 @@ export function azurePlatformTarget(
     if (id) identities[s.name] = id;
   }
   const layout = foundation.network.layout;
+  const chaos = chaosSettings(cfg.chaos, cfg.location);
   return {
     environment: cfg.environment,
     kind: "aks",
@@ -46,6 +49,9 @@ export function azurePlatformTarget(
     identities,
     identity: signIn.identity,
     host: cfg.domain,
+    ingressRateLimits: ingressRateLimits(cfg.ingressRateLimit),
+    // The Event Hubs namespace by name: the pods resolve it to its private endpoint.
+    ...(chaos ? { chaos: { ...chaos, brokerTargets: [pulumi.interpolate`${data.eventHubs.namespaceName}.servicebus.windows.net`] } } : {}),
     tls: { issuer: cfg.tlsIssuer, acmeEmail: cfg.acmeEmail },
     egressCidrs: {
       postgres: [layout.postgres],

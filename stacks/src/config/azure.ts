@@ -22,7 +22,9 @@ import {
   uuid,
   validateConfig,
 } from "./common.js";
+import { chaosProblems, chaosSection } from "./chaos.js";
 import { identitySection } from "./identity.js";
+import { ingressRateLimitSection } from "./ingress-rate-limit.js";
 
 /**
  * Config of the Azure stacks (dev, prod). dev and prod run the same program; everything that differs
@@ -154,6 +156,10 @@ export const azureShape = {
   postgres: postgresShape,
   /** End-user sign-in: Entra ID registered by the program, or your own OpenID provider (config/identity.ts). */
   identity: identitySection(["entra", "oidc"]),
+  /** Traefik's rate limits per token and per client address, before the services (config/ingress-rate-limit.ts). */
+  ingressRateLimit: ingressRateLimitSection,
+  /** Game days: Chaos Mesh and its experiments, dev only (config/chaos.ts). */
+  chaos: chaosSection,
   /** Prometheus (kube-prometheus-stack): how long it keeps samples and the size of its volume. */
   monitoring: section({ retention: prometheusDuration("30d"), storageSize: storageSize("100Gi") }),
   smtp: section({
@@ -237,7 +243,7 @@ export function loadAzureConfig(environment: "dev" | "prod"): AzureStackConfig {
   throwIfInvalid(project, provider);
   if (!project.ok || !provider.ok) throw new Error("unreachable: invalid config passed validation");
   const v = project.value;
-  const crossKey = azureCrossKeyProblems(v);
+  const crossKey = [...azureCrossKeyProblems(v), ...chaosProblems(environment, v.chaos)];
   if (crossKey.length) throw new StackConfigError(crossKey);
   return {
     ...v,

@@ -14,6 +14,7 @@ import {
   storageSize,
 } from "./common.js";
 import { identitySection } from "./identity.js";
+import { ingressRateLimitSection } from "./ingress-rate-limit.js";
 
 /**
  * Config of the local stack (minikube), set in Pulumi.local.yaml and validated at start. The defaults
@@ -43,6 +44,8 @@ export const localShape = {
   storage: section({ postgres: storageSize(), redpanda: storageSize() }),
   /** End-user sign-in: the in-cluster OpenID provider (apps/local-idp), or your own (config/identity.ts). */
   identity: identitySection(["local", "oidc"]),
+  /** Traefik's rate limits per token and per client address, before the services (config/ingress-rate-limit.ts). */
+  ingressRateLimit: ingressRateLimitSection,
   /** Prometheus: how long it keeps samples (no volume on minikube). */
   monitoring: section({ retention: prometheusDuration("2d") }),
   /** Alertmanager emails these addresses through the SMTP settings above (a local mail catcher). */

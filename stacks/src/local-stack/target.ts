@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { namespaces } from "@tasks/infra/k8s/index";
 import { localIdp, postgresPort, redpandaPorts } from "@tasks/infra/local/index";
 import { byoIdentity, identityVerification } from "../config/identity.js";
+import { ingressRateLimits } from "../config/ingress-rate-limit.js";
 import type { PlatformTarget, ServiceIdentity } from "../contracts.js";
 import type { PlatformOptions } from "../platform.js";
 import { dataPods, type LocalContext, type LocalData } from "./data.js";
@@ -30,6 +31,7 @@ export function localPlatformTarget(ctx: LocalContext, data: LocalData): Platfor
     },
     identity: localIdentity(ctx, data),
     host: cfg.domain,
+    ingressRateLimits: ingressRateLimits(cfg.ingressRateLimit),
     tls: { issuer: "selfsigned" },
     egressCidrs: { postgres: [], broker: [], keyvault: [], smtp: [...cfg.smtp.egressCidrs] },
     smtp: { host: cfg.smtp.host, port: cfg.smtp.port, from: cfg.smtp.from },

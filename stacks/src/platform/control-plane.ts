@@ -97,6 +97,10 @@ export function createControlPlane(target: PlatformTarget, ctx: PlatformContext)
       tcp,
       // An in-cluster OpenID Provider (local) is served on the public host too: its route lives in its namespace.
       extraRoutesNamespaces: target.identity?.inClusterProvider ? [target.identity.inClusterProvider.namespace] : [],
+      middlewareNamespaces: [
+        namespaces.workloads,
+        ...(target.identity?.inClusterProvider ? [target.identity.inClusterProvider.namespace] : []),
+      ],
       dependsOn: [...nsDeps, ...crds.resources, monitoring.release, ...(target.ingressAddress?.dependsOn ?? [])],
       gatewayDependsOn: certManager.issuers,
     },

@@ -143,5 +143,6 @@ export function chartNetworkInput(
     acme: target.kind === "aks",
     monitoring: { smtp: egressDestinations(target).smtp!, broker: egressDestinations(target).broker!, internet: target.kind === "aks" },
     ...(target.kind === "aks" ? {} : { keda: { broker: egressDestinations(target).broker! } }),
+    ...(target.chaos ? { chaosMesh: true } : {}),
   };
 }

@@ -1,7 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ServiceName, ServiceSpec } from "@tasks/catalog";
 import type { DaprResources } from "@tasks/infra/dapr/index";
-import type { DaprControlPlane, IngressController, Monitoring, PlatformNamespaces, TcpListener } from "@tasks/infra/k8s/index";
+import type {
+  DaprControlPlane,
+  IngressController,
+  Monitoring,
+  PlatformCrds,
+  PlatformNamespaces,
+  TcpListener,
+} from "@tasks/infra/k8s/index";
 import type { DatabaseRoles, ServiceWorkload } from "@tasks/infra/workload/index";
 
 export interface PlatformOptions {
@@ -20,6 +27,8 @@ export interface PlatformOptions {
 /** The platform's resources, for callers that wire more resources to them. */
 export interface Platform {
   readonly namespaces: PlatformNamespaces;
+  /** The CRD step: what custom resources of the caller wait for. */
+  readonly crds: PlatformCrds;
   readonly ingressController: IngressController;
   readonly daprControlPlane: DaprControlPlane;
   readonly daprResources: DaprResources;

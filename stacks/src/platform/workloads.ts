@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { consumerGroupOf, daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
-import { GatewayRoutes, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
+import { GatewayRoutes, RateLimitMiddlewares, defaultIngressRateLimits, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
 import { AppImage, DatabaseRoles, ServiceWorkload, brokerTriggerAuthManifest, catalogSecretNames } from "@tasks/infra/workload/index";
 import { isOfflineRun } from "../config/examples.js";
 import type { PlatformTarget } from "../contracts.js";
@@ -155,13 +155,23 @@ export function createWorkloads(
   const scalingDependsOn = [...(cp.keda ? [cp.keda.release] : []), ...createTriggerAuth(target, ctx)];
   const workloads: Partial<Record<ServiceName, ServiceWorkload>> = {};
   for (const s of ctx.services) workloads[s.name] = createWorkload(target, ctx, s, images[s.name]!, dependsOn, scalingDependsOn);
+  // The routes reference the namespace's rate-limit Middlewares (ExtensionRef filters): they come first.
+  const rateLimits = new RateLimitMiddlewares(
+    "ingress-rate-limits",
+    {
+      namespace: namespaces.workloads,
+      limits: target.ingressRateLimits ?? defaultIngressRateLimits,
+      dependsOn: [...ctx.nsDeps, ...cp.crds.resources],
+    },
+    ctx.k8sOpts,
+  );
   new GatewayRoutes(
     "gateway-routes",
     {
       namespace: namespaces.workloads,
       host: target.host,
       services: ctx.services,
-      dependsOn: [cp.ingressController.gateway, ...Object.values(workloads).map((w) => w.service)],
+      dependsOn: [cp.ingressController.gateway, ...rateLimits.resources, ...Object.values(workloads).map((w) => w.service)],
     },
     ctx.k8sOpts,
   );

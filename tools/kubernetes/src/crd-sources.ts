@@ -22,6 +22,8 @@ export interface CrdModule {
   readonly dir: string;
   /** The files are Helm templates: labels and annotations holding `{{ }}` are dropped before use. */
   readonly helmTemplated: boolean;
+  /** Only these files of `dir` (the others hold the same CRDs again, or no CRDs). @default every .yaml/.yml file */
+  readonly files?: readonly string[];
   readonly note?: string;
 }
 
@@ -82,6 +84,33 @@ export const crdSources: readonly CrdSource[] = [
       "Not the chart's own: Traefik v3.7.11 (appVersion) implements the Gateway API whose CRDs the program's CRD step " +
       "installs (infra/src/k8s/crds.ts gatewayApiVersion; Traefik's go.mod requires sigs.k8s.io/gateway-api v1.6.1). The " +
       "standard channel for AKS; the local stack's TCPRoute needs the experimental one (gatewayChannelSources).",
+  },
+  {
+    chartKey: "traefik",
+    chartVersion: "41.3.0",
+    appVersion: "v3.7.11",
+    module: "github.com/traefik/traefik/v3",
+    moduleVersion: "v3.7.11",
+    dir: "docs/content/reference/dynamic-configuration",
+    files: ["kubernetes-crd-definition-v1.yml"],
+    helmTemplated: false,
+    note:
+      "Traefik's own traefik.io CRDs (Middleware: the ingress rate limits), the file the program's CRD step applies " +
+      "(infra/src/k8s/crds.ts traefikVersion) from the release the chart runs; the chart's crds/ are skipped.",
+  },
+  {
+    chartKey: "chaosMesh",
+    chartVersion: "2.8.3",
+    appVersion: "v2.8.3",
+    module: "github.com/chaos-mesh/chaos-mesh",
+    moduleVersion: "v0.9.1-0.20260902003049-47411975a8cb",
+    dir: "config/crd/bases",
+    helmTemplated: false,
+    note:
+      "Chaos Mesh tags v2.x without a /v2 module path, so its releases are +incompatible versions, which the module proxy " +
+      "does not serve here (403 for v2.8.3+incompatible and for the tag's commit); it serves this pseudo-version of master " +
+      "(2026-09-02). Its chaos-mesh.org_podchaos, _networkchaos and _schedules.yaml are byte-identical to the v2.8.3 tag's " +
+      "(checked with git against the tag); the chart 2.8.3 installs its crds/, generated from this directory.",
   },
   {
     chartKey: "kubePrometheusStack",

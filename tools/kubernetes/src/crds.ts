@@ -48,7 +48,7 @@ function untemplate(crd: Crd, file: string): Crd {
 /** The CRDs of one source, from its directory in the module cache (`dir` overrides the lookup, for tests). */
 export function loadCrds(source: CrdModule, dir = path.join(moduleDir(source.module, source.moduleVersion), source.dir)): Crd[] {
   const files = readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
+    .filter((f) => /\.ya?ml$/.test(f) && (source.files === undefined || source.files.includes(f)))
     .sort();
   const crds = files.flatMap((f) => {
     const file = path.join(dir, f);

@@ -1,5 +1,6 @@
 import { daprControlPlanePorts } from "@tasks/catalog";
 import { chartPodLabels, gatewayListeners, namespaceSelector, namespaces, partOfLabels } from "../names.js";
+import { chaosMeshNamespace, chaosMeshWebhookPort } from "../chaos-mesh.js";
 import { kedaNamespace, kedaOperatorPodLabels } from "../keda.js";
 import { lagExporterPodLabels } from "../monitoring/lag-exporter.js";
 import { traceCollector, traceCollectorPodLabels } from "../monitoring/trace-collector.js";
@@ -24,6 +25,8 @@ export const webhookPorts: Readonly<Record<string, readonly number[]>> = {
   [namespaces.dapr]: [4000, 19443],
   // KEDA's admission webhooks and its metrics API server (an APIService the API server calls).
   [kedaNamespace]: [9443, 6443],
+  // Chaos Mesh's controller validates and mutates experiments.
+  [chaosMeshNamespace]: [chaosMeshWebhookPort],
 };
 
 export interface ChartNetworkInput {
@@ -52,6 +55,11 @@ export interface ChartNetworkInput {
   readonly monitoring?: { readonly smtp: EgressDestination; readonly broker: EgressDestination; readonly internet: boolean };
   /** KEDA from its chart (minikube): its namespace's baseline, and its operator reading the broker's consumer groups. */
   readonly keda?: { readonly broker: EgressDestination };
+  /**
+   * Chaos Mesh (game days on dev): its namespace's baseline only. The controller reaches chaos-daemon inside the
+   * namespace; the daemon acts inside the target pods' network namespaces, which no policy sees.
+   */
+  readonly chaosMesh?: boolean;
 }
 
 /** The control plane (konnectivity in kube-system, or the API server's own address) calling a webhook. */
@@ -92,6 +100,7 @@ export function chartNetworkPolicies(input: ChartNetworkInput): NetworkPolicyMan
           ),
         ]
       : []),
+    ...(input.chaosMesh ? chartBaseline(chaosMeshNamespace, input) : []),
     ...(input.acme ? [acmePolicy(), acmeSolverPolicy()] : []),
   ];
 }
