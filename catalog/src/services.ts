@@ -128,6 +128,11 @@ const actingUser = (publicPath: string): string => `${actingUserPrefix}/*${publi
 
 const mcpTasks = "/api/v1/tasks";
 
+/** The mcp server's Streamable HTTP endpoint; its canonical URI is `<public origin>/mcp`. */
+export const mcpEndpoint = "/mcp";
+/** Where the mcp server publishes its OAuth Protected Resource Metadata (RFC 9728, path-suffixed form). */
+export const mcpResourceMetadataPath = `/.well-known/oauth-protected-resource${mcpEndpoint}`;
+
 const allTaskTopics: TopicName[] = [topics.taskCreated.name, topics.taskUpdated.name, topics.taskCompleted.name, topics.taskDeleted.name];
 
 export const services = {
@@ -226,7 +231,7 @@ export const services = {
     description: "Model Context Protocol server: task tools for AI assistants, with natural-language dates and recurrences.",
     port: 3010,
     // The MCP endpoint (Streamable HTTP) and its OAuth Protected Resource Metadata (RFC 9728, path-suffixed).
-    publicRoutes: [{ path: "/mcp" }, { path: "/.well-known/oauth-protected-resource/mcp" }],
+    publicRoutes: [{ path: mcpEndpoint }, { path: mcpResourceMetadataPath }],
     publishes: [],
     subscribes: [],
     invokes: [
