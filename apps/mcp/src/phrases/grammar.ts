@@ -247,7 +247,13 @@ function readRule(s: string, understood: string[]): { spec: RuleSpec; rest: stri
   if ((m = /^(?:every\s+weekend|on\s+weekends|weekends)\b/.exec(s))) return done({ freq: "WEEKLY", byDay: ["SA", "SU"], text: m[0] }, m[0]);
   if ((m = new RegExp(`^every\\s+other\\s+(${WD})\\b`).exec(s)))
     return done({ freq: "WEEKLY", interval: 2, byDay: [weekdayNames[m[1]!]!], text: m[0] }, m[0]);
-  if ((m = new RegExp(`^(?:every|each|on)\\s+(${WD})s?((?:\\s*(?:,|and|&)\\s*(?:${WD})s?)*)\\b`).exec(s)))
+  // "every Monday", "on Mondays", "on Monday and Thursday" (a single "on Monday" is a date: the next Monday).
+  const list = `((?:\\s*(?:,|and|&)\\s*(?:${WD})s?)*)`;
+  if (
+    (m = new RegExp(`^(?:every|each)\\s+(${WD})s?${list}\\b`).exec(s)) ||
+    (m = new RegExp(`^on\\s+(${WD})s${list}\\b`).exec(s)) ||
+    (m = new RegExp(`^on\\s+(${WD})s?((?:\\s*(?:,|and|&)\\s*(?:${WD})s?)+)\\b`).exec(s))
+  )
     return done({ freq: "WEEKLY", byDay: [...new Set(weekdayList(m[0]))], text: m[0] }, m[0]);
   if ((m = new RegExp(`^(${WD})s((?:\\s*(?:,|and|&)\\s*(?:${WD})s)*)\\b`).exec(s)))
     return done({ freq: "WEEKLY", byDay: [...new Set(weekdayList(m[0]))], text: m[0] }, m[0]);
