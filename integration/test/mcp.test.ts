@@ -63,12 +63,16 @@ async function connect(token: string, record = false): Promise<Client> {
     }
     return res;
   };
-  const transport = new StreamableHTTPClientTransport(mcpUrl(), { requestInit: { headers: { authorization: `Bearer ${token}` } }, fetch: logged });
+  const transport = new StreamableHTTPClientTransport(mcpUrl(), {
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+    fetch: logged,
+  });
   await client.connect(transport);
   return client;
 }
 
-const call = async (client: Client, name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as CallToolResult;
+const call = async (client: Client, name: string, args: Record<string, unknown>) =>
+  (await client.callTool({ name, arguments: args })) as CallToolResult;
 const textOf = (r: CallToolResult): string => r.content.map((c) => (c.type === "text" ? c.text : "")).join("\n");
 function okResult<T>(r: CallToolResult): T {
   assert.notEqual(r.isError, true, textOf(r));
@@ -110,11 +114,20 @@ describe("mcp", { timeout: 600_000 }, () => {
 
   test("401 flow: no token, the tasks API's token, a forged token: 401 with the resource_metadata pointer", async () => {
     const pointer = `resource_metadata="${new URL(mcpResourceMetadataPath, mcpUrl()).href}"`;
-    const init = { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } } };
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "x", version: "1" } },
+    };
     const post = (auth?: string) =>
       fetch(mcpUrl(), {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...(auth ? { authorization: auth } : {}) },
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...(auth ? { authorization: auth } : {}),
+        },
         body: JSON.stringify(init),
       });
     for (const auth of [undefined, `Bearer ${await platform.token(alice)}`, "Bearer eyJhbGciOiJub25lIn0.e30.x"]) {
@@ -160,7 +173,10 @@ describe("mcp", { timeout: 600_000 }, () => {
     assert.equal(created.schedule.rrule, "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
     assert.equal(created.schedule.timeZone, "Europe/Paris");
     assert.equal(created.schedule.next.length, 5);
-    assert.ok(created.schedule.next.every((n) => /T09:00\+0[12]:00\[Europe\/Paris\]$/.test(n.local)), JSON.stringify(created.schedule.next));
+    assert.ok(
+      created.schedule.next.every((n) => /T09:00\+0[12]:00\[Europe\/Paris\]$/.test(n.local)),
+      JSON.stringify(created.schedule.next),
+    );
     assert.equal(recurring.recurrence, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
     const listed = okResult<{ items: Task[] }>(await call(a, "search_tasks", { tags: ["ci"] }));
     assert.deepEqual(
@@ -171,10 +187,16 @@ describe("mcp", { timeout: 600_000 }, () => {
 
   test("each tool's happy path and a bad input naming the field", async () => {
     // search_tasks: filters, sort, paging.
-    const second = okResult<{ task: Task }>(await call(a, "create_task", { title: "Dentist", when: "next Friday 3pm", timeZone: "America/New_York", priority: "high" })).task;
-    const page = okResult<{ items: Task[]; nextCursor: string | null }>(await call(a, "search_tasks", { status: "open", sort: "-priority", limit: 1 }));
+    const second = okResult<{ task: Task }>(
+      await call(a, "create_task", { title: "Dentist", when: "next Friday 3pm", timeZone: "America/New_York", priority: "high" }),
+    ).task;
+    const page = okResult<{ items: Task[]; nextCursor: string | null }>(
+      await call(a, "search_tasks", { status: "open", sort: "-priority", limit: 1 }),
+    );
     assert.deepEqual([page.items.length, page.items[0]?.id, typeof page.nextCursor], [1, second.id, "string"]);
-    const rest = okResult<{ items: Task[] }>(await call(a, "search_tasks", { status: "open", sort: "-priority", limit: 1, cursor: page.nextCursor }));
+    const rest = okResult<{ items: Task[] }>(
+      await call(a, "search_tasks", { status: "open", sort: "-priority", limit: 1, cursor: page.nextCursor }),
+    );
     assert.equal(rest.items[0]?.id, recurring.id);
     errorNaming(await call(a, "search_tasks", { limit: 0 }), "limit");
 
@@ -185,20 +207,30 @@ describe("mcp", { timeout: 600_000 }, () => {
     errorNaming(await call(a, "create_task", { title: "x", when: "at 9", timeZone: "Europe/Paris" }), /when: .*ambiguous/);
     errorNaming(await call(a, "create_task", { title: "x", when: "tomorrow 5pm" }), "timeZone");
 
-    const updated = okResult<{ task: Task; schedule: { kind: string } }>(await call(a, "update_task", { id: second.id, when: "tomorrow 5pm", timeZone: "Europe/Paris" }));
+    const updated = okResult<{ task: Task; schedule: { kind: string } }>(
+      await call(a, "update_task", { id: second.id, when: "tomorrow 5pm", timeZone: "Europe/Paris" }),
+    );
     assert.equal(updated.schedule.kind, "once");
     errorNaming(await call(a, "update_task", { id: second.id, priority: "whenever" }), "priority");
 
-    assert.deepEqual(okResult<{ task: Task }>(await call(a, "add_tags", { id: second.id, tags: ["Health", "errands"] })).task.tags.sort(), ["errands", "health"]);
+    assert.deepEqual(okResult<{ task: Task }>(await call(a, "add_tags", { id: second.id, tags: ["Health", "errands"] })).task.tags.sort(), [
+      "errands",
+      "health",
+    ]);
     assert.deepEqual(okResult<{ task: Task }>(await call(a, "remove_tags", { id: second.id, tags: ["errands"] })).task.tags, ["health"]);
     errorNaming(await call(a, "add_tags", { id: second.id, tags: [] }), "tags");
 
-    assert.deepEqual(okResult<{ task: Task }>(await call(a, "set_reminders", { id: second.id, minutesBefore: [15, 60] })).task.reminders, [60, 15]);
+    assert.deepEqual(
+      okResult<{ task: Task }>(await call(a, "set_reminders", { id: second.id, minutesBefore: [15, 60] })).task.reminders,
+      [60, 15],
+    );
     errorNaming(await call(a, "set_reminders", { id: second.id, minutesBefore: [-1] }), "minutesBefore");
     assert.deepEqual(okResult<{ task: Task }>(await call(a, "clear_reminders", { id: second.id })).task.reminders, []);
     errorNaming(await call(a, "clear_reminders", { id: 7 }), "id");
 
-    const preview = okResult<{ rrule: string; next: unknown[] }>(await call(a, "interpret_when", { when: "the first Monday of every month", timeZone: "Australia/Sydney" }));
+    const preview = okResult<{ rrule: string; next: unknown[] }>(
+      await call(a, "interpret_when", { when: "the first Monday of every month", timeZone: "Australia/Sydney" }),
+    );
     assert.equal(preview.rrule, "RRULE:FREQ=MONTHLY;BYDAY=1MO");
     errorNaming(await call(a, "interpret_when", { when: "every blue moon", timeZone: "Europe/Paris" }), /when: Could not understand/);
     errorNaming(await call(a, "interpret_when", { when: "tomorrow", timeZone: "Mars/Olympus" }), "timeZone");
@@ -215,7 +247,10 @@ describe("mcp", { timeout: 600_000 }, () => {
       const h = okResult<{ items: { action: string }[] }>(await call(a, "task_history", { id: second.id }));
       return h.items.length >= 3 ? h : undefined;
     });
-    assert.ok(history.items.some((e) => e.action === "completed"), JSON.stringify(history.items.map((e) => e.action)));
+    assert.ok(
+      history.items.some((e) => e.action === "completed"),
+      JSON.stringify(history.items.map((e) => e.action)),
+    );
     errorNaming(await call(a, "task_history", { id: "x" }), "id");
 
     assert.equal(okResult<{ deleted: string }>(await call(a, "delete_task", { id: noDue.id })).deleted, noDue.id);

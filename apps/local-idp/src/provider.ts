@@ -87,7 +87,14 @@ export function createProvider(settings: ProviderSettings, users: UserDirectory)
       const user = accountId ? users.get(accountId) : undefined;
       return user ? { email: user.email } : undefined;
     },
-    ttl: { AccessToken: settings.accessTokenTtlSeconds ?? 600, AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600, IdToken: 600 },
+    ttl: {
+      AccessToken: settings.accessTokenTtlSeconds ?? 600,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      IdToken: 600,
+    },
     interactions: { url: (_ctx, interaction) => `${settings.mountPath ?? ""}/interaction/${interaction.uid}` },
     // The platform's own client: consented once for every user, so sign-in is login only.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {

@@ -5,7 +5,16 @@
  * the endpoint checks the user's token itself, to answer 401 the way MCP clients expect.
  */
 import { mcpEndpoint, mcpResourceMetadataPath } from "@tasks/catalog";
-import { createServiceApp, HttpProblem, sidecarReady, type AuthConfig, type Logger, type Registry, type ServiceApp, type SidecarOptions } from "@tasks/shared";
+import {
+  createServiceApp,
+  HttpProblem,
+  sidecarReady,
+  type AuthConfig,
+  type Logger,
+  type Registry,
+  type ServiceApp,
+  type SidecarOptions,
+} from "@tasks/shared";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { bearer, protectedResourceMetadata, userIdOfAuth, type ResourceSettings } from "./authorization.js";
 import type { Gateway } from "./gateway.js";
@@ -40,7 +49,8 @@ export function createMcpApp(deps: McpAppDeps): ServiceApp {
       // MCP transports must check Origin (DNS rebinding): a browser page from another origin is refused.
       app.use(mcpEndpoint, (req, _res, next) => {
         const origin = req.get("origin");
-        if (origin !== undefined && !origins.has(origin)) throw new HttpProblem(403, "Forbidden", "This origin may not call the MCP endpoint.");
+        if (origin !== undefined && !origins.has(origin))
+          throw new HttpProblem(403, "Forbidden", "This origin may not call the MCP endpoint.");
         next();
       });
       app.post(mcpEndpoint, check, async (req, res) => {

@@ -20,7 +20,9 @@ export async function loadConfig(env: EnvSource = process.env) {
   const config = await loadServiceConfig({ service: "mcp", envSchema }, env);
   const audience = config.env.MCP_AUDIENCE ?? config.env.MCP_RESOURCE_URL;
   if (audience === config.auth.audience)
-    throw new ConfigError([`MCP_AUDIENCE: must differ from JWT_AUDIENCE (${audience}): the mcp server accepts only tokens issued for itself`]);
+    throw new ConfigError([
+      `MCP_AUDIENCE: must differ from JWT_AUDIENCE (${audience}): the mcp server accepts only tokens issued for itself`,
+    ]);
   return { ...config, mcp: { resource: config.env.MCP_RESOURCE_URL, audience } };
 }
 export type McpConfig = Awaited<ReturnType<typeof loadConfig>>;

@@ -48,7 +48,9 @@ function registerPlanPrompt(server: McpServer, deps: ToolDeps): void {
       const now = (deps.now ?? (() => new Date()))();
       const end = endOfDay(now, timeZone);
       const list = (query: Record<string, string>) =>
-        deps.gateway<{ items: TaskSnapshot[] }>("tasks-api", "GET", "/api/v1/tasks", deps.userId, { query: { status: "open", limit: "50", ...query } });
+        deps.gateway<{ items: TaskSnapshot[] }>("tasks-api", "GET", "/api/v1/tasks", deps.userId, {
+          query: { status: "open", limit: "50", ...query },
+        });
       const overdue = (await list({ overdue: "true", sort: "due" })).items;
       const today = (await list({ dueAfter: now.toISOString(), dueBefore: end.toISOString(), sort: "due,-priority" })).items;
       const line = (t: TaskSnapshot) => `- [${t.priority}] ${t.title} (due ${t.dueAt ?? "-"}, id ${t.id})`;

@@ -34,8 +34,12 @@ const scheduleSchema = z.object({
   assumed: z.array(z.string()),
   notes: z.array(z.string()),
 });
-const notificationSchema = z.object({ id: z.string(), title: z.string().optional(), body: z.string().optional(), createdAt: z.string() }).loose();
-const auditEntrySchema = z.object({ id: z.string(), taskId: z.string(), action: z.string(), actor: z.string(), occurredAt: z.string() }).loose();
+const notificationSchema = z
+  .object({ id: z.string(), title: z.string().optional(), body: z.string().optional(), createdAt: z.string() })
+  .loose();
+const auditEntrySchema = z
+  .object({ id: z.string(), taskId: z.string(), action: z.string(), actor: z.string(), occurredAt: z.string() })
+  .loose();
 
 type Structured = Record<string, unknown>;
 const ok = (text: string, structured: Structured): CallToolResult => ({ content: [{ type: "text", text }], structuredContent: structured });
@@ -62,7 +66,9 @@ async function guarded(run: () => Promise<CallToolResult>): Promise<CallToolResu
     if (err instanceof PhraseError) return fail(`when: ${err.message}`);
     if (err instanceof RefusedError) {
       if (err.status === 404) return fail("Not found: no such task (or it is not yours).");
-      return fail(err.fields.length ? `Refused: ${err.fields.map((f) => `${f.field}: ${f.message}`).join("; ")}` : `Refused: ${err.detail}`);
+      return fail(
+        err.fields.length ? `Refused: ${err.fields.map((f) => `${f.field}: ${f.message}`).join("; ")}` : `Refused: ${err.detail}`,
+      );
     }
     throw err;
   }
@@ -70,12 +76,21 @@ async function guarded(run: () => Promise<CallToolResult>): Promise<CallToolResu
 
 /** The due/recurrence fields a `when` phrase (or explicit dueAt/recurrence) sets. */
 function scheduleFields(
-  input: { when?: string | undefined; timeZone?: string | undefined; dueAt?: string | null | undefined; recurrence?: string | null | undefined },
+  input: {
+    when?: string | undefined;
+    timeZone?: string | undefined;
+    dueAt?: string | null | undefined;
+    recurrence?: string | null | undefined;
+  },
   now: () => Date,
 ): { fields: Structured; schedule?: PhraseResult } {
   if (input.when !== undefined) {
-    if (input.dueAt !== undefined || input.recurrence !== undefined) throw new PhraseError("Give either when or dueAt/recurrence, not both.", []);
-    if (input.timeZone === undefined) throw new RefusedError(400, "timeZone is required with when.", [{ field: "timeZone", message: "Required with when (phrases are read in the user's zone)." }]);
+    if (input.dueAt !== undefined || input.recurrence !== undefined)
+      throw new PhraseError("Give either when or dueAt/recurrence, not both.", []);
+    if (input.timeZone === undefined)
+      throw new RefusedError(400, "timeZone is required with when.", [
+        { field: "timeZone", message: "Required with when (phrases are read in the user's zone)." },
+      ]);
     const r = interpretPhraseIn(input.when, input.timeZone, now);
     return {
       fields: { dueAt: r.dueAt, timeZone: r.timeZone, recurrence: r.kind === "recurring" ? r.recurrence : null },
@@ -97,7 +112,6 @@ function interpretPhraseIn(phrase: string, zone: string, now: () => Date): Phras
   }
   return interpretPhrase(phrase, zone, { now: instantOf(now()) });
 }
-
 
 const instantOf = (d: Date): Temporal.Instant => Temporal.Instant.fromEpochMilliseconds(d.getTime());
 
@@ -164,7 +178,13 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
 
   server.registerTool(
     "get_task",
-    { title: "Get a task", description: "One of the user's tasks by id.", inputSchema: { id }, outputSchema: taskOut, annotations: { readOnlyHint: true } },
+    {
+      title: "Get a task",
+      description: "One of the user's tasks by id.",
+      inputSchema: { id },
+      outputSchema: taskOut,
+      annotations: { readOnlyHint: true },
+    },
     async (a) =>
       guarded(async () => {
         const task = await tasks<TaskSnapshot>("GET", `/${a.id}`);
@@ -236,7 +256,12 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
 
   server.registerTool(
     "complete_task",
-    { title: "Complete a task", description: "Marks a task completed (a repeating task's next occurrence follows).", inputSchema: { id }, outputSchema: taskOut },
+    {
+      title: "Complete a task",
+      description: "Marks a task completed (a repeating task's next occurrence follows).",
+      inputSchema: { id },
+      outputSchema: taskOut,
+    },
     async (a) =>
       guarded(async () => {
         const task = await tasks<TaskSnapshot>("POST", `/${a.id}/complete`);
@@ -262,12 +287,22 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
 
   const tagsInput = { id, tags: z.array(z.string().min(1).max(40)).min(1).max(20) };
   const retag = (name: string, title: string, change: (current: string[], tags: string[]) => string[]) =>
-    server.registerTool(name, { title, description: `${title} (others are kept).`, inputSchema: tagsInput, outputSchema: taskOut }, async (a) =>
-      guarded(async () => {
-        const current = await tasks<TaskSnapshot>("GET", `/${a.id}`);
-        const task = await tasks<TaskSnapshot>("PATCH", `/${a.id}`, { body: { tags: change(current.tags, a.tags.map((t) => t.trim().toLowerCase())) } });
-        return ok(`Tags of "${task.title}": ${task.tags.join(", ") || "none"}`, { task });
-      }),
+    server.registerTool(
+      name,
+      { title, description: `${title} (others are kept).`, inputSchema: tagsInput, outputSchema: taskOut },
+      async (a) =>
+        guarded(async () => {
+          const current = await tasks<TaskSnapshot>("GET", `/${a.id}`);
+          const task = await tasks<TaskSnapshot>("PATCH", `/${a.id}`, {
+            body: {
+              tags: change(
+                current.tags,
+                a.tags.map((t) => t.trim().toLowerCase()),
+              ),
+            },
+          });
+          return ok(`Tags of "${task.title}": ${task.tags.join(", ") || "none"}`, { task });
+        }),
     );
   retag("add_tags", "Add tags to a task", (current, tags) => [...new Set([...current, ...tags])]);
   retag("remove_tags", "Remove tags from a task", (current, tags) => current.filter((t) => !tags.includes(t)));
@@ -325,9 +360,15 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
     },
     async (a) =>
       guarded(async () => {
-        const page = await gateway<{ items: Structured[]; nextCursor: string | null }>("notifications", "GET", "/api/v1/notifications", userId, {
-          query: { unread: "true", limit: a.limit === undefined ? undefined : String(a.limit), cursor: a.cursor },
-        });
+        const page = await gateway<{ items: Structured[]; nextCursor: string | null }>(
+          "notifications",
+          "GET",
+          "/api/v1/notifications",
+          userId,
+          {
+            query: { unread: "true", limit: a.limit === undefined ? undefined : String(a.limit), cursor: a.cursor },
+          },
+        );
         return ok(`${page.items.length} unread notification(s)`, page);
       }),
   );

@@ -20,7 +20,16 @@ type D = Temporal.PlainDate;
 type Expect =
   | { kind: "once"; days?: number; offset?: Temporal.DurationLike; date?: string; time: string }
   | { kind: "after"; minutes: number }
-  | { kind: "rec"; rrule: string | ((zone: Zone) => string); time?: string; match?: (d: D) => boolean; gapDays?: number; gapHours?: number; count?: number; firstDate?: string }
+  | {
+      kind: "rec";
+      rrule: string | ((zone: Zone) => string);
+      time?: string;
+      match?: (d: D) => boolean;
+      gapDays?: number;
+      gapHours?: number;
+      count?: number;
+      firstDate?: string;
+    }
   | { kind: "err"; message: RegExp };
 
 const once = (days: number, time: string): Expect => ({ kind: "once", days, time });
@@ -34,7 +43,10 @@ const rec = (rrule: string, time: string, match: (d: D) => boolean, extra: Parti
 });
 const err = (message: RegExp): Expect => ({ kind: "err", message });
 const any = (): boolean => true;
-const wd = (...days: number[]) => (d: D) => days.includes(d.dayOfWeek);
+const wd =
+  (...days: number[]) =>
+  (d: D) =>
+    days.includes(d.dayOfWeek);
 const untilEndOf = (date: string) => (zone: Zone) => {
   const end = Temporal.PlainDateTime.from(`${date}T23:59:59`).toZonedDateTime(zone).toInstant().toZonedDateTimeISO("UTC");
   return `FREQ=DAILY;UNTIL=${end.toPlainDate().toString().replace(/-/g, "")}T${end.toPlainTime().toString().replace(/:/g, "")}Z`;
@@ -226,7 +238,10 @@ describe("DST days", () => {
 
   test("notes: months without a 31st are skipped; 29 February only in leap years", () => {
     const now = refOf("Europe/London").toInstant();
-    assert.match(interpretPhrase("on the 31st of each month", "Europe/London", { now }).notes.join(" "), /Months without a day 31 are skipped/);
+    assert.match(
+      interpretPhrase("on the 31st of each month", "Europe/London", { now }).notes.join(" "),
+      /Months without a day 31 are skipped/,
+    );
     assert.match(interpretPhrase("every year on 29 February", "Europe/London", { now }).notes.join(" "), /only in leap years/);
   });
 });

@@ -30,8 +30,30 @@ export function accessPoliciesFor(callee: string, services: readonly ServiceSpec
       defaultAction: "deny" as const,
       trustDomain,
       ...(namespace ? { namespace } : {}),
-      operations: ops.map((o) => ({ name: o.path, httpVerb: [o.method], action: "allow" as const })),
+      operations: daprOperations(ops),
     }));
+}
+
+const segments = (path: string): string[] => path.split("/").filter(Boolean);
+
+/**
+ * One operation per path with every verb it is invoked with, as daprd's access-control trie needs
+ * (dapr pkg/config/acl_trie.go, v1.18): a second operation with the same name is ignored (the first one's
+ * verbs win), and an operation whose last segment is a literal answers for every longer path below it, so
+ * its verbs also get those of the operations beneath it. The callee checks the exact verb and path itself.
+ */
+export function daprOperations(ops: readonly { method: string; path: string }[]): { name: string; httpVerb: string[]; action: "allow" }[] {
+  const paths = [...new Set(ops.map((o) => o.path))];
+  const below = (prefix: string, path: string): boolean => {
+    const p = segments(prefix);
+    const q = segments(path);
+    return p.length < q.length && !p[p.length - 1]!.includes("*") && p.every((s, i) => s === q[i] || s === "*");
+  };
+  return paths.map((name) => ({
+    name,
+    httpVerb: [...new Set(ops.filter((o) => o.path === name || below(name, o.path)).map((o) => o.method))].sort(),
+    action: "allow" as const,
+  }));
 }
 
 /**

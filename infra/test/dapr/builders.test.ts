@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { invocationPaths, secretNames, services, type ServiceSpec } from "@tasks/catalog";
 import {
   accessPoliciesFor,
+  daprOperations,
   daprResources,
   eventHubsBrokers,
   pubsubBroadcastComponent,
@@ -199,7 +200,25 @@ describe("Dapr builders", () => {
         p.operations.map((o) => `${p.appId} ${c.metadata.name} ${o.httpVerb.join()} ${o.name}`),
       ),
     );
-    assert.equal(granted.length, invocationPaths().length);
+    assert.equal(granted.length, new Set(invocationPaths().map((i) => `${i.caller} ${i.target} ${i.path}`)).size);
+  });
+
+  it("merges the verbs of one path and lends a literal path the verbs below it (daprd's ACL trie)", () => {
+    assert.deepEqual(
+      daprOperations([
+        { method: "GET", path: "/u/*/tasks" },
+        { method: "POST", path: "/u/*/tasks" },
+        { method: "PATCH", path: "/u/*/tasks/*" },
+        { method: "POST", path: "/u/*/tasks/*/complete" },
+        { method: "GET", path: "/other" },
+      ]),
+      [
+        { name: "/u/*/tasks", httpVerb: ["GET", "PATCH", "POST"], action: "allow" },
+        { name: "/u/*/tasks/*", httpVerb: ["PATCH"], action: "allow" },
+        { name: "/u/*/tasks/*/complete", httpVerb: ["POST"], action: "allow" },
+        { name: "/other", httpVerb: ["GET"], action: "allow" },
+      ],
+    );
   });
 
   it("has capped exponential retries, timeouts and a circuit breaker on invocation, and no email binding", () => {
