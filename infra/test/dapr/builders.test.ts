@@ -200,7 +200,7 @@ describe("Dapr builders", () => {
         p.operations.map((o) => `${p.appId} ${c.metadata.name} ${o.httpVerb.join()} ${o.name}`),
       ),
     );
-    assert.equal(granted.length, new Set(invocationPaths().map((i) => `${i.caller} ${i.target} ${i.path}`)).size);
+    assert.equal(granted.length, new Set(fixture.flatMap((s) => s.invokes.map((i) => `${s.name} ${i.app} ${i.path}`))).size);
   });
 
   it("merges the verbs of one path and lends a literal path the verbs below it (daprd's ACL trie)", () => {
