@@ -5,7 +5,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { invocationPaths, secretNames, services, type ServiceSpec } from "@tasks/catalog";
+import { secretNames, services, type ServiceSpec } from "@tasks/catalog";
 import {
   accessPoliciesFor,
   daprOperations,
