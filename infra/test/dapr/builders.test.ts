@@ -203,20 +203,23 @@ describe("Dapr builders", () => {
     assert.equal(granted.length, new Set(fixture.flatMap((s) => s.invokes.map((i) => `${s.name} ${i.app} ${i.path}`))).size);
   });
 
-  it("merges the verbs of one path and lends a literal path the verbs below it (daprd's ACL trie)", () => {
+  it("merges the verbs of one path, widens a middle wildcard to /**, and lends a literal path the verbs below it (daprd's ACL trie)", () => {
     assert.deepEqual(
       daprOperations([
         { method: "GET", path: "/u/*/tasks" },
         { method: "POST", path: "/u/*/tasks" },
         { method: "PATCH", path: "/u/*/tasks/*" },
-        { method: "POST", path: "/u/*/tasks/*/complete" },
-        { method: "GET", path: "/other" },
+        { method: "GET", path: "/a/tasks" },
+        { method: "DELETE", path: "/a/tasks/*" },
+        { method: "POST", path: "/a/tasks/*/complete" },
+        { method: "GET", path: "/other/*" },
       ]),
       [
-        { name: "/u/*/tasks", httpVerb: ["GET", "PATCH", "POST"], action: "allow" },
-        { name: "/u/*/tasks/*", httpVerb: ["PATCH"], action: "allow" },
-        { name: "/u/*/tasks/*/complete", httpVerb: ["POST"], action: "allow" },
-        { name: "/other", httpVerb: ["GET"], action: "allow" },
+        { name: "/u/**", httpVerb: ["GET", "PATCH", "POST"], action: "allow" },
+        { name: "/a/tasks", httpVerb: ["DELETE", "GET", "POST"], action: "allow" },
+        { name: "/a/tasks/*", httpVerb: ["DELETE"], action: "allow" },
+        { name: "/a/tasks/**", httpVerb: ["POST"], action: "allow" },
+        { name: "/other/*", httpVerb: ["GET"], action: "allow" },
       ],
     );
   });
