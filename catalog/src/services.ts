@@ -232,6 +232,7 @@ export const services = {
     port: 3010,
     // The MCP endpoint (Streamable HTTP) and its OAuth Protected Resource Metadata (RFC 9728, path-suffixed).
     publicRoutes: [{ path: mcpEndpoint }, { path: mcpResourceMetadataPath }],
+    openapiPath: `${mcpEndpoint}/openapi.json`,
     publishes: [],
     subscribes: [],
     invokes: [
@@ -241,6 +242,7 @@ export const services = {
       { app: "tasks-api", method: "PATCH", path: actingUser(`${mcpTasks}/*`) },
       { app: "tasks-api", method: "DELETE", path: actingUser(`${mcpTasks}/*`) },
       { app: "tasks-api", method: "POST", path: actingUser(`${mcpTasks}/*/complete`) },
+      { app: "tasks-api", method: "POST", path: actingUser(`${mcpTasks}/*/reopen`) },
       { app: "notifications", method: "GET", path: actingUser("/api/v1/notifications") },
       { app: "notifications", method: "POST", path: actingUser("/api/v1/notifications/*/read") },
       { app: "audit", method: "GET", path: actingUser("/api/v1/audit") },

@@ -73,6 +73,7 @@ describe("catalog", () => {
         "mcp->tasks-api PATCH /internal/users/*/api/v1/tasks/*",
         "mcp->tasks-api POST /internal/users/*/api/v1/tasks",
         "mcp->tasks-api POST /internal/users/*/api/v1/tasks/*/complete",
+        "mcp->tasks-api POST /internal/users/*/api/v1/tasks/*/reopen",
         "notifications->tasks-api GET /internal/tasks/*",
         "recurrence->tasks-api POST /internal/occurrences",
       ],

@@ -159,6 +159,7 @@ describe("mcp", { timeout: 600_000 }, () => {
       "list_unread_notifications",
       "mark_notification_read",
       "remove_tags",
+      "reopen_task",
       "search_tasks",
       "set_reminders",
       "task_history",
@@ -241,6 +242,9 @@ describe("mcp", { timeout: 600_000 }, () => {
 
     assert.equal(okResult<{ task: Task }>(await call(a, "complete_task", { id: second.id })).task.status, "completed");
     errorNaming(await call(a, "complete_task", {}), "id");
+    assert.equal(okResult<{ task: Task }>(await call(a, "reopen_task", { id: second.id })).task.status, "open");
+    errorNaming(await call(a, "reopen_task", { id: "x" }), "id");
+    assert.equal(okResult<{ task: Task }>(await call(a, "complete_task", { id: second.id })).task.status, "completed");
 
     // task_history: the audit service consumed the task's events.
     const history = await eventually("the audit trail of the task", 60_000, async () => {
@@ -284,6 +288,7 @@ describe("mcp", { timeout: 600_000 }, () => {
     errorNaming(await call(b, "get_task", { id }), /Not found/);
     errorNaming(await call(b, "update_task", { id, title: "mine now" }), /Not found/);
     errorNaming(await call(b, "complete_task", { id }), /Not found/);
+    errorNaming(await call(b, "reopen_task", { id }), /Not found/);
     errorNaming(await call(b, "add_tags", { id, tags: ["x"] }), /Not found/);
     errorNaming(await call(b, "delete_task", { id }), /Not found/);
     assert.deepEqual(okResult<{ items: Task[] }>(await call(b, "search_tasks", {})).items, []);

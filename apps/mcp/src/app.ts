@@ -4,7 +4,7 @@
  * answered as JSON), behind the bearer check. Both public paths are open to the ingress (no Dapr token);
  * the endpoint checks the user's token itself, to answer 401 the way MCP clients expect.
  */
-import { mcpEndpoint, mcpResourceMetadataPath } from "@tasks/catalog";
+import { mcpEndpoint, mcpResourceMetadataPath, services } from "@tasks/catalog";
 import {
   createServiceApp,
   HttpProblem,
@@ -18,6 +18,7 @@ import {
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { bearer, protectedResourceMetadata, userIdOfAuth, type ResourceSettings } from "./authorization.js";
 import type { Gateway } from "./gateway.js";
+import { mcpOpenapi } from "./openapi.js";
 import { createMcpServer } from "./server.js";
 
 export interface McpAppDeps {
@@ -43,8 +44,10 @@ export function createMcpApp(deps: McpAppDeps): ServiceApp {
     registry: deps.registry,
     readiness: sidecar ? { sidecar: () => sidecarReady(sidecar) } : {},
     daprAppToken: deps.daprAppToken,
-    openPaths: [mcpEndpoint, mcpResourceMetadataPath],
+    openPaths: [mcpEndpoint, mcpResourceMetadataPath, services.mcp.openapiPath],
     routes: (app) => {
+      let doc: unknown;
+      app.get(services.mcp.openapiPath, (_req, res) => void res.json((doc ??= mcpOpenapi())));
       app.get(mcpResourceMetadataPath, (_req, res) => void res.set("Cache-Control", "max-age=300").json(metadata));
       // MCP transports must check Origin (DNS rebinding): a browser page from another origin is refused.
       app.use(mcpEndpoint, (req, _res, next) => {

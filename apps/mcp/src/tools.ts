@@ -136,7 +136,7 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
       description: "The user's tasks, filtered, sorted and paged (nextCursor for the next page).",
       inputSchema: {
         query: z.string().min(1).max(200).optional().describe("Full-text search in title and description."),
-        status: z.enum(["open", "completed"]).optional(),
+        status: z.enum(["open", "completed", "skipped"]).optional(),
         priority: z.array(z.enum(priorities)).max(4).optional(),
         tags: z.array(z.string().min(1).max(40)).max(20).optional(),
         tagMode: z.enum(["all", "any"]).optional(),
@@ -266,6 +266,16 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
       guarded(async () => {
         const task = await tasks<TaskSnapshot>("POST", `/${a.id}/complete`);
         return ok(`Completed ${describeTask(task)}`, { task });
+      }),
+  );
+
+  server.registerTool(
+    "reopen_task",
+    { title: "Reopen a task", description: "Opens a completed (or skipped) task again.", inputSchema: { id }, outputSchema: taskOut },
+    async (a) =>
+      guarded(async () => {
+        const task = await tasks<TaskSnapshot>("POST", `/${a.id}/reopen`);
+        return ok(`Reopened ${describeTask(task)}`, { task });
       }),
   );
 

@@ -110,6 +110,13 @@ describe("mcp app", () => {
     });
   });
 
+  test("the OpenAPI document describes the endpoint and the metadata, without a token", async () => {
+    const res = await fetch(new URL("/mcp/openapi.json", url));
+    assert.equal(res.status, 200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    assert.deepEqual([doc.openapi, Object.keys(doc.paths).sort()], ["3.1.0", ["/.well-known/oauth-protected-resource/mcp", "/mcp"]]);
+  });
+
   test("401 with the resource_metadata pointer: no token, the API's audience, another issuer; 400 for a token in the URL", async () => {
     const post = (auth?: string, path = url.href) =>
       fetch(path, {
@@ -182,6 +189,7 @@ describe("mcp app", () => {
       ["create_task", { title: "x", when: "tomorrow", timeZone: "Mars/Base" }, /timeZone/],
       ["update_task", { id, priority: "whenever" }, /priority/],
       ["complete_task", {}, /id/],
+      ["reopen_task", { id: "x" }, /id/],
       ["delete_task", { id: 3 }, /id/],
       ["add_tags", { id, tags: [] }, /tags/],
       ["remove_tags", { id }, /tags/],
