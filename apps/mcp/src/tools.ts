@@ -328,7 +328,7 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
     async (a) =>
       guarded(async () => {
         const task = await tasks<TaskSnapshot>("PATCH", `/${a.id}`, { body: { reminders: a.minutesBefore } });
-        return ok(`Reminders of "${task.title}": ${task.reminders.map((m) => `${m} min`).join(", ")} before`, { task });
+        return ok(`Reminders of "${task.title}": ${(task.reminders ?? []).map((m) => `${m} min`).join(", ")} before`, { task });
       }),
   );
 
