@@ -16,9 +16,13 @@ if (declared.size === 0) {
   console.error(`verify-install: no dependencies declared in ${manifests.join(", ")} under ${process.cwd()}`);
   process.exit(1);
 }
+// A package with no root entry (the MCP SDK publishes subpaths only) is loaded through the subpath its
+// service names in package.json `verifyInstallEntries`.
+const entries =
+  (JSON.parse(readFileSync("package.json", "utf8")) as { verifyInstallEntries?: Record<string, string> }).verifyInstallEntries ?? {};
 for (const name of [...declared].sort()) {
   try {
-    await import(name);
+    await import(entries[name] ?? name);
   } catch (err) {
     console.error(`verify-install: ${name} does not load from ${process.cwd()}: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);

@@ -1,7 +1,7 @@
 import type { DaprBlock } from "./dapr.js";
 import { topics, type TopicName } from "./topics.js";
 
-export type ServiceName = "tasks-api" | "recurrence" | "notifications" | "audit" | "realtime" | "web";
+export type ServiceName = "tasks-api" | "recurrence" | "notifications" | "audit" | "realtime" | "web" | "mcp";
 
 /** A path prefix served publicly through the ingress. */
 export interface PublicRoute {
@@ -112,6 +112,27 @@ export const tasksInternalRoutes = {
   getTask: "/internal/tasks/*",
 } as const;
 
+/**
+ * Routes through which a service acts for one user, reachable only through Dapr service invocation by the
+ * callers the catalog names (the mcp server): `/internal/users/<userId>` followed by one of the callee's
+ * public paths, e.g. `GET /internal/users/alice/api/v1/tasks/<id>`. The callee answers exactly as its public
+ * route answers that user (apps/shared acting-user.ts); the user id is the one the caller verified.
+ */
+export const actingUserPrefix = "/internal/users";
+
+/** The acting-user path of a public path for `userId` (encoded as one path segment). */
+export const actingUserPath = (userId: string, publicPath: string): string =>
+  `${actingUserPrefix}/${encodeURIComponent(userId)}${publicPath}`;
+
+const actingUser = (publicPath: string): string => `${actingUserPrefix}/*${publicPath}`;
+
+const mcpTasks = "/api/v1/tasks";
+
+/** The mcp server's Streamable HTTP endpoint; its canonical URI is `<public origin>/mcp`. */
+export const mcpEndpoint = "/mcp";
+/** Where the mcp server publishes its OAuth Protected Resource Metadata (RFC 9728, path-suffixed form). */
+export const mcpResourceMetadataPath = `/.well-known/oauth-protected-resource${mcpEndpoint}`;
+
 const allTaskTopics: TopicName[] = [topics.taskCreated.name, topics.taskUpdated.name, topics.taskCompleted.name, topics.taskDeleted.name];
 
 export const services = {
@@ -203,6 +224,32 @@ export const services = {
     dapr: [],
     egress: [],
     scaling: { min: 2, max: 4, targetCpuPercent: 70 },
+    resources: smallResources,
+  },
+  mcp: {
+    name: "mcp",
+    description: "Model Context Protocol server: task tools for AI assistants, with natural-language dates and recurrences.",
+    port: 3010,
+    // The MCP endpoint (Streamable HTTP) and its OAuth Protected Resource Metadata (RFC 9728, path-suffixed).
+    publicRoutes: [{ path: mcpEndpoint }, { path: mcpResourceMetadataPath }],
+    openapiPath: `${mcpEndpoint}/openapi.json`,
+    publishes: [],
+    subscribes: [],
+    invokes: [
+      { app: "tasks-api", method: "GET", path: actingUser(mcpTasks) },
+      { app: "tasks-api", method: "POST", path: actingUser(mcpTasks) },
+      { app: "tasks-api", method: "GET", path: actingUser(`${mcpTasks}/*`) },
+      { app: "tasks-api", method: "PATCH", path: actingUser(`${mcpTasks}/*`) },
+      { app: "tasks-api", method: "DELETE", path: actingUser(`${mcpTasks}/*`) },
+      { app: "tasks-api", method: "POST", path: actingUser(`${mcpTasks}/*/complete`) },
+      { app: "tasks-api", method: "POST", path: actingUser(`${mcpTasks}/*/reopen`) },
+      { app: "notifications", method: "GET", path: actingUser("/api/v1/notifications") },
+      { app: "notifications", method: "POST", path: actingUser("/api/v1/notifications/*/read") },
+      { app: "audit", method: "GET", path: actingUser("/api/v1/audit") },
+    ],
+    dapr: ["invocation"],
+    egress: [],
+    scaling: { min: 2, max: 6, targetCpuPercent: 70 },
     resources: smallResources,
   },
 } as const satisfies Record<ServiceName, ServiceSpec>;

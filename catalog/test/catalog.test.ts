@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import {
+  actingUserPath,
   allBrokerTopics,
   allServices,
   allTopics,
@@ -57,13 +58,27 @@ describe("catalog", () => {
     assert.equal(underPathPrefix("/api/v1/auditx", "/api/v1/audit"), false);
   });
 
-  it("lets only recurrence create occurrences and notifications read tasks", () => {
+  it("lets only recurrence create occurrences, notifications read tasks, and mcp act for a user on the public APIs", () => {
     assert.deepEqual(
       invocationPaths()
         .map((p) => `${p.caller}->${p.target} ${p.method} ${p.path}`)
         .sort(),
-      ["notifications->tasks-api GET /internal/tasks/*", "recurrence->tasks-api POST /internal/occurrences"],
+      [
+        "mcp->audit GET /internal/users/*/api/v1/audit",
+        "mcp->notifications GET /internal/users/*/api/v1/notifications",
+        "mcp->notifications POST /internal/users/*/api/v1/notifications/*/read",
+        "mcp->tasks-api DELETE /internal/users/*/api/v1/tasks/*",
+        "mcp->tasks-api GET /internal/users/*/api/v1/tasks",
+        "mcp->tasks-api GET /internal/users/*/api/v1/tasks/*",
+        "mcp->tasks-api PATCH /internal/users/*/api/v1/tasks/*",
+        "mcp->tasks-api POST /internal/users/*/api/v1/tasks",
+        "mcp->tasks-api POST /internal/users/*/api/v1/tasks/*/complete",
+        "mcp->tasks-api POST /internal/users/*/api/v1/tasks/*/reopen",
+        "notifications->tasks-api GET /internal/tasks/*",
+        "recurrence->tasks-api POST /internal/occurrences",
+      ],
     );
+    assert.equal(actingUserPath("a/b c", "/api/v1/tasks"), "/internal/users/a%2Fb%20c/api/v1/tasks");
   });
 
   it("routes task.completed to recurrence, notifications, audit and realtime", () => {

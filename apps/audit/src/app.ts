@@ -1,6 +1,7 @@
 /** Builds the audit service (no listening): event deliveries and the per-user audit API. */
 import { services } from "@tasks/catalog";
 import {
+  actingUserRoutes,
   consumerMetrics,
   createServiceApp,
   parseOrThrow,
@@ -52,6 +53,7 @@ export function createAuditApp(deps: AuditAppDeps): ServiceApp {
         }),
       ),
     routes: (app) => {
+      app.use(actingUserRoutes("audit", [auditBase]));
       app.get(auditOpenapiPath, (_req, res) => void res.json((doc ??= auditOpenapi(auditBase))));
       app.get(auditBase, async (req, res) => {
         res.json(await listEntries(deps.db, userIdOf(req), parseOrThrow(auditQuerySchema, req.query ?? {}, "query")));

@@ -19,6 +19,8 @@ export interface LocalIdpOptions {
   readonly issuer?: string;
   readonly audience: string;
   readonly redirectUris: readonly string[];
+  /** Further audiences (resource indicators) tokens may be issued for, e.g. the mcp server's. @default [] */
+  readonly extraAudiences?: readonly string[];
   /** @default 0 (a free port) */
   readonly port?: number;
   /** @default "127.0.0.1" */
@@ -35,6 +37,8 @@ export interface LocalIdp {
   readonly clientId: string;
   readonly audience: string;
   readonly users: UserDirectory;
+  /** Accept one more audience (resource indicator) from now on, e.g. an mcp server on a port chosen later. */
+  addAudience(audience: string): void;
   /** The kids published in the JWKS, the signing one first. */
   readonly kids: () => string[];
   /** A new signing key first; the previous signing key stays published (at most two). */
@@ -95,9 +99,11 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
   const issuer = (options.issuer ?? `http://127.0.0.1:${port}`).replace(/\/$/, "");
   const mountPath = new URL(issuer).pathname.replace(/\/$/, "");
   let keys: JWK[] = [await newSigningKey()];
+  const extraAudiences = new Set(options.extraAudiences ?? []);
   const base: Omit<ProviderSettings, "keys"> = {
     issuer,
     audience: options.audience,
+    extraAudiences,
     clientId: defaultClientId,
     redirectUris: options.redirectUris,
     cookieKeys: [randomBytes(32).toString("base64url")],
@@ -133,6 +139,7 @@ export async function startLocalIdp(options: LocalIdpOptions): Promise<LocalIdp>
     clientId: defaultClientId,
     audience: options.audience,
     users,
+    addAudience: (audience) => void extraAudiences.add(audience),
     kids: () => keys.map((k) => String(k.kid)),
     async rotateKeys() {
       keys = [await newSigningKey(), keys[0]!];

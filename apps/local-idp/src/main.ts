@@ -1,6 +1,7 @@
 /**
  * The local OpenID Provider as the local stack runs it (one pod, never on Azure). Environment, none of it
- * secret: IDP_ISSUER (https://<domain>/idp), IDP_AUDIENCE, IDP_REDIRECT_URIS (comma-separated), PORT;
+ * secret: IDP_ISSUER (https://<domain>/idp), IDP_AUDIENCE, IDP_EXTRA_AUDIENCES (optional, comma-
+ * separated: the mcp server's own audience), IDP_REDIRECT_URIS (comma-separated), PORT;
  * the test users (with their passwords) come from the mounted file IDP_USERS_FILE. Signing keys are
  * generated at start: a restart rotates them, and the services fetch the new JWKS on the unknown kid.
  */
@@ -29,6 +30,7 @@ const idp = await startLocalIdp({
   issuer,
   audience,
   redirectUris,
+  extraAudiences: (process.env.IDP_EXTRA_AUDIENCES ?? "").split(",").filter(Boolean),
   port,
   host: "0.0.0.0",
   users: parseUsers(readFileSync(usersFile, "utf8")),

@@ -12,6 +12,12 @@ export interface ProviderSettings {
   readonly issuer: string;
   /** The `aud` of the access tokens (the services' JWT_AUDIENCE). */
   readonly audience: string;
+  /**
+   * Further resource servers tokens may be issued for (RFC 8707 `resource`), e.g. the mcp server's own
+   * audience; read on every token request, so one added later (LocalIdp.addAudience) applies at once.
+   * @default none
+   */
+  readonly extraAudiences?: ReadonlySet<string>;
   /** The web client's id. @default "tasks-web" */
   readonly clientId?: string;
   /** Where the web client may be sent back with a code. */
@@ -32,13 +38,14 @@ export const defaultClientId = "tasks-web";
 
 export function createProvider(settings: ProviderSettings, users: UserDirectory): Provider {
   const clientId = settings.clientId ?? defaultClientId;
-  const resourceServer = {
+  const resourceServer = (audience: string) => ({
     scope: apiScope,
-    audience: settings.audience,
+    audience,
     accessTokenTTL: settings.accessTokenTtlSeconds ?? 600,
     accessTokenFormat: "jwt" as const,
     jwt: { sign: { alg: "RS256" as const } },
-  };
+  });
+  const known = (indicator: string): boolean => indicator === settings.audience || (settings.extraAudiences?.has(indicator) ?? false);
   const config: Configuration = {
     clients: [
       {
@@ -69,8 +76,8 @@ export function createProvider(settings: ProviderSettings, users: UserDirectory)
         defaultResource: () => settings.audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, indicator) => {
-          if (indicator !== settings.audience) throw new errors.InvalidTarget();
-          return resourceServer;
+          if (!known(indicator)) throw new errors.InvalidTarget();
+          return resourceServer(indicator);
         },
       },
     },
@@ -80,7 +87,14 @@ export function createProvider(settings: ProviderSettings, users: UserDirectory)
       const user = accountId ? users.get(accountId) : undefined;
       return user ? { email: user.email } : undefined;
     },
-    ttl: { AccessToken: resourceServer.accessTokenTTL, AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600, IdToken: 600 },
+    ttl: {
+      AccessToken: settings.accessTokenTtlSeconds ?? 600,
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      IdToken: 600,
+    },
     interactions: { url: (_ctx, interaction) => `${settings.mountPath ?? ""}/interaction/${interaction.uid}` },
     // The platform's own client: consented once for every user, so sign-in is login only.
     loadExistingGrant: async (ctx: KoaContextWithOIDC) => {
@@ -91,6 +105,7 @@ export function createProvider(settings: ProviderSettings, users: UserDirectory)
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId });
       grant.addOIDCScope("openid email profile");
       grant.addResourceScope(settings.audience, apiScope);
+      for (const audience of settings.extraAudiences ?? []) grant.addResourceScope(audience, apiScope);
       await grant.save();
       session.grantIdFor(client.clientId, grant.jti);
       return grant;

@@ -1,5 +1,6 @@
 import { services } from "@tasks/catalog";
 import {
+  actingUserRoutes,
   consumerMetrics,
   createServiceApp,
   notificationsDelivered,
@@ -106,6 +107,8 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
       );
     },
     routes: (app) => {
+      // The mcp server acts for its verified user on the notifications API (catalog actingUserPrefix).
+      app.use(actingUserRoutes("notifications", [basePath]));
       // Dapr job trigger: 2xx = done; 5xx = the job's failure policy triggers it again.
       app.post("/job/:name", async (req, res) => {
         const outcome = await delivery.onJob(

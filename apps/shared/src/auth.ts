@@ -67,6 +67,15 @@ export function authOf(req: Request): AuthContext {
   return ctx;
 }
 
+/**
+ * Acting-user routes only (acting-user.ts): the user a permitted caller acts for, after the caller was
+ * verified as the Dapr sidecar (app token) and as a catalog-listed app id. Never from a request's own claims.
+ */
+export function actAsUser(req: Request, userId: string): void {
+  if (!USER_ID.test(userId)) throw new TokenRefused("acting user id is not 1..200 printable characters");
+  contexts.set(req, { userId, claims: {} });
+}
+
 /** The authenticated user's id; throws 401 on a route not behind `authenticate`. */
 export function userIdOf(req: Request): string {
   return authOf(req).userId;

@@ -1,6 +1,7 @@
 export * from "./app.js";
 export * from "./app-token.js";
 export * from "./auth.js";
+export * from "./acting-user.js";
 export * from "./config.js";
 export * from "./dapr.js";
 export * from "./dapr-sdk.js";

@@ -1,5 +1,6 @@
 /** Builds the tasks API (no listening): used by main.ts, the tests and the benchmark. */
 import {
+  actingUserRoutes,
   createServiceApp,
   pingDatabase,
   sidecarReady,
@@ -51,7 +52,9 @@ export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: Task
     publicRoutes: { paths: [tasksBase, feedsBase], auth: deps.auth },
     openPaths: [openapiPath],
     selfAuthenticatedPrefixes: [feedPrefix],
-    routes: (app) =>
+    routes: (app) => {
+      // The mcp server acts for its verified user here (catalog actingUserPrefix), through the same routes.
+      app.use(actingUserRoutes("tasks-api", [tasksBase]));
       registerRoutes(app, [
         ...tasksRoutes(service, openapi),
         ...seriesRoutes(series),
@@ -61,7 +64,8 @@ export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: Task
           logger: deps.logger,
           ...(deps.feedRequestsPerMinute !== undefined ? { feedRequestsPerMinute: deps.feedRequestsPerMinute } : {}),
         }),
-      ]),
+      ]);
+    },
   });
   return { ...built, service, feeds };
 }

@@ -30,8 +30,44 @@ export function accessPoliciesFor(callee: string, services: readonly ServiceSpec
       defaultAction: "deny" as const,
       trustDomain,
       ...(namespace ? { namespace } : {}),
-      operations: ops.map((o) => ({ name: o.path, httpVerb: [o.method], action: "allow" as const })),
+      operations: daprOperations(ops),
     }));
+}
+
+const segments = (path: string): string[] => path.split("/").filter(Boolean);
+
+/**
+ * Where daprd's trie can match `path`: it matches `*` only as the last segment (a `*` in the middle is
+ * skipped), so a path with a wildcard segment before its end is widened to `<prefix>/**`.
+ */
+const daprMatchable = (path: string): string => {
+  const s = segments(path);
+  const i = s.findIndex((x, n) => x === "*" && n < s.length - 1);
+  return i < 0 ? path : `/${[...s.slice(0, i), "**"].join("/")}`;
+};
+
+/**
+ * The operations of one caller on one callee as daprd's access-control trie needs them (dapr
+ * pkg/config/acl_trie.go, v1.18): one operation per name with every verb (a repeated name is ignored,
+ * the first one's verbs win); a `*` only as the last segment (paths with one earlier, like the acting-user
+ * routes `/internal/users/* /...`, are widened to `<prefix>/**`); and an operation whose last segment is a
+ * literal answers for the longer paths below it, so it also gets their verbs. Dapr thus admits the caller's
+ * verbs under those prefixes; the callee checks the exact verb and path itself (apps/shared acting-user.ts,
+ * tasks-api requireCaller).
+ */
+export function daprOperations(ops: readonly { method: string; path: string }[]): { name: string; httpVerb: string[]; action: "allow" }[] {
+  const widened = ops.map((o) => ({ method: o.method, path: daprMatchable(o.path) }));
+  const names = [...new Set(widened.map((o) => o.path))];
+  const below = (prefix: string, path: string): boolean => {
+    const p = segments(prefix);
+    const q = segments(path);
+    return p.length < q.length && !p[p.length - 1]!.includes("*") && p.every((s, i) => s === q[i] || s === "*");
+  };
+  return names.map((name) => ({
+    name,
+    httpVerb: [...new Set(widened.filter((o) => o.path === name || below(name, o.path)).map((o) => o.method))].sort(),
+    action: "allow" as const,
+  }));
 }
 
 /**

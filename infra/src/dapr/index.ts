@@ -13,7 +13,7 @@ export { stateStoreComponent } from "./state-store.js";
 export { secretStoreComponent } from "./secret-store.js";
 export { cronBindings } from "./bindings.js";
 export { subscriptions, subscriptionName } from "./subscriptions.js";
-export { configurations, accessPoliciesFor, trustDomain } from "./configuration.js";
+export { configurations, accessPoliciesFor, daprOperations, trustDomain } from "./configuration.js";
 export { resiliency, resiliencyPolicies } from "./resiliency.js";
 export { daprResources, allDaprResources, type DaprResourceSet } from "./resources.js";
 export { DaprResources, type DaprResourcesArgs } from "./kubernetes.js";

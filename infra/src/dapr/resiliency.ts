@@ -41,7 +41,10 @@ export function resiliency(settings: ResolvedDaprSettings): DaprResiliency {
         retries: {
           [p.retries.pubsubInbound]: { policy: "exponential", maxInterval: "30s", maxRetries: 8 },
           [p.retries.outbound]: { policy: "exponential", maxInterval: "10s", maxRetries: 5 },
-          [p.retries.invocation]: { policy: "exponential", maxInterval: "2s", maxRetries: 3 },
+          // A callee's 4xx (a missing task, an invalid field) is its answer, not a fault: retrying it repeated
+          // the request four times and, counted by the breaker, opened it for every caller. Only answers that
+          // say the request was not handled are retried (a 500 may have run: a create is not repeated).
+          [p.retries.invocation]: { policy: "exponential", maxInterval: "2s", maxRetries: 3, matching: { httpStatusCodes: "429,502,503" } },
         },
         circuitBreakers: {
           [p.circuitBreakers.invocation]: { maxRequests: 1, interval: "30s", timeout: "30s", trip: "consecutiveFailures >= 10" },

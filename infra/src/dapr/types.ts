@@ -103,6 +103,8 @@ export interface RetryPolicy {
   readonly maxInterval?: string;
   readonly duration?: string;
   readonly maxRetries: number;
+  /** Only these answers are retried (Dapr resiliency `matching`); unset = every error. */
+  readonly matching?: { readonly httpStatusCodes?: string; readonly gRPCStatusCodes?: string };
 }
 
 export interface CircuitBreakerPolicy {

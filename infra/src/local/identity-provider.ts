@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { serviceUid } from "@tasks/catalog";
+import { mcpEndpoint, serviceUid } from "@tasks/catalog";
 import { hstsHeader } from "../k8s/gateway-manifests.js";
 import { rateLimitedRules } from "../k8s/rate-limit.js";
 import { gatewayListeners, partOfLabels, publicGateway } from "../k8s/names.js";
@@ -140,6 +140,8 @@ function deploymentSpec(args: LocalIdentityProviderArgs, issuer: string): k8s.ty
               { name: "PORT", value: String(localIdp.port) },
               { name: "IDP_ISSUER", value: issuer },
               { name: "IDP_AUDIENCE", value: localIdp.audience },
+              // The mcp server's own audience (its canonical URI, RFC 8707).
+              { name: "IDP_EXTRA_AUDIENCES", value: `https://${args.host}${mcpEndpoint}` },
               { name: "IDP_REDIRECT_URIS", value: `https://${args.host}/` },
               { name: "IDP_USERS_FILE", value: `${mount}/${localIdp.usersKey}` },
             ],

@@ -5,9 +5,10 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { invocationPaths, secretNames, services, type ServiceSpec } from "@tasks/catalog";
+import { secretNames, services, type ServiceSpec } from "@tasks/catalog";
 import {
   accessPoliciesFor,
+  daprOperations,
   daprResources,
   eventHubsBrokers,
   pubsubBroadcastComponent,
@@ -199,7 +200,28 @@ describe("Dapr builders", () => {
         p.operations.map((o) => `${p.appId} ${c.metadata.name} ${o.httpVerb.join()} ${o.name}`),
       ),
     );
-    assert.equal(granted.length, invocationPaths().length);
+    assert.equal(granted.length, new Set(fixture.flatMap((s) => s.invokes.map((i) => `${s.name} ${i.app} ${i.path}`))).size);
+  });
+
+  it("merges the verbs of one path, widens a middle wildcard to /**, and lends a literal path the verbs below it (daprd's ACL trie)", () => {
+    assert.deepEqual(
+      daprOperations([
+        { method: "GET", path: "/u/*/tasks" },
+        { method: "POST", path: "/u/*/tasks" },
+        { method: "PATCH", path: "/u/*/tasks/*" },
+        { method: "GET", path: "/a/tasks" },
+        { method: "DELETE", path: "/a/tasks/*" },
+        { method: "POST", path: "/a/tasks/*/complete" },
+        { method: "GET", path: "/other/*" },
+      ]),
+      [
+        { name: "/u/**", httpVerb: ["GET", "PATCH", "POST"], action: "allow" },
+        { name: "/a/tasks", httpVerb: ["DELETE", "GET", "POST"], action: "allow" },
+        { name: "/a/tasks/*", httpVerb: ["DELETE"], action: "allow" },
+        { name: "/a/tasks/**", httpVerb: ["POST"], action: "allow" },
+        { name: "/other/*", httpVerb: ["GET"], action: "allow" },
+      ],
+    );
   });
 
   it("has capped exponential retries, timeouts and a circuit breaker on invocation, and no email binding", () => {

@@ -209,6 +209,7 @@ describe("platform component values", () => {
         audit: ["PathPrefix /api/v1/audit"],
         realtime: ["PathPrefix /ws"],
         web: ["PathPrefix /"],
+        mcp: ["PathPrefix /mcp", "PathPrefix /.well-known/oauth-protected-resource/mcp"],
       },
     );
     for (const r of routes) {

@@ -51,11 +51,16 @@ describe("network policies from the catalog", () => {
     const ps = workloadNetworkPolicies(input());
     const from = find(ps, "tasks-api-ingress").spec.ingress!.find((r) => r.ports![0]!.port === 50002)!;
     assert.deepEqual(from.from, [
+      { podSelector: { matchLabels: { "app.kubernetes.io/name": "mcp" } } },
       { podSelector: { matchLabels: { "app.kubernetes.io/name": "notifications" } } },
       { podSelector: { matchLabels: { "app.kubernetes.io/name": "recurrence" } } },
     ]);
+    // Only the mcp server invokes audit (its acting-user route); nothing invokes realtime.
+    assert.deepEqual(find(ps, "audit-ingress").spec.ingress!.find((r) => r.ports![0]!.port === 50002)!.from, [
+      { podSelector: { matchLabels: { "app.kubernetes.io/name": "mcp" } } },
+    ]);
     assert.equal(
-      find(ps, "audit-ingress").spec.ingress!.some((r) => r.ports!.some((p) => p.port === 50002)),
+      find(ps, "realtime-ingress").spec.ingress!.some((r) => r.ports!.some((p) => p.port === 50002)),
       false,
     );
     assert.deepEqual(find(ps, "recurrence-egress").spec.egress!.find((r) => r.ports![0]!.port === 50002)!.to, [

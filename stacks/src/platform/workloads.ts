@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { consumerGroupOf, daprConfigurationFor, type ServiceName, type ServiceSpec } from "@tasks/catalog";
+import { consumerGroupOf, daprConfigurationFor, mcpEndpoint, type ServiceName, type ServiceSpec } from "@tasks/catalog";
 import { GatewayRoutes, RateLimitMiddlewares, defaultIngressRateLimits, namespaces, type NetworkPolicies } from "@tasks/infra/k8s/index";
 import { AppImage, DatabaseRoles, ServiceWorkload, brokerTriggerAuthManifest, catalogSecretNames } from "@tasks/infra/workload/index";
 import { isOfflineRun } from "../config/examples.js";
@@ -108,7 +108,14 @@ function createWorkload(
       image: imageRef(target, image),
       daprConfig: daprConfigurationFor(s.name),
       highAvailability: target.highAvailability,
-      env: { ...smtpEnv, ...identityEnvironment(s, target.identity), PUBLIC_HOST: target.host, DEPLOY_ENVIRONMENT: target.environment },
+      env: {
+        ...smtpEnv,
+        ...identityEnvironment(s, target.identity),
+        // The mcp server's canonical URI: its Protected Resource Metadata `resource` and its tokens' audience.
+        ...(s.name === "mcp" ? { MCP_RESOURCE_URL: `https://${target.host}${mcpEndpoint}` } : {}),
+        PUBLIC_HOST: target.host,
+        DEPLOY_ENVIRONMENT: target.environment,
+      },
       ...(aks ? { workloadIdentityClientId: target.identities![s.name]! } : {}),
       ...(readsKubernetesSecrets ? { mountServiceAccountToken: true, readableSecrets: catalogSecretNames() } : {}),
       // An event consumer sharing a consumer group scales on its lag at the broker (KEDA).

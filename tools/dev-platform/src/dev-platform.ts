@@ -6,7 +6,7 @@
  * `npm run dev` (dev-cli.ts) and the integration tests (integration/test) both call startPlatform.
  */
 import { rmSync } from "node:fs";
-import { allServices, services as catalogServices, type ServiceName } from "@tasks/catalog";
+import { allServices, mcpEndpoint, services as catalogServices, type ServiceName } from "@tasks/catalog";
 import type { ManagedProcess, ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
 import { startDevIdentity, webAppEnv, type DevIdentity } from "./dev-identity.js";
@@ -145,6 +145,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
             })
           : await createService(ctx, spec, daprd, smtp.port, identity.env);
     }
+    // Tokens for the mcp server carry its own audience: its URL, known once its port is.
+    identity.idp.addAudience(`${services.mcp.url}${mcpEndpoint}`);
     await startServices(ctx, services);
     ctx.timings.total = Date.now() - t0;
 

@@ -3,7 +3,7 @@
  * its app's environment, its daprd's arguments, and the lines `npm run dev` prints for it.
  */
 import path from "node:path";
-import type { ServiceName, ServiceSpec } from "@tasks/catalog";
+import { mcpEndpoint, type ServiceName, type ServiceSpec } from "@tasks/catalog";
 import type { PlatformOptions, PlatformService } from "./dev-platform.js";
 import { ManagedProcess, waitReady, type ProcessSpec } from "./dev-process.js";
 import { appToken } from "./dev-security.js";
@@ -46,6 +46,8 @@ export function devServiceEnv(
     MIGRATE_ON_START: "false",
     ...(spec.egress.includes("smtp") ? devMailEnvironment(smtpPort) : {}),
     ...(spec.publicRoutes.length > 0 ? identityEnv : {}),
+    // The mcp server's canonical URI (its Protected Resource Metadata `resource`, and its tokens' audience).
+    ...(spec.name === "mcp" ? { MCP_RESOURCE_URL: `http://127.0.0.1:${ports.app}${mcpEndpoint}` } : {}),
     ...extra,
   };
 }

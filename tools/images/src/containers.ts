@@ -28,6 +28,7 @@ export const hostNetworkEnv = [
   "JWT_JWKS_URL",
   "CORS_ALLOWED_ORIGINS",
   "RATE_LIMIT_PER_MINUTE",
+  "MCP_RESOURCE_URL",
 ] as const;
 
 /** Label on every container of one run, so cleanup removes only that run's containers. */
