@@ -201,6 +201,11 @@ export const resiliencySchema = {
                   duration: str,
                   maxInterval: str,
                   maxRetries: { type: "integer" },
+                  matching: {
+                    type: "object",
+                    properties: { httpStatusCodes: str, gRPCStatusCodes: str },
+                    additionalProperties: false,
+                  },
                 },
                 additionalProperties: false,
               },
