@@ -52,6 +52,18 @@ heartbeat_stop() {
 }
 
 # port_open HOST PORT: true when something accepts TCP connections there.
+# N free TCP ports on 127.0.0.1, one per line, chosen by the kernel (so runs beside other platforms on the
+# same machine do not collide on fixed ports).
+free_ports() {
+  node -e '
+    const net = require("node:net");
+    const servers = Array.from({ length: Number(process.argv[1]) }, () => net.createServer().listen(0, "127.0.0.1"));
+    Promise.all(servers.map((s) => new Promise((r) => s.on("listening", r)))).then(() => {
+      for (const s of servers) console.log(s.address().port);
+      for (const s of servers) s.close();
+    });
+  ' "$1"
+}
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
 # pid_alive PID: true when the process exists and is not a zombie.

@@ -7,14 +7,13 @@
 #      POST /job/<name> from the scheduler.
 # Prints timings, and ends with "smoke: N passed, N failed". Stops everything it started on exit.
 #
-# Env (ports default to values unlikely to collide; Kafka ones are those of kafka.sh):
+# Env (every port defaults to a free one the kernel picks, so the check runs beside other platforms):
 #   KAFKA_BROKERS             use this broker instead of starting one (kafka.sh)
-#   KAFKA_PORT, KAFKA_CONTROLLER_PORT   ports of the broker started here (default 9092, 9093)
-#   SMOKE_SCHEDULER_PORT      scheduler gRPC port (default 50006); its healthz/metrics/etcd ports are
-#                             SMOKE_SCHEDULER_HEALTHZ_PORT (58080), ..._METRICS_PORT (58090),
-#                             ..._ETCD_CLIENT_PORT (52379), ..._ETCD_PEER_PORT (52380)
-#   SMOKE_APP_PORT (58100), SMOKE_DAPR_HTTP_PORT (58500), SMOKE_DAPR_GRPC_PORT (58501),
-#   SMOKE_DAPR_METRICS_PORT (58502)
+#   KAFKA_PORT, KAFKA_CONTROLLER_PORT   ports of the broker started here
+#   SMOKE_SCHEDULER_PORT      scheduler gRPC port; its healthz/metrics/etcd ports are
+#                             SMOKE_SCHEDULER_HEALTHZ_PORT, ..._METRICS_PORT,
+#                             ..._ETCD_CLIENT_PORT, ..._ETCD_PEER_PORT
+#   SMOKE_APP_PORT, SMOKE_DAPR_HTTP_PORT, SMOKE_DAPR_GRPC_PORT, SMOKE_DAPR_METRICS_PORT
 #   SMOKE_TIMEOUT             seconds to wait for each step (default 60)
 #   SMOKE_KEEP=1              keep the temp dir (logs, resources) even on success
 set -euo pipefail
@@ -27,15 +26,17 @@ require_cmd node "the smoke app runs on Node.js"
 TSX="$REPO_ROOT/node_modules/.bin/tsx"
 [[ -x "$TSX" ]] || die "$TSX not found: run npm ci first"
 
-SCHEDULER_PORT="${SMOKE_SCHEDULER_PORT:-50006}"
-SCHEDULER_HEALTHZ_PORT="${SMOKE_SCHEDULER_HEALTHZ_PORT:-58080}"
-SCHEDULER_METRICS_PORT="${SMOKE_SCHEDULER_METRICS_PORT:-58090}"
-ETCD_CLIENT_PORT="${SMOKE_SCHEDULER_ETCD_CLIENT_PORT:-52379}"
-ETCD_PEER_PORT="${SMOKE_SCHEDULER_ETCD_PEER_PORT:-52380}"
-APP_PORT="${SMOKE_APP_PORT:-58100}"
-DAPR_HTTP_PORT="${SMOKE_DAPR_HTTP_PORT:-58500}"
-DAPR_GRPC_PORT="${SMOKE_DAPR_GRPC_PORT:-58501}"
-DAPR_METRICS_PORT="${SMOKE_DAPR_METRICS_PORT:-58502}"
+mapfile -t free < <(free_ports 11)
+SCHEDULER_PORT="${SMOKE_SCHEDULER_PORT:-${free[0]}}"
+SCHEDULER_HEALTHZ_PORT="${SMOKE_SCHEDULER_HEALTHZ_PORT:-${free[1]}}"
+SCHEDULER_METRICS_PORT="${SMOKE_SCHEDULER_METRICS_PORT:-${free[2]}}"
+ETCD_CLIENT_PORT="${SMOKE_SCHEDULER_ETCD_CLIENT_PORT:-${free[3]}}"
+ETCD_PEER_PORT="${SMOKE_SCHEDULER_ETCD_PEER_PORT:-${free[4]}}"
+APP_PORT="${SMOKE_APP_PORT:-${free[5]}}"
+DAPR_HTTP_PORT="${SMOKE_DAPR_HTTP_PORT:-${free[6]}}"
+DAPR_GRPC_PORT="${SMOKE_DAPR_GRPC_PORT:-${free[7]}}"
+DAPR_METRICS_PORT="${SMOKE_DAPR_METRICS_PORT:-${free[8]}}"
+[[ -n "${KAFKA_BROKERS:-}" ]] || export KAFKA_PORT="${KAFKA_PORT:-${free[9]}}" KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-${free[10]}}"
 TIMEOUT="${SMOKE_TIMEOUT:-60}"
 PUBSUB=smoke-pubsub
 TOPIC="integration-smoke"
