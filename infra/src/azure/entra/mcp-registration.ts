@@ -39,6 +39,24 @@ export function mcpIdentifierUris(args: Pick<McpServerRegistrationArgs, "display
   return args.verifiedDomain ? [pulumi.output(args.resourceUrl), apiUri] : [apiUri];
 }
 
+/** The resource's API: v2 access tokens and the one delegated scope, user-consentable. */
+const mcpResourceApi = (scopeId: string) => ({
+  requestedAccessTokenVersion: 2,
+  oauth2PermissionScopes: [
+    {
+      id: scopeId,
+      value: tasksScope,
+      type: "User",
+      enabled: true,
+      adminConsentDisplayName: "Let AI assistants manage your tasks",
+      adminConsentDescription:
+        "Lets an MCP client (an AI assistant) read and write the signed-in user's tasks, reminders, notifications and history.",
+      userConsentDisplayName: "Let AI assistants manage your tasks",
+      userConsentDescription: "Lets an AI assistant read and write your tasks, reminders, notifications and history.",
+    },
+  ],
+});
+
 /**
  * The mcp server as a protected resource in Entra ID (issue 17), separate from the tasks API so that a token for one
  * is refused by the other:
@@ -80,22 +98,7 @@ export class McpServerRegistration extends pulumi.ComponentResource {
         signInAudience: "AzureADMyOrg",
         preventDuplicateNames: true,
         identifierUris,
-        api: {
-          requestedAccessTokenVersion: 2,
-          oauth2PermissionScopes: [
-            {
-              id: scopeId,
-              value: tasksScope,
-              type: "User",
-              enabled: true,
-              adminConsentDisplayName: "Let AI assistants manage your tasks",
-              adminConsentDescription:
-                "Lets an MCP client (an AI assistant) read and write the signed-in user's tasks, reminders, notifications and history.",
-              userConsentDisplayName: "Let AI assistants manage your tasks",
-              userConsentDescription: "Lets an AI assistant read and write your tasks, reminders, notifications and history.",
-            },
-          ],
-        },
+        api: mcpResourceApi(scopeId),
         optionalClaims: { accessTokens: [{ name: "email" }] },
       },
       { parent: this },
