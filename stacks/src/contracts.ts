@@ -130,6 +130,16 @@ export interface ServiceIdentity {
   readonly inClusterProvider?: InClusterPeer;
   /** The web app's OpenID client (apps/web runtime config); absent: the web app's defaults (the local provider's). */
   readonly webClient?: WebClient;
+  /** The mcp server's own audience and scope (Entra ID); absent: its audience is its resource URL (RFC 8707). */
+  readonly mcpServer?: McpServerIdentity;
+}
+
+/** What the mcp server accepts and advertises when the provider issues its tokens for a registration of its own. */
+export interface McpServerIdentity {
+  /** The `aud` of its tokens (MCP_AUDIENCE): the Entra registration's client id. */
+  readonly audience: pulumi.Input<string>;
+  /** The scope MCP clients request (MCP_SCOPES, its Protected Resource Metadata `scopes_supported`). */
+  readonly scope: pulumi.Input<string>;
 }
 
 /** How the web app signs users in: its public client, the scopes it asks for, and the RFC 8707 resource if any. */

@@ -182,6 +182,27 @@ describe("Azure stack config validation", () => {
     );
   });
 
+  it("identity: the MCP registration's keys (entra only): domainVerified a boolean, mcpRedirectUris URIs", () => {
+    assert.throws(
+      withConfig("dev", (c) => {
+        setIn(c, "identity", ["domainVerified"], "yes");
+        setIn(c, "identity", ["mcpRedirectUris"], ["http://127.0.0.1/cb", "no scheme"]);
+      }),
+      {
+        message:
+          "Invalid stack config: " +
+          [
+            "tasks-platform:identity.domainVerified: expected true or false",
+            "tasks-platform:identity.mcpRedirectUris[1]: expected a redirect URI such as http://127.0.0.1/auth/callback",
+          ].join("; "),
+      },
+    );
+    const cfg = withConfig("dev", (c) => setIn(c, "identity", ["mcpRedirectUris"], ["vscode://mcp/callback"]))() as ReturnType<
+      typeof loadAzureConfig
+    >;
+    assert.deepEqual(cfg.identity.mcpRedirectUris, ["vscode://mcp/callback"]);
+  });
+
   it("identity: bring your own provider by config alone (provider oidc needs issuer, audience and jwksUrl)", () => {
     assert.throws(
       withConfig("dev", (c) => setIn(c, "identity", ["provider"], "oidc")),
@@ -193,6 +214,7 @@ describe("Azure stack config validation", () => {
             "tasks-platform:identity.audience: missing, expected with provider oidc",
             "tasks-platform:identity.jwksUrl: missing, expected with provider oidc",
             "tasks-platform:identity.assignmentRequired: expected unset unless provider is entra",
+            "tasks-platform:identity.domainVerified: expected unset unless provider is entra",
           ].join("; "),
       },
     );
@@ -205,6 +227,7 @@ describe("Azure stack config validation", () => {
     const cfg = withConfig("dev", (c) => {
       setIn(c, "identity", ["provider"], "oidc");
       setIn(c, "identity", ["assignmentRequired"], undefined);
+      setIn(c, "identity", ["domainVerified"], undefined);
       setIn(c, "identity", ["userIdClaim"], "sub");
       setIn(c, "identity", ["issuer"], "https://idp.example.com/realms/tasks");
       setIn(c, "identity", ["audience"], "tasks-api");

@@ -87,19 +87,20 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
       assert.equal(get(aks, "aadProfile", "enableAzureRBAC"), true);
       // The admins group is the bootstrap stack's: the stack reads its object id from config and creates no Entra object.
       assert.deepEqual(get(aks, "aadProfile", "adminGroupObjectIDs"), [get(cfg("bootstrap"), "aksAdminsGroup", "objectId")]);
-      // Its only Entra objects are the sign-in registrations (issue 14), under the sign-in component: the deployer's
-      // Graph right is Application.ReadWrite.OwnedBy from the bootstrap (issue 24, item 8), nothing wider.
-      const signIn = run.resources.find((r) => r.type === "tasks:azure:TasksApiRegistration");
+      // Its only Entra objects are the sign-in registrations (issue 14: API + SPA; issue 17: MCP server + its public
+      // client), under the sign-in components: the deployer's Graph right is Application.ReadWrite.OwnedBy from the
+      // bootstrap (issue 24, item 8), nothing wider.
+      const signIn = run.resources.filter(
+        (r) => r.type === "tasks:azure:TasksApiRegistration" || r.type === "tasks:azure:McpServerRegistration",
+      );
       const entra = run.resources.filter((r) => r.type.startsWith("azuread:"));
       assert.deepEqual(entra.map((r) => r.type).sort(), [
-        "azuread:index/application:Application",
-        "azuread:index/application:Application",
-        "azuread:index/servicePrincipal:ServicePrincipal",
-        "azuread:index/servicePrincipal:ServicePrincipal",
+        ...Array<string>(4).fill("azuread:index/application:Application"),
+        ...Array<string>(4).fill("azuread:index/servicePrincipal:ServicePrincipal"),
       ]);
-      assert.ok(signIn, "the sign-in registration component");
+      assert.equal(signIn.length, 2, "the sign-in registration components");
       const under = (urn: string | undefined): boolean =>
-        urn === signIn.urn || (!!urn && under(run.resources.find((x) => x.urn === urn)?.parent));
+        signIn.some((c) => c.urn === urn) || (!!urn && under(run.resources.find((x) => x.urn === urn)?.parent));
       for (const r of entra) assert.ok(under(r.parent), `${r.name} belongs to the sign-in registrations`);
       assert.equal(get(aks, "oidcIssuerProfile", "enabled"), true);
       assert.equal(get(aks, "securityProfile", "workloadIdentity", "enabled"), true);
@@ -457,6 +458,54 @@ export function azureStackSuite(stack: "dev" | "prod"): void {
             : {};
         const got = Object.fromEntries(Object.entries(env).filter(([k]) => /^(JWT_|CORS_|RATE_LIMIT_)/.test(k)));
         assert.deepEqual(got, want, name);
+      }
+    });
+
+    it("registers the MCP server as its own audience with a public client for MCP clients, and wires it into the mcp pod", () => {
+      const identity = cfg("identity");
+      const tenant = String(run.outputs.tenantId);
+      const host = plain("domain");
+      const tasksApi = one("azuread:index/application:Application", `tasks-${stack}-sign-in-api`);
+      const mcpApi = one("azuread:index/application:Application", `tasks-${stack}-sign-in-mcp`);
+      const mcpClient = one("azuread:index/application:Application", `tasks-${stack}-sign-in-mcp-client`);
+      const uris = identity.domainVerified
+        ? [`https://${host}/mcp`, `api://${tenant}/tasks-${stack}-mcp`]
+        : [`api://${tenant}/tasks-${stack}-mcp`];
+      assert.deepEqual(mcpApi.inputs.identifierUris, uris);
+      assert.equal(get(mcpApi.inputs, "api", "requestedAccessTokenVersion"), 2);
+      const scope = get(mcpApi.inputs, "api", "oauth2PermissionScopes", 0) as Obj;
+      assert.deepEqual([scope.value, scope.type, scope.enabled], ["Tasks.ReadWrite", "User", true]);
+      assert.notEqual(mcpApi.state.clientId, tasksApi.state.clientId, "a separate audience from the tasks API");
+      assert.ok((get(mcpClient.inputs, "publicClient", "redirectUris") as string[]).includes("http://127.0.0.1/callback"));
+      assert.equal(mcpClient.inputs.singlePageApplication, undefined);
+      assert.deepEqual(mcpClient.inputs.requiredResourceAccesses, [
+        { resourceAppId: mcpApi.state.clientId, resourceAccesses: [{ id: scope.id, type: "Scope" }] },
+      ]);
+      const fullScope = `${uris[0]}/Tasks.ReadWrite`;
+      assert.deepEqual(run.outputs.mcp, {
+        resourceUrl: `https://${host}/mcp`,
+        audience: mcpApi.state.clientId,
+        clientId: mcpClient.state.clientId,
+        scope: fullScope,
+        identifierUri: uris[0],
+        redirectUris: get(mcpClient.inputs, "publicClient", "redirectUris"),
+      });
+      const envOf = (service: string): Record<string, unknown> => {
+        const d = ofType("kubernetes:apps/v1:Deployment").find((x) => get(x.inputs, "metadata", "name") === service)!;
+        const env = get(d.inputs, "spec", "template", "spec", "containers", 0, "env") as { name: string; value: string }[];
+        return Object.fromEntries(env.map((e) => [e.name, e.value]));
+      };
+      const mcp = envOf("mcp");
+      assert.deepEqual(
+        [mcp.MCP_RESOURCE_URL, mcp.MCP_AUDIENCE, mcp.MCP_SCOPES, mcp.JWT_AUDIENCE],
+        [`https://${host}/mcp`, mcpApi.state.clientId, fullScope, tasksApi.state.clientId],
+      );
+      for (const s of allServices.filter((x) => x.name !== "mcp")) {
+        assert.deepEqual(
+          Object.keys(envOf(s.name)).filter((k) => k.startsWith("MCP_")),
+          [],
+          `${s.name} gets no MCP settings`,
+        );
       }
     });
 

@@ -17,6 +17,8 @@ export interface ResourceSettings {
   readonly resource: string;
   /** The `aud` tokens must carry (MCP_AUDIENCE). */
   readonly audience: string;
+  /** The scopes clients request (MCP_SCOPES), published as `scopes_supported`. @default none */
+  readonly scopes?: readonly string[];
 }
 
 /** The metadata document's URL for a resource URI (RFC 9728 section 3.1: the well-known path before the resource's path). */
@@ -28,6 +30,8 @@ export function protectedResourceMetadata(auth: AuthConfig, settings: ResourceSe
     authorization_servers: [auth.issuer!],
     bearer_methods_supported: ["header"],
     resource_name: "Tasks platform (MCP)",
+    // Entra ID issues a token for this server only when a client asks for its scope (it has no resource parameter).
+    ...(settings.scopes?.length ? { scopes_supported: [...settings.scopes] } : {}),
   };
 }
 

@@ -58,13 +58,18 @@ export function mcpOpenapi() {
           summary: "OAuth 2.0 Protected Resource Metadata (RFC 9728)",
           responses: {
             "200": {
-              description: "resource, authorization_servers (the stack's issuer), bearer_methods_supported",
+              description:
+                "resource, authorization_servers (the stack's issuer), bearer_methods_supported, scopes_supported when configured",
               content: {
                 "application/json": {
                   schema: {
                     type: "object",
                     required: ["resource", "authorization_servers"],
-                    properties: { resource: { type: "string" }, authorization_servers: { type: "array", items: { type: "string" } } },
+                    properties: {
+                      resource: { type: "string" },
+                      authorization_servers: { type: "array", items: { type: "string" } },
+                      scopes_supported: { type: "array", items: { type: "string" } },
+                    },
                   },
                 },
               },

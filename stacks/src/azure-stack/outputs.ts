@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { mcpEndpoint } from "@tasks/catalog";
 import type { DataServices } from "./data.js";
 import type { AzureContext, Foundation } from "./foundation.js";
 import type { Identities } from "./identity.js";
@@ -39,6 +40,20 @@ export function azureOutputs(
       jwksUrl: signIn.identity.jwksUrl,
       ...(signIn.registration
         ? { apiClientId: signIn.registration.apiClientId, spaClientId: signIn.registration.spaClientId, scope: signIn.registration.scope }
+        : {}),
+    },
+    // How an MCP client connects (docs/OPERATIONS.md "MCP clients"): the server's URL, the public client id it is
+    // configured with, the scope it requests and the audience the server accepts.
+    mcp: {
+      resourceUrl: `https://${ctx.cfg.domain}${mcpEndpoint}`,
+      audience: signIn.identity.mcpServer?.audience ?? `https://${ctx.cfg.domain}${mcpEndpoint}`,
+      ...(signIn.mcpRegistration
+        ? {
+            clientId: signIn.mcpRegistration.clientId,
+            scope: signIn.mcpRegistration.scope,
+            identifierUri: signIn.mcpRegistration.identifierUri,
+            redirectUris: signIn.mcpRegistration.redirectUris,
+          }
         : {}),
     },
     tenantId: ctx.client.tenantId,

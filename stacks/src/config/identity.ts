@@ -4,8 +4,9 @@ import { expect, integer, nonEmptyString, oneOf, pattern, section } from "./comm
 /**
  * Who signs users in (config key `tasks-platform:identity`), shared by every stack. The services verify
  * every token's issuer, audience, signature (against the provider's JWKS), algorithm and expiry:
- *   provider: entra  (dev, prod) the program registers the API and a SPA client in Entra ID; issuer,
- *                    audience and JWKS follow from the tenant and the registration, so they are not set here.
+ *   provider: entra  (dev, prod) the program registers the API and a SPA client in Entra ID, and the MCP
+ *                    server with a public client for MCP clients; issuer, audiences and JWKS follow from the
+ *                    tenant and the registrations, so they are not set here.
  *   provider: local  (local) the in-cluster OpenID Provider of the local stack (apps/local-idp), its issuer
  *                    on the stack's public host under /idp.
  *   provider: oidc   any stack: bring your own OpenID provider; issuer, audience and jwksUrl are required.
@@ -60,6 +61,15 @@ export const identitySection = <const P extends readonly [IdentityProviderKind, 
     redirectUris: z
       .array(pattern(/^https?:\/\/\S+$/, "a redirect URI such as http://localhost:5173/"), expect("a list of URIs"))
       .optional(),
+    /**
+     * Entra ID only: the stack's domain is a verified custom domain of the tenant, so https://<domain>/mcp can be the
+     * MCP registration's application ID URI (Entra refuses an https identifier URI on an unverified domain).
+     */
+    domainVerified: z.boolean(expect("true or false")).optional(),
+    /** Entra ID only: more redirect URIs of the MCP client registration besides its loopback ones. */
+    mcpRedirectUris: z
+      .array(pattern(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, "a redirect URI such as http://127.0.0.1/auth/callback"), expect("a list of URIs"))
+      .optional(),
   }).superRefine((v, ctx) => {
     const problem = (path: string, message: string): void => ctx.addIssue({ code: "custom", path: [path], message, input: undefined });
     const provider: IdentityProviderKind = v.provider;
@@ -72,7 +82,7 @@ export const identitySection = <const P extends readonly [IdentityProviderKind, 
       }
     }
     if (provider !== "entra") {
-      for (const key of ["assignmentRequired", "redirectUris"] as const) {
+      for (const key of ["assignmentRequired", "redirectUris", "domainVerified", "mcpRedirectUris"] as const) {
         if (v[key] !== undefined) problem(key, "expected unset unless provider is entra");
       }
     }

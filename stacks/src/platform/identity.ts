@@ -27,5 +27,9 @@ export function identityEnvironment(service: ServiceSpec, identity: ServiceIdent
           ...(identity.webClient.resource ? { OIDC_RESOURCE: identity.webClient.resource } : {}),
         }
       : {}),
+    // The mcp server's own audience and the scope it advertises, when the provider registers it (Entra ID).
+    ...(service.name === "mcp" && identity.mcpServer
+      ? { MCP_AUDIENCE: identity.mcpServer.audience, MCP_SCOPES: identity.mcpServer.scope }
+      : {}),
   };
 }

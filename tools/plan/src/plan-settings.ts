@@ -125,6 +125,9 @@ const formatters: Record<string, Formatter> = {
     ...(list(get(i, "singlePageApplication", "redirectUris")).length
       ? [`single-page app (public client, code + PKCE), redirect URIs ${s(get(i, "singlePageApplication", "redirectUris"))}`]
       : []),
+    ...(list(get(i, "publicClient", "redirectUris")).length
+      ? [`public client (mobile and desktop, code + PKCE), redirect URIs ${s(get(i, "publicClient", "redirectUris"))}`]
+      : []),
     ...list(i.requiredResourceAccesses).map(
       (r) => `requires ${plural(list(get(r, "resourceAccesses")).length, "permission")} of API ${s(get(r, "resourceAppId"))}`,
     ),

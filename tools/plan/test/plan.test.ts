@@ -120,6 +120,15 @@ describe("npm run plan (child process)", () => {
     for (const t of allBrokerTopics()) assert.ok(r.stdout.includes(`tasks-prod-events-${t.name}  [eventhub:EventHub]`), t.name);
     assert.match(r.stdout, /HA ZoneRedundant/);
     assert.match(r.stdout, /kubeconfig\s+\[secret\]/);
+    // The MCP server's Entra registration (issue 17): its public client and what an MCP client is configured with.
+    assert.match(
+      r.stdout,
+      /· public client \(mobile and desktop, code \+ PKCE\), redirect URIs http:\/\/localhost\/, http:\/\/localhost\/callback,/,
+    );
+    assert.match(
+      r.stdout,
+      /^ {2}mcp +resourceUrl=https:\/\/\S+\/mcp, audience=\S+, clientId=\S+, scope=api:\/\/\S+\/tasks-prod-mcp\/Tasks\.ReadWrite,/m,
+    );
     assert.doesNotMatch(r.stdout, /PLAIN TEXT|LOCAL ACCOUNTS ENABLED|HAS A PASSWORD/);
     assert.match(r.stdout, /^Summary:\n {2}\d+ resources to create/m);
   });
