@@ -224,7 +224,10 @@ test(
   "preferences: saved through the form and read back; Web Push offered with the key notifications serves",
   { timeout: 60_000 },
   async () => {
-    const keyAnswer = pageA.waitForResponse((r) => r.url().endsWith("/api/v1/notifications/push/public-key"));
+    // The GET, not its CORS preflight (notifications has its own origin under `npm run dev`).
+    const keyAnswer = pageA.waitForResponse(
+      (r) => r.request().method() === "GET" && r.url().endsWith("/api/v1/notifications/push/public-key"),
+    );
     await pageA.goto(`${webUrl(platform)}/#/preferences`);
     await pageA.waitForSelector("#p-default");
     // The web app has no VAPID config: the key comes from notifications, which reads it from the secret store.
