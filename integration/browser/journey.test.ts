@@ -6,9 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
+import { secretNames } from "@tasks/catalog";
 import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { eventually, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
 import { artifactsDir, axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "@tasks/dev-platform/browser";
@@ -218,29 +220,44 @@ test("keyboard only: new task, complete it from the list, open and close the bel
   assert.equal(await pageA.evaluate(() => document.activeElement?.classList.contains("bell")), true, "Escape returns focus to the bell");
 });
 
-test("preferences: saved through the form and read back", { timeout: 60_000 }, async () => {
-  await pageA.goto(`${webUrl(platform)}/#/preferences`);
-  await pageA.waitForSelector("#p-default");
-  await pageA.$eval("#p-default", (e) => ((e as HTMLInputElement).value = ""));
-  await pageA.type("#p-default", "30");
-  await pageA.click("#p-quiet");
-  await pageA.click("form.prefs button[type=submit]");
-  await pageA.waitForFunction(() => document.querySelector("form.prefs [role=status]")?.textContent === "Saved.");
-  await screenshot(pageA, "10-preferences");
-  await scan(pageA, "preferences");
-  const token = await platform.token(user);
-  const prefs = (await (
-    await fetch(`${platform.services.notifications.url}/api/v1/notifications/preferences`, {
-      headers: { authorization: `Bearer ${token}` },
-    })
-  ).json()) as { defaultReminderMinutes: number | null; quietHours: unknown };
-  assert.equal(prefs.defaultReminderMinutes, 30);
-  assert.notEqual(prefs.quietHours, null);
-  // A new task starts with the default reminder.
-  await pageA.goto(`${webUrl(platform)}/#/new`);
-  await pageA.waitForSelector("#f-reminder-custom");
-  assert.equal(await pageA.$eval("#f-reminder-custom", (e) => (e as HTMLInputElement).value), "30");
-});
+test(
+  "preferences: saved through the form and read back; Web Push offered with the key notifications serves",
+  { timeout: 60_000 },
+  async () => {
+    // The GET, not its CORS preflight (notifications has its own origin under `npm run dev`).
+    const keyAnswer = pageA.waitForResponse(
+      (r) => r.request().method() === "GET" && r.url().endsWith("/api/v1/notifications/push/public-key"),
+    );
+    await pageA.goto(`${webUrl(platform)}/#/preferences`);
+    await pageA.waitForSelector("#p-default");
+    // The web app has no VAPID config: the key comes from notifications, which reads it from the secret store.
+    const served = await keyAnswer;
+    assert.equal(served.status(), 200);
+    const store = JSON.parse(readFileSync(path.join(platform.workDir, "secrets.json"), "utf8")) as Record<string, string>;
+    assert.deepEqual(await served.json(), { publicKey: store[secretNames.vapidPublicKey] });
+    await pageA.waitForSelector("#push-toggle:not([disabled])");
+    assert.equal(await pageA.$eval("#push-status", (e) => e.textContent), "", "no 'unavailable' notice");
+    await pageA.$eval("#p-default", (e) => ((e as HTMLInputElement).value = ""));
+    await pageA.type("#p-default", "30");
+    await pageA.click("#p-quiet");
+    await pageA.click("form.prefs button[type=submit]");
+    await pageA.waitForFunction(() => document.querySelector("form.prefs [role=status]")?.textContent === "Saved.");
+    await screenshot(pageA, "10-preferences");
+    await scan(pageA, "preferences");
+    const token = await platform.token(user);
+    const prefs = (await (
+      await fetch(`${platform.services.notifications.url}/api/v1/notifications/preferences`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).json()) as { defaultReminderMinutes: number | null; quietHours: unknown };
+    assert.equal(prefs.defaultReminderMinutes, 30);
+    assert.notEqual(prefs.quietHours, null);
+    // A new task starts with the default reminder.
+    await pageA.goto(`${webUrl(platform)}/#/new`);
+    await pageA.waitForSelector("#f-reminder-custom");
+    assert.equal(await pageA.$eval("#f-reminder-custom", (e) => (e as HTMLInputElement).value), "30");
+  },
+);
 
 /** Creates tasks for the journey's user straight through the API (setup, not what is under test). */
 async function createTasks(bodies: readonly Record<string, unknown>[]): Promise<{ id: string; title: string }[]> {

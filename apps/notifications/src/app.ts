@@ -129,7 +129,7 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
         res.json({ archived });
       });
       app.get(notificationsOpenapiPath, (_req, res) => void res.json((doc ??= notificationsOpenapi())));
-      app.use(notificationsRouter({ db: deps.db, jobs, failurePolicy, now }));
+      app.use(notificationsRouter({ db: deps.db, jobs, failurePolicy, now, pushPublicKey: deps.push.publicKey }));
     },
   });
 }

@@ -17,6 +17,7 @@ import {
   daprHeaders,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
+import webpush from "web-push";
 import { archiveRoute, basePath, createNotificationsApp, migrations } from "../src/index.js";
 
 let tdb: TestDatabase;
@@ -25,6 +26,7 @@ let app: Express;
 let tokenA: string;
 let tokenB: string;
 const NOW = Date.parse("2025-06-30T12:00:00Z");
+const vapid = webpush.generateVAPIDKeys();
 
 before(async () => {
   tdb = await createTestDatabase("notif_api");
@@ -38,7 +40,7 @@ before(async () => {
     auth: { hs256Key: testJwtKey },
     daprAppToken: testAppToken,
     email: { send: async () => assert.fail("no email in API tests"), close: () => undefined },
-    push: { send: async () => assert.fail("no push in API tests") },
+    push: { publicKey: vapid.publicKey, send: async () => assert.fail("no push in API tests") },
     now: () => NOW,
   }).app;
   tokenA = await signTestToken("user-a");
@@ -75,6 +77,7 @@ describe("authentication", () => {
     ["GET", "/preferences"],
     ["PATCH", "/preferences"],
     ["POST", "/push-subscriptions"],
+    ["GET", "/push/public-key"],
     ["POST", `/${randomUUID()}/read`],
   ] as const) {
     test(`${method} ${basePath}${path} without a token is 401 problem+json`, async () => {
@@ -253,6 +256,14 @@ describe("preferences", () => {
 });
 
 describe("push subscriptions", () => {
+  test("the VAPID public key the sender signs with is served to any signed-in user", async () => {
+    for (const token of [tokenA, tokenB]) {
+      const res = await api("GET", "/push/public-key", token);
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.body, { publicKey: vapid.publicKey });
+    }
+  });
+
   test("registering twice refreshes the keys (200), an http endpoint or bad keys are rejected", async () => {
     const sub = { endpoint: "https://push.example.test/x", keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } };
     assert.equal((await api("POST", "/push-subscriptions", tokenA, sub)).status, 201);

@@ -28,7 +28,7 @@ before(async () => {
     auth: { hs256Key: testJwtKey },
     daprAppToken: testAppToken,
     email: { send: async () => assert.fail("no email in the fuzz"), close: () => undefined },
-    push: { send: async () => assert.fail("no push in the fuzz") },
+    push: { publicKey: "B".repeat(87), send: async () => assert.fail("no push in the fuzz") },
   }).app;
 });
 after(async () => {
@@ -82,5 +82,5 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
   const summary = `notifications fuzz: ${report.requests} requests over ${report.routes.length} routes, statuses ${JSON.stringify(report.byStatus)}`;
   t.diagnostic(summary);
   console.log(summary);
-  assert.equal(report.routes.length, 11, report.routes.join(", ")); // 9 + the OpenAPI document + snooze
+  assert.equal(report.routes.length, 12, report.routes.join(", ")); // 9 + the OpenAPI document + snooze + the push key
 });

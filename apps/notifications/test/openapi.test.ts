@@ -18,6 +18,7 @@ import {
   type TestDatabase,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
+import webpush from "web-push";
 import { basePath, createNotificationsApp, migrations } from "../src/index.js";
 
 let tdb: TestDatabase;
@@ -43,7 +44,7 @@ before(async () => {
     auth: { hs256Key: testJwtKey },
     daprAppToken: testAppToken,
     email: { send: async () => assert.fail("no email"), close: () => undefined },
-    push: { send: async () => assert.fail("no push") },
+    push: { publicKey: webpush.generateVAPIDKeys().publicKey, send: async () => assert.fail("no push") },
   }).app;
   token = await signTestToken("openapi-user");
 });
@@ -72,6 +73,9 @@ describe("notifications OpenAPI", () => {
     assert.equal(valid("Preferences", prefs.body), undefined);
     const page = await request(app, { url: basePath, token });
     assert.equal(valid("NotificationPage", page.body), undefined);
+    const key = await request(app, { url: `${basePath}/push/public-key`, token });
+    assert.equal(valid("PushPublicKey", key.body), undefined);
+    assert.notEqual(valid("PushPublicKey", { publicKey: "not a key" }), undefined);
     const patch = { quietHours: { start: "22:00", end: "07:00" }, defaultReminderMinutes: 30, email: "me@example.com" };
     assert.equal(valid("PreferencesPatch", patch), undefined);
     const saved = await request(app, { method: "PATCH", url: `${basePath}/preferences`, token, body: patch });

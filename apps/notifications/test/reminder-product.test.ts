@@ -56,7 +56,7 @@ before(async () => {
     auth: { hs256Key: testJwtKey },
     daprAppToken: testAppToken,
     email,
-    push: { send: async () => "sent" },
+    push: { publicKey: "B".repeat(87), send: async () => "sent" },
     failurePolicy,
     maxAttempts: 2,
     urgentReminderMinutes: [60, 30, 10, 0],

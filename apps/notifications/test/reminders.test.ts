@@ -43,7 +43,10 @@ let email: EmailSender;
 let app: Express;
 let clock = Date.parse("2025-06-02T08:00:00Z");
 const pushes: { endpoint: string; payload: string }[] = [];
-const push: PushSender = { send: async (t, payload) => (pushes.push({ endpoint: t.endpoint, payload }), "sent") };
+const push: PushSender = {
+  publicKey: "B".repeat(87),
+  send: async (t, payload) => (pushes.push({ endpoint: t.endpoint, payload }), "sent"),
+};
 let tokenA: string;
 
 const registry = createRegistry("notifications");

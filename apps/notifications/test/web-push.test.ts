@@ -98,6 +98,7 @@ test("a reminder is encrypted for the subscriber and signed with VAPID", async (
   assert.equal(req.headers["content-encoding"], "aes128gcm");
   assert.equal(req.headers.ttl, "120");
   assert.match(String(req.headers.authorization), new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${vapid.publicKey}$`));
+  assert.equal(sender.publicKey, vapid.publicKey, "the key the API serves to subscribing browsers is the one it signs with");
   const plain = ece.decrypt(req.body, { version: "aes128gcm", privateKey: subscriber, authSecret });
   assert.deepEqual(JSON.parse(plain.toString("utf8")), { title: "Reminder: Pay rent" });
 

@@ -1,6 +1,25 @@
 /** The platform's public APIs, with the bearer token; errors as problem+json become ApiError (field messages kept). */
-import type { Auth } from "./auth.js";
-import type { RuntimeConfig } from "./config.js";
+// No DOM types here (only fetch): the services tier tests this module under Node.
+
+/** What the API calls need of the signed-in session (auth.ts Auth). */
+export interface Session {
+  accessToken(): Promise<string>;
+  /** Renews the access token after a 401; false when the session has ended. */
+  renew(): Promise<boolean>;
+}
+
+/** Base URL per API; "" = the web origin (config.ts RuntimeConfig.apiBase). */
+export interface ApiBases {
+  readonly tasks: string;
+  readonly notifications: string;
+  readonly audit: string;
+}
+
+/** A browser's PushSubscription.toJSON(), as the notifications API takes it. */
+export interface PushSubscriptionBody {
+  endpoint?: string;
+  keys?: Record<string, string>;
+}
 
 export type Priority = "low" | "medium" | "high" | "urgent";
 export type Status = "open" | "completed" | "skipped";
@@ -73,12 +92,12 @@ export class ApiError extends Error {
 
 export class Api {
   constructor(
-    private readonly config: RuntimeConfig,
-    private readonly auth: Auth,
+    private readonly apiBase: ApiBases,
+    private readonly session: Session,
   ) {}
 
   private async call<T>(base: string, path: string, init: RequestInit = {}, retried = false): Promise<T> {
-    const token = await this.auth.accessToken();
+    const token = await this.session.accessToken();
     const res = await fetch(`${base}${path}`, {
       ...init,
       headers: {
@@ -87,7 +106,7 @@ export class Api {
         ...(init.body ? { "content-type": "application/json" } : {}),
       },
     });
-    if (res.status === 401 && !retried && (await this.auth.renew())) return this.call(base, path, init, true);
+    if (res.status === 401 && !retried && (await this.session.renew())) return this.call(base, path, init, true);
     if (res.status === 204) return undefined as T;
     const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
     if (!res.ok) {
@@ -97,9 +116,8 @@ export class Api {
     return body as T;
   }
 
-  private tasks = <T>(path: string, init?: RequestInit) => this.call<T>(this.config.apiBase.tasks, `/api/v1/tasks${path}`, init);
-  private notes = <T>(path: string, init?: RequestInit) =>
-    this.call<T>(this.config.apiBase.notifications, `/api/v1/notifications${path}`, init);
+  private tasks = <T>(path: string, init?: RequestInit) => this.call<T>(this.apiBase.tasks, `/api/v1/tasks${path}`, init);
+  private notes = <T>(path: string, init?: RequestInit) => this.call<T>(this.apiBase.notifications, `/api/v1/notifications${path}`, init);
 
   listTasks = (query: URLSearchParams) => this.tasks<Page<Task>>(`?${query}`);
   getTask = (id: string) => this.tasks<Task>(`/${id}`);
@@ -117,13 +135,15 @@ export class Api {
   preferences = () => this.notes<Preferences>("/preferences");
   savePreferences = (patch: Partial<Preferences>) =>
     this.notes<Preferences>("/preferences", { method: "PATCH", body: JSON.stringify(patch) });
-  subscribePush = (sub: PushSubscriptionJSON) =>
+  /** The VAPID public key the notifications service signs pushes with: the subscription's applicationServerKey. */
+  pushPublicKey = async () => (await this.notes<{ publicKey: string }>("/push/public-key")).publicKey;
+  subscribePush = (sub: PushSubscriptionBody) =>
     this.notes<{ id: string }>("/push-subscriptions", { method: "POST", body: JSON.stringify(sub) });
   unsubscribePush = (id: string) => this.notes<void>(`/push-subscriptions/${id}`, { method: "DELETE" });
 
   audit = (taskId: string, cursor?: string) =>
     this.call<Page<AuditEntry>>(
-      this.config.apiBase.audit,
+      this.apiBase.audit,
       `/api/v1/audit?taskId=${taskId}&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
     );
 }

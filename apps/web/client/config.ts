@@ -6,7 +6,6 @@ export interface RuntimeConfig {
   readonly resource: string;
   readonly apiBase: { readonly tasks: string; readonly notifications: string; readonly audit: string };
   readonly realtimeUrl: string;
-  readonly vapidPublicKey: string;
 }
 
 export async function loadConfig(): Promise<RuntimeConfig> {

@@ -59,7 +59,7 @@ async function boot(): Promise<void> {
 
   const realtimeUrl = config.realtimeUrl || `${location.origin.replace(/^http/, "ws")}/ws`;
   const live = new Live(realtimeUrl, auth);
-  const api = new Api(config, auth);
+  const api = new Api(config.apiBase, auth);
   const toasts = h("div", { class: "toasts", "aria-live": "polite" });
   const ctx: Ctx = {
     api,
@@ -118,7 +118,7 @@ async function boot(): Promise<void> {
       cleanup = taskPage(ctx, view, task[1]!, task[2] ? "history" : "details");
     } else if (hash === "/preferences") {
       document.title = "Preferences · Tasks";
-      void preferencesView(ctx, view, config.vapidPublicKey);
+      void preferencesView(ctx, view);
     } else {
       document.title = "Tasks";
       cleanup = tasksView(ctx, view);

@@ -7,7 +7,7 @@
  *   the RFC 8707 resource the access token is for), API_BASE (@default "": the APIs share the web origin
  *   behind the ingress; TASKS_API_BASE, NOTIFICATIONS_API_BASE, AUDIT_API_BASE override it per API, as on
  *   one machine where each service has its own port), REALTIME_URL (@default "": ws(s)://<web origin>/ws),
- *   VAPID_PUBLIC_KEY (Web Push, public), PORT, HOST.
+ *   PORT, HOST. Web Push's VAPID public key is not config: the client reads it from the notifications API.
  */
 export interface WebRuntimeConfig {
   readonly issuer: string;
@@ -19,8 +19,6 @@ export interface WebRuntimeConfig {
   readonly apiBase: { readonly tasks: string; readonly notifications: string; readonly audit: string };
   /** The realtime WebSocket URL; "" = <web origin>/ws. */
   readonly realtimeUrl: string;
-  /** Web Push's application server key (VAPID public key, base64url); "" = push unavailable. */
-  readonly vapidPublicKey: string;
 }
 
 export interface WebServerConfig {
@@ -64,8 +62,6 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>>)
     audit: urlOrEmpty("AUDIT_API_BASE") || base,
   };
   const realtimeUrl = urlOrEmpty("REALTIME_URL");
-  const vapidPublicKey = env.VAPID_PUBLIC_KEY ?? "";
-  if (vapidPublicKey && !/^[A-Za-z0-9_-]{40,200}$/.test(vapidPublicKey)) problems.push("VAPID_PUBLIC_KEY: expected base64url");
   if (problems.length) throw new WebConfigError(problems);
   const runtime: WebRuntimeConfig = {
     issuer: issuer.replace(/\/$/, ""),
@@ -74,7 +70,6 @@ export function loadWebConfig(env: Readonly<Record<string, string | undefined>>)
     resource: env.OIDC_RESOURCE ?? env.JWT_AUDIENCE ?? "",
     apiBase,
     realtimeUrl,
-    vapidPublicKey,
   };
   const connectOrigins = [issuer, ...Object.values(apiBase), realtimeUrl]
     .map((u) => (u ? originOf(u) : undefined))

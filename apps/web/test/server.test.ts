@@ -57,7 +57,6 @@ describe("static server", () => {
       resource: "",
       apiBase: { tasks: "https://api.example.test", notifications: "", audit: "" },
       realtimeUrl: "",
-      vapidPublicKey: "",
     });
     assert.equal((await fetch(`${base}/`, { method: "POST" })).status, 405);
     assert.equal((await fetch(`${base}/dapr/config`)).status, 404);
@@ -76,7 +75,7 @@ describe("static server", () => {
 describe("config", () => {
   test("names every bad key", () => {
     assert.throws(
-      () => loadWebConfig({ PORT: "x", API_BASE: "not a url", VAPID_PUBLIC_KEY: "!" }),
+      () => loadWebConfig({ PORT: "x", API_BASE: "not a url" }),
       (err: unknown) =>
         err instanceof WebConfigError &&
         err.problems.join("\n") ===
@@ -84,7 +83,6 @@ describe("config", () => {
             "OIDC_ISSUER: missing (or JWT_ISSUER), expected the OpenID provider's issuer URL",
             'PORT: "x" is not a port (0..65535)',
             'API_BASE: "not a url" is not an absolute URL',
-            "VAPID_PUBLIC_KEY: expected base64url",
           ].join("\n"),
     );
   });

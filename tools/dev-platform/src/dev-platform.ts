@@ -121,7 +121,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     // The web app's port first: the provider registers its redirect URI and the services allow its origin.
     const webPort = opts.appPorts === "catalog" ? webSpec.port : await uniquePort();
     const identity = await ctx.step("identity provider", () => startDevIdentity(ctx, `http://127.0.0.1:${webPort}`));
-    const { dapr, resourcesDirs, vapidPublicKey } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
+    const { dapr, resourcesDirs } = writeDaprFiles(ctx, brokers, serviceUrls, serviceBrokers);
     // mTLS between the sidecars, so the Configurations' access control applies as on Kubernetes.
     const sentry = await startSentry(ctx, bins.sentry, dapr.controlPlaneConfigFile);
     const schedulerPort = await startScheduler(ctx, bins.scheduler, sentry);
@@ -139,10 +139,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       };
       services[spec.name] =
         spec === webSpec
-          ? await createService(ctx, spec, daprd, smtp.port, identity.env, webPort, {
-              ...webAppEnv(services, identity),
-              VAPID_PUBLIC_KEY: vapidPublicKey,
-            })
+          ? await createService(ctx, spec, daprd, smtp.port, identity.env, webPort, webAppEnv(services, identity))
           : await createService(ctx, spec, daprd, smtp.port, identity.env);
     }
     // Tokens for the mcp server carry its own audience: its URL, known once its port is.

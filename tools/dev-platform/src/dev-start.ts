@@ -279,8 +279,7 @@ export function writeDaprFiles(
       return [s.name, dir];
     }),
   ) as Record<ServiceName, string>;
-  // The VAPID public key is public: the web app hands it to the browser's push subscription.
-  return { dapr, resourcesDirs, vapidPublicKey: vapid.publicKey };
+  return { dapr, resourcesDirs };
 }
 
 /** The local Dapr sentry (the CA of every daprd's mTLS identity), healthy; stopped with the platform. */

@@ -39,6 +39,14 @@ const preferencesSchema = z.object({
   defaultReminderMinutes: z.number().int().nullable(),
   email: z.string().nullable(),
 });
+const pushPublicKeySchema = z.object({
+  publicKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/)
+    .describe(
+      "The VAPID public key: an uncompressed P-256 point, base64url without padding (PushManager.subscribe's applicationServerKey).",
+    ),
+});
 const count = (name: string) => z.object({ [name]: z.number().int().nonnegative() });
 
 const ok = (description: string, schema: OpenApiJson) => ({ description, content: jsonContent(schema) });
@@ -67,6 +75,7 @@ export function notificationsOpenapi(): OpenApiJson {
         Preferences: toJsonSchema(preferencesSchema),
         PreferencesPatch: toJsonSchema(preferencesPatchSchema),
         PushSubscription: toJsonSchema(pushSubscriptionSchema),
+        PushPublicKey: toJsonSchema(pushPublicKeySchema),
         SnoozeRequest: {
           ...toJsonSchema(snoozeSchema),
           description: "Exactly one of minutes (5, 15 or 60) or until (one minute to 28 days ahead).",
@@ -110,7 +119,7 @@ function inboxPaths(): OpenApiJson {
   };
 }
 
-/** Preferences, push subscriptions, marking one read, and this document. */
+/** Preferences, the push key and subscriptions, marking one read, and this document. */
 function settingsPaths(): OpenApiJson {
   return {
     [`${basePath}/preferences`]: {
@@ -120,6 +129,12 @@ function settingsPaths(): OpenApiJson {
       patch: op("updatePreferences", {
         requestBody: { required: true, content: jsonContent(schemaRef("PreferencesPatch")) },
         responses: { "200": ok("The preferences after the change.", schemaRef("Preferences")), ...invalid, ...authenticatedProblems },
+      }),
+    },
+    [`${basePath}/push/public-key`]: {
+      get: op("getPushPublicKey", {
+        description: "The key a browser subscribes to Web Push with; the service signs its pushes with the matching private key.",
+        responses: { "200": ok("The VAPID public key.", schemaRef("PushPublicKey")), ...authenticatedProblems },
       }),
     },
     [`${basePath}/push-subscriptions`]: {

@@ -22,6 +22,8 @@ export interface RouterDeps {
   readonly jobs: JobsClient;
   readonly failurePolicy: NonNullable<JobSpec["failurePolicy"]>;
   readonly now: () => number;
+  /** The VAPID public key push subscriptions must be made with (PushSender.publicKey). */
+  readonly pushPublicKey: string;
 }
 
 /** The catalog's public route for this service: /api/v1/notifications. */
@@ -82,6 +84,11 @@ export function notificationsRouter(deps: RouterDeps): Router {
     const patch = parseOrThrow(preferencesPatchSchema, req.body);
     const userId = userIdOf(req);
     res.json(await savePreferences(db, userId, applyPatch(await getPreferences(db, userId), patch)));
+  });
+
+  // Public by nature, but behind the token like the rest: the web app subscribes with it (no stack config).
+  r.get(`${basePath}/push/public-key`, (_req, res) => {
+    res.json({ publicKey: deps.pushPublicKey });
   });
 
   r.post(`${basePath}/push-subscriptions`, async (req, res) => {

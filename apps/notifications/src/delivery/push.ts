@@ -8,6 +8,11 @@ export interface PushTarget {
 }
 
 export interface PushSender {
+  /**
+   * The VAPID public key (base64url) the sender signs with: browsers must subscribe with it as their
+   * applicationServerKey, so the API serves it (GET /api/v1/notifications/push/public-key).
+   */
+  readonly publicKey: string;
   /** Sends to one subscription; "gone" when the push service says it no longer exists (404/410). */
   send(target: PushTarget, payload: string): Promise<"sent" | "gone">;
 }
@@ -29,6 +34,7 @@ export interface VapidOptions {
 /** Web Push (RFC 8030/8291/8292) with VAPID, through the web-push library. */
 export function webPushSender(opts: VapidOptions): PushSender {
   return {
+    publicKey: opts.publicKey,
     async send(target, payload) {
       try {
         await webpush.sendNotification({ endpoint: target.endpoint, keys: { p256dh: target.p256dh, auth: target.auth } }, payload, {

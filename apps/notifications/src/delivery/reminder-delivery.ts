@@ -23,7 +23,7 @@ export interface DeliveryDeps {
   readonly jobs: JobsClient;
   readonly tasks: TasksClient;
   readonly email: EmailSender;
-  readonly push: PushSender;
+  readonly push: Pick<PushSender, "send">;
   readonly logger: Logger;
   readonly failurePolicy: NonNullable<JobSpec["failurePolicy"]>;
   /** Attempts per channel before the failure is recorded for good. @default 3 */

@@ -6,7 +6,12 @@ import { announce, h, replace } from "../dom.js";
 const PUSH_ID = "tasks.push.id";
 const b64ToBytes = (s: string): Uint8Array => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
 
-export async function preferencesView(ctx: Ctx, root: HTMLElement, vapidPublicKey: string): Promise<void> {
+export async function preferencesView(ctx: Ctx, root: HTMLElement): Promise<void> {
+  const pushSupported = "serviceWorker" in navigator && "PushManager" in window;
+  // The key the notifications service signs pushes with (a subscription must name it), read alongside the preferences.
+  const pushKey: Promise<string | Error> = pushSupported
+    ? ctx.api.pushPublicKey().catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
+    : Promise.resolve(new Error("This browser has no Web Push."));
   let p: Preferences;
   try {
     p = await ctx.api.preferences();
@@ -73,18 +78,14 @@ export async function preferencesView(ctx: Ctx, root: HTMLElement, vapidPublicKe
 
   const pushStatus = h("p", { role: "status", id: "push-status" });
   const pushButton = h("button", { type: "button", id: "push-toggle" }, "Enable push on this browser");
-  const supported = "serviceWorker" in navigator && "PushManager" in window && vapidPublicKey !== "";
+  const key = await pushKey;
+  const vapidPublicKey = typeof key === "string" ? key : "";
+  const unavailable = key instanceof Error ? (pushSupported ? `Web Push is unavailable: ${key.message}` : key.message) : "";
   const renderPush = () => {
     const on = localStorage.getItem(PUSH_ID) !== null;
     pushButton.textContent = on ? "Disable push on this browser" : "Enable push on this browser";
-    pushStatus.textContent = !supported
-      ? vapidPublicKey
-        ? "This browser has no Web Push."
-        : "Web Push is not configured on this server."
-      : on
-        ? "Push is on for this browser."
-        : "";
-    pushButton.disabled = !supported;
+    pushStatus.textContent = unavailable || (on ? "Push is on for this browser." : "");
+    pushButton.disabled = unavailable !== "";
   };
   pushButton.addEventListener(
     "click",
