@@ -26,6 +26,10 @@ server.listen(app.config.port, app.config.host, () => {
     }),
   );
 });
-const stop = (): void => void server.close(() => process.exit(0));
+const stop = (signal: NodeJS.Signals): void => {
+  // The same line as runService's, which the container tier and the runbooks look for.
+  console.log(JSON.stringify({ msg: "shutting down", signal }));
+  server.close(() => process.exit(0));
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
