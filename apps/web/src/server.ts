@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gzipSync } from "node:zlib";
+import { createRegistry } from "@tasks/shared";
 import type { Asset, Bundle } from "./bundle.js";
 import type { WebServerConfig } from "./config.js";
 
@@ -70,10 +71,15 @@ export function createWebHandler(bundle: Bundle, config: WebServerConfig): (req:
     res.end(req.method === "HEAD" ? undefined : body);
   };
 
+  const metrics = createRegistry("web");
   return (req, res) => {
     const url = new URL(req.url ?? "/", "http://web");
     const p = url.pathname;
     if (p === "/healthz" || p === "/readyz") return void res.writeHead(200, { "content-type": "text/plain" }).end("ok\n");
+    // Prometheus scrapes the pod directly; through the ingress (which adds X-Forwarded-For) /metrics is not served.
+    if (p === "/metrics" && !req.headers["x-forwarded-for"]) {
+      return void metrics.metrics().then((body) => res.writeHead(200, { "content-type": metrics.contentType }).end(body));
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       return void res.writeHead(405, { ...common, allow: "GET, HEAD", "content-type": "text/plain" }).end("method not allowed\n");
     }

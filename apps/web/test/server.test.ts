@@ -46,6 +46,14 @@ describe("static server", () => {
     assert.equal((await fetch(`${base}/favicon.ico`)).status, 404);
   });
 
+  test("/metrics is Prometheus text for a direct scrape; through the ingress (X-Forwarded-For) it is the page, not metrics", async () => {
+    const direct = await fetch(`${base}/metrics`);
+    assert.equal(direct.status, 200);
+    assert.match(direct.headers.get("content-type") ?? "", /^text\/plain/);
+    const proxied = await fetch(`${base}/metrics`, { headers: { "x-forwarded-for": "203.0.113.9" } });
+    assert.match(proxied.headers.get("content-type") ?? "", /^text\/html/);
+  });
+
   test("client routes get the page; config.json carries the runtime config; other methods are 405", async () => {
     assert.equal((await fetch(`${base}/tasks/anything`)).status, 200);
     const cfg = await fetch(`${base}/config.json`);
