@@ -68,6 +68,8 @@ export function createNotificationsApp(deps: NotificationsAppDeps): ServiceApp {
     failurePolicy,
     now,
     ...(deps.urgentReminderMinutes ? { urgentReminderMinutes: deps.urgentReminderMinutes } : {}),
+    // A cancelled sibling releases its user's digest minute at once, not at the fallback job.
+    onCancelled: (row) => delivery.settleMinute(row.user_id, row.scheduled_for),
   });
   const delivery = reminderDelivery({
     db: deps.db,

@@ -14,6 +14,8 @@ export interface SchedulerDeps {
   readonly urgentReminderMinutes?: readonly number[];
   /** @default Date.now */
   readonly now?: () => number;
+  /** Called for each live reminder cancelled: it may be the last one its user's email digest minute waits for. */
+  readonly onCancelled?: (row: ReminderRow) => Promise<void>;
 }
 
 /** A task whose due time passed longer ago than this when it is (re)scheduled gets no catch-up reminder. */
@@ -62,6 +64,7 @@ export function reminderScheduler(deps: SchedulerDeps) {
         await deleteJobs(deps.jobs, row);
         await setReminderState(deps.db, row.job_name, { state: "cancelled", task_version: task.version });
         deps.logger.info({ taskId: task.id, job: row.job_name, reason }, "reminder cancelled");
+        await deps.onCancelled?.(row);
       } else {
         await setReminderState(deps.db, row.job_name, { task_version: task.version });
       }
@@ -140,8 +143,10 @@ export function reminderScheduler(deps: SchedulerDeps) {
     }
     for (const row of rows) {
       if (wanted.has(row.job_name) || row.kind === "snooze") continue;
-      if (liveStates.includes(row.state)) await deleteJobs(deps.jobs, row);
+      const live = liveStates.includes(row.state);
+      if (live) await deleteJobs(deps.jobs, row);
       await setReminderState(deps.db, row.job_name, { state: "cancelled", task_version: task.version });
+      if (live) await deps.onCancelled?.(row);
     }
   }
 

@@ -186,5 +186,10 @@ export function reminderDelivery(deps: DeliveryDeps) {
     return { done: result !== "retry", result: `digest ${result} (${reminders.length})` };
   }
 
-  return { onJob };
+  /** Sends the user's queued digest email of that minute if no reminder of it is still to come. */
+  async function settleMinute(userId: string, scheduledFor: Date): Promise<void> {
+    await digest.flush(userId, bucketOf(scheduledFor), "settle");
+  }
+
+  return { onJob, settleMinute };
 }
