@@ -18,14 +18,14 @@ export interface BundleSize {
 /** The chunks the entry imports statically (`import ... from "./chunk-x.js"`), transitively. */
 function staticClosure(bundle: Bundle, entry: string): Set<string> {
   const out = new Set<string>([entry]);
-  const todo = [entry];
-  while (todo.length) {
-    const js = bundle.assets.get(todo.pop()!)!.body.toString("utf8");
+  const queue = [entry];
+  while (queue.length) {
+    const js = bundle.assets.get(queue.pop()!)!.body.toString("utf8");
     for (const m of js.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w{}\s,*$]*from\s*)?["'](\.\/[^"']+)["']/g)) {
       const p = `/assets/${m[1]!.slice(2)}`;
       if (out.has(p) || !bundle.assets.has(p)) continue;
       out.add(p);
-      todo.push(p);
+      queue.push(p);
     }
   }
   return out;
