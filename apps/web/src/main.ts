@@ -1,9 +1,14 @@
-/** The web app's process: settings checked, bundle built in memory, then served. SIGTERM closes and exits. */
+/**
+ * The web app's process: settings checked, bundle built in memory, then served. SIGTERM drains and
+ * exits through the shared shutdown, which logs the lines the container tier and the runbooks look for.
+ */
 import { createServer } from "node:http";
+import { createLogger, createShutdown, onSignals } from "@tasks/shared";
 import { createWebApp, type WebApp } from "./app.js";
 import { WebConfigError } from "./config.js";
 
 const t0 = Date.now();
+const logger = createLogger({ service: "web" });
 let app: WebApp;
 try {
   app = await createWebApp(process.env);
@@ -15,21 +20,6 @@ try {
 const server = createServer(app.handler);
 server.listen(app.config.port, app.config.host, () => {
   const { port, host } = app.config;
-  console.log(
-    JSON.stringify({
-      msg: "web listening",
-      host,
-      port,
-      startMs: Date.now() - t0,
-      assets: app.bundle.assets.size,
-      issuer: app.config.runtime.issuer,
-    }),
-  );
+  logger.info({ host, port, startMs: Date.now() - t0, assets: app.bundle.assets.size, issuer: app.config.runtime.issuer }, "web listening");
 });
-const stop = (signal: NodeJS.Signals): void => {
-  // The same line as runService's, which the container tier and the runbooks look for.
-  console.log(JSON.stringify({ msg: "shutting down", signal }));
-  server.close(() => process.exit(0));
-};
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+onSignals(createShutdown({ server, logger, steps: [] }), logger);
