@@ -60,7 +60,10 @@ export interface LoggerOptions {
   readonly service: string;
   /** @default "info" */
   readonly level?: LevelWithSilent;
-  /** @default stdout */
+  /**
+   * @default stdout, written synchronously: pino's default asynchronous stdout lets process.exit (the end of
+   * shutdown) write the buffered last lines before one still in flight, or lose it.
+   */
   readonly destination?: DestinationStream;
 }
 
@@ -78,6 +81,6 @@ export function createLogger(opts: LoggerOptions): Logger {
       },
       redact: { paths: ["req.headers.authorization", "headers.authorization", "password", "*.password"], censor: "[redacted]" },
     },
-    opts.destination,
+    opts.destination ?? pino.destination({ dest: 1, sync: true }),
   );
 }
