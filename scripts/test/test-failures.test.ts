@@ -39,3 +39,28 @@ test("failedTests names each failing test and suite with its file and line, rela
 test("failedTests is empty for a passing report", () => {
   assert.deepEqual(failedTests("TAP version 13\nok 1 - a\n# pass 1\n# fail 0\n", "unit", "/repo"), []);
 });
+
+test("failedTests repeats the first lines of each failure's error, a block or a quoted scalar", () => {
+  const report = `TAP version 13
+not ok 1 - block error
+  ---
+  location: '/repo/a.test.ts:1:1'
+  error: |-
+    Expected values to be strictly equal:
+    
+    1 !== 2
+  code: 'ERR_ASSERTION'
+  ...
+not ok 2 - scalar error
+  ---
+  location: '/repo/b.test.ts:2:1'
+  error: 'the reminder email: not within 45000 ms (it''s late)'
+  ...
+# pass 0
+# fail 2
+`;
+  assert.deepEqual(failedTests(report, "integration", "/repo"), [
+    "integration: block error (a.test.ts:1:1)\n      Expected values to be strictly equal:\n      1 !== 2",
+    "integration: scalar error (b.test.ts:2:1)\n      the reminder email: not within 45000 ms (it's late)",
+  ]);
+});
