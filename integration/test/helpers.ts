@@ -1,4 +1,6 @@
 /** Shared helpers of the integration tests: HTTP with a JWT, polling, a realtime WebSocket client. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import WebSocket from "ws";
 import { startPlatform, type Platform, type PlatformOptions } from "@tasks/dev-platform/dev-platform";
 
@@ -26,8 +28,16 @@ export async function api<T>(
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** Calls `probe` until it returns a value other than undefined, or fails after `timeoutMs` with `what`. */
-export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+/**
+ * Calls `probe` until it returns a value other than undefined, or fails after `timeoutMs` with `what` and, when
+ * given, what `explain` finds (e.g. the log lines of the service that should have acted).
+ */
+export async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  explain?: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -39,7 +49,18 @@ export async function eventually<T>(what: string, timeoutMs: number, probe: () =
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+  const why = explain?.();
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}${why ? `\n${why}` : ""}`,
+  );
+}
+
+/** The last `max` lines of a platform service's log that mention any of `needles`, for a failure's message. */
+export function logLinesAbout(workDir: string, service: string, needles: readonly string[], max = 20): string {
+  const file = path.join(workDir, "logs", `${service}.log`);
+  const lines = existsSync(file) ? readFileSync(file, "utf8").split("\n") : [];
+  const hits = lines.filter((l) => needles.some((n) => l.includes(n))).slice(-max);
+  return `${service}.log, lines about ${needles.join(", ")}: ${hits.length ? `\n${hits.join("\n")}` : "none"}`;
 }
 
 export interface RealtimeEvent {

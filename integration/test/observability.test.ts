@@ -17,7 +17,7 @@ import { startPlatform, type Platform } from "@tasks/dev-platform/dev-platform";
 import { startDevPrometheus, type DevPrometheus } from "@tasks/dev-platform/dev-prometheus";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "@tasks/dev-platform/otlp-receiver";
 import { alertDefinitions, dashboards, metricNamesIn } from "@tasks/infra/k8s/monitoring/index";
-import { api, connectRealtime, eventually, waitRealtimeLive } from "./helpers.js";
+import { api, connectRealtime, eventually, logLinesAbout, waitRealtimeLive } from "./helpers.js";
 
 let platform: Platform;
 let otlp: OtlpReceiver;
@@ -124,13 +124,18 @@ test(
     });
     assert.equal(prefs.status, 200, JSON.stringify(prefs.body));
     const title = `panel-reminder-${randomBytes(4).toString("hex")}`;
-    const reminded = await api(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, {
+    const reminded = await api<{ id: string }>(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, {
       body: { title, dueAt: new Date(Date.now() + 62_000).toISOString(), timeZone: "UTC", reminders: [1] },
     });
     assert.equal(reminded.status, 201, JSON.stringify(reminded.body));
     const ws = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
     try {
-      await eventually("the reminder email", 45_000, async () => platform.smtp.messages.find((m) => m.raw.includes(title)));
+      await eventually(
+        "the reminder email",
+        45_000,
+        async () => platform.smtp.messages.find((m) => m.raw.includes(title)),
+        () => logLinesAbout(platform.workDir, "notifications", [reminded.body.id, user]),
+      );
       // A resiliency activation (daprd declares its counter only then): recurrence's sidecar retries an invocation of
       // tasks-api while tasks-api's sidecar is down.
       const tasksApi = platform.services["tasks-api"];

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, test } from "node:test";
 import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { api, eventually, startTestPlatform } from "./helpers.js";
+import { api, eventually, logLinesAbout, startTestPlatform } from "./helpers.js";
 
 let platform: Platform;
 before(
@@ -53,7 +53,12 @@ test("a reminder 2 s ahead sends exactly one email; completing a task before its
   const done = await api(`${tasksUrl}/${skipped.body.id}/complete`, token, { method: "POST" });
   assert.equal(done.status, 200);
 
-  const mail = await eventually("the reminder email", 45_000, async () => mailsAbout(remindTitle)[0]);
+  const mail = await eventually(
+    "the reminder email",
+    45_000,
+    async () => mailsAbout(remindTitle)[0],
+    () => logLinesAbout(platform.workDir, "notifications", [reminded.body.id, skipped.body.id, user]),
+  );
   assert.deepEqual(mail.to, [address]);
   process.stderr.write(`reminder lateness: ${mail.receivedAt - remindAt} ms after its scheduled time\n`);
 
