@@ -12,7 +12,7 @@ import { after, before, test } from "node:test";
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import { secretNames } from "@tasks/catalog";
 import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { eventually, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
+import { eventually, logLinesAbout, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
 import { artifactsDir, axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "@tasks/dev-platform/browser";
 
 let platform: Platform;
@@ -161,7 +161,12 @@ test(
     await pageA.waitForFunction((t) => document.querySelector("#notifications-panel")?.textContent?.includes(t), {}, title);
     await screenshot(pageA, "06-notifications-bell");
     await scan(pageA, "notifications open");
-    await eventually("the reminder email", 30_000, async () => platform.smtp.messages.find((m) => m.raw.includes(title)));
+    await eventually(
+      "the reminder email",
+      30_000,
+      async () => platform.smtp.messages.find((m) => m.raw.includes(title)),
+      () => logLinesAbout(platform.workDir, "notifications", [firstId, "digest", "reminder"], 40),
+    );
     await pageA.click("#notifications-panel .toolbar button");
     await pageA.waitForFunction(() => (document.querySelector(".bell .badge")?.textContent ?? "") === "");
     await pageA.keyboard.press("Escape");

@@ -54,7 +54,9 @@ export function emailDigest(deps: DigestDeps) {
     bucket: Date,
     mode: "queue" | "settle" | "force",
   ): Promise<{ result: DigestResult; reminders: string[] }> {
-    if (mode !== "force" && (await pendingInBucket(deps.db, userId, bucket)) > 0) {
+    const pending = mode === "force" ? 0 : await pendingInBucket(deps.db, userId, bucket);
+    if (pending > 0) {
+      deps.logger.info({ userId, bucket, pending, mode }, "digest email waits for the minute's other reminders");
       const job = digestJobName(userId, bucket);
       if (mode === "queue" && (await recordDigestJob(deps.db, userId, bucket, job))) {
         const dueTime = new Date(Math.max(deps.now(), bucket.getTime() + 60_000) + DIGEST_FALLBACK_MS).toISOString();
