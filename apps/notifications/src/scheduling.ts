@@ -134,8 +134,15 @@ export function reminderScheduler(deps: SchedulerDeps) {
       }
       const fireAt = past ? new Date(at) : remindAt;
       const data: ReminderJobData = { reminder: name, remindAt: remindAt.toISOString() };
-      await deps.jobs.schedule(name, { dueTime: fireAt.toISOString(), data, overwrite: true, failurePolicy: deps.failurePolicy });
+      // The row first: a job due now fires at once, and its trigger must find the reminder it is for.
       await upsertReminder(deps.db, { ...base, scheduled_for: fireAt });
+      try {
+        await deps.jobs.schedule(name, { dueTime: fireAt.toISOString(), data, overwrite: true, failurePolicy: deps.failurePolicy });
+      } catch (err) {
+        // No job behind the row: cancelled, so that the event's redelivery schedules it again.
+        await setReminderState(deps.db, name, { state: "cancelled" });
+        throw err;
+      }
       deps.logger.info(
         { taskId: task.id, job: name, remindAt: data.remindAt, rescheduled: existing !== undefined, catchUp: past },
         past ? "reminder time already passed; sending it now" : "reminder scheduled",

@@ -201,6 +201,51 @@ describe("a reminder already due when it is scheduled", () => {
     assert.equal(smtp.mails.length, 1);
   });
 
+  test("its job firing before the scheduling call returns (Dapr triggers a job due now at once) still finds the reminder: sent once", async () => {
+    await newUser("user-a");
+    const fired: string[] = [];
+    sidecar.fireOnSchedule = async (name) => {
+      fired.push(`${name}: ${(await trigger(name)).result}`);
+    };
+    let t: TaskSnapshot;
+    try {
+      // Due in 20 minutes with a reminder an hour before: caught up now.
+      t = await created({ dueAt: "2025-06-02T08:20:00.000Z", reminders: [60] });
+    } finally {
+      sidecar.fireOnSchedule = null;
+    }
+    assert.equal(fired.length, 1);
+    assert.doesNotMatch(fired[0]!, /unknown/, "the trigger found its reminder");
+    assert.equal(smtp.mails.length, 1, "the email went out with the trigger, not held by its own row");
+    assert.equal((await db("reminders").where({ task_id: t.id }).first<{ state: string }>())?.state, "delivered");
+    assert.equal((await trigger(`reminder-${t.id}-60`)).status, 200);
+    assert.equal(smtp.mails.length, 1);
+  });
+
+  test("a scheduling call that fails leaves no reminder without a job: the event's redelivery schedules it", async () => {
+    await newUser("user-a");
+    const task = sampleTask({ userId: "user-a", dueAt: "2025-06-02T12:00:00.000Z", timeZone: "UTC", reminders: [30] });
+    sidecar.tasks.set(task.id, task);
+    const deliver = () =>
+      request(app, {
+        method: "POST",
+        url: subscriptionRoute(topics.taskCreated.name),
+        body: sampleTaskEvent("taskCreated", { actor: task.userId, task }),
+        headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
+      });
+    sidecar.jobsStatus = 503;
+    try {
+      assert.deepEqual((await deliver()).body, { status: "RETRY" }, "the event is retried");
+    } finally {
+      sidecar.jobsStatus = null;
+    }
+    assert.deepEqual(jobsOf(task), []);
+    assert.equal((await db("reminders").where({ task_id: task.id }).first<{ state: string }>())?.state, "cancelled");
+    assert.deepEqual((await deliver()).body, { status: "SUCCESS" });
+    assert.deepEqual(jobsOf(task), [`reminder-${task.id}-30`]);
+    assert.equal((await db("reminders").where({ task_id: task.id }).first<{ state: string }>())?.state, "scheduled");
+  });
+
   test("a task already overdue gets no catch-up reminder", async () => {
     await newUser("user-a");
     const t = await created({ dueAt: "2025-06-02T07:00:00.000Z" });

@@ -17,6 +17,10 @@ export interface NotificationsSidecar extends FakeSidecar {
   readonly tasks: Map<string, TaskSnapshot>;
   /** Status to answer task look-ups with instead (e.g. 503). */
   tasksStatus: number | null;
+  /** Called with a job's name before its POST is answered: a job due now fires before the scheduling call returns. */
+  fireOnSchedule: ((name: string) => Promise<void>) | null;
+  /** Status to answer job POSTs with instead (e.g. 503), scheduling nothing. */
+  jobsStatus: number | null;
 }
 
 const json = (res: http.ServerResponse, status: number, body?: unknown) =>
@@ -27,7 +31,7 @@ const json = (res: http.ServerResponse, status: number, body?: unknown) =>
 /** The shared fake sidecar (real HTTP), extended with the Jobs API and tasks-api invocation. */
 export async function startNotificationsSidecar(): Promise<NotificationsSidecar> {
   const sidecar = (await startFakeSidecar()) as NotificationsSidecar;
-  Object.assign(sidecar, { jobs: new Map(), jobCalls: [], tasks: new Map(), tasksStatus: null });
+  Object.assign(sidecar, { jobs: new Map(), jobCalls: [], tasks: new Map(), tasksStatus: null, fireOnSchedule: null, jobsStatus: null });
   const taskPrefix = `/v1.0/invoke/tasks-api/method${tasksInternalRoutes.getTask.replace(/\*$/, "")}`;
   sidecar.onRequest = (req, res) => {
     const job = /^\/v1\.0-alpha1\/jobs\/([^/]+)$/.exec(req.path);
@@ -35,10 +39,14 @@ export async function startNotificationsSidecar(): Promise<NotificationsSidecar>
       const name = decodeURIComponent(job[1]!);
       sidecar.jobCalls.push(`${req.method} ${name}`);
       if (req.method === "POST") {
+        if (sidecar.jobsStatus !== null) return (json(res, sidecar.jobsStatus, { errorCode: "ERR_INJECTED" }), true);
         const spec = JSON.parse(req.body) as Record<string, unknown>;
         if (sidecar.jobs.has(name) && spec.overwrite !== true) return (json(res, 409, { errorCode: "ERR_JOBS_ALREADY_EXISTS" }), true);
         sidecar.jobs.set(name, { name, spec });
-        return (json(res, 204), true);
+        const fire = sidecar.fireOnSchedule;
+        if (fire) void fire(name).finally(() => json(res, 204));
+        else json(res, 204);
+        return true;
       }
       if (req.method === "GET") {
         const found = sidecar.jobs.get(name);
