@@ -305,6 +305,10 @@ test("list: search, filter chips, multi-key sort and endless scroll over the API
   await pageA.select("#sort-0", "title:asc");
   // The API pages by 25: the rest arrives when the list's end scrolls into view.
   await pageA.waitForFunction((t) => document.querySelectorAll(`li[data-title$="${t}"]`).length === 25, {}, tag);
+  // Sorted again and scrolled to the end while that page loads: the next page still comes.
+  await pageA.select("#sort-0", "title:desc");
+  await pageA.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await pageA.select("#sort-0", "title:asc");
   await pageA.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await pageA.waitForFunction((t) => document.querySelectorAll(`li[data-title$="${t}"]`).length === 30, { timeout: 20_000 }, tag);
   const titles = await pageA.$$eval("li[data-title]", (els) => els.map((e) => (e as HTMLElement).dataset.title!));
@@ -320,6 +324,28 @@ test("list: search, filter chips, multi-key sort and endless scroll over the API
   await pageA.type("#search", "Item 11");
   await pageA.waitForFunction(() => document.querySelectorAll("li[data-title]").length === 1);
   assert.equal(await pageA.$eval("li[data-title]", (e) => (e as HTMLElement).dataset.title), `Item 11 ${tag}`);
+});
+
+test("endless scroll: a task that arrived live at the top is shown once when its page loads", { timeout: 120_000 }, async () => {
+  await pageA.goto(`${webUrl(platform)}/#/preferences`);
+  await pageA.goto(`${webUrl(platform)}/#/`);
+  // The unfiltered open list (more than a page by now: the list test's 30 tasks), sorted by title.
+  await pageA.waitForSelector("#sort-0");
+  await pageA.select("#sort-0", "title:asc");
+  await pageA.waitForFunction(() => document.querySelectorAll("li[data-title]").length === 25);
+  // Last by title: it belongs to the last page, and arrives live at the top before that page is loaded.
+  const [live] = await createTasks([{ title: `zz live ${randomBytes(3).toString("hex")}` }]);
+  await pageA.waitForSelector(rowOf(live!.title), { timeout: 20_000 });
+  // Scroll until the list has no further page.
+  for (let i = 0; i < 30 && (await pageA.$eval("button.more", (b) => !(b as HTMLButtonElement).hidden)); i++) {
+    const before = await pageA.$$eval("li[data-title]", (els) => els.length);
+    await pageA.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await pageA
+      .waitForFunction((n) => document.querySelectorAll("li[data-title]").length > n, { timeout: 20_000 }, before)
+      .catch(() => undefined);
+  }
+  assert.equal(await pageA.$eval("button.more", (b) => (b as HTMLButtonElement).hidden), true, "every page loaded");
+  assert.equal((await taskIdsShown(pageA, live!.title)).length, 1, "shown once");
 });
 
 test("delete with undo: Undo keeps the task; without it the task is deleted when the toast closes", { timeout: 90_000 }, async () => {

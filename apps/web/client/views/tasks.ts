@@ -227,13 +227,21 @@ export function tasksView(ctx: Ctx, root: HTMLElement): () => void {
       if (!reset && cursor) query.set("cursor", cursor);
       const page = await ctx.api.listTasks(query);
       if (gen !== generation) return;
-      items = reset ? page.items : [...items, ...page.items];
+      // A task a live event put at the top before its page arrived takes its place in the page (once).
+      const paged = new Set(page.items.map((t) => t.id));
+      items = reset ? page.items : [...items.filter((t) => !paged.has(t.id)), ...page.items];
       cursor = page.nextCursor;
       render();
     } catch (err) {
       ctx.toast(`Could not load tasks: ${(err as Error).message}`, { kind: "error" });
     } finally {
-      if (gen === generation) loading = false;
+      if (gen === generation) {
+        loading = false;
+        // The observer reports changes only: an end of list that came into view while this page loaded (and
+        // was ignored then) and is still in view is reported again by observing afresh.
+        observer.unobserve(sentinel);
+        observer.observe(sentinel);
+      }
     }
   }
 
