@@ -8,14 +8,12 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { Browser, BrowserContext, Page } from "puppeteer-core";
 import { secretNames } from "@tasks/catalog";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { eventually, logLinesAbout, startTestPlatform, waitRealtimeLive } from "../test/helpers.js";
+import { eventually, logLinesAbout, useTestPlatform, waitRealtimeLive } from "../test/helpers.js";
 import { artifactsDir, axe, launch, screenshot, signIn, tabTo, watchErrors, webUrl, type AxeFinding } from "@tasks/dev-platform/browser";
 
-let platform: Platform;
 let browser: Browser;
 const user = `web-${randomBytes(4).toString("hex")}`;
 let ctxA: BrowserContext;
@@ -25,11 +23,11 @@ let pageB: Page;
 const errors: string[] = [];
 const findings: Record<string, AxeFinding[]> = {};
 
-before(
-  async () => {
+const platform = useTestPlatform({
+  startTimeoutMs: 400_000,
+  setUp: async (p) => {
     rmSync(artifactsDir, { recursive: true, force: true });
-    platform = await startTestPlatform();
-    await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token("probe-web"));
+    await waitRealtimeLive(p, "probe-web");
     browser = await launch();
     ctxA = await browser.createBrowserContext();
     ctxB = await browser.createBrowserContext();
@@ -53,15 +51,10 @@ before(
       );
     }
   },
-  { timeout: 400_000 },
-);
-after(
-  async () => {
+  tearDown: async () => {
     await browser?.close();
-    await platform?.stop();
   },
-  { timeout: 120_000 },
-);
+});
 
 const scan = async (page: Page, screen: string): Promise<void> => {
   findings[screen] = await axe(page);
@@ -71,17 +64,17 @@ const taskIdsShown = (page: Page, title: string) =>
   page.$$eval(rowOf(title), (els) => els.map((e) => (e as HTMLElement).dataset.taskId ?? ""));
 
 test("sign-in by code + PKCE in two browser contexts; the app's headers are strict", { timeout: 120_000 }, async () => {
-  await signIn(pageA, platform, user, { signIn: "01-sign-in", login: "02-provider-login" });
+  await signIn(pageA, platform(), user, { signIn: "01-sign-in", login: "02-provider-login" });
   await scan(pageA, "task list (empty)");
-  await signIn(pageB, platform, user);
-  const res = await fetch(`${webUrl(platform)}/`);
+  await signIn(pageB, platform(), user);
+  const res = await fetch(`${webUrl(platform())}/`);
   const csp = res.headers.get("content-security-policy") ?? "";
   assert.match(csp, /script-src 'self';/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
   assert.equal(res.headers.get("cache-control"), "no-cache");
   const script = /src="(\/assets\/app-[^"]+\.js)"/.exec(await res.text())?.[1];
   assert.ok(script, "index.html names the hashed entry");
-  assert.equal((await fetch(`${webUrl(platform)}${script}`)).headers.get("cache-control"), "public, max-age=31536000, immutable");
+  assert.equal((await fetch(`${webUrl(platform())}${script}`)).headers.get("cache-control"), "public, max-age=31536000, immutable");
 });
 
 test(
@@ -111,7 +104,7 @@ test(
   { timeout: 240_000 },
   async () => {
     const title = `Water the plants ${randomBytes(3).toString("hex")}`;
-    await pageA.goto(`${webUrl(platform)}/#/new`);
+    await pageA.goto(`${webUrl(platform())}/#/new`);
     await pageA.waitForSelector("#f-title");
     await pageA.type("#f-title", title);
     await pageA.type("#f-tags", "home, plants");
@@ -139,7 +132,7 @@ test(
     await screenshot(pageA, "03-new-task-editor");
     await scan(pageA, "editor");
 
-    await pageB.goto(`${webUrl(platform)}/#/`);
+    await pageB.goto(`${webUrl(platform())}/#/`);
     await pageA.click("form.editor button[type=submit]");
     await pageA.waitForFunction(() => /^#\/tasks\/[0-9a-f-]{36}$/.test(location.hash));
     const firstId = /#\/tasks\/(.+)$/.exec(pageA.url())![1]!;
@@ -154,7 +147,7 @@ test(
     await screenshot(pageB, "05-second-context-live");
 
     // The reminder: a toast and the bell's count, and the email at the SMTP catcher.
-    await pageA.goto(`${webUrl(platform)}/#/`);
+    await pageA.goto(`${webUrl(platform())}/#/`);
     await pageA.waitForSelector(".toast.reminder", { timeout: 60_000 });
     await pageA.waitForFunction(() => Number(document.querySelector(".bell .badge")?.textContent ?? 0) >= 1);
     await pageA.click(".bell");
@@ -164,8 +157,8 @@ test(
     await eventually(
       "the reminder email",
       30_000,
-      async () => platform.smtp.messages.find((m) => m.raw.includes(title)),
-      () => logLinesAbout(platform.workDir, "notifications", [firstId, "digest", "reminder"], 40),
+      async () => platform().smtp.messages.find((m) => m.raw.includes(title)),
+      () => logLinesAbout(platform().workDir, "notifications", [firstId, "digest", "reminder"], 40),
     );
     await pageA.click("#notifications-panel .toolbar button");
     await pageA.waitForFunction(() => (document.querySelector(".bell .badge")?.textContent ?? "") === "");
@@ -187,7 +180,7 @@ test(
     await scan(pageB, "task list");
 
     // History: created and completed, by the user.
-    await pageA.goto(`${webUrl(platform)}/#/tasks/${firstId}/history`);
+    await pageA.goto(`${webUrl(platform())}/#/tasks/${firstId}/history`);
     await pageA.waitForFunction(
       () => document.querySelector('tr[data-action="completed"]') && document.querySelector('tr[data-action="created"]'),
       {
@@ -201,7 +194,7 @@ test(
 
 test("keyboard only: new task, complete it from the list, open and close the bell", { timeout: 120_000 }, async () => {
   const title = `Keyboard ${randomBytes(3).toString("hex")}`;
-  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.goto(`${webUrl(platform())}/#/`);
   await pageA.waitForSelector("ul.tasks");
   await pageA.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
   await tabTo(pageA, "nav a", "New task");
@@ -211,7 +204,7 @@ test("keyboard only: new task, complete it from the list, open and close the bel
   await pageA.keyboard.type(title);
   await pageA.keyboard.press("Enter");
   await pageA.waitForFunction(() => /^#\/tasks\//.test(location.hash));
-  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.goto(`${webUrl(platform())}/#/`);
   await pageA.waitForSelector(rowOf(title));
   await tabTo(pageA, "button.complete", `Complete ${title}`, 200);
   await pageA.keyboard.press("Enter");
@@ -233,12 +226,12 @@ test(
     const keyAnswer = pageA.waitForResponse(
       (r) => r.request().method() === "GET" && r.url().endsWith("/api/v1/notifications/push/public-key"),
     );
-    await pageA.goto(`${webUrl(platform)}/#/preferences`);
+    await pageA.goto(`${webUrl(platform())}/#/preferences`);
     await pageA.waitForSelector("#p-default");
     // The web app has no VAPID config: the key comes from notifications, which reads it from the secret store.
     const served = await keyAnswer;
     assert.equal(served.status(), 200);
-    const store = JSON.parse(readFileSync(path.join(platform.workDir, "secrets.json"), "utf8")) as Record<string, string>;
+    const store = JSON.parse(readFileSync(path.join(platform().workDir, "secrets.json"), "utf8")) as Record<string, string>;
     assert.deepEqual(await served.json(), { publicKey: store[secretNames.vapidPublicKey] });
     await pageA.waitForSelector("#push-toggle:not([disabled])");
     assert.equal(await pageA.$eval("#push-status", (e) => e.textContent), "", "no 'unavailable' notice");
@@ -249,16 +242,16 @@ test(
     await pageA.waitForFunction(() => document.querySelector("form.prefs [role=status]")?.textContent === "Saved.");
     await screenshot(pageA, "10-preferences");
     await scan(pageA, "preferences");
-    const token = await platform.token(user);
+    const token = await platform().token(user);
     const prefs = (await (
-      await fetch(`${platform.services.notifications.url}/api/v1/notifications/preferences`, {
+      await fetch(`${platform().services.notifications.url}/api/v1/notifications/preferences`, {
         headers: { authorization: `Bearer ${token}` },
       })
     ).json()) as { defaultReminderMinutes: number | null; quietHours: unknown };
     assert.equal(prefs.defaultReminderMinutes, 30);
     assert.notEqual(prefs.quietHours, null);
     // A new task starts with the default reminder.
-    await pageA.goto(`${webUrl(platform)}/#/new`);
+    await pageA.goto(`${webUrl(platform())}/#/new`);
     await pageA.waitForSelector("#f-reminder-custom");
     assert.equal(await pageA.$eval("#f-reminder-custom", (e) => (e as HTMLInputElement).value), "30");
   },
@@ -266,10 +259,10 @@ test(
 
 /** Creates tasks for the journey's user straight through the API (setup, not what is under test). */
 async function createTasks(bodies: readonly Record<string, unknown>[]): Promise<{ id: string; title: string }[]> {
-  const token = await platform.token(user);
+  const token = await platform().token(user);
   const out: { id: string; title: string }[] = [];
   for (const body of bodies) {
-    const res = await fetch(`${platform.services["tasks-api"].url}/api/v1/tasks`, {
+    const res = await fetch(`${platform().services["tasks-api"].url}/api/v1/tasks`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -281,7 +274,7 @@ async function createTasks(bodies: readonly Record<string, unknown>[]): Promise<
 }
 
 test("live: after a dropped connection the app resumes from its last event and shows what it missed", { timeout: 90_000 }, async () => {
-  await pageB.goto(`${webUrl(platform)}/#/`);
+  await pageB.goto(`${webUrl(platform())}/#/`);
   await pageB.waitForSelector("ul.tasks");
   await pageB.evaluate(`window.tasksApp.live.drop(4000)`);
   await pageB.waitForFunction(`document.getElementById("live-status").textContent.startsWith("Offline")`);
@@ -297,8 +290,8 @@ test("list: search, filter chips, multi-key sort and endless scroll over the API
   await createTasks(
     Array.from({ length: 30 }, (_, i) => ({ title: `Item ${String(i).padStart(2, "0")} ${tag}`, priority: prios[i % 4], tags: [tag] })),
   );
-  await pageA.goto(`${webUrl(platform)}/#/preferences`);
-  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.goto(`${webUrl(platform())}/#/preferences`);
+  await pageA.goto(`${webUrl(platform())}/#/`);
   await pageA.waitForSelector("#tags");
   await pageA.type("#tags", tag);
   await pageA.$eval("#tags", (e) => e.dispatchEvent(new Event("change")));
@@ -351,8 +344,8 @@ test("endless scroll: a task that arrived live at the top is shown once when its
 test("delete with undo: Undo keeps the task; without it the task is deleted when the toast closes", { timeout: 90_000 }, async () => {
   const word = `undo${randomBytes(3).toString("hex")}`;
   const [keep, gone] = await createTasks([{ title: `Keep ${word}` }, { title: `Drop ${word}` }]);
-  await pageA.goto(`${webUrl(platform)}/#/preferences`);
-  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.goto(`${webUrl(platform())}/#/preferences`);
+  await pageA.goto(`${webUrl(platform())}/#/`);
   // Narrowed by a search: the user has more open tasks than one page.
   await pageA.waitForSelector("#search");
   await pageA.type("#search", word);
@@ -366,9 +359,9 @@ test("delete with undo: Undo keeps the task; without it the task is deleted when
   );
   await pageA.waitForSelector(rowOf(keep!.title));
   await pageA.$eval(`${rowOf(gone!.title)} button.delete`, (b) => (b as HTMLButtonElement).click());
-  const token = await platform.token(user);
+  const token = await platform().token(user);
   const status = (id: string) =>
-    fetch(`${platform.services["tasks-api"].url}/api/v1/tasks/${id}`, { headers: { authorization: `Bearer ${token}` } }).then(
+    fetch(`${platform().services["tasks-api"].url}/api/v1/tasks/${id}`, { headers: { authorization: `Bearer ${token}` } }).then(
       (r) => r.status,
     );
   await eventually("the task without Undo to be deleted", 20_000, async () => ((await status(gone!.id)) === 404 ? true : undefined));
@@ -380,7 +373,7 @@ test("edit: the editor saves changed fields; a rule the API refuses is shown at 
   const [t] = await createTasks([
     { title: `Edit me ${hex}`, dueAt: new Date(Date.now() + 86_400_000).toISOString(), timeZone: "Europe/Paris" },
   ]);
-  await pageA.goto(`${webUrl(platform)}/#/tasks/${t!.id}`);
+  await pageA.goto(`${webUrl(platform())}/#/tasks/${t!.id}`);
   await pageA.waitForSelector("#f-title");
   await pageA.$eval("#f-title", (e) => ((e as HTMLInputElement).value = ""));
   await pageA.type("#f-title", `Edited ${hex}`);
@@ -395,10 +388,10 @@ test("edit: the editor saves changed fields; a rule the API refuses is shown at 
   await pageA.waitForFunction(() => document.querySelectorAll("ol.next li").length === 5);
   assert.match(await pageA.$eval("#rec-summary", (e) => e.textContent ?? ""), /^Every 2 weeks on Monday/);
   await pageA.click("form.editor button[type=submit]");
-  const token = await platform.token(user);
+  const token = await platform().token(user);
   const saved = await eventually("the edit to be saved", 20_000, async () => {
     const r = (await (
-      await fetch(`${platform.services["tasks-api"].url}/api/v1/tasks/${t!.id}`, { headers: { authorization: `Bearer ${token}` } })
+      await fetch(`${platform().services["tasks-api"].url}/api/v1/tasks/${t!.id}`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { title: string; priority: string; recurrence: string | null };
     return r.title === `Edited ${hex}` ? r : undefined;
   });
@@ -412,15 +405,15 @@ test(
   async () => {
     const word = `reopen${randomBytes(3).toString("hex")}`;
     const [t] = await createTasks([{ title: `Reopen ${word}` }]);
-    const token = await platform.token(user);
-    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks/${t!.id}`;
+    const token = await platform().token(user);
+    const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks/${t!.id}`;
     assert.equal((await fetch(`${tasksUrl}/complete`, { method: "POST", headers: { authorization: `Bearer ${token}` } })).status, 200);
-    await pageB.goto(`${webUrl(platform)}/#/preferences`);
-    await pageB.goto(`${webUrl(platform)}/#/`);
+    await pageB.goto(`${webUrl(platform())}/#/preferences`);
+    await pageB.goto(`${webUrl(platform())}/#/`);
     await pageB.waitForSelector("#search");
     await pageB.type("#search", word);
     await pageB.waitForFunction(() => document.querySelector("li.empty") !== null);
-    await pageA.goto(`${webUrl(platform)}/#/tasks/${t!.id}`);
+    await pageA.goto(`${webUrl(platform())}/#/tasks/${t!.id}`);
     await pageA.waitForSelector("#reopen");
     await pageA.click("#reopen");
     await pageB.waitForSelector(rowOf(`Reopen ${word}`), { timeout: 20_000 });
@@ -430,7 +423,7 @@ test(
 );
 
 test("sign-out ends the provider's session: the next sign-in asks for the password again", { timeout: 60_000 }, async () => {
-  await pageB.goto(`${webUrl(platform)}/#/`);
+  await pageB.goto(`${webUrl(platform())}/#/`);
   await pageB.waitForSelector("#sign-out");
   await Promise.all([pageB.waitForNavigation(), pageB.click("#sign-out")]);
   // oidc-provider asks to confirm the sign-out (a form), then sends the browser back to the app.

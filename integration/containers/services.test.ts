@@ -26,8 +26,7 @@ const log = (l: string) => process.stderr.write(`[containers] ${l}\n`);
 before(
   async () => {
     cp = await startContainerPlatform(log);
-    const p = cp.platform;
-    await waitRealtimeLive(p.services["tasks-api"].url, p.services.realtime.url, await p.token("realtime-probe"));
+    await waitRealtimeLive(cp.platform, "realtime-probe");
   },
   { timeout: 420_000 },
 );

@@ -8,26 +8,14 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { promisify } from "node:util";
 import { allServices, topics } from "@tasks/catalog";
-import { repoRoot, type Platform } from "@tasks/dev-platform/dev-platform";
+import { repoRoot } from "@tasks/dev-platform/dev-platform";
 import { replayDeadLetters } from "@tasks/dev-platform/dlq-replay";
-import { api, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
+import { api, eventually, useTestPlatform, waitRealtimeLive } from "./helpers.js";
 
-let platform: Platform;
-before(
-  async () => {
-    platform = await startTestPlatform();
-  },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
-    await platform?.stop();
-  },
-  { timeout: 120_000 },
-);
+const platform = useTestPlatform();
 
 const kafkaSh = path.join(repoRoot, "scripts", "integration", "kafka.sh");
 
@@ -37,7 +25,7 @@ async function readTopic(topic: string, waitMs = 8000): Promise<string[]> {
     "run-class",
     "org.apache.kafka.tools.consumer.ConsoleConsumer",
     "--bootstrap-server",
-    platform.kafkaBrokers,
+    platform().kafkaBrokers,
     "--topic",
     topic,
     "--from-beginning",
@@ -45,7 +33,7 @@ async function readTopic(topic: string, waitMs = 8000): Promise<string[]> {
     String(waitMs),
   ];
   const out = await promisify(execFile)(kafkaSh, args, {
-    env: { ...process.env, KAFKA_BROKERS: platform.kafkaBrokers },
+    env: { ...process.env, KAFKA_BROKERS: platform().kafkaBrokers },
     maxBuffer: 64 << 20,
   }).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? "" }));
   return out.stdout.split("\n").filter((l) => l.startsWith("{"));
@@ -55,8 +43,8 @@ async function produce(topic: string, line: string): Promise<void> {
   const { spawn } = await import("node:child_process");
   const child = spawn(
     kafkaSh,
-    ["run-class", "org.apache.kafka.tools.ConsoleProducer", "--bootstrap-server", platform.kafkaBrokers, "--topic", topic],
-    { stdio: ["pipe", "ignore", "ignore"], env: { ...process.env, KAFKA_BROKERS: platform.kafkaBrokers } },
+    ["run-class", "org.apache.kafka.tools.ConsoleProducer", "--bootstrap-server", platform().kafkaBrokers, "--topic", topic],
+    { stdio: ["pipe", "ignore", "ignore"], env: { ...process.env, KAFKA_BROKERS: platform().kafkaBrokers } },
   );
   child.stdin.end(`${line}\n`);
   assert.equal(await new Promise((r) => child.on("exit", r)), 0, `producing to ${topic}`);
@@ -66,13 +54,13 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
   const id = `poison-${randomUUID()}`;
   // realtime's broadcast group starts at the newest offset: publish only once it has its partitions,
   // or it never sees the poison event and dead-letters nothing.
-  await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token(`probe-${randomUUID()}`));
+  await waitRealtimeLive(platform(), `probe-${randomUUID()}`);
   const res = await fetch(
-    `http://127.0.0.1:${platform.services["tasks-api"].daprHttpPort}/v1.0/publish/pubsub/${topics.taskCompleted.name}`,
+    `http://127.0.0.1:${platform().services["tasks-api"].daprHttpPort}/v1.0/publish/pubsub/${topics.taskCompleted.name}`,
     {
       method: "POST",
       // The sidecar's API needs its app's API token (only tasks-api holds it).
-      headers: { "content-type": "application/cloudevents+json", "dapr-api-token": platform.services["tasks-api"].daprApiToken },
+      headers: { "content-type": "application/cloudevents+json", "dapr-api-token": platform().services["tasks-api"].daprApiToken },
       body: JSON.stringify({
         specversion: "1.0",
         id,
@@ -97,7 +85,7 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
   assert.equal(dead.length, subscribers, "one dead letter per subscriber that dropped it");
   assert.deepEqual((JSON.parse(dead[0]!) as { data: unknown }).data, { bogus: true });
   // The reason is in the consumer's log next to the event id.
-  const auditLog = readFileSync(path.join(platform.workDir, "logs", "audit.log"), "utf8")
+  const auditLog = readFileSync(path.join(platform().workDir, "logs", "audit.log"), "utf8")
     .split("\n")
     .find((l) => l.includes(id));
   assert.ok(auditLog, "audit logged the dropped event");
@@ -108,8 +96,8 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
 
 test("dlq-replay republishes a dead-lettered event once and it is processed", { timeout: 150_000 }, async () => {
   const user = `dlq-${randomUUID()}`;
-  const token = await platform.token(user);
-  const created = await api<{ id: string }>(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, { body: { title: "template" } });
+  const token = await platform().token(user);
+  const created = await api<{ id: string }>(`${platform().services["tasks-api"].url}/api/v1/tasks`, token, { body: { title: "template" } });
   assert.equal(created.status, 201);
   // A real task.created event, turned into one for a task audit never saw, as if audit had dropped it
   // (e.g. a schema bug since fixed) and Dapr had dead-lettered it.
@@ -121,11 +109,11 @@ test("dlq-replay republishes a dead-lettered event once and it is processed", { 
   const lost = JSON.stringify({ ...(JSON.parse(original.replaceAll(created.body.id, lostTaskId)) as object), id: lostEventId });
   await produce(topics.taskCreated.deadLetterTopic, lost);
 
-  const replayed = await replayDeadLetters({ brokers: platform.kafkaBrokers, topic: topics.taskCreated.name, waitMs: 8000 });
+  const replayed = await replayDeadLetters({ brokers: platform().kafkaBrokers, topic: topics.taskCreated.name, waitMs: 8000 });
   assert.ok(replayed.includes(lostEventId), `replayed ${JSON.stringify(replayed)}`);
   const audit = await eventually("audit to record the replayed event", 60_000, async () => {
     const r = await api<{ items: { action: string; eventId: string }[] }>(
-      `${platform.services.audit.url}/api/v1/audit?taskId=${lostTaskId}`,
+      `${platform().services.audit.url}/api/v1/audit?taskId=${lostTaskId}`,
       token,
     );
     return r.body.items.length > 0 ? r.body.items : undefined;
@@ -135,5 +123,5 @@ test("dlq-replay republishes a dead-lettered event once and it is processed", { 
     [["created", lostEventId]],
   );
   // A second run finds nothing new: the replay group's offsets were committed.
-  assert.deepEqual(await replayDeadLetters({ brokers: platform.kafkaBrokers, topic: topics.taskCreated.name, waitMs: 5000 }), []);
+  assert.deepEqual(await replayDeadLetters({ brokers: platform().kafkaBrokers, topic: topics.taskCreated.name, waitMs: 5000 }), []);
 });

@@ -6,33 +6,22 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
-import pg from "pg";
-import { services } from "@tasks/catalog";
-import { databaseUrl } from "@tasks/shared";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { api, eventually, startTestPlatform } from "./helpers.js";
+import { test } from "node:test";
+import type pg from "pg";
+import { api, connectServiceDb, eventually, useTestPlatform } from "./helpers.js";
 
 const N = Number(process.env.IT_FAULT_N ?? 1000);
-let platform: Platform;
 let db: pg.Client;
-before(
-  async () => {
-    platform = await startTestPlatform();
-    db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
-    await db.connect();
+const platform = useTestPlatform({
+  setUp: async (p) => {
+    db = await connectServiceDb(p, "tasks-api");
   },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
+  tearDown: async () => {
     await db?.end();
-    await platform?.stop();
   },
-  { timeout: 120_000 },
-);
+});
 
-const tasksUrl = () => `${platform.services["tasks-api"].url}/api/v1/tasks`;
+const tasksUrl = () => `${platform().services["tasks-api"].url}/api/v1/tasks`;
 
 /** Runs `fn` over 0..n-1 with `width` calls in flight. */
 async function pool(n: number, width: number, fn: (i: number) => Promise<void>): Promise<void> {
@@ -54,7 +43,7 @@ async function occurrences(user: string): Promise<{ total: number; series: numbe
 
 test(`kill -9 of recurrence during ${N} completions: exactly ${N} next occurrences, none duplicated`, { timeout: 900_000 }, async () => {
   const user = `fault-${randomUUID()}`;
-  const token = await platform.token(user);
+  const token = await platform().token(user);
   const ids: string[] = [];
   const t0 = Date.now();
   await pool(N, 16, async () => {
@@ -66,7 +55,7 @@ test(`kill -9 of recurrence during ${N} completions: exactly ${N} next occurrenc
   });
   process.stderr.write(`created ${N} recurring tasks in ${Date.now() - t0} ms\n`);
 
-  const recurrence = platform.services.recurrence;
+  const recurrence = platform().services.recurrence;
   let completed = 0;
   let killedAt = -1;
   const t1 = Date.now();
@@ -97,8 +86,8 @@ test(`kill -9 of recurrence during ${N} completions: exactly ${N} next occurrenc
 
 test("tasks API sidecar stopped: the outbox holds the events and delivers them when it is back", { timeout: 300_000 }, async () => {
   const user = `outbox-${randomUUID()}`;
-  const token = await platform.token(user);
-  const tasksApi = platform.services["tasks-api"];
+  const token = await platform().token(user);
+  const tasksApi = platform().services["tasks-api"];
   await tasksApi.daprd.stop();
   try {
     const created = await api<{ id: string }>(tasksUrl(), token, {

@@ -1,16 +1,76 @@
-/** Shared helpers of the integration tests: HTTP with a JWT, polling, a realtime WebSocket client. */
+/** Shared helpers of the integration tests: the platform per file, HTTP with a JWT, polling, a realtime WebSocket client. */
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { after, before } from "node:test";
+import pg from "pg";
 import WebSocket from "ws";
+import { services, type ServiceName, type ServiceSpec } from "@tasks/catalog";
 import { startPlatform, type Platform, type PlatformOptions } from "@tasks/dev-platform/dev-platform";
+import { databaseUrl } from "@tasks/shared";
 
 /** The platform every end-to-end file starts: a fast outbox poll, its progress on stderr (plus `extra`, e.g. networkFaults). */
-export function startTestPlatform(extra: Pick<PlatformOptions, "networkFaults"> = {}): Promise<Platform> {
+export function startTestPlatform(extra: Pick<PlatformOptions, "networkFaults" | "tracingEndpoint"> = {}): Promise<Platform> {
   return startPlatform({
     serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } },
     log: (l) => process.stderr.write(`[platform] ${l}\n`),
     ...extra,
   });
+}
+
+export interface TestPlatformOptions {
+  /** Route every daprd → Kafka and service → Postgres path through Toxiproxy (PlatformOptions.networkFaults). */
+  readonly networkFaults?: boolean;
+  /** Where daprd sends traces; read when the platform starts, so it may name a receiver an earlier `before` started. */
+  readonly tracingEndpoint?: () => NonNullable<PlatformOptions["tracingEndpoint"]>;
+  /** Runs once the platform is up, in the same `before` hook (clients, warm-up). */
+  readonly setUp?: (platform: Platform) => Promise<unknown>;
+  /** Runs in the `after` hook before the platform stops (close what `setUp` opened). */
+  readonly tearDown?: () => Promise<unknown>;
+  /** The `before` hook's timeout: the platform's start plus `setUp`. @default 300_000 */
+  readonly startTimeoutMs?: number;
+}
+
+/**
+ * Starts the test platform once for the calling file: registers its `before` (start, then `setUp`) and `after`
+ * (`tearDown`, then stop) hooks, and returns an accessor for the running platform, for tests and later hooks.
+ * Hooks run in the order they are registered, so a `before` registered earlier runs before the platform starts,
+ * and an `after` registered later runs once it has stopped.
+ */
+export function useTestPlatform(options: TestPlatformOptions = {}): () => Platform {
+  let platform: Platform | undefined;
+  before(
+    async () => {
+      platform = await startTestPlatform({
+        ...(options.networkFaults ? { networkFaults: true } : {}),
+        ...(options.tracingEndpoint ? { tracingEndpoint: options.tracingEndpoint() } : {}),
+      });
+      await options.setUp?.(platform);
+    },
+    { timeout: options.startTimeoutMs ?? 300_000 },
+  );
+  after(
+    async () => {
+      try {
+        await options.tearDown?.();
+      } finally {
+        await platform?.stop();
+      }
+    },
+    { timeout: 120_000 },
+  );
+  return () => {
+    if (!platform) throw new Error("the test platform is not running (useTestPlatform's before hook failed or has not run)");
+    return platform;
+  };
+}
+
+/** A connected client of `service`'s own database on the platform's Postgres; the caller ends it. */
+export async function connectServiceDb(platform: Platform, service: ServiceName): Promise<pg.Client> {
+  const { database } = services[service] as ServiceSpec;
+  if (!database) throw new Error(`${service} owns no database`);
+  const client = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, database) });
+  await client.connect();
+  return client;
 }
 
 export async function api<T>(
@@ -93,14 +153,15 @@ export async function connectRealtime(wsUrl: string, token: string): Promise<{ e
 /**
  * Waits until realtime's broadcast subscription is live. Its consumer group is new per daprd and starts
  * at the newest offset, so events published before Kafka assigned it partitions never reach it: create
- * probe tasks (for a user of their own) until one arrives over a WebSocket.
+ * probe tasks (for `probeUser`, a user of their own) until one arrives over a WebSocket.
  */
-export async function waitRealtimeLive(tasksApiUrl: string, realtimeUrl: string, token: string, timeoutMs = 90_000): Promise<void> {
-  const probe = await connectRealtime(`${realtimeUrl.replace("http", "ws")}/ws`, token);
+export async function waitRealtimeLive(platform: Platform, probeUser: string, timeoutMs = 90_000): Promise<void> {
+  const token = await platform.token(probeUser);
+  const probe = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
   try {
     await eventually("realtime to receive a probe task event", timeoutMs, async () => {
       if (probe.events.length > 0) return true;
-      await api(`${tasksApiUrl}/api/v1/tasks`, token, { body: { title: "realtime probe" } });
+      await api(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, { body: { title: "realtime probe" } });
       await new Promise((r) => setTimeout(r, 1500));
       return probe.events.length > 0 ? true : undefined;
     });

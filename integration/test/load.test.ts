@@ -5,24 +5,11 @@
  * under 0.1 %. Timings are printed, never asserted (scripts/bench/load.ts reports them with the load average).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
+import { test } from "node:test";
 import { formatLoadReport, loadRun } from "@tasks/dev-platform/load-run";
-import { startTestPlatform } from "./helpers.js";
+import { useTestPlatform } from "./helpers.js";
 
-let platform: Platform;
-before(
-  async () => {
-    platform = await startTestPlatform();
-  },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
-    await platform?.stop();
-  },
-  { timeout: 120_000 },
-);
+const platform = useTestPlatform();
 
 const users = Number(process.env.IT_LOAD_USERS ?? 100);
 
@@ -31,7 +18,7 @@ test(
   { timeout: 600_000 },
   async () => {
     const report = await loadRun(
-      platform,
+      platform(),
       { users, rampUpSeconds: 10, steadySeconds: 40, rampDownSeconds: 10, thinkMs: { min: 500, max: 2500 } },
       { log: (l) => process.stderr.write(`[load] ${l}\n`) },
     );

@@ -8,44 +8,34 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { mcpResourceMetadataPath } from "@tasks/catalog";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { devRedirectUri } from "@tasks/dev-platform/dev-identity";
 import { signIn } from "@tasks/dev-platform/oidc-sign-in";
 import { apiScope } from "@tasks/local-idp";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { eventually, startTestPlatform } from "./helpers.js";
+import { eventually, useTestPlatform } from "./helpers.js";
 
-let platform: Platform;
 const transcript: string[] = [];
-before(
-  async () => {
-    platform = await startTestPlatform();
-  },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
+const platform = useTestPlatform({
+  tearDown: async () => {
     if (process.env.MCP_TRANSCRIPT) writeFileSync(process.env.MCP_TRANSCRIPT, `${transcript.join("\n")}\n`);
-    await platform?.stop();
   },
-  { timeout: 120_000 },
-);
+});
 
-const mcpUrl = () => new URL(`${platform.services.mcp.url}/mcp`);
+const mcpUrl = () => new URL(`${platform().services.mcp.url}/mcp`);
 
 /** A token for the mcp server's own audience (RFC 8707 resource = its URL), by code + PKCE. */
 async function mcpToken(user: string): Promise<string> {
-  const idp = platform.identity.idp;
+  const idp = platform().identity.idp;
   const set = await signIn({
     issuer: idp.issuer,
     clientId: idp.clientId,
     redirectUri: devRedirectUri,
     username: user,
-    password: platform.identity.passwordOf(user),
+    password: platform().identity.passwordOf(user),
     resource: mcpUrl().href,
     scope: `openid email ${apiScope}`,
   });
@@ -107,7 +97,7 @@ describe("mcp", { timeout: 600_000 }, () => {
     assert.equal(res.status, 200);
     const prm = (await res.json()) as { resource: string; authorization_servers: string[] };
     assert.equal(prm.resource, mcpUrl().href);
-    assert.deepEqual(prm.authorization_servers, [platform.identity.idp.issuer]);
+    assert.deepEqual(prm.authorization_servers, [platform().identity.idp.issuer]);
     const as = await fetch(`${prm.authorization_servers[0]}/.well-known/openid-configuration`);
     assert.equal(as.status, 200);
   });
@@ -130,7 +120,7 @@ describe("mcp", { timeout: 600_000 }, () => {
         },
         body: JSON.stringify(init),
       });
-    for (const auth of [undefined, `Bearer ${await platform.token(alice)}`, "Bearer eyJhbGciOiJub25lIn0.e30.x"]) {
+    for (const auth of [undefined, `Bearer ${await platform().token(alice)}`, "Bearer eyJhbGciOiJub25lIn0.e30.x"]) {
       const res = await post(auth);
       assert.equal(res.status, 401, `${auth?.slice(0, 20)}: ${res.status}`);
       assert.ok(res.headers.get("www-authenticate")?.includes(pointer), res.headers.get("www-authenticate") ?? "no header");

@@ -19,44 +19,34 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { after, before, test } from "node:test";
-import pg from "pg";
-import { allServices, services } from "@tasks/catalog";
-import { databaseUrl } from "@tasks/shared";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
+import { test } from "node:test";
+import type pg from "pg";
+import { allServices } from "@tasks/catalog";
 import type { NetworkFaults } from "@tasks/dev-platform/dev-toxiproxy";
-import { eventually, startTestPlatform } from "./helpers.js";
+import { connectServiceDb, eventually, useTestPlatform } from "./helpers.js";
 
-let platform: Platform;
 let faults: NetworkFaults;
 let tasksDb: pg.Client;
 let auditDb: pg.Client;
 const results: string[] = [];
 
-before(
-  async () => {
-    platform = await startTestPlatform({ networkFaults: true });
-    faults = platform.faults!;
-    tasksDb = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
-    auditDb = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services.audit.database!) });
-    await Promise.all([tasksDb.connect(), auditDb.connect()]);
+const platform = useTestPlatform({
+  networkFaults: true,
+  setUp: async (p) => {
+    faults = p.faults!;
+    [tasksDb, auditDb] = await Promise.all([connectServiceDb(p, "tasks-api"), connectServiceDb(p, "audit")]);
     // Warm-up without a fault: every consumer group assigned, so the scenarios measure the fault, not the start.
     const w = await workload({ recurring: 1, reminders: 0 });
     await eventually("the warm-up's effects", 120_000, async () => (complete(await effects(w), 1) ? true : undefined));
   },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
+  tearDown: async () => {
     if (results.length) process.stderr.write(`\nnetwork faults:\n${results.join("\n")}\n`);
     await Promise.all([tasksDb?.end(), auditDb?.end()]);
-    await platform?.stop();
   },
-  { timeout: 120_000 },
-);
+});
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const tasksUrl = () => `${platform.services["tasks-api"].url}/api/v1/tasks`;
+const tasksUrl = () => `${platform().services["tasks-api"].url}/api/v1/tasks`;
 const kafkaProxies = () => allServices.map((s) => `kafka-${s.name}`);
 const postgresProxies = () => Object.keys(faults.proxies).filter((p) => p.startsWith("postgres-"));
 
@@ -89,10 +79,10 @@ async function call<T>(
 function serviceLogLines(problem: string): string {
   const id = /"correlationId":"([0-9a-f]+)"/.exec(problem)?.[1];
   if (!id) return "";
-  const files = readdirSync(platform.workDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".log"));
+  const files = readdirSync(platform().workDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".log"));
   return files
     .flatMap((f) =>
-      readFileSync(path.join(platform.workDir, f), "utf8")
+      readFileSync(path.join(platform().workDir, f), "utf8")
         .split("\n")
         .filter((l) => l.includes(id))
         .map((l) => `${f}: ${l}`),
@@ -204,9 +194,9 @@ interface Workload {
 async function workload(opts: { recurring: number; reminders: number; plain?: number; reminderInMs?: number }): Promise<Workload> {
   const t0 = Date.now();
   const user = `net-${randomBytes(4).toString("hex")}`;
-  const token = await platform.token(user);
+  const token = await platform().token(user);
   const address = `${user}@example.test`;
-  const prefs = await request(`${platform.services.notifications.url}/api/v1/notifications/preferences`, token, {
+  const prefs = await request(`${platform().services.notifications.url}/api/v1/notifications/preferences`, token, {
     method: "PATCH",
     body: { email: address },
   });
@@ -284,7 +274,7 @@ async function effects(w: Workload): Promise<Effects> {
     events: Number(outbox.rows[0]!.events),
     unsent: Number(outbox.rows[0]!.unsent),
     audited: Number(audit.rows[0]!.n),
-    emails: w.reminderTitles.map((t) => platform.smtp.messages.filter((m) => m.raw.includes(t)).length),
+    emails: w.reminderTitles.map((t) => platform().smtp.messages.filter((m) => m.raw.includes(t)).length),
     duplicateTitles: Number(dupes.rows[0]!.n),
   };
 }

@@ -13,43 +13,37 @@ import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { brokerMetrics, daprMetrics, topics } from "@tasks/catalog";
-import { startPlatform, type Platform } from "@tasks/dev-platform/dev-platform";
 import { startDevPrometheus, type DevPrometheus } from "@tasks/dev-platform/dev-prometheus";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "@tasks/dev-platform/otlp-receiver";
 import { alertDefinitions, dashboards, metricNamesIn } from "@tasks/infra/k8s/monitoring/index";
-import { api, connectRealtime, eventually, logLinesAbout, waitRealtimeLive } from "./helpers.js";
+import { api, connectRealtime, eventually, logLinesAbout, useTestPlatform, waitRealtimeLive } from "./helpers.js";
 
-let platform: Platform;
 let otlp: OtlpReceiver;
 let prometheus: DevPrometheus;
-before(
-  async () => {
-    otlp = await startOtlpReceiver();
-    platform = await startPlatform({
-      serviceEnv: { "tasks-api": { OUTBOX_POLL_MS: "100" } },
-      tracingEndpoint: { address: otlp.address, protocol: "http" },
-      log: (l) => process.stderr.write(`[platform] ${l}\n`),
-    });
+// Hooks run in the order they are registered: the receiver starts before the platform and stops after it.
+before(async () => {
+  otlp = await startOtlpReceiver();
+});
+const platform = useTestPlatform({
+  tracingEndpoint: () => ({ address: otlp.address, protocol: "http" }),
+  setUp: async (p) => {
     prometheus = await startDevPrometheus(
-      path.join(platform.workDir, "prometheus"),
-      Object.values(platform.services).flatMap((s) => [
+      path.join(p.workDir, "prometheus"),
+      Object.values(p.services).flatMap((s) => [
         { job: s.name, address: `127.0.0.1:${s.appPort}` },
         { job: `daprd-${s.name}`, address: `127.0.0.1:${s.daprMetricsPort}` },
       ]),
       { intervalSeconds: 1 },
     );
-    await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token("realtime-probe"));
+    await waitRealtimeLive(p, "realtime-probe");
   },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
+  tearDown: async () => {
     await prometheus?.stop();
-    await platform?.stop();
-    await otlp?.stop();
   },
-  { timeout: 120_000 },
-);
+});
+after(async () => {
+  await otlp?.stop();
+});
 
 interface Task {
   id: string;
@@ -62,8 +56,8 @@ const brokerOnly = (expr: string) => metricNamesIn(expr).every((n) => brokerName
 const spanLine = (s: ReceivedSpan) => `${s.service}: ${s.name} (kind ${s.kind}, span ${s.spanId} parent ${s.parentSpanId || "none"})`;
 
 test("one trace id spans tasks-api → Kafka → recurrence → tasks-api for a completed recurring task", { timeout: 120_000 }, async () => {
-  const token = await platform.token(`trace-${randomUUID()}`);
-  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+  const token = await platform().token(`trace-${randomUUID()}`);
+  const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
   const created = await api<Task>(tasksUrl, token, {
     body: { title: "traced series", dueAt: "2027-05-03T09:00:00Z", timeZone: "UTC", recurrence: "FREQ=WEEKLY" },
   });
@@ -117,31 +111,31 @@ test(
   async () => {
     // Work that feeds every service metric: tasks and a recurring completion (above), a reminder email, a WebSocket client.
     const user = `panels-${randomBytes(4).toString("hex")}`;
-    const token = await platform.token(user);
-    const prefs = await api(`${platform.services.notifications.url}/api/v1/notifications/preferences`, token, {
+    const token = await platform().token(user);
+    const prefs = await api(`${platform().services.notifications.url}/api/v1/notifications/preferences`, token, {
       method: "PATCH",
       body: { email: `${user}@example.test` },
     });
     assert.equal(prefs.status, 200, JSON.stringify(prefs.body));
     const title = `panel-reminder-${randomBytes(4).toString("hex")}`;
-    const reminded = await api<{ id: string }>(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, {
+    const reminded = await api<{ id: string }>(`${platform().services["tasks-api"].url}/api/v1/tasks`, token, {
       body: { title, dueAt: new Date(Date.now() + 62_000).toISOString(), timeZone: "UTC", reminders: [1] },
     });
     assert.equal(reminded.status, 201, JSON.stringify(reminded.body));
-    const ws = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
+    const ws = await connectRealtime(`${platform().services.realtime.url.replace("http", "ws")}/ws`, token);
     try {
       await eventually(
         "the reminder email",
         45_000,
-        async () => platform.smtp.messages.find((m) => m.raw.includes(title)),
-        () => logLinesAbout(platform.workDir, "notifications", [reminded.body.id, user]),
+        async () => platform().smtp.messages.find((m) => m.raw.includes(title)),
+        () => logLinesAbout(platform().workDir, "notifications", [reminded.body.id, user]),
       );
       // A resiliency activation (daprd declares its counter only then): recurrence's sidecar retries an invocation of
       // tasks-api while tasks-api's sidecar is down.
-      const tasksApi = platform.services["tasks-api"];
+      const tasksApi = platform().services["tasks-api"];
       await tasksApi.daprd.stop();
       try {
-        const recurrence = platform.services.recurrence;
+        const recurrence = platform().services.recurrence;
         await fetch(`http://127.0.0.1:${recurrence.daprHttpPort}/v1.0/invoke/tasks-api/method/healthz`, {
           headers: { "dapr-api-token": recurrence.daprApiToken },
           signal: AbortSignal.timeout(30_000),

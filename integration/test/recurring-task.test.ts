@@ -6,11 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { subscriptionRoute, tasksInternalRoutes, topics } from "@tasks/catalog";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
 import { sampleTask, sampleTaskEvent } from "@tasks/shared/testing";
-import { api, connectRealtime, eventually, startTestPlatform, waitRealtimeLive } from "./helpers.js";
+import { api, connectRealtime, eventually, useTestPlatform, waitRealtimeLive } from "./helpers.js";
 
 interface Task {
   id: string;
@@ -21,29 +20,16 @@ interface Task {
   occurrenceAt: string | null;
 }
 
-let platform: Platform;
-before(
-  async () => {
-    platform = await startTestPlatform();
-    await waitRealtimeLive(platform.services["tasks-api"].url, platform.services.realtime.url, await platform.token("realtime-probe"));
-  },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
-    await platform?.stop();
-  },
-  { timeout: 120_000 },
-);
+const platform = useTestPlatform({ setUp: (p) => waitRealtimeLive(p, "realtime-probe") });
 
 test(
   "completing a daily New York task creates the next occurrence, audits both operations and pushes both updates",
   { timeout: 90_000 },
   async () => {
     const user = `it-${randomUUID()}`;
-    const token = await platform.token(user);
-    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
-    const realtime = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
+    const token = await platform().token(user);
+    const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
+    const realtime = await connectRealtime(`${platform().services.realtime.url.replace("http", "ws")}/ws`, token);
     try {
       // 09:00 New York on the day before DST starts (2027-03-14): the next one is 09:00 EDT, 13:00Z not 14:00Z.
       const created = await api<Task>(tasksUrl, token, {
@@ -67,7 +53,7 @@ test(
 
       const actions = await eventually("both audit entries", 30_000, async () => {
         const audit = await api<{ items: { action: string; taskId: string; actor: string }[] }>(
-          `${platform.services.audit.url}/api/v1/audit?taskId=${id}`,
+          `${platform().services.audit.url}/api/v1/audit?taskId=${id}`,
           token,
         );
         const found = audit.body.items.map((e) => e.action).sort();
@@ -91,9 +77,9 @@ test(
   { timeout: 120_000 },
   async () => {
     const victim = `victim-${randomUUID()}`;
-    const token = await platform.token(victim);
-    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
-    const realtime = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
+    const token = await platform().token(victim);
+    const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
+    const realtime = await connectRealtime(`${platform().services.realtime.url.replace("http", "ws")}/ws`, token);
     try {
       const own = await api<Task>(tasksUrl, token, { body: { title: "victim's task", dueAt: "2027-05-01T09:00:00Z", timeZone: "UTC" } });
       assert.equal(own.status, 201);
@@ -113,11 +99,11 @@ test(
         });
       // 1. A forged entry in the victim's append-only audit trail.
       const auditForgery = sampleTaskEvent("taskCreated", { actor: victim, task: forgedTask });
-      assert.equal((await post(`${platform.services.audit.url}${subscriptionRoute(topics.taskCreated.name)}`, auditForgery)).status, 401);
+      assert.equal((await post(`${platform().services.audit.url}${subscriptionRoute(topics.taskCreated.name)}`, auditForgery)).status, 401);
       // 2. A forged completion that would make recurrence create a task in the victim's account.
       const completion = sampleTaskEvent("taskCompleted", { actor: victim, task: { ...forgedTask, status: "completed" } });
       assert.equal(
-        (await post(`${platform.services.recurrence.url}${subscriptionRoute(topics.taskCompleted.name)}`, completion)).status,
+        (await post(`${platform().services.recurrence.url}${subscriptionRoute(topics.taskCompleted.name)}`, completion)).status,
         401,
       );
       // 3. A fake event pushed to the victim's socket; a made-up app token does not help.
@@ -130,18 +116,18 @@ test(
       });
       for (const headers of [{} as Record<string, string>, { "dapr-api-token": "guessed-token-guessed-token-guessed" }]) {
         assert.equal(
-          (await post(`${platform.services.realtime.url}${subscriptionRoute(topics.taskUpdated.name)}`, fake, headers)).status,
+          (await post(`${platform().services.realtime.url}${subscriptionRoute(topics.taskUpdated.name)}`, fake, headers)).status,
           401,
         );
       }
       // 4. A forged caller header on the internal route, straight to the app port.
-      const internal = await fetch(`${platform.services["tasks-api"].url}${tasksInternalRoutes.getTask.replace("*", own.body.id)}`, {
+      const internal = await fetch(`${platform().services["tasks-api"].url}${tasksInternalRoutes.getTask.replace("*", own.body.id)}`, {
         headers: { "dapr-caller-app-id": "notifications" },
       });
       assert.equal(internal.status, 401);
       // 5. The same header through tasks-api's own sidecar: Dapr passes headers through when an app invokes
       // itself, so only tasks-api may use that sidecar's API: without its API token, daprd answers 401.
-      const ownSidecar = `http://127.0.0.1:${platform.services["tasks-api"].daprHttpPort}/v1.0/invoke/tasks-api/method`;
+      const ownSidecar = `http://127.0.0.1:${platform().services["tasks-api"].daprHttpPort}/v1.0/invoke/tasks-api/method`;
       const selfInvoke = await fetch(`${ownSidecar}${tasksInternalRoutes.getTask.replace("*", own.body.id)}`, {
         headers: { "dapr-caller-app-id": "notifications" },
       });
@@ -151,11 +137,11 @@ test(
       // Through the sidecars (mTLS with the local sentry): only the catalog's callers, only their operation.
       // The callers claim to be notifications: the callee's sidecar goes by the caller's certificate instead.
       const invoke = (caller: "audit" | "recurrence" | "notifications", method: string, path: string, claim = true) =>
-        fetch(`http://127.0.0.1:${platform.services[caller].daprHttpPort}/v1.0/invoke/tasks-api/method${path}`, {
+        fetch(`http://127.0.0.1:${platform().services[caller].daprHttpPort}/v1.0/invoke/tasks-api/method${path}`, {
           method,
           headers: {
             "content-type": "application/json",
-            "dapr-api-token": platform.services[caller].daprApiToken,
+            "dapr-api-token": platform().services[caller].daprApiToken,
             ...(claim ? { "dapr-caller-app-id": "notifications" } : {}),
           },
           ...(method === "POST" ? { body: "{}" } : {}),
@@ -187,7 +173,7 @@ test(
 
       // Nothing forged arrived anywhere: no audit entry, no task, no pushed event.
       await new Promise((r) => setTimeout(r, 3000));
-      const audit = await api<{ items: unknown[] }>(`${platform.services.audit.url}/api/v1/audit?taskId=${forgedTask.id}`, token);
+      const audit = await api<{ items: unknown[] }>(`${platform().services.audit.url}/api/v1/audit?taskId=${forgedTask.id}`, token);
       assert.deepEqual(audit.body.items, []);
       const tasks = await api<{ items: { title: string }[] }>(`${tasksUrl}?limit=100`, token);
       assert.deepEqual(
@@ -205,8 +191,8 @@ test(
   "issue 21: a rule that never occurs is refused when the task is created, not evaluated for seconds later",
   { timeout: 30_000 },
   async () => {
-    const token = await platform.token(`rule-${randomUUID()}`);
-    const res = await api<{ errors: { field: string; message: string }[] }>(`${platform.services["tasks-api"].url}/api/v1/tasks`, token, {
+    const token = await platform().token(`rule-${randomUUID()}`);
+    const res = await api<{ errors: { field: string; message: string }[] }>(`${platform().services["tasks-api"].url}/api/v1/tasks`, token, {
       body: { title: "never", dueAt: "2027-01-01T09:00:00Z", timeZone: "UTC", recurrence: "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30" },
     });
     assert.equal(res.status, 400);
@@ -241,10 +227,10 @@ test(
   { timeout: 150_000 },
   async () => {
     const user = `series-${randomUUID()}`;
-    const token = await platform.token(user);
-    const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+    const token = await platform().token(user);
+    const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
     const zone = "America/New_York";
-    const realtime = await connectRealtime(`${platform.services.realtime.url.replace("http", "ws")}/ws`, token);
+    const realtime = await connectRealtime(`${platform().services.realtime.url.replace("http", "ws")}/ws`, token);
     try {
       const first = await api<Task & { repeatFrom: string }>(tasksUrl, token, {
         body: {
@@ -276,7 +262,7 @@ test(
       assert.equal((await api<Task>(`${tasksUrl}/${id}/reopen`, token, { method: "POST" })).body.status, "open");
       assert.equal((await api<Task>(`${tasksUrl}/${id}/complete`, token, { method: "POST" })).status, 200);
       const actions = await eventually("reopened and skipped in the audit trail", 30_000, async () => {
-        const audit = await api<{ items: { action: string; taskId: string }[] }>(`${platform.services.audit.url}/api/v1/audit`, token);
+        const audit = await api<{ items: { action: string; taskId: string }[] }>(`${platform().services.audit.url}/api/v1/audit`, token);
         const found = audit.body.items.map((e) => e.action);
         return found.includes("reopened") && found.includes("skipped") && found.filter((a) => a === "completed").length >= 2
           ? found

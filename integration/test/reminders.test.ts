@@ -4,33 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { after, before, test } from "node:test";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { api, eventually, logLinesAbout, startTestPlatform } from "./helpers.js";
+import { test } from "node:test";
+import { api, eventually, logLinesAbout, useTestPlatform } from "./helpers.js";
 
-let platform: Platform;
-before(
-  async () => {
-    platform = await startTestPlatform();
-  },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
-    await platform?.stop();
-  },
-  { timeout: 120_000 },
-);
+const platform = useTestPlatform();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const mailsAbout = (title: string) => platform.smtp.messages.filter((m) => m.raw.includes(title));
+const mailsAbout = (title: string) => platform().smtp.messages.filter((m) => m.raw.includes(title));
 
 test("a reminder 2 s ahead sends exactly one email; completing a task before its reminder sends none", { timeout: 120_000 }, async () => {
   const user = `rem-${randomBytes(4).toString("hex")}`;
   const address = `${user}@example.test`;
-  const token = await platform.token(user);
-  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
-  const prefs = await api(`${platform.services.notifications.url}/api/v1/notifications/preferences`, token, {
+  const token = await platform().token(user);
+  const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
+  const prefs = await api(`${platform().services.notifications.url}/api/v1/notifications/preferences`, token, {
     method: "PATCH",
     body: { email: address },
   });
@@ -57,7 +44,7 @@ test("a reminder 2 s ahead sends exactly one email; completing a task before its
     "the reminder email",
     45_000,
     async () => mailsAbout(remindTitle)[0],
-    () => logLinesAbout(platform.workDir, "notifications", [reminded.body.id, skipped.body.id, user]),
+    () => logLinesAbout(platform().workDir, "notifications", [reminded.body.id, skipped.body.id, user]),
   );
   assert.deepEqual(mail.to, [address]);
   process.stderr.write(`reminder lateness: ${mail.receivedAt - remindAt} ms after its scheduled time\n`);

@@ -5,32 +5,23 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, test } from "node:test";
-import pg from "pg";
-import { services } from "@tasks/catalog";
-import { databaseUrl } from "@tasks/shared";
-import type { Platform } from "@tasks/dev-platform/dev-platform";
-import { api, eventually, startTestPlatform } from "./helpers.js";
+import { before, test } from "node:test";
+import type pg from "pg";
+import { api, connectServiceDb, eventually, useTestPlatform } from "./helpers.js";
 
 const N = Number(process.env.IT_BROKER_RESTART_N ?? 200);
-let platform: Platform;
 let db: pg.Client;
-before(
-  async () => {
-    if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
-    platform = await startTestPlatform();
-    db = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
-    await db.connect();
+before(() => {
+  if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
+});
+const platform = useTestPlatform({
+  setUp: async (p) => {
+    db = await connectServiceDb(p, "tasks-api");
   },
-  { timeout: 300_000 },
-);
-after(
-  async () => {
+  tearDown: async () => {
     await db?.end().catch(() => undefined);
-    await platform?.stop();
   },
-  { timeout: 120_000 },
-);
+});
 
 /** `n` daily tasks (New York, from 2027-01-04 09:00) for the user of `token`; their ids. */
 async function createDailyTasks(tasksUrl: string, token: string, n: number): Promise<string[]> {
@@ -47,8 +38,8 @@ async function createDailyTasks(tasksUrl: string, token: string, n: number): Pro
 
 test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, { timeout: 600_000 }, async () => {
   const user = `kafka-restart-${randomUUID()}`;
-  const token = await platform.token(user);
-  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+  const token = await platform().token(user);
+  const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
   const ids = await createDailyTasks(tasksUrl, token, N);
   let restart: Promise<void> | undefined;
   for (let i = 0; i < N; i++) {
@@ -56,8 +47,8 @@ test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, {
     if (i === Math.floor(N / 4)) {
       restart = (async () => {
         const t = Date.now();
-        await platform.kafka(["stop"]);
-        await platform.kafka(["start"]);
+        await platform().kafka(["stop"]);
+        await platform().kafka(["start"]);
         process.stderr.write(`kafka restarted in ${Date.now() - t} ms after ${i + 1} completions\n`);
       })();
     }
@@ -83,8 +74,8 @@ test(`Kafka restarted during ${N} completions: exactly ${N} next occurrences`, {
 test("Postgres restarted during 100 completions: exactly 100 next occurrences", { timeout: 600_000 }, async () => {
   const n = 100;
   const user = `pg-restart-${randomUUID()}`;
-  const token = await platform.token(user);
-  const tasksUrl = `${platform.services["tasks-api"].url}/api/v1/tasks`;
+  const token = await platform().token(user);
+  const tasksUrl = `${platform().services["tasks-api"].url}/api/v1/tasks`;
   const ids = await createDailyTasks(tasksUrl, token, n);
   let restart: Promise<void> | undefined;
   for (let i = 0; i < n; i++) {
@@ -96,7 +87,7 @@ test("Postgres restarted during 100 completions: exactly 100 next occurrences", 
     if (i === n / 4) {
       restart = (async () => {
         const t = Date.now();
-        await platform.restartPostgres();
+        await platform().restartPostgres();
         process.stderr.write(`postgres restarted in ${Date.now() - t} ms after ${i + 1} completions\n`);
       })();
     }
@@ -104,8 +95,7 @@ test("Postgres restarted during 100 completions: exactly 100 next occurrences", 
   await restart;
   // A fresh connection per query: the restart ends every connection open before it.
   const count = async () => {
-    const c = new pg.Client({ connectionString: databaseUrl(platform.databaseUrl, services["tasks-api"].database!) });
-    await c.connect();
+    const c = await connectServiceDb(platform(), "tasks-api");
     const r = await c
       .query<{ total: string; series: string }>(
         "select count(*) as total, count(distinct series_id) as series from tasks where user_id = $1 and series_id is not null",
