@@ -1,42 +1,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { subscriptionRoute, topics } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskSnapshot } from "@tasks/shared";
-import {
-  createTestDatabase,
-  request,
-  sampleTask,
-  sampleTaskEvent,
-  signTestToken,
-  testJwtKey,
-  type TestDatabase,
-  testAppToken,
-  daprHeaders,
-} from "@tasks/shared/testing";
+import { createRegistry, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { request, sampleTask, sampleTaskEvent, signTestToken, daprHeaders } from "@tasks/shared/testing";
 import type { Express } from "express";
-import { migrations } from "../migrations/index.js";
-import { createAuditApp } from "../src/app.js";
+import { startAuditTestApp, type AuditTestApp } from "./support/app.js";
 
-let db: TestDatabase;
+let audit: AuditTestApp;
 let knex: Knex;
 let app: Express;
 const registry = createRegistry("audit");
 before(async () => {
-  db = await createTestDatabase("audit");
-  knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
-  await migrateLatest(knex, migrations);
-  app = createAuditApp({
-    db: knex,
-    logger: createLogger({ service: "audit", level: "silent" }),
-    registry,
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-  }).app;
+  audit = await startAuditTestApp("audit", { registry });
+  ({ app, knex } = audit);
 });
-after(async () => {
-  await knex.destroy();
-  await db.drop();
-});
+after(() => audit.close());
 
 const deliver = (topic: string, body: unknown) =>
   request(app, {

@@ -6,43 +6,26 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { services, subscriptionRoute, topics } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
 import {
   compareOpenApiWithApp,
   componentValidator,
-  createTestDatabase,
   daprHeaders,
   request,
   sampleTask,
   sampleTaskEvent,
   signTestToken,
-  testAppToken,
-  testJwtKey,
-  type TestDatabase,
 } from "@tasks/shared/testing";
 import type { Express } from "express";
-import { migrations } from "../migrations/index.js";
-import { auditBase, createAuditApp } from "../src/index.js";
+import { auditBase } from "../src/index.js";
+import { startAuditTestApp, type AuditTestApp } from "./support/app.js";
 
-let tdb: TestDatabase;
-let knex: Knex;
+let audit: AuditTestApp;
 let app: Express;
 before(async () => {
-  tdb = await createTestDatabase("audit_openapi");
-  knex = createDatabase({ connectionString: tdb.url, poolMin: 0, poolMax: 4 });
-  await migrateLatest(knex, migrations);
-  app = createAuditApp({
-    db: knex,
-    logger: createLogger({ service: "audit", level: "silent" }),
-    registry: createRegistry("audit"),
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-  }).app;
+  audit = await startAuditTestApp("audit_openapi");
+  app = audit.app;
 });
-after(async () => {
-  await knex.destroy();
-  await tdb.drop();
-});
+after(() => audit.close());
 
 type Doc = {
   openapi: string;

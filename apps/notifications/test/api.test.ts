@@ -6,21 +6,14 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
-import {
-  createTestDatabase,
-  request,
-  signTestToken,
-  testJwtKey,
-  type TestDatabase,
-  testAppToken,
-  daprHeaders,
-} from "@tasks/shared/testing";
+import type { Knex } from "@tasks/shared";
+import { request, signTestToken, daprHeaders } from "@tasks/shared/testing";
 import type { Express } from "express";
 import webpush from "web-push";
-import { archiveRoute, basePath, createNotificationsApp, migrations } from "../src/index.js";
+import { archiveRoute, basePath } from "../src/index.js";
+import { startNotificationsTestApp, type NotificationsTestApp } from "./support/app.js";
 
-let tdb: TestDatabase;
+let notifications: NotificationsTestApp;
 let db: Knex;
 let app: Express;
 let tokenA: string;
@@ -29,27 +22,15 @@ const NOW = Date.parse("2025-06-30T12:00:00Z");
 const vapid = webpush.generateVAPIDKeys();
 
 before(async () => {
-  tdb = await createTestDatabase("notif_api");
-  db = createDatabase({ connectionString: tdb.url, poolMax: 4 });
-  await migrateLatest(db, migrations);
-  app = createNotificationsApp({
-    db,
-    logger: createLogger({ service: "notifications", level: "silent" }),
-    registry: createRegistry("notifications"),
-    sidecar: { daprHttpUrl: "http://127.0.0.1:9" },
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-    email: { send: async () => assert.fail("no email in API tests"), close: () => undefined },
+  notifications = await startNotificationsTestApp("notif_api", {
     push: { publicKey: vapid.publicKey, send: async () => assert.fail("no push in API tests") },
     now: () => NOW,
-  }).app;
+  });
+  ({ app, db } = notifications);
   tokenA = await signTestToken("user-a");
   tokenB = await signTestToken("user-b");
 });
-after(async () => {
-  await db.destroy();
-  await tdb.drop();
-});
+after(() => notifications.close());
 beforeEach(() => db.raw("truncate notifications, notifications_archive, preferences, push_subscriptions"));
 
 /** Inserts `n` notifications for a user, one minute apart, newest last; returns their ids newest first. */

@@ -6,23 +6,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { services } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
-import {
-  compareOpenApiWithApp,
-  componentValidator,
-  createTestDatabase,
-  request,
-  signTestToken,
-  testAppToken,
-  testJwtKey,
-  type TestDatabase,
-} from "@tasks/shared/testing";
+import { compareOpenApiWithApp, componentValidator, request, signTestToken } from "@tasks/shared/testing";
 import type { Express } from "express";
-import webpush from "web-push";
-import { basePath, createNotificationsApp, migrations } from "../src/index.js";
+import { basePath } from "../src/index.js";
+import { startNotificationsTestApp, type NotificationsTestApp } from "./support/app.js";
 
-let tdb: TestDatabase;
-let db: Knex;
+let notifications: NotificationsTestApp;
 let app: Express;
 let token: string;
 type Doc = {
@@ -33,25 +22,11 @@ type Doc = {
 let doc: Doc;
 
 before(async () => {
-  tdb = await createTestDatabase("notif_openapi");
-  db = createDatabase({ connectionString: tdb.url, poolMax: 4 });
-  await migrateLatest(db, migrations);
-  app = createNotificationsApp({
-    db,
-    logger: createLogger({ service: "notifications", level: "silent" }),
-    registry: createRegistry("notifications"),
-    sidecar: { daprHttpUrl: "http://127.0.0.1:9" },
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-    email: { send: async () => assert.fail("no email"), close: () => undefined },
-    push: { publicKey: webpush.generateVAPIDKeys().publicKey, send: async () => assert.fail("no push") },
-  }).app;
+  notifications = await startNotificationsTestApp("notif_openapi");
+  app = notifications.app;
   token = await signTestToken("openapi-user");
 });
-after(async () => {
-  await db.destroy();
-  await tdb.drop();
-});
+after(() => notifications.close());
 
 describe("notifications OpenAPI", () => {
   test("served without a token at the catalog's openapiPath", async () => {

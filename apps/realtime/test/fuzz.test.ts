@@ -7,46 +7,31 @@
  * socket keeps receiving its own. Raw protocol violations are in frames.test.ts.
  */
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { subscriptionRoute, topics } from "@tasks/catalog";
-import { createLogger, createRegistry, listen } from "@tasks/shared";
-import { daprHeaders, sampleTask, sampleTaskEvent, signTestToken, testAppToken, testJwtKey } from "@tasks/shared/testing";
+import { daprHeaders, sampleTask, sampleTaskEvent, signTestToken } from "@tasks/shared/testing";
 import fc from "fast-check";
-import { createRealtimeApp, closeCodes, daprStateHistory, wsPath } from "../src/index.js";
+import { closeCodes } from "../src/index.js";
 import { connect, type TestClient } from "./support/client.js";
+import { startRealtimeServer, type RealtimeTestServer } from "./support/server.js";
 import { startStateSidecar, type StateSidecar } from "./support/state-sidecar.js";
 
 let sidecar: StateSidecar;
-let server: Server;
-let sockets: { close(): void };
+let server: RealtimeTestServer;
 let base: string;
 let wsUrl: string;
 
 before(async () => {
   sidecar = await startStateSidecar();
-  const realtime = createRealtimeApp({
-    logger: createLogger({ service: "realtime", level: "silent" }),
-    registry: createRegistry("realtime"),
-    sidecar: { daprHttpUrl: sidecar.url },
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-    history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 5 }),
-    heartbeatMs: 600_000,
-    authTimeoutMs: 300,
-    limits: { messagesPerSecond: 50, messageBurst: 30 },
-  });
-  server = await listen(realtime.app, 0, "127.0.0.1");
-  sockets = realtime.attach(server);
-  const { port } = server.address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
-  wsUrl = `ws://127.0.0.1:${port}${wsPath}`;
+  server = await startRealtimeServer(
+    sidecar.url,
+    { maxEvents: 5 },
+    { heartbeatMs: 600_000, authTimeoutMs: 300, limits: { messagesPerSecond: 50, messageBurst: 30 } },
+  );
+  ({ base, wsUrl } = server);
 });
 after(async () => {
-  sockets.close();
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
   await sidecar.close();
 });
 

@@ -3,22 +3,20 @@
  * HTTP server standing in for the Dapr sidecar's state API.
  */
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
-import { createLogger, createRegistry, listen, type TaskSnapshot } from "@tasks/shared";
-import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, testAppToken, daprHeaders } from "@tasks/shared/testing";
-import { createRealtimeApp, closeCodes, daprStateHistory, Hub, wsPath } from "../src/index.js";
+import { createLogger, type TaskSnapshot } from "@tasks/shared";
+import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, daprHeaders } from "@tasks/shared/testing";
+import { closeCodes, Hub, type RealtimeAppDeps } from "../src/index.js";
 import { MessageBudget, Semaphore } from "../src/limits.js";
 import { connect, type TestClient } from "./support/client.js";
+import { startRealtimeServer, type RealtimeTestServer } from "./support/server.js";
 import { startStateSidecar, type StateSidecar } from "./support/state-sidecar.js";
 
 let sidecar: StateSidecar;
-let server: Server;
-let realtime: ReturnType<typeof createRealtimeApp>;
-let sockets: { close(): void };
+let server: RealtimeTestServer;
+let realtime: RealtimeTestServer["realtime"];
 let base: string;
 let wsUrl: string;
 let tokenA: string;
@@ -28,33 +26,23 @@ const logs: Record<string, unknown>[] = [];
 
 before(async () => {
   sidecar = await startStateSidecar();
-  realtime = createRealtimeApp({
-    logger: createLogger({
-      service: "realtime",
-      level: "info",
-      destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) },
-    }),
-    registry: createRegistry("realtime"),
-    sidecar: { daprHttpUrl: sidecar.url },
-    auth: { hs256Key: testJwtKey, allowedOrigins: ["https://tasks.example.com"] },
-    daprAppToken: testAppToken,
-    history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 3, ttlSeconds: 600 }),
-    maxBufferedBytes: 64 * 1024,
-    heartbeatMs: 200,
-    authTimeoutMs: 300,
-  });
-  server = await listen(realtime.app, 0, "127.0.0.1");
-  sockets = realtime.attach(server);
-  const { port } = server.address() as AddressInfo;
-  base = `http://127.0.0.1:${port}`;
-  wsUrl = `ws://127.0.0.1:${port}${wsPath}`;
+  server = await startRealtimeServer(
+    sidecar.url,
+    { maxEvents: 3, ttlSeconds: 600 },
+    {
+      logger: capturedLogger(),
+      auth: { hs256Key: testJwtKey, allowedOrigins: ["https://tasks.example.com"] },
+      maxBufferedBytes: 64 * 1024,
+      heartbeatMs: 200,
+      authTimeoutMs: 300,
+    },
+  );
+  ({ realtime, base, wsUrl } = server);
   tokenA = await signTestToken("user-a");
   tokenB = await signTestToken("user-b");
 });
 after(async () => {
-  sockets.close();
-  server.closeAllConnections();
-  await new Promise<void>((r) => server.close(() => r()));
+  await server.close();
   await sidecar.close();
 });
 beforeEach(() => {
@@ -64,33 +52,26 @@ beforeEach(() => {
   sidecar.stateDelayMs = 0;
 });
 
-/** A separate instance with its own limits, on its own port; `stop` closes it. */
-async function ownInstance(limits: Parameters<typeof createRealtimeApp>[0]["limits"], maxEvents = 3) {
-  const own = createRealtimeApp({
-    logger: createLogger({ service: "realtime", level: "silent" }),
-    registry: createRegistry("realtime"),
-    sidecar: { daprHttpUrl: sidecar.url },
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-    history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents }),
-    heartbeatMs: 600_000,
-    ...(limits ? { limits } : {}),
+/** A logger at info whose lines go to `logs`. */
+function capturedLogger() {
+  return createLogger({
+    service: "realtime",
+    level: "info",
+    destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) },
   });
-  const srv = await listen(own.app, 0, "127.0.0.1");
-  const ws = own.attach(srv);
-  const url = `ws://127.0.0.1:${(srv.address() as AddressInfo).port}${wsPath}`;
+}
+
+/** A separate instance with its own limits, on its own port; `stop` closes it. */
+async function ownInstance(limits: RealtimeAppDeps["limits"], maxEvents = 3) {
+  const own = await startRealtimeServer(sidecar.url, { maxEvents }, { heartbeatMs: 600_000, ...(limits ? { limits } : {}) });
   return {
     connect: async (token: string) => {
-      const c = await connect(url, ["tasks.v1", `bearer.${token}`]);
+      const c = await connect(own.wsUrl, ["tasks.v1", `bearer.${token}`]);
       open.push(c);
       await c.next((m) => m.type === "ready");
       return c;
     },
-    async stop() {
-      ws.close();
-      srv.closeAllConnections();
-      await new Promise<void>((r) => srv.close(() => r()));
-    },
+    stop: own.close,
   };
 }
 
@@ -282,26 +263,15 @@ describe("liveness and backpressure", () => {
 
   test("a client that does not read is disconnected once its send buffer passes the threshold", async () => {
     // An instance whose heartbeat cannot fire during the test, so only the buffer check can cut.
-    const own = createRealtimeApp({
-      logger: createLogger({
-        service: "realtime",
-        level: "info",
-        destination: { write: (l: string) => void logs.push(JSON.parse(l) as Record<string, unknown>) },
-      }),
-      registry: createRegistry("realtime"),
-      sidecar: { daprHttpUrl: sidecar.url },
-      auth: { hs256Key: testJwtKey },
-      daprAppToken: testAppToken,
-      history: daprStateHistory({ daprHttpUrl: sidecar.url }, { store: "statestore", maxEvents: 2 }),
-      maxBufferedBytes: 64 * 1024,
-      heartbeatMs: 600_000,
-    });
-    const srv = await listen(own.app, 0, "127.0.0.1");
-    const ws = own.attach(srv);
-    const port = (srv.address() as AddressInfo).port;
+    const ownServer = await startRealtimeServer(
+      sidecar.url,
+      { maxEvents: 2 },
+      { logger: capturedLogger(), maxBufferedBytes: 64 * 1024, heartbeatMs: 600_000 },
+    );
+    const own = ownServer.realtime;
     try {
-      const slow = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${tokenA}`]);
-      const fast = await connect(`ws://127.0.0.1:${port}${wsPath}`, ["tasks.v1", `bearer.${tokenB}`]);
+      const slow = await connect(ownServer.wsUrl, ["tasks.v1", `bearer.${tokenA}`]);
+      const fast = await connect(ownServer.wsUrl, ["tasks.v1", `bearer.${tokenB}`]);
       open.push(slow, fast);
       await slow.next((m) => m.type === "ready");
       await fast.next((m) => m.type === "ready");
@@ -311,7 +281,7 @@ describe("liveness and backpressure", () => {
       const deadline = Date.now() + 20_000;
       while (own.hub.size > 1 && Date.now() < deadline) {
         const event = sampleTaskEvent("taskUpdated", { actor: "user-a", task: big, before: big, after: big, changed: ["description"] });
-        const res = await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskUpdated.name)}`, {
+        const res = await fetch(`${ownServer.base}${subscriptionRoute(topics.taskUpdated.name)}`, {
           method: "POST",
           headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
           body: JSON.stringify(event),
@@ -324,16 +294,14 @@ describe("liveness and backpressure", () => {
       // The other user's socket is unaffected.
       const t = sampleTask({ userId: "user-b" });
       const event = sampleTaskEvent("taskCreated", { actor: "user-b", task: t });
-      await fetch(`http://127.0.0.1:${port}${subscriptionRoute(topics.taskCreated.name)}`, {
+      await fetch(`${ownServer.base}${subscriptionRoute(topics.taskCreated.name)}`, {
         method: "POST",
         headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
         body: JSON.stringify(event),
       });
       assert.equal((await fast.next((m) => m.id === event.id)).id, event.id);
     } finally {
-      ws.close();
-      srv.closeAllConnections();
-      await new Promise<void>((r) => srv.close(() => r()));
+      await ownServer.close();
     }
   });
 });

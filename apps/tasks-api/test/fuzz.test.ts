@@ -4,9 +4,8 @@
  * against real PostgreSQL. No response is a 5xx, and none to one user carries the other's data.
  */
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
-import { fuzzPublicRoutes, signTestToken } from "@tasks/shared/testing";
+import { fuzzAsUserPair, fuzzUserPair } from "@tasks/shared/testing";
 import type { TaskSnapshot } from "@tasks/shared";
 import { listQuerySchema } from "../src/schemas.js";
 import { startHarness, type Harness } from "./harness.js";
@@ -18,8 +17,8 @@ before(async () => {
 after(() => h.close());
 
 test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeout: 600_000 }, async (t) => {
-  const users = { a: `fuzz-a-${randomUUID()}`, b: `fuzz-b-${randomUUID()}` };
-  const markers = { a: [`secret-a-${randomUUID()}`], b: [`secret-b-${randomUUID()}`] };
+  const pair = fuzzUserPair();
+  const { users, markers } = pair;
   const ids: string[] = [];
   for (const who of ["a", "b"] as const) {
     for (let i = 0; i < 3; i++) {
@@ -45,36 +44,25 @@ test("fuzz: every public route, two users: no 5xx, no cross-user read", { timeou
     assert.equal(feed.status, 201, feed.text);
     ids.push(feed.json<{ id: string }>().id);
   }
-  const runs = Number(process.env.FUZZ_RUNS ?? 2000);
-  const report = await fuzzPublicRoutes(
-    {
-      app: h.app,
-      publicPaths: ["/api/v1/tasks", "/api/v1/calendar-feeds", "/calendar"],
-      users: {
-        a: { token: await signTestToken(users.a), markers: markers.a },
-        b: { token: await signTestToken(users.b), markers: markers.b },
-      },
-      ids,
-      queryNames: Object.keys(listQuerySchema.shape),
-      bodyFields: {
-        title: ["x", "  ", ""],
-        description: [null, "d"],
-        priority: ["low", "urgent"],
-        tags: [["a"], []],
-        dueAt: ["2031-01-01T00:00:00Z", null],
-        timeZone: ["UTC", "Europe/Paris", null],
-        reminders: [[0], [525_600]],
-        recurrence: ["FREQ=DAILY", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=HOURLY;INTERVAL=24;BYHOUR=3", null],
-        repeatFrom: ["completion", "schedule", "later"],
-        open: ["keep", "delete", "all"],
-        name: ["Tasks", " ", "x".repeat(101)],
-      },
+  const report = await fuzzAsUserPair(t, "tasks-api", pair, {
+    app: h.app,
+    publicPaths: ["/api/v1/tasks", "/api/v1/calendar-feeds", "/calendar"],
+    ids,
+    queryNames: Object.keys(listQuerySchema.shape),
+    bodyFields: {
+      title: ["x", "  ", ""],
+      description: [null, "d"],
+      priority: ["low", "urgent"],
+      tags: [["a"], []],
+      dueAt: ["2031-01-01T00:00:00Z", null],
+      timeZone: ["UTC", "Europe/Paris", null],
+      reminders: [[0], [525_600]],
+      recurrence: ["FREQ=DAILY", "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30", "FREQ=HOURLY;INTERVAL=24;BYHOUR=3", null],
+      repeatFrom: ["completion", "schedule", "later"],
+      open: ["keep", "delete", "all"],
+      name: ["Tasks", " ", "x".repeat(101)],
     },
-    runs,
-  );
-  const summary = `tasks-api fuzz: ${report.requests} requests over ${report.routes.length} routes, statuses ${JSON.stringify(report.byStatus)}`;
-  t.diagnostic(summary);
-  console.log(summary);
+  });
   assert.deepEqual(report.routes, [
     "DELETE /api/v1/calendar-feeds/:id",
     "DELETE /api/v1/tasks/:id",

@@ -12,23 +12,15 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
 import fc from "fast-check";
-import { request } from "@tasks/shared/testing";
+import { openApiAjv, request } from "@tasks/shared/testing";
 import { startHarness, type Harness, type ProblemJson } from "./harness.js";
 
 type Json = Record<string, unknown>;
-// ajv-formats is CommonJS: under Node's ESM loader its default export is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
-  a: Ajv2020,
-  o: object,
-) => void;
 
 let h: Harness;
 let doc: { components: { schemas: Record<string, Json> }; paths: Record<string, Record<string, { parameters?: Json[] }>> };
-const ajv = new Ajv2020({ strict: false, allErrors: false, unicodeRegExp: true });
-addFormats(ajv, { mode: "full", keywords: true });
+const ajv = openApiAjv({ allErrors: false });
 
 before(async () => {
   h = await startHarness();

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { databaseUrl } from "../db.js";
+import { createDatabase, databaseUrl, migrateLatest, type DatabaseOptions, type Knex, type Migration } from "../db.js";
 
 export interface TestDatabase {
   readonly name: string;
@@ -36,5 +36,31 @@ export async function createTestDatabase(prefix = "t"): Promise<TestDatabase> {
     name,
     url: databaseUrl(adminDatabaseUrl(), name),
     drop: () => admin((c) => c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`)).then(() => undefined),
+  };
+}
+
+export interface MigratedTestDatabase extends TestDatabase {
+  /** A pool on the database, `migrations` applied. */
+  readonly knex: Knex;
+  /** Destroys the pool, then drops the database. */
+  close(): Promise<void>;
+}
+
+/** A private test database (createTestDatabase) with the service's `migrations` applied, and a pool on it. */
+export async function createMigratedTestDatabase(
+  prefix: string,
+  migrations: readonly Migration[],
+  pool: Pick<DatabaseOptions, "poolMin" | "poolMax"> = {},
+): Promise<MigratedTestDatabase> {
+  const db = await createTestDatabase(prefix);
+  const knex = createDatabase({ connectionString: db.url, ...pool });
+  await migrateLatest(knex, migrations);
+  return {
+    ...db,
+    knex,
+    async close() {
+      await knex.destroy();
+      await db.drop();
+    },
   };
 }

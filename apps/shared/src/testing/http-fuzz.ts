@@ -5,9 +5,12 @@
  * headers mixed with valid-looking ones. The properties: no 5xx, ever; and no response to one user
  * contains a marker that only the other user's data holds (no cross-user read).
  */
+import { randomUUID } from "node:crypto";
+import type { TestContext } from "node:test";
 import type { Express } from "express";
 import fc from "fast-check";
 import { request, type InjectResponse } from "./inject.js";
+import { signTestToken } from "./tokens.js";
 
 export interface FuzzUser {
   readonly token: string;
@@ -215,4 +218,44 @@ export async function fuzzPublicRoutes(target: FuzzTarget, runs: number): Promis
     { numRuns: runs },
   );
   return { requests, byStatus, routes: [...hit].sort() };
+}
+
+/** Two users of fresh ids for a fuzz run, each with a marker to write into their own data only. */
+export interface FuzzUserPair {
+  readonly users: { readonly a: string; readonly b: string };
+  readonly markers: { readonly a: readonly string[]; readonly b: readonly string[] };
+}
+
+export function fuzzUserPair(): FuzzUserPair {
+  return {
+    users: { a: `fuzz-a-${randomUUID()}`, b: `fuzz-b-${randomUUID()}` },
+    markers: { a: [`secret-a-${randomUUID()}`], b: [`secret-b-${randomUUID()}`] },
+  };
+}
+
+/**
+ * fuzzPublicRoutes as a service's fuzz test runs it: as the pair's two users (tokens from signTestToken),
+ * FUZZ_RUNS requests (default 2000), and the summary line "<service> fuzz: N requests over N routes, statuses
+ * {...}" in the test's diagnostics and on stdout.
+ */
+export async function fuzzAsUserPair(
+  t: TestContext,
+  service: string,
+  pair: FuzzUserPair,
+  target: Omit<FuzzTarget, "users">,
+): Promise<FuzzReport> {
+  const report = await fuzzPublicRoutes(
+    {
+      ...target,
+      users: {
+        a: { token: await signTestToken(pair.users.a), markers: pair.markers.a },
+        b: { token: await signTestToken(pair.users.b), markers: pair.markers.b },
+      },
+    },
+    Number(process.env.FUZZ_RUNS ?? 2000),
+  );
+  const summary = `${service} fuzz: ${report.requests} requests over ${report.routes.length} routes, statuses ${JSON.stringify(report.byStatus)}`;
+  t.diagnostic(summary);
+  console.log(summary);
+  return report;
 }

@@ -1,4 +1,5 @@
 export * from "./database.js";
+export * from "./app-deps.js";
 export * from "./tokens.js";
 export * from "./fake-sidecar.js";
 export * from "./inject.js";

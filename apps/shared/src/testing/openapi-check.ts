@@ -82,6 +82,13 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
   o: object,
 ) => void;
 
+/** ajv for an OpenAPI 3.1 document's schemas: JSON Schema 2020-12, Unicode patterns, ajv-formats' full formats and keywords. */
+export function openApiAjv(opts: { allErrors: boolean }): Ajv2020 {
+  const ajv = new Ajv2020({ strict: false, allErrors: opts.allErrors, unicodeRegExp: true });
+  addFormats(ajv, { mode: "full", keywords: true });
+  return ajv;
+}
+
 /**
  * Validates values against the document's own component schemas (JSON Schema 2020-12, ajv): returns
  * ajv's errors as text, or undefined when `value` is valid. References between components resolve.
@@ -89,8 +96,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 export function componentValidator(doc: {
   components: { schemas: Readonly<Record<string, Json>> };
 }): (name: string, value: unknown) => string | undefined {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: true });
-  addFormats(ajv, { mode: "full", keywords: true });
+  const ajv = openApiAjv({ allErrors: true });
   ajv.addSchema({ $id: "doc", components: doc.components });
   return (name, value) => {
     const validate = ajv.getSchema(`doc#/components/schemas/${name}`);
