@@ -9,46 +9,27 @@ import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { daprComponents, secretNames } from "@tasks/catalog";
 import {
-  createTestDatabase,
   freeTcpPort,
-  startTestJwks,
-  startFakeSidecar,
+  startEntryPointFixture,
   startServiceProcess,
-  type TestJwks,
+  type EntryPointFixture,
   type FakeSidecar,
-  type TestDatabase,
-  testApiToken,
-  writeTestAppTokenFile,
+  type TestJwks,
 } from "@tasks/shared/testing";
 
 const entry = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../src/main.ts");
-let db: TestDatabase;
+let fixture: EntryPointFixture;
 let sidecar: FakeSidecar;
 let jwks: TestJwks;
 before(async () => {
-  db = await createTestDatabase("audit_main");
-  sidecar = await startFakeSidecar();
-  sidecar.apiToken = testApiToken;
-  sidecar.secrets[secretNames.databaseUrl("audit")] = db.url;
-  jwks = await startTestJwks();
+  fixture = await startEntryPointFixture("audit", "audit_main");
+  ({ sidecar, jwks } = fixture);
 });
-after(async () => {
-  await sidecar.close();
-  await jwks.close();
-  await db.drop();
-});
+after(() => fixture.close());
 
 test("boots from the secret store, serves, drains on SIGTERM", async () => {
   const port = await freeTcpPort();
-  const { port: daprPort } = new URL(sidecar.url);
-  const svc = startServiceProcess(entry, {
-    ...jwks.env,
-    PORT: String(port),
-    HOST: "127.0.0.1",
-    DAPR_HTTP_PORT: daprPort,
-    DAPR_APP_TOKEN_FILE: writeTestAppTokenFile(),
-    DAPR_API_TOKEN_FILE: writeTestAppTokenFile(testApiToken),
-  });
+  const svc = startServiceProcess(entry, fixture.bootEnv(port));
   try {
     await svc.waitForLog((l) => l.msg === "listening");
     assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries", "0002_audit_actions"]);
@@ -78,8 +59,7 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
 });
 
 test("invalid configuration stops the boot with a message per bad key", async () => {
-  const { port: daprPort } = new URL(sidecar.url);
-  const svc = startServiceProcess(entry, { PORT: "99999", DAPR_HTTP_PORT: daprPort, DB_POOL_MAX: "0", LOG_LEVEL: "chatty" });
+  const svc = startServiceProcess(entry, { PORT: "99999", DAPR_HTTP_PORT: fixture.daprPort, DB_POOL_MAX: "0", LOG_LEVEL: "chatty" });
   assert.equal(await svc.exited, 1);
   const fatal = svc.logs.find((l) => l.msg === "startup failed");
   const message = String((fatal?.err as { message?: string } | undefined)?.message);

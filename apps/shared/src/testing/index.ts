@@ -9,3 +9,4 @@ export * from "./process.js";
 export * from "./http-fuzz.js";
 export * from "./jwks.js";
 export * from "./openapi-check.js";
+export * from "./entry-point.js";
