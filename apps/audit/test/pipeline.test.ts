@@ -6,16 +6,15 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { daprComponents, subscriptionRoute } from "@tasks/catalog";
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { createLogger, type TaskSnapshot } from "@tasks/shared";
 import {
-  createTestDatabase,
+  createMigratedTestDatabase,
   request,
   signTestToken,
   startFakeSidecar,
-  testJwtKey,
+  testAppDeps,
   type FakeSidecar,
-  type TestDatabase,
-  testAppToken,
+  type MigratedTestDatabase,
   daprHeaders,
 } from "@tasks/shared/testing";
 import { createTasksApp, migrations as tasksMigrations, OutboxRelay } from "@tasks/tasks-api";
@@ -24,39 +23,25 @@ import { migrations as auditMigrations } from "../migrations/index.js";
 import { createAuditApp } from "../src/app.js";
 
 const logger = createLogger({ service: "test", level: "silent" });
-let dbs: TestDatabase[] = [];
-let pools: Knex[] = [];
+let tasksDb: MigratedTestDatabase;
+let auditDb: MigratedTestDatabase;
 let sidecar: FakeSidecar;
 let tasks: Express;
 let audit: Express;
 let relay: OutboxRelay;
 
 before(async () => {
-  dbs = [await createTestDatabase("tasks"), await createTestDatabase("audit")];
-  pools = dbs.map((d) => createDatabase({ connectionString: d.url, poolMin: 0, poolMax: 4 }));
-  await migrateLatest(pools[0]!, tasksMigrations);
-  await migrateLatest(pools[1]!, auditMigrations);
+  tasksDb = await createMigratedTestDatabase("tasks", tasksMigrations, { poolMin: 0, poolMax: 4 });
+  auditDb = await createMigratedTestDatabase("audit", auditMigrations, { poolMin: 0, poolMax: 4 });
   sidecar = await startFakeSidecar();
-  relay = new OutboxRelay({ db: pools[0]!, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub } });
-  tasks = createTasksApp({
-    db: pools[0]!,
-    logger,
-    registry: createRegistry("tasks-api"),
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-  }).app;
-  audit = createAuditApp({
-    db: pools[1]!,
-    logger,
-    registry: createRegistry("audit"),
-    auth: { hs256Key: testJwtKey },
-    daprAppToken: testAppToken,
-  }).app;
+  relay = new OutboxRelay({ db: tasksDb.knex, logger, publisher: { daprHttpUrl: sidecar.url, pubsubName: daprComponents.pubsub } });
+  tasks = createTasksApp({ db: tasksDb.knex, ...testAppDeps("tasks-api"), logger }).app;
+  audit = createAuditApp({ db: auditDb.knex, ...testAppDeps("audit"), logger }).app;
 });
 after(async () => {
   await sidecar.close();
-  for (const p of pools) await p.destroy();
-  for (const d of dbs) await d.drop();
+  await tasksDb?.close();
+  await auditDb?.close();
 });
 
 async function relayToAudit(): Promise<void> {
@@ -87,7 +72,7 @@ test("every task operation lands in the owner's audit history; another user sees
   await request(tasks, { method: "DELETE", url: `/api/v1/tasks/${t.id}`, token: alice });
   await relayToAudit();
   // Redelivery of everything (e.g. after a relay crash) changes nothing.
-  await pools[0]!.raw("update outbox set sent_at = null");
+  await tasksDb.knex.raw("update outbox set sent_at = null");
   await relayToAudit();
 
   const mine = (await request(audit, { url: `/api/v1/audit?taskId=${t.id}`, token: alice })).json<{
