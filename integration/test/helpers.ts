@@ -18,6 +18,8 @@ export function startTestPlatform(extra: Pick<PlatformOptions, "networkFaults" |
 }
 
 export interface TestPlatformOptions {
+  /** Runs first in the `before` hook, before the platform starts (a server the platform is pointed at, a precondition). */
+  readonly beforeStart?: () => Promise<unknown>;
   /** Route every daprd → Kafka and service → Postgres path through Toxiproxy (PlatformOptions.networkFaults). */
   readonly networkFaults?: boolean;
   /** Where daprd sends traces; read when the platform starts, so it may name a receiver an earlier `before` started. */
@@ -31,15 +33,17 @@ export interface TestPlatformOptions {
 }
 
 /**
- * Starts the test platform once for the calling file: registers its `before` (start, then `setUp`) and `after`
- * (`tearDown`, then stop) hooks, and returns an accessor for the running platform, for tests and later hooks.
- * Hooks run in the order they are registered, so a `before` registered earlier runs before the platform starts,
- * and an `after` registered later runs once it has stopped.
+ * Starts the test platform once for the calling file: registers its `before` (`beforeStart`, start, `setUp`) and
+ * `after` (`tearDown`, then stop) hooks, and returns an accessor for the running platform, for tests and later hooks.
+ * Node 20 runs a file's top-level `before` hooks concurrently, so what must precede the start goes in `beforeStart`;
+ * top-level `after` hooks run one by one in the order registered, so an `after` registered later runs once the
+ * platform has stopped.
  */
 export function useTestPlatform(options: TestPlatformOptions = {}): () => Platform {
   let platform: Platform | undefined;
   before(
     async () => {
+      await options.beforeStart?.();
       platform = await startTestPlatform({
         ...(options.networkFaults ? { networkFaults: true } : {}),
         ...(options.tracingEndpoint ? { tracingEndpoint: options.tracingEndpoint() } : {}),

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
-import { after, before, test } from "node:test";
+import { after, test } from "node:test";
 import { brokerMetrics, daprMetrics, topics } from "@tasks/catalog";
 import { startDevPrometheus, type DevPrometheus } from "@tasks/dev-platform/dev-prometheus";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "@tasks/dev-platform/otlp-receiver";
@@ -20,11 +20,10 @@ import { api, connectRealtime, eventually, logLinesAbout, useTestPlatform, waitR
 
 let otlp: OtlpReceiver;
 let prometheus: DevPrometheus;
-// Hooks run in the order they are registered: the receiver starts before the platform and stops after it.
-before(async () => {
-  otlp = await startOtlpReceiver();
-});
 const platform = useTestPlatform({
+  beforeStart: async () => {
+    otlp = await startOtlpReceiver();
+  },
   tracingEndpoint: () => ({ address: otlp.address, protocol: "http" }),
   setUp: async (p) => {
     prometheus = await startDevPrometheus(
@@ -41,6 +40,7 @@ const platform = useTestPlatform({
     await prometheus?.stop();
   },
 });
+// Registered after useTestPlatform's: runs once the platform has stopped.
 after(async () => {
   await otlp?.stop();
 });

@@ -5,16 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { before, test } from "node:test";
+import { test } from "node:test";
 import type pg from "pg";
 import { api, connectServiceDb, eventually, useTestPlatform } from "./helpers.js";
 
 const N = Number(process.env.IT_BROKER_RESTART_N ?? 200);
 let db: pg.Client;
-before(() => {
-  if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
-});
 const platform = useTestPlatform({
+  beforeStart: async () => {
+    if (process.env.KAFKA_BROKERS) throw new Error("this test restarts the Kafka broker it starts itself: unset KAFKA_BROKERS");
+  },
   setUp: async (p) => {
     db = await connectServiceDb(p, "tasks-api");
   },
