@@ -320,8 +320,8 @@ test("list: search, filter chips, multi-key sort and endless scroll over the API
 });
 
 test("endless scroll: a task that arrived live at the top is shown once when its page loads", { timeout: 120_000 }, async () => {
-  await pageA.goto(`${webUrl(platform)}/#/preferences`);
-  await pageA.goto(`${webUrl(platform)}/#/`);
+  await pageA.goto(`${webUrl(platform())}/#/preferences`);
+  await pageA.goto(`${webUrl(platform())}/#/`);
   // The unfiltered open list (more than a page by now: the list test's 30 tasks), sorted by title.
   await pageA.waitForSelector("#sort-0");
   await pageA.select("#sort-0", "title:asc");
