@@ -32,8 +32,8 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** Progress lines (one every ~10 s). */
   readonly log?: (line: string) => void;
-  /** Called at the start and the end of the steady phase (e.g. to sample CPU). */
-  readonly onPhase?: (phase: "steady" | "ramp-down") => void;
+  /** Called at the start and the end of the steady phase (e.g. to sample CPU), with the requests answered so far. */
+  readonly onPhase?: (phase: "steady" | "ramp-down", requestsSoFar: number) => void;
 }
 
 /** The mix: list/search 60 %, create 15 %, update 10 %, complete 10 %, delete 5 %. */
@@ -200,15 +200,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   }
 
+  const answered = () => Object.values(latencies).reduce((a, l) => a + l.length, 0);
   const progress = setInterval(() => {
-    const n = Object.values(latencies).reduce((a, l) => a + l.length, 0);
+    const n = answered();
     const e = Object.values(errors).reduce((a, b) => a + b, 0);
     const phase = Date.now() < steadyAt ? "ramp-up" : Date.now() < rampDownAt ? "steady" : "ramp-down";
     o.log?.(`${phase}: ${signedIn} users signed in, ${n} requests, ${e} errors, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }, 10_000);
   const phases = [
-    setTimeout(() => o.onPhase?.("steady"), steadyAt - Date.now()),
-    setTimeout(() => o.onPhase?.("ramp-down"), rampDownAt - Date.now()),
+    setTimeout(() => o.onPhase?.("steady", answered()), steadyAt - Date.now()),
+    setTimeout(() => o.onPhase?.("ramp-down", answered()), rampDownAt - Date.now()),
   ];
   const hardEnd = new AbortController();
   try {

@@ -1,7 +1,8 @@
 /**
  * CPU and memory (PSS) of the platform's processes, from /proc (Linux): each labelled root pid with its whole
- * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process under this one, backends included) and the
- * load driver itself, which shares the machine's cores with the platform.
+ * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process under this one, backends included), the
+ * Dapr scheduler and sentry, and the load driver itself (with the in-process identity provider and SMTP catcher),
+ * which shares the machine's cores with the platform.
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -53,7 +54,10 @@ export interface UsageSample {
   readonly byLabel: Readonly<Record<string, { readonly cpu: number; readonly rssKb: number }>>;
 }
 
-/** One sample: `roots` (label → pid) with their subtrees, `postgres` for every postgres process, `load driver` for this process. */
+/**
+ * One sample: `roots` (label → pid) with their subtrees, `postgres` for every postgres process, `dapr scheduler` and
+ * `dapr sentry`, `load driver` for this process.
+ */
 export function sampleUsage(roots: Readonly<Record<string, number | undefined>>): UsageSample {
   const procs = readProcs();
   const children = new Map<number, ProcInfo[]>();
@@ -83,6 +87,8 @@ export function sampleUsage(roots: Readonly<Record<string, number | undefined>>)
   };
   walk(process.pid);
   for (const p of procs) if (p.comm === "postgres" && mine.has(p.pid)) add("postgres", p);
+  // The Dapr control plane's processes (Jobs API reminders go through the scheduler).
+  for (const p of procs) if ((p.comm === "scheduler" || p.comm === "sentry") && mine.has(p.pid)) add(`dapr ${p.comm}`, p);
   const self = byPid.get(process.pid);
   if (self) add("load driver", self);
   return { at: Date.now(), byLabel };
@@ -106,4 +112,31 @@ export function usageBetween(from: UsageSample, to: UsageSample, all: readonly U
       cpuPercent: seconds > 0 ? ((to.byLabel[label]!.cpu - (from.byLabel[label]?.cpu ?? 0)) / TICKS / seconds) * 100 : 0,
       peakRssMb: Math.max(...all.map((s) => s.byLabel[label]?.rssKb ?? 0)) / 1024,
     }));
+}
+
+export interface CpuPerRequest {
+  /** Requests answered between the two samples. */
+  readonly requests: number;
+  /** label → CPU milliseconds per answered request, every process sampled. */
+  readonly byLabel: Readonly<Record<string, number>>;
+  /** The platform's total per request: every process but the load driver (which a real deployment does not run). */
+  readonly platformMs: number;
+  /** Requests per second the platform's CPU alone allows on `cores` cores (its processes and nothing else busy). */
+  readonly ceilingPerSecond: number;
+}
+
+/**
+ * CPU milliseconds each process spent per request answered between `from` and `to` (e.g. the steady phase),
+ * the platform's total, and the request rate that total allows on `cores`: the CPU ceiling of the box,
+ * whatever the latency. CPU time, unlike latency, barely depends on what else shares the machine.
+ */
+export function cpuPerRequest(from: UsageSample, to: UsageSample, requests: number, cores: number): CpuPerRequest {
+  const byLabel: Record<string, number> = {};
+  let platformMs = 0;
+  for (const label of Object.keys(to.byLabel).sort()) {
+    const ms = ((to.byLabel[label]!.cpu - (from.byLabel[label]?.cpu ?? 0)) * 1000) / TICKS / Math.max(1, requests);
+    byLabel[label] = ms;
+    if (label !== "load driver") platformMs += ms;
+  }
+  return { requests, byLabel, platformMs, ceilingPerSecond: requests > 0 && platformMs > 0 ? (cores * 1000) / platformMs : 0 };
 }
