@@ -187,12 +187,26 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   }
 
+  // A sign-in that fails (the provider resets a connection on a saturated machine) is retried, as a user would: one
+  // reset must not end the whole run. Retries are counted in errorKinds; the third failure ends the run as before.
+  async function signInRetrying(id: string): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await o.signIn(id);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        errorKinds["sign-in retried"] = (errorKinds["sign-in retried"] ?? 0) + 1;
+        await sleep(attempt * 1000);
+      }
+    }
+  }
+
   const think = () => o.thinkMs.min + Math.random() * (o.thinkMs.max - o.thinkMs.min);
   async function virtualUser(i: number): Promise<void> {
     await sleep((i / o.users) * o.rampUpSeconds * 1000);
     const stopAt = rampDownAt + (i / o.users) * o.rampDownSeconds * 1000;
     const id = `${o.userPrefix}${i}`;
-    const u: UserState = { id, token: await o.signIn(id), open: [], done: [] };
+    const u: UserState = { id, token: await signInRetrying(id), open: [], done: [] };
     signedIn++;
     while (Date.now() < stopAt) {
       await step(u);
