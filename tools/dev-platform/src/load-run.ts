@@ -65,7 +65,12 @@ export async function idleUsage(platform: Platform, seconds: number): Promise<Us
 export async function loadRun(
   platform: Platform,
   plan: LoadPlan,
-  opts: { readonly log?: (line: string) => void; readonly drainTimeoutSeconds?: number } = {},
+  opts: {
+    readonly log?: (line: string) => void;
+    readonly drainTimeoutSeconds?: number;
+    /** The platform at rest (idleUsage), for the CPU per request beyond the idle cost. */
+    readonly idle?: readonly UsageRow[];
+  } = {},
 ): Promise<LoadReport> {
   const log = opts.log ?? (() => undefined);
   const roots = processRoots(platform);
@@ -124,7 +129,7 @@ export async function loadRun(
     invariants,
     drainSeconds,
     usage: usageBetween(from, to, samples),
-    cpu: cpuPerRequest(from, to, requests, cpus().length),
+    cpu: cpuPerRequest(from, to, requests, cpus().length, opts.idle && Object.fromEntries(opts.idle.map((u) => [u.label, u.cpuPercent]))),
     loadAverage: { ...load, cores: cpus().length },
   };
 }
@@ -168,7 +173,11 @@ export function formatLoadReport(r: LoadReport): string {
 /** "CPU ms per request: platform X (load driver Y) over N steady requests → ceiling Z req/s on C cores". */
 export function formatCpuCeiling(cpu: CpuPerRequest, cores: number): string {
   const driver = cpu.byLabel["load driver"];
-  return `CPU ms per request: platform ${cpu.platformMs.toFixed(2)}${driver === undefined ? "" : ` (load driver ${driver.toFixed(2)} more)`} over ${cpu.requests} steady-phase requests → CPU ceiling ${cpu.ceilingPerSecond.toFixed(0)} req/s on ${cores} cores (platform alone, nothing else busy)`;
+  return `CPU ms per request: platform ${cpu.platformMs.toFixed(2)}${driver === undefined ? "" : ` (load driver ${driver.toFixed(2)} more)`} over ${cpu.requests} steady-phase requests → CPU ceiling ${cpu.ceilingPerSecond.toFixed(0)} req/s on ${cores} cores (platform alone, nothing else busy)${
+    cpu.marginal
+      ? `; beyond the idle baseline ${cpu.marginal.ms.toFixed(2)} ms per request → ceiling ${cpu.marginal.ceilingPerSecond.toFixed(0)} req/s`
+      : ""
+  }`;
 }
 
 /** The idle baseline as a Markdown table. */

@@ -123,6 +123,12 @@ export interface CpuPerRequest {
   readonly platformMs: number;
   /** Requests per second the platform's CPU alone allows on `cores` cores (its processes and nothing else busy). */
   readonly ceilingPerSecond: number;
+  /**
+   * With an idle baseline: the platform's CPU per request beyond what it spends at rest (polls, heartbeats), and
+   * the ceiling from it (the cores left after the idle cost, divided by it). At a low request rate the idle cost
+   * weighs on `platformMs`; at the ceiling it does not, so this is the better predictor of the ceiling.
+   */
+  readonly marginal?: { readonly ms: number; readonly ceilingPerSecond: number };
 }
 
 /**
@@ -130,7 +136,14 @@ export interface CpuPerRequest {
  * the platform's total, and the request rate that total allows on `cores`: the CPU ceiling of the box,
  * whatever the latency. CPU time, unlike latency, barely depends on what else shares the machine.
  */
-export function cpuPerRequest(from: UsageSample, to: UsageSample, requests: number, cores: number): CpuPerRequest {
+export function cpuPerRequest(
+  from: UsageSample,
+  to: UsageSample,
+  requests: number,
+  cores: number,
+  /** label → CPU % of one core with no traffic (idleUsage), to compute `marginal`. */
+  idle?: Readonly<Record<string, number>>,
+): CpuPerRequest {
   const byLabel: Record<string, number> = {};
   let platformMs = 0;
   for (const label of Object.keys(to.byLabel).sort()) {
@@ -138,5 +151,12 @@ export function cpuPerRequest(from: UsageSample, to: UsageSample, requests: numb
     byLabel[label] = ms;
     if (label !== "load driver") platformMs += ms;
   }
-  return { requests, byLabel, platformMs, ceilingPerSecond: requests > 0 && platformMs > 0 ? (cores * 1000) / platformMs : 0 };
+  const ceilingPerSecond = requests > 0 && platformMs > 0 ? (cores * 1000) / platformMs : 0;
+  if (!idle || requests === 0) return { requests, byLabel, platformMs, ceilingPerSecond };
+  // CPU ms per second at rest, platform only (percent of a core × 10 = ms per second).
+  const idleMsPerSecond = Object.entries(idle).reduce((a, [label, pct]) => (label === "load driver" ? a : a + pct * 10), 0);
+  const seconds = (to.at - from.at) / 1000;
+  const ms = Math.max(0, platformMs - (idleMsPerSecond * seconds) / requests);
+  const marginal = { ms, ceilingPerSecond: ms > 0 ? Math.max(0, cores * 1000 - idleMsPerSecond) / ms : 0 };
+  return { requests, byLabel, platformMs, ceilingPerSecond, marginal };
 }

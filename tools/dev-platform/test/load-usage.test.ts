@@ -73,3 +73,18 @@ describe("idle usage", () => {
     assert.ok(b.byLabel["load driver"]!.cpu > a.byLabel["load driver"]!.cpu);
   });
 });
+
+describe("CPU per request beyond the idle baseline", () => {
+  it("takes the platform's CPU at rest out of the per-request cost and out of the cores left for requests", () => {
+    // 60 s, 3,000 requests, kafka 600 ticks (2 ms each) of which 4 % of a core (240 ticks, 0.8 ms each) is its idle cost.
+    const from = sample(0, { kafka: 0, "load driver": 0 });
+    const to = sample(60_000, { kafka: 600, "load driver": 600 });
+    const c = cpuPerRequest(from, to, 3_000, 2, { kafka: 4, "load driver": 50 });
+    assert.equal(c.platformMs, 2);
+    assert.ok(Math.abs(c.marginal!.ms - 1.2) < 1e-9, String(c.marginal!.ms));
+    // 2,000 ms per second of cores minus 40 ms per second at rest (the driver's excluded), over 1.2 ms per request.
+    assert.ok(Math.abs(c.marginal!.ceilingPerSecond - 1_960 / 1.2) < 1e-6);
+    assert.equal(cpuPerRequest(from, to, 3_000, 2).marginal, undefined);
+    assert.match(formatCpuCeiling(c, 2), /beyond the idle baseline 1\.20 ms per request → ceiling 1633 req\/s/);
+  });
+});
