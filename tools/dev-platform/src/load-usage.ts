@@ -39,11 +39,15 @@ function readProcs(): ProcInfo[] {
  * Proportional set size (shared pages split among the processes sharing them, so Postgres' shared
  * buffers are not counted once per backend), or the RSS where smaps_rollup is not readable.
  */
-function memoryKb(pid: number): number {
+export function memoryKb(pid: number): number {
   try {
     return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
   } catch {
-    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    try {
+      return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      return 0; // the process exited since /proc was listed (a Postgres backend, a CLI)
+    }
   }
 }
 

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import { formatCpuCeiling, formatIdleUsage } from "../src/load-run.js";
-import { cpuPerRequest, sampleUsage, usageBetween, type UsageSample } from "../src/load-usage.js";
+import { cpuPerRequest, memoryKb, sampleUsage, usageBetween, type UsageSample } from "../src/load-usage.js";
 
 const sample = (at: number, ticks: Record<string, number>): UsageSample => ({
   at,
@@ -63,6 +63,13 @@ describe("idle usage", () => {
     const s = sampleUsage({});
     assert.ok(s.byLabel["dapr scheduler"], `no "dapr scheduler" in ${Object.keys(s.byLabel).join(", ")}`);
     assert.equal(s.byLabel["dapr sentry"], undefined);
+  });
+
+  it("reads a process's memory, and 0 for one that exited since /proc was listed (a Postgres backend)", async () => {
+    assert.ok(memoryKb(process.pid) > 0);
+    const child = spawn("true");
+    await once(child, "exit");
+    assert.equal(memoryKb(child.pid!), 0);
   });
 
   it("samples this process's own CPU from /proc", () => {
