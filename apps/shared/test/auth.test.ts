@@ -97,6 +97,43 @@ test("JWKS: tokens signed by a key the JWKS URL serves are accepted; alg=none/HS
   }
 });
 
+test("JWKS: fetched when the verifier is made, so a provider that stops answering later refuses no token", async () => {
+  const { publicKey, privateKey } = await generateKeyPair("ES256");
+  const jwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "ES256", use: "sig" };
+  let answering = true;
+  let fetches = 0;
+  const server = http.createServer((_req, res) => {
+    fetches++;
+    // A saturated provider: the request is read but never answered (jose gives up after 5 s: ERR_JWKS_TIMEOUT).
+    if (answering) res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] }));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  try {
+    const app = appWith({
+      jwksUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`,
+      audience: "tasks",
+      algorithms: ["ES256"],
+    });
+    for (let i = 0; i < 100 && fetches === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(fetches, 1, "the key set is fetched before any token arrives");
+    await new Promise((r) => setTimeout(r, 50));
+    answering = false;
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setSubject("bob")
+      .setAudience("tasks")
+      .setExpirationTime("5m")
+      .sign(privateKey);
+    const res = await request(app, { url: "/me", token });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(fetches, 1);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
 test("verified tokens are cached until exp, never beyond it, and never for another token", async () => {
   const { createTokenVerifier } = await import("../src/auth.js");
   const verify = createTokenVerifier({ hs256Key: testJwtKey, cacheSize: 2, clockSkewSeconds: 0 });

@@ -32,8 +32,8 @@ export interface LoadOptions {
   readonly requestTimeoutMs?: number;
   /** Progress lines (one every ~10 s). */
   readonly log?: (line: string) => void;
-  /** Called at the start and the end of the steady phase (e.g. to sample CPU). */
-  readonly onPhase?: (phase: "steady" | "ramp-down") => void;
+  /** Called at the start and the end of the steady phase (e.g. to sample CPU), with the requests answered so far. */
+  readonly onPhase?: (phase: "steady" | "ramp-down", requestsSoFar: number) => void;
 }
 
 /** The mix: list/search 60 %, create 15 %, update 10 %, complete 10 %, delete 5 %. */
@@ -187,12 +187,26 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   }
 
+  // A sign-in that fails (the provider resets a connection on a saturated machine) is retried, as a user would: one
+  // reset must not end the whole run. Retries are counted in errorKinds; the third failure ends the run as before.
+  async function signInRetrying(id: string): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await o.signIn(id);
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        errorKinds["sign-in retried"] = (errorKinds["sign-in retried"] ?? 0) + 1;
+        await sleep(attempt * 1000);
+      }
+    }
+  }
+
   const think = () => o.thinkMs.min + Math.random() * (o.thinkMs.max - o.thinkMs.min);
   async function virtualUser(i: number): Promise<void> {
     await sleep((i / o.users) * o.rampUpSeconds * 1000);
     const stopAt = rampDownAt + (i / o.users) * o.rampDownSeconds * 1000;
     const id = `${o.userPrefix}${i}`;
-    const u: UserState = { id, token: await o.signIn(id), open: [], done: [] };
+    const u: UserState = { id, token: await signInRetrying(id), open: [], done: [] };
     signedIn++;
     while (Date.now() < stopAt) {
       await step(u);
@@ -200,15 +214,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     }
   }
 
+  const answered = () => Object.values(latencies).reduce((a, l) => a + l.length, 0);
   const progress = setInterval(() => {
-    const n = Object.values(latencies).reduce((a, l) => a + l.length, 0);
+    const n = answered();
     const e = Object.values(errors).reduce((a, b) => a + b, 0);
     const phase = Date.now() < steadyAt ? "ramp-up" : Date.now() < rampDownAt ? "steady" : "ramp-down";
     o.log?.(`${phase}: ${signedIn} users signed in, ${n} requests, ${e} errors, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }, 10_000);
   const phases = [
-    setTimeout(() => o.onPhase?.("steady"), steadyAt - Date.now()),
-    setTimeout(() => o.onPhase?.("ramp-down"), rampDownAt - Date.now()),
+    setTimeout(() => o.onPhase?.("steady", answered()), steadyAt - Date.now()),
+    setTimeout(() => o.onPhase?.("ramp-down", answered()), rampDownAt - Date.now()),
   ];
   const hardEnd = new AbortController();
   try {

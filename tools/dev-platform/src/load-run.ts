@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import type { Platform } from "./dev-platform.js";
 import { runLoad, type LoadOptions, type LoadResult } from "./load-driver.js";
 import { loadInvariants, signIn, type LoadInvariants } from "./load-invariants.js";
-import { sampleUsage, usageBetween, type UsageRow, type UsageSample } from "./load-usage.js";
+import { cpuPerRequest, sampleUsage, usageBetween, type CpuPerRequest, type UsageRow, type UsageSample } from "./load-usage.js";
 
 export type LoadPlan = Pick<LoadOptions, "users" | "rampUpSeconds" | "steadySeconds" | "rampDownSeconds" | "thinkMs" | "recurringShare">;
 
@@ -21,6 +21,8 @@ export interface LoadReport {
   /** From the last request until every event is published, audited and every next occurrence exists. */
   readonly drainSeconds: number;
   readonly usage: readonly UsageRow[];
+  /** CPU ms per request per process over the steady phase, the platform's total and the ceiling it sets. */
+  readonly cpu: CpuPerRequest;
   /** 1-minute load average at the start and end of the steady phase, and the machine's cores. */
   readonly loadAverage: { readonly steadyStart: number; readonly steadyEnd: number; readonly cores: number };
 }
@@ -41,21 +43,42 @@ function kafkaPid(platform: Platform): number | undefined {
   }
 }
 
-export async function loadRun(
-  platform: Platform,
-  plan: LoadPlan,
-  opts: { readonly log?: (line: string) => void; readonly drainTimeoutSeconds?: number } = {},
-): Promise<LoadReport> {
-  const log = opts.log ?? (() => undefined);
+/** label → root pid of every platform process sampled (Kafka, each app and its daprd). */
+function processRoots(platform: Platform): Record<string, number | undefined> {
   const roots: Record<string, number | undefined> = { kafka: kafkaPid(platform) };
   for (const s of Object.values(platform.services)) {
     roots[s.name] = s.app.pid;
     roots[`daprd ${s.name}`] = s.daprd.pid;
   }
+  return roots;
+}
+
+/** The platform at rest: CPU % per process over `seconds` with no traffic (polls, fetch loops, probes). */
+export async function idleUsage(platform: Platform, seconds: number): Promise<UsageRow[]> {
+  const roots = processRoots(platform);
+  const from = sampleUsage(roots);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const to = sampleUsage(roots);
+  return usageBetween(from, to, [from, to]);
+}
+
+export async function loadRun(
+  platform: Platform,
+  plan: LoadPlan,
+  opts: {
+    readonly log?: (line: string) => void;
+    readonly drainTimeoutSeconds?: number;
+    /** The platform at rest (idleUsage), for the CPU per request beyond the idle cost. */
+    readonly idle?: readonly UsageRow[];
+  } = {},
+): Promise<LoadReport> {
+  const log = opts.log ?? (() => undefined);
+  const roots = processRoots(platform);
   const samples: UsageSample[] = [];
   let steadyStart: UsageSample | undefined;
   let steadyEnd: UsageSample | undefined;
   const load = { steadyStart: 0, steadyEnd: 0 };
+  const steadyRequests = { start: 0, end: 0 };
   const sampler = setInterval(() => samples.push(sampleUsage(roots)), 5_000);
   const userPrefix = `load-${randomBytes(3).toString("hex")}-`;
   let result: LoadResult;
@@ -66,14 +89,16 @@ export async function loadRun(
       signIn: signIn(platform),
       userPrefix,
       log,
-      onPhase: (phase) => {
+      onPhase: (phase, requestsSoFar) => {
         const s = sampleUsage(roots);
         samples.push(s);
         if (phase === "steady") {
           steadyStart = s;
+          steadyRequests.start = requestsSoFar;
           load.steadyStart = loadavg()[0]!;
         } else {
           steadyEnd = s;
+          steadyRequests.end = requestsSoFar;
           load.steadyEnd = loadavg()[0]!;
         }
       },
@@ -97,12 +122,14 @@ export async function loadRun(
   invariants = await loadInvariants(platform, userPrefix);
   const from = steadyStart ?? samples[0] ?? sampleUsage(roots);
   const to = steadyEnd ?? sampleUsage(roots);
+  const requests = steadyEnd ? steadyRequests.end - steadyRequests.start : result.requests;
   return {
     plan,
     result,
     invariants,
     drainSeconds,
     usage: usageBetween(from, to, samples),
+    cpu: cpuPerRequest(from, to, requests, cpus().length, opts.idle && Object.fromEntries(opts.idle.map((u) => [u.label, u.cpuPercent]))),
     loadAverage: { ...load, cores: cpus().length },
   };
 }
@@ -132,10 +159,36 @@ export function formatLoadReport(r: LoadReport): string {
     `recurrence: ${r.result.recurringCompletions} recurring completions → ${inv.nextOccurrences} next occurrences in ${inv.seriesWithNext} series`,
     `drained ${r.drainSeconds.toFixed(1)} s after the last request`,
     "",
-    "| process | CPU % of a core (steady) | peak memory MB (PSS) |",
-    "| --- | ---: | ---: |",
-    ...r.usage.map((u) => `| ${u.label} | ${u.cpuPercent.toFixed(0)} | ${u.peakRssMb.toFixed(0)} |`),
+    "| process | CPU % of a core (steady) | CPU ms per request (steady) | peak memory MB (PSS) |",
+    "| --- | ---: | ---: | ---: |",
+    ...r.usage.map(
+      (u) => `| ${u.label} | ${u.cpuPercent.toFixed(0)} | ${(r.cpu.byLabel[u.label] ?? 0).toFixed(2)} | ${u.peakRssMb.toFixed(0)} |`,
+    ),
     "",
+    formatCpuCeiling(r.cpu, r.loadAverage.cores),
     `load average (1 min): ${r.loadAverage.steadyStart.toFixed(2)} at the steady phase's start, ${r.loadAverage.steadyEnd.toFixed(2)} at its end, on ${r.loadAverage.cores} cores`,
+  ].join("\n");
+}
+
+/** "CPU ms per request: platform X (load driver Y) over N steady requests → ceiling Z req/s on C cores". */
+export function formatCpuCeiling(cpu: CpuPerRequest, cores: number): string {
+  const driver = cpu.byLabel["load driver"];
+  return `CPU ms per request: platform ${cpu.platformMs.toFixed(2)}${driver === undefined ? "" : ` (load driver ${driver.toFixed(2)} more)`} over ${cpu.requests} steady-phase requests → CPU ceiling ${cpu.ceilingPerSecond.toFixed(0)} req/s on ${cores} cores (platform alone, nothing else busy)${
+    cpu.marginal
+      ? `; beyond the idle baseline ${cpu.marginal.ms.toFixed(2)} ms per request → ceiling ${cpu.marginal.ceilingPerSecond.toFixed(0)} req/s`
+      : ""
+  }`;
+}
+
+/** The idle baseline as a Markdown table. */
+export function formatIdleUsage(rows: readonly UsageRow[], seconds: number): string {
+  const total = rows.filter((u) => u.label !== "load driver").reduce((a, u) => a + u.cpuPercent, 0);
+  return [
+    `idle (no traffic, ${seconds} s):`,
+    "",
+    "| process | CPU % of a core (idle) |",
+    "| --- | ---: |",
+    ...rows.map((u) => `| ${u.label} | ${u.cpuPercent.toFixed(1)} |`),
+    `| platform total | ${total.toFixed(1)} |`,
   ].join("\n");
 }

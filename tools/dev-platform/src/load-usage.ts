@@ -1,7 +1,8 @@
 /**
  * CPU and memory (PSS) of the platform's processes, from /proc (Linux): each labelled root pid with its whole
- * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process under this one, backends included) and the
- * load driver itself, which shares the machine's cores with the platform.
+ * subtree (an app, a daprd, Kafka's JVM), Postgres (every `postgres` process under this one, backends included), the
+ * Dapr scheduler and sentry, and the load driver itself (with the in-process identity provider and SMTP catcher),
+ * which shares the machine's cores with the platform.
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -14,7 +15,6 @@ interface ProcInfo {
   readonly comm: string;
   /** utime + stime, in ticks. */
   readonly cpu: number;
-  readonly rssKb: number;
 }
 
 function readProcs(): ProcInfo[] {
@@ -27,7 +27,7 @@ function readProcs(): ProcInfo[] {
       const close = stat.lastIndexOf(")");
       const comm = stat.slice(stat.indexOf("(") + 1, close);
       const f = stat.slice(close + 2).split(" ");
-      out.push({ pid: Number(d), ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]), rssKb: memoryKb(d) });
+      out.push({ pid: Number(d), ppid: Number(f[1]), comm, cpu: Number(f[11]) + Number(f[12]) });
     } catch {
       // the process exited while being read
     }
@@ -39,11 +39,15 @@ function readProcs(): ProcInfo[] {
  * Proportional set size (shared pages split among the processes sharing them, so Postgres' shared
  * buffers are not counted once per backend), or the RSS where smaps_rollup is not readable.
  */
-function memoryKb(pid: string): number {
+export function memoryKb(pid: number): number {
   try {
     return Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"))?.[1] ?? 0);
   } catch {
-    return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    try {
+      return Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      return 0; // the process exited since /proc was listed (a Postgres backend, a CLI)
+    }
   }
 }
 
@@ -53,7 +57,10 @@ export interface UsageSample {
   readonly byLabel: Readonly<Record<string, { readonly cpu: number; readonly rssKb: number }>>;
 }
 
-/** One sample: `roots` (label → pid) with their subtrees, `postgres` for every postgres process, `load driver` for this process. */
+/**
+ * One sample: `roots` (label → pid) with their subtrees, `postgres` for every postgres process, `dapr scheduler` and
+ * `dapr sentry`, `load driver` for this process.
+ */
 export function sampleUsage(roots: Readonly<Record<string, number | undefined>>): UsageSample {
   const procs = readProcs();
   const children = new Map<number, ProcInfo[]>();
@@ -66,7 +73,9 @@ export function sampleUsage(roots: Readonly<Record<string, number | undefined>>)
     counted.add(p.pid);
     const l = (byLabel[label] ??= { cpu: 0, rssKb: 0 });
     l.cpu += p.cpu;
-    l.rssKb += p.rssKb;
+    // Only for the processes counted: smaps_rollup makes the kernel walk a process's page tables, and reading it for
+    // every process on a shared machine (hundreds) cost the load driver ~9 ms of CPU per request at 13 req/s.
+    l.rssKb += memoryKb(p.pid);
   };
   const subtree = (label: string, pid: number) => {
     const p = byPid.get(pid);
@@ -83,6 +92,8 @@ export function sampleUsage(roots: Readonly<Record<string, number | undefined>>)
   };
   walk(process.pid);
   for (const p of procs) if (p.comm === "postgres" && mine.has(p.pid)) add("postgres", p);
+  // The Dapr control plane's processes (Jobs API reminders go through the scheduler).
+  for (const p of procs) if ((p.comm === "scheduler" || p.comm === "sentry") && mine.has(p.pid)) add(`dapr ${p.comm}`, p);
   const self = byPid.get(process.pid);
   if (self) add("load driver", self);
   return { at: Date.now(), byLabel };
@@ -106,4 +117,51 @@ export function usageBetween(from: UsageSample, to: UsageSample, all: readonly U
       cpuPercent: seconds > 0 ? ((to.byLabel[label]!.cpu - (from.byLabel[label]?.cpu ?? 0)) / TICKS / seconds) * 100 : 0,
       peakRssMb: Math.max(...all.map((s) => s.byLabel[label]?.rssKb ?? 0)) / 1024,
     }));
+}
+
+export interface CpuPerRequest {
+  /** Requests answered between the two samples. */
+  readonly requests: number;
+  /** label → CPU milliseconds per answered request, every process sampled. */
+  readonly byLabel: Readonly<Record<string, number>>;
+  /** The platform's total per request: every process but the load driver (which a real deployment does not run). */
+  readonly platformMs: number;
+  /** Requests per second the platform's CPU alone allows on `cores` cores (its processes and nothing else busy). */
+  readonly ceilingPerSecond: number;
+  /**
+   * With an idle baseline: the platform's CPU per request beyond what it spends at rest (polls, heartbeats), and
+   * the ceiling from it (the cores left after the idle cost, divided by it). At a low request rate the idle cost
+   * weighs on `platformMs`; at the ceiling it does not, so this is the better predictor of the ceiling.
+   */
+  readonly marginal?: { readonly ms: number; readonly ceilingPerSecond: number };
+}
+
+/**
+ * CPU milliseconds each process spent per request answered between `from` and `to` (e.g. the steady phase),
+ * the platform's total, and the request rate that total allows on `cores`: the CPU ceiling of the box,
+ * whatever the latency. CPU time, unlike latency, barely depends on what else shares the machine.
+ */
+export function cpuPerRequest(
+  from: UsageSample,
+  to: UsageSample,
+  requests: number,
+  cores: number,
+  /** label → CPU % of one core with no traffic (idleUsage), to compute `marginal`. */
+  idle?: Readonly<Record<string, number>>,
+): CpuPerRequest {
+  const byLabel: Record<string, number> = {};
+  let platformMs = 0;
+  for (const label of Object.keys(to.byLabel).sort()) {
+    const ms = ((to.byLabel[label]!.cpu - (from.byLabel[label]?.cpu ?? 0)) * 1000) / TICKS / Math.max(1, requests);
+    byLabel[label] = ms;
+    if (label !== "load driver") platformMs += ms;
+  }
+  const ceilingPerSecond = requests > 0 && platformMs > 0 ? (cores * 1000) / platformMs : 0;
+  if (!idle || requests === 0) return { requests, byLabel, platformMs, ceilingPerSecond };
+  // CPU ms per second at rest, platform only (percent of a core × 10 = ms per second).
+  const idleMsPerSecond = Object.entries(idle).reduce((a, [label, pct]) => (label === "load driver" ? a : a + pct * 10), 0);
+  const seconds = (to.at - from.at) / 1000;
+  const ms = Math.max(0, platformMs - (idleMsPerSecond * seconds) / requests);
+  const marginal = { ms, ceilingPerSecond: ms > 0 ? Math.max(0, cores * 1000 - idleMsPerSecond) / ms : 0 };
+  return { requests, byLabel, platformMs, ceilingPerSecond, marginal };
 }

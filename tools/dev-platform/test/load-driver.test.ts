@@ -101,6 +101,24 @@ describe("runLoad", () => {
     assert.ok(r.seconds >= 4.9 && r.seconds < 8, `bounded: ${r.seconds} s`);
   });
 
+  it("retries a failed sign-in (a connection reset) and reports the retries, and gives up after the third failure", async () => {
+    const attempts = new Map<string, number>();
+    const flaky = async (u: string) => {
+      const n = (attempts.get(u) ?? 0) + 1;
+      attempts.set(u, n);
+      if (n < 3) throw new Error("sign-in: cannot reach http://127.0.0.1:1: ECONNRESET");
+      return `token-${u}`;
+    };
+    const quick = { ...plan, users: 2, steadySeconds: 1 };
+    const r = await runLoad({ ...quick, baseUrl, userPrefix: "r-", signIn: flaky });
+    assert.equal(r.signedIn, 2);
+    assert.equal(r.errorKinds["sign-in retried"], 4);
+    await assert.rejects(
+      runLoad({ ...quick, users: 1, baseUrl, userPrefix: "x-", signIn: () => Promise.reject(new Error("ECONNRESET")) }),
+      /ECONNRESET/,
+    );
+  });
+
   it("counts error responses per operation and kind", async () => {
     failEvery = 10;
     try {
