@@ -40,7 +40,15 @@ function actionFor(key: TopicKey, data: { task: TaskSnapshot; before?: TaskSnaps
 function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
   const data = event.data as { actor: string; task: TaskSnapshot; before?: TaskSnapshot; after?: TaskSnapshot };
   const json = (t: TaskSnapshot | null | undefined) => (t ? JSON.stringify(t) : null);
-  const [before, after] = key === "taskUpdated" ? [data.before, data.after] : key === "taskDeleted" ? [data.task, null] : [null, data.task];
+  // task.completed carries the open task it closed as `before` (absent on events from before it did: null).
+  const [before, after] =
+    key === "taskUpdated"
+      ? [data.before, data.after]
+      : key === "taskDeleted"
+        ? [data.task, null]
+        : key === "taskCompleted"
+          ? [data.before, data.task]
+          : [null, data.task];
   return {
     event_id: event.id,
     user_id: data.task.userId,

@@ -57,7 +57,7 @@ describe("recording events", () => {
       ],
       [
         topics.taskCompleted.name,
-        sampleTaskEvent("taskCompleted", { actor: "alice", task: done }, { time: new Date("2030-01-01T00:00:03Z") }),
+        sampleTaskEvent("taskCompleted", { actor: "alice", task: done, before: updated }, { time: new Date("2030-01-01T00:00:03Z") }),
       ],
       [topics.taskDeleted.name, sampleTaskEvent("taskDeleted", { actor: "alice", task: done }, { time: new Date("2030-01-01T00:00:04Z") })],
     ] as const;
@@ -67,12 +67,23 @@ describe("recording events", () => {
       page.items.map((e) => [e.action, e.actor, e.before?.title ?? null, e.after?.title ?? null, e.occurredAt, e.eventId, e.taskId]),
       [
         ["deleted", "alice", "v2", null, "2030-01-01T00:00:04.000Z", evs[3][1].id, task.id],
-        ["completed", "alice", null, "v2", "2030-01-01T00:00:03.000Z", evs[2][1].id, task.id],
+        ["completed", "alice", "v2", "v2", "2030-01-01T00:00:03.000Z", evs[2][1].id, task.id],
         ["updated", "alice", "v1", "v2", "2030-01-01T00:00:02.000Z", evs[1][1].id, task.id],
         ["created", "alice", null, "v1", "2030-01-01T00:00:01.000Z", evs[0][1].id, task.id],
       ],
     );
     assert.deepEqual(page.items[2]!.before, task);
+    // completed: before is the open task it closed, after the closed one.
+    assert.deepEqual([page.items[1]!.before, page.items[1]!.after], [updated, done]);
+  });
+
+  test("a task.completed without before (written before events carried it) is recorded with before null", async () => {
+    const task = sampleTask({ userId: "olga", status: "completed" });
+    assert.deepEqual((await deliver(topics.taskCompleted.name, sampleTaskEvent("taskCompleted", { actor: "olga", task }))).body, {
+      status: "SUCCESS",
+    });
+    const [entry] = (await get("olga", `taskId=${task.id}`)).json<Page>().items;
+    assert.deepEqual([entry!.action, entry!.before, entry!.after], ["completed", null, task]);
   });
 
   test("reopening and skipping are actions of their own (issue 19), filterable", async () => {

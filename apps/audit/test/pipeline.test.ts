@@ -91,3 +91,29 @@ test("every task operation lands in the owner's audit history; another user sees
   assert.deepEqual(theirs.items, []);
   assert.deepEqual((await request(audit, { url: "/api/v1/audit", token: bob })).json<{ items: unknown[] }>().items, []);
 });
+
+interface AuditItem {
+  action: string;
+  actor: string;
+  taskId: string | null;
+  before: TaskSnapshot | null;
+  after: TaskSnapshot | null;
+}
+const history = async (token: string, qs: string) =>
+  (await request(audit, { url: `/api/v1/audit?${qs}`, token })).json<{ items: AuditItem[] }>().items;
+
+test("completing and skipping record the task as it was before (open) and after", async () => {
+  const carol = await signTestToken("carol");
+  const t = (
+    await request(tasks, { method: "POST", url: "/api/v1/tasks", token: carol, body: { title: "Before and after" } })
+  ).json<TaskSnapshot>();
+  const done = (await request(tasks, { method: "POST", url: `/api/v1/tasks/${t.id}/complete`, token: carol })).json<TaskSnapshot>();
+  const body = { title: "Daily", dueAt: "2031-03-02T08:00:00Z", timeZone: "UTC", recurrence: "FREQ=DAILY" };
+  const r = (await request(tasks, { method: "POST", url: "/api/v1/tasks", token: carol, body })).json<TaskSnapshot>();
+  const skipped = (await request(tasks, { method: "POST", url: `/api/v1/tasks/${r.id}/skip`, token: carol })).json<TaskSnapshot>();
+  await relayToAudit();
+  const [completed] = await history(carol, `taskId=${t.id}&action=completed`);
+  assert.deepEqual([completed!.before, completed!.after], [t, done]);
+  const [skip] = await history(carol, `taskId=${r.id}&action=skipped`);
+  assert.deepEqual([skip!.before, skip!.after], [r, skipped]);
+});

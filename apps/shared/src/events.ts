@@ -3,7 +3,8 @@
  *
  * Event data: every task event carries `actor` (who caused it: a user id, or `service:<app-id>`) and
  * `task` (the task after the change; for task.deleted, its last state). task.updated also carries
- * `before` and `after` (after equals task) and the names of the changed fields.
+ * `before` and `after` (after equals task) and the names of the changed fields; task.completed carries
+ * `before` (the open task it closed).
  */
 import { randomUUID } from "node:crypto";
 import { topics, type TopicKey, type TopicName } from "@tasks/catalog";
@@ -70,8 +71,11 @@ export const taskUpdatedDataSchema = z.object({
   after: taskSnapshotSchema,
   changed: z.array(z.string()),
 });
-/** task.completed: an occurrence was closed, completed or skipped (`task.status` says which). */
-export const taskCompletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
+/**
+ * task.completed: an occurrence was closed, completed or skipped (`task.status` says which). `before` is the
+ * task as it was just before (open), for the audit history; events written before it was added lack it.
+ */
+export const taskCompletedDataSchema = z.object({ actor, task: taskSnapshotSchema, before: taskSnapshotSchema.optional() });
 export const taskDeletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
 
 export type TaskCreatedData = z.infer<typeof taskCreatedDataSchema>;

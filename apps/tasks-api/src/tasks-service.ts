@@ -158,7 +158,7 @@ export class TasksService {
       const now = new Date().toISOString();
       const after: TaskSnapshot = { ...before, status: "completed", completedAt: now, updatedAt: now, version: before.version + 1 };
       await this.save(trx, after);
-      await outboxInsert(trx, { topic: topics.taskCompleted.name, aggregateId: id, data: { actor: userId, task: after } });
+      await outboxInsert(trx, { topic: topics.taskCompleted.name, aggregateId: id, data: { actor: userId, task: after, before } });
       return after;
     });
     this.written();

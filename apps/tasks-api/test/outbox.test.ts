@@ -94,7 +94,8 @@ describe("outbox → Dapr publish", () => {
     assert.match(String(c!.traceparent), new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`), "the request's trace continues in the event");
     assert.ok(Math.abs(Date.parse(String(c!.time)) - Date.parse(created.createdAt)) < 1000);
     assert.deepEqual(u!.data, { actor: "alice", task: updated, before: created, after: updated, changed: ["priority"] });
-    assert.deepEqual(done!.data, { actor: "alice", task: completed });
+    // task.completed carries the open task it closed (the audit's `before`).
+    assert.deepEqual(done!.data, { actor: "alice", task: completed, before: updated });
     assert.deepEqual(del!.data, { actor: "alice", task: completed });
     // Every published event satisfies the shared schema consumers validate with.
     assert.equal(taskEventSchema("taskCreated").safeParse(c).success, true);

@@ -104,6 +104,7 @@ describe("skip", () => {
     assert.deepEqual([skipped.status, skipped.completedAt, skipped.version], ["skipped", null, 2]);
     const last = (await events(t.id)).at(-1)!;
     assert.deepEqual([last.topic, last.payload.data.task.status], [topics.taskCompleted.name, "skipped"]);
+    assert.deepEqual(last.payload.data.before, t, "the open occurrence it closed, for the audit's before");
     // The recurrence service's answer: the next one, in the same series, once.
     const next = await occurrence(skipped, "2031-03-03T08:00:00Z");
     assert.equal(next.status, 201);

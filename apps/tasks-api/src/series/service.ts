@@ -87,7 +87,7 @@ export class SeriesService {
         version: before.version + 1,
       };
       await saveTask(trx, after);
-      await outboxInsert(trx, { topic: topics.taskCompleted.name, aggregateId: id, data: { actor: userId, task: after } });
+      await outboxInsert(trx, { topic: topics.taskCompleted.name, aggregateId: id, data: { actor: userId, task: after, before } });
       return after;
     });
     this.written();
