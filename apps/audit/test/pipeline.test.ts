@@ -117,3 +117,22 @@ test("completing and skipping record the task as it was before (open) and after"
   const [skip] = await history(carol, `taskId=${r.id}&action=skipped`);
   assert.deepEqual([skip!.before, skip!.after], [r, skipped]);
 });
+
+test("ending a series with no open occurrence is in the audit history: its latest occurrence lost its rule", async () => {
+  const dora = await signTestToken("dora");
+  const body = { title: "Weekly", dueAt: "2031-03-02T08:00:00Z", timeZone: "UTC", recurrence: "FREQ=WEEKLY" };
+  const r = (await request(tasks, { method: "POST", url: "/api/v1/tasks", token: dora, body })).json<TaskSnapshot>();
+  await request(tasks, { method: "POST", url: `/api/v1/tasks/${r.id}/complete`, token: dora });
+  const end = await request(tasks, { method: "POST", url: `/api/v1/tasks/${r.id}/series/end`, token: dora, body: { open: "keep" } });
+  assert.equal(end.status, 200, end.text);
+  await relayToAudit();
+  const items = await history(dora, `taskId=${r.id}`);
+  assert.deepEqual(
+    items.map((e) => [e.action, e.actor, e.before?.recurrence, e.after?.recurrence]),
+    [
+      ["updated", "dora", "FREQ=WEEKLY", null],
+      ["completed", "dora", "FREQ=WEEKLY", "FREQ=WEEKLY"],
+      ["created", "dora", undefined, "FREQ=WEEKLY"],
+    ],
+  );
+});

@@ -226,6 +226,54 @@ describe("series: end", () => {
     assert.equal((await post("mallory", `${base}/${root!.id}/series/end`, {})).status, 404);
   });
 
+  test("no open occurrence (the latest was completed, its successor not yet made): the latest loses its rule, evented", async () => {
+    for (const open of ["keep", "delete"] as const) {
+      const root = await create("eve");
+      const done = (await post("eve", `${base}/${root.id}/complete`)).json<TaskSnapshot>();
+      const res = await post("eve", `${base}/${root.id}/series/end`, { open });
+      assert.equal(res.status, 200, res.text);
+      const ended = res.json<{ kept: TaskSnapshot[]; deleted: string[]; latestClosed: TaskSnapshot | null }>();
+      assert.deepEqual([ended.kept, ended.deleted], [[], []]);
+      assert.deepEqual(ended.latestClosed, {
+        ...done,
+        recurrence: null,
+        updatedAt: ended.latestClosed!.updatedAt,
+        version: done.version + 1,
+      });
+      const last = (await events(root.id)).at(-1)!;
+      assert.deepEqual(
+        [last.topic, last.payload.data.actor, last.payload.data.changed, last.payload.data.before],
+        [topics.taskUpdated.name, "eve", ["recurrence"], done],
+      );
+      assert.deepEqual(last.payload.data.task, ended.latestClosed);
+      // The successor the recurrence service was about to create is refused.
+      assert.equal((await occurrence(done, "2031-03-03T08:00:00Z")).status, 410);
+      // Ending again: the same end, nothing written.
+      const count = (await h.knex("outbox").count<{ count: string }[]>("* as count"))[0]!.count;
+      const again = await post("eve", `${base}/${root.id}/series/end`, { open });
+      assert.deepEqual([again.status, again.json<{ latestClosed: null }>().latestClosed], [200, null]);
+      assert.equal((await h.knex("outbox").count<{ count: string }[]>("* as count"))[0]!.count, count);
+    }
+  });
+
+  test("a series none of whose occurrences carries a rule has nothing to end: 409 problem+json, no end recorded", async () => {
+    const oneOff = await create("eve", { title: "once", dueAt: "2031-03-02T08:00:00Z", timeZone: "UTC" });
+    const [root, open] = await chain("eve", 1);
+    await h.as("eve", { method: "PATCH", url: `${base}/${open!.id}`, body: { recurrence: null } });
+    for (const id of [oneOff.id, root!.id]) {
+      const count = (await h.knex("outbox").count<{ count: string }[]>("* as count"))[0]!.count;
+      const res = await post("eve", `${base}/${id}/series/end`, { open: "keep" });
+      assert.equal(res.status, 409, res.text);
+      assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
+      assert.equal(
+        res.json<ProblemJson>().detail,
+        "The series does not repeat: none of its occurrences carries a rule any more, so there is nothing to end.",
+      );
+      assert.equal((await h.knex("outbox").count<{ count: string }[]>("* as count"))[0]!.count, count);
+      assert.equal((await h.as("eve", { url: `${base}/${id}/series` })).json<{ endedAt: string | null }>().endedAt, null);
+    }
+  });
+
   test("ending while the next occurrence is being created: never an open occurrence left after a delete", async () => {
     for (let i = 0; i < 8; i++) {
       const root = await create("eve");

@@ -85,13 +85,14 @@ function seriesCollectionPaths(): OpenApiJson {
       post: {
         operationId: "endSeries",
         description:
-          "No further occurrences. Open occurrences are kept without a rule, or deleted. Ending an ended series changes nothing.",
+          "No further occurrences. Open occurrences are kept without a rule, or deleted; with none changed, the latest (closed) occurrence loses its rule (`latestClosed`). Every end is evented and audited. Ending an ended series changes nothing.",
         security: bearerSecurity,
         requestBody: { required: false, content: jsonContent(schemaRef("EndSeries")) },
         responses: {
           "200": { description: "The series is ended.", content: jsonContent(schemaRef("SeriesEnd")) },
           ...problems,
           "400": problemResponse("Invalid body; `errors` names the field."),
+          "409": problemResponse("The series does not repeat (no occurrence carries a rule): nothing to end."),
         },
       },
     },

@@ -42,5 +42,9 @@ export const seriesEndSchema = z.object({
   open: z.enum(["keep", "delete"]),
   kept: z.array(taskSnapshotSchema),
   deleted: z.array(z.uuid()),
+  latestClosed: taskSnapshotSchema.nullable().meta({
+    description:
+      "When no open occurrence was changed (the latest one was completed or skipped, its successor maybe still on its way): that latest occurrence, now without a rule. Null otherwise.",
+  }),
 });
 export type SeriesEndResult = z.output<typeof seriesEndSchema>;

@@ -9,8 +9,11 @@
  *   status skipped); the recurrence service creates the next one as if it had been completed on time.
  * - series: a task's series is `seriesId ?? id`. Listing is newest first; ending records the end (later
  *   occurrences are refused, 410 to the recurrence service) and keeps the open occurrences without a
- *   rule (task.updated) or deletes them (task.deleted); changing the rule changes the open occurrence
- *   with the latest time (the future), never the closed ones.
+ *   rule (task.updated) or deletes them (task.deleted). With no open occurrence to change (the latest one
+ *   was completed or skipped, its successor maybe still on its way), the latest occurrence loses its rule
+ *   instead (task.updated), so an end is always evented and audited; a series no occurrence of which
+ *   carries a rule any more has nothing to end (409). Changing the rule changes the open occurrence with
+ *   the latest time (the future), never the closed ones.
  */
 import { topics } from "@tasks/catalog";
 import { ConflictError, NotFoundError, ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
@@ -120,7 +123,8 @@ export class SeriesService {
     const result = await this.db.transaction(async (trx) => {
       await lockSeries(trx, seriesId);
       const already = await seriesEnd(trx, seriesId);
-      if (already) return { wrote: false, body: { seriesId, endedAt: already.endedAt, open: input.open, kept: [], deleted: [] } };
+      if (already)
+        return { wrote: false, body: { seriesId, endedAt: already.endedAt, open: input.open, kept: [], deleted: [], latestClosed: null } };
       const now = new Date();
       await insertSeriesEnd(trx, seriesId, userId, userId, now);
       const { rows } = await trx.raw<{ rows: TaskRow[] }>(
@@ -129,11 +133,13 @@ export class SeriesService {
       );
       const kept: TaskSnapshot[] = [];
       const deleted: string[] = [];
+      let events = 0;
       for (const task of rows.map(toSnapshot)) {
         if (input.open === "delete") {
           await trx("tasks").where({ id: task.id }).delete();
           await outboxInsert(trx, { topic: topics.taskDeleted.name, aggregateId: task.id, data: { actor: userId, task } });
           deleted.push(task.id);
+          events++;
         } else if (task.recurrence !== null) {
           const after: TaskSnapshot = { ...task, recurrence: null, updatedAt: now.toISOString(), version: task.version + 1 };
           await saveTask(trx, after);
@@ -143,12 +149,39 @@ export class SeriesService {
             data: { actor: userId, task: after, before: task, after, changed: ["recurrence"] },
           });
           kept.push(after);
+          events++;
         } else kept.push(task);
       }
-      return { wrote: true, body: { seriesId, endedAt: now.toISOString(), open: input.open, kept, deleted } };
+      const latestClosed = events === 0 ? await this.endAfterLatest(trx, userId, seriesId, now) : null;
+      return { wrote: true, body: { seriesId, endedAt: now.toISOString(), open: input.open, kept, deleted, latestClosed } };
     });
     if (result.wrote) this.written();
     return result.body;
+  }
+
+  /**
+   * An end that changed no open occurrence: the series' latest occurrence, closed, loses its rule
+   * (task.updated), which records the end in the task's history and says that nothing follows it. When the
+   * latest occurrence carries no rule, the series does not repeat any more: 409 (the caller's transaction,
+   * and with it the end, is rolled back).
+   */
+  private async endAfterLatest(trx: Knex.Transaction, userId: string, seriesId: string, now: Date): Promise<TaskSnapshot> {
+    const latest = await findTask(
+      trx,
+      "user_id = ? and (id = ? or series_id = ?) order by coalesce(occurrence_at, due_at, created_at) desc, id desc",
+      [userId, seriesId, seriesId],
+      true,
+    );
+    if (!latest || latest.status === "open" || latest.recurrence === null)
+      throw new ConflictError("The series does not repeat: none of its occurrences carries a rule any more, so there is nothing to end.");
+    const after: TaskSnapshot = { ...latest, recurrence: null, updatedAt: now.toISOString(), version: latest.version + 1 };
+    await saveTask(trx, after);
+    await outboxInsert(trx, {
+      topic: topics.taskUpdated.name,
+      aggregateId: latest.id,
+      data: { actor: userId, task: after, before: latest, after, changed: ["recurrence"] },
+    });
+    return after;
   }
 
   async changeRule(userId: string, id: string, input: ChangeRuleInput): Promise<TaskSnapshot> {
