@@ -128,6 +128,12 @@ const actingUser = (publicPath: string): string => `${actingUserPrefix}/*${publi
 
 const mcpTasks = "/api/v1/tasks";
 
+/**
+ * A user's notification preferences (notifications' public route). The tasks API reads it, acting for a calendar
+ * feed's owner, for the default reminders of tasks whose own are not set (the feed's VALARMs).
+ */
+export const notificationsPreferencesPath = "/api/v1/notifications/preferences";
+
 /** The mcp server's Streamable HTTP endpoint; its canonical URI is `<public origin>/mcp`. */
 export const mcpEndpoint = "/mcp";
 /** Where the mcp server publishes its OAuth Protected Resource Metadata (RFC 9728, path-suffixed form). */
@@ -144,7 +150,8 @@ export const services = {
     openapiPath: "/api/v1/openapi.json",
     publishes: allTaskTopics,
     subscribes: [],
-    invokes: [],
+    // A calendar feed's VALARMs for tasks whose reminders are not set: the owner's default reminder.
+    invokes: [{ app: "notifications", method: "GET", path: actingUser(notificationsPreferencesPath) }],
     dapr: ["pubsub", "secrets", "invocation"],
     database: "tasks",
     egress: ["postgres", "broker", "keyvault"],

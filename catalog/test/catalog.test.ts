@@ -58,7 +58,7 @@ describe("catalog", () => {
     assert.equal(underPathPrefix("/api/v1/auditx", "/api/v1/audit"), false);
   });
 
-  it("lets only recurrence create occurrences, notifications read tasks, and mcp act for a user on the public APIs", () => {
+  it("lets only recurrence create occurrences, notifications read tasks, tasks-api read preferences, and mcp act for a user on the public APIs", () => {
     assert.deepEqual(
       invocationPaths()
         .map((p) => `${p.caller}->${p.target} ${p.method} ${p.path}`)
@@ -76,6 +76,8 @@ describe("catalog", () => {
         "mcp->tasks-api POST /internal/users/*/api/v1/tasks/*/reopen",
         "notifications->tasks-api GET /internal/tasks/*",
         "recurrence->tasks-api POST /internal/occurrences",
+        // The calendar feed's VALARMs for tasks whose reminders are not set: the owner's default reminder.
+        "tasks-api->notifications GET /internal/users/*/api/v1/notifications/preferences",
       ],
     );
     assert.equal(actingUserPath("a/b c", "/api/v1/tasks"), "/internal/users/a%2Fb%20c/api/v1/tasks");

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { actingUserPath, notificationsPreferencesPath } from "@tasks/catalog";
 import type { Knex } from "@tasks/shared";
 import { request, signTestToken, daprHeaders } from "@tasks/shared/testing";
 import type { Express } from "express";
@@ -233,6 +234,37 @@ describe("preferences", () => {
         (e) => e.field === "timeZone" && e.message === "Unknown IANA time zone.",
       ),
     );
+  });
+});
+
+describe("the tasks API reads a user's preferences (calendar feed VALARMs), acting for that user", () => {
+  const asCaller = (caller: string, user: string, method: "GET" | "PATCH" = "GET") =>
+    request(app, {
+      method,
+      url: actingUserPath(user, notificationsPreferencesPath),
+      headers: { ...daprHeaders, "dapr-caller-app-id": caller },
+      ...(method === "PATCH" ? { body: { defaultReminderMinutes: 1 } } : {}),
+    });
+
+  test("GET through Dapr from tasks-api answers the named user's preferences, exactly as the public route", async () => {
+    await api("PATCH", "/preferences", tokenA, { defaultReminderMinutes: 15 });
+    const res = await asCaller("tasks-api", "user-a");
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body, (await api("GET", "/preferences", tokenA)).body);
+    assert.equal((res.body as { defaultReminderMinutes: number }).defaultReminderMinutes, 15);
+    // Another user: their own (the defaults), never user-a's.
+    assert.equal(((await asCaller("tasks-api", "user-b")).body as { defaultReminderMinutes: number }).defaultReminderMinutes, 60);
+  });
+
+  test("only GET, only for tasks-api (and the catalog's other callers of this path): PATCH or another caller is 403", async () => {
+    assert.equal((await asCaller("tasks-api", "user-a", "PATCH")).status, 403);
+    assert.equal((await asCaller("audit", "user-a")).status, 403);
+    assert.equal((await asCaller("mcp", "user-a")).status, 403);
+    const noAppToken = await request(app, {
+      url: actingUserPath("user-a", notificationsPreferencesPath),
+      headers: { "dapr-caller-app-id": "tasks-api" },
+    });
+    assert.equal(noAppToken.status, 401);
   });
 });
 

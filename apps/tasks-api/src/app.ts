@@ -14,6 +14,7 @@ import {
 import { feedPrefix, feedRoutes, feedsBase } from "./feed-routes.js";
 import { CalendarFeedStore } from "./feed-tokens.js";
 import { openapiDocument } from "./openapi.js";
+import { noReminderDefaults, reminderDefaultsViaDapr, type ReminderDefaults } from "./reminder-defaults.js";
 import { openapiPath, registerRoutes, tasksBase, tasksRoutes } from "./routes.js";
 import { seriesRoutes } from "./series/routes.js";
 import { SeriesService } from "./series/service.js";
@@ -34,6 +35,11 @@ export interface TasksAppDeps {
   readonly bodyLimit?: string;
   /** Fetches of one calendar feed URL per minute and replica. @default 30 */
   readonly feedRequestsPerMinute?: number;
+  /**
+   * Users' default reminders for the calendar feed. @default Dapr invocation of notifications through `sidecar`;
+   * without a sidecar, a feed that needs them answers 503.
+   */
+  readonly reminderDefaults?: ReminderDefaults;
 }
 
 export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService; feeds: CalendarFeedStore } {
@@ -62,6 +68,9 @@ export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: Task
           db: deps.db,
           store: feeds,
           logger: deps.logger,
+          reminderDefaults:
+            deps.reminderDefaults ??
+            (sidecar ? reminderDefaultsViaDapr(sidecar, (fields, msg) => deps.logger.warn(fields, msg)) : noReminderDefaults),
           ...(deps.feedRequestsPerMinute !== undefined ? { feedRequestsPerMinute: deps.feedRequestsPerMinute } : {}),
         }),
       ]);

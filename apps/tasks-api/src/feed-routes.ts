@@ -2,7 +2,9 @@
  * Calendar feed routes. Managing feeds needs the user's bearer JWT (under /api/v1/calendar-feeds); the feed
  * itself (/calendar/<token>.ics) is fetched by calendar apps, which cannot send a header, so the secret
  * token in its URL is the only credential: the route resolves it to one user and serves that user's open
- * tasks with a due time, nothing else. A fetch is limited per token (fixed window, per replica).
+ * tasks with a due time, nothing else. A fetch is limited per token (fixed window, per replica). A task's
+ * VALARMs are the reminders its owner gets: its own, or when not set the owner's default reminder, read from
+ * the notifications service (reminder-defaults.ts) only when some task needs it.
  */
 import { createHash } from "node:crypto";
 import { services } from "@tasks/catalog";
@@ -10,7 +12,8 @@ import { fixedWindowRateLimit, NotFoundError, parseOrThrow, userIdOf, type Knex,
 import type { Request, RequestHandler } from "express";
 import { z } from "zod";
 import type { CalendarFeedStore } from "./feed-tokens.js";
-import { icsContentType, renderCalendar } from "./ics.js";
+import { icsContentType, needsDefaultReminders, renderCalendar } from "./ics.js";
+import type { ReminderDefaults } from "./reminder-defaults.js";
 import type { RouteDef } from "./routes.js";
 import { taskColumns, toSnapshot, type TaskRow } from "./task-row.js";
 
@@ -53,6 +56,8 @@ export interface FeedRoutesDeps {
   readonly db: Knex;
   readonly store: CalendarFeedStore;
   readonly logger: Logger;
+  /** The owner's default reminders, for the VALARMs of tasks whose reminders are not set (notifications owns them). */
+  readonly reminderDefaults: ReminderDefaults;
   /** Fetches of one feed URL per minute and replica. @default 30 */
   readonly feedRequestsPerMinute?: number;
 }
@@ -75,7 +80,10 @@ function serveFeed(deps: FeedRoutesDeps): RequestHandler {
   return async (req, res) => {
     const feed = await deps.store.resolve(String(req.params.token));
     if (!feed) throw new NotFoundError("Calendar feed not found.");
-    const body = renderCalendar({ name: feed.name, tasks: await openTasksWithDueTime(deps.db, feed.userId) });
+    const tasks = await openTasksWithDueTime(deps.db, feed.userId);
+    // Asked only when a task's reminders are not set; unanswerable = 503 (the calendar app keeps its copy).
+    const defaultReminders = needsDefaultReminders(tasks) ? await deps.reminderDefaults.offsetsFor(feed.userId) : undefined;
+    const body = renderCalendar({ name: feed.name, tasks, ...(defaultReminders ? { defaultReminders } : {}) });
     const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"`;
     res.set({
       "Cache-Control": "private, no-cache",

@@ -89,8 +89,12 @@ export function rruleValue(recurrence: string, zone: string | null): string {
     .join(";");
 }
 
-/** The lines of one task's VEVENT (unfolded). */
-export function taskEventLines(task: TaskSnapshot): string[] {
+/**
+ * The lines of one task's VEVENT (unfolded). One VALARM per reminder the user gets: the task's own, or for
+ * reminders not set (null) `defaultReminders` (the user's default, from the notifications preferences);
+ * an explicit empty list means none.
+ */
+export function taskEventLines(task: TaskSnapshot, defaultReminders: readonly number[] = []): string[] {
   if (!task.dueAt) throw new Error(`task ${task.id} has no due time`);
   const due = Date.parse(task.dueAt);
   const zone = task.timeZone;
@@ -114,9 +118,7 @@ export function taskEventLines(task: TaskSnapshot): string[] {
   if (task.tags.length) lines.push(`CATEGORIES:${task.tags.map(escapeText).join(",")}`);
   lines.push("TRANSP:TRANSPARENT");
   if (task.recurrence) lines.push(`RRULE:${rruleValue(task.recurrence, zone)}`);
-  // Reminders not set (null) follow the user's default in the notifications preferences, which this
-  // service does not know: no VALARM for them.
-  for (const minutes of task.reminders ?? [])
+  for (const minutes of task.reminders ?? defaultReminders)
     lines.push(
       "BEGIN:VALARM",
       "ACTION:DISPLAY",
@@ -133,15 +135,27 @@ export interface CalendarInput {
   readonly name: string;
   /** Open tasks with a due time. */
   readonly tasks: readonly TaskSnapshot[];
+  /**
+   * The user's default reminders (minutes before the due time) for tasks whose reminders are not set;
+   * needed when any task has `reminders: null` (use `needsDefaultReminders`).
+   */
+  readonly defaultReminders?: readonly number[];
   /** The current year anchors the zones' rule detection (vtimezone.ts). @default now */
   readonly now?: Date;
   /** How often apps should refresh (RFC 7986 REFRESH-INTERVAL, X-PUBLISHED-TTL). @default "PT1H" */
   readonly refreshInterval?: string;
 }
 
+/** Whether rendering these tasks needs the user's default reminders (some task's reminders are not set). */
+export const needsDefaultReminders = (tasks: readonly TaskSnapshot[]): boolean =>
+  tasks.some((t) => t.dueAt !== null && t.reminders === null);
+
 /** The whole VCALENDAR, folded, CRLF line ends. */
 export function renderCalendar(input: CalendarInput): string {
   const tasks = input.tasks.filter((t) => t.dueAt !== null);
+  if (input.defaultReminders === undefined && needsDefaultReminders(tasks))
+    throw new Error("renderCalendar: a task's reminders are not set, so the user's defaultReminders are needed");
+  const defaults = input.defaultReminders ?? [];
   const refresh = input.refreshInterval ?? "PT1H";
   const nowYear = (input.now ?? new Date()).getUTCFullYear();
   // One VTIMEZONE per zone, from a year before its earliest task.
@@ -162,7 +176,7 @@ export function renderCalendar(input: CalendarInput): string {
     `REFRESH-INTERVAL;VALUE=DURATION:${refresh}`,
     `X-PUBLISHED-TTL:${refresh}`,
     ...[...firstYear].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([zone, year]) => vtimezoneLines(zone, year, nowYear)),
-    ...tasks.flatMap(taskEventLines),
+    ...tasks.flatMap((t) => taskEventLines(t, defaults)),
     "END:VCALENDAR",
   ];
   return `${lines.map(foldLine).join("\r\n")}\r\n`;

@@ -114,7 +114,7 @@ const feedDoc = {
     operationId: "getCalendarFeed",
     security: [],
     description:
-      "The feed, for calendar apps: authenticated by the token in the path only (calendar apps cannot send a header). Open tasks with a due time as VEVENTs (RRULE, VALARM per reminder, DTSTART with TZID and a VTIMEZONE per zone). Limited per feed URL.",
+      "The feed, for calendar apps: authenticated by the token in the path only (calendar apps cannot send a header). Open tasks with a due time as VEVENTs (RRULE, DTSTART with TZID and a VTIMEZONE per zone, a VALARM per reminder the user gets: the task's own, or when not set the user's default from the notifications preferences; none for an empty list). Limited per feed URL.",
     responses: {
       "200": {
         description: "RFC 5545 iCalendar.",
@@ -124,6 +124,7 @@ const feedDoc = {
       "304": { description: "Unchanged since the ETag in If-None-Match." },
       "404": problem("Unknown, malformed or revoked token."),
       "429": problem("Too many fetches of this feed URL in this minute; see Retry-After."),
+      "503": problem("The user's default reminders (notifications service) cannot be read for a moment; see Retry-After."),
     },
   },
 };

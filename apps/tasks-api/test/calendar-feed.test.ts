@@ -2,22 +2,52 @@
  * The calendar feed against real PostgreSQL: create a feed (token shown once, only its SHA-256 stored),
  * fetch it without any bearer token, parse it back with ical.js and check what a calendar app would read
  * (VEVENT per open task with a due time, RRULE, VALARM, TZID resolved through the feed's own VTIMEZONE,
- * also across a DST change); revocation is immediate; one user's feed never holds another's tasks.
+ * also across a DST change); revocation is immediate; one user's feed never holds another's tasks. The
+ * notifications service (default reminders, through Dapr service invocation) is played by a stand-in sidecar
+ * answering its acting-user preferences route as notifications does.
  */
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { TaskSnapshot } from "@tasks/shared";
-import { request, signTestToken } from "@tasks/shared/testing";
+import { actingUserPath, notificationsPreferencesPath } from "@tasks/catalog";
+import { request, signTestToken, startFakeSidecar, type FakeSidecar, type RecordedRequest } from "@tasks/shared/testing";
 import ICAL from "ical.js";
 import { maxFeedsPerUser } from "../src/feed-tokens.js";
 import { startHarness, type Harness, type ProblemJson } from "./harness.js";
 
 let h: Harness;
+let sidecar: FakeSidecar;
+/** notifications' preferences per user (absent = its defaults: reminders on, 60 minutes before). */
+const preferences = new Map<string, { remindersEnabled: boolean; defaultReminderMinutes: number | null }>();
+/** When set, notifications answers this status (e.g. 500: down). */
+let notificationsStatus: number | null = null;
+const invokePrefix = "/v1.0/invoke/notifications/method";
+const preferenceCalls = (): RecordedRequest[] => sidecar.requests.filter((r) => r.path.startsWith(invokePrefix));
+
 before(async () => {
-  h = await startHarness({ feedRequestsPerMinute: 20 });
+  sidecar = await startFakeSidecar();
+  sidecar.apiToken = "feed-test-api-token";
+  sidecar.onRequest = (req, res) => {
+    const m = /^\/internal\/users\/([^/]+)(\/.*)$/.exec(req.path.slice(invokePrefix.length));
+    if (req.method !== "GET" || !req.path.startsWith(invokePrefix) || !m || m[2] !== notificationsPreferencesPath) return false;
+    if (notificationsStatus !== null) {
+      res.writeHead(notificationsStatus).end("injected");
+      return true;
+    }
+    const user = decodeURIComponent(m[1]!);
+    const prefs = preferences.get(user) ?? { remindersEnabled: true, defaultReminderMinutes: 60 };
+    // The whole answer of notifications' GET preferences, of which the tasks API reads two fields.
+    const body = { channels: { email: true, inapp: true, push: true }, quietHours: null, timeZone: "UTC", email: null, ...prefs };
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    return true;
+  };
+  h = await startHarness({ feedRequestsPerMinute: 20, sidecar: { daprHttpUrl: sidecar.url, apiToken: sidecar.apiToken } });
 });
-after(() => h.close());
+after(async () => {
+  await h.close();
+  await sidecar.close();
+});
 
 const feeds = "/api/v1/calendar-feeds";
 interface CreatedFeed {
@@ -182,7 +212,8 @@ describe("a user's feed", () => {
         });
     assert.deepEqual(triggers(weekly), [-60, 0]);
     assert.deepEqual(triggers(call), [-1440]);
-    assert.deepEqual(triggers(tokyo), []);
+    // Reminders not set: the user's default, one hour before (notifications' default preferences).
+    assert.deepEqual(triggers(tokyo), [-60]);
   });
 
   test("an unchanged feed answers 304 to its ETag; a change to a task changes the feed", async () => {
@@ -198,6 +229,76 @@ describe("a user's feed", () => {
   test("a fetch is recorded as lastFetchedAt", async () => {
     const item = (await h.as(alice, { url: feeds })).json<{ items: CreatedFeed[] }>().items.find((f) => f.id === feed.id)!;
     assert.ok(item.lastFetchedAt && Date.parse(item.lastFetchedAt) >= Date.parse(feed.createdAt));
+  });
+});
+
+describe("VALARMs are the reminders the user gets", () => {
+  const triggersByTitle = async (path: string): Promise<Record<string, number[]>> => {
+    const res = await fetchFeed(path);
+    assert.equal(res.status, 200, res.text);
+    return Object.fromEntries(
+      events(parse(res.text)).map((ev) => [
+        String(ev.getFirstPropertyValue("summary")),
+        ev.getAllSubcomponents("valarm").map((a) => (a.getFirstPropertyValue("trigger") as ICAL.Duration).toSeconds() / 60),
+      ]),
+    );
+  };
+  const due = { dueAt: "2031-02-03T09:00:00Z", timeZone: "Europe/Paris" };
+
+  test("explicit list: those; not set: the user's default from notifications (here 15 min); []: none", async () => {
+    const user = `d-${randomUUID()}`;
+    preferences.set(user, { remindersEnabled: true, defaultReminderMinutes: 15 });
+    await createTask(user, { title: "own", ...due, reminders: [30, 5] });
+    await createTask(user, { title: "unset", ...due });
+    await createTask(user, { title: "none", ...due, reminders: [] });
+    const f = await createFeed(user);
+    const before = preferenceCalls().length;
+    assert.deepEqual(await triggersByTitle(f.path), { own: [-30, -5], unset: [-15], none: [] });
+    // Asked through Dapr service invocation, with Dapr's API token, for this user only.
+    const calls = preferenceCalls().slice(before);
+    assert.deepEqual(
+      calls.map((c) => [c.method, c.path, c.headers["dapr-api-token"]]),
+      [["GET", `${invokePrefix}${actingUserPath(user, notificationsPreferencesPath)}`, sidecar.apiToken]],
+    );
+    // A change of the default shows on the next fetch.
+    preferences.set(user, { remindersEnabled: true, defaultReminderMinutes: 0 });
+    assert.deepEqual((await triggersByTitle(f.path)).unset, [0]);
+  });
+
+  test("no default reminder (null) or reminders turned off: no VALARM for tasks whose reminders are not set", async () => {
+    for (const prefs of [
+      { remindersEnabled: true, defaultReminderMinutes: null },
+      { remindersEnabled: false, defaultReminderMinutes: 60 },
+    ]) {
+      const user = `n-${randomUUID()}`;
+      preferences.set(user, prefs);
+      await createTask(user, { title: "unset", ...due });
+      await createTask(user, { title: "own", ...due, reminders: [10] });
+      assert.deepEqual(await triggersByTitle((await createFeed(user)).path), { unset: [], own: [-10] }, JSON.stringify(prefs));
+    }
+  });
+
+  test("notifications unreachable: 503 problem+json with Retry-After; a feed that needs no default is served without asking", async () => {
+    const user = `u-${randomUUID()}`;
+    await createTask(user, { title: "unset", ...due });
+    const needs = await createFeed(user);
+    const other = `o-${randomUUID()}`;
+    await createTask(other, { title: "own", ...due, reminders: [10] });
+    await createTask(other, { title: "none", ...due, reminders: [] });
+    const needsNone = await createFeed(other);
+    notificationsStatus = 500;
+    try {
+      const res = await fetchFeed(needs.path);
+      assert.equal(res.status, 503, res.text);
+      assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
+      assert.equal(res.headers["retry-after"], "60");
+      const before = preferenceCalls().length;
+      assert.deepEqual(await triggersByTitle(needsNone.path), { own: [-10], none: [] });
+      assert.equal(preferenceCalls().length, before, "no call to notifications when no task needs the default");
+    } finally {
+      notificationsStatus = null;
+    }
+    assert.deepEqual(await triggersByTitle(needs.path), { unset: [-60] });
   });
 });
 

@@ -1,5 +1,5 @@
 /** Per-file test harness: a private database, migrated, and the app driven in-process. */
-import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex } from "@tasks/shared";
+import { createDatabase, createLogger, createRegistry, migrateLatest, type Knex, type SidecarOptions } from "@tasks/shared";
 import {
   createTestDatabase,
   request,
@@ -25,7 +25,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { onEventsWritten?: () => void; feedRequestsPerMinute?: number } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { onEventsWritten?: () => void; feedRequestsPerMinute?: number; sidecar?: SidecarOptions } = {},
+): Promise<Harness> {
   const db = await createTestDatabase("tasks");
   const knex = createDatabase({ connectionString: db.url, poolMin: 0, poolMax: 5 });
   await migrateLatest(knex, migrations);
@@ -37,6 +39,7 @@ export async function startHarness(opts: { onEventsWritten?: () => void; feedReq
     daprAppToken: testAppToken,
     ...(opts.onEventsWritten ? { onEventsWritten: opts.onEventsWritten } : {}),
     ...(opts.feedRequestsPerMinute !== undefined ? { feedRequestsPerMinute: opts.feedRequestsPerMinute } : {}),
+    ...(opts.sidecar ? { sidecar: opts.sidecar } : {}),
   });
   const tokens = new Map<string, string>();
   return {

@@ -188,3 +188,18 @@ test("the hours around each 2031 DST change in Paris, New York and Sydney: ical.
     }
   }
 });
+
+test("VALARMs: the task's own reminders, else (not set) the defaults given; [] none; not set without defaults is refused", () => {
+  const triggers = (ics: string) =>
+    parse(ics)
+      .getAllSubcomponents("vevent")
+      .map((ev) => ev.getAllSubcomponents("valarm").map((a) => (a.getFirstPropertyValue("trigger") as ICAL.Duration).toSeconds() / 60));
+  const own = task({ reminders: [120, 0] });
+  const unset = task({ id: "0b6f0a57-5b0e-4c43-9a57-6c7a4f0f2d02", reminders: null });
+  const none = task({ id: "0b6f0a57-5b0e-4c43-9a57-6c7a4f0f2d03", reminders: [] });
+  assert.deepEqual(triggers(renderCalendar({ name: "t", tasks: [own, unset, none], defaultReminders: [45] })), [[-120, 0], [-45], []]);
+  assert.deepEqual(triggers(renderCalendar({ name: "t", tasks: [unset], defaultReminders: [] })), [[]]);
+  assert.throws(() => renderCalendar({ name: "t", tasks: [unset] }), /defaultReminders are needed/);
+  // Only tasks with a due time count: an undated task with reminders not set needs no default.
+  assert.doesNotThrow(() => renderCalendar({ name: "t", tasks: [own, { ...unset, dueAt: null }] }));
+});

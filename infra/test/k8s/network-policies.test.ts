@@ -113,7 +113,8 @@ describe("network policies from the catalog", () => {
     const ps = workloadNetworkPolicies(
       input({ egress: {}, additionalEgress: [{ apps: ["tasks-api"], destination: { port: 8443, cidrs: ["192.168.49.2/32"] } }] }),
     );
-    assert.deepEqual(egressPorts(ps, "tasks-api"), [8443]);
+    // 50002: its own calls to notifications' sidecar (the calendar feed's default reminders), from the catalog.
+    assert.deepEqual(egressPorts(ps, "tasks-api"), [8443, 50002]);
     assert.deepEqual(egressPorts(ps, "audit"), []);
   });
 
