@@ -140,6 +140,8 @@ export const mcpEndpoint = "/mcp";
 export const mcpResourceMetadataPath = `/.well-known/oauth-protected-resource${mcpEndpoint}`;
 
 const allTaskTopics: TopicName[] = [topics.taskCreated.name, topics.taskUpdated.name, topics.taskCompleted.name, topics.taskDeleted.name];
+/** Calendar feed created/revoked: published by tasks-api, recorded by audit only (nothing else acts on feeds). */
+const feedTopic: TopicName = topics.calendarFeedChanged.name;
 
 export const services = {
   "tasks-api": {
@@ -148,7 +150,7 @@ export const services = {
     port: 3000,
     publicRoutes: [{ path: "/api/v1/tasks" }, { path: "/api/v1/calendar-feeds" }, { path: "/calendar", auth: "url-token" }],
     openapiPath: "/api/v1/openapi.json",
-    publishes: allTaskTopics,
+    publishes: [...allTaskTopics, feedTopic],
     subscribes: [],
     // A calendar feed's VALARMs for tasks whose reminders are not set: the owner's default reminder.
     invokes: [{ app: "notifications", method: "GET", path: actingUser(notificationsPreferencesPath) }],
@@ -189,12 +191,12 @@ export const services = {
   },
   audit: {
     name: "audit",
-    description: "Append-only history of every task operation, per user.",
+    description: "Append-only history of every task operation and calendar feed change, per user.",
     port: 3003,
     publicRoutes: [{ path: "/api/v1/audit" }],
     openapiPath: "/api/v1/audit/openapi.json",
     publishes: [],
-    subscribes: allTaskTopics.map(sub),
+    subscribes: [...allTaskTopics, feedTopic].map(sub),
     invokes: [],
     dapr: ["pubsub", "secrets"],
     database: "audit",

@@ -29,9 +29,18 @@ export const topics = {
   taskUpdated: topic("task.updated"),
   taskCompleted: topic("task.completed"),
   taskDeleted: topic("task.deleted"),
+  /**
+   * A calendar feed was created or revoked (`data.change`); the feed's id, owner and name, never its token
+   * or the token's hash. One topic for both changes: dev's Event Hubs Standard namespace holds at most 10 event
+   * hubs, and the four task topics, this one and their dead-letter topics are exactly 10. Few events: 1 partition.
+   */
+  calendarFeedChanged: topic("calendar-feed.changed", 1),
 } as const satisfies Record<string, TopicSpec>;
 
 export type TopicKey = keyof typeof topics;
+/** The topics whose events carry a task (`data.task`): every consumer of task changes subscribes to these. */
+export const taskTopicKeys = ["taskCreated", "taskUpdated", "taskCompleted", "taskDeleted"] as const satisfies readonly TopicKey[];
+export type TaskTopicKey = (typeof taskTopicKeys)[number];
 export type TopicName = (typeof topics)[TopicKey]["name"];
 
 export const allTopics: readonly TopicSpec[] = Object.values(topics);

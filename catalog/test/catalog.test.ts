@@ -14,6 +14,7 @@ import {
   type ServiceSpec,
   services,
   subscribersOf,
+  taskTopicKeys,
   topics,
   ingressPathMatches,
   underPathPrefix,
@@ -90,6 +91,23 @@ describe("catalog", () => {
         .sort(),
       ["audit", "notifications", "realtime", "recurrence"],
     );
+  });
+
+  it("routes calendar-feed.changed to audit only; the task consumers subscribe to the task topics only", () => {
+    assert.deepEqual(
+      subscribersOf(topics.calendarFeedChanged.name).map((s) => s.name),
+      ["audit"],
+    );
+    assert.ok((services["tasks-api"].publishes as readonly string[]).includes(topics.calendarFeedChanged.name));
+    const taskTopics = taskTopicKeys.map((k) => topics[k].name as string);
+    for (const s of [services.realtime, services.notifications, services.recurrence])
+      assert.deepEqual(
+        s.subscribes.filter((x) => !taskTopics.includes(x.topic)),
+        [],
+        s.name,
+      );
+    // Dev's Event Hubs Standard namespace holds at most 10 event hubs: topics and their dead-letter topics.
+    assert.ok(allBrokerTopics().length <= 10, `${allBrokerTopics().length} broker topics`);
   });
 
   it("builds every secret store's contents in one place: keys, SMTP, the broker where it needs one, a URL per database", () => {

@@ -8,6 +8,7 @@ import {
   authenticatedProblems,
   bearerScheme,
   bearerSecurity,
+  calendarFeedSnapshotSchema,
   jsonContent,
   problemJsonSchema,
   problemResponse,
@@ -26,11 +27,12 @@ export const auditOpenapiPath = services.audit.openapiPath;
 const entrySchema = z.object({
   id: z.string(),
   eventId: z.string(),
-  taskId: z.uuid(),
+  taskId: z.uuid().nullable().meta({ description: "The task the entry is about; null for a calendar feed's entry." }),
+  feedId: z.uuid().nullable().meta({ description: "The calendar feed of a feed-created or feed-revoked entry; null otherwise." }),
   action: z.enum(auditActions),
   actor: z.string().meta({ description: "The user, or service:<app-id> for a service (the recurrence service creating an occurrence)." }),
-  before: taskSnapshotSchema.nullable(),
-  after: taskSnapshotSchema.nullable(),
+  before: z.union([taskSnapshotSchema, calendarFeedSnapshotSchema]).nullable(),
+  after: z.union([taskSnapshotSchema, calendarFeedSnapshotSchema]).nullable(),
   occurredAt: z.iso.datetime({ offset: true }),
   recordedAt: z.iso.datetime({ offset: true }),
 });
@@ -38,7 +40,11 @@ const entrySchema = z.object({
 export function auditOpenapi(base: string): OpenApiJson {
   return {
     openapi: "3.1.0",
-    info: { title: "audit", version: "1.0.0", description: "The authenticated user's append-only history of task operations." },
+    info: {
+      title: "audit",
+      version: "1.0.0",
+      description: "The authenticated user's append-only history of task operations and calendar feed changes.",
+    },
     components: {
       securitySchemes: bearerScheme,
       schemas: {
@@ -55,6 +61,7 @@ export function auditOpenapi(base: string): OpenApiJson {
           description: "Newest first, keyset-paged.",
           parameters: queryParameters(auditQuerySchema, {
             taskId: "Only this task's entries.",
+            feedId: "Only this calendar feed's entries.",
             action: `One of ${auditActions.join(", ")}.`,
             from: "At or after this instant (RFC 3339).",
             to: "At or before this instant (RFC 3339).",

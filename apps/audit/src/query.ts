@@ -8,6 +8,7 @@ const single = (name: string) => z.string({ message: `${name} must be given once
 export const auditQuerySchema = z
   .strictObject({
     taskId: single("taskId").pipe(z.uuid("taskId must be a UUID.")).optional(),
+    feedId: single("feedId").pipe(z.uuid("feedId must be a UUID.")).optional(),
     action: single("action")
       .pipe(z.enum(auditActions, { message: `action must be one of ${auditActions.join(", ")}.` }))
       .optional(),
@@ -29,7 +30,9 @@ export type AuditQuery = z.output<typeof auditQuerySchema>;
 export interface AuditEntry {
   id: string;
   eventId: string;
-  taskId: string;
+  /** The task the entry is about; null for a calendar feed's entry (feedId). */
+  taskId: string | null;
+  feedId: string | null;
   action: AuditAction;
   actor: string;
   before: unknown;
@@ -41,7 +44,8 @@ export interface AuditEntry {
 interface Row {
   id: string;
   event_id: string;
-  task_id: string;
+  task_id: string | null;
+  feed_id: string | null;
   action: AuditAction;
   actor: string;
   before: unknown;
@@ -61,6 +65,7 @@ export async function listEntries(db: Knex, userId: string, q: AuditQuery): Prom
     bindings.push(value);
   };
   if (q.taskId) add("task_id = ?::uuid", q.taskId);
+  if (q.feedId) add("feed_id = ?::uuid", q.feedId);
   if (q.action) add("action = ?", q.action);
   if (q.from) add("occurred_at >= ?::timestamptz", q.from);
   if (q.to) add("occurred_at < ?::timestamptz", q.to);
@@ -75,7 +80,7 @@ export async function listEntries(db: Knex, userId: string, q: AuditQuery): Prom
     bindings.push(c.t, c.id);
   }
   const { rows } = await db.raw<{ rows: Row[] }>(
-    `select id, event_id, task_id, action, actor, before, after, occurred_at, recorded_at, occurred_at::text as k
+    `select id, event_id, task_id, feed_id, action, actor, before, after, occurred_at, recorded_at, occurred_at::text as k
        from audit_entries where ${where.join(" and ")} order by occurred_at desc, id desc limit ?`,
     [...bindings, q.limit + 1],
   );
@@ -86,6 +91,7 @@ export async function listEntries(db: Knex, userId: string, q: AuditQuery): Prom
       id: String(r.id),
       eventId: r.event_id,
       taskId: r.task_id,
+      feedId: r.feed_id,
       action: r.action,
       actor: r.actor,
       before: r.before,

@@ -1,15 +1,15 @@
 /**
- * Turns task events into audit rows. Insert-or-ignore on the CloudEvent id makes redelivery
- * harmless; data Postgres can never store (class 22: data exceptions) is dropped to the
+ * Turns task events and calendar feed changes into audit rows. Insert-or-ignore on the CloudEvent id makes
+ * redelivery harmless; data Postgres can never store (class 22: data exceptions) is dropped to the
  * dead-letter topic instead of being retried forever.
  */
-import { DropEvent, type Knex, type TaskEvent, type TaskEventHandlers, type TaskSnapshot } from "@tasks/shared";
-import type { TopicKey } from "@tasks/catalog";
+import { DropEvent, type CalendarFeedSnapshot, type Knex, type TaskEvent, type TaskEventHandlers, type TaskSnapshot } from "@tasks/shared";
+import type { TaskTopicKey, TopicKey } from "@tasks/catalog";
 
-export const auditActions = ["created", "updated", "completed", "deleted", "reopened", "skipped"] as const;
+export const auditActions = ["created", "updated", "completed", "deleted", "reopened", "skipped", "feed-created", "feed-revoked"] as const;
 export type AuditAction = (typeof auditActions)[number];
 
-const actionOf: Record<TopicKey, AuditAction> = {
+const actionOf: Record<TaskTopicKey, AuditAction> = {
   taskCreated: "created",
   taskUpdated: "updated",
   taskCompleted: "completed",
@@ -21,7 +21,9 @@ interface Entry {
   user_id: string;
   actor: string;
   action: AuditAction;
-  task_id: string;
+  /** Exactly one of task_id and feed_id is set. */
+  task_id: string | null;
+  feed_id: string | null;
   before: string | null;
   after: string | null;
   occurred_at: string;
@@ -31,15 +33,16 @@ interface Entry {
  * The action of an event: the topic's, except a task.updated that makes a closed task open again
  * (reopened) and a task.completed whose task was skipped rather than done (skipped).
  */
-function actionFor(key: TopicKey, data: { task: TaskSnapshot; before?: TaskSnapshot }): AuditAction {
+function actionFor(key: TaskTopicKey, data: { task: TaskSnapshot; before?: TaskSnapshot }): AuditAction {
   if (key === "taskUpdated" && data.before && data.before.status !== "open" && data.task.status === "open") return "reopened";
   if (key === "taskCompleted" && data.task.status === "skipped") return "skipped";
   return actionOf[key];
 }
 
-function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
+const json = (t: TaskSnapshot | CalendarFeedSnapshot | null | undefined) => (t ? JSON.stringify(t) : null);
+
+function taskEntry(key: TaskTopicKey, event: TaskEvent<TaskTopicKey>): Entry {
   const data = event.data as { actor: string; task: TaskSnapshot; before?: TaskSnapshot; after?: TaskSnapshot };
-  const json = (t: TaskSnapshot | null | undefined) => (t ? JSON.stringify(t) : null);
   // task.completed carries the open task it closed as `before` (absent on events from before it did: null).
   const [before, after] =
     key === "taskUpdated"
@@ -55,20 +58,42 @@ function entryFor<K extends TopicKey>(key: K, event: TaskEvent<K>): Entry {
     actor: data.actor,
     action: actionFor(key, data),
     task_id: data.task.id,
+    feed_id: null,
     before: json(before),
     after: json(after),
     occurred_at: event.time ?? new Date().toISOString(),
   };
 }
 
+/** A feed's creation (after = the feed) or revocation (before = the feed); the event never holds its token. */
+function feedEntry(event: TaskEvent<"calendarFeedChanged">): Entry {
+  const { actor, change, feed } = event.data;
+  return {
+    event_id: event.id,
+    user_id: feed.userId,
+    actor,
+    action: change === "created" ? "feed-created" : "feed-revoked",
+    task_id: null,
+    feed_id: feed.id,
+    before: change === "revoked" ? json(feed) : null,
+    after: change === "created" ? json(feed) : null,
+    occurred_at: event.time ?? new Date().toISOString(),
+  };
+}
+
+const entryFor = <K extends TopicKey>(key: K, event: TaskEvent<K>): Entry =>
+  key === "calendarFeedChanged"
+    ? feedEntry(event as TaskEvent<"calendarFeedChanged">)
+    : taskEntry(key as TaskTopicKey, event as TaskEvent<TaskTopicKey>);
+
 /** Returns true when the row was new, false for a duplicate delivery. */
 export async function recordEvent<K extends TopicKey>(db: Knex, key: K, event: TaskEvent<K>): Promise<boolean> {
   const e = entryFor(key, event);
   try {
     const { rowCount } = await db.raw<{ rowCount: number }>(
-      `insert into audit_entries (event_id, user_id, actor, action, task_id, before, after, occurred_at)
-       values (?, ?, ?, ?, ?::uuid, ?::jsonb, ?::jsonb, ?::timestamptz) on conflict (event_id) do nothing`,
-      [e.event_id, e.user_id, e.actor, e.action, e.task_id, e.before, e.after, e.occurred_at],
+      `insert into audit_entries (event_id, user_id, actor, action, task_id, feed_id, before, after, occurred_at)
+       values (?, ?, ?, ?, ?::uuid, ?::uuid, ?::jsonb, ?::jsonb, ?::timestamptz) on conflict (event_id) do nothing`,
+      [e.event_id, e.user_id, e.actor, e.action, e.task_id, e.feed_id, e.before, e.after, e.occurred_at],
     );
     return rowCount === 1;
   } catch (err) {
@@ -91,5 +116,6 @@ export function auditHandlers(db: Knex): TaskEventHandlers {
     taskUpdated: handler("taskUpdated"),
     taskCompleted: handler("taskCompleted"),
     taskDeleted: handler("taskDeleted"),
+    calendarFeedChanged: handler("calendarFeedChanged"),
   };
 }

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { subscriptionRoute, topics } from "@tasks/catalog";
-import { createRegistry, type Knex, type TaskSnapshot } from "@tasks/shared";
+import { createRegistry, newCloudEvent, type Knex, type TaskSnapshot } from "@tasks/shared";
 import { request, sampleTask, sampleTaskEvent, signTestToken, daprHeaders } from "@tasks/shared/testing";
 import type { Express } from "express";
 import { startAuditTestApp, type AuditTestApp } from "./support/app.js";
@@ -27,7 +28,8 @@ const count = async () => Number((await knex("audit_entries").count<{ count: str
 const base = "/api/v1/audit";
 interface Entry {
   eventId: string;
-  taskId: string;
+  taskId: string | null;
+  feedId?: string | null;
   action: string;
   actor: string;
   before: TaskSnapshot | null;
@@ -136,6 +138,67 @@ describe("recording events", () => {
     assert.deepEqual((await deliver(topics.taskCreated.name, bad)).body, { status: "DROP" });
     assert.equal(await count(), n);
     assert.match(await registry.metrics(), /events_dead_lettered_total\{topic="task.created",service="audit"\} 2/);
+  });
+});
+
+describe("calendar feed changes (calendar-feed.changed)", () => {
+  const feed = (userId: string, name = "Tasks") => ({ id: randomUUID(), userId, name, createdAt: "2031-01-01T00:00:00.000Z" });
+  const feedEvent = (change: "created" | "revoked", f: ReturnType<typeof feed>, time?: Date) =>
+    newCloudEvent({
+      topic: topics.calendarFeedChanged.name,
+      source: "tasks-api",
+      subject: f.id,
+      data: { actor: f.userId, change, feed: f },
+      ...(time ? { time } : {}),
+    });
+  const route = topics.calendarFeedChanged.name;
+
+  test("created and revoked are entries of the feed's owner: feedId, no taskId, the feed after / before", async () => {
+    const f = feed("fiona", "Work");
+    const created = feedEvent("created", f, new Date("2031-01-01T00:00:01Z"));
+    const revoked = feedEvent("revoked", f, new Date("2031-01-01T00:00:02Z"));
+    for (const ev of [created, revoked, revoked]) assert.deepEqual((await deliver(route, ev)).body, { status: "SUCCESS" });
+    const items = (await get("fiona", `feedId=${f.id}`)).json<Page>().items;
+    assert.deepEqual(
+      items.map((e) => [e.action, e.actor, e.taskId, e.feedId, e.before, e.after, e.eventId]),
+      [
+        ["feed-revoked", "fiona", null, f.id, f, null, revoked.id],
+        ["feed-created", "fiona", null, f.id, null, f, created.id],
+      ],
+    );
+    assert.deepEqual(
+      (await get("fiona", "action=feed-created")).json<Page>().items.map((e) => e.eventId),
+      [created.id],
+    );
+    assert.deepEqual((await get("gus", `feedId=${f.id}`)).json<Page>().items, [], "another user sees none of it");
+    const bad = await get("fiona", "feedId=nope");
+    assert.equal(bad.status, 400);
+  });
+
+  test("a feed event that does not match its schema is dropped; fields beyond the feed snapshot (a token) are never stored", async () => {
+    const n = await count();
+    const f = feed("fiona");
+    const unknown = { ...feedEvent("created", f), data: { actor: "fiona", change: "renamed", feed: f } };
+    assert.deepEqual((await deliver(route, unknown)).body, { status: "DROP" });
+    // A task event on the feed topic, and a feed event on a task topic: both DROP.
+    assert.deepEqual((await deliver(route, sampleTaskEvent("taskCreated", { actor: "a", task: sampleTask() }))).body, { status: "DROP" });
+    assert.deepEqual((await deliver(topics.taskCreated.name, feedEvent("created", f))).body, { status: "DROP" });
+    assert.equal(await count(), n);
+    // Extra fields in the feed are not stored: only id, owner, name and creation time.
+    const leaky = feedEvent("created", { ...f, token: "tcf_secret" } as ReturnType<typeof feed>);
+    assert.deepEqual((await deliver(route, leaky)).body, { status: "SUCCESS" });
+    const { rows } = await knex.raw<{ rows: { after: unknown }[] }>("select after from audit_entries where event_id = ?", [leaky.id]);
+    assert.deepEqual(rows[0]!.after, f);
+  });
+
+  test("the database holds every row to exactly one subject: a task or a feed", async () => {
+    const insert = (task: string | null, feedId: string | null) =>
+      knex.raw(
+        `insert into audit_entries (event_id, user_id, actor, action, task_id, feed_id, occurred_at) values (?, 'x', 'x', 'created', ?, ?, now())`,
+        [randomUUID(), task, feedId],
+      );
+    await assert.rejects(insert(null, null), /audit_entries_one_subject/);
+    await assert.rejects(insert(randomUUID(), randomUUID()), /audit_entries_one_subject/);
   });
 });
 

@@ -32,7 +32,11 @@ test("boots from the secret store, serves, drains on SIGTERM", async () => {
   const svc = startServiceProcess(entry, fixture.bootEnv(port));
   try {
     await svc.waitForLog((l) => l.msg === "listening");
-    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, ["0001_audit_entries", "0002_audit_actions"]);
+    assert.deepEqual(svc.logs.find((l) => l.msg === "migrations")?.applied, [
+      "0001_audit_entries",
+      "0002_audit_actions",
+      "0003_calendar_feed_entries",
+    ]);
     assert.ok(
       svc.logs.every((l) => l.service === "audit"),
       "every line is JSON from tasks-api",

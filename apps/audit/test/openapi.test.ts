@@ -4,8 +4,10 @@
  * answer and the query the validator accepts (ajv against real requests).
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { services, subscriptionRoute, topics } from "@tasks/catalog";
+import { newCloudEvent } from "@tasks/shared";
 import {
   compareOpenApiWithApp,
   componentValidator,
@@ -54,11 +56,31 @@ test("the audit OpenAPI document: served openly, exactly the served routes, sche
   const valid = componentValidator(doc);
   assert.equal(valid("AuditPage", page.body), undefined);
   assert.equal((page.body as { items: unknown[] }).items.length, 1);
+  // A calendar feed's entry fits the same schema (feedId set, taskId null, the feed as after).
+  const feed = { id: randomUUID(), userId: "olga", name: "Tasks", createdAt: new Date().toISOString() };
+  const feedEvent = newCloudEvent({
+    topic: topics.calendarFeedChanged.name,
+    source: "tasks-api",
+    data: { actor: "olga", change: "created", feed },
+  });
+  const fed = await request(app, {
+    method: "POST",
+    url: subscriptionRoute(topics.calendarFeedChanged.name),
+    body: JSON.stringify(feedEvent),
+    headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
+  });
+  assert.deepEqual(fed.body, { status: "SUCCESS" });
+  const feedPage = await request(app, { url: `${auditBase}?feedId=${feed.id}`, token: await signTestToken("olga") });
+  assert.equal(valid("AuditPage", feedPage.body), undefined);
+  assert.deepEqual(
+    (feedPage.body as { items: { taskId: string | null; feedId: string | null }[] }).items.map((e) => [e.taskId, e.feedId]),
+    [[null, feed.id]],
+  );
 
   const params = doc.paths[auditBase]!.get!.parameters!;
-  assert.deepEqual(params.map((p) => p.name).sort(), ["action", "cursor", "from", "limit", "taskId", "to"]);
+  assert.deepEqual(params.map((p) => p.name).sort(), ["action", "cursor", "feedId", "from", "limit", "taskId", "to"]);
   const action = params.find((p) => p.name === "action")!.schema;
-  assert.deepEqual(action.enum, ["created", "updated", "completed", "deleted", "reopened", "skipped"]);
+  assert.deepEqual(action.enum, ["created", "updated", "completed", "deleted", "reopened", "skipped", "feed-created", "feed-revoked"]);
   const bad = await request(app, { url: `${auditBase}?action=renamed`, token: await signTestToken("olga") });
   assert.equal(bad.status, 400);
   assert.equal(valid("Problem", bad.body), undefined);

@@ -136,3 +136,23 @@ test("ending a series with no open occurrence is in the audit history: its lates
     ],
   );
 });
+
+test("creating and revoking a calendar feed lands in the owner's audit history, without the token", async () => {
+  const erin = await signTestToken("erin");
+  const created = await request(tasks, { method: "POST", url: "/api/v1/calendar-feeds", token: erin, body: { name: "Erin's" } });
+  assert.equal(created.status, 201, created.text);
+  const feed = created.json<{ id: string; token: string; createdAt: string }>();
+  assert.equal((await request(tasks, { method: "DELETE", url: `/api/v1/calendar-feeds/${feed.id}`, token: erin })).status, 204);
+  await relayToAudit();
+  const items = await history(erin, `feedId=${feed.id}`);
+  const snapshot = { id: feed.id, userId: "erin", name: "Erin's", createdAt: feed.createdAt };
+  assert.deepEqual(
+    items.map((e) => [e.action, e.actor, e.taskId, e.before, e.after]),
+    [
+      ["feed-revoked", "erin", null, snapshot, null],
+      ["feed-created", "erin", null, null, snapshot],
+    ],
+  );
+  assert.ok(!JSON.stringify(items).includes(feed.token.slice(4)), "the token reached the audit history");
+  assert.deepEqual(await history(await signTestToken("bob"), `feedId=${feed.id}`), []);
+});

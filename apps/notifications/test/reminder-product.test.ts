@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
+import { subscriptionRoute, topics, type TaskTopicKey } from "@tasks/catalog";
 import {
   createDatabase,
   createLogger,
@@ -82,7 +82,7 @@ beforeEach(async () => {
   await db.raw("truncate reminders, deliveries, digests, notifications, preferences, push_subscriptions");
 });
 
-async function publish<K extends TopicKey>(key: K, data: TaskEventDataByKey[K]): Promise<void> {
+async function publish<K extends TaskTopicKey>(key: K, data: TaskEventDataByKey[K]): Promise<void> {
   const res = await request(app, {
     method: "POST",
     url: subscriptionRoute(topics[key].name),

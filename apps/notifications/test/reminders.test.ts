@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
-import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
+import { subscriptionRoute, topics, type TaskTopicKey } from "@tasks/catalog";
 import {
   createDatabase,
   createLogger,
@@ -101,7 +101,7 @@ beforeEach(async () => {
   await db.raw("truncate reminders, deliveries, notifications, notifications_archive, preferences, push_subscriptions, user_contacts");
 });
 
-async function publish<K extends TopicKey>(key: K, data: TaskEventDataByKey[K]): Promise<void> {
+async function publish<K extends TaskTopicKey>(key: K, data: TaskEventDataByKey[K]): Promise<void> {
   const event = sampleTaskEvent(key, data);
   const res = await request(app, {
     method: "POST",

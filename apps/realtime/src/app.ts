@@ -1,4 +1,4 @@
-import { services, type TopicKey } from "@tasks/catalog";
+import { services, type TaskTopicKey } from "@tasks/catalog";
 import {
   consumerMetrics,
   createServiceApp,
@@ -49,7 +49,7 @@ export function createRealtimeApp(deps: RealtimeAppDeps) {
     onSlowConsumer: (userId) => deps.logger.warn({ userId }, "slow consumer disconnected"),
   });
   const forward =
-    <K extends TopicKey>(): EventHandler<K> =>
+    <K extends TaskTopicKey>(): EventHandler<K> =>
     async (event: TaskEvent<K>, ctx) => {
       const task = event.data.task;
       const update: UpdateEvent = {

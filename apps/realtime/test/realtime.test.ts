@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { subscriptionRoute, topics, type TopicKey } from "@tasks/catalog";
+import { subscriptionRoute, topics, type TaskTopicKey } from "@tasks/catalog";
 import { createLogger, type TaskSnapshot } from "@tasks/shared";
 import { sampleTask, sampleTaskEvent, signTestToken, testJwtKey, daprHeaders } from "@tasks/shared/testing";
 import { closeCodes, Hub, type RealtimeAppDeps } from "../src/index.js";
@@ -83,7 +83,7 @@ async function client(token: string, protocols = true): Promise<TestClient> {
   return c;
 }
 
-async function deliver<K extends TopicKey>(key: K, task: TaskSnapshot, id?: string): Promise<string> {
+async function deliver<K extends TaskTopicKey>(key: K, task: TaskSnapshot, id?: string): Promise<string> {
   const data =
     key === "taskUpdated" ? { actor: task.userId, task, before: task, after: task, changed: ["title"] } : { actor: task.userId, task };
   const event = sampleTaskEvent(key, data as never, id ? { id } : {});

@@ -1,5 +1,5 @@
 /**
- * CloudEvents 1.0 envelopes and zod schemas for the catalog's task events.
+ * CloudEvents 1.0 envelopes and zod schemas for the catalog's events: the task events and calendar-feed.changed.
  *
  * Event data: every task event carries `actor` (who caused it: a user id, or `service:<app-id>`) and
  * `task` (the task after the change; for task.deleted, its last state). task.updated also carries
@@ -78,6 +78,23 @@ export const taskUpdatedDataSchema = z.object({
 export const taskCompletedDataSchema = z.object({ actor, task: taskSnapshotSchema, before: taskSnapshotSchema.optional() });
 export const taskDeletedDataSchema = z.object({ actor, task: taskSnapshotSchema });
 
+/**
+ * A calendar feed as its events carry it: id, owner, name, creation time. Never the token or its hash (the
+ * token is the feed's only credential; the hash opens nothing but still identifies it).
+ */
+export const calendarFeedSnapshotSchema = z.object({
+  id: z.uuid(),
+  userId: z.string().min(1),
+  name: z.string(),
+  createdAt: instantSchema,
+});
+export type CalendarFeedSnapshot = z.infer<typeof calendarFeedSnapshotSchema>;
+export const calendarFeedChanges = ["created", "revoked"] as const;
+export type CalendarFeedChange = (typeof calendarFeedChanges)[number];
+/** calendar-feed.changed: a feed was created or revoked (`change`), by `actor` (its owner). */
+export const calendarFeedChangedDataSchema = z.object({ actor, change: z.enum(calendarFeedChanges), feed: calendarFeedSnapshotSchema });
+export type CalendarFeedChangedData = z.infer<typeof calendarFeedChangedDataSchema>;
+
 export type TaskCreatedData = z.infer<typeof taskCreatedDataSchema>;
 export type TaskUpdatedData = z.infer<typeof taskUpdatedDataSchema>;
 export type TaskCompletedData = z.infer<typeof taskCompletedDataSchema>;
@@ -89,13 +106,16 @@ export const taskEventDataSchemas = {
   taskUpdated: taskUpdatedDataSchema,
   taskCompleted: taskCompletedDataSchema,
   taskDeleted: taskDeletedDataSchema,
+  calendarFeedChanged: calendarFeedChangedDataSchema,
 } as const satisfies Record<TopicKey, z.ZodObject>;
 
+/** Event data per catalog topic key; the task topics' (TaskTopicKey) all carry `task`. */
 export interface TaskEventDataByKey {
   taskCreated: TaskCreatedData;
   taskUpdated: TaskUpdatedData;
   taskCompleted: TaskCompletedData;
   taskDeleted: TaskDeletedData;
+  calendarFeedChanged: CalendarFeedChangedData;
 }
 
 /** The catalog topic key of a topic name, e.g. "task.completed" → "taskCompleted". */

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, test } from "node:test";
 import { serviceMetrics, subscriptionRoute, topics } from "@tasks/catalog";
 import { createServiceApp } from "../src/app.js";
+import { newCloudEvent } from "../src/events.js";
 import { createLogger } from "../src/logging.js";
 import { consumerMetrics, createRegistry, publisherMetrics } from "../src/metrics.js";
 import { DropEvent, PublishError, publishCloudEvent, subscriptionRouter, type TaskEventHandlers } from "../src/pubsub.js";
@@ -102,6 +104,33 @@ test("deliveries answer SUCCESS, RETRY (handler throws) or DROP (DropEvent, or n
     404,
   );
   assert.deepEqual((await request(app, { url: "/dapr/subscribe", headers: daprHeaders })).body, []);
+});
+
+test("a consumer of task events only (realtime, notifications, recurrence) drops a calendar-feed.changed event safely", async () => {
+  let calls = 0;
+  const { app } = appWith({
+    taskCreated: async () => void calls++,
+    taskCompleted: async () => void calls++,
+  });
+  const feedEvent = newCloudEvent({
+    topic: topics.calendarFeedChanged.name,
+    source: "tasks-api",
+    data: { actor: "u", change: "created", feed: { id: randomUUID(), userId: "u", name: "Tasks", createdAt: new Date().toISOString() } },
+  });
+  assert.equal(feedEvent.type, "com.tasks.calendar-feed.changed");
+  const post = (url: string) =>
+    request(app, {
+      method: "POST",
+      url,
+      body: JSON.stringify(feedEvent),
+      headers: { "content-type": "application/cloudevents+json", ...daprHeaders },
+    });
+  // Misrouted onto a task topic: not that topic's type and no task in it, so DROP (dead-letter), no handler call.
+  for (const topic of [topics.taskCreated.name, topics.taskCompleted.name])
+    assert.deepEqual((await post(subscriptionRoute(topic))).body, { status: "DROP" });
+  // Its own route is not served (no handler, and the catalog gives these apps no Subscription for it): 404.
+  assert.equal((await post(subscriptionRoute(topics.calendarFeedChanged.name))).status, 404);
+  assert.equal(calls, 0);
 });
 
 test("registered metric names are exactly catalog names", async () => {

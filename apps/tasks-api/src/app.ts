@@ -45,7 +45,7 @@ export interface TasksAppDeps {
 export function createTasksApp(deps: TasksAppDeps): ServiceApp & { service: TasksService; feeds: CalendarFeedStore } {
   const service = new TasksService({ db: deps.db, ...(deps.onEventsWritten ? { onEventsWritten: deps.onEventsWritten } : {}) });
   const series = new SeriesService(deps.db, () => deps.onEventsWritten?.());
-  const feeds = new CalendarFeedStore(deps.db);
+  const feeds = new CalendarFeedStore(deps.db, () => deps.onEventsWritten?.());
   let doc: unknown;
   const openapi = () => (doc ??= openapiDocument());
   const sidecar = deps.sidecar;

@@ -2,10 +2,14 @@
  * Calendar feed tokens. A token is 32 random bytes (base64url) behind a fixed prefix; only its SHA-256 is
  * stored, so the database never holds a usable URL. The token is returned once, by `create`; `revoke`
  * deletes the row, so the very next fetch with it finds nothing. Every query but `resolve` is scoped to
- * the owner: another user's feed id behaves like an unknown one.
+ * the owner: another user's feed id behaves like an unknown one. Creating and revoking write a
+ * calendar-feed.changed event to the outbox in the same transaction (the audit service records it); the
+ * event holds the feed's id, owner, name and creation time, never the token or its hash.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { ConflictError, NotFoundError, type Knex } from "@tasks/shared";
+import { topics } from "@tasks/catalog";
+import { ConflictError, NotFoundError, type CalendarFeedChange, type CalendarFeedChangedData, type Knex } from "@tasks/shared";
+import { outboxInsert } from "./outbox.js";
 
 export const feedTokenPrefix = "tcf_";
 /** prefix + 43 base64url characters (256 bits). */
@@ -41,8 +45,22 @@ export const newFeedToken = (): string => `${feedTokenPrefix}${randomBytes(32).t
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Writes the feed's calendar-feed.changed event in the caller's transaction. */
+function feedChanged(trx: Knex.Transaction, change: CalendarFeedChange, r: FeedRow): Promise<unknown> {
+  const data: CalendarFeedChangedData = {
+    actor: r.user_id,
+    change,
+    feed: { id: r.id, userId: r.user_id, name: r.name, createdAt: r.created_at.toISOString() },
+  };
+  return outboxInsert(trx, { topic: topics.calendarFeedChanged.name, aggregateId: r.id, data });
+}
+
 export class CalendarFeedStore {
-  constructor(private readonly db: Knex) {}
+  constructor(
+    private readonly db: Knex,
+    /** Called after a transaction that wrote an event committed (wakes the outbox relay). */
+    private readonly onEventsWritten: () => void = () => undefined,
+  ) {}
 
   /** A new feed and its token (the only time the token is known). 409 beyond `maxFeedsPerUser`. */
   async create(userId: string, name: string): Promise<{ feed: CalendarFeed; token: string }> {
@@ -56,8 +74,10 @@ export class CalendarFeedStore {
       const [inserted] = await trx<FeedRow>("calendar_feeds")
         .insert({ id: randomUUID(), user_id: userId, name, token_hash: hashFeedToken(token), created_at: new Date() } as never)
         .returning(["id", "user_id", "name", "created_at", "last_fetched_at"]);
+      await feedChanged(trx, "created", inserted as FeedRow);
       return inserted as FeedRow;
     });
+    this.onEventsWritten();
     return { feed: toFeed(row), token };
   }
 
@@ -75,12 +95,17 @@ export class CalendarFeedStore {
   /** Deletes the user's feed; its URL stops working at once. 404 for an unknown or another user's id. */
   async revoke(userId: string, id: string): Promise<CalendarFeed> {
     if (!UUID.test(id)) throw new NotFoundError("Calendar feed not found.");
-    const [row] = await this.db<FeedRow>("calendar_feeds")
-      .where({ id, user_id: userId })
-      .delete()
-      .returning(["id", "user_id", "name", "created_at", "last_fetched_at"]);
-    if (!row) throw new NotFoundError("Calendar feed not found.");
-    return toFeed(row as FeedRow);
+    const row = await this.db.transaction(async (trx) => {
+      const [deleted] = await trx<FeedRow>("calendar_feeds")
+        .where({ id, user_id: userId })
+        .delete()
+        .returning(["id", "user_id", "name", "created_at", "last_fetched_at"]);
+      if (!deleted) throw new NotFoundError("Calendar feed not found.");
+      await feedChanged(trx, "revoked", deleted as FeedRow);
+      return deleted as FeedRow;
+    });
+    this.onEventsWritten();
+    return toFeed(row);
   }
 
   /** The feed a token opens, or undefined (malformed, unknown or revoked); records the fetch at most once a minute. */

@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
-import type { TaskSnapshot } from "@tasks/shared";
-import { actingUserPath, notificationsPreferencesPath } from "@tasks/catalog";
+import { taskEventSchema, type TaskSnapshot } from "@tasks/shared";
+import { actingUserPath, notificationsPreferencesPath, topics } from "@tasks/catalog";
 import { request, signTestToken, startFakeSidecar, type FakeSidecar, type RecordedRequest } from "@tasks/shared/testing";
 import ICAL from "ical.js";
 import { maxFeedsPerUser } from "../src/feed-tokens.js";
@@ -229,6 +229,58 @@ describe("a user's feed", () => {
   test("a fetch is recorded as lastFetchedAt", async () => {
     const item = (await h.as(alice, { url: feeds })).json<{ items: CreatedFeed[] }>().items.find((f) => f.id === feed.id)!;
     assert.ok(item.lastFetchedAt && Date.parse(item.lastFetchedAt) >= Date.parse(feed.createdAt));
+  });
+});
+
+describe("feed created and revoked are events (calendar-feed.changed, for the audit), never with the token", () => {
+  const feedEvents = async (feedId: string) =>
+    (await h.knex("outbox").where({ aggregate_id: feedId }).orderBy("id").select("topic", "payload")) as {
+      topic: string;
+      payload: Record<string, unknown> & { data: { actor: string; change: string; feed: Record<string, unknown> } };
+    }[];
+
+  test("create and revoke each write one event in their transaction: owner, change, id, name, creation time", async () => {
+    const user = `e-${randomUUID()}`;
+    const f = await createFeed(user, "Work");
+    assert.equal((await h.as(user, { method: "DELETE", url: `${feeds}/${f.id}` })).status, 204);
+    const evs = await feedEvents(f.id);
+    assert.deepEqual(
+      evs.map((e) => [e.topic, e.payload.type, e.payload.subject, e.payload.source, e.payload.data]),
+      ["created", "revoked"].map((change) => [
+        topics.calendarFeedChanged.name,
+        topics.calendarFeedChanged.eventType,
+        f.id,
+        "tasks-api",
+        { actor: user, change, feed: { id: f.id, userId: user, name: "Work", createdAt: f.createdAt } },
+      ]),
+    );
+    for (const e of evs) assert.equal(taskEventSchema("calendarFeedChanged").safeParse(e.payload).success, true);
+    // Neither the token, its random part, nor its SHA-256 (hex, base64, base64url) is in any event.
+    const hash = createHash("sha256").update(f.token).digest();
+    const text = JSON.stringify(evs);
+    for (const secret of [f.token, f.token.slice(4), hash.toString("hex"), hash.toString("base64"), hash.toString("base64url")])
+      assert.ok(!text.includes(secret), "an event holds the token or its hash");
+  });
+
+  test("a revoke that finds nothing (another user's feed, twice) and a refused creation write no event", async () => {
+    const [owner, other] = [`e-${randomUUID()}`, `e-${randomUUID()}`];
+    const f = await createFeed(owner);
+    assert.equal((await h.as(other, { method: "DELETE", url: `${feeds}/${f.id}` })).status, 404);
+    assert.deepEqual(
+      (await feedEvents(f.id)).map((e) => e.payload.data.change),
+      ["created"],
+    );
+    await h.as(owner, { method: "DELETE", url: `${feeds}/${f.id}` });
+    assert.equal((await h.as(owner, { method: "DELETE", url: `${feeds}/${f.id}` })).status, 404);
+    assert.deepEqual(
+      (await feedEvents(f.id)).map((e) => e.payload.data.change),
+      ["created", "revoked"],
+    );
+    const full = `e-${randomUUID()}`;
+    for (let i = 0; i < maxFeedsPerUser; i++) await createFeed(full);
+    const before = Number((await h.knex("outbox").count<{ n: string }[]>("* as n"))[0]!.n);
+    assert.equal((await h.as(full, { method: "POST", url: feeds, body: {} })).status, 409);
+    assert.equal(Number((await h.knex("outbox").count<{ n: string }[]>("* as n"))[0]!.n), before);
   });
 });
 

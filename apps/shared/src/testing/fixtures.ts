@@ -1,6 +1,6 @@
 /** Sample task snapshots and task events for tests. */
 import { randomUUID } from "node:crypto";
-import { topics, type TopicKey } from "@tasks/catalog";
+import { topics, type TaskTopicKey } from "@tasks/catalog";
 import { newCloudEvent, type TaskEvent, type TaskEventDataByKey, type TaskSnapshot } from "../events.js";
 
 export function sampleTask(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot {
@@ -28,7 +28,7 @@ export function sampleTask(overrides: Partial<TaskSnapshot> = {}): TaskSnapshot 
 }
 
 /** A CloudEvent for `key` as the tasks API publishes it. */
-export function sampleTaskEvent<K extends TopicKey>(
+export function sampleTaskEvent<K extends TaskTopicKey>(
   key: K,
   data: TaskEventDataByKey[K],
   opts: { id?: string; time?: Date } = {},
