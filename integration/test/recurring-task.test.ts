@@ -291,3 +291,71 @@ test(
     }
   },
 );
+
+test(
+  "issue 19 gaps: feed VALARMs use the default reminder read from notifications through Dapr; feed changes, completions and an end with no open occurrence reach audit through Kafka",
+  { timeout: 150_000 },
+  async () => {
+    const user = `feed-${randomUUID()}`;
+    const token = await platform().token(user);
+    const tasksApi = platform().services["tasks-api"].url;
+    const auditUrl = `${platform().services.audit.url}/api/v1/audit`;
+    const unset = await api<Task>(`${tasksApi}/api/v1/tasks`, token, {
+      body: { title: "reminders not set", dueAt: "2031-05-01T09:00:00Z", timeZone: "Europe/Paris" },
+    });
+    assert.equal(unset.status, 201, JSON.stringify(unset.body));
+    const feed = await api<{ id: string; token: string; path: string }>(`${tasksApi}/api/v1/calendar-feeds`, token, {
+      body: { name: "Mine" },
+    });
+    assert.equal(feed.status, 201, JSON.stringify(feed.body));
+    const alarms = async (): Promise<string[]> => {
+      const res = await fetch(`${tasksApi}${feed.body.path}`, { signal: AbortSignal.timeout(10_000) });
+      const text = await res.text();
+      assert.equal(res.status, 200, text);
+      return text.split("\r\n").filter((l) => l.startsWith("TRIGGER"));
+    };
+    // A new user's default (notifications: 60 minutes), read by tasks-api through its sidecar and notifications' ACL.
+    assert.deepEqual(await alarms(), ["TRIGGER;RELATED=START:-PT60M"]);
+    const prefs = await api(`${platform().services.notifications.url}/api/v1/notifications/preferences`, token, {
+      method: "PATCH",
+      body: { defaultReminderMinutes: 15 },
+    });
+    assert.equal(prefs.status, 200, JSON.stringify(prefs.body));
+    assert.deepEqual(await alarms(), ["TRIGGER;RELATED=START:-PT15M"]);
+
+    // Completed (with its state before), a series ended with no open occurrence, a feed created and revoked.
+    assert.equal((await api(`${tasksApi}/api/v1/tasks/${unset.body.id}/complete`, token, { method: "POST" })).status, 200);
+    const daily = await api<Task>(`${tasksApi}/api/v1/tasks`, token, {
+      body: { title: "daily", dueAt: "2031-05-01T09:00:00Z", timeZone: "UTC", recurrence: "FREQ=DAILY" },
+    });
+    assert.equal((await api(`${tasksApi}/api/v1/tasks/${daily.body.id}/complete`, token, { method: "POST" })).status, 200);
+    // Ended at once: the occurrence recurrence is creating may be refused (410) or made and kept without a rule.
+    const ended = await api<{ latestClosed: unknown; kept: unknown[] }>(`${tasksApi}/api/v1/tasks/${daily.body.id}/series/end`, token, {
+      body: { open: "keep" },
+    });
+    assert.equal(ended.status, 200, JSON.stringify(ended.body));
+    assert.equal((await api(`${tasksApi}/api/v1/calendar-feeds/${feed.body.id}`, token, { method: "DELETE" })).status, 204);
+    type Entry = {
+      action: string;
+      taskId: string | null;
+      feedId: string | null;
+      before: { status?: string; recurrence?: string | null } | null;
+    };
+    const entries = await eventually("the completion, the end and both feed changes in the audit trail", 60_000, async () => {
+      const page = (await api<{ items: Entry[] }>(`${auditUrl}?limit=100`, token)).body.items;
+      const feedActions = page.filter((e) => e.feedId === feed.body.id).map((e) => e.action);
+      const endUpdate = page.find((e) => e.action === "updated" && e.before?.recurrence === "FREQ=DAILY");
+      return feedActions.length === 2 && endUpdate ? page : undefined;
+    });
+    assert.deepEqual(
+      entries.filter((e) => e.feedId === feed.body.id).map((e) => [e.action, e.taskId]),
+      [
+        ["feed-revoked", null],
+        ["feed-created", null],
+      ],
+    );
+    const completed = entries.find((e) => e.action === "completed" && e.taskId === unset.body.id)!;
+    assert.equal(completed.before?.status, "open");
+    assert.ok(!JSON.stringify(entries).includes(feed.body.token.slice(4)), "the feed token reached the audit trail");
+  },
+);
