@@ -203,6 +203,12 @@ describe("Dapr builders", () => {
     assert.equal(granted.length, new Set(fixture.flatMap((s) => s.invokes.map((i) => `${s.name} ${i.app} ${i.path}`))).size);
   });
 
+  it("gives a service without a sidecar (web) no Configuration and no access-control entry", () => {
+    const set = daprResources({ ...aks, services: [...fixture, services.web] });
+    assert.deepEqual(set.configurations.map((c) => c.metadata.name).sort(), fixture.map((s) => `tasks-dapr-config-${s.name}`).sort());
+    assert.ok(!JSON.stringify(set).includes('"web"'), "web appears in no Dapr resource");
+  });
+
   it("merges the verbs of one path, widens a middle wildcard to /**, and lends a literal path the verbs below it (daprd's ACL trie)", () => {
     assert.deepEqual(
       daprOperations([
