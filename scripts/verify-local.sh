@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Verifies the running local stack (docs/LOCAL.md): every pod ready, a Dapr sidecar in every service
-# pod, the Dapr components loaded by the sidecars, the broker topics and dead-letter topics present,
-# and a task round trip through the ingress (scripts/smoke-test.sh, TLS checked against the local CA).
+# Verifies the running local stack (docs/LOCAL.md): every pod ready, a Dapr sidecar in every pod of a
+# service that uses Dapr and none in the others (web), the Dapr components loaded by the sidecars, the
+# broker topics and dead-letter topics present, and a task round trip through the ingress (scripts/smoke-test.sh, TLS checked against the local CA).
 #   scripts/verify-local.sh [--timeout 180]
 # Environment: MINIKUBE_PROFILE (default minikube), LOCAL_STATE_DIR (.tmp/local-stack).
 set -euo pipefail
@@ -42,8 +42,12 @@ for svc in $SERVICES; do
   [[ -n "$pods" ]] || { fail "$svc has no pods"; continue; }
   for pod in $pods; do
     containers="$(kube -n "$WORKLOAD_NS" get pod "$pod" -o jsonpath='{.spec.containers[*].name}')"
-    if [[ " $containers " == *" daprd "* ]]; then pass "$pod has the daprd sidecar"; else fail "$pod has no daprd sidecar (containers: $containers)"; fi
+    if [[ " $DAPR_SERVICES " != *" $svc "* ]]; then
+      if [[ " $containers " == *" daprd "* ]]; then fail "$pod runs a daprd sidecar, but $svc uses no Dapr building block"; else pass "$pod runs no Dapr sidecar ($svc uses no building block)"; fi
+    elif [[ " $containers " == *" daprd "* ]]; then pass "$pod has the daprd sidecar"; else fail "$pod has no daprd sidecar (containers: $containers)"; fi
   done
+  # A service without a sidecar has no Dapr metadata API to ask.
+  [[ " $DAPR_SERVICES " == *" $svc "* ]] || continue
   pod="${pods%% *}"
   port=$((20000 + RANDOM % 10000))
   kube -n "$WORKLOAD_NS" port-forward "pod/$pod" "$port:3500" >/dev/null 2>&1 &

@@ -102,6 +102,13 @@ export const serviceUid = 10001;
 
 export const subscriptionRoute = (topic: TopicName): string => `/events/${topic}`;
 
+/**
+ * Whether the service's pod runs a Dapr sidecar: only when its catalog entry names a Dapr building block. A
+ * service with none (the web app's static server) gets no dapr.io annotations, no Dapr tokens and no Dapr
+ * Configuration: a sidecar would only add an API and an app port reachable by whoever reaches the pod.
+ */
+export const runsDaprSidecar = (s: Pick<ServiceSpec, "dapr">): boolean => s.dapr.length > 0;
+
 const sub = (topic: TopicName): SubscriptionSpec => ({ topic, route: subscriptionRoute(topic) });
 
 const smallResources: ResourceSpec = { cpuRequest: "50m", memoryRequest: "96Mi", cpuLimit: "500m", memoryLimit: "256Mi" };

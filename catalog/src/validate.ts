@@ -27,6 +27,12 @@ export function catalogProblems(services: readonly ServiceSpec[] = allServices, 
     if (s.scaling.min < 1 || s.scaling.min > s.scaling.max) problems.push(`service "${s.name}": scaling needs 1 <= min <= max`);
     if (s.publicRoutes.some((r) => !r.websocket && !r.static) && s.openapiPath === undefined)
       problems.push(`service "${s.name}" has HTTP public routes but no openapiPath`);
+    // Without a building block the pod has no sidecar (runsDaprSidecar): nothing can reach it through Dapr.
+    if (
+      s.dapr.length === 0 &&
+      (s.publishes.length > 0 || s.invokes.length > 0 || services.some((c) => c.invokes.some((i) => i.app === s.name)))
+    )
+      problems.push(`service "${s.name}" publishes, invokes or is invoked through Dapr but declares no Dapr building block`);
     if (s.cron && !s.dapr.includes("bindings.cron"))
       problems.push(`service "${s.name}" has a cron schedule but not the bindings.cron building block`);
   }

@@ -6,6 +6,7 @@ import {
   allServices,
   allTopics,
   catalogProblems,
+  runsDaprSidecar,
   deadLetterSuffix,
   deadLetterTopicName,
   invocationPaths,
@@ -44,6 +45,20 @@ describe("catalog", () => {
     assert.ok(problems.includes('service "audit" is declared twice'));
     assert.ok(problems.includes("port 3000 is used by two services"));
     assert.ok(problems.includes('service "audit" subscribes to unknown topic "nope"'));
+  });
+
+  it("runs a Dapr sidecar only for services that name a building block; such a service cannot take part in Dapr traffic", () => {
+    assert.deepEqual(
+      allServices.filter((s) => !runsDaprSidecar(s)).map((s) => s.name),
+      ["web"],
+    );
+    const invokesWeb = { ...services.mcp, invokes: [{ app: "web", method: "GET", path: "/x" }] };
+    assert.deepEqual(catalogProblems([services.web, invokesWeb] as never), [
+      'service "web" publishes, invokes or is invoked through Dapr but declares no Dapr building block',
+    ]);
+    assert.deepEqual(catalogProblems([{ ...services.web, publishes: ["task.created"] }] as never), [
+      'service "web" publishes, invokes or is invoked through Dapr but declares no Dapr building block',
+    ]);
   });
 
   it("gives every service with HTTP public routes an OpenAPI document the ingress reaches (issue 19)", () => {

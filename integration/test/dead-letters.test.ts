@@ -60,7 +60,7 @@ test("a poison event lands in the dead-letter topic and the consumer logs the re
     {
       method: "POST",
       // The sidecar's API needs its app's API token (only tasks-api holds it).
-      headers: { "content-type": "application/cloudevents+json", "dapr-api-token": platform().services["tasks-api"].daprApiToken },
+      headers: { "content-type": "application/cloudevents+json", "dapr-api-token": platform().services["tasks-api"].daprApiToken! },
       body: JSON.stringify({
         specversion: "1.0",
         id,

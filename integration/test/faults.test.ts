@@ -88,7 +88,7 @@ test("tasks API sidecar stopped: the outbox holds the events and delivers them w
   const user = `outbox-${randomUUID()}`;
   const token = await platform().token(user);
   const tasksApi = platform().services["tasks-api"];
-  await tasksApi.daprd.stop();
+  await tasksApi.daprd!.stop();
   try {
     const created = await api<{ id: string }>(tasksUrl(), token, {
       body: { title: "weekly", dueAt: "2027-01-04T09:00:00-05:00", timeZone: "America/New_York", recurrence: "FREQ=WEEKLY" },

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import { mcpResourceMetadataPath } from "@tasks/catalog";
+import { actingUserPath, mcpResourceMetadataPath } from "@tasks/catalog";
 import { devRedirectUri } from "@tasks/dev-platform/dev-identity";
 import { signIn } from "@tasks/dev-platform/oidc-sign-in";
 import { apiScope } from "@tasks/local-idp";
@@ -271,6 +271,29 @@ describe("mcp", { timeout: 600_000 }, () => {
     assert.ok(!after.items.some((n) => n.id === unread[0]!.id));
     errorNaming(await call(a, "mark_notification_read", { id: "1" }), "id");
     errorNaming(await call(a, "list_unread_notifications", { limit: 1000 }), "limit");
+  });
+
+  test("If-Match crosses Dapr to tasks-api: through the mcp sidecar a stale version is 412, the current one applies", async () => {
+    const task = okResult<{ task: Task & { userId: string; version: number } }>(
+      await call(a, "create_task", { title: "Race", tags: ["one"] }),
+    ).task;
+    const mcp = platform().services.mcp;
+    const patch = (ifMatch: string) =>
+      fetch(`http://127.0.0.1:${mcp.daprHttpPort}/v1.0/invoke/tasks-api/method${actingUserPath(task.userId, `/api/v1/tasks/${task.id}`)}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", "dapr-api-token": mcp.daprApiToken!, "if-match": ifMatch },
+        body: JSON.stringify({ tags: ["two"] }),
+      });
+    const stale = await patch(`"${task.version + 1}"`);
+    assert.equal(stale.status, 412, await stale.text());
+    const applied = await patch(`"${task.version}"`);
+    assert.equal(applied.status, 200, await applied.clone().text());
+    assert.equal(applied.headers.get("etag"), `"${task.version + 1}"`);
+    // The tag tools re-read and reapply on top of that change.
+    assert.deepEqual(okResult<{ task: Task }>(await call(a, "add_tags", { id: task.id, tags: ["three"] })).task.tags.sort(), [
+      "three",
+      "two",
+    ]);
   });
 
   test("user B never reaches user A's tasks", async () => {

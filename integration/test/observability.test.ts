@@ -30,7 +30,8 @@ const platform = useTestPlatform({
       path.join(p.workDir, "prometheus"),
       Object.values(p.services).flatMap((s) => [
         { job: s.name, address: `127.0.0.1:${s.appPort}` },
-        { job: `daprd-${s.name}`, address: `127.0.0.1:${s.daprMetricsPort}` },
+        // The web app runs no sidecar (catalog runsDaprSidecar).
+        ...(s.daprMetricsPort ? [{ job: `daprd-${s.name}`, address: `127.0.0.1:${s.daprMetricsPort}` }] : []),
       ]),
       { intervalSeconds: 1 },
     );
@@ -133,11 +134,11 @@ test(
       // A resiliency activation (daprd declares its counter only then): recurrence's sidecar retries an invocation of
       // tasks-api while tasks-api's sidecar is down.
       const tasksApi = platform().services["tasks-api"];
-      await tasksApi.daprd.stop();
+      await tasksApi.daprd!.stop();
       try {
         const recurrence = platform().services.recurrence;
         await fetch(`http://127.0.0.1:${recurrence.daprHttpPort}/v1.0/invoke/tasks-api/method/healthz`, {
-          headers: { "dapr-api-token": recurrence.daprApiToken },
+          headers: { "dapr-api-token": recurrence.daprApiToken! },
           signal: AbortSignal.timeout(30_000),
         }).catch(() => undefined);
       } finally {

@@ -141,7 +141,7 @@ test(
           method,
           headers: {
             "content-type": "application/json",
-            "dapr-api-token": platform().services[caller].daprApiToken,
+            "dapr-api-token": platform().services[caller].daprApiToken!,
             ...(claim ? { "dapr-caller-app-id": "notifications" } : {}),
           },
           ...(method === "POST" ? { body: "{}" } : {}),

@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { allBrokerTopics, allServices, daprComponents } from "@tasks/catalog";
+import { allBrokerTopics, allServices, daprComponents, runsDaprSidecar } from "@tasks/catalog";
 import { namespaces, publicTlsSecret } from "@tasks/infra/k8s/names";
 import { grafanaAdminSecretName } from "@tasks/infra/k8s/monitoring/component";
 import { localIdp } from "@tasks/infra/local/index";
@@ -23,6 +23,11 @@ export function localNames(registry: string, root = repoRoot): Record<string, st
     DAPR_NS: namespaces.dapr,
     CERT_MANAGER_NS: namespaces.certManager,
     SERVICES: allServices.map((s) => s.name).join(" "),
+    // The services whose pods run a Dapr sidecar (the others, like web, use no building block and have none).
+    DAPR_SERVICES: allServices
+      .filter(runsDaprSidecar)
+      .map((s) => s.name)
+      .join(" "),
     PUBLIC_ROUTES: allServices.flatMap((s) => s.publicRoutes.map((r) => r.path)).join(" "),
     BROKER_TOPICS: allBrokerTopics()
       .map((t) => t.name)

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { allServices } from "@tasks/catalog";
+import { allServices, runsDaprSidecar } from "@tasks/catalog";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "local-scripts-"));
@@ -28,6 +28,10 @@ case "$name $*" in
   "kubectl"*"get daemonset calico-node"*) [[ "$FAKE_CALICO" == 1 ]] || exit 1 ;;
   "kubectl"*"https"*) echo 31443 ;;
   "kubectl"*"app.kubernetes.io/name=grafana"*) echo kube-prometheus-stack-grafana ;;
+  "kubectl"*"get pods -l app.kubernetes.io/name="*) for a in "$@"; do [[ $a == app.kubernetes.io/name=* ]] && echo "$(echo "$a" | cut -d= -f2)-0 "; done ;;
+  "kubectl"*"get pod "*"{.spec.containers[*].name}"*)
+    prev=""; for a in "$@"; do [[ $prev == pod ]] && svc="$(echo "$a" | sed 's/-0$//')"; prev="$a"; done
+    if [[ " $FAKE_SIDECARS " == *" $svc "* ]]; then echo "$svc daprd"; else echo "$svc"; fi ;;
   "pulumi stack select"*) [[ -f "$FAKE_DIR/stack" ]] || exit 1 ;;
   "pulumi stack init"*) touch "$FAKE_DIR/stack" ;;
   "pulumi config get minikubeIp"*) echo 192.168.49.2 ;;
@@ -52,7 +56,7 @@ function run(script: string, args: string[], env: Record<string, string> = {}, r
   mkdirSync(bin);
   writeFileSync(path.join(bin, "fake"), fake);
   chmodSync(path.join(bin, "fake"), 0o755);
-  for (const tool of ["minikube", "kubectl", "helm", "docker", "pulumi"]) symlinkSync(path.join(bin, "fake"), path.join(bin, tool));
+  for (const tool of ["minikube", "kubectl", "helm", "docker", "pulumi", "curl"]) symlinkSync(path.join(bin, "fake"), path.join(bin, tool));
   const log = path.join(dir, "log");
   writeFileSync(log, "");
   const r = spawnSync("bash", [path.join(repo, "scripts", script), ...args], {
@@ -180,5 +184,29 @@ describe("scripts/local-down.sh", () => {
       assert.equal(r.code, 0, r.out);
       assert.ok(index(r.log, expected) >= 0, r.log.join("\n"));
     }
+  });
+});
+
+describe("scripts/verify-local.sh", () => {
+  it("wants a daprd sidecar in the pods of every service that uses Dapr and none in web's, and asks only sidecars for their components", () => {
+    const daprApps = allServices.filter(runsDaprSidecar).map((s) => s.name);
+    // One run (each takes seconds): audit's pod lacks its sidecar, web's has one it should not.
+    const r = run("verify-local.sh", ["--timeout", "1"], { FAKE_SIDECARS: [...daprApps.filter((s) => s !== "audit"), "web"].join(" ") });
+    assert.notEqual(r.code, 0);
+    assert.deepEqual(
+      r.out
+        .split("\n")
+        .filter((l) => /sidecar/.test(l) && /-0 /.test(l))
+        .sort(),
+      [
+        ...daprApps.filter((s) => s !== "audit").map((s) => `[verify-local] ok: ${s}-0 has the daprd sidecar`),
+        "[verify-local] FAIL: audit-0 has no daprd sidecar (containers: audit)",
+        "[verify-local] FAIL: web-0 runs a daprd sidecar, but web uses no Dapr building block",
+      ].sort(),
+    );
+    assert.deepEqual(
+      r.log.filter((l) => / port-forward pod\//.test(l)).map((l) => l.replace(/^.* pod\/(\S+)-0 .*$/, "$1")),
+      daprApps,
+    );
   });
 });

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { allBrokerTopics, allServices, daprApiToken, daprAppToken, databaseRole, secretNames, servicesWithDatabase } from "@tasks/catalog";
+import {
+  allBrokerTopics,
+  allServices,
+  daprApiToken,
+  daprAppToken,
+  databaseRole,
+  runsDaprSidecar,
+  secretNames,
+  servicesWithDatabase,
+} from "@tasks/catalog";
 import { manifestsOf, type Manifest } from "../src/offline/render-manifests.js";
 import { runStackMocked, type MockedRun } from "../src/offline/mocked-run.js";
 import { loadStackConfig } from "../src/offline/stack-config.js";
@@ -160,7 +169,7 @@ describe("local stack (minikube, mocked)", () => {
       [
         ...(run.outputs.localSecrets as string[]),
         "database-roles",
-        ...allServices.flatMap((s) => [daprAppToken.secretName(s.name), daprApiToken.secretName(s.name)]),
+        ...allServices.filter(runsDaprSidecar).flatMap((s) => [daprAppToken.secretName(s.name), daprApiToken.secretName(s.name)]),
       ].sort(),
     );
     assert.ok(!secrets.includes("postgres-password"), "the superuser password is not in the secret store");

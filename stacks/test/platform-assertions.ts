@@ -17,6 +17,7 @@ import {
   daprConfigurationFor,
   daprSidecarPorts,
   invocationPaths,
+  runsDaprSidecar,
   secretNames,
   serviceAccounts,
   serviceUid,
@@ -143,15 +144,35 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
     assert.equal(get(d, "spec", "replicas"), undefined, `${s.name}: replicas belong to the HPA`);
     assert.deepEqual(get(d, "spec", "strategy", "rollingUpdate"), { maxUnavailable: 0, maxSurge: 1 });
     const tpl = get(d, "spec", "template") as Obj;
-    const ann = get(tpl, "metadata", "annotations") as Obj;
-    assert.equal(ann["dapr.io/enabled"], "true");
-    assert.equal(ann["dapr.io/app-id"], s.name);
-    assert.equal(ann["dapr.io/app-port"], String(s.port));
-    assert.equal(ann["dapr.io/config"], daprConfigurationFor(s.name));
-    assert.equal(ann["dapr.io/enable-metrics"], "true");
-    assert.equal(ann["dapr.io/metrics-port"], String(daprSidecarPorts.metrics));
-    assert.ok(ann["dapr.io/log-level"]);
+    const ann = (get(tpl, "metadata", "annotations") ?? {}) as Obj;
     const c = arr(get(tpl, "spec", "containers"))[0] as Obj;
+    if (runsDaprSidecar(s)) checkSidecar(run, s, tpl, ann, c);
+    else {
+      // No building block, no sidecar (web): no dapr.io annotations, no token volumes, no token Secrets, no Configuration.
+      assert.deepEqual(
+        Object.keys(ann).filter((k) => k.startsWith("dapr.io/")),
+        [],
+        `${s.name}: runs no Dapr sidecar`,
+      );
+      assert.deepEqual(get(c, "volumeMounts"), [{ name: "tmp", mountPath: "/tmp" }]);
+      assert.deepEqual(
+        (arr(get(tpl, "spec", "volumes")) as Obj[]).map((v) => v.name),
+        ["tmp"],
+      );
+      for (const token of [daprAppToken, daprApiToken])
+        assert.equal(
+          run.resources.find(
+            (r) => r.type === "kubernetes:core/v1:Secret" && get(r.inputs, "metadata", "name") === token.secretName(s.name),
+          ),
+          undefined,
+          `${s.name}: no ${token.secretName(s.name)} Secret`,
+        );
+      assert.equal(
+        manifests.find((m) => m.kind === "Configuration" && m.metadata.name === daprConfigurationFor(s.name)),
+        undefined,
+        `${s.name}: no Dapr Configuration`,
+      );
+    }
     assert.equal(get(c, "livenessProbe", "httpGet", "path"), "/healthz");
     assert.equal(get(c, "readinessProbe", "httpGet", "path"), "/readyz");
     assert.equal(get(c, "startupProbe", "httpGet", "path"), "/healthz");
@@ -159,26 +180,6 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
       requests: { cpu: s.resources.cpuRequest, memory: s.resources.memoryRequest },
       limits: { cpu: s.resources.cpuLimit, memory: s.resources.memoryLimit },
     });
-    assert.deepEqual(get(c, "volumeMounts"), [
-      { name: "tmp", mountPath: "/tmp" },
-      { name: "dapr-app-token", mountPath: daprAppToken.mountDir, readOnly: true },
-      { name: "dapr-api-token", mountPath: daprApiToken.mountDir, readOnly: true },
-    ]);
-    // Dapr's app token and API token: the sidecar gets each Secret through its annotation, the app reads
-    // them from read-only volumes (never env), and the sidecar's secret-store Role cannot read them.
-    for (const [volume, token] of [
-      ["dapr-app-token", daprAppToken],
-      ["dapr-api-token", daprApiToken],
-    ] as const) {
-      const tokenSecret = token.secretName(s.name);
-      assert.equal(ann[token.annotation], tokenSecret);
-      assert.deepEqual(
-        (arr(get(tpl, "spec", "volumes")) as Obj[]).find((v) => v.name === volume),
-        { name: volume, secret: { secretName: tokenSecret, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
-      );
-      assert.deepEqual(Object.keys(secretStringData(run, serviceAccounts.namespace, tokenSecret)), [token.secretKey]);
-      assert.ok(!JSON.stringify(get(c, "env")).includes(tokenSecret), `${s.name}: ${volume} is not in the app's environment`);
-    }
     const image = String(c.image);
     assert.match(image, new RegExp(`/${s.name}:src-[0-9a-f]{20}(@sha256:[0-9a-f]{64})?$`), `${s.name}: image ${image} has no content tag`);
     assert.doesNotMatch(image, /:latest\b/);
@@ -246,6 +247,37 @@ export function checkWorkloads(run: MockedRun, manifests: readonly Manifest[], e
     }
     assert.ok(named(manifests, "PodDisruptionBudget", s.name));
     assert.equal(get(named(manifests, "Service", s.name), "spec", "ports", 0, "port"), s.port);
+  }
+}
+
+/** The Dapr sidecar of a service that uses Dapr: annotations from the catalog, and both tokens as read-only volumes. */
+function checkSidecar(run: MockedRun, s: ServiceSpec, tpl: Obj, ann: Obj, c: Obj): void {
+  assert.equal(ann["dapr.io/enabled"], "true");
+  assert.equal(ann["dapr.io/app-id"], s.name);
+  assert.equal(ann["dapr.io/app-port"], String(s.port));
+  assert.equal(ann["dapr.io/config"], daprConfigurationFor(s.name));
+  assert.equal(ann["dapr.io/enable-metrics"], "true");
+  assert.equal(ann["dapr.io/metrics-port"], String(daprSidecarPorts.metrics));
+  assert.ok(ann["dapr.io/log-level"]);
+  assert.deepEqual(get(c, "volumeMounts"), [
+    { name: "tmp", mountPath: "/tmp" },
+    { name: "dapr-app-token", mountPath: daprAppToken.mountDir, readOnly: true },
+    { name: "dapr-api-token", mountPath: daprApiToken.mountDir, readOnly: true },
+  ]);
+  // Dapr's app token and API token: the sidecar gets each Secret through its annotation, the app reads
+  // them from read-only volumes (never env), and the sidecar's secret-store Role cannot read them.
+  for (const [volume, token] of [
+    ["dapr-app-token", daprAppToken],
+    ["dapr-api-token", daprApiToken],
+  ] as const) {
+    const tokenSecret = token.secretName(s.name);
+    assert.equal(ann[token.annotation], tokenSecret);
+    assert.deepEqual(
+      (arr(get(tpl, "spec", "volumes")) as Obj[]).find((v) => v.name === volume),
+      { name: volume, secret: { secretName: tokenSecret, items: [{ key: "token", path: "token" }], defaultMode: 0o440 } },
+    );
+    assert.deepEqual(Object.keys(secretStringData(run, serviceAccounts.namespace, tokenSecret)), [token.secretKey]);
+    assert.ok(!JSON.stringify(get(c, "env")).includes(tokenSecret), `${s.name}: ${volume} is not in the app's environment`);
   }
 }
 

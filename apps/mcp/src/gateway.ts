@@ -27,6 +27,8 @@ export class RefusedError extends Error {
 export interface CallOptions {
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
+  /** Request headers for the callee, such as If-Match (Dapr invocation passes them through). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export type Gateway = <T>(
@@ -42,9 +44,11 @@ export function daprGateway(sidecar: SidecarOptions): Gateway {
     const query = new URLSearchParams();
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) query.set(k, v);
     const qs = query.size ? `?${query.toString()}` : "";
+    const headers = { ...opts.headers, ...(opts.body === undefined ? {} : { "content-type": "application/json" }) };
     const res = await sidecarFetch(sidecar, `/v1.0/invoke/${app}/method${actingUserPath(userId, publicPath)}${qs}`, {
       method,
-      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body), headers: { "content-type": "application/json" } }),
+      ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+      ...(Object.keys(headers).length ? { headers } : {}),
     });
     const text = await res.text();
     const json = text ? (JSON.parse(text) as unknown) : undefined;

@@ -115,6 +115,36 @@ function interpretPhraseIn(phrase: string, zone: string, now: () => Date): Phras
 
 const instantOf = (d: Date): Temporal.Instant => Temporal.Instant.fromEpochMilliseconds(d.getTime());
 
+/** How many times a tag change reads the task and tries again after a concurrent update moved its version. */
+export const tagChangeAttempts = 3;
+
+type TasksCall = <T>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, opts?: Parameters<Gateway>[4]) => Promise<T>;
+
+/**
+ * A read-modify-write of a task's tags that loses no concurrent update: the PATCH carries `If-Match` with the
+ * version read, so tasks-api applies it only if nothing changed the task in between (412 otherwise); then the
+ * task is read again and the change reapplied to what is there now, up to `tagChangeAttempts` times. Unchanged
+ * tags write nothing.
+ */
+async function changeTags(tasks: TasksCall, id: string, change: (current: string[]) => string[]): Promise<TaskSnapshot> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await tasks<TaskSnapshot>("GET", `/${id}`);
+    const tags = change(current.tags);
+    if (JSON.stringify(tags) === JSON.stringify(current.tags)) return current;
+    try {
+      return await tasks<TaskSnapshot>("PATCH", `/${id}`, { body: { tags }, headers: { "if-match": `"${current.version}"` } });
+    } catch (err) {
+      if (!(err instanceof RefusedError && err.status === 412)) throw err;
+      if (attempt >= tagChangeAttempts)
+        throw new RefusedError(
+          409,
+          `The task kept changing while its tags were being changed (${tagChangeAttempts} attempts); the tags were not changed. Try again.`,
+          [],
+        );
+    }
+  }
+}
+
 export interface ToolDeps {
   readonly gateway: Gateway;
   readonly userId: string;
@@ -302,15 +332,8 @@ export function registerTaskTools(server: McpServer, deps: ToolDeps): void {
       { title, description: `${title} (others are kept).`, inputSchema: tagsInput, outputSchema: taskOut },
       async (a) =>
         guarded(async () => {
-          const current = await tasks<TaskSnapshot>("GET", `/${a.id}`);
-          const task = await tasks<TaskSnapshot>("PATCH", `/${a.id}`, {
-            body: {
-              tags: change(
-                current.tags,
-                a.tags.map((t) => t.trim().toLowerCase()),
-              ),
-            },
-          });
+          const tags = a.tags.map((t) => t.trim().toLowerCase());
+          const task = await changeTags(tasks, a.id, (current) => change(current, tags));
           return ok(`Tags of "${task.title}": ${task.tags.join(", ") || "none"}`, { task });
         }),
     );

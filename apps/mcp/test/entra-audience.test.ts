@@ -27,7 +27,7 @@ let sidecar: FakeSidecar;
 let jwks: http.Server;
 let server: http.Server;
 let url: URL;
-let sign: (aud: string) => Promise<string>;
+let sign: (aud: string, claims?: Record<string, unknown>) => Promise<string>;
 
 before(async () => {
   sidecar = await startFakeSidecar();
@@ -38,8 +38,8 @@ before(async () => {
   jwks.listen(0, "127.0.0.1");
   await once(jwks, "listening");
   // An Entra v2 access token's shape: aud the resource's client id, oid the user, scp the short scope, azp the client.
-  sign = (aud) =>
-    new SignJWT({ oid: "user-oid-1", scp: "Tasks.ReadWrite", azp: "cccccccc-0000-4000-8000-000000000003", ver: "2.0" })
+  sign = (aud, claims = { scp: "Tasks.ReadWrite" }) =>
+    new SignJWT({ oid: "user-oid-1", azp: "cccccccc-0000-4000-8000-000000000003", ver: "2.0", ...claims })
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
       .setSubject("pairwise-sub")
       .setIssuer(issuer)
@@ -113,6 +113,43 @@ describe("mcp server behind Entra ID", () => {
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
       });
       assert.equal(res.status, 401, aud);
+    }
+  });
+
+  const listTools = async (token: string) =>
+    fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json, text/event-stream", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
+
+  test("a token whose scp or scope grants none of MCP_SCOPES gets 403 insufficient_scope naming the scope and the metadata", async () => {
+    const metadata = "https://tasks.dev.example.com/.well-known/oauth-protected-resource/mcp";
+    for (const claims of [
+      { scp: "User.Read Tasks.Read" },
+      {},
+      { scope: "openid email" },
+      { scp: "" },
+      { scp: "tasks-dev-mcp/Tasks.ReadWrite" },
+    ]) {
+      const res = await listTools(await sign(mcpClientId, claims));
+      assert.equal(res.status, 403, JSON.stringify(claims));
+      assert.equal(
+        res.headers.get("www-authenticate"),
+        `Bearer error="insufficient_scope", scope="${scope}", resource_metadata="${metadata}", error_description="The access token does not grant a scope of this server."`,
+      );
+      assert.deepEqual(await res.json(), {
+        error: "insufficient_scope",
+        error_description: "The access token does not grant a scope of this server.",
+      });
+    }
+  });
+
+  test("any one configured scope suffices: Entra's short scp value among others, or the full scope in `scope`", async () => {
+    for (const claims of [{ scp: "User.Read Tasks.ReadWrite" }, { scope: `openid ${scope}` }]) {
+      const res = await listTools(await sign(mcpClientId, claims));
+      assert.equal(res.status, 200, JSON.stringify(claims));
+      assert.ok(((await res.json()) as { result: { tools: unknown[] } }).result.tools.length > 0);
     }
   });
 });

@@ -21,7 +21,7 @@ import type { CallOptions, Gateway } from "../src/gateway.js";
 const issuer = "https://issuer.test";
 const apiAudience = "api://tasks";
 const mcpAudience = "https://tasks.test/mcp";
-let sign: (sub: string, aud?: string, iss?: string) => Promise<string>;
+let sign: (sub: string, aud?: string, iss?: string, claims?: Record<string, unknown>) => Promise<string>;
 let jwks: http.Server;
 let server: http.Server;
 let url: URL;
@@ -62,8 +62,8 @@ before(async () => {
   jwks = http.createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
   jwks.listen(0, "127.0.0.1");
   await once(jwks, "listening");
-  sign = (sub, aud = mcpAudience, iss = issuer) =>
-    new SignJWT({})
+  sign = (sub, aud = mcpAudience, iss = issuer, claims = {}) =>
+    new SignJWT(claims)
       .setProtectedHeader({ alg: "RS256", kid: "k1" })
       .setSubject(sub)
       .setIssuer(iss)
@@ -146,6 +146,14 @@ describe("mcp app", () => {
       headers: { origin: "https://evil.test", authorization: `Bearer ${await sign("alice")}` },
     });
     assert.equal(other.status, 403);
+  });
+
+  test("without MCP_SCOPES no scope is required: a token with none, or with unrelated ones, is accepted", async () => {
+    for (const claims of [{}, { scp: "User.Read" }, { scope: "openid email" }]) {
+      const c = await client(await sign("alice", mcpAudience, issuer, claims));
+      assert.ok((await c.listTools()).tools.length > 0, JSON.stringify(claims));
+      await c.close();
+    }
   });
 
   test("a tool acts for the token's user through the gateway; the token never reaches it", async () => {

@@ -69,6 +69,12 @@ export class ConflictError extends HttpProblem {
     super(409, "Conflict", detail);
   }
 }
+/** A conditional request's precondition (If-Match) does not hold: the resource changed since the client read it. */
+export class PreconditionFailedError extends HttpProblem {
+  constructor(detail: string, headers: Readonly<Record<string, string>> = {}) {
+    super(412, "Precondition Failed", detail, undefined, headers);
+  }
+}
 export class PayloadTooLargeError extends HttpProblem {
   constructor(detail = "The request body is too large.") {
     super(413, "Content Too Large", detail);

@@ -86,6 +86,15 @@ const queryDocs: Record<keyof z.infer<typeof listQuerySchema>, string> = {
 const bodyLimitDoc = "At most 64 kB of JSON (413 beyond). Cross-field rules: dueAt needs timeZone; reminders and recurrence need dueAt.";
 
 const idParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const etagHeader = { ETag: { description: 'The task\'s entity tag: its version, e.g. "7".', schema: { type: "string" } } };
+const ifMatchParam = {
+  name: "If-Match",
+  in: "header",
+  required: false,
+  description:
+    'Apply the change only while the task still has this version (its ETag, e.g. "7"); otherwise 412. Without it the change applies to the current task.',
+  schema: { type: "string" },
+};
 const bearer = [{ bearer: [] }];
 const common = {
   "400": problem("Invalid input; `errors` names each invalid field."),
@@ -221,15 +230,17 @@ export function openapiDocument(): Json {
         get: {
           operationId: "getTask",
           security: bearer,
-          responses: { "200": { description: "The task.", content: json(ref("Task")) }, ...common },
+          responses: { "200": { description: "The task.", headers: etagHeader, content: json(ref("Task")) }, ...common },
         },
         patch: {
           operationId: "updateTask",
           security: bearer,
+          parameters: [ifMatchParam],
           requestBody: { required: true, description: bodyLimitDoc, content: json(ref("UpdateTask")) },
           responses: {
-            "200": { description: "Updated (null clears a field).", content: json(ref("Task")) },
+            "200": { description: "Updated (null clears a field).", headers: etagHeader, content: json(ref("Task")) },
             ...common,
+            "412": problem("If-Match names a version the task no longer has (the ETag header gives the current one)."),
             "413": problem("Body too large."),
           },
         },

@@ -6,6 +6,7 @@ import { invocationPaths, services, tasksInternalRoutes } from "@tasks/catalog";
 import { ForbiddenError, parseOrThrow, userIdOf, ValidationError } from "@tasks/shared";
 import type { Express, Request, RequestHandler, Response } from "express";
 import { createOccurrenceSchema, createTaskSchema, listQuerySchema, taskRuleErrors, updateTaskSchema } from "./schemas.js";
+import { parseIfMatch, taskEtag } from "./preconditions.js";
 import type { TasksService } from "./tasks-service.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -72,17 +73,24 @@ export function tasksRoutes(service: TasksService, openapi: () => unknown): Rout
     {
       method: "get",
       path: `${base}/:id`,
-      handlers: [async (req, res) => void res.json(await service.get(userIdOf(req), param(req)))],
+      handlers: [
+        async (req, res) => {
+          const task = await service.get(userIdOf(req), param(req));
+          res.set("ETag", taskEtag(task)).json(task);
+        },
+      ],
     },
     {
       method: "patch",
       path: `${base}/:id`,
       handlers: [
         async (req, res) => {
+          const condition = parseIfMatch(req.get("if-match"));
           const patch = parseOrThrow(updateTaskSchema, req.body);
           if (Object.keys(patch).length === 0)
             throw new ValidationError([{ field: "body", message: "The patch must change at least one field." }]);
-          res.json(await service.update(userIdOf(req), param(req), patch));
+          const task = await service.update(userIdOf(req), param(req), patch, condition);
+          res.set("ETag", taskEtag(task)).json(task);
         },
       ],
     },

@@ -7,6 +7,7 @@ import { topics } from "@tasks/catalog";
 import { ConflictError, HttpProblem, NotFoundError, ValidationError, type Knex, type TaskSnapshot } from "@tasks/shared";
 import { listTasks, type Page } from "./list.js";
 import { outboxInsert, outboxRow } from "./outbox.js";
+import { checkVersion, type VersionCondition } from "./preconditions.js";
 import { taskRuleErrors, type CreateTaskInput, type ListQuery, type UpdateTaskInput } from "./schemas.js";
 import { lockSeries, seriesEnd } from "./series/store.js";
 import { taskColumns, toRow, toSnapshot, type TaskRow } from "./task-row.js";
@@ -121,9 +122,11 @@ export class TasksService {
     return saveTask(trx, after);
   }
 
-  async update(userId: string, id: string, patch: UpdateTaskInput): Promise<TaskSnapshot> {
+  /** Applies `patch`; with `condition` (If-Match) only while the task still has a version it lists (checked under the row lock). */
+  async update(userId: string, id: string, patch: UpdateTaskInput, condition?: VersionCondition): Promise<TaskSnapshot> {
     const result = await this.db.transaction(async (trx) => {
       const before = await this.locked(trx, userId, id);
+      checkVersion(before, condition);
       const merged: TaskSnapshot = { ...before };
       const changed: string[] = [];
       for (const [k, v] of Object.entries(patch) as [keyof UpdateTaskInput, unknown][]) {

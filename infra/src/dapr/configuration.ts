@@ -1,4 +1,4 @@
-import { daprConfigurationFor, daprSystemNamespace, type ServiceSpec } from "@tasks/catalog";
+import { daprConfigurationFor, daprSystemNamespace, runsDaprSidecar, type ServiceSpec } from "@tasks/catalog";
 import { objectMeta, type ResolvedDaprSettings } from "./settings.js";
 import { daprApiVersion, type AccessControlPolicy, type DaprConfiguration } from "./types.js";
 
@@ -78,10 +78,11 @@ export function daprOperations(ops: readonly { method: string; path: string }[])
  * Helm chart's global.mtls.enabled); the app Configuration repeats it so the intent is visible.
  * Selfhosted daprd (npm run dev, the integration tests) runs with `--enable-mtls` against a local Dapr
  * sentry, so it gets the same access control; its policies name the selfhosted namespace.
+ * A service without a sidecar (catalog runsDaprSidecar) gets none: nothing would load it.
  */
 export function configurations(settings: ResolvedDaprSettings): DaprConfiguration[] {
   const ns = settings.namespace;
-  return settings.services.map((s) => ({
+  return settings.services.filter(runsDaprSidecar).map((s) => ({
     apiVersion: daprApiVersion,
     kind: "Configuration" as const,
     metadata: objectMeta(settings, daprConfigurationFor(s.name)),

@@ -1,4 +1,4 @@
-import { daprComponents, daprResiliencyName } from "@tasks/catalog";
+import { daprComponents, daprResiliencyName, runsDaprSidecar } from "@tasks/catalog";
 import { fanOutApps } from "./pubsub.js";
 import { objectMeta, type ResolvedDaprSettings } from "./settings.js";
 import { daprApiVersion, type DaprResiliency, type ResiliencyTargetPolicies } from "./types.js";
@@ -59,6 +59,10 @@ export function resiliency(settings: ResolvedDaprSettings): DaprResiliency {
         },
       },
     },
-    scopes: settings.services.map((s) => s.name).sort(),
+    // Loaded by every sidecar; a service without one (catalog runsDaprSidecar) is not named.
+    scopes: settings.services
+      .filter(runsDaprSidecar)
+      .map((s) => s.name)
+      .sort(),
   };
 }

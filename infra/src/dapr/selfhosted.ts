@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stringify } from "yaml";
+import { runsDaprSidecar } from "@tasks/catalog";
 import { allDaprResources, daprResources } from "./resources.js";
 import { resolveSettings } from "./settings.js";
 import { daprApiVersion, type DaprResource, type DaprSettings } from "./types.js";
@@ -36,7 +37,10 @@ export function writeSelfhostedResources(settings: DaprSettings, resourcesDir: s
   if (settings.target !== "selfhosted")
     throw new Error(`settings.target: writeSelfhostedResources needs "selfhosted", got "${settings.target}"`);
   const set = daprResources(settings);
-  const apps = resolveSettings(settings).services.map((s) => s.name);
+  // One Configuration per app that runs a sidecar, in the services' order (configurations()).
+  const apps = resolveSettings(settings)
+    .services.filter(runsDaprSidecar)
+    .map((s) => s.name);
   mkdirSync(resourcesDir, { recursive: true });
   mkdirSync(configDir, { recursive: true });
   const written: string[] = [];

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { daprApiToken, daprAppToken, daprSidecarPorts, serviceUid, type ServiceSpec } from "@tasks/catalog";
+import { daprApiToken, daprAppToken, daprSidecarPorts, runsDaprSidecar, serviceUid, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
 import { restrictedContainer, restrictedPod } from "../k8s/security.js";
 
@@ -9,7 +9,7 @@ export type DaprLogLevel = "debug" | "info" | "warn" | "error";
 
 export interface PodOptions {
   readonly image: pulumi.Input<string>;
-  /** Dapr Configuration the sidecar loads. */
+  /** Dapr Configuration the sidecar loads (unused for a service without a sidecar: catalog runsDaprSidecar). */
   readonly daprConfig: string;
   /** @default "info" */
   readonly daprLogLevel?: DaprLogLevel;
@@ -72,9 +72,14 @@ export function daprAnnotations(service: ServiceSpec, o: Pick<PodOptions, "daprC
   };
 }
 
-/** The pod template of a service: Pod Security "restricted", probes, catalog resources, /tmp as the only writable path. */
+/**
+ * The pod template of a service: Pod Security "restricted", probes, catalog resources, /tmp as the only writable path;
+ * the Dapr sidecar's annotations and the token volumes only for a service whose catalog entry uses Dapr.
+ */
 export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.input.core.v1.PodTemplateSpec {
   const uid = o.runAsUser ?? serviceUid;
+  const dapr = runsDaprSidecar(service);
+  const tokens = dapr ? tokenVolumes : [];
   const env = { NODE_ENV: "production", PORT: String(service.port), SERVICE_NAME: service.name, LOG_LEVEL: "info", ...o.env };
   const badEnv = Object.keys(env).filter((k) => secretLikeEnvName.test(k));
   if (badEnv.length) throw new Error(`env: ${badEnv.join(", ")} look like secrets; read secrets through the Dapr secret store instead`);
@@ -89,7 +94,7 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
     metadata: {
       labels: { ...appLabels(service.name), ...(o.workloadIdentity ? { "azure.workload.identity/use": "true" } : {}) },
       annotations: {
-        ...daprAnnotations(service, o),
+        ...(dapr ? daprAnnotations(service, o) : {}),
         ...(o.mountServiceAccountToken ? { [tokenReasonAnnotation]: sidecarTokenReason } : {}),
       },
     },
@@ -117,13 +122,13 @@ export function podTemplate(service: ServiceSpec, o: PodOptions): k8s.types.inpu
           securityContext: restrictedContainer(uid),
           volumeMounts: [
             { name: "tmp", mountPath: "/tmp" },
-            ...tokenVolumes.map((t) => ({ name: t.volume, mountPath: t.token.mountDir, readOnly: true })),
+            ...tokens.map((t) => ({ name: t.volume, mountPath: t.token.mountDir, readOnly: true })),
           ],
         },
       ],
       volumes: [
         { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-        ...tokenVolumes.map((t) => ({
+        ...tokens.map((t) => ({
           name: t.volume,
           secret: {
             secretName: t.token.secretName(service.name),

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { serviceAccounts, type ServiceSpec } from "@tasks/catalog";
+import { runsDaprSidecar, serviceAccounts, type ServiceSpec } from "@tasks/catalog";
 import { appLabels, selectorLabels } from "../k8s/names.js";
 import { scaledObjectManifest, type LagScaling } from "./lag-scaling.js";
 import { podTemplate, tokenVolumes, type PodOptions } from "./pod.js";
@@ -23,8 +23,8 @@ export interface ServiceWorkloadArgs extends Omit<PodOptions, "workloadIdentity"
 }
 
 /**
- * One catalog service on Kubernetes: ServiceAccount, the Dapr app API token Secret, Deployment (Dapr
- * sidecar, restricted pod, rolling update that never drops below the current capacity), Service, scaling
+ * One catalog service on Kubernetes: ServiceAccount, the Dapr app and API token Secrets, Deployment (Dapr
+ * sidecar unless the catalog entry uses no building block, restricted pod, rolling update that never drops below the current capacity), Service, scaling
  * with the catalog's bounds (a KEDA ScaledObject on the consumer group's lag for an event consumer, an HPA
  * on CPU otherwise), PDB.
  * The Deployment leaves `replicas` to the HPA: a replica count in the manifest would reset the HPA's
@@ -89,10 +89,11 @@ export class ServiceWorkload extends pulumi.ComponentResource {
 /**
  * Dapr's app token (sidecar -> app) and API token (app -> sidecar): the sidecar gets each through its
  * dapr.io/*-token-secret annotation, the app reads the same Secrets from read-only volumes (podTemplate).
- * A new token rolls both together.
+ * A new token rolls both together. None for a service without a sidecar.
  */
 function createDaprTokens(name: string, args: ServiceWorkloadArgs, parent: pulumi.Resource): pulumi.Resource[] {
   const s = args.service;
+  if (!runsDaprSidecar(s)) return [];
   const child = { parent };
   return tokenVolumes.map(({ volume, token }) => {
     const value = new random.RandomPassword(`${name}-${volume}`, { length: 48, special: false }, child);

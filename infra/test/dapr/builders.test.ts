@@ -203,6 +203,28 @@ describe("Dapr builders", () => {
     assert.equal(granted.length, new Set(fixture.flatMap((s) => s.invokes.map((i) => `${s.name} ${i.app} ${i.path}`))).size);
   });
 
+  it("gives a service without a sidecar (web) no Configuration and no access-control entry", () => {
+    const set = daprResources({ ...aks, services: [...fixture, services.web] });
+    assert.deepEqual(set.configurations.map((c) => c.metadata.name).sort(), fixture.map((s) => `tasks-dapr-config-${s.name}`).sort());
+    assert.ok(!JSON.stringify(set).includes('"web"'), "web appears in no Dapr resource");
+    // npm run dev: one Configuration file per sidecar, each named for its own app (web, before mcp, has none).
+    const dir = mkdtempSync(path.join(tmpdir(), "dapr-selfhosted-web-"));
+    try {
+      const withWeb = [...fixture, services.web, services.mcp];
+      const out = writeSelfhostedResources(
+        { ...selfhosted(path.join(dir, "secrets.json")), services: withWeb },
+        path.join(dir, "resources"),
+        path.join(dir, "config"),
+      );
+      assert.deepEqual(
+        Object.entries(out.configFiles).map(([app, file]) => [app, path.basename(file)]),
+        withWeb.filter((s) => s.name !== "web").map((s) => [s.name, `tasks-dapr-config-${s.name}.yaml`]),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("merges the verbs of one path, widens a middle wildcard to /**, and lends a literal path the verbs below it (daprd's ACL trie)", () => {
     assert.deepEqual(
       daprOperations([

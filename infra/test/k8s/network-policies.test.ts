@@ -45,6 +45,13 @@ describe("network policies from the catalog", () => {
       find(ps, "allow-dapr-control-plane").spec.egress![0]!.ports!.map((p) => p.port),
       [6500, 50001, 50005, 50006],
     );
+    // Only the pods that run a sidecar reach the control plane: not the web app's.
+    assert.deepEqual(find(ps, "allow-dapr-control-plane").spec.podSelector, {
+      matchLabels: { "app.kubernetes.io/part-of": "tasks" },
+      matchExpressions: [
+        { key: "app.kubernetes.io/name", operator: "In", values: ["audit", "mcp", "notifications", "realtime", "recurrence", "tasks-api"] },
+      ],
+    });
   });
 
   it("opens sidecar-to-sidecar invocation (50002) only along the catalog's invocation paths", () => {
@@ -118,7 +125,7 @@ describe("network policies from the catalog", () => {
     assert.deepEqual(egressPorts(ps, "audit"), []);
   });
 
-  it("admits the ingress controller to public services, Prometheus to every service", () => {
+  it("admits the ingress controller to public services, Prometheus to every service (and to the sidecar's metrics where there is one)", () => {
     const ps = workloadNetworkPolicies(input());
     const fromController = (svc: ServiceSpec) =>
       find(ps, `${svc.name}-ingress`).spec.ingress!.some((r) => JSON.stringify(r.from).includes('"app.kubernetes.io/name":"traefik"'));
@@ -128,9 +135,13 @@ describe("network policies from the catalog", () => {
       const prom = find(ps, `${s.name}-ingress`).spec.ingress!.find((r) => JSON.stringify(r.from).includes("prometheus"))!;
       assert.deepEqual(
         prom.ports!.map((p) => p.port),
-        [s.port, 9090],
+        s.dapr.length ? [s.port, 9090] : [s.port],
+        s.name,
       );
     }
+    assert.deepEqual(find(ps, "web-ingress").spec.ingress!.find((r) => JSON.stringify(r.from).includes("prometheus"))!.ports, [
+      { protocol: "TCP", port: 5173 },
+    ]);
     // The HTTP-01 solver pods run next to the Certificate, in the Gateway's namespace (chart policies).
     assert.equal(
       ps.some((p) => p.metadata.name === "allow-acme-http01-solver"),

@@ -52,6 +52,31 @@ describe("components validate their arguments up front", () => {
     });
   });
 
+  it("ServiceWorkload creates Dapr token Secrets only for a service that runs a sidecar", async () => {
+    const created: string[] = [];
+    const recorded = (name: string) => created.push(name);
+    new m.workload.ServiceWorkload(
+      "tokens-web",
+      { ...workloadArgs(), service: services.web, image: "r/web:src-1" },
+      {
+        transformations: [(a) => (recorded(`${a.type} ${a.name}`), undefined)],
+      },
+    );
+    new m.workload.ServiceWorkload("tokens-audit", workloadArgs(), {
+      transformations: [(a) => (recorded(`${a.type} ${a.name}`), undefined)],
+    });
+    const secrets = created.filter(
+      (c) => c.startsWith("kubernetes:core/v1:Secret ") || c.startsWith("random:index/randomPassword:RandomPassword "),
+    );
+    assert.deepEqual(secrets.sort(), [
+      "kubernetes:core/v1:Secret tokens-audit-dapr-api-token",
+      "kubernetes:core/v1:Secret tokens-audit-dapr-app-token",
+      "random:index/randomPassword:RandomPassword tokens-audit-dapr-api-token",
+      "random:index/randomPassword:RandomPassword tokens-audit-dapr-app-token",
+    ]);
+    assert.ok(created.includes("kubernetes:apps/v1:Deployment tokens-web-deployment"));
+  });
+
   it("AppImage builds a local image into the node: no push, no registry cache", async () => {
     const img = new m.workload.AppImage("img", { service: "audit", registry: "tasks", output: "load" });
     assert.match(await resolve(img.imageName), /^tasks\/audit:src-[0-9a-f]{20}$/);

@@ -147,6 +147,21 @@ describe("service pod template", () => {
     assert.equal(a["dapr.io/metrics-port"], "9090");
   });
 
+  it("gives a service without Dapr building blocks (web) no sidecar: no dapr.io annotations, no token volumes or mounts", () => {
+    const t = podTemplate(services.web, { ...base, image: "acr.example.com/web:src-0123456789abcdef0123" }) as Obj;
+    const annotations = ((t.metadata as Obj).annotations ?? {}) as Obj;
+    assert.deepEqual(
+      Object.keys(annotations).filter((k) => k.startsWith("dapr.io/")),
+      [],
+    );
+    const spec = t.spec as Obj;
+    assert.deepEqual(spec.volumes, [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }]);
+    assert.deepEqual((spec.containers as Obj[])[0]!.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
+    // Everything else stays restricted as for any service.
+    assert.equal(spec.automountServiceAccountToken, false);
+    assert.equal((spec.securityContext as Obj).runAsNonRoot, true);
+  });
+
   it("lists every catalog secret, with a database URL per service that owns data", () => {
     // Fixture services: one with a database, one without.
     const ledger = { ...services.audit, name: "ledger", database: "ledger" } as unknown as ServiceSpec;

@@ -59,4 +59,22 @@ export default casesFor(daprAnnotations, [
     ),
     expect: [],
   },
+  { n: 9, title: "a catalog service without Dapr building blocks (web) runs no sidecar", resource: deployment("web"), notApplicable: true },
+  {
+    n: 10,
+    title: "a catalog service without Dapr building blocks must not run a sidecar",
+    resource: changed(deployment("web"), [
+      ANN,
+      { "dapr.io/enabled": "true", "dapr.io/app-id": "web", "dapr.io/app-port": "5173", "dapr.io/config": "c" },
+    ]),
+    expect: [
+      'catalog service "web" uses no Dapr building block (catalog dapr: []) but runs a Dapr sidecar: remove dapr.io/enabled, or declare the building block in the catalog.',
+    ],
+  },
+  {
+    n: 11,
+    title: "a catalog service with building blocks and no dapr.io annotations at all",
+    resource: changed(deployment("mcp"), [ANN, {}]),
+    expect: ['catalog service "mcp" must run a Dapr sidecar: annotate the pod template with dapr.io/enabled: "true".'],
+  },
 ]);

@@ -65,4 +65,5 @@ export default casesFor(daprTokensPolicy, [
     ),
     notApplicable: true,
   },
+  { n: 9, title: "a catalog service without a sidecar (web) needs no Dapr tokens", resource: deployment("web"), notApplicable: true },
 ]);

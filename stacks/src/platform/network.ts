@@ -1,7 +1,7 @@
 import type { ServiceSpec } from "@tasks/catalog";
 import type * as pulumi from "@pulumi/pulumi";
 import { daprResources, eventHubsBrokers, type DaprResourceSet } from "@tasks/infra/dapr/index";
-import { daprComponents } from "@tasks/catalog";
+import { daprComponents, runsDaprSidecar } from "@tasks/catalog";
 import {
   namespaces,
   nonPublicRanges,
@@ -46,9 +46,9 @@ function egressDestinations(target: PlatformTarget): WorkloadNetworkInput["egres
   };
 }
 
-/** Every sidecar exports its spans to the trace collector in the monitoring namespace. */
+/** Every sidecar exports its spans to the trace collector in the monitoring namespace (a pod without one has none to send). */
 const traceEgress = (services: readonly ServiceSpec[]): NonNullable<WorkloadNetworkInput["additionalEgress"]>[number] => ({
-  apps: services.map((s) => s.name),
+  apps: services.filter(runsDaprSidecar).map((s) => s.name),
   destination: { port: traceCollector.grpcPort, peers: [{ namespace: namespaces.monitoring, podLabels: traceCollectorPodLabels }] },
 });
 

@@ -6,7 +6,7 @@
  * `npm run dev` (dev-cli.ts) and the integration tests (integration/test) both call startPlatform.
  */
 import { rmSync } from "node:fs";
-import { allServices, mcpEndpoint, services as catalogServices, type ServiceName } from "@tasks/catalog";
+import { allServices, mcpEndpoint, runsDaprSidecar, services as catalogServices, type ServiceName } from "@tasks/catalog";
 import type { ManagedProcess, ProcessSpec } from "./dev-process.js";
 import { startSmtpCatcher, type CaughtMail, type SmtpCatcher } from "./dev-smtp.js";
 import { startDevIdentity, webAppEnv, type DevIdentity } from "./dev-identity.js";
@@ -67,15 +67,19 @@ export interface PlatformService {
   readonly name: ServiceName;
   readonly appPort: number;
   readonly url: string;
-  readonly daprHttpPort: number;
+  /**
+   * The sidecar's HTTP port, tokens, metrics port and process: undefined for a service whose catalog entry uses
+   * no Dapr building block (web), which runs without a daprd as its pod does (catalog runsDaprSidecar).
+   */
+  readonly daprHttpPort?: number;
   /** Dapr's API token of this sidecar: its HTTP API answers 401 without it (as only the app has it). */
-  readonly daprApiToken: string;
+  readonly daprApiToken?: string;
   /** Dapr's app token: what this sidecar sends to its app (tests that stand in for the sidecar need it). */
-  readonly daprAppToken: string;
+  readonly daprAppToken?: string;
   /** daprd's Prometheus endpoint (`/metrics` on 127.0.0.1). */
-  readonly daprMetricsPort: number;
+  readonly daprMetricsPort?: number;
   readonly app: ManagedProcess;
-  readonly daprd: ManagedProcess;
+  readonly daprd?: ManagedProcess;
   /** Starts the app again (after kill/stop) and waits until it is ready. */
   restartApp(): Promise<void>;
   /** Starts the sidecar again (after stop) and waits until it is healthy. */
@@ -128,15 +132,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     await topicsDone;
 
     const services = {} as Record<ServiceName, PlatformService>;
+    const sidecar = { binary: bins.daprd, schedulerPort, mtls: sidecarMtls(sentry) };
     // The web app last: its runtime config names the other services' addresses.
     for (const spec of [...allServices.filter((s) => s !== webSpec), webSpec]) {
-      const daprd = {
-        binary: bins.daprd,
-        resourcesDir: resourcesDirs[spec.name],
-        configFile: dapr.configFiles[spec.name]!,
-        schedulerPort,
-        mtls: sidecarMtls(sentry),
-      };
+      // A service without a Dapr building block (web) runs no daprd, as its pod runs no sidecar.
+      const own = { resourcesDir: resourcesDirs[spec.name], configFile: dapr.configFiles[spec.name]! };
+      const daprd = runsDaprSidecar(spec) ? { ...sidecar, ...own } : undefined;
       services[spec.name] =
         spec === webSpec
           ? await createService(ctx, spec, daprd, smtp.port, identity.env, webPort, webAppEnv(services, identity))

@@ -88,18 +88,24 @@ function appProcess(opts: PlatformOptions, service: ServiceName, node: ProcessSp
   return opts.appCommand ? { ...node, ...opts.appCommand(service, node.env ?? {}) } : node;
 }
 
-/** One catalog service: its daprd and its app (environment from the catalog entry), not started yet. */
+/** What a service's daprd runs with. */
+export interface DaprdSettings {
+  readonly binary: string;
+  readonly resourcesDir: string;
+  readonly configFile: string;
+  readonly schedulerPort: number;
+  /** daprd's arguments and environment for mTLS with the local sentry. */
+  readonly mtls: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
+}
+
+/**
+ * One catalog service: its daprd (none when `daprd` is undefined: a service that uses no Dapr building block)
+ * and its app (environment from the catalog entry), not started yet.
+ */
 export async function createService(
   ctx: StartContext,
   spec: ServiceSpec,
-  daprd: {
-    readonly binary: string;
-    readonly resourcesDir: string;
-    readonly configFile: string;
-    readonly schedulerPort: number;
-    /** daprd's arguments and environment for mTLS with the local sentry. */
-    readonly mtls: { readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
-  },
+  daprd: DaprdSettings | undefined,
   smtpPort: number,
   identityEnv: Readonly<Record<string, string>> = {},
   /** The app's port when the platform chose it earlier (the web app's, which the provider must know). */
@@ -107,8 +113,12 @@ export async function createService(
   /** More env for the app (the web app's API addresses). */
   appEnv: Readonly<Record<string, string>> = {},
 ): Promise<PlatformService> {
+  const appPortNumber = appPort ?? (ctx.opts.appPorts === "catalog" ? spec.port : await uniquePort());
+  const url = `http://127.0.0.1:${appPortNumber}`;
+  if (!daprd)
+    return createSidecarlessService(ctx, spec, appPortNumber, { ...(spec.publicRoutes.length > 0 ? identityEnv : {}), ...appEnv });
   const ports: DevPorts = {
-    app: appPort ?? (ctx.opts.appPorts === "catalog" ? spec.port : await uniquePort()),
+    app: appPortNumber,
     daprHttp: await uniquePort(),
     daprGrpc: await uniquePort(),
     daprInternalGrpc: await uniquePort(),
@@ -141,7 +151,6 @@ export async function createService(
     ),
   };
   const app = new ManagedProcess(appProcess(ctx.opts, spec.name, nodeApp));
-  const url = `http://127.0.0.1:${ports.app}`;
   const daprUrl = `http://127.0.0.1:${ports.daprHttp}/v1.0/healthz`;
   ctx.onStop(`daprd ${spec.name}`, () => sidecar.stop());
   ctx.onStop(spec.name, () => app.stop());
@@ -166,18 +175,49 @@ export async function createService(
   };
 }
 
-/** Starts every service's daprd and app and waits until both are ready. */
+/** A service whose catalog entry uses no Dapr building block (web): its app alone, as its pod runs no sidecar. */
+function createSidecarlessService(
+  ctx: StartContext,
+  spec: ServiceSpec,
+  port: number,
+  env: Readonly<Record<string, string>>,
+): PlatformService {
+  const url = `http://127.0.0.1:${port}`;
+  const nodeApp: ProcessSpec = {
+    name: spec.name,
+    command: process.execPath,
+    args: ["--import", "tsx", path.join(repoRoot, "apps", spec.name, "src", "main.ts")],
+    cwd: repoRoot,
+    logFile: path.join(ctx.logs, `${spec.name}.log`),
+    env: { PORT: String(port), HOST: "127.0.0.1", ...env, ...ctx.opts.serviceEnv?.[spec.name] },
+  };
+  const app = new ManagedProcess(appProcess(ctx.opts, spec.name, nodeApp));
+  ctx.onStop(spec.name, () => app.stop());
+  return {
+    name: spec.name,
+    appPort: port,
+    url,
+    app,
+    restartApp: async () => {
+      app.start();
+      await waitReady(app, `${url}/readyz`, ctx.timeoutMs);
+    },
+    restartSidecar: () => Promise.reject(new Error(`${spec.name} runs no Dapr sidecar (its catalog entry uses no building block)`)),
+  };
+}
+
+/** Starts every service's daprd (where it has one) and app and waits until both are ready. */
 export async function startServices(ctx: StartContext, services: Readonly<Record<ServiceName, PlatformService>>): Promise<void> {
   await ctx.step("services", () =>
     Promise.all(
       Object.values(services).map(async (s) => {
-        s.daprd.start();
+        s.daprd?.start();
         s.app.start();
         await Promise.all([
           waitReady(s.app, `${s.url}/readyz`, ctx.timeoutMs),
-          waitReady(s.daprd, `http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`, ctx.timeoutMs),
+          ...(s.daprd ? [waitReady(s.daprd, `http://127.0.0.1:${s.daprHttpPort}/v1.0/healthz`, ctx.timeoutMs)] : []),
         ]);
-        ctx.log(`  ${s.name} ready on ${s.url} (daprd HTTP ${s.daprHttpPort})`);
+        ctx.log(`  ${s.name} ready on ${s.url}${s.daprd ? ` (daprd HTTP ${s.daprHttpPort})` : " (no Dapr sidecar)"}`);
       }),
     ),
   );

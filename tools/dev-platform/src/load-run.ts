@@ -48,7 +48,7 @@ function processRoots(platform: Platform): Record<string, number | undefined> {
   const roots: Record<string, number | undefined> = { kafka: kafkaPid(platform) };
   for (const s of Object.values(platform.services)) {
     roots[s.name] = s.app.pid;
-    roots[`daprd ${s.name}`] = s.daprd.pid;
+    if (s.daprd) roots[`daprd ${s.name}`] = s.daprd.pid;
   }
   return roots;
 }

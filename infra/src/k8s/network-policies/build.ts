@@ -1,4 +1,4 @@
-import { daprControlPlanePorts, daprSidecarPorts, type EgressTarget, type ServiceSpec } from "@tasks/catalog";
+import { daprControlPlanePorts, daprSidecarPorts, runsDaprSidecar, type EgressTarget, type ServiceSpec } from "@tasks/catalog";
 import { chartPodLabels, namespaceSelector, namespaces, partOfLabels, selectorLabels } from "../names.js";
 
 /** Pods in another namespace, for in-cluster destinations (the local stack's Postgres and Redpanda). */
@@ -35,13 +35,14 @@ export const nonPublicRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
 export const webPushDestination: EgressDestination = { port: 443, cidrs: ["0.0.0.0/0"], except: nonPublicRanges };
 
 export type Port = { protocol: "TCP" | "UDP"; port: number };
+export type LabelExpression = { key: string; operator: "In"; values: string[] };
 export type Peer = Record<string, unknown>;
 export interface NetworkPolicyManifest {
   readonly apiVersion: "networking.k8s.io/v1";
   readonly kind: "NetworkPolicy";
   readonly metadata: { readonly name: string; readonly namespace: string; readonly labels: Record<string, string> };
   readonly spec: {
-    readonly podSelector: { readonly matchLabels?: Record<string, string> };
+    readonly podSelector: { readonly matchLabels?: Record<string, string>; readonly matchExpressions?: LabelExpression[] };
     readonly policyTypes: ("Ingress" | "Egress")[];
     readonly ingress?: { from: Peer[]; ports?: Port[] }[];
     readonly egress?: { to: Peer[]; ports?: Port[] }[];
@@ -103,31 +104,40 @@ export const allowDns = (namespace: string): NetworkPolicyManifest =>
     ],
   });
 
+/** Egress to the Dapr control plane for the pods that run a sidecar (catalog runsDaprSidecar), and only those. */
+function controlPlanePolicy(ns: string, services: readonly ServiceSpec[]): NetworkPolicyManifest {
+  const cp = daprControlPlanePorts;
+  const p = policy(
+    ns,
+    "allow-dapr-control-plane",
+    { ...partOfLabels },
+    {
+      egress: [
+        { to: [{ namespaceSelector: namespaceSelector(namespaces.dapr) }], ports: tcp(cp.operator, cp.sentry, cp.placement, cp.scheduler) },
+      ],
+    },
+  );
+  const apps = services
+    .filter(runsDaprSidecar)
+    .map((s) => s.name)
+    .sort();
+  return {
+    ...p,
+    spec: {
+      ...p.spec,
+      podSelector: { ...p.spec.podSelector, matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: apps }] },
+    },
+  };
+}
+
 /**
  * Policies of the workload namespace, generated from the catalog: default deny, DNS, sidecars to the
- * Dapr control plane, and per service exactly the paths the catalog declares (kubelet probes come from
- * the node and are not subject to policies).
+ * Dapr control plane (only the pods that run one: catalog runsDaprSidecar), and per service exactly the
+ * paths the catalog declares (kubelet probes come from the node and are not subject to policies).
  */
 export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPolicyManifest[] {
   const ns = input.namespace;
-  const cp = daprControlPlanePorts;
-  const out: NetworkPolicyManifest[] = [
-    defaultDeny(ns),
-    allowDns(ns),
-    policy(
-      ns,
-      "allow-dapr-control-plane",
-      { ...partOfLabels },
-      {
-        egress: [
-          {
-            to: [{ namespaceSelector: namespaceSelector(namespaces.dapr) }],
-            ports: tcp(cp.operator, cp.sentry, cp.placement, cp.scheduler),
-          },
-        ],
-      },
-    ),
-  ];
+  const out: NetworkPolicyManifest[] = [defaultDeny(ns), allowDns(ns), controlPlanePolicy(ns, input.services)];
   for (const s of input.services) {
     const callers = input.services
       .filter((c) => c.invokes.some((i) => i.app === s.name))
@@ -136,7 +146,10 @@ export function workloadNetworkPolicies(input: WorkloadNetworkInput): NetworkPol
     const ingress = [
       ...(s.publicRoutes.length ? [{ from: [podsIn(namespaces.ingress, chartPodLabels.ingressController)], ports: tcp(s.port) }] : []),
       ...(callers.length ? [{ from: callers.map((c) => podsHere(selectorLabels(c))), ports: tcp(daprSidecarPorts.internalGrpc) }] : []),
-      { from: [podsIn(namespaces.monitoring, chartPodLabels.prometheus)], ports: tcp(s.port, daprSidecarPorts.metrics) },
+      {
+        from: [podsIn(namespaces.monitoring, chartPodLabels.prometheus)],
+        ports: runsDaprSidecar(s) ? tcp(s.port, daprSidecarPorts.metrics) : tcp(s.port),
+      },
     ];
     out.push(policy(ns, `${s.name}-ingress`, selectorLabels(s.name), { ingress }));
 

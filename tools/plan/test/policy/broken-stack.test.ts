@@ -28,8 +28,8 @@ describe("broken fixture stack", () => {
       'dapr-component-secret-refs | kubernetes:dapr.io/v1alpha1:Component::pubsub | Component "pubsub" sets "saslPassword" as a plain value; use secretKeyRef.',
       'dapr-subscription-dead-letter | kubernetes:dapr.io/v2alpha1:Subscription::sub | Subscription "task-completed" to topic "task.completed" has no deadLetterTopic.',
       `kubernetes-consumers-scale-on-lag | (stack) | Deployment "tasks/recurrence" consumes task.completed in a shared consumer group but no KEDA ScaledObject scales it on the group's lag.`,
-      // The fixture's Deployment "web" has a catalog service's name (apps/web) since that service exists.
-      'kubernetes-dapr-annotations | kubernetes:apps/v1:Deployment::web | catalog service "web" must run a Dapr sidecar: annotate the pod template with dapr.io/enabled: "true".',
+      // The fixture's Deployment "web" has a catalog service's name (apps/web), which uses no Dapr building block:
+      // without a sidecar it passes kubernetes-dapr-annotations.
       'kubernetes-drop-all-capabilities | kubernetes:apps/v1:Deployment::web | container "web" must drop ALL capabilities (securityContext.capabilities.drop: ["ALL"]).',
       'kubernetes-image-immutable-tag | kubernetes:apps/v1:Deployment::web | container "web" image "nginx:latest" is not pinned: tag "latest" moves between builds.',
       'kubernetes-image-registry | kubernetes:apps/v1:Deployment::web | Deployment "default/web" container "web" pulls "nginx:latest" from registry "docker.io", which is not the stack\'s registry (allowed: none).',
@@ -48,7 +48,7 @@ describe("broken fixture stack", () => {
       'network-default-deny | (stack) | namespace "default" runs Deployment web but has no default-deny NetworkPolicy for Ingress and Egress.',
       'network-no-public-service-types | kubernetes:core/v1:Service::web | Service "web" is of type LoadBalancer; only the ingress controller may be exposed outside the cluster.',
     ]);
-    assert.equal(report.mandatory, 29);
+    assert.equal(report.mandatory, 28);
     assert.equal(report.stack, "dev");
   });
 
@@ -63,7 +63,7 @@ describe("broken fixture stack", () => {
     );
     assert.equal(
       lines.at(-1),
-      `policy FAILED: stack dev: ${policies.length} policies over 7 resources: 29 mandatory, 5 advisory violation(s)`,
+      `policy FAILED: stack dev: ${policies.length} policies over 7 resources: 28 mandatory, 5 advisory violation(s)`,
     );
   });
 
