@@ -149,6 +149,15 @@ test(
       );
       // The restarted sidecar is scraped again (a target's health is that of its last scrape).
       await eventually("every target scraped again", 30_000, async () => ((await prometheus.unhealthyTargets()).length ? undefined : true));
+      // The restarted sidecar declares its pub/sub counters only once it publishes, and the old process's series go
+      // stale at the restart: publish through it (a task created) before reading the traffic panels.
+      const afterRestart = await api(`${tasksApi.url}/api/v1/tasks`, token, {
+        body: { title: `panel-after-restart-${randomBytes(4).toString("hex")}` },
+      });
+      assert.equal(afterRestart.status, 201, JSON.stringify(afterRestart.body));
+      await eventually("tasks-api's sidecar publishing again, scraped", 30_000, async () =>
+        (await prometheus.query(`${daprMetrics.pubsubEgressCount}{app_id="tasks-api"}`)).length > 0 ? true : undefined,
+      );
       // Enough scrapes after the last event for every rate() window to hold two samples of it.
       await new Promise((r) => setTimeout(r, 5_000));
       assert.deepEqual(await prometheus.unhealthyTargets(), []);
